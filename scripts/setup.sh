@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Creates .venv/ in the repository root with the pinned dependencies (requirements.lock) and the
+# station itself (editable). Idempotent: a second run only checks that everything is in place.
+# Installs the few Debian packages the station needs (Korean font, Qt's X/EGL libraries,
+# PostgreSQL for the tests) when run as root and they are missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+dpkg -s fonts-nanum >/dev/null 2>&1 || need_apt+=(fonts-nanum)
+for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 libxcb-icccm4 libxcb-keysyms1 \
+           libxcb-cursor0 libxkbcommon-x11-0 postgresql postgresql-client; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing Debian packages: ${need_apt[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "setup: please install these Debian packages: ${need_apt[*]}" >&2
+  fi
+fi
+
+PY="${PYTHON:-}"
+if [ -z "$PY" ]; then
+  for cand in python3.11 python3; do
+    if command -v "$cand" >/dev/null && "$cand" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+      PY="$cand"; break
+    fi
+  done
+fi
+[ -n "$PY" ] || { echo "setup: Python 3.11 is required" >&2; exit 1; }
+
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+# llama-cpp-python builds from source here; keep the build portable (no -march=native).
+export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
+stamp=".venv/.installed-$(cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip==25.3 setuptools==80.9.0 wheel==0.45.1
+  .venv/bin/python -m pip install -q -r requirements.lock
+  .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
+  rm -f .venv/.installed-* && touch "$stamp"
+fi
+echo "setup: .venv ready ($(.venv/bin/python --version))"

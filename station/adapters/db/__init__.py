@@ -1,0 +1,1 @@
+"""Database adapter: ORM models, engines, migrations and repositories (ORM rows stay here)."""

@@ -1,0 +1,89 @@
+"""Backups (schema document §6.1): ``pg_dump | gzip`` for PostgreSQL, the SQLite backup API for
+the local store; old backups beyond the retention period are deleted."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from station.adapters.db.engine import redact
+from station.domain.errors import ConfigurationError, DatabaseUnavailableError
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    size: int
+    deleted: tuple[Path, ...]
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%d_%H%M%S")
+
+
+def prune(directory: Path, retention_days: int, pattern: str) -> tuple[Path, ...]:
+    """Deletes files matching ``pattern`` older than ``retention_days`` (like ``find -mtime +N``)."""
+    cutoff = time.time() - retention_days * 86400
+    old = [p for p in directory.glob(pattern) if p.is_file() and p.stat().st_mtime < cutoff]
+    for path in old:
+        path.unlink()
+    return tuple(old)
+
+
+def backup_postgres(url: str, directory: Path, retention_days: int = 30) -> BackupResult:
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
+        raise ConfigurationError("pg_dump not found: install the PostgreSQL client (apt-get install postgresql-client)")
+    parsed = make_url(url)
+    directory.mkdir(parents=True, exist_ok=True)
+    name = parsed.database or "postgres"
+    target = directory / f"{name}_{_stamp()}.sql.gz"
+    env = dict(os.environ)
+    if parsed.password:
+        env["PGPASSWORD"] = parsed.password  # never on the command line, where `ps` would show it
+    args = [pg_dump, "--no-password", "--dbname", parsed.set(password=None).set(drivername="postgresql")
+            .render_as_string(hide_password=False)]
+    partial = target.with_suffix(".partial")
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        with gzip.open(partial, "wb") as out:
+            shutil.copyfileobj(proc.stdout, out, 1 << 20)
+        err = proc.stderr.read().decode(errors="replace").strip()
+        code = proc.wait()
+    if code != 0:
+        partial.unlink(missing_ok=True)
+        first = err.splitlines()[0] if err else f"exit code {code}"
+        raise DatabaseUnavailableError(f"pg_dump of {redact(url)} failed: {first}")
+    partial.rename(target)
+    deleted = prune(directory, retention_days, "*.sql.gz")
+    return BackupResult(target, target.stat().st_size, deleted)
+
+
+def backup_sqlite(db_path: Path, directory: Path, retention_days: int = 30) -> BackupResult:
+    if not db_path.exists():
+        raise DatabaseUnavailableError(f"local store {db_path} does not exist")
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"{db_path.stem}_{_stamp()}.sqlite3.gz"
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "copy.sqlite3"
+        src = sqlite3.connect(db_path)
+        dst = sqlite3.connect(copy)
+        try:
+            src.backup(dst)  # consistent online copy, WAL included
+        finally:
+            dst.close()
+            src.close()
+        with copy.open("rb") as inp, gzip.open(target, "wb") as out:
+            shutil.copyfileobj(inp, out, 1 << 20)
+    deleted = prune(directory, retention_days, "*.sqlite3.gz")
+    return BackupResult(target, target.stat().st_size, deleted)

@@ -1,0 +1,133 @@
+"""Station settings: environment (``STATION_*``), a TOML file in the user config dir, defaults.
+
+Precedence: explicit arguments > environment > TOML file > defaults. Secrets (database
+passwords, S3 keys) are read from the environment only and are never written back to the
+TOML file by :func:`save_settings`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+APP_NAME = "inspection-station"
+SECRET_FIELDS = {"s3_secret_access_key", "s3_access_key_id", "central_db_password"}
+
+
+def config_file_path() -> Path:
+    """The TOML settings file: ``$STATION_CONFIG`` or ``<user config dir>/config.toml``."""
+    override = os.environ.get("STATION_CONFIG")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_home() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+class Settings(BaseSettings):
+    """All configuration of one station."""
+
+    model_config = SettingsConfigDict(env_prefix="STATION_", extra="ignore")
+
+    home: Path = Field(default_factory=default_home, description="All local data lives here.")
+    station_id: str = Field(default="ST01", pattern=r"^[A-Za-z0-9_-]{1,16}$")
+    local_db_url: str | None = Field(default=None, description="Defaults to SQLite in home.")
+    central_db_url: str | None = Field(default=None, description="postgresql://... of the centre.")
+    central_db_password: SecretStr | None = None
+    central_db_sslmode: Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] | None = None
+    central_db_sslrootcert: Path | None = None
+    storage_backend: Literal["local", "s3"] = "local"
+    storage_dir: Path | None = Field(default=None, description="Local/NAS folder; defaults to home/objects.")
+    s3_endpoint_url: str | None = None
+    s3_bucket: str | None = None
+    s3_region: str | None = None
+    s3_access_key_id: SecretStr | None = None
+    s3_secret_access_key: SecretStr | None = None
+    models_dir: Path | None = Field(default=None, description="Model weights; defaults to home/models.")
+    language: Literal["en", "ko"] = "en"
+    theme: Literal["light", "dark"] = "light"
+
+    @field_validator("home", "storage_dir", "models_dir", mode="before")
+    @classmethod
+    def _expand(cls, value: Any) -> Any:
+        if isinstance(value, str) and value:
+            return Path(value).expanduser()
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file_path())
+        return (init_settings, env_settings, toml)
+
+    # Derived locations -------------------------------------------------------------
+    @property
+    def local_db_path(self) -> Path:
+        return self.home / "station.sqlite3"
+
+    @property
+    def resolved_local_db_url(self) -> str:
+        return self.local_db_url or f"sqlite:///{self.local_db_path}"
+
+    @property
+    def resolved_storage_dir(self) -> Path:
+        return self.storage_dir or self.home / "objects"
+
+    @property
+    def resolved_models_dir(self) -> Path:
+        return self.models_dir or self.home / "models"
+
+    def ensure_dirs(self) -> None:
+        for path in (self.home, self.resolved_storage_dir, self.resolved_models_dir):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from environment and TOML file; ``overrides`` win (None values ignored)."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write the non-secret settings to the TOML file (secrets stay in the environment)."""
+    target = path or config_file_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = settings.model_dump(mode="json", exclude=SECRET_FIELDS, exclude_none=True)
+    lines = [f"{key} = {_toml_value(value)}" for key, value in sorted(data.items())]
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
+
+
+def read_settings_file(path: Path | None = None) -> dict[str, Any]:
+    target = path or config_file_path()
+    if not target.exists():
+        return {}
+    with target.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'

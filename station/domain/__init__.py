@@ -1,0 +1,1 @@
+"""Pure domain types of the inspection station (no I/O, no Qt, no database)."""

@@ -1,0 +1,73 @@
+"""Product catalogue types and the parser of the original ``defect_mapping.json``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from station.domain.errors import ValidationError
+
+
+@dataclass(frozen=True)
+class DefectTypeSpec:
+    code: str
+    name_ko: str
+    name_en: str | None = None
+    full_name_ko: str | None = None
+    severity_level: int = 3
+
+
+@dataclass(frozen=True)
+class ProductSpec:
+    code: str
+    name: str
+    defects: tuple[DefectTypeSpec, ...] = field(default_factory=tuple)
+    description: str | None = None
+    category: str | None = None
+
+
+def parse_defect_mapping(data: dict[str, Any]) -> list[ProductSpec]:
+    """Products and defect types from a ``defect_mapping.json`` document.
+
+    Accepts the original layout ``{"products": {code: {"name_ko", "defects": {code: {"en", "ko"}}}}}``
+    and the older flat layout of the schema document (§7): ``{code: {defect: {"en", "ko"}}}``.
+    """
+    if not isinstance(data, dict) or not data:
+        raise ValidationError("defect mapping: expected a JSON object with products")
+    products_raw = data.get("products", data)
+    if not isinstance(products_raw, dict):
+        raise ValidationError("defect mapping: 'products' must be an object")
+    products: list[ProductSpec] = []
+    for code, body in products_raw.items():
+        if not isinstance(body, dict):
+            raise ValidationError(f"defect mapping: product {code!r} must be an object")
+        defects_raw = body.get("defects", body if "name_ko" not in body else {})
+        name = body.get("name_ko") or f"제품 {code}"
+        defects = []
+        for defect_key, info in defects_raw.items():
+            if not isinstance(info, dict) or not info.get("ko"):
+                raise ValidationError(f"defect mapping: defect {code}/{defect_key} needs a 'ko' name")
+            en = info.get("en") or defect_key
+            defects.append(
+                DefectTypeSpec(
+                    code=en,
+                    name_ko=info["ko"],
+                    name_en=en,
+                    full_name_ko=info.get("full_name_ko") or None,
+                    severity_level=int(info.get("severity", 3)),
+                )
+            )
+        products.append(ProductSpec(code=code, name=name, defects=tuple(defects)))
+    return products
+
+
+def load_defect_mapping(path: Path) -> list[ProductSpec]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ValidationError(f"defect mapping file not found: {path}") from exc
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"defect mapping {path} is not valid JSON: {exc.msg} (line {exc.lineno})") from exc
+    return parse_defect_mapping(data)
