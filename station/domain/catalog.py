@@ -71,3 +71,48 @@ def load_defect_mapping(path: Path) -> list[ProductSpec]:
     except json.JSONDecodeError as exc:
         raise ValidationError(f"defect mapping {path} is not valid JSON: {exc.msg} (line {exc.lineno})") from exc
     return parse_defect_mapping(data)
+
+
+@dataclass(frozen=True)
+class DefectTypeInfo:
+    defect_type_id: int
+    code: str
+    name_ko: str
+    name_en: str | None
+    full_name_ko: str | None
+    severity_level: int
+
+
+@dataclass(frozen=True)
+class ProductInfo:
+    product_id: int
+    code: str
+    name: str
+    defect_types: tuple[DefectTypeInfo, ...] = ()
+
+    def defect_by_code(self, code: str) -> DefectTypeInfo | None:
+        return next((d for d in self.defect_types if d.code == code), None)
+
+
+@dataclass(frozen=True)
+class ModelConfigInfo:
+    """The active anomaly-detection configuration of a product (``model_configs``)."""
+
+    config_id: int | None
+    product_id: int
+    image_threshold: float = 0.85
+    pixel_threshold: float = 0.90
+    preprocessing: dict[str, Any] = field(default_factory=dict)
+    config_name: str | None = None
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    image_id: int
+    product_id: int
+    image_type: str
+    defect_type_id: int | None
+    file_name: str
+    file_path: str
+    width: int | None = None
+    height: int | None = None

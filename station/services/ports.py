@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
-from station.domain.catalog import ProductSpec
+from station.domain.catalog import ImageInfo, ModelConfigInfo, ProductInfo, ProductSpec
+from station.domain.inspection import InspectionRecord, RecordedInspection
 from station.domain.enums import Role
 from station.domain.users import UserInfo
 
@@ -31,4 +33,59 @@ class UserRepository(Protocol):
 class CatalogRepository(Protocol):
     def upsert_products(self, products: list[ProductSpec]) -> dict[str, int]:
         """Creates missing products/defect types, updates names; returns counts by kind."""
+        ...
+
+
+class CatalogReader(Protocol):
+    def get_product(self, code: str) -> ProductInfo:
+        """Raises NotFoundError when there is no active product with that code."""
+        ...
+
+    def list_products(self) -> list[ProductInfo]: ...
+
+    def get_model_config(self, product_id: int) -> ModelConfigInfo:
+        """The active anomaly-detection config; defaults (0.85/0.90) when the product has none."""
+        ...
+
+    def save_model_config(self, config: ModelConfigInfo) -> ModelConfigInfo: ...
+
+    def list_images(self, product_id: int, image_type: str | None = None) -> list[ImageInfo]: ...
+
+    def add_image(
+        self, product_id: int, image_type: str, file_name: str, file_path: str, *,
+        defect_type_id: int | None = None, file_size: int | None = None, width: int | None = None,
+        height: int | None = None, format: str | None = None, uploaded_by: int | None = None,
+    ) -> ImageInfo: ...
+
+
+class InspectionRecorder(Protocol):
+    def record(self, record: InspectionRecord) -> RecordedInspection:
+        """Image, metadata, inspection and result in one transaction (nothing half-way)."""
+        ...
+
+
+class DeploymentLog(Protocol):
+    def start(
+        self, deployment_type: str, product_id: int | None, config: dict[str, Any], user_id: int | None = None
+    ) -> int: ...
+
+    def finish(
+        self, deployment_id: int, status: str, result_summary: dict[str, Any] | None = None,
+        error_message: str | None = None,
+    ) -> None: ...
+
+    def history(self, product_id: int | None = None, limit: int = 50) -> list[dict[str, Any]]: ...
+
+
+class ObjectStore(Protocol):
+    """Images, heatmaps and manuals by content-hash key (``file_path`` columns hold the key)."""
+
+    def put_bytes(self, data: bytes, *, kind: str, suffix: str) -> str: ...
+
+    def put_file(self, path: Path, *, kind: str) -> str: ...
+
+    def get_bytes(self, key: str) -> bytes: ...
+
+    def local_path(self, key: str) -> Path | None:
+        """A readable local file for ``key`` when the store has one (local folder), else None."""
         ...

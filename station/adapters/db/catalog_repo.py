@@ -1,12 +1,14 @@
-"""SQL implementation of the catalogue port: idempotent upsert of products and defect types."""
+"""SQL implementation of the catalogue ports: products, defect types, model configs, images."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
 from station.adapters.db.database import Database
-from station.adapters.db.models import DefectType, Product
-from station.domain.catalog import ProductSpec
+from station.adapters.db.models import DefectType, Image, ModelConfig, Product
+from station.domain.catalog import DefectTypeInfo, ImageInfo, ModelConfigInfo, ProductInfo, ProductSpec
+from station.domain.enums import ImageType, ModelType
+from station.domain.errors import NotFoundError, ValidationError
 
 
 class SqlCatalogRepository:
@@ -48,3 +50,92 @@ class SqlCatalogRepository:
                         row.updated_at = func.current_timestamp()
                         counts["defect_types_updated"] += 1
         return counts
+
+    # Reader -------------------------------------------------------------------------
+    def _product_info(self, session, product: Product) -> ProductInfo:  # type: ignore[no-untyped-def]
+        defects = session.scalars(
+            select(DefectType).where(DefectType.product_id == product.product_id, DefectType.is_active.is_(True))
+            .order_by(DefectType.defect_type_id)
+        )
+        return ProductInfo(
+            product_id=product.product_id, code=product.product_code, name=product.product_name,
+            defect_types=tuple(
+                DefectTypeInfo(d.defect_type_id, d.defect_code, d.defect_name_ko, d.defect_name_en,
+                               d.full_name_ko, d.severity_level or 3)
+                for d in defects
+            ),
+        )
+
+    def get_product(self, code: str) -> ProductInfo:
+        with self._db.session() as session:
+            product = session.scalar(select(Product).where(Product.product_code == code, Product.is_active.is_(True)))
+            if product is None:
+                raise NotFoundError(f"no active product with code {code!r}")
+            return self._product_info(session, product)
+
+    def list_products(self) -> list[ProductInfo]:
+        with self._db.session() as session:
+            products = session.scalars(
+                select(Product).where(Product.is_active.is_(True)).order_by(Product.product_code))
+            return [self._product_info(session, p) for p in products]
+
+    def get_model_config(self, product_id: int) -> ModelConfigInfo:
+        with self._db.session() as session:
+            row = session.scalar(
+                select(ModelConfig).where(
+                    ModelConfig.product_id == product_id, ModelConfig.is_active.is_(True),
+                    ModelConfig.model_type.in_([ModelType.ANOMALY_DETECTION.value, ModelType.HYBRID.value]),
+                ).order_by(ModelConfig.config_id.desc()).limit(1)
+            )
+            if row is None:
+                return ModelConfigInfo(config_id=None, product_id=product_id)
+            return ModelConfigInfo(
+                config_id=row.config_id, product_id=product_id,
+                image_threshold=row.image_threshold if row.image_threshold is not None else 0.85,
+                pixel_threshold=row.pixel_threshold if row.pixel_threshold is not None else 0.90,
+                preprocessing=dict(row.preprocessing or {}), config_name=row.config_name,
+            )
+
+    def save_model_config(self, config: ModelConfigInfo) -> ModelConfigInfo:
+        for name in ("image_threshold", "pixel_threshold"):
+            value = getattr(config, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValidationError(f"{name} must be between 0 and 1, got {value}")
+        with self._db.session() as session:
+            row = session.get(ModelConfig, config.config_id) if config.config_id else None
+            if row is None:
+                row = ModelConfig(product_id=config.product_id, model_type=ModelType.ANOMALY_DETECTION.value)
+                session.add(row)
+            row.image_threshold = config.image_threshold
+            row.pixel_threshold = config.pixel_threshold
+            row.preprocessing = config.preprocessing
+            row.config_name = config.config_name
+            row.updated_at = func.current_timestamp()
+            session.flush()
+            return ModelConfigInfo(row.config_id, config.product_id, config.image_threshold,
+                                   config.pixel_threshold, dict(config.preprocessing), config.config_name)
+
+    def list_images(self, product_id: int, image_type: str | None = None) -> list[ImageInfo]:
+        with self._db.session() as session:
+            query = select(Image).where(Image.product_id == product_id, Image.is_active.is_(True))
+            if image_type is not None:
+                query = query.where(Image.image_type == ImageType(image_type).value)
+            return [_image_info(i) for i in session.scalars(query.order_by(Image.image_id))]
+
+    def add_image(
+        self, product_id: int, image_type: str, file_name: str, file_path: str, *,
+        defect_type_id: int | None = None, file_size: int | None = None, width: int | None = None,
+        height: int | None = None, format: str | None = None, uploaded_by: int | None = None,
+    ) -> ImageInfo:
+        with self._db.session(user_id=uploaded_by) as session:
+            row = Image(product_id=product_id, image_type=ImageType(image_type).value, file_name=file_name,
+                        file_path=file_path, defect_type_id=defect_type_id, file_size=file_size, width=width,
+                        height=height, format=format, uploaded_by=uploaded_by)
+            session.add(row)
+            session.flush()
+            return _image_info(row)
+
+
+def _image_info(row: Image) -> ImageInfo:
+    return ImageInfo(row.image_id, row.product_id or 0, row.image_type, row.defect_type_id, row.file_name,
+                     row.file_path, row.width, row.height)

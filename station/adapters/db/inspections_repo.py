@@ -1,0 +1,75 @@
+"""SQL recorder of inspections: image, metadata, inspection and result in one transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from station.adapters.db.database import Database
+from station.adapters.db.models import Image, ImageMetadata, Inspection, InspectionResult
+from station.domain.inspection import InspectionRecord, RecordedInspection, inspection_code
+
+
+class SqlInspectionRecorder:
+    def __init__(self, db: Database, station_id: str) -> None:
+        self._db = db
+        self._station_id = station_id
+
+    def _next_code(self, session, day: datetime) -> str:  # type: ignore[no-untyped-def]
+        prefix = inspection_code(day, self._station_id, 0)[:-4]
+        last = session.scalar(
+            select(Inspection.inspection_code).where(Inspection.inspection_code.like(f"{prefix}%"))
+            .order_by(func.length(Inspection.inspection_code).desc(), Inspection.inspection_code.desc()).limit(1)
+        )
+        sequence = int(last[len(prefix):]) + 1 if last else 1
+        return inspection_code(day, self._station_id, sequence)
+
+    def record(self, record: InspectionRecord) -> RecordedInspection:
+        when = record.inspected_at or datetime.now()
+        for attempt in range(5):
+            try:
+                return self._record_once(record, when)
+            except IntegrityError as exc:  # another process took the same code: take the next one
+                if "inspection_code" not in str(exc.orig) or attempt == 4:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _record_once(self, record: InspectionRecord, when: datetime) -> RecordedInspection:
+        img = record.image
+        with self._db.session(user_id=record.inspector_id) as session:
+            image = Image(
+                product_id=record.product_id, image_type="test", file_name=img.file_name,
+                file_path=img.file_path, file_size=img.file_size, width=img.width, height=img.height,
+                format=img.format, uploaded_by=record.inspector_id,
+            )
+            session.add(image)
+            session.flush()
+            session.add(ImageMetadata(
+                image_id=image.image_id, exif_data=img.exif_data,
+                preprocessing_applied=img.preprocessing_applied, embedding_vector=img.embedding,
+                quality_score=img.quality_score,
+            ))
+            inspection = Inspection(
+                inspection_code=self._next_code(session, when), product_id=record.product_id,
+                test_image_id=image.image_id, reference_image_id=record.reference_image_id,
+                inspector_id=record.inspector_id, inspection_date=when, status=record.status,
+                processing_time=record.processing_time,
+            )
+            session.add(inspection)
+            session.flush()
+            result = InspectionResult(
+                inspection_id=inspection.inspection_id, defect_detected=record.defect_detected,
+                defect_type_id=record.defect_type_id, confidence_score=record.confidence_score,
+                anomaly_score=record.anomaly_score, similarity_score=record.similarity_score,
+                heatmap_path=record.heatmap_path, mask_path=record.mask_path,
+                overlay_path=record.overlay_path, comparison_path=record.comparison_path,
+                detected_regions=record.detected_regions,
+            )
+            session.add(result)
+            session.flush()
+            return RecordedInspection(
+                inspection_id=inspection.inspection_id, inspection_code=inspection.inspection_code,
+                result_id=result.result_id, test_image_id=image.image_id,
+            )

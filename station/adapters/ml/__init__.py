@@ -1,0 +1,1 @@
+"""Machine-learning model adapters: backbones, PatchCore, CLIP, embedders, LLM."""

@@ -1,0 +1,60 @@
+"""Object store in a local or NAS folder; keys are ``<kind>/<sha[:2]>/<sha256><suffix>``."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from station.domain.errors import NotFoundError, ValidationError
+
+
+def content_key(data: bytes, kind: str, suffix: str) -> str:
+    if not kind.replace("_", "").isalnum():
+        raise ValidationError(f"invalid object kind {kind!r}")
+    digest = hashlib.sha256(data).hexdigest()
+    return f"{kind}/{digest[:2]}/{digest}{suffix.lower()}"
+
+
+class LocalFolderStore:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if self.root.resolve() not in path.parents:
+            raise ValidationError(f"object key outside the store: {key!r}")
+        return path
+
+    def put_bytes(self, data: bytes, *, kind: str, suffix: str) -> str:
+        key = content_key(data, kind, suffix)
+        target = self._path(key)
+        if target.exists():
+            return key  # same content, same key: nothing to write
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)  # atomic: a reader never sees half a file
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return key
+
+    def put_file(self, path: Path, *, kind: str) -> str:
+        return self.put_bytes(Path(path).read_bytes(), kind=kind, suffix=Path(path).suffix)
+
+    def get_bytes(self, key: str) -> bytes:
+        path = self._path(key)
+        if not path.exists():
+            raise NotFoundError(f"object {key} is not in {self.root}")
+        return path.read_bytes()
+
+    def local_path(self, key: str) -> Path | None:
+        path = self._path(key)
+        return path if path.exists() else None

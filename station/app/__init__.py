@@ -1,0 +1,1 @@
+"""Application assembly: the only place that wires adapters to services."""

@@ -1,0 +1,49 @@
+"""Builds the station's object graph from settings: databases, repositories, storage, services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from station.adapters.db.catalog_repo import SqlCatalogRepository
+from station.adapters.db.database import Database, open_database
+from station.adapters.db.deployments_repo import SqlDeploymentLog
+from station.adapters.db.inspections_repo import SqlInspectionRecorder
+from station.adapters.db.users_repo import SqlUserRepository
+from station.adapters.storage.local import LocalFolderStore
+from station.config import Settings, load_settings
+from station.services.ports import ObjectStore
+from station.services.users import UserService
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    db: Database
+    catalog: SqlCatalogRepository
+    recorder: SqlInspectionRecorder
+    deployments: SqlDeploymentLog
+    users: UserService
+    storage: ObjectStore
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def build_storage(settings: Settings) -> ObjectStore:
+    return LocalFolderStore(settings.resolved_storage_dir)
+
+
+def build_context(settings: Settings | None = None) -> AppContext:
+    """Opens (creating/upgrading) the local store and wires everything the station needs."""
+    settings = settings or load_settings()
+    settings.ensure_dirs()
+    db = open_database(settings.resolved_local_db_url, upgrade=True)
+    return AppContext(
+        settings=settings,
+        db=db,
+        catalog=SqlCatalogRepository(db),
+        recorder=SqlInspectionRecorder(db, settings.station_id),
+        deployments=SqlDeploymentLog(db),
+        users=UserService(SqlUserRepository(db)),
+        storage=build_storage(settings),
+    )

@@ -1,0 +1,1 @@
+"""Pure image computation: preprocessing, scoring, regions, artifacts, calibration."""

@@ -1,0 +1,1 @@
+"""Qt user interface: every widget, dialog and worker thread of the station."""
