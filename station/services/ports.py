@@ -6,6 +6,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from station.domain.audit import AuditEntry
+from station.domain.camera import CameraSpec, CameraStatus, Frame
 from station.domain.catalog import ImageInfo, ModelConfigInfo, ProductInfo, ProductSpec
 from station.domain.inspection import InspectionRecord, RecordedInspection
 from station.domain.enums import Role
@@ -89,3 +91,33 @@ class ObjectStore(Protocol):
     def local_path(self, key: str) -> Path | None:
         """A readable local file for ``key`` when the store has one (local folder), else None."""
         ...
+
+
+# Station GUI (issue 5) ---------------------------------------------------------------
+class CameraFeed(Protocol):
+    """A running capture (``station.adapters.camera.worker.CaptureWorker``): newest frame and state."""
+
+    spec: CameraSpec
+
+    def start(self) -> None: ...
+
+    def stop(self, timeout: float = 3.0) -> None: ...
+
+    def latest(self) -> Frame | None: ...
+
+    def status(self) -> CameraStatus: ...
+
+
+class CameraSettingsStore(Protocol):
+    def load(self) -> CameraSpec: ...
+
+    def save(self, spec: CameraSpec) -> None: ...
+
+
+class AuditTrail(Protocol):
+    """Application-written ``audit_logs`` rows (who, when, old, new)."""
+
+    def record(self, table_name: str, operation: str, user_id: int | None,
+               old_data: dict[str, Any] | None, new_data: dict[str, Any] | None) -> int: ...
+
+    def recent(self, table_name: str | None = None, limit: int = 50) -> list[AuditEntry]: ...

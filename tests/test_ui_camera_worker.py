@@ -1,0 +1,141 @@
+"""Camera capture (Qt-free): folder and video replay, newest frame wins, loss and reconnect, stillness,
+settings validation, QR serial reading."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from station.adapters.camera.codes import read_serial
+from station.adapters.camera.settings_file import JsonCameraSettings
+from station.adapters.camera.sources import SourceUnavailable, open_source
+from station.adapters.camera.worker import CaptureWorker, StillnessMeter
+from station.domain.camera import CameraSpec, CameraState, SourceKind
+from station.domain.errors import ValidationError
+
+
+def _write_frames(folder: Path, count: int = 3, size: int = 64) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        img = np.full((size, size, 3), 40 * (i + 1), np.uint8)
+        cv2.putText(img, str(i), (10, 40), cv2.FONT_HERSHEY_SIMPLEX, 1, (255, 255, 255), 2)
+        cv2.imwrite(str(folder / f"f{i:02d}.png"), img)
+
+
+def _wait(predicate, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_folder_replay_loops_in_name_order(tmp_path: Path) -> None:
+    _write_frames(tmp_path / "replay", 3)
+    source = open_source(CameraSpec(source=str(tmp_path / "replay"), fps=120))
+    means = [int(source.read().mean()) for _ in range(6)]  # type: ignore[union-attr]
+    assert means[:3] == means[3:], "replay must loop"
+    assert means[0] < means[1] < means[2], "frames come in file-name order"
+    source.release()
+
+
+def test_video_file_replays_and_loops(tmp_path: Path) -> None:
+    path = tmp_path / "clip.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30, (64, 48))
+    for i in range(4):
+        writer.write(np.full((48, 64, 3), 50 * i, np.uint8))
+    writer.release()
+    source = open_source(CameraSpec(source=str(path), fps=120))
+    frames = [source.read() for _ in range(9)]
+    assert all(f is not None and f.shape == (48, 64, 3) for f in frames), "a file loops instead of ending"
+    source.release()
+
+
+def test_unopenable_sources_are_unavailable(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SourceUnavailable):
+        open_source(CameraSpec(source=str(tmp_path / "empty")))
+    with pytest.raises(SourceUnavailable):
+        open_source(CameraSpec(source=str(tmp_path / "missing.mp4")))
+
+
+def test_worker_keeps_only_the_newest_frame(tmp_path: Path) -> None:
+    _write_frames(tmp_path / "replay", 3)
+    worker = CaptureWorker(CameraSpec(source=str(tmp_path / "replay"), fps=100))
+    worker.start()
+    try:
+        assert _wait(lambda: (worker.latest() is not None and worker.latest().seq >= 20))
+        first = worker.latest()
+        time.sleep(0.2)  # nobody reads: frames keep being replaced, not queued
+        second = worker.latest()
+        assert second.seq > first.seq + 5
+        status = worker.status()
+        assert status.state is CameraState.LIVE and status.fps > 20 and status.frame_size == (64, 64)
+    finally:
+        worker.stop()
+    assert worker.status().state is CameraState.STOPPED
+
+
+def test_worker_reconnects_after_the_camera_disappears(tmp_path: Path) -> None:
+    folder = tmp_path / "replay"
+    _write_frames(folder, 3)
+    worker = CaptureWorker(CameraSpec(source=str(folder), fps=60), retry_delays=(0.05, 0.1))
+    worker.start()
+    try:
+        assert _wait(lambda: worker.status().state is CameraState.LIVE)
+        folder.rename(tmp_path / "unplugged")
+        assert _wait(lambda: worker.status().state is CameraState.RECONNECTING)
+        lost_at = worker.latest().seq
+        assert worker.status().attempts >= 1 and worker.status().fps == 0.0
+        (tmp_path / "unplugged").rename(folder)
+        assert _wait(lambda: worker.status().state is CameraState.LIVE and worker.latest().seq > lost_at + 3)
+    finally:
+        worker.stop()
+
+
+def test_stillness_meter_counts_still_frames_and_resets_on_motion() -> None:
+    meter = StillnessMeter(tolerance=2.0)
+    still = np.full((120, 160, 3), 100, np.uint8)
+    assert [meter.update(still) for _ in range(4)] == [1, 2, 3, 4]
+    moved = still.copy()
+    moved[20:100, 40:120] = 250
+    assert meter.update(moved) == 1
+    noisy = np.clip(moved.astype(int) + 1, 0, 255).astype(np.uint8)  # sensor noise below tolerance
+    assert meter.update(noisy) == 2
+
+
+def test_camera_spec_validation(tmp_path: Path) -> None:
+    assert CameraSpec(source=" 0 ").validated().kind is SourceKind.DEVICE
+    assert CameraSpec(source="rtsp://cam.local/stream").validated().kind is SourceKind.URL
+    assert CameraSpec(source=str(tmp_path)).validated().kind is SourceKind.FOLDER
+    bad = [CameraSpec(source=""), CameraSpec(source="99"), CameraSpec(source="ftp://x/y"),
+           CameraSpec(source=str(tmp_path / "nope")), CameraSpec(width=5), CameraSpec(height=9000),
+           CameraSpec(fps=0), CameraSpec(exposure=-50), CameraSpec(still_frames=1),
+           CameraSpec(still_tolerance=0)]
+    for spec in bad:
+        with pytest.raises(ValidationError):
+            spec.validated()
+
+
+def test_camera_settings_file_round_trip(tmp_path: Path) -> None:
+    store = JsonCameraSettings(tmp_path / "camera.json")
+    assert store.load() == CameraSpec()
+    spec = CameraSpec(source=str(tmp_path), width=640, height=480, exposure=-6, fps=10, still_frames=12)
+    store.save(spec)
+    assert store.load() == spec
+    (tmp_path / "camera.json").write_text("{not json", encoding="utf-8")
+    assert store.load() == CameraSpec()
+
+
+def test_serial_is_read_from_a_qr_code_in_the_frame() -> None:
+    code = cv2.QRCodeEncoder.create().encode("SN-2024-0042")
+    code = cv2.resize(code, None, fx=5, fy=5, interpolation=cv2.INTER_NEAREST)
+    frame = np.full((320, 320, 3), 255, np.uint8)
+    frame[30:30 + code.shape[0], 30:30 + code.shape[1]] = cv2.cvtColor(code, cv2.COLOR_GRAY2BGR)
+    assert read_serial(frame) == "SN-2024-0042"
+    assert read_serial(np.zeros((64, 64, 3), np.uint8)) is None
