@@ -7,6 +7,7 @@ RLS, audit trigger, views) are created by the Alembic migrations in ``db/migrati
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +26,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    Uuid,
     func,
     text,
 )
@@ -45,6 +47,14 @@ def _ts() -> Mapped[datetime | None]:
     return mapped_column(DateTime(), server_default=NOW)
 
 
+# Sync key (migration 0004): UUID on PostgreSQL (default gen_random_uuid()), text on SQLite.
+SyncUuidType = Uuid(as_uuid=False).with_variant(String(36), "sqlite")
+
+
+def _sync_uuid() -> Mapped[str | None]:
+    return mapped_column(SyncUuidType, default=lambda: str(uuid.uuid4()))
+
+
 class User(Base):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint("LENGTH(username) >= 3", name="users_username_check"),)
@@ -59,6 +69,8 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime())
     created_at: Mapped[datetime | None] = _ts()
     updated_at: Mapped[datetime | None] = _ts()
+    failed_login_count: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime())
 
 
 class RoleRow(Base):
@@ -142,6 +154,7 @@ class Manual(Base):
     is_active: Mapped[bool | None] = mapped_column(Boolean, server_default=TRUE)
     vector_indexed: Mapped[bool | None] = mapped_column(Boolean, server_default=FALSE)
     indexed_at: Mapped[datetime | None] = mapped_column(DateTime())
+    sync_uuid: Mapped[str | None] = _sync_uuid()
 
 
 class ManualSection(Base):
@@ -164,6 +177,7 @@ class ManualSection(Base):
     chunk_index: Mapped[int | None] = mapped_column(Integer)
     embedding_vector: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime | None] = _ts()
+    sync_uuid: Mapped[str | None] = _sync_uuid()
 
 
 class Image(Base):
@@ -192,6 +206,7 @@ class Image(Base):
     uploaded_by: Mapped[int | None] = mapped_column(Integer, ForeignKey("users.user_id"))
     uploaded_at: Mapped[datetime | None] = _ts()
     is_active: Mapped[bool | None] = mapped_column(Boolean, server_default=TRUE)
+    sync_uuid: Mapped[str | None] = _sync_uuid()
 
 
 class ImageMetadata(Base):
@@ -206,6 +221,7 @@ class ImageMetadata(Base):
     embedding_vector: Mapped[bytes | None] = mapped_column(LargeBinary)
     quality_score: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime | None] = _ts()
+    sync_uuid: Mapped[str | None] = _sync_uuid()
 
 
 class Inspection(Base):
@@ -225,6 +241,7 @@ class Inspection(Base):
     inspection_date: Mapped[datetime | None] = mapped_column(DateTime(), server_default=NOW)
     status: Mapped[str | None] = mapped_column(String(20), server_default=text("'pending'"))
     processing_time: Mapped[float | None] = mapped_column(Float)
+    sync_uuid: Mapped[str | None] = _sync_uuid()
 
 
 class InspectionResult(Base):
@@ -255,6 +272,7 @@ class InspectionResult(Base):
     guide_content: Mapped[str | None] = mapped_column(Text)
     guide_quality_score: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime | None] = _ts()
+    sync_uuid: Mapped[str | None] = _sync_uuid()
 
 
 class ActionLog(Base):
@@ -274,6 +292,7 @@ class ActionLog(Base):
     action_date: Mapped[datetime | None] = mapped_column(DateTime(), server_default=NOW)
     action_by: Mapped[int | None] = mapped_column(Integer, ForeignKey("users.user_id"))
     notes: Mapped[str | None] = mapped_column(Text)
+    sync_uuid: Mapped[str | None] = _sync_uuid()
 
 
 class Feedback(Base):
@@ -289,6 +308,7 @@ class Feedback(Base):
     feedback_text: Mapped[str | None] = mapped_column(Text)
     feedback_type: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime | None] = _ts()
+    sync_uuid: Mapped[str | None] = _sync_uuid()
 
 
 class Deployment(Base):
@@ -314,6 +334,7 @@ class Deployment(Base):
     config_params: Mapped[Any | None] = mapped_column(JSONType)
     result_summary: Mapped[Any | None] = mapped_column(JSONType)
     error_message: Mapped[str | None] = mapped_column(Text)
+    sync_uuid: Mapped[str | None] = _sync_uuid()
 
 
 class ModelConfig(Base):
@@ -336,6 +357,7 @@ class ModelConfig(Base):
     is_active: Mapped[bool | None] = mapped_column(Boolean, server_default=TRUE)
     created_at: Mapped[datetime | None] = _ts()
     updated_at: Mapped[datetime | None] = _ts()
+    sync_uuid: Mapped[str | None] = _sync_uuid()
 
 
 class AuditLog(Base):
@@ -348,6 +370,26 @@ class AuditLog(Base):
     old_data: Mapped[Any | None] = mapped_column(JSONType)
     new_data: Mapped[Any | None] = mapped_column(JSONType)
     logged_at: Mapped[datetime | None] = _ts()
+    sync_uuid: Mapped[str | None] = _sync_uuid()
+
+
+class ObjectFile(Base):
+    """State of one object key in the central store (migration 0004; docs/readme/sync.md)."""
+
+    __tablename__ = "object_files"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'stored', 'failed')", name="object_files_state_check"),
+    )
+
+    object_key: Mapped[str] = mapped_column(String(500), primary_key=True)
+    state: Mapped[str] = mapped_column(String(10), nullable=False, server_default=text("'pending'"))
+    byte_size: Mapped[int | None] = mapped_column(BigInteger)
+    station_id: Mapped[str | None] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime | None] = _ts()
+    stored_at: Mapped[datetime | None] = mapped_column(DateTime())
+
 
 
 # Indexes named as in schema_design.md §3 and §5.2 (GIN indexes are PostgreSQL-only).
@@ -415,3 +457,12 @@ Index("idx_detected_regions_gin", InspectionResult.__table__.c.detected_regions,
 Index("idx_config_params_gin", ModelConfig.__table__.c.preprocessing, postgresql_using="gin").ddl_if(
     dialect="postgresql"
 )
+
+# Migration 0004: unique sync keys and the object file state index.
+SYNC_UUID_TABLES = (
+    "images", "image_metadata", "inspections", "inspection_results", "action_logs", "feedbacks",
+    "deployments", "audit_logs", "model_configs", "manuals", "manual_sections",
+)
+for _table in SYNC_UUID_TABLES:
+    Index(f"uq_{_table}_sync_uuid", Base.metadata.tables[_table].c.sync_uuid, unique=True)
+Index("idx_object_files_state", ObjectFile.__table__.c.state)
