@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from station.domain.audit import AuditEntry
 from station.domain.camera import CameraSpec, CameraStatus, Frame
-from station.domain.catalog import ImageInfo, ModelConfigInfo, ProductInfo, ProductSpec
+from station.domain.catalog import DefectTypeSpec, ImageInfo, ModelConfigInfo, ProductInfo, ProductSpec
+from station.domain.reports import DailyCount, DashboardStats, HistoryFilter, InspectionRow
 from station.domain.inspection import InspectionRecord, RecordedInspection
 from station.domain.enums import Role
 from station.domain.users import UserInfo
@@ -121,3 +122,37 @@ class AuditTrail(Protocol):
                old_data: dict[str, Any] | None, new_data: dict[str, Any] | None) -> int: ...
 
     def recent(self, table_name: str | None = None, limit: int = 50) -> list[AuditEntry]: ...
+
+
+class ReportReader(Protocol):
+    """Read-only supervisor queries over ``dashboard_stats``, ``recent_inspections`` and history."""
+
+    def dashboard(self) -> list[DashboardStats]: ...
+
+    def recent(self, product_code: str | None = None) -> list[InspectionRow]: ...
+
+    def history(self, flt: HistoryFilter) -> list[InspectionRow]: ...
+
+    def daily_counts(self, product_id: int, start: date, end: date) -> list[DailyCount]: ...
+
+    def defect_type_counts(self, product_id: int, start: datetime | None = None) -> dict[str, int]: ...
+
+
+class AdminRepository(Protocol):
+    """Admin edits; each returns (old values or None, new values) for the audit trail."""
+
+    def set_user_roles(self, username: str, roles: tuple[Role, ...], by_user: int | None) -> tuple[Any, Any]: ...
+
+    def set_user_active(self, username: str, active: bool, by_user: int | None) -> tuple[Any, Any]: ...
+
+    def active_admins_except(self, username: str) -> int: ...
+
+    def save_product(self, code: str, name: str, description: str | None, category: str | None,
+                     by_user: int | None) -> tuple[Any, Any]: ...
+
+    def set_product_active(self, code: str, active: bool, by_user: int | None) -> tuple[Any, Any]: ...
+
+    def save_defect_type(self, product_id: int, spec: DefectTypeSpec, by_user: int | None) -> tuple[Any, Any]: ...
+
+    def set_defect_type_active(self, product_id: int, code: str, active: bool,
+                               by_user: int | None) -> tuple[Any, Any]: ...

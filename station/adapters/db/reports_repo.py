@@ -1,0 +1,142 @@
+"""Read-only queries for the supervisor: the views ``dashboard_stats`` and ``recent_inspections``, history
+with filters (the view's columns and action-status semantics without its 100-row limit), time series."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import text
+
+from station.adapters.db.database import Database
+from station.domain.reports import DailyCount, DashboardStats, HistoryFilter, InspectionRow
+
+_HISTORY_SQL = """
+SELECT ins.inspection_id, ins.inspection_code, ins.inspection_date, ins.product_id, p.product_code,
+       p.product_name, dt.defect_name_ko, ir.defect_detected, ir.confidence_score, ir.anomaly_score,
+       u.username AS inspector,
+       CASE
+           WHEN la.action_result = 'resolved' THEN '조치완료'
+           WHEN ir.defect_detected = TRUE AND la.action_result IS NULL THEN '미조치'
+           WHEN ir.defect_detected = TRUE THEN '조치중'
+           ELSE '정상'
+       END AS action_status
+FROM inspections ins
+JOIN products p ON ins.product_id = p.product_id
+LEFT JOIN inspection_results ir ON ir.result_id = (
+    SELECT MAX(r2.result_id) FROM inspection_results r2 WHERE r2.inspection_id = ins.inspection_id)
+LEFT JOIN defect_types dt ON ir.defect_type_id = dt.defect_type_id
+LEFT JOIN users u ON ins.inspector_id = u.user_id
+LEFT JOIN action_logs la ON la.action_id = (
+    SELECT a2.action_id FROM action_logs a2 WHERE a2.inspection_id = ins.inspection_id
+    ORDER BY a2.action_date DESC, a2.action_id DESC LIMIT 1)
+WHERE ins.status = 'completed'
+"""
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def _row(r: Any) -> InspectionRow:
+    return InspectionRow(
+        inspection_id=r.inspection_id, inspection_code=r.inspection_code,
+        inspection_date=_as_datetime(r.inspection_date), product_id=r.product_id, product_code=r.product_code,
+        product_name=r.product_name, defect_name_ko=r.defect_name_ko,
+        defect_detected=None if r.defect_detected is None else bool(r.defect_detected),
+        confidence_score=r.confidence_score, anomaly_score=r.anomaly_score, inspector=r.inspector,
+        action_status=r.action_status,
+    )
+
+
+class SqlReportReader:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def dashboard(self) -> list[DashboardStats]:
+        with self._db.session() as session:
+            rows = session.execute(text("SELECT * FROM dashboard_stats ORDER BY product_id")).mappings()
+            return [DashboardStats(
+                product_id=r["product_id"], product_name=r["product_name"],
+                normal_image_count=int(r["normal_image_count"] or 0),
+                defect_image_count=int(r["defect_image_count"] or 0),
+                total_inspection_count=int(r["total_inspection_count"] or 0),
+                defect_detected_count=int(r["defect_detected_count"] or 0),
+                resolved_count=int(r["resolved_count"] or 0),
+                pending_action_count=int(r["pending_action_count"] or 0),
+                avg_guide_rating=None if r["avg_guide_rating"] is None else float(r["avg_guide_rating"]),
+            ) for r in rows]
+
+    def recent(self, product_code: str | None = None) -> list[InspectionRow]:
+        """The view ``recent_inspections`` itself (its newest 100), optionally for one product."""
+        sql = "SELECT v.*, ins.product_id, ir.anomaly_score FROM recent_inspections v " \
+              "JOIN inspections ins ON ins.inspection_id = v.inspection_id " \
+              "LEFT JOIN inspection_results ir ON ir.result_id = (SELECT MAX(r2.result_id) " \
+              "FROM inspection_results r2 WHERE r2.inspection_id = v.inspection_id)"
+        params: dict[str, Any] = {}
+        if product_code:
+            sql += " WHERE v.product_code = :code"
+            params["code"] = product_code
+        sql += " ORDER BY v.inspection_date DESC, v.inspection_id DESC"
+        with self._db.session() as session:
+            return [_row(r) for r in session.execute(text(sql), params)]
+
+    def history(self, flt: HistoryFilter) -> list[InspectionRow]:
+        clauses, params = [], {"limit": int(flt.limit)}
+        if flt.product_id is not None:
+            clauses.append("ins.product_id = :pid")
+            params["pid"] = flt.product_id
+        if flt.start is not None:
+            clauses.append("ins.inspection_date >= :start")
+            params["start"] = flt.start
+        if flt.end is not None:
+            clauses.append("ins.inspection_date < :end")
+            params["end"] = flt.end
+        if flt.defects_only:
+            clauses.append("ir.defect_detected = TRUE")
+        if flt.inspector:
+            clauses.append("u.username = :inspector")
+            params["inspector"] = flt.inspector
+        if flt.text:
+            clauses.append("(ins.inspection_code LIKE :text OR dt.defect_name_ko LIKE :text)")
+            params["text"] = f"%{flt.text}%"
+        sql = _HISTORY_SQL + "".join(f" AND {c}" for c in clauses)
+        if flt.action_status:
+            sql = f"SELECT * FROM ({sql}) h WHERE h.action_status = :status"
+            params["status"] = flt.action_status
+        sql = f"SELECT * FROM ({sql}) q ORDER BY q.inspection_date DESC, q.inspection_id DESC LIMIT :limit"
+        with self._db.session() as session:
+            return [_row(r) for r in session.execute(text(sql), params)]
+
+    def daily_counts(self, product_id: int, start: date, end: date) -> list[DailyCount]:
+        sql = text(
+            "SELECT ins.inspection_date AS d, ir.defect_detected AS bad FROM inspections ins "
+            "LEFT JOIN inspection_results ir ON ir.result_id = (SELECT MAX(r2.result_id) FROM "
+            "inspection_results r2 WHERE r2.inspection_id = ins.inspection_id) "
+            "WHERE ins.product_id = :pid AND ins.status = 'completed' "
+            "AND ins.inspection_date >= :start AND ins.inspection_date < :end")
+        totals: Counter[date] = Counter()
+        defects: Counter[date] = Counter()
+        with self._db.session() as session:
+            for r in session.execute(sql, {"pid": product_id, "start": datetime.combine(start, datetime.min.time()),
+                                           "end": datetime.combine(end, datetime.min.time())}):
+                day = _as_datetime(r.d).date()  # type: ignore[union-attr]
+                totals[day] += 1
+                defects[day] += 1 if r.bad else 0
+        return [DailyCount(day, totals[day], defects[day]) for day in sorted(totals)]
+
+    def defect_type_counts(self, product_id: int, start: datetime | None = None) -> dict[str, int]:
+        sql = ("SELECT COALESCE(dt.defect_name_ko, '?') AS name, COUNT(*) AS n FROM inspection_results ir "
+               "JOIN inspections ins ON ins.inspection_id = ir.inspection_id "
+               "LEFT JOIN defect_types dt ON dt.defect_type_id = ir.defect_type_id "
+               "WHERE ins.product_id = :pid AND ir.defect_detected = TRUE")
+        params: dict[str, Any] = {"pid": product_id}
+        if start is not None:
+            sql += " AND ins.inspection_date >= :start"
+            params["start"] = start
+        sql += " GROUP BY COALESCE(dt.defect_name_ko, '?') ORDER BY n DESC"
+        with self._db.session() as session:
+            return {r.name: int(r.n) for r in session.execute(text(sql), params)}

@@ -1,0 +1,72 @@
+"""Read models of the supervisor screens: per-product dashboard, inspection rows, time series."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+# recent_inspections.action_status values (schema_design.md §3.8)
+STATUS_OPEN = "미조치"
+STATUS_IN_PROGRESS = "조치중"
+STATUS_RESOLVED = "조치완료"
+STATUS_OK = "정상"
+
+
+@dataclass(frozen=True)
+class DashboardStats:
+    """One row of the view ``dashboard_stats``."""
+
+    product_id: int
+    product_name: str
+    normal_image_count: int
+    defect_image_count: int
+    total_inspection_count: int
+    defect_detected_count: int
+    resolved_count: int
+    pending_action_count: int
+    avg_guide_rating: float | None
+
+    @property
+    def defect_rate(self) -> float:
+        return self.defect_detected_count / self.total_inspection_count if self.total_inspection_count else 0.0
+
+
+@dataclass(frozen=True)
+class InspectionRow:
+    """An inspection as the view ``recent_inspections`` shows it, plus its score and product id."""
+
+    inspection_id: int
+    inspection_code: str
+    inspection_date: datetime | None
+    product_id: int | None
+    product_code: str
+    product_name: str
+    defect_name_ko: str | None
+    defect_detected: bool | None
+    confidence_score: float | None
+    anomaly_score: float | None
+    inspector: str | None
+    action_status: str
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    product_id: int | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    defects_only: bool = False
+    action_status: str | None = None
+    inspector: str | None = None
+    text: str | None = None
+    limit: int = 500
+
+
+@dataclass(frozen=True)
+class DailyCount:
+    day: date
+    inspections: int
+    defects: int
+
+    @property
+    def defect_rate(self) -> float:
+        return self.defects / self.inspections if self.inspections else 0.0

@@ -1,0 +1,107 @@
+"""Supervisor reporting: dashboard per product, defects awaiting action, history, shift report (CSV rows).
+
+The PDF of the shift report is rendered by the GUI from :class:`ShiftReport`; everything else is here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from station.domain.reports import (
+    STATUS_OPEN,
+    DailyCount,
+    DashboardStats,
+    HistoryFilter,
+    InspectionRow,
+)
+from station.services.ports import ReportReader
+
+CSV_COLUMNS = ("inspection_code", "inspection_date", "product_code", "inspector", "verdict", "defect_type",
+               "anomaly_score", "confidence", "action_status")
+
+
+@dataclass(frozen=True)
+class ShiftReport:
+    product_code: str
+    product_name: str
+    start: datetime
+    end: datetime
+    rows: list[InspectionRow]
+    by_defect_type: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def defects(self) -> int:
+        return sum(1 for r in self.rows if r.defect_detected)
+
+    @property
+    def open_actions(self) -> int:
+        return sum(1 for r in self.rows if r.action_status == STATUS_OPEN)
+
+    @property
+    def defect_rate(self) -> float:
+        return self.defects / self.total if self.total else 0.0
+
+    def to_csv(self) -> str:
+        """UTF-8 CSV text (with BOM, so spreadsheet programs show Korean correctly)."""
+        out = io.StringIO()
+        out.write("\ufeff")
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        for r in self.rows:
+            writer.writerow([
+                r.inspection_code, r.inspection_date.isoformat(sep=" ", timespec="seconds") if r.inspection_date
+                else "", r.product_code, r.inspector or "", "FAIL" if r.defect_detected else "PASS",
+                r.defect_name_ko or "", "" if r.anomaly_score is None else f"{r.anomaly_score:.4f}",
+                "" if r.confidence_score is None else f"{r.confidence_score:.4f}", r.action_status,
+            ])
+        return out.getvalue()
+
+
+def shift_window(day: date, start_hour: int, hours: int) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(hour=start_hour))
+    return start, start + timedelta(hours=hours)
+
+
+class ReportService:
+    def __init__(self, reader: ReportReader) -> None:
+        self._reader = reader
+
+    def dashboard(self, product_id: int | None = None) -> list[DashboardStats]:
+        stats = self._reader.dashboard()
+        return [s for s in stats if product_id is None or s.product_id == product_id]
+
+    def awaiting_action(self, product_code: str | None = None) -> list[InspectionRow]:
+        """Defects with no action result yet, as the view ``recent_inspections`` marks them (미조치)."""
+        return [r for r in self._reader.recent(product_code) if r.action_status == STATUS_OPEN]
+
+    def history(self, flt: HistoryFilter) -> list[InspectionRow]:
+        return self._reader.history(flt)
+
+    def daily_counts(self, product_id: int, days: int = 14, today: date | None = None) -> list[DailyCount]:
+        """One entry per day of the last ``days`` days (days without inspections included, as zeros)."""
+        end = (today or date.today()) + timedelta(days=1)
+        start = end - timedelta(days=days)
+        found = {c.day: c for c in self._reader.daily_counts(product_id, start, end)}
+        return [found.get(start + timedelta(days=i), DailyCount(start + timedelta(days=i), 0, 0))
+                for i in range(days)]
+
+    def defect_type_counts(self, product_id: int, days: int | None = None) -> dict[str, int]:
+        start = datetime.now() - timedelta(days=days) if days else None
+        return self._reader.defect_type_counts(product_id, start)
+
+    def shift_report(self, product_id: int, product_code: str, product_name: str, start: datetime,
+                     end: datetime) -> ShiftReport:
+        rows = self._reader.history(HistoryFilter(product_id=product_id, start=start, end=end, limit=100000))
+        by_type: dict[str, int] = {}
+        for r in rows:
+            if r.defect_detected:
+                key = r.defect_name_ko or "?"
+                by_type[key] = by_type.get(key, 0) + 1
+        return ShiftReport(product_code, product_name, start, end, rows, by_type)

@@ -1,0 +1,200 @@
+"""Background jobs for the GUI: a function runs on a thread pool, reports progress and partial output,
+can be cancelled, and its result or error comes back on the GUI thread.
+
+The GUI thread never does I/O or model work: every service call goes through :class:`JobRunner`.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+
+class JobCancelled(Exception):
+    """Raised inside a job when its cancel token was set; the job ends as cancelled, not failed."""
+
+
+class CancelToken:
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        if self._event.is_set():
+            raise JobCancelled()
+
+
+class _Signals(QObject):
+    progress = Signal(float, str)
+    chunk = Signal(object)
+    done = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+
+class JobContext:
+    """What a job function receives: its cancel token, a progress reporter and a partial-output channel."""
+
+    def __init__(self, signals: _Signals, token: CancelToken) -> None:
+        self._signals = signals
+        self.token = token
+
+    @property
+    def cancelled(self) -> bool:
+        return self.token.cancelled
+
+    def progress(self, fraction: float, message: str = "") -> None:
+        self.token.raise_if_cancelled()
+        self._signals.progress.emit(max(0.0, min(1.0, float(fraction))), message)
+
+    def emit(self, chunk: Any) -> None:
+        self.token.raise_if_cancelled()
+        self._signals.chunk.emit(chunk)
+
+
+class JobHandle(QObject):
+    """Lives on the GUI thread; relays the worker's signals to plain callbacks there."""
+
+    finished = Signal()
+
+    def __init__(self, name: str, runner: JobRunner) -> None:
+        super().__init__(runner)
+        self.name = name
+        self.token = CancelToken()
+        self.signals = _Signals()
+        self.state = "running"
+        self.error: BaseException | None = None
+        self.result: Any = None
+        self._on: dict[str, Callable[..., Any] | None] = {}
+        self.signals.progress.connect(self._progress)
+        self.signals.chunk.connect(self._chunk)
+        self.signals.done.connect(self._done)
+        self.signals.failed.connect(self._failed)
+        self.signals.cancelled.connect(self._cancelled)
+
+    def cancel(self) -> None:
+        self.token.cancel()
+
+    @property
+    def running(self) -> bool:
+        return self.state == "running"
+
+    def _call(self, key: str, *args: Any) -> None:
+        callback = self._on.get(key)
+        if callback is not None:
+            callback(*args)
+
+    @Slot(float, str)
+    def _progress(self, fraction: float, message: str) -> None:
+        self._call("progress", fraction, message)
+
+    @Slot(object)
+    def _chunk(self, chunk: Any) -> None:
+        self._call("chunk", chunk)
+
+    @Slot(object)
+    def _done(self, result: Any) -> None:
+        self.state, self.result = "done", result
+        try:
+            self._call("done", result)
+        finally:
+            self._end()
+
+    @Slot(object)
+    def _failed(self, error: BaseException) -> None:
+        self.state, self.error = "failed", error
+        try:
+            self._call("error", error)
+        finally:
+            self._end()
+
+    @Slot()
+    def _cancelled(self) -> None:
+        self.state = "cancelled"
+        try:
+            self._call("cancelled")
+        finally:
+            self._end()
+
+    def _end(self) -> None:
+        self.finished.emit()
+        self.deleteLater()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, fn: Callable[[JobContext], Any], handle: JobHandle) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._fn = fn
+        self._signals = handle.signals
+        self._token = handle.token
+
+    def run(self) -> None:
+        ctx = JobContext(self._signals, self._token)
+        try:
+            if self._token.cancelled:
+                raise JobCancelled()
+            result = self._fn(ctx)
+            if self._token.cancelled:
+                raise JobCancelled()
+        except JobCancelled:
+            self._signals.cancelled.emit()
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI as a message
+            exc.__dict__.setdefault("job_traceback", traceback.format_exc())
+            self._signals.failed.emit(exc)
+        else:
+            self._signals.done.emit(result)
+
+
+class JobRunner(QObject):
+    """Submits job functions to a private thread pool and keeps track of the running ones."""
+
+    busy_changed = Signal(int)
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 4) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max_threads)
+        self._active: list[JobHandle] = []
+
+    def submit(
+        self, fn: Callable[[JobContext], Any], *, name: str = "job",
+        on_done: Callable[[Any], Any] | None = None, on_error: Callable[[BaseException], Any] | None = None,
+        on_progress: Callable[[float, str], Any] | None = None, on_chunk: Callable[[Any], Any] | None = None,
+        on_cancelled: Callable[[], Any] | None = None,
+    ) -> JobHandle:
+        handle = JobHandle(name, self)
+        handle._on = {"done": on_done, "error": on_error, "progress": on_progress, "chunk": on_chunk,
+                      "cancelled": on_cancelled}
+        self._active.append(handle)
+        handle.finished.connect(lambda h=handle: self._forget(h))
+        self.busy_changed.emit(len(self._active))
+        self._pool.start(_Runnable(fn, handle))
+        return handle
+
+    def _forget(self, handle: JobHandle) -> None:
+        if handle in self._active:
+            self._active.remove(handle)
+        self.busy_changed.emit(len(self._active))
+
+    @property
+    def active(self) -> list[JobHandle]:
+        return list(self._active)
+
+    def cancel_all(self) -> None:
+        for handle in self._active:
+            handle.cancel()
+
+    def wait_idle(self, timeout_ms: int = 30000) -> bool:
+        """Blocks until the pool is idle (shutdown and tests only, never during normal operation)."""
+        return self._pool.waitForDone(timeout_ms)
