@@ -1,0 +1,120 @@
+"""Corrective-action guides: manual excerpts, the guide request, the prompt and the guide itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Language = Literal["ko", "en"]
+
+# The four sections every guide has, in order, with their headings per language.
+GUIDE_SECTIONS: tuple[str, ...] = ("status", "cause", "action", "prevention")
+SECTION_HEADINGS: dict[str, dict[str, str]] = {
+    "ko": {"status": "상황", "cause": "원인", "action": "조치", "prevention": "예방"},
+    "en": {"status": "Status", "cause": "Cause", "action": "Action", "prevention": "Prevention"},
+}
+
+
+@dataclass(frozen=True)
+class ManualExcerpt:
+    """A manual section chosen for an inspection, with the reason it was chosen.
+
+    ``ref`` is the citation number used in the guide (``[1]``...). ``reason`` is ``defect`` (a
+    cause/action section of the detected defect), ``summary`` (the defect's row of a summary table)
+    or ``related`` (semantically / lexically close). ``score`` orders excerpts within a reason.
+    """
+
+    ref: int
+    section_id: int
+    manual_id: int
+    manual_title: str
+    file_name: str
+    defect_code: str | None
+    section_type: str
+    title: str
+    text: str
+    page: int | None
+    score: float
+    reason: str
+
+    def citation(self) -> str:
+        page = f", p.{self.page}" if self.page else ""
+        return f"[{self.ref}] {self.file_name}{page} — {self.title}"
+
+
+@dataclass(frozen=True)
+class RegionSummary:
+    """A detected region described for people: where on the part, how big, how strong."""
+
+    location: str
+    area_ratio: float | None = None
+    width: int | None = None
+    height: int | None = None
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class GuideRequest:
+    """Everything a guide is written from (built by ``GuidanceService.build_request``)."""
+
+    product_code: str
+    product_name: str
+    defect_code: str | None
+    defect_name_ko: str | None
+    defect_name_en: str | None
+    severity: int | None
+    language: Language
+    regions: tuple[RegionSummary, ...] = ()
+    scores: dict[str, float] = field(default_factory=dict)
+    excerpts: tuple[ManualExcerpt, ...] = ()
+    retrieval_mode: str = "lexical"
+
+    def defect_label(self) -> str:
+        if self.language == "ko":
+            return self.defect_name_ko or self.defect_name_en or self.defect_code or "미분류 결함"
+        return self.defect_name_en or self.defect_code or self.defect_name_ko or "unclassified defect"
+
+
+@dataclass(frozen=True)
+class PromptParts:
+    """A chat prompt split for KV caching: ``system`` is fixed per language, ``stable`` depends only
+    on product/defect/excerpts (cached per defect), ``variable`` holds this inspection's details."""
+
+    system: str
+    stable: str
+    variable: str
+
+
+@dataclass(frozen=True)
+class Generation:
+    """What a local LLM produced for one prompt."""
+
+    text: str
+    model_name: str
+    prompt_tokens: int
+    completion_tokens: int
+    cached_tokens: int
+    first_token_s: float | None
+    total_s: float
+    cancelled: bool = False
+    gpu_layers: int = 0
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A finished guide: ``content`` is what the worker reads and what is stored in
+    ``inspection_results.guide_content``. ``source`` is ``llm`` or ``template``."""
+
+    content: str
+    language: Language
+    source: Literal["llm", "template"]
+    quality_score: float
+    quality_issues: tuple[str, ...] = ()
+    citations: tuple[int, ...] = ()
+    excerpts: tuple[ManualExcerpt, ...] = ()
+    model_name: str | None = None
+    cancelled: bool = False
+    first_token_s: float | None = None
+    tokens_per_s: float | None = None
+    notice: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
