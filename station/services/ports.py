@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -13,6 +14,8 @@ from station.domain.reports import DailyCount, DashboardStats, HistoryFilter, In
 from station.domain.inspection import InspectionRecord, RecordedInspection
 from station.domain.enums import Role
 from station.domain.users import UserInfo
+from station.domain.guidance import Generation, PromptParts
+from station.domain.manuals import DefectName, ManualInfo, NewManual, ParsedManual, StoredSection
 
 
 class UserRepository(Protocol):
@@ -156,3 +159,59 @@ class AdminRepository(Protocol):
 
     def set_defect_type_active(self, product_id: int, code: str, active: bool,
                                by_user: int | None) -> tuple[Any, Any]: ...
+
+
+# Manuals and guidance ------------------------------------------------------------------------
+class ManualParser(Protocol):
+    def parse(self, data: bytes, file_name: str, defects: Sequence[DefectName]) -> ParsedManual:
+        """Sections per defect type; raises a StationError for unreadable/encrypted/empty files."""
+        ...
+
+
+class TextEmbedder(Protocol):
+    name: str  # stored with each vector: vectors of another embedder are not compared
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        """A (len(texts), dim) float32 array of unit-length rows."""
+        ...
+
+
+class ManualRepository(Protocol):
+    def find_by_file(self, product_id: int, file_path: str) -> ManualInfo | None:
+        """The active manual of the product stored under that object key, if any."""
+        ...
+
+    def add_manual(self, manual: NewManual) -> ManualInfo:
+        """Manual and its sections in one transaction; older active manuals with the same file name
+        are deactivated; ``vector_indexed``/``indexed_at`` set when every section has an embedding."""
+        ...
+
+    def list_manuals(self, product_id: int | None = None, *, active_only: bool = True) -> list[ManualInfo]: ...
+
+    def active_sections(self, product_id: int) -> list[StoredSection]: ...
+
+    def set_section_embeddings(self, embeddings: dict[int, bytes]) -> None: ...
+
+    def save_guide(self, result_id: int, content: str, quality_score: float | None) -> None:
+        """``inspection_results.guide_content``/``guide_generated``/``guide_quality_score``."""
+        ...
+
+    def get_guide(self, result_id: int) -> tuple[str | None, bool, float | None]: ...
+
+
+class CancelToken(Protocol):
+    def is_set(self) -> bool: ...
+
+
+class GuideGenerator(Protocol):
+    """A local LLM that writes guides (llama.cpp)."""
+
+    model_name: str
+    languages: tuple[str, ...]
+
+    def generate(self, prompt: PromptParts, on_token: Callable[[str], None] | None = None,
+                 cancel: CancelToken | None = None, max_tokens: int = 512) -> Generation: ...
+
+    def warm(self, prompt: PromptParts) -> None:
+        """Evaluate and cache the system (and stable) part of the prompt ahead of time."""
+        ...
