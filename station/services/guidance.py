@@ -1,0 +1,203 @@
+"""Guidance for a failed part: the manual excerpts to read and a corrective-action guide.
+
+Qt-free and blocking: the GUI calls it from a worker thread. Typical use::
+
+    excerpts = guidance.excerpts("prod1", "hole", regions, {"anomaly": 0.93})      # fast, no LLM
+    request = guidance.build_request("prod1", "hole", regions, {"anomaly": 0.93}, language="ko")
+    guide = guidance.stream_guide(request, on_token=emit_text, cancel_event=stop)  # tokens as they come
+    guidance.save_guide(result_id, guide)
+
+Without a local LLM (or when it fails) ``stream_guide`` returns the deterministic template guide built
+from the excerpts, labelled as such and with a hint how to install a model; a guide is never empty.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from station.domain.errors import NotFoundError, StationError
+from station.domain.guidance import Guide, GuideRequest, Language, ManualExcerpt
+from station.services.guidance_prompt import build_prompt, describe_regions, location_label
+from station.services.guidance_quality import assess_guide
+from station.services.guidance_retrieval import pack_embedding, rank_sections, to_excerpts, unpack_embedding
+from station.services.guidance_template import INSTALL_HINT, TEMPLATE_NOTICE, sources_footer, template_body
+from station.services.ports import CancelToken, CatalogReader, GuideGenerator, ManualRepository, TextEmbedder
+
+log = logging.getLogger(__name__)
+LLM_NOTICE = {
+    "ko": "🤖 {model}이(가) 매뉴얼을 근거로 작성한 가이드입니다. 인용 번호로 원문을 확인하세요.",
+    "en": "🤖 Written by {model} from the manual; check the cited excerpts.",
+}
+CANCELLED_NOTICE = {"ko": "(생성이 중단되었습니다)", "en": "(generation was cancelled)"}
+
+
+class GuidanceService:
+    """Retrieval of manual excerpts and guide generation for one station.
+
+    ``embedder`` None -> lexical retrieval only (``retrieval_mode`` says so); ``generator`` None ->
+    template guides. Both adapters load their models lazily, on first use, in the calling thread.
+    """
+
+    def __init__(self, catalog: CatalogReader, manuals: ManualRepository, *, embedder: TextEmbedder | None = None,
+                 generator: GuideGenerator | None = None, language: Language = "en") -> None:
+        self._catalog = catalog
+        self._manuals = manuals
+        self._embedder = embedder
+        self.generator = generator
+        self.language: Language = language
+        self._lock = threading.Lock()
+
+    @property
+    def retrieval_mode(self) -> str:
+        return "semantic+lexical" if self._embedder is not None else "lexical only (embedder not installed)"
+
+    def llm_status(self, language: Language | None = None) -> str:
+        lang = language or self.language
+        if self.generator is None:
+            return INSTALL_HINT[lang]
+        return self.generator.model_name
+
+    # Retrieval --------------------------------------------------------------------------------
+    def excerpts(self, product_code: str, defect_code: str | None, regions: Sequence[Mapping[str, Any]] = (),
+                 scores: Mapping[str, float] | None = None, *, related_limit: int = 3) -> list[ManualExcerpt]:
+        """Manual sections for an inspection, numbered for citation: the defect's cause and action sections
+        first, then its summary rows, then up to ``related_limit`` semantically/lexically close sections."""
+        product = self._catalog.get_product(product_code)
+        sections = self._manuals.active_sections(product.product_id)
+        if not sections:
+            return []
+        defect = product.defect_by_code(defect_code) if defect_code else None
+        words = [defect_code or "", *(v for v in (defect.name_ko, defect.name_en, defect.full_name_ko) if v)] \
+            if defect else ["결함 원인 조치", "defect cause action"]
+        for region in describe_regions(regions):
+            if region.location:
+                words += [region.location, location_label(region.location, "ko")]
+        query = " ".join(w for w in words if w)
+        query_vector = None
+        if self._embedder is not None:
+            try:
+                if self._embed_missing(sections):
+                    sections = self._manuals.active_sections(product.product_id)
+                query_vector = np.asarray(self._embedder.embed([query])[0], dtype=np.float32)
+            except Exception as exc:  # a broken embedder must not cost the worker the excerpts
+                log.warning("embedder failed, lexical retrieval only: %s", exc)
+        ranked = rank_sections(sections, defect_code, query, query_vector=query_vector,
+                               embedder_tag=self._embedder.name if self._embedder else None,
+                               related_limit=related_limit)
+        return to_excerpts(ranked)
+
+    def _embed_missing(self, sections: Sequence[Any]) -> bool:
+        """Embeds sections stored without (or with another embedder's) vectors; True if any were."""
+        assert self._embedder is not None
+        missing = [s for s in sections if unpack_embedding(s.embedding, self._embedder.name) is None]
+        if not missing:
+            return False
+        vectors = self._embedder.embed([f"{s.title}\n{s.text}" for s in missing])
+        self._manuals.set_section_embeddings(
+            {s.section_id: pack_embedding(self._embedder.name, v) for s, v in zip(missing, vectors)})
+        return True
+
+    def build_request(self, product_code: str, defect_code: str | None,
+                      regions: Sequence[Mapping[str, Any]] = (), scores: Mapping[str, float] | None = None,
+                      *, language: Language | None = None, excerpts: Sequence[ManualExcerpt] | None = None,
+                      ) -> GuideRequest:
+        """Everything a guide is written from; ``excerpts`` None -> retrieved now."""
+        product = self._catalog.get_product(product_code)
+        defect = product.defect_by_code(defect_code) if defect_code else None
+        if defect_code and defect is None:
+            raise NotFoundError(f"product {product_code} has no defect type {defect_code!r}")
+        found = list(excerpts) if excerpts is not None else self.excerpts(product_code, defect_code, regions, scores)
+        return GuideRequest(
+            product_code=product.code, product_name=product.name, defect_code=defect_code,
+            defect_name_ko=defect.name_ko if defect else None, defect_name_en=defect.name_en if defect else None,
+            severity=defect.severity_level if defect else None, language=language or self.language,
+            regions=describe_regions(regions), scores={k: float(v) for k, v in (scores or {}).items()},
+            excerpts=tuple(found), retrieval_mode=self.retrieval_mode,
+        )
+
+    # Guides ----------------------------------------------------------------------------------
+    def stream_guide(self, request: GuideRequest, on_token: Callable[[str], None] | None = None,
+                     cancel_event: CancelToken | None = None, *, use_llm: bool = True,
+                     max_tokens: int = 400) -> Guide:
+        """The guide for ``request``; with a local LLM its tokens go to ``on_token`` as they are generated
+        (the final ``Guide.content`` adds a label line and the cited sources). ``cancel_event.set()``
+        stops generation within a token; the partial text is returned with ``cancelled=True``."""
+        if self.generator is None or not use_llm:
+            return self.template_guide(request)
+        prompt = build_prompt(request)
+        try:
+            with self._lock:
+                generation = self.generator.generate(prompt, on_token=on_token, cancel=cancel_event,
+                                                     max_tokens=max_tokens)
+        except (StationError, RuntimeError, ValueError, OSError) as exc:
+            log.warning("local LLM failed, template guide instead: %s", exc)
+            notice = ("로컬 LLM 오류로 기본 가이드를 표시합니다: " if request.language == "ko"
+                      else "The local LLM failed; showing the basic guide: ") + str(exc)
+            return self.template_guide(request, notice=notice)
+        body = generation.text.strip()
+        if not body:
+            if generation.cancelled:
+                return self.template_guide(request, cancelled=True)
+            return self.template_guide(request, notice="The local LLM returned no text.")
+        refs = [e.ref for e in request.excerpts]
+        report = assess_guide(body, request.language, refs)
+        cited = tuple(n for n in report.citations if n in refs)
+        notice = LLM_NOTICE[request.language].format(model=generation.model_name)
+        parts = [notice, "", body]
+        if generation.cancelled:
+            parts.append(CANCELLED_NOTICE[request.language])
+        footer = sources_footer(request, cited or None)
+        if footer:
+            parts += ["", footer]
+        seconds = generation.total_s - (generation.first_token_s or 0.0)
+        return Guide(
+            content="\n".join(parts), language=request.language, source="llm", quality_score=report.score,
+            quality_issues=report.issues, citations=cited, excerpts=request.excerpts,
+            model_name=generation.model_name, cancelled=generation.cancelled,
+            first_token_s=generation.first_token_s,
+            tokens_per_s=(generation.completion_tokens - 1) / seconds if seconds > 0 and
+            generation.completion_tokens > 1 else None,
+            notice=notice, extra={"prompt_tokens": generation.prompt_tokens,
+                                  "cached_tokens": generation.cached_tokens,
+                                  "completion_tokens": generation.completion_tokens,
+                                  "gpu_layers": generation.gpu_layers},
+        )
+
+    def template_guide(self, request: GuideRequest, *, notice: str | None = None, cancelled: bool = False) -> Guide:
+        """The deterministic guide from the excerpts, labelled, with the install hint when no model is set."""
+        body = template_body(request)
+        report = assess_guide(body, request.language, [e.ref for e in request.excerpts])
+        label = notice or TEMPLATE_NOTICE[request.language]
+        parts = [label]
+        if self.generator is None:
+            parts.append(INSTALL_HINT[request.language])
+        parts += ["", body]
+        footer = sources_footer(request, report.citations or None)
+        if footer:
+            parts += ["", footer]
+        return Guide(content="\n".join(parts), language=request.language, source="template",
+                     quality_score=report.score, quality_issues=report.issues, citations=report.citations,
+                     excerpts=request.excerpts, cancelled=cancelled, notice=label)
+
+    def save_guide(self, result_id: int, guide: Guide) -> None:
+        """Stores the guide on the inspection result (content, generated flag, quality score)."""
+        self._manuals.save_guide(result_id, guide.content, guide.quality_score)
+
+    def prewarm(self, product_code: str, language: Language | None = None) -> int:
+        """Caches the LLM's system prompt and each defect's stable prompt part; returns how many.
+        Call it from a worker thread when a product is selected so the first guide starts fast."""
+        if self.generator is None:
+            return 0
+        product = self._catalog.get_product(product_code)
+        count = 0
+        for defect in product.defect_types:
+            request = self.build_request(product_code, defect.code, language=language)
+            with self._lock:
+                self.generator.warm(build_prompt(request))
+            count += 1
+        return count
