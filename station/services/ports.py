@@ -14,6 +14,7 @@ from station.domain.reports import DailyCount, DashboardStats, HistoryFilter, In
 from station.domain.inspection import InspectionRecord, RecordedInspection
 from station.domain.enums import Role
 from station.domain.users import UserInfo
+from station.domain.sync import PushResult
 from station.domain.guidance import Generation, PromptParts
 from station.domain.manuals import DefectName, ManualInfo, NewManual, ParsedManual, StoredSection
 
@@ -34,6 +35,16 @@ class UserRepository(Protocol):
     def list_users(self) -> list[UserInfo]: ...
 
     def count_admins(self) -> int: ...
+
+    # Login lockout (issue 6): consecutive failures are counted per account on this station.
+    def register_failed_login(self, username: str, when: datetime, max_failures: int,
+                              lock_for_seconds: int) -> datetime | None:
+        """Counts a failure; returns the lock end when this failure locks the account."""
+        ...
+
+    def clear_failed_logins(self, username: str) -> None: ...
+
+    def locked_until(self, username: str) -> datetime | None: ...
 
 
 class CatalogRepository(Protocol):
@@ -214,4 +225,42 @@ class GuideGenerator(Protocol):
 
     def warm(self, prompt: PromptParts) -> None:
         """Evaluate and cache the system (and stable) part of the prompt ahead of time."""
+        ...
+
+
+# Sync and object storage (issue 6) -----------------------------------------------------------
+class SyncGateway(Protocol):
+    """The local outbox and the central database (``station.adapters.sync.gateway``)."""
+
+    @property
+    def configured(self) -> bool: ...
+
+    def push_batch(self, limit: int) -> PushResult:
+        """Pushes the oldest outbox entries (up to ``limit``) in one central transaction."""
+        ...
+
+    def pull(self) -> dict[str, int]:
+        """Copies the centre-owned tables here; returns changed rows per table."""
+        ...
+
+    def pending_rows(self) -> dict[str, int]: ...
+
+    def file_counts(self) -> dict[str, int]: ...
+
+    def pending_files(self, limit: int) -> list[str]: ...
+
+    def mark_file(self, key: str, state: str, *, size: int | None = None, error: str | None = None) -> None: ...
+
+    def load_state(self) -> dict[str, str | None]: ...
+
+    def save_state(self, values: dict[str, str | None]) -> None: ...
+
+
+class ObjectTarget(Protocol):
+    """Where the station's files go: an S3-compatible bucket or a shared (NAS) folder."""
+
+    def exists(self, key: str) -> bool: ...
+
+    def upload(self, key: str, path: Path) -> int:
+        """Stores the file under ``key`` (multipart when large); returns its size."""
         ...

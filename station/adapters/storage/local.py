@@ -1,20 +1,35 @@
-"""Object store in a local or NAS folder; keys are ``<kind>/<sha[:2]>/<sha256><suffix>``."""
+"""Object store in a local or NAS folder; keys are ``<kind>/<sha[:2]>/<sha256><suffix>``.
+
+Also an ``ObjectTarget`` (exists/upload) when a shared folder is the central store."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 from station.domain.errors import NotFoundError, ValidationError
 
 
-def content_key(data: bytes, kind: str, suffix: str) -> str:
+def key_for_digest(digest: str, kind: str, suffix: str) -> str:
     if not kind.replace("_", "").isalnum():
         raise ValidationError(f"invalid object kind {kind!r}")
-    digest = hashlib.sha256(data).hexdigest()
     return f"{kind}/{digest[:2]}/{digest}{suffix.lower()}"
+
+
+def content_key(data: bytes, kind: str, suffix: str) -> str:
+    return key_for_digest(hashlib.sha256(data).hexdigest(), kind, suffix)
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB pieces (large files are never read whole)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for piece in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(piece)
+    return digest.hexdigest()
 
 
 class LocalFolderStore:
@@ -58,3 +73,24 @@ class LocalFolderStore:
     def local_path(self, key: str) -> Path | None:
         path = self._path(key)
         return path if path.exists() else None
+
+    # ObjectTarget: a shared (NAS) folder is itself the central store --------------------------
+    def exists(self, key: str) -> bool:
+        return self._path(key).exists()
+
+    def upload(self, key: str, path: Path) -> int:
+        """Copies ``path`` under ``key`` (atomically); nothing to do when it is already there."""
+        target = self._path(key)
+        if Path(path).resolve() != target and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as out, Path(path).open("rb") as src:
+                    shutil.copyfileobj(src, out, 1 << 20)
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        return target.stat().st_size

@@ -1,0 +1,1 @@
+"""Sync with the central PostgreSQL: outbox, portable rows, batched idempotent upserts, pull."""

@@ -1,0 +1,168 @@
+"""The centre's side of a push: batched, idempotent upserts into the central PostgreSQL.
+
+One batch is one central transaction. Rows are written with ``psycopg2.extras.execute_values``
+(hundreds of rows per statement) as ``INSERT ... ON CONFLICT (sync_uuid) DO UPDATE`` of the
+mutable columns only when they really differ (``DO NOTHING`` for append-only tables), so a batch
+that is sent twice (the station died before it could forget it) changes nothing the second time.
+The session acts for no application user: see the ``station_sync`` policies in migration 0005.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from psycopg2.extras import Json, execute_values
+from sqlalchemy import JSON, Engine
+
+from station.adapters.sync.tables import DEFECT_TYPE, PARENT_TABLES, PRODUCT, USER, PushedTable
+from station.domain.sync import SyncError
+
+PAGE_SIZE = 1000
+
+
+def _json_columns(spec: PushedTable) -> set[str]:
+    return {c.name for c in spec.table.columns if isinstance(c.type, JSON)}
+
+
+class CentralWriter:
+    """Writes portable rows (see tables.py) into the centre; caches the centre's catalogue ids."""
+
+    def __init__(self, engine: Engine, station_id: str) -> None:
+        self._engine = engine
+        self._station_id = station_id
+        self._maps: dict[str, dict[Any, int]] = {}
+
+    # Catalogue ids (centre-owned, rarely changing): cached, reloaded once on a miss ----------
+    def _load_maps(self, cur) -> None:  # type: ignore[no-untyped-def]
+        cur.execute("SELECT product_code, product_id FROM products")
+        self._maps[PRODUCT] = dict(cur.fetchall())
+        cur.execute("SELECT p.product_code, d.defect_code, d.defect_type_id FROM defect_types d "
+                    "JOIN products p ON p.product_id = d.product_id")
+        self._maps[DEFECT_TYPE] = {(r[0], r[1]): r[2] for r in cur.fetchall()}
+        cur.execute("SELECT username, user_id FROM users")
+        self._maps[USER] = dict(cur.fetchall())
+
+    def _catalogue_id(self, cur, kind: str, key: Any, reloaded: list[bool]) -> int | None:  # type: ignore[no-untyped-def]
+        found = self._maps.get(kind, {}).get(key)
+        if found is None and not reloaded[0]:
+            self._load_maps(cur)
+            reloaded[0] = True
+            found = self._maps[kind].get(key)
+        return found
+
+    @staticmethod
+    def _parent_ids(cur, kind: str, uuids: set[str]) -> dict[str, int]:  # type: ignore[no-untyped-def]
+        if not uuids:
+            return {}
+        table, pk = PARENT_TABLES[kind]
+        cur.execute(f"SELECT sync_uuid::text, {pk} FROM {table} WHERE sync_uuid = ANY(%s::uuid[])", (list(uuids),))
+        return dict(cur.fetchall())
+
+    def _translate(self, cur, spec: PushedTable, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+        reloaded = [False]
+        parents: dict[str, dict[str, int]] = {}
+        for kind in PARENT_TABLES:
+            wanted = {r[c] for r in rows for c, k in spec.foreign_keys.items() if k == kind and r[c] is not None}
+            parents[kind] = self._parent_ids(cur, kind, {w for w in wanted if isinstance(w, str)})
+        out = []
+        for row in rows:
+            row = dict(row)
+            for column, kind in spec.foreign_keys.items():
+                value = row[column]
+                if value is None:
+                    continue
+                if kind in PARENT_TABLES:
+                    central = parents[kind].get(value) if isinstance(value, str) else None
+                else:
+                    central = self._catalogue_id(cur, kind, value, reloaded)
+                if central is None:
+                    if kind == USER and spec.lenient_users:
+                        row[column] = None
+                        continue
+                    raise SyncError(_unknown_message(spec.name, column, kind, value))
+                row[column] = central
+            out.append(row)
+        return out
+
+    # Writing ---------------------------------------------------------------------------------
+    def push(self, batch: Sequence[tuple[PushedTable, list[dict[str, Any]]]],
+             file_states: dict[str, tuple[str, int | None]]) -> dict[str, int]:
+        """Writes every table of the batch in one transaction; returns rows written per table."""
+        written: dict[str, int] = {}
+        raw = self._engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            for spec, rows in batch:
+                count = self._upsert(cur, spec, self._translate(cur, spec, rows)) if rows else 0
+                if count:
+                    written[spec.name] = count
+            if file_states:
+                self._upsert_files(cur, [(k, s, n) for k, (s, n) in file_states.items()])
+            raw.commit()
+        except BaseException:
+            _rollback_quietly(raw)
+            raise
+        finally:
+            raw.close()
+        return written
+
+    def _upsert(self, cur, spec: PushedTable, rows: list[dict[str, Any]]) -> int:  # type: ignore[no-untyped-def]
+        columns = spec.columns
+        json_cols = _json_columns(spec)
+        values = [tuple(Json(r[c]) if c in json_cols and r[c] is not None else r[c] for c in columns) for r in rows]
+        sql = f"INSERT INTO {spec.name} ({', '.join(columns)}) VALUES %s ON CONFLICT (sync_uuid) "
+        if spec.mutable:
+            target = ", ".join(f"{spec.name}.{c}" for c in spec.mutable)
+            source = ", ".join(f"EXCLUDED.{c}" for c in spec.mutable)
+            sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in spec.mutable)
+            sql += f"DO UPDATE SET {sets} WHERE ({target}) IS DISTINCT FROM ({source})"
+        else:
+            sql += "DO NOTHING"
+        return len(execute_values(cur, sql + " RETURNING 1", values, page_size=PAGE_SIZE, fetch=True))
+
+    def _upsert_files(self, cur, items: Iterable[tuple[str, str, int | None]]) -> None:  # type: ignore[no-untyped-def]
+        """Object file states; 'stored' is never taken back (another station may hold the same file)."""
+        rows = [(k, s, n, self._station_id) for k, s, n in items]
+        execute_values(cur, (
+            "INSERT INTO object_files (object_key, state, byte_size, station_id, stored_at) "
+            "SELECT v.k, v.s, v.n, v.st, CASE WHEN v.s = 'stored' THEN CURRENT_TIMESTAMP END "
+            "FROM (VALUES %s) AS v(k, s, n, st) "
+            "ON CONFLICT (object_key) DO UPDATE SET state = EXCLUDED.state, "
+            "byte_size = COALESCE(EXCLUDED.byte_size, object_files.byte_size), stored_at = EXCLUDED.stored_at "
+            "WHERE object_files.state <> 'stored' AND object_files.state <> EXCLUDED.state"
+        ), rows, template="(%s, %s, %s::bigint, %s)", page_size=PAGE_SIZE)
+
+    def mark_files(self, items: list[tuple[str, str, int | None]]) -> None:
+        """Records file states at the centre (after an upload): one short transaction."""
+        if not items:
+            return
+        raw = self._engine.raw_connection()
+        try:
+            self._upsert_files(raw.cursor(), items)
+            raw.commit()
+        except BaseException:
+            _rollback_quietly(raw)
+            raise
+        finally:
+            raw.close()
+
+
+def _rollback_quietly(raw) -> None:  # type: ignore[no-untyped-def]
+    try:
+        raw.rollback()
+    except Exception:  # noqa: BLE001 - the connection is already gone; the error that matters is raised
+        pass
+
+
+def _unknown_message(table: str, column: str, kind: str, value: Any) -> str:
+    if isinstance(value, tuple) and value and value[0] == "missing-local":
+        return f"{table}.{column} refers to local id {value[1]}, which no longer exists on this station"
+    what = {PRODUCT: "product", DEFECT_TYPE: "defect type", USER: "user"}.get(kind, "parent record")
+    shown = "/".join(value) if isinstance(value, tuple) else value
+    hint = {
+        PRODUCT: "create it at the centre (the centre owns products)",
+        DEFECT_TYPE: "create it at the centre (the centre owns defect types)",
+        USER: "create the account at the centre (the centre owns accounts)",
+    }.get(kind, "it is pushed first; report this as a bug")
+    return f"{what} {shown!r} used by {table}.{column} is not known at the centre: {hint}; the records wait"

@@ -1,0 +1,112 @@
+"""The sync gateway: the local outbox and state on one side, the central PostgreSQL on the other.
+
+Implements ``station.services.ports.SyncGateway``. A push takes the oldest outbox entries, reads
+the rows as they are now, writes them to the centre in one transaction and only then forgets the
+entries: a crash at any point leaves the entries queued, and sending them again is harmless
+(upserts on ``sync_uuid``). Errors reach the service as one-line :class:`SyncError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+import psycopg2
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from station.adapters.db.database import Database
+from station.adapters.db.engine import describe_error, make_engine, redact
+from station.adapters.sync.central import CentralWriter
+from station.adapters.sync.local_store import LocalSyncStore
+from station.adapters.sync.pull import CataloguePuller
+from station.adapters.sync.tables import PUSHED_TABLES
+from station.domain.errors import DatabaseUnavailableError, StationError
+from station.domain.sync import PushResult, SyncError
+
+class SqlSyncGateway:
+    def __init__(self, local: Database, central_url: str | None, station_id: str,
+                 engine_factory: Callable[[str], Engine] = make_engine) -> None:
+        self._store = LocalSyncStore(local)
+        self._local = local
+        self._url = central_url
+        self._station_id = station_id
+        self._engine_factory = engine_factory
+        self._engine: Engine | None = None
+        self._writer: CentralWriter | None = None
+
+    @property
+    def configured(self) -> bool:
+        return bool(self._url)
+
+    @property
+    def central_name(self) -> str:
+        return redact(self._url) if self._url else "(no central database configured)"
+
+    def _central(self) -> tuple[Engine, CentralWriter]:
+        if not self._url:
+            raise SyncError("no central database configured: set central_db_url (STATION_CENTRAL_DB_URL)")
+        if self._engine is None or self._writer is None:
+            self._engine = self._engine_factory(self._url)
+            self._writer = CentralWriter(self._engine, self._station_id)
+        return self._engine, self._writer
+
+    @contextmanager
+    def _central_errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except SyncError:
+            raise
+        except (psycopg2.Error, SQLAlchemyError, DatabaseUnavailableError, OSError) as exc:
+            detail = str(exc) if isinstance(exc, StationError) else describe_error(exc, self._url or "")
+            raise SyncError(f"{action}: {detail}") from exc
+
+    # Push ------------------------------------------------------------------------------------
+    def push_batch(self, limit: int) -> PushResult:
+        batch = self._store.take_batch(limit)
+        if not batch.entries:
+            return PushResult(entries=0)
+        payload = [(spec, self._store.read_rows(spec, batch.row_ids.get(spec.name, set()))) for spec in PUSHED_TABLES]
+        keys = {r[c] for spec, rows in payload for r in rows for c in spec.object_keys if r[c]}
+        files = self._store.file_states(keys)
+        _, writer = self._central()
+        with self._central_errors("push"):
+            written = writer.push(payload, files)
+        self._store.finish_batch(batch.max_id)
+        return PushResult(entries=batch.entries, rows=written)
+
+    # Pull ------------------------------------------------------------------------------------
+    def pull(self) -> dict[str, int]:
+        engine, _ = self._central()
+        with self._central_errors("pull"):
+            return CataloguePuller(engine, self._local).pull()
+
+    # Files -----------------------------------------------------------------------------------
+    def pending_files(self, limit: int) -> list[str]:
+        return self._store.pending_files(limit)
+
+    def mark_file(self, key: str, state: str, *, size: int | None = None, error: str | None = None) -> None:
+        """Records a file's state at the centre (when one is configured), then here."""
+        if self._url and state != "pending":
+            _, writer = self._central()
+            with self._central_errors("file state"):
+                writer.mark_files([(key, state, size)])
+        self._store.mark_file(key, state, size=size, error=error)
+
+    # Visible state ---------------------------------------------------------------------------
+    def pending_rows(self) -> dict[str, int]:
+        return self._store.pending_counts()
+
+    def file_counts(self) -> dict[str, int]:
+        return self._store.file_counts()
+
+    def load_state(self) -> dict[str, str | None]:
+        return self._store.load_state()
+
+    def save_state(self, values: dict[str, str | None]) -> None:
+        self._store.save_state(values)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+            self._writer = None

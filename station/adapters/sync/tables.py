@@ -1,0 +1,65 @@
+"""What is pushed and how: the station-owned tables, their foreign keys by kind, the mutable columns.
+
+Local ids never leave the station. A foreign key is sent as the referenced row's portable key
+(``products.product_code``, ``(product_code, defect_code)``, ``users.username``, or the parent's
+``sync_uuid``) and turned into the centre's id there. Every pushed row is upserted on its
+``sync_uuid``; only the columns in ``mutable`` are updated on a repeat (the centre's grants to
+``station_sync`` in db/sql/0005_station_role.sql allow exactly these).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Table
+
+from station.adapters.db.models import Base
+
+# Foreign-key kinds: how a local id is made portable and turned into a central id.
+PRODUCT, DEFECT_TYPE, USER, IMAGE, INSPECTION = "product", "defect_type", "user", "image", "inspection"
+PARENT_TABLES = {IMAGE: ("images", "image_id"), INSPECTION: ("inspections", "inspection_id")}
+
+
+@dataclass(frozen=True)
+class PushedTable:
+    name: str
+    pk: str
+    foreign_keys: dict[str, str] = field(default_factory=dict)  # column -> kind
+    mutable: tuple[str, ...] = ()
+    # Users unknown at the centre: False holds the record back (with a clear error), True sends NULL.
+    lenient_users: bool = False
+    object_keys: tuple[str, ...] = ()
+
+    @property
+    def table(self) -> Table:
+        return Base.metadata.tables[self.name]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Columns sent to the centre, in order: everything but the local primary key."""
+        return tuple(c.name for c in self.table.columns if c.name != self.pk)
+
+
+# Parents before children: a batch is written in this order inside one central transaction.
+PUSHED_TABLES: tuple[PushedTable, ...] = (
+    PushedTable("images", "image_id", {"product_id": PRODUCT, "defect_type_id": DEFECT_TYPE, "uploaded_by": USER},
+                mutable=("is_active",), object_keys=("file_path",)),
+    PushedTable("image_metadata", "metadata_id", {"image_id": IMAGE},
+                mutable=("exif_data", "preprocessing_applied", "quality_score")),
+    PushedTable("inspections", "inspection_id",
+                {"product_id": PRODUCT, "test_image_id": IMAGE, "reference_image_id": IMAGE, "inspector_id": USER},
+                mutable=("status", "processing_time")),
+    PushedTable("inspection_results", "result_id", {"inspection_id": INSPECTION, "defect_type_id": DEFECT_TYPE},
+                mutable=("defect_detected", "defect_type_id", "confidence_score", "anomaly_score",
+                         "similarity_score", "heatmap_path", "mask_path", "overlay_path", "comparison_path",
+                         "detected_regions", "guide_generated", "guide_content", "guide_quality_score"),
+                object_keys=("heatmap_path", "mask_path", "overlay_path", "comparison_path")),
+    PushedTable("action_logs", "action_id", {"inspection_id": INSPECTION, "action_by": USER},
+                mutable=("action_taken", "action_result", "notes")),
+    PushedTable("feedbacks", "feedback_id", {"inspection_id": INSPECTION, "user_id": USER},
+                mutable=("rating", "feedback_text", "feedback_type")),
+    PushedTable("deployments", "deployment_id", {"product_id": PRODUCT, "deployed_by": USER},
+                mutable=("status", "completed_at", "result_summary", "error_message")),
+    PushedTable("audit_logs", "log_id", {"user_id": USER}, lenient_users=True),
+)
+PUSHED_BY_NAME = {t.name: t for t in PUSHED_TABLES}
