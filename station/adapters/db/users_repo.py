@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -79,3 +79,28 @@ class SqlUserRepository:
                 .join(User, User.user_id == UserRole.user_id)
                 .where(RoleRow.role_name == Role.ADMIN.value, User.is_active.is_(True))
             ) or 0
+
+    # Login lockout (issue 6) ----------------------------------------------------------------
+    def register_failed_login(self, username: str, when: datetime, max_failures: int,
+                              lock_for_seconds: int) -> datetime | None:
+        with self._db.session() as session:
+            user = session.scalar(select(User).where(User.username == username))
+            if user is None:
+                return None
+            user.failed_login_count = (user.failed_login_count or 0) + 1
+            if user.failed_login_count < max_failures:
+                return None
+            user.failed_login_count = 0
+            user.locked_until = when + timedelta(seconds=lock_for_seconds)
+            return user.locked_until
+
+    def clear_failed_logins(self, username: str) -> None:
+        with self._db.session() as session:
+            user = session.scalar(select(User).where(User.username == username))
+            if user is not None and (user.failed_login_count or user.locked_until is not None):
+                user.failed_login_count = 0
+                user.locked_until = None
+
+    def locked_until(self, username: str) -> datetime | None:
+        with self._db.session() as session:
+            return session.scalar(select(User.locked_until).where(User.username == username))
