@@ -33,6 +33,13 @@ class CancelToken:
         if self._event.is_set():
             raise JobCancelled()
 
+    def is_set(self) -> bool:
+        """threading.Event-style check, for services that take a cancel event."""
+        return self._event.is_set()
+
+    def set(self) -> None:
+        self._event.set()
+
 
 class _Signals(QObject):
     progress = Signal(float, str)
@@ -57,8 +64,11 @@ class JobContext:
         self.token.raise_if_cancelled()
         self._signals.progress.emit(max(0.0, min(1.0, float(fraction))), message)
 
-    def emit(self, chunk: Any) -> None:
-        self.token.raise_if_cancelled()
+    def emit(self, chunk: Any, *, check_cancel: bool = True) -> None:
+        """Partial output for the GUI (e.g. guide tokens); raises JobCancelled once cancelled unless
+        ``check_cancel`` is false (for producers that stop gracefully on their own)."""
+        if check_cancel:
+            self.token.raise_if_cancelled()
         self._signals.chunk.emit(chunk)
 
 
@@ -131,6 +141,17 @@ class JobHandle(QObject):
         self.deleteLater()
 
 
+def _is_cancellation(exc: BaseException) -> bool:
+    """A job ended by its cancel token: our JobCancelled or the engine's CancelledError."""
+    if isinstance(exc, JobCancelled):
+        return True
+    try:
+        from station.domain.engine import CancelledError
+    except ImportError:  # pragma: no cover - the engine ships with the station
+        return False
+    return isinstance(exc, CancelledError)
+
+
 class _Runnable(QRunnable):
     def __init__(self, fn: Callable[[JobContext], Any], handle: JobHandle) -> None:
         super().__init__()
@@ -145,11 +166,10 @@ class _Runnable(QRunnable):
             if self._token.cancelled:
                 raise JobCancelled()
             result = self._fn(ctx)
-            if self._token.cancelled:
-                raise JobCancelled()
-        except JobCancelled:
-            self._signals.cancelled.emit()
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI as a message
+            if _is_cancellation(exc):
+                self._signals.cancelled.emit()
+                return
             exc.__dict__.setdefault("job_traceback", traceback.format_exc())
             self._signals.failed.emit(exc)
         else:

@@ -1,0 +1,1 @@
+"""Admin screens: users and roles, products and defect types, image library, manuals."""

@@ -1,0 +1,1 @@
+"""Supervisor screens: defects awaiting action, action dialog, history, dashboard, shift report."""

@@ -1,0 +1,99 @@
+"""Dashboard per product (the view ``dashboard_stats``) with charts of the defect rate over time and the
+counts by defect type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from station.domain.reports import DailyCount, DashboardStats
+from station.ui.env import ScreenEnv
+from station.ui.widgets.charts import BarChart, ChartData, LineChart, Series
+from station.ui.widgets.feedback import MessageBar
+
+
+@dataclass
+class DashboardData:
+    stats: DashboardStats | None
+    daily: list[DailyCount]
+    by_type: dict[str, int]
+
+
+class StatCard(QFrame):
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("StatCard")
+        layout = QVBoxLayout(self)
+        self.value = QLabel("—")
+        self.value.setObjectName("StatValue")
+        caption = QLabel(title)
+        caption.setObjectName("StatCaption")
+        layout.addWidget(self.value)
+        layout.addWidget(caption)
+
+
+class DashboardView(QWidget):
+    DAYS = 14
+
+    def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.env = env
+        layout = QVBoxLayout(self)
+        self.message = MessageBar()
+        layout.addWidget(self.message)
+        grid = QGridLayout()
+        self.cards = {key: StatCard(title) for key, title in (
+            ("total", self.tr("Inspections")), ("defects", self.tr("Defects found")),
+            ("rate", self.tr("Defect rate")), ("pending", self.tr("Awaiting action")),
+            ("resolved", self.tr("Resolved")), ("images", self.tr("Library images (good / defect)")),
+            ("rating", self.tr("Guide rating")))}
+        for i, card in enumerate(self.cards.values()):
+            grid.addWidget(card, 0, i)
+        layout.addLayout(grid)
+        charts = QHBoxLayout()
+        self.rate_chart = LineChart()
+        self.rate_chart.setObjectName("DefectRateChart")
+        self.type_chart = BarChart()
+        self.type_chart.setObjectName("DefectTypeChart")
+        charts.addWidget(self.rate_chart, 3)
+        charts.addWidget(self.type_chart, 2)
+        layout.addLayout(charts, 1)
+        self.data: DashboardData | None = None
+
+    def refresh(self) -> None:
+        product = self.env.session.product
+        if product is None:
+            self.message.show_message(self.tr("Choose a product first."), "warning")
+            return
+        reports, pid = self.env.services.reports, product.product_id
+
+        def load(_ctx: object) -> DashboardData:
+            stats = reports.dashboard(pid)
+            return DashboardData(stats[0] if stats else None, reports.daily_counts(pid, self.DAYS),
+                                 reports.defect_type_counts(pid))
+
+        self.env.runner.submit(load, name="dashboard", on_done=self._show, on_error=self.message.show_error)
+
+    def _show(self, data: DashboardData) -> None:
+        self.data = data
+        s = data.stats
+        values = {"total": "—", "defects": "—", "rate": "—", "pending": "—", "resolved": "—", "images": "—",
+                  "rating": "—"}
+        if s is not None:
+            values.update(total=str(s.total_inspection_count), defects=str(s.defect_detected_count),
+                          rate=f"{s.defect_rate:.1%}", pending=str(s.pending_action_count),
+                          resolved=str(s.resolved_count), images=f"{s.normal_image_count} / {s.defect_image_count}",
+                          rating="—" if s.avg_guide_rating is None else f"{s.avg_guide_rating:.1f} / 5")
+        for key, card in self.cards.items():
+            card.value.setText(values[key])
+        points = [(float(i), c.defect_rate) for i, c in enumerate(data.daily)]
+        ticks = [(float(i), c.day.strftime("%m-%d")) for i, c in enumerate(data.daily) if i % 2 == 0]
+        has_data = any(c.inspections for c in data.daily)
+        self.rate_chart.set_data(ChartData(
+            title=self.tr("Defect rate, last {0} days").format(self.DAYS), x_label=self.tr("day"), y_label="%",
+            series=[Series(self.tr("defect rate"), points if has_data else [], "#e5484d", fill=True)],
+            x_ticks=ticks, y_range=(0.0, max([0.1, *[p[1] for p in points]]) * 1.1)),
+            empty_text=self.tr("No inspections in the last {0} days").format(self.DAYS))
+        self.type_chart.set_values(self.tr("Defects by type"), sorted(data.by_type.items(), key=lambda kv: -kv[1]),
+                                   empty_text=self.tr("No defects recorded"))

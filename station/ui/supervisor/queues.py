@@ -1,0 +1,172 @@
+"""Defects awaiting action (the view ``recent_inspections``: 미조치) and the filtered history."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.domain.reports import (
+    STATUS_IN_PROGRESS,
+    STATUS_OK,
+    STATUS_OPEN,
+    STATUS_RESOLVED,
+    HistoryFilter,
+    InspectionRow,
+)
+from station.ui.env import ScreenEnv
+from station.ui.permissions import Capability
+from station.ui.service_bridges import log_action
+from station.ui.supervisor.action_dialog import ActionDialog, ActionDraft
+from station.ui.widgets.feedback import MessageBar
+from station.ui.widgets.tables import DataTable
+
+
+def _row_values(r: InspectionRow) -> list[object]:
+    return [r.inspection_code, r.inspection_date.strftime("%Y-%m-%d %H:%M") if r.inspection_date else "",
+            r.product_code, r.defect_name_ko or "—", r.anomaly_score, r.confidence_score, r.inspector or "—",
+            r.action_status]
+
+
+class InspectionTable(DataTable):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__([self.tr("Code"), self.tr("Date"), self.tr("Product"), self.tr("Defect"),
+                          self.tr("Anomaly"), self.tr("Confidence"), self.tr("Inspector"), self.tr("Status")], parent)
+        self.rows: list[InspectionRow] = []
+
+    def show_rows(self, rows: list[InspectionRow]) -> None:
+        self.rows = rows
+        self.set_rows([_row_values(r) for r in rows], [r.inspection_id for r in rows])
+
+    def selected_row(self) -> InspectionRow | None:
+        wanted = self.selected_id()
+        return next((r for r in self.rows if r.inspection_id == wanted), None)
+
+
+class AwaitingActionView(QWidget):
+    action_logged = Signal(int)
+
+    def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.env = env
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("SectionTitle")
+        top.addWidget(self.count_label)
+        top.addStretch(1)
+        self.action_button = QPushButton(self.tr("Log action…"))
+        self.action_button.setObjectName("PrimaryButton")
+        self.action_button.setToolTip("Enter")
+        self.action_button.setVisible(env.can(Capability.LOG_ACTION))
+        self.action_button.clicked.connect(self.open_action_dialog)
+        top.addWidget(self.action_button)
+        layout.addLayout(top)
+        self.message = MessageBar()
+        layout.addWidget(self.message)
+        self.table = InspectionTable()
+        self.table.setObjectName("AwaitingTable")
+        if env.can(Capability.LOG_ACTION):
+            self.table.doubleClicked.connect(lambda _i: self.open_action_dialog())
+        layout.addWidget(self.table, 1)
+        self.dialog: ActionDialog | None = None
+
+    def refresh(self) -> None:
+        product = self.env.session.product
+        code = product.code if product else None
+        self.env.runner.submit(lambda _ctx: self.env.services.reports.awaiting_action(code), name="awaiting",
+                               on_done=self._show, on_error=self.message.show_error)
+
+    def _show(self, rows: list[InspectionRow]) -> None:
+        self.table.show_rows(rows)
+        self.count_label.setText(self.tr("{0} defects awaiting action").format(len(rows)))
+
+    def open_action_dialog(self) -> ActionDialog | None:
+        row = self.table.selected_row()
+        if row is None:
+            self.message.show_message(self.tr("Select a defect first."), "warning", 4000)
+            return None
+        self.dialog = ActionDialog(row, self)
+        self.dialog.accepted.connect(lambda: self.save(self.dialog.draft()))
+        self.dialog.open()
+        return self.dialog
+
+    def save(self, draft: ActionDraft) -> None:
+        actions, user_id = self.env.services.actions, self.env.user_id
+
+        def done(_result: object) -> None:
+            self.message.show_message(self.tr("Action saved for inspection {0}.").format(draft.inspection_id),
+                                      "info", 5000)
+            self.action_logged.emit(draft.inspection_id)
+            self.refresh()
+
+        self.env.runner.submit(
+            lambda _ctx: log_action(actions, draft.inspection_id, draft.action_taken, draft.action_result,
+                                    draft.notes, user_id),
+            name="log-action", on_done=done, on_error=self.message.show_error)
+
+
+class HistoryView(QWidget):
+    def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.env = env
+        layout = QVBoxLayout(self)
+        filters = QHBoxLayout()
+        today = QDate.currentDate()
+        self.start = QDateEdit(today.addDays(-7))
+        self.end = QDateEdit(today)
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.defects_only = QCheckBox(self.tr("Defects only"))
+        self.status = QComboBox()
+        self.status.addItem(self.tr("any status"), None)
+        for value, label in ((STATUS_OPEN, self.tr("awaiting action")), (STATUS_IN_PROGRESS, self.tr("in progress")),
+                             (STATUS_RESOLVED, self.tr("resolved")), (STATUS_OK, self.tr("good"))):
+            self.status.addItem(label, value)
+        self.inspector = QLineEdit()
+        self.inspector.setPlaceholderText(self.tr("inspector"))
+        self.text = QLineEdit()
+        self.text.setPlaceholderText(self.tr("code or defect"))
+        self.apply_button = QPushButton(self.tr("Search"))
+        for widget in (QLabel(self.tr("From")), self.start, QLabel(self.tr("to")), self.end, self.defects_only,
+                       self.status, self.inspector, self.text, self.apply_button):
+            filters.addWidget(widget)
+        layout.addLayout(filters)
+        self.message = MessageBar()
+        layout.addWidget(self.message)
+        self.count_label = QLabel()
+        layout.addWidget(self.count_label)
+        self.table = InspectionTable()
+        self.table.setObjectName("HistoryTable")
+        layout.addWidget(self.table, 1)
+        self.apply_button.clicked.connect(self.refresh)
+        self.text.returnPressed.connect(self.refresh)
+
+    def current_filter(self) -> HistoryFilter:
+        product = self.env.session.product
+        start = datetime.combine(self.start.date().toPython(), time.min)
+        end = datetime.combine(self.end.date().toPython(), time.min) + timedelta(days=1)
+        return HistoryFilter(product_id=product.product_id if product else None, start=start, end=end,
+                             defects_only=self.defects_only.isChecked(), action_status=self.status.currentData(),
+                             inspector=self.inspector.text().strip() or None, text=self.text.text().strip() or None)
+
+    def refresh(self) -> None:
+        flt = self.current_filter()
+        self.env.runner.submit(lambda _ctx: self.env.services.reports.history(flt), name="history",
+                               on_done=self._show, on_error=self.message.show_error)
+
+    def _show(self, rows: list[InspectionRow]) -> None:
+        self.table.show_rows(rows)
+        self.count_label.setText(self.tr("{0} inspections").format(len(rows)))

@@ -1,0 +1,144 @@
+"""Shift report: inspections of one product in a shift window, summarised, exported as CSV and PDF
+(files are written in a background job)."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QMarginsF
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.services.reports import ShiftReport, shift_window
+from station.ui.env import ScreenEnv
+from station.ui.widgets.feedback import MessageBar
+
+
+def report_html(report: ShiftReport, labels: dict[str, str]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in labels["columns"].split("|"))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in (
+            r.inspection_code, r.inspection_date.strftime("%H:%M") if r.inspection_date else "",
+            r.inspector or "", "FAIL" if r.defect_detected else "PASS", r.defect_name_ko or "",
+            "" if r.anomaly_score is None else f"{r.anomaly_score:.3f}", r.action_status)) + "</tr>"
+        for r in report.rows)
+    types = ", ".join(f"{html.escape(k)}: {v}" for k, v in report.by_defect_type.items()) or "—"
+    return (
+        f"<h2>{html.escape(labels['title'])}</h2>"
+        f"<p><b>{html.escape(report.product_name)}</b> ({html.escape(report.product_code)})<br>"
+        f"{report.start:%Y-%m-%d %H:%M} – {report.end:%Y-%m-%d %H:%M}</p>"
+        f"<p>{html.escape(labels['summary'].format(report.total, report.defects, f'{report.defect_rate:.1%}', report.open_actions))}"
+        f"<br>{html.escape(labels['types'])}: {types}</p>"
+        f"<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr>{head}</tr>{body}</table>"
+        f"<p style='color:#666'>{html.escape(labels['generated'])} {datetime.now():%Y-%m-%d %H:%M}</p>")
+
+
+def write_pdf(path: Path, document_html: str) -> Path:
+    """Renders the report to an A4 PDF (QPdfWriter paints off the GUI thread)."""
+    writer = QPdfWriter(str(path))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
+    writer.setResolution(150)
+    writer.setTitle("Shift report")
+    document = QTextDocument()
+    document.setHtml(document_html)
+    document.setPageSize(writer.pageLayout().paintRectPixels(writer.resolution()).size().toSizeF())
+    document.print_(writer)
+    return path
+
+
+class ShiftReportView(QWidget):
+    def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.env = env
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.day = QDateEdit(QDate.currentDate())
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.start_hour = QSpinBox()
+        self.start_hour.setRange(0, 23)
+        self.start_hour.setValue(6)
+        self.start_hour.setSuffix(":00")
+        self.hours = QSpinBox()
+        self.hours.setRange(1, 24)
+        self.hours.setValue(12)
+        self.hours.setSuffix(self.tr(" h"))
+        self.generate_button = QPushButton(self.tr("Generate"))
+        self.csv_button = QPushButton(self.tr("Export CSV…"))
+        self.pdf_button = QPushButton(self.tr("Export PDF…"))
+        for widget in (QLabel(self.tr("Shift day")), self.day, QLabel(self.tr("starts")), self.start_hour,
+                       QLabel(self.tr("length")), self.hours, self.generate_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(self.csv_button)
+        row.addWidget(self.pdf_button)
+        layout.addLayout(row)
+        self.message = MessageBar()
+        layout.addWidget(self.message)
+        self.preview = QTextBrowser()
+        self.preview.setObjectName("ShiftPreview")
+        layout.addWidget(self.preview, 1)
+        self.report: ShiftReport | None = None
+        self.generate_button.clicked.connect(self.refresh)
+        self.csv_button.clicked.connect(lambda: self._ask_and_export("csv"))
+        self.pdf_button.clicked.connect(lambda: self._ask_and_export("pdf"))
+
+    def labels(self) -> dict[str, str]:
+        return {"title": self.tr("Shift report"),
+                "summary": self.tr("{0} inspections, {1} defects ({2}), {3} awaiting action"),
+                "types": self.tr("Defects by type"), "generated": self.tr("Generated"),
+                "columns": self.tr("Code|Time|Inspector|Verdict|Defect|Anomaly|Status")}
+
+    def refresh(self) -> None:
+        product = self.env.session.product
+        if product is None:
+            self.message.show_message(self.tr("Choose a product first."), "warning")
+            return
+        start, end = shift_window(self.day.date().toPython(), self.start_hour.value(), self.hours.value())
+        reports = self.env.services.reports
+        self.env.runner.submit(
+            lambda _ctx: reports.shift_report(product.product_id, product.code, product.name, start, end),
+            name="shift-report", on_done=self._show, on_error=self.message.show_error)
+
+    def _show(self, report: ShiftReport) -> None:
+        self.report = report
+        self.preview.setHtml(report_html(report, self.labels()))
+
+    def _ask_and_export(self, kind: str) -> None:
+        if self.report is None:
+            self.message.show_message(self.tr("Generate the report first."), "warning", 4000)
+            return
+        name = f"shift_{self.report.product_code}_{self.report.start:%Y%m%d_%H%M}.{kind}"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export shift report"), str(Path.home() / name),
+                                              "CSV (*.csv)" if kind == "csv" else "PDF (*.pdf)")
+        if path:
+            self.export(Path(path), kind)
+
+    def export(self, path: Path, kind: str) -> None:
+        report = self.report
+        if report is None:
+            return
+        document = report_html(report, self.labels())
+
+        def work(_ctx: object) -> Path:
+            if kind == "csv":
+                path.write_text(report.to_csv(), encoding="utf-8")
+                return path
+            return write_pdf(path, document)
+
+        self.env.runner.submit(work, name=f"export-{kind}",
+                               on_done=lambda p: self.message.show_message(self.tr("Saved {0}").format(p), "info"),
+                               on_error=self.message.show_error)

@@ -1,0 +1,1 @@
+"""Technician screens: camera, preprocessing and ROI, thresholds with calibration, model builds."""

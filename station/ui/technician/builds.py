@@ -1,0 +1,106 @@
+"""Model builds (memory bank with its retrieval index, retrieval index alone, manual index) with progress
+and cancel, and the deployment history of the product."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from station.ui import service_bridges as bridges
+from station.ui.env import ScreenEnv
+from station.ui.jobs import JobContext
+from station.ui.widgets.feedback import JobProgress, MessageBar
+from station.ui.widgets.tables import DataTable
+
+
+class BuildsView(QWidget):
+    def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.env = env
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.bank_button = QPushButton(self.tr("Build memory bank"))
+        self.bank_button.setObjectName("PrimaryButton")
+        self.bank_button.setToolTip(self.tr("PatchCore bank and calibration from the good images, then the "
+                                            "retrieval index"))
+        self.index_button = QPushButton(self.tr("Rebuild retrieval index"))
+        self.manual_button = QPushButton(self.tr("Rebuild manual index"))
+        for b in (self.bank_button, self.index_button, self.manual_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.progress = JobProgress()
+        layout.addWidget(self.progress)
+        self.message = MessageBar()
+        layout.addWidget(self.message)
+        title = QLabel(self.tr("Deployment history"))
+        title.setObjectName("SectionTitle")
+        layout.addWidget(title)
+        self.table = DataTable([self.tr("Id"), self.tr("Type"), self.tr("Status"), self.tr("Started"),
+                                self.tr("Finished"), self.tr("Summary")])
+        self.table.setObjectName("DeploymentsTable")
+        layout.addWidget(self.table, 1)
+        self.bank_button.clicked.connect(lambda: self.start("bank"))
+        self.index_button.clicked.connect(lambda: self.start("index"))
+        self.manual_button.clicked.connect(lambda: self.start("manuals"))
+
+    def refresh(self) -> None:
+        product = self.env.session.product
+        pid = product.product_id if product else None
+        self.env.runner.submit(lambda _ctx: self.env.services.deployments.history(pid), name="deployments",
+                               on_done=self._show, on_error=self.message.show_error)
+
+    def _show(self, rows: list[dict[str, Any]]) -> None:
+        def summary(row: dict[str, Any]) -> str:
+            if row.get("error_message"):
+                return str(row["error_message"])
+            data = row.get("result_summary") or {}
+            if isinstance(data, str):
+                return data[:120]
+            keys = ("n_images", "coreset_size", "seconds", "sections", "n_indexed_good", "n_indexed_defect")
+            return ", ".join(f"{k}={data[k]:.1f}" if isinstance(data[k], float) else f"{k}={data[k]}"
+                             for k in keys if k in data) or json.dumps(data, default=str)[:120]
+
+        self.table.set_rows([[r["deployment_id"], r["deployment_type"], r["status"],
+                              str(r.get("started_at") or "")[:19], str(r.get("completed_at") or "")[:19], summary(r)]
+                             for r in rows], [r["deployment_id"] for r in rows])
+
+    def _buttons(self, enabled: bool) -> None:
+        for b in (self.bank_button, self.index_button, self.manual_button):
+            b.setEnabled(enabled)
+
+    def start(self, kind: str) -> None:
+        product = self.env.session.product
+        if product is None:
+            self.message.show_message(self.tr("Choose a product first."), "warning")
+            return
+        services, user_id = self.env.services, self.env.user_id
+        titles = {"bank": self.tr("Building the memory bank"), "index": self.tr("Building the retrieval index"),
+                  "manuals": self.tr("Indexing the manuals")}
+
+        def work(ctx: JobContext) -> Any:
+            if kind == "bank":
+                return bridges.build_bank(services.inspection, product.code, user_id, ctx)
+            if kind == "index":
+                return bridges.build_index(services.inspection, product.code, user_id, ctx)
+            return bridges.reindex_manuals(services.manuals, product.code, user_id, ctx)
+
+        def done(_result: Any) -> None:
+            self.message.show_message(self.tr("{0}: done.").format(titles[kind]), "info")
+            self.refresh()
+
+        def cancelled() -> None:
+            self.message.show_message(self.tr("{0}: cancelled, nothing was changed.").format(titles[kind]), "warning")
+            self.refresh()
+
+        def failed(error: BaseException) -> None:
+            self.message.show_error(error)
+            self.refresh()
+
+        self._buttons(False)
+        handle = self.env.runner.submit(work, name=f"build-{kind}", on_done=done, on_error=failed,
+                                        on_cancelled=cancelled, on_progress=self.progress.set_progress)
+        handle.finished.connect(lambda: self._buttons(True))
+        self.progress.track(handle, titles[kind])

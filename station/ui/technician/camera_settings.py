@@ -1,0 +1,138 @@
+"""Camera settings: source (device index, video file, stream URL, image folder), resolution, exposure,
+replay speed and the auto-trigger stillness; validated and audited by the settings service."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.domain.camera import CameraSpec
+from station.ui.env import ScreenEnv
+from station.ui.widgets.feedback import MessageBar
+from station.ui.widgets.image_view import ImageView
+
+
+class CameraSettingsView(QWidget):
+    def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.env = env
+        layout = QHBoxLayout(self)
+        left = QVBoxLayout()
+        form = QFormLayout()
+        self.source = QLineEdit()
+        self.source.setObjectName("CameraSource")
+        self.source.setPlaceholderText(self.tr("0, a video file, rtsp://… or an image folder"))
+        browse = QHBoxLayout()
+        browse.addWidget(self.source, 1)
+        folder_button = QPushButton(self.tr("Folder…"))
+        file_button = QPushButton(self.tr("File…"))
+        browse.addWidget(folder_button)
+        browse.addWidget(file_button)
+        self.width_spin = self._spin(0, 8192, self.tr("camera default"))
+        self.height_spin = self._spin(0, 8192, self.tr("camera default"))
+        self.auto_exposure = QCheckBox(self.tr("automatic"))
+        self.exposure = QDoubleSpinBox()
+        self.exposure.setRange(-13.0, 10000.0)
+        self.exposure.setDecimals(1)
+        self.fps = QDoubleSpinBox()
+        self.fps.setRange(0.0, 500.0)
+        self.fps.setDecimals(1)
+        self.loop = QCheckBox(self.tr("loop replay"))
+        self.still_frames = QSpinBox()
+        self.still_frames.setRange(0, 1000)
+        self.still_tolerance = QDoubleSpinBox()
+        self.still_tolerance.setRange(0.0, 255.0)
+        self.still_tolerance.setDecimals(1)
+        exposure_row = QHBoxLayout()
+        exposure_row.addWidget(self.auto_exposure)
+        exposure_row.addWidget(self.exposure, 1)
+        form.addRow(self.tr("Source"), browse)
+        form.addRow(self.tr("Width (px)"), self.width_spin)
+        form.addRow(self.tr("Height (px)"), self.height_spin)
+        form.addRow(self.tr("Exposure"), exposure_row)
+        form.addRow(self.tr("Replay fps"), self.fps)
+        form.addRow("", self.loop)
+        form.addRow(self.tr("Auto-trigger after still frames"), self.still_frames)
+        form.addRow(self.tr("Stillness tolerance (grey levels)"), self.still_tolerance)
+        left.addLayout(form)
+        buttons = QHBoxLayout()
+        self.apply_button = QPushButton(self.tr("Apply"))
+        self.apply_button.setObjectName("PrimaryButton")
+        self.reload_button = QPushButton(self.tr("Revert"))
+        buttons.addStretch(1)
+        buttons.addWidget(self.reload_button)
+        buttons.addWidget(self.apply_button)
+        left.addLayout(buttons)
+        self.message = MessageBar()
+        left.addWidget(self.message)
+        left.addStretch(1)
+        layout.addLayout(left, 2)
+        self.preview = ImageView(placeholder=self.tr("No camera picture"))
+        layout.addWidget(self.preview, 3)
+        self.auto_exposure.toggled.connect(lambda on: self.exposure.setEnabled(not on))
+        folder_button.clicked.connect(self._browse_folder)
+        file_button.clicked.connect(self._browse_file)
+        self.apply_button.clicked.connect(self.apply)
+        self.reload_button.clicked.connect(self.refresh)
+        env.camera.frame_ready.connect(lambda image, _f: self.preview.set_image(image) if self.isVisible() else None)
+
+    @staticmethod
+    def _spin(low: int, high: int, special: str) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(low, high)
+        spin.setSpecialValueText(special)
+        return spin
+
+    def _browse_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, self.tr("Image folder to replay"))
+        if path:
+            self.source.setText(path)
+
+    def _browse_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Video file"), "",
+                                              self.tr("Videos (*.mp4 *.avi *.mkv *.mov);;All files (*)"))
+        if path:
+            self.source.setText(path)
+
+    def refresh(self) -> None:
+        self.env.runner.submit(lambda _ctx: self.env.services.station_settings.camera(), name="camera-settings",
+                               on_done=self.show_spec, on_error=self.message.show_error)
+
+    def show_spec(self, spec: CameraSpec) -> None:
+        self.source.setText(spec.source)
+        self.width_spin.setValue(spec.width or 0)
+        self.height_spin.setValue(spec.height or 0)
+        self.auto_exposure.setChecked(spec.exposure is None)
+        self.exposure.setValue(spec.exposure or 0.0)
+        self.fps.setValue(spec.fps)
+        self.loop.setChecked(spec.loop)
+        self.still_frames.setValue(spec.still_frames)
+        self.still_tolerance.setValue(spec.still_tolerance)
+
+    def spec(self) -> CameraSpec:
+        return CameraSpec(
+            source=self.source.text().strip(), width=self.width_spin.value() or None,
+            height=self.height_spin.value() or None,
+            exposure=None if self.auto_exposure.isChecked() else self.exposure.value(), fps=self.fps.value(),
+            loop=self.loop.isChecked(), still_frames=self.still_frames.value(),
+            still_tolerance=self.still_tolerance.value())
+
+    def apply(self) -> None:
+        spec, user_id = self.spec(), self.env.user_id
+
+        def done(saved: CameraSpec) -> None:
+            self.message.show_message(self.tr("Camera settings saved."), "info", 5000)
+            self.env.camera.open(saved)
+
+        self.env.runner.submit(lambda _ctx: self.env.services.station_settings.update_camera(spec, user_id),
+                               name="save-camera", on_done=done, on_error=self.message.show_error)

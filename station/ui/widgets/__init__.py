@@ -1,0 +1,1 @@
+"""Reusable widgets: image view with overlays, charts painted with QPainter, job progress, messages."""
