@@ -10,7 +10,10 @@ from station.adapters.db.deployments_repo import SqlDeploymentLog
 from station.adapters.db.inspections_repo import SqlInspectionRecorder
 from station.adapters.db.users_repo import SqlUserRepository
 from station.adapters.storage.local import LocalFolderStore
+from station.app.guidance_assembly import build_guidance
 from station.config import Settings, load_settings
+from station.services.guidance import GuidanceService
+from station.services.manuals import ManualService
 from station.services.ports import ObjectStore
 from station.services.users import UserService
 
@@ -24,6 +27,8 @@ class AppContext:
     deployments: SqlDeploymentLog
     users: UserService
     storage: ObjectStore
+    manuals: ManualService  # manual ingestion (station manuals ingest, admin screens)
+    guidance: GuidanceService  # manual excerpts and guides for an inspection (call from a worker thread)
 
     def close(self) -> None:
         self.db.dispose()
@@ -38,12 +43,16 @@ def build_context(settings: Settings | None = None) -> AppContext:
     settings = settings or load_settings()
     settings.ensure_dirs()
     db = open_database(settings.resolved_local_db_url, upgrade=True)
+    catalog, storage, deployments = SqlCatalogRepository(db), build_storage(settings), SqlDeploymentLog(db)
+    guidance = build_guidance(settings, db, catalog, storage, deployments)
     return AppContext(
         settings=settings,
         db=db,
-        catalog=SqlCatalogRepository(db),
+        catalog=catalog,
         recorder=SqlInspectionRecorder(db, settings.station_id),
-        deployments=SqlDeploymentLog(db),
+        deployments=deployments,
         users=UserService(SqlUserRepository(db)),
-        storage=build_storage(settings),
+        storage=storage,
+        manuals=guidance.manuals,
+        guidance=guidance.guidance,
     )

@@ -19,6 +19,7 @@ COMMANDS = (
     "station.cli.users_cmd",
     "station.cli.backup_cmd",
     "station.cli.demo_cmd",
+    "station.cli.sync_cmd",
 )
 
 

@@ -1,0 +1,1483 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="ko_KR">
+<context>
+    <name>ActionDialog</name>
+    <message>
+        <source>Log action for {0}</source>
+        <translation>{0} 조치 기록</translation>
+    </message>
+    <message>
+        <source>{0} · {1} · defect: {2}</source>
+        <translation>{0} · {1} · 불량: {2}</translation>
+    </message>
+    <message>
+        <source>unclassified</source>
+        <translation>미분류</translation>
+    </message>
+    <message>
+        <source>What was done (required)</source>
+        <translation>수행한 조치 (필수)</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>조치완료</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>보류</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>deferred</source>
+        <translation>연기</translation>
+    </message>
+    <message>
+        <source>Action taken</source>
+        <translation>조치 내용</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>결과</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>메모</translation>
+    </message>
+    <message>
+        <source>Describe the action taken (at least 3 characters).</source>
+        <translation>수행한 조치를 3자 이상 입력하세요.</translation>
+    </message>
+</context>
+<context>
+    <name>AdminScreen</name>
+    <message>
+        <source>Users and roles</source>
+        <translation>사용자와 역할</translation>
+    </message>
+    <message>
+        <source>Products and defect types</source>
+        <translation>제품과 불량 유형</translation>
+    </message>
+    <message>
+        <source>Image library</source>
+        <translation>이미지 라이브러리</translation>
+    </message>
+    <message>
+        <source>Manuals</source>
+        <translation>매뉴얼</translation>
+    </message>
+</context>
+<context>
+    <name>AuditView</name>
+    <message>
+        <source>When</source>
+        <translation>일시</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>테이블</translation>
+    </message>
+    <message>
+        <source>Operation</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>변경 전</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>변경 후</translation>
+    </message>
+</context>
+<context>
+    <name>AwaitingActionView</name>
+    <message>
+        <source>Log action…</source>
+        <translation>조치 기록…</translation>
+    </message>
+    <message>
+        <source>{0} defects awaiting action</source>
+        <translation>조치 대기 불량 {0}건</translation>
+    </message>
+    <message>
+        <source>Select a defect first.</source>
+        <translation>먼저 불량을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Action saved for inspection {0}.</source>
+        <translation>검사 {0}의 조치를 저장했습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>BenchScreen</name>
+    <message>
+        <source>Waiting for the camera…</source>
+        <translation>카메라 연결 대기 중…</translation>
+    </message>
+    <message>
+        <source>Inspect (Space)</source>
+        <translation>검사 (Space)</translation>
+    </message>
+    <message>
+        <source>Auto-inspect when the part is still</source>
+        <translation>부품이 멈추면 자동 검사</translation>
+    </message>
+    <message>
+        <source>The inspection engine is not available in this station build: the live view works, inspections cannot run.</source>
+        <translation>이 스테이션 빌드에는 검사 엔진이 없습니다: 실시간 화면은 동작하지만 검사는 할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>still {0}/{1}</source>
+        <translation>정지 {0}/{1}</translation>
+    </message>
+    <message>
+        <source>live · {0:.1f} fps</source>
+        <translation>실시간 · {0:.1f} fps</translation>
+    </message>
+    <message>
+        <source>camera lost — reconnecting (attempt {0})</source>
+        <translation>카메라 끊김 — 재연결 중 ({0}회째)</translation>
+    </message>
+    <message>
+        <source>connecting to the camera…</source>
+        <translation>카메라 연결 중…</translation>
+    </message>
+    <message>
+        <source>camera stopped</source>
+        <translation>카메라 정지됨</translation>
+    </message>
+    <message>
+        <source>Choose a product first.</source>
+        <translation>먼저 제품을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>No camera picture yet.</source>
+        <translation>아직 카메라 영상이 없습니다.</translation>
+    </message>
+    <message>
+        <source>INSPECTING…</source>
+        <translation>검사 중…</translation>
+    </message>
+    <message>
+        <source>CANCELLED</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <source>ERROR</source>
+        <translation>오류</translation>
+    </message>
+    <message>
+        <source>PASS: no manual section needed.</source>
+        <translation>합격: 매뉴얼 참조가 필요 없습니다.</translation>
+    </message>
+    <message>
+        <source>Manual guidance is not available in this station build.</source>
+        <translation>이 스테이션 빌드에는 매뉴얼 가이드 기능이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Writing the guide…</source>
+        <translation>가이드 작성 중…</translation>
+    </message>
+    <message>
+        <source>local LLM {0}</source>
+        <translation>로컬 LLM {0}</translation>
+    </message>
+    <message>
+        <source>manual template</source>
+        <translation>매뉴얼 기본 템플릿</translation>
+    </message>
+    <message>
+        <source>Guide from {0}</source>
+        <translation>가이드 출처: {0}</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>중단됨</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>중단 중…</translation>
+    </message>
+    <message>
+        <source>Choose a rating from 1 to 5.</source>
+        <translation>1~5점 중에서 평점을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Thank you — feedback saved.</source>
+        <translation>감사합니다 — 피드백을 저장했습니다.</translation>
+    </message>
+    <message>
+        <source>READY</source>
+        <translation>준비</translation>
+    </message>
+</context>
+<context>
+    <name>BuildsView</name>
+    <message>
+        <source>Build memory bank</source>
+        <translation>메모리 뱅크 생성</translation>
+    </message>
+    <message>
+        <source>PatchCore bank and calibration from the good images, then the retrieval index</source>
+        <translation>양품 이미지로 PatchCore 뱅크와 보정을 만든 뒤 검색 인덱스를 만듭니다</translation>
+    </message>
+    <message>
+        <source>Rebuild retrieval index</source>
+        <translation>검색 인덱스 재생성</translation>
+    </message>
+    <message>
+        <source>Rebuild manual index</source>
+        <translation>매뉴얼 인덱스 재생성</translation>
+    </message>
+    <message>
+        <source>Deployment history</source>
+        <translation>배포 이력</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>유형</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>요약</translation>
+    </message>
+    <message>
+        <source>Choose a product first.</source>
+        <translation>먼저 제품을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Building the memory bank</source>
+        <translation>메모리 뱅크 생성 중</translation>
+    </message>
+    <message>
+        <source>Building the retrieval index</source>
+        <translation>검색 인덱스 생성 중</translation>
+    </message>
+    <message>
+        <source>Indexing the manuals</source>
+        <translation>매뉴얼 인덱싱 중</translation>
+    </message>
+    <message>
+        <source>{0}: done.</source>
+        <translation>{0}: 완료.</translation>
+    </message>
+    <message>
+        <source>{0}: cancelled, nothing was changed.</source>
+        <translation>{0}: 취소됨, 변경된 것은 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>CameraSettingsView</name>
+    <message>
+        <source>0, a video file, rtsp://… or an image folder</source>
+        <translation>0, 동영상 파일, rtsp://… 또는 이미지 폴더</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>폴더…</translation>
+    </message>
+    <message>
+        <source>File…</source>
+        <translation>파일…</translation>
+    </message>
+    <message>
+        <source>camera default</source>
+        <translation>카메라 기본값</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>자동</translation>
+    </message>
+    <message>
+        <source>loop replay</source>
+        <translation>반복 재생</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>입력</translation>
+    </message>
+    <message>
+        <source>Width (px)</source>
+        <translation>너비 (px)</translation>
+    </message>
+    <message>
+        <source>Height (px)</source>
+        <translation>높이 (px)</translation>
+    </message>
+    <message>
+        <source>Exposure</source>
+        <translation>노출</translation>
+    </message>
+    <message>
+        <source>Replay fps</source>
+        <translation>재생 fps</translation>
+    </message>
+    <message>
+        <source>Auto-trigger after still frames</source>
+        <translation>자동 검사까지 정지 프레임 수</translation>
+    </message>
+    <message>
+        <source>Stillness tolerance (grey levels)</source>
+        <translation>정지 판정 허용치 (밝기 단계)</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>적용</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>되돌리기</translation>
+    </message>
+    <message>
+        <source>No camera picture</source>
+        <translation>카메라 영상 없음</translation>
+    </message>
+    <message>
+        <source>Image folder to replay</source>
+        <translation>재생할 이미지 폴더</translation>
+    </message>
+    <message>
+        <source>Video file</source>
+        <translation>동영상 파일</translation>
+    </message>
+    <message>
+        <source>Videos (*.mp4 *.avi *.mkv *.mov);;All files (*)</source>
+        <translation>동영상 (*.mp4 *.avi *.mkv *.mov);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Camera settings saved.</source>
+        <translation>카메라 설정을 저장했습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogView</name>
+    <message>
+        <source>Code</source>
+        <translation>코드</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Defect types</source>
+        <translation>불량 유형</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>제품</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>분류</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>설명</translation>
+    </message>
+    <message>
+        <source>Save product</source>
+        <translation>제품 저장</translation>
+    </message>
+    <message>
+        <source>Retire product</source>
+        <translation>제품 사용 중지</translation>
+    </message>
+    <message>
+        <source>Korean</source>
+        <translation>한국어</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>영어</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>전체 이름</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>심각도</translation>
+    </message>
+    <message>
+        <source>Defect type</source>
+        <translation>불량 유형</translation>
+    </message>
+    <message>
+        <source>1 = minor … 5 = critical</source>
+        <translation>1 = 경미 … 5 = 치명적</translation>
+    </message>
+    <message>
+        <source>Korean name</source>
+        <translation>한국어 이름</translation>
+    </message>
+    <message>
+        <source>English name</source>
+        <translation>영어 이름</translation>
+    </message>
+    <message>
+        <source>Full name (ko)</source>
+        <translation>전체 이름 (한국어)</translation>
+    </message>
+    <message>
+        <source>Severity (1-5)</source>
+        <translation>심각도 (1-5)</translation>
+    </message>
+    <message>
+        <source>Save defect type</source>
+        <translation>불량 유형 저장</translation>
+    </message>
+    <message>
+        <source>Retire defect type</source>
+        <translation>불량 유형 사용 중지</translation>
+    </message>
+    <message>
+        <source>Product {0} saved.</source>
+        <translation>제품 {0}을(를) 저장했습니다.</translation>
+    </message>
+    <message>
+        <source>Select a product first.</source>
+        <translation>먼저 제품을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Product {0} retired.</source>
+        <translation>제품 {0}의 사용을 중지했습니다.</translation>
+    </message>
+    <message>
+        <source>Defect type {0} saved.</source>
+        <translation>불량 유형 {0}을(를) 저장했습니다.</translation>
+    </message>
+    <message>
+        <source>Select a defect type first.</source>
+        <translation>먼저 불량 유형을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Defect type {0} retired.</source>
+        <translation>불량 유형 {0}의 사용을 중지했습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardView</name>
+    <message>
+        <source>Inspections</source>
+        <translation>검사 수</translation>
+    </message>
+    <message>
+        <source>Defects found</source>
+        <translation>불량 검출</translation>
+    </message>
+    <message>
+        <source>Defect rate</source>
+        <translation>불량률</translation>
+    </message>
+    <message>
+        <source>Awaiting action</source>
+        <translation>조치 대기</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>조치 완료</translation>
+    </message>
+    <message>
+        <source>Library images (good / defect)</source>
+        <translation>라이브러리 이미지 (양품 / 불량)</translation>
+    </message>
+    <message>
+        <source>Guide rating</source>
+        <translation>가이드 평점</translation>
+    </message>
+    <message>
+        <source>Choose a product first.</source>
+        <translation>먼저 제품을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Defect rate, last {0} days</source>
+        <translation>최근 {0}일 불량률</translation>
+    </message>
+    <message>
+        <source>day</source>
+        <translation>날짜</translation>
+    </message>
+    <message>
+        <source>defect rate</source>
+        <translation>불량률</translation>
+    </message>
+    <message>
+        <source>No inspections in the last {0} days</source>
+        <translation>최근 {0}일 동안 검사가 없습니다</translation>
+    </message>
+    <message>
+        <source>Defects by type</source>
+        <translation>유형별 불량</translation>
+    </message>
+    <message>
+        <source>No defects recorded</source>
+        <translation>기록된 불량이 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>GuidePanel</name>
+    <message>
+        <source>Manual</source>
+        <translation>매뉴얼</translation>
+    </message>
+    <message>
+        <source>Stop (Esc)</source>
+        <translation>중지 (Esc)</translation>
+    </message>
+    <message>
+        <source>Write again</source>
+        <translation>다시 작성</translation>
+    </message>
+    <message>
+        <source>Guide</source>
+        <translation>가이드</translation>
+    </message>
+    <message>
+        <source>How useful was this result and guide? (keys 1–5 while here)</source>
+        <translation>이 결과와 가이드가 얼마나 유용했나요? (이 탭에서 1–5 키)</translation>
+    </message>
+    <message>
+        <source>guide quality</source>
+        <translation>가이드 품질</translation>
+    </message>
+    <message>
+        <source>detection accuracy</source>
+        <translation>검출 정확도</translation>
+    </message>
+    <message>
+        <source>false alarm</source>
+        <translation>오검출</translation>
+    </message>
+    <message>
+        <source>missed defect</source>
+        <translation>미검출</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>기타</translation>
+    </message>
+    <message>
+        <source>Comment (optional)</source>
+        <translation>의견 (선택)</translation>
+    </message>
+    <message>
+        <source>Save feedback</source>
+        <translation>피드백 저장</translation>
+    </message>
+    <message>
+        <source>Feedback</source>
+        <translation>피드백</translation>
+    </message>
+    <message>
+        <source>Cause</source>
+        <translation>발생 원인</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>조치 가이드</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>기타</translation>
+    </message>
+    <message>
+        <source>, page {0}</source>
+        <translation>, {0}쪽</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryView</name>
+    <message>
+        <source>Defects only</source>
+        <translation>불량만</translation>
+    </message>
+    <message>
+        <source>any status</source>
+        <translation>모든 상태</translation>
+    </message>
+    <message>
+        <source>awaiting action</source>
+        <translation>미조치</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>조치중</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>조치완료</translation>
+    </message>
+    <message>
+        <source>good</source>
+        <translation>정상</translation>
+    </message>
+    <message>
+        <source>inspector</source>
+        <translation>검사자</translation>
+    </message>
+    <message>
+        <source>code or defect</source>
+        <translation>코드 또는 불량</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>검색</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>기간</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>~</translation>
+    </message>
+    <message>
+        <source>{0} inspections</source>
+        <translation>검사 {0}건</translation>
+    </message>
+</context>
+<context>
+    <name>InspectionTable</name>
+    <message>
+        <source>Code</source>
+        <translation>코드</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>일시</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>제품</translation>
+    </message>
+    <message>
+        <source>Defect</source>
+        <translation>불량</translation>
+    </message>
+    <message>
+        <source>Anomaly</source>
+        <translation>이상 점수</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>신뢰도</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>검사자</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+</context>
+<context>
+    <name>JobProgress</name>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>cancelling…</source>
+        <translation>취소 중…</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryView</name>
+    <message>
+        <source>Drop image files or folders here, or add them with the buttons.</source>
+        <translation>이미지 파일이나 폴더를 여기에 끌어 놓거나 버튼으로 추가하세요.</translation>
+    </message>
+    <message>
+        <source>Add files…</source>
+        <translation>파일 추가…</translation>
+    </message>
+    <message>
+        <source>Add folder…</source>
+        <translation>폴더 추가…</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>비우기</translation>
+    </message>
+    <message>
+        <source>normal (good)</source>
+        <translation>정상 (양품)</translation>
+    </message>
+    <message>
+        <source>defect</source>
+        <translation>불량</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>가져오기</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>이미지</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff)</source>
+        <translation>이미지 (*.png *.jpg *.jpeg *.bmp *.tif *.tiff)</translation>
+    </message>
+    <message>
+        <source>Image folder</source>
+        <translation>이미지 폴더</translation>
+    </message>
+    <message>
+        <source>Choose a product and add images first.</source>
+        <translation>먼저 제품을 선택하고 이미지를 추가하세요.</translation>
+    </message>
+    <message>
+        <source>Imported {0} images.</source>
+        <translation>이미지 {0}장을 가져왔습니다.</translation>
+    </message>
+    <message>
+        <source>Skipped {0}: {1}</source>
+        <translation>{0}개 건너뜀: {1}</translation>
+    </message>
+    <message>
+        <source>Import cancelled.</source>
+        <translation>가져오기를 취소했습니다.</translation>
+    </message>
+    <message>
+        <source>Importing images</source>
+        <translation>이미지 가져오는 중</translation>
+    </message>
+</context>
+<context>
+    <name>LoginPage</name>
+    <message>
+        <source>Inspection Station</source>
+        <translation>검사 스테이션</translation>
+    </message>
+    <message>
+        <source>Sign in to start inspecting</source>
+        <translation>로그인하여 검사를 시작하세요</translation>
+    </message>
+    <message>
+        <source>user name</source>
+        <translation>사용자 이름</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>비밀번호</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>비밀번호</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>로그인</translation>
+    </message>
+    <message>
+        <source>Station {0}</source>
+        <translation>스테이션 {0}</translation>
+    </message>
+    <message>
+        <source>No administrator account yet: create one with `station users add NAME --email E --role admin`, or run `station demo`.</source>
+        <translation>아직 관리자 계정이 없습니다: `station users add NAME --email E --role admin`으로 만들거나 `station demo`를 실행하세요.</translation>
+    </message>
+    <message>
+        <source>Enter your user name and password.</source>
+        <translation>사용자 이름과 비밀번호를 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>로그인 중…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Inspection Station</source>
+        <translation>검사 스테이션</translation>
+    </message>
+    <message>
+        <source>Bench</source>
+        <translation>검사대</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>감독</translation>
+    </message>
+    <message>
+        <source>Technician</source>
+        <translation>기술자</translation>
+    </message>
+    <message>
+        <source>Admin</source>
+        <translation>관리</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>제품</translation>
+    </message>
+    <message>
+        <source>no products yet</source>
+        <translation>등록된 제품 없음</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>어둡게</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>밝게</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>로그아웃</translation>
+    </message>
+</context>
+<context>
+    <name>ManualsView</name>
+    <message>
+        <source>Upload manual…</source>
+        <translation>매뉴얼 업로드…</translation>
+    </message>
+    <message>
+        <source>Manual ingestion is not available in this station build.</source>
+        <translation>이 스테이션 빌드에는 매뉴얼 등록 기능이 없습니다.</translation>
+    </message>
+    <message>
+        <source>indexed</source>
+        <translation>인덱싱됨</translation>
+    </message>
+    <message>
+        <source>not indexed</source>
+        <translation>인덱싱 안 됨</translation>
+    </message>
+    <message>
+        <source>{0} · {1} · version {2} · {3} sections · {4}</source>
+        <translation>{0} · {1} · 버전 {2} · 섹션 {3}개 · {4}</translation>
+    </message>
+    <message>
+        <source>Manual</source>
+        <translation>매뉴얼</translation>
+    </message>
+    <message>
+        <source>Manuals (*.docx *.pdf *.md *.txt)</source>
+        <translation>매뉴얼 (*.docx *.pdf *.md *.txt)</translation>
+    </message>
+    <message>
+        <source>parsing</source>
+        <translation>분석 중</translation>
+    </message>
+    <message>
+        <source>Ingested {0} manual(s), {1} sections.</source>
+        <translation>매뉴얼 {0}개, 섹션 {1}개를 등록했습니다.</translation>
+    </message>
+    <message>
+        <source>No cause/action section for: {0}</source>
+        <translation>원인/조치 섹션이 없는 불량: {0}</translation>
+    </message>
+    <message>
+        <source>Ingesting manual</source>
+        <translation>매뉴얼 등록 중</translation>
+    </message>
+</context>
+<context>
+    <name>PreprocessingView</name>
+    <message>
+        <source>grayscale</source>
+        <translation>흑백</translation>
+    </message>
+    <message>
+        <source>histogram equalisation</source>
+        <translation>히스토그램 평활화</translation>
+    </message>
+    <message>
+        <source>CLAHE</source>
+        <translation>CLAHE</translation>
+    </message>
+    <message>
+        <source>contrast</source>
+        <translation>대비</translation>
+    </message>
+    <message>
+        <source>clip</source>
+        <translation>클립</translation>
+    </message>
+    <message>
+        <source>tiles</source>
+        <translation>타일</translation>
+    </message>
+    <message>
+        <source>gain</source>
+        <translation>배율</translation>
+    </message>
+    <message>
+        <source>offset</source>
+        <translation>오프셋</translation>
+    </message>
+    <message>
+        <source>Network input (px, multiple of 32)</source>
+        <translation>네트워크 입력 크기 (px, 32의 배수)</translation>
+    </message>
+    <message>
+        <source>Draw ROI</source>
+        <translation>ROI 그리기</translation>
+    </message>
+    <message>
+        <source>Draw ignore area</source>
+        <translation>무시 영역 그리기</translation>
+    </message>
+    <message>
+        <source>Use current frame</source>
+        <translation>현재 프레임 사용</translation>
+    </message>
+    <message>
+        <source>Clear ROI</source>
+        <translation>ROI 지우기</translation>
+    </message>
+    <message>
+        <source>Remove area</source>
+        <translation>영역 삭제</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>적용</translation>
+    </message>
+    <message>
+        <source>Press “Use current frame” to draw on a camera picture</source>
+        <translation>“현재 프레임 사용”을 눌러 카메라 영상 위에 그리세요</translation>
+    </message>
+    <message>
+        <source>No camera frame yet.</source>
+        <translation>아직 카메라 프레임이 없습니다.</translation>
+    </message>
+    <message>
+        <source>ROI: {0}</source>
+        <translation>ROI: {0}</translation>
+    </message>
+    <message>
+        <source>whole image</source>
+        <translation>전체 이미지</translation>
+    </message>
+    <message>
+        <source>ignore {0}</source>
+        <translation>무시 {0}</translation>
+    </message>
+    <message>
+        <source>ignore</source>
+        <translation>무시</translation>
+    </message>
+    <message>
+        <source>Choose a product first.</source>
+        <translation>먼저 제품을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Preprocessing saved. Rebuild the memory bank to use it.</source>
+        <translation>전처리를 저장했습니다. 적용하려면 메모리 뱅크를 다시 생성하세요.</translation>
+    </message>
+</context>
+<context>
+    <name>ResultPanel</name>
+    <message>
+        <source>READY</source>
+        <translation>준비</translation>
+    </message>
+    <message>
+        <source>Press Space or Inspect to check the part in view.</source>
+        <translation>Space 키나 검사 버튼을 눌러 화면의 부품을 검사하세요.</translation>
+    </message>
+    <message>
+        <source>inspected image</source>
+        <translation>검사 이미지</translation>
+    </message>
+    <message>
+        <source>nearest good reference</source>
+        <translation>가장 가까운 양품 기준</translation>
+    </message>
+    <message>
+        <source>Heatmap (H)</source>
+        <translation>히트맵 (H)</translation>
+    </message>
+    <message>
+        <source>Opacity</source>
+        <translation>불투명도</translation>
+    </message>
+    <message>
+        <source>Regions</source>
+        <translation>영역</translation>
+    </message>
+    <message>
+        <source>Most similar labelled cases</source>
+        <translation>가장 유사한 라벨 사례</translation>
+    </message>
+    <message>
+        <source>PASS</source>
+        <translation>합격</translation>
+    </message>
+    <message>
+        <source>FAIL</source>
+        <translation>불합격</translation>
+    </message>
+    <message>
+        <source>UNCERTAIN</source>
+        <translation>판정 보류</translation>
+    </message>
+    <message>
+        <source>Score {0:.3f} · FAIL ≥ {1:.3f} · review ≥ {2:.3f} · pixel ≥ {3:.3f}</source>
+        <translation>점수 {0:.3f} · 불합격 ≥ {1:.3f} · 재검토 ≥ {2:.3f} · 픽셀 ≥ {3:.3f}</translation>
+    </message>
+    <message>
+        <source>re-evaluated</source>
+        <translation>재평가됨</translation>
+    </message>
+    <message>
+        <source>degraded model</source>
+        <translation>성능 저하 모델</translation>
+    </message>
+    <message>
+        <source>reference #{0} · similarity {1:.2f}</source>
+        <translation>기준 #{0} · 유사도 {1:.2f}</translation>
+    </message>
+    <message>
+        <source>no good reference indexed</source>
+        <translation>인덱싱된 양품 기준 없음</translation>
+    </message>
+    <message>
+        <source>{0}. {1} · {2:.2f}% of image · max {3:.2f}</source>
+        <translation>{0}. {1} · 이미지의 {2:.2f}% · 최대 {3:.2f}</translation>
+    </message>
+    <message>
+        <source>no region above the pixel threshold</source>
+        <translation>픽셀 임계값을 넘는 영역 없음</translation>
+    </message>
+    <message>
+        <source>No defect</source>
+        <translation>불량 없음</translation>
+    </message>
+    <message>
+        <source>Defect type: unknown (no similar labelled defect)</source>
+        <translation>불량 유형: 알 수 없음 (유사한 라벨 불량 없음)</translation>
+    </message>
+    <message>
+        <source>Defect type: {0} · confidence {1:.0%}</source>
+        <translation>불량 유형: {0} · 신뢰도 {1:.0%}</translation>
+    </message>
+    <message>
+        <source>image #{0} · {1} · similarity {2:.2f}</source>
+        <translation>이미지 #{0} · {1} · 유사도 {2:.2f}</translation>
+    </message>
+    <message>
+        <source>Serial: {0}</source>
+        <translation>일련번호: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftReportView</name>
+    <message>
+        <source> h</source>
+        <translation> 시간</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>생성</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV 내보내기…</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>PDF 내보내기…</translation>
+    </message>
+    <message>
+        <source>Shift day</source>
+        <translation>근무일</translation>
+    </message>
+    <message>
+        <source>starts</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>length</source>
+        <translation>길이</translation>
+    </message>
+    <message>
+        <source>Shift report</source>
+        <translation>근무조 보고서</translation>
+    </message>
+    <message>
+        <source>{0} inspections, {1} defects ({2}), {3} awaiting action</source>
+        <translation>검사 {0}건, 불량 {1}건 ({2}), 조치 대기 {3}건</translation>
+    </message>
+    <message>
+        <source>Defects by type</source>
+        <translation>유형별 불량</translation>
+    </message>
+    <message>
+        <source>Generated</source>
+        <translation>작성</translation>
+    </message>
+    <message>
+        <source>Code|Time|Inspector|Verdict|Defect|Anomaly|Status</source>
+        <translation>코드|시각|검사자|판정|불량|이상 점수|상태</translation>
+    </message>
+    <message>
+        <source>Choose a product first.</source>
+        <translation>먼저 제품을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Generate the report first.</source>
+        <translation>먼저 보고서를 생성하세요.</translation>
+    </message>
+    <message>
+        <source>Export shift report</source>
+        <translation>근무조 보고서 내보내기</translation>
+    </message>
+    <message>
+        <source>Saved {0}</source>
+        <translation>저장함: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>StationStatusBar</name>
+    <message>
+        <source>Model: —</source>
+        <translation>모델: —</translation>
+    </message>
+    <message>
+        <source>Sync: local only</source>
+        <translation>동기화: 로컬 전용</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>중단됨</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>연결 중</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>실시간</translation>
+    </message>
+    <message>
+        <source>reconnecting</source>
+        <translation>재연결 중</translation>
+    </message>
+    <message>
+        <source>Camera: {0}</source>
+        <translation>카메라: {0}</translation>
+    </message>
+    <message>
+        <source>attempt {0}</source>
+        <translation>{0}회째 시도</translation>
+    </message>
+    <message>
+        <source>Model: {0}</source>
+        <translation>모델: {0}</translation>
+    </message>
+    <message>
+        <source>Sync: error</source>
+        <translation>동기화: 오류</translation>
+    </message>
+    <message>
+        <source>Sync: {0} pending</source>
+        <translation>동기화: {0}건 대기</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>오프라인</translation>
+    </message>
+    <message>
+        <source>last success: {0}
+last error: {1}</source>
+        <translation>마지막 성공: {0}
+마지막 오류: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorScreen</name>
+    <message>
+        <source>Awaiting action</source>
+        <translation>조치 대기</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>이력</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>대시보드</translation>
+    </message>
+    <message>
+        <source>Shift report</source>
+        <translation>근무조 보고서</translation>
+    </message>
+</context>
+<context>
+    <name>TechnicianScreen</name>
+    <message>
+        <source>Camera</source>
+        <translation>카메라</translation>
+    </message>
+    <message>
+        <source>Preprocessing and ROI</source>
+        <translation>전처리와 ROI</translation>
+    </message>
+    <message>
+        <source>Thresholds and calibration</source>
+        <translation>임계값과 보정</translation>
+    </message>
+    <message>
+        <source>Model builds</source>
+        <translation>모델 생성</translation>
+    </message>
+    <message>
+        <source>Change log</source>
+        <translation>변경 기록</translation>
+    </message>
+</context>
+<context>
+    <name>ThresholdsView</name>
+    <message>
+        <source>Thresholds (normalised scores, 0–1)</source>
+        <translation>임계값 (정규화 점수, 0–1)</translation>
+    </message>
+    <message>
+        <source>FAIL at or above</source>
+        <translation>불합격 기준 (이상)</translation>
+    </message>
+    <message>
+        <source>UNCERTAIN from</source>
+        <translation>판정 보류 시작</translation>
+    </message>
+    <message>
+        <source>Defect pixels from</source>
+        <translation>불량 픽셀 기준</translation>
+    </message>
+    <message>
+        <source>Save thresholds</source>
+        <translation>임계값 저장</translation>
+    </message>
+    <message>
+        <source>Run calibration</source>
+        <translation>보정 실행</translation>
+    </message>
+    <message>
+        <source>Use suggested</source>
+        <translation>추천값 사용</translation>
+    </message>
+    <message>
+        <source>Run a calibration to see how good and defect samples score.</source>
+        <translation>보정을 실행하면 양품과 불량 샘플의 점수 분포를 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Live preview</source>
+        <translation>실시간 미리보기</translation>
+    </message>
+    <message>
+        <source>Score the current frame</source>
+        <translation>현재 프레임 채점</translation>
+    </message>
+    <message>
+        <source>No preview yet.</source>
+        <translation>아직 미리보기가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Thresholds saved.</source>
+        <translation>임계값을 저장했습니다.</translation>
+    </message>
+    <message>
+        <source>Calibrating</source>
+        <translation>보정 중</translation>
+    </message>
+    <message>
+        <source>FAIL</source>
+        <translation>불합격</translation>
+    </message>
+    <message>
+        <source>review</source>
+        <translation>재검토</translation>
+    </message>
+    <message>
+        <source>Score distribution</source>
+        <translation>점수 분포</translation>
+    </message>
+    <message>
+        <source>No calibration yet</source>
+        <translation>아직 보정 결과가 없습니다</translation>
+    </message>
+    <message>
+        <source>ROC</source>
+        <translation>ROC</translation>
+    </message>
+    <message>
+        <source>good ({0})</source>
+        <translation>양품 ({0})</translation>
+    </message>
+    <message>
+        <source>defect ({0})</source>
+        <translation>불량 ({0})</translation>
+    </message>
+    <message>
+        <source>suggested</source>
+        <translation>추천</translation>
+    </message>
+    <message>
+        <source>image score</source>
+        <translation>이미지 점수</translation>
+    </message>
+    <message>
+        <source>ROC (AUROC {0:.3f})</source>
+        <translation>ROC (AUROC {0:.3f})</translation>
+    </message>
+    <message>
+        <source>false alarm rate</source>
+        <translation>오검출률</translation>
+    </message>
+    <message>
+        <source>Add labelled defect images to see the ROC</source>
+        <translation>ROC를 보려면 라벨이 있는 불량 이미지를 추가하세요</translation>
+    </message>
+    <message>
+        <source>{0} good and {1} defect samples. Suggested: FAIL from {2:.3f}, review from {3:.3f} (false-alarm target {4:.0%}).</source>
+        <translation>양품 {0}개, 불량 {1}개 샘플. 추천: 불합격 {2:.3f}부터, 재검토 {3:.3f}부터 (목표 오검출률 {4:.0%}).</translation>
+    </message>
+    <message>
+        <source>No camera frame yet.</source>
+        <translation>아직 카메라 프레임이 없습니다.</translation>
+    </message>
+    <message>
+        <source>{0}: score {1:.3f}, {2} regions at these thresholds</source>
+        <translation>{0}: 점수 {1:.3f}, 이 임계값에서 영역 {2}개</translation>
+    </message>
+</context>
+<context>
+    <name>UsersView</name>
+    <message>
+        <source>User</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>이메일</translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation>역할</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>활성</translation>
+    </message>
+    <message>
+        <source>Last sign-in</source>
+        <translation>마지막 로그인</translation>
+    </message>
+    <message>
+        <source>at least 8 characters</source>
+        <translation>8자 이상</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>사용자 이름</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>전체 이름</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>비밀번호</translation>
+    </message>
+    <message>
+        <source>Add user</source>
+        <translation>사용자 추가</translation>
+    </message>
+    <message>
+        <source>Save roles</source>
+        <translation>역할 저장</translation>
+    </message>
+    <message>
+        <source>Enable / disable</source>
+        <translation>활성 / 비활성</translation>
+    </message>
+    <message>
+        <source>Reset password</source>
+        <translation>비밀번호 재설정</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>예</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>아니요</translation>
+    </message>
+    <message>
+        <source>User {0} added.</source>
+        <translation>사용자 {0}을(를) 추가했습니다.</translation>
+    </message>
+    <message>
+        <source>Roles of {0} saved.</source>
+        <translation>{0}의 역할을 저장했습니다.</translation>
+    </message>
+    <message>
+        <source>Select a user first.</source>
+        <translation>먼저 사용자를 선택하세요.</translation>
+    </message>
+    <message>
+        <source>{0} is now {1}.</source>
+        <translation>{0}: {1}</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>비활성화됨</translation>
+    </message>
+    <message>
+        <source>enabled</source>
+        <translation>활성화됨</translation>
+    </message>
+    <message>
+        <source>Password of {0} changed.</source>
+        <translation>{0}의 비밀번호를 변경했습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <source>Camera not started: {0}</source>
+        <translation>카메라를 시작하지 못했습니다: {0}</translation>
+    </message>
+</context>
+</TS>
