@@ -83,6 +83,7 @@ class PromptParts:
     system: str
     stable: str
     variable: str
+    answer_prefix: str = ""  # the start of the answer, written for the model (e.g. the first heading)
 
 
 @dataclass(frozen=True)

@@ -44,12 +44,14 @@ class GuidanceService:
     """
 
     def __init__(self, catalog: CatalogReader, manuals: ManualRepository, *, embedder: TextEmbedder | None = None,
-                 generator: GuideGenerator | None = None, language: Language = "en") -> None:
+                 generator: GuideGenerator | None = None, language: Language = "en",
+                 min_quality: float = 0.5) -> None:
         self._catalog = catalog
         self._manuals = manuals
         self._embedder = embedder
         self.generator = generator
         self.language: Language = language
+        self.min_quality = min_quality  # an LLM guide scoring below this is replaced by the template guide
         self._lock = threading.Lock()
 
     @property
@@ -146,6 +148,15 @@ class GuidanceService:
             return self.template_guide(request, notice="The local LLM returned no text.")
         refs = [e.ref for e in request.excerpts]
         report = assess_guide(body, request.language, refs)
+        if report.score < self.min_quality and not generation.cancelled:
+            notice = (f"로컬 LLM({generation.model_name})의 가이드가 점검을 통과하지 못해 기본 가이드를 표시합니다 "
+                      f"(점수 {report.score:.2f})." if request.language == "ko" else
+                      f"The guide of the local LLM ({generation.model_name}) failed the checks (score "
+                      f"{report.score:.2f}); showing the basic guide.")
+            guide = self.template_guide(request, notice=notice)
+            guide.extra.update({"llm_text": body, "llm_quality": report.score, "llm_issues": list(report.issues),
+                                "model_name": generation.model_name, "first_token_s": generation.first_token_s})
+            return guide
         cited = tuple(n for n in report.citations if n in refs)
         notice = LLM_NOTICE[request.language].format(model=generation.model_name)
         parts = [notice, "", body]

@@ -47,10 +47,13 @@ def location_label(location: str, language: Language) -> str:
     return location.replace("_", " ")
 
 
-def describe_regions(regions: Sequence[Mapping[str, Any]] | None) -> tuple[RegionSummary, ...]:
-    """Region dicts of ``detected_regions`` (engine output; tolerant about key names) as summaries."""
+def describe_regions(regions: Sequence[Any] | None) -> tuple[RegionSummary, ...]:
+    """Regions (``detected_regions`` dicts or objects with ``to_json()``; tolerant about key names:
+    ``bbox`` {x,y,width,height} or [x,y,w,h], ``area_pct``/``area_ratio``, ``location``, ``max_score``)."""
     out = []
     for region in regions or ():
+        if not isinstance(region, Mapping) and hasattr(region, "to_json"):
+            region = region.to_json()  # station.domain.engine.Region
         bbox = region.get("bbox") or region.get("box")
         width = _num(region, "width", "w")
         height = _num(region, "height", "h")
@@ -128,14 +131,15 @@ def build_prompt(request: GuideRequest) -> PromptParts:
         stable.append(f"[{excerpt.ref}] {excerpt.title}{page}\n{text}")
     if not request.excerpts:
         stable.append("(매뉴얼 발췌 없음)" if ko else "(no manual excerpts)")
-    variable = ["", ("검출 영역:" if ko else "Detected regions:")]
+    headings = SECTION_HEADINGS[request.language]
+    order = ", ".join(f"## {headings[k]}" for k in ("status", "cause", "action", "prevention"))
+    stable.append("")
+    stable.append(f"아래 검사 결과로 가이드를 작성하세요 ({order})." if ko
+                  else f"Write the guide for the inspection below ({order}).")
+    variable = [("검출 영역:" if ko else "Detected regions:")]
     variable += region_lines(request) or ["-"]
     scores = score_line(request)
     if scores:
         variable.append(("점수: " if ko else "Scores: ") + scores)
-    headings = SECTION_HEADINGS[request.language]
-    order = ", ".join(f"## {headings[k]}" for k in ("status", "cause", "action", "prevention"))
-    variable.append("")
-    variable.append(f"위 정보로 가이드를 작성하세요 ({order})." if ko else f"Write the guide ({order}).")
     return PromptParts(system=SYSTEM_PROMPTS[request.language], stable="\n".join(stable) + "\n",
-                       variable="\n".join(variable))
+                       variable="\n".join(variable), answer_prefix=f"## {headings['status']}\n-")

@@ -1,0 +1,271 @@
+"""Guide generation with llama.cpp (llama-cpp-python) from a local GGUF file.
+
+* The model is loaded lazily (first ``warm``/``generate``) after its sha256 was checked.
+* GPU offload of all layers when llama.cpp was built with CUDA/Metal/Vulkan support, else CPU threads.
+* The prompt is rendered with the model's own chat template and split into the fixed system part, the
+  stable part (product, defect, manual excerpts) and the variable part (regions, scores). The KV state
+  after the system part and after each recent stable part is snapshotted (``llama_state_get_data``) and
+  restored instead of being evaluated again, so a guide only pays for its few variable tokens.
+* Tokens are streamed to a callback as soon as they decode to whole characters; a cancel token stops
+  generation between two tokens.
+"""
+
+from __future__ import annotations
+
+import codecs
+import ctypes
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from station.adapters.ml.llm_models import LlmModelSpec, find_llm_model, verify_model
+from station.adapters.ml.llm_prompt import ChatRenderer
+from station.domain.errors import ConfigurationError
+from station.domain.guidance import Generation, PromptParts
+
+DEFAULT_CTX = 4096
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    temperature: float = 0.3
+    top_k: int = 40
+    top_p: float = 0.9
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+
+
+@dataclass
+class _Snapshot:
+    tokens: tuple[int, ...]
+    state: bytes
+
+
+class LlamaGuideGenerator:
+    """A :class:`station.services.ports.GuideGenerator` backed by ``llama_cpp.Llama`` (thread-safe)."""
+
+    def __init__(self, model_path: Path, *, model_name: str | None = None, spec: LlmModelSpec | None = None,
+                 n_ctx: int = DEFAULT_CTX, n_threads: int | None = None, n_gpu_layers: int | None = None,
+                 sampling: SamplingParams | None = None, seed: int = 7, prefix_cache_size: int = 8) -> None:
+        self.model_path = Path(model_path)
+        self.spec = spec
+        self.model_name = model_name or (spec.name if spec else self.model_path.stem)
+        self.languages: tuple[str, ...] = spec.languages if spec else ("en",)
+        self._n_ctx = n_ctx
+        self._n_threads = n_threads or max(1, os.cpu_count() or 1)
+        self._n_gpu_layers = n_gpu_layers
+        self.sampling = sampling or SamplingParams()
+        self._seed = seed
+        self._cache_size = prefix_cache_size
+        self._llm = None
+        self._renderer: ChatRenderer | None = None
+        self._snapshots: OrderedDict[tuple[int, ...], _Snapshot] = OrderedDict()
+        self._lock = threading.RLock()
+        self.gpu_layers = 0
+        self.load_s: float | None = None
+
+    # Loading --------------------------------------------------------------------------------
+    def _model(self):  # type: ignore[no-untyped-def]
+        if self._llm is None:
+            start = time.perf_counter()
+            if not self.model_path.is_file():
+                raise ConfigurationError(f"LLM model file not found: {self.model_path}")
+            if self.spec is not None:
+                _verify_once(self.model_path, self.spec)
+            import llama_cpp
+
+            gpu = self._n_gpu_layers
+            if gpu is None:
+                gpu = -1 if llama_cpp.llama_supports_gpu_offload() else 0
+            try:
+                self._llm = llama_cpp.Llama(
+                    model_path=str(self.model_path), n_ctx=self._n_ctx, n_batch=512, n_threads=self._n_threads,
+                    n_threads_batch=self._n_threads, n_gpu_layers=gpu, seed=self._seed, verbose=False)
+            except ValueError as exc:
+                raise ConfigurationError(f"llama.cpp cannot load {self.model_path.name}: {exc}") from exc
+            self.gpu_layers = gpu
+            self._renderer = ChatRenderer.for_model(self._llm)
+            self.load_s = time.perf_counter() - start
+        return self._llm
+
+    # Prefix cache ---------------------------------------------------------------------------
+    def _tokens(self, prompt: PromptParts) -> tuple[list[int], list[int], list[int]]:
+        self._model()
+        assert self._renderer is not None
+        return self._renderer.tokens(prompt)
+
+    def _live_prefix(self, tokens: list[int]) -> int:
+        llm = self._llm
+        n = 0
+        for a, b in zip(llm.input_ids[: llm.n_tokens], tokens):
+            if a != b:
+                break
+            n += 1
+        return n
+
+    def _snapshot(self, tokens: list[int]) -> None:
+        import llama_cpp
+
+        llm = self._llm
+        size = llama_cpp.llama_state_get_size(llm._ctx.ctx)
+        buffer = (ctypes.c_uint8 * size)()
+        written = llama_cpp.llama_state_get_data(llm._ctx.ctx, buffer, size)
+        key = tuple(tokens)
+        self._snapshots[key] = _Snapshot(key, bytes(buffer)[:written])
+        self._snapshots.move_to_end(key)
+        while len(self._snapshots) > self._cache_size + 1:  # +1: the system prompt's stays
+            oldest = next(k for k in self._snapshots if k != self._system_key)
+            del self._snapshots[oldest]
+
+    def _restore(self, snapshot: _Snapshot) -> None:
+        import llama_cpp
+
+        llm = self._llm
+        data = (ctypes.c_uint8 * len(snapshot.state)).from_buffer_copy(snapshot.state)
+        if llama_cpp.llama_state_set_data(llm._ctx.ctx, data, len(snapshot.state)) != len(snapshot.state):
+            raise RuntimeError("llama.cpp could not restore a cached prompt state")
+        n = len(snapshot.tokens)
+        llm.input_ids[:n] = snapshot.tokens
+        llm.n_tokens = n
+        llm._requires_eval = True
+        self._snapshots.move_to_end(snapshot.tokens)
+
+    _system_key: tuple[int, ...] = ()
+
+    def _ensure_prefix(self, system: list[int], stable: list[int]) -> int:
+        """Makes the live KV cache hold ``system + stable``; returns how many of those tokens were already
+        there or restored from a snapshot (the rest is evaluated now and snapshotted for next time)."""
+        llm = self._llm
+        prefix = system + stable
+        live = self._live_prefix(prefix)
+        if live == len(prefix):
+            return live
+        snapshot = self._snapshots.get(tuple(prefix))
+        if snapshot is not None:
+            self._restore(snapshot)
+            return len(prefix)
+        reused = live
+        if live < len(system):
+            snapshot = self._snapshots.get(tuple(system))
+            if snapshot is not None:
+                self._restore(snapshot)
+                reused = len(system)
+            else:
+                llm.n_tokens = live
+                llm.eval(system[live:])
+                self._system_key = tuple(system)
+                self._snapshot(system)
+            live = len(system)
+        llm.n_tokens = live
+        llm.eval(prefix[live:])
+        self._snapshot(prefix)
+        return reused
+
+    def warm(self, prompt: PromptParts) -> None:
+        with self._lock:
+            system, stable, _ = self._tokens(prompt)
+            self._ensure_prefix(system, stable)
+
+    # Generation -----------------------------------------------------------------------------
+    def generate(self, prompt: PromptParts, on_token: Callable[[str], None] | None = None,
+                 cancel=None, max_tokens: int = 512) -> Generation:  # type: ignore[no-untyped-def]
+        with self._lock:
+            start = time.perf_counter()
+            llm = self._model()
+            system, stable, variable = self._tokens(prompt)
+            tokens = system + stable + variable
+            if len(tokens) + 8 >= self._n_ctx:
+                raise ConfigurationError(f"guide prompt of {len(tokens)} tokens does not fit the context "
+                                         f"({self._n_ctx}); fewer manual excerpts are needed")
+            cached = self._ensure_prefix(system, stable)
+            return self._stream(llm, tokens, cached, start, on_token, cancel,
+                                min(max_tokens, self._n_ctx - len(tokens) - 1), prompt.answer_prefix)
+
+    def _stream(self, llm, tokens, cached, start, on_token, cancel, max_tokens, prompt_prefix):  # type: ignore[no-untyped-def]
+        import llama_cpp
+
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        s = self.sampling
+        pieces: list[str] = []
+        generated: list[int] = []
+        first: float | None = None
+        cancelled = False
+        if on_token is not None and prompt_prefix:
+            on_token(prompt_prefix)
+        stream = llm.generate(tokens, top_k=s.top_k, top_p=s.top_p, min_p=s.min_p, temp=s.temperature,
+                              repeat_penalty=s.repeat_penalty)
+        try:
+            for token in stream:
+                if llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
+                    break
+                generated.append(token)
+                text = decoder.decode(llm.detokenize([token], prev_tokens=tokens + generated[:-1]))
+                if text:
+                    if first is None:
+                        first = time.perf_counter() - start
+                    pieces.append(text)
+                    if on_token is not None:
+                        on_token(text)
+                if cancel is not None and cancel.is_set():
+                    cancelled = True
+                    break
+                if len(generated) >= max_tokens or _looping(generated):
+                    break
+        finally:
+            stream.close()
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            pieces.append(tail)
+        return Generation(text=prompt_prefix + "".join(pieces), model_name=self.model_name, prompt_tokens=len(tokens),
+                          completion_tokens=len(generated), cached_tokens=cached, first_token_s=first,
+                          total_s=time.perf_counter() - start, cancelled=cancelled, gpu_layers=self.gpu_layers)
+
+    def close(self) -> None:
+        with self._lock:
+            self._snapshots.clear()
+            if self._llm is not None:
+                self._llm.close()
+                self._llm = None
+
+
+def _looping(tokens: list[int], window: int = 48, max_cycle: int = 8) -> bool:
+    """True when the last ``window`` tokens repeat one short cycle (a degenerate small-model loop)."""
+    if len(tokens) < window:
+        return False
+    tail = tokens[-window:]
+    return any(all(tail[i] == tail[i % cycle] for i in range(window)) for cycle in range(1, max_cycle + 1))
+
+
+def _verify_once(path: Path, spec: LlmModelSpec) -> None:
+    """sha256 check, remembered in a stamp file next to the model (size + mtime) to skip re-hashing."""
+    stat = path.stat()
+    stamp = path.with_name(f".{path.name}.verified")
+    expected = f"{spec.sha256} {stat.st_size} {stat.st_mtime_ns}"
+    try:
+        if stamp.read_text().strip() == expected:
+            return
+    except OSError:
+        pass
+    verify_model(path, spec)
+    try:
+        stamp.write_text(expected + "\n")
+    except OSError:
+        pass
+
+
+def load_generator(models_dir: Path, preferred: str | None = None, **options) -> LlamaGuideGenerator | None:  # type: ignore[no-untyped-def]
+    """A generator for the best installed model (or ``preferred``), None when no model is installed or
+    llama-cpp-python is missing. Cheap: the model itself loads on first use."""
+    try:
+        import llama_cpp  # noqa: F401
+    except ImportError:
+        return None
+    found = find_llm_model(models_dir, preferred)
+    if found is None:
+        return None
+    spec, path = found
+    return LlamaGuideGenerator(path, spec=spec, **options)

@@ -1,0 +1,33 @@
+"""Wires the manual and guidance services: SQL manual repository, document parser, the offline
+embedder (when installed) and the local LLM (when a model is in the models directory)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from station.adapters.db.database import Database
+from station.adapters.db.manuals_repo import SqlManualRepository
+from station.adapters.manuals.parser import DocumentManualParser
+from station.adapters.ml.embedder import load_embedder
+from station.adapters.ml.llm import load_generator
+from station.config import Settings
+from station.services.guidance import GuidanceService
+from station.services.manuals import ManualService
+from station.services.ports import CatalogReader, DeploymentLog, ObjectStore
+
+
+@dataclass
+class GuidanceParts:
+    manuals: ManualService
+    guidance: GuidanceService
+
+
+def build_guidance(settings: Settings, db: Database, catalog: CatalogReader, storage: ObjectStore,
+                   deployments: DeploymentLog) -> GuidanceParts:
+    """Cheap: the embedder and the LLM load their weights on first use (in the worker thread)."""
+    embedder = load_embedder()
+    repo = SqlManualRepository(db)
+    manuals = ManualService(catalog, repo, DocumentManualParser(), storage, deployments, embedder)
+    guidance = GuidanceService(catalog, repo, embedder=embedder,
+                               generator=load_generator(settings.resolved_models_dir), language=settings.language)
+    return GuidanceParts(manuals=manuals, guidance=guidance)

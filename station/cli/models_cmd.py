@@ -1,0 +1,71 @@
+"""``station models``: list the model files the station can use and fetch them into the models directory.
+
+Models come from *providers*: modules listed in ``PROVIDERS`` that expose
+
+* ``available_models(models_dir) -> list[dict]`` — rows with at least ``name``, ``kind``, ``file``,
+  ``installed``, ``description``, ``source``;
+* ``fetch_model(name, models_dir, *, force, source, progress) -> Path | None`` — installs ``name``
+  (verified by sha256) and returns its path, or returns None when the name is not one of its models.
+
+``fetch`` asks each provider in turn; ``list`` shows all of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from pathlib import Path
+from types import ModuleType
+
+from station.cli.common import print_json, settings_from
+from station.domain.errors import NotFoundError
+
+PROVIDERS: tuple[str, ...] = (
+    "station.adapters.ml.llm_models",  # GGUF LLMs for guides (SmolLM2, Qwen2.5-Coder-1.5B)
+)
+
+
+def _providers() -> list[ModuleType]:
+    return [importlib.import_module(name) for name in PROVIDERS]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("models", help="list and fetch model weights (verified by sha256)")
+    sub = p.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+
+    listing = sub.add_parser("list", help="the models the station knows and which are installed")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(func=_list)
+
+    fetch = sub.add_parser("fetch", help="install a model into the models directory")
+    fetch.add_argument("name", nargs="+", help="model name(s), see `station models list`")
+    fetch.add_argument("--from", dest="source", type=Path, help="install from this local file instead")
+    fetch.add_argument("--force", action="store_true", help="fetch again even if a verified copy is installed")
+    fetch.set_defaults(func=_fetch)
+
+
+def _list(args: argparse.Namespace) -> int:
+    models_dir = settings_from(args).resolved_models_dir
+    rows = [row for provider in _providers() for row in provider.available_models(models_dir)]
+    if args.json:
+        print_json(rows)
+        return 0
+    print(f"models directory: {models_dir}")
+    for row in rows:
+        mark = "installed" if row["installed"] else "-"
+        print(f"  {row['name']:<22} {row['kind']:<9} {mark:<10} {row['description']}")
+    return 0
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    models_dir = settings_from(args).resolved_models_dir
+    for name in args.name:
+        for provider in _providers():
+            path = provider.fetch_model(name, models_dir, force=args.force, source=args.source, progress=print)
+            if path is not None:
+                print(f"{name}: {path}")
+                break
+        else:
+            known = [row["name"] for provider in _providers() for row in provider.available_models(models_dir)]
+            raise NotFoundError(f"unknown model {name!r}; known: {', '.join(known)}")
+    return 0
