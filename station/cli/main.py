@@ -20,6 +20,8 @@ COMMANDS = (
     "station.cli.backup_cmd",
     "station.cli.demo_cmd",
     "station.cli.sync_cmd",
+    "station.cli.manuals_cmd",
+    "station.cli.models_cmd",
 )
 
 
