@@ -63,10 +63,20 @@ def test_thresholds_and_preprocessing_are_validated_and_audited(ctx) -> None:  #
     rows = _audit_rows(ctx, "model_configs")
     assert len(rows) == 1 and rows[0].old_data["image_threshold"] == 0.85 and rows[0].new_data["image_threshold"] == 0.6
     with pytest.raises(ValidationError, match="ROI"):
-        gui.station_settings.update_preprocessing(product.product_id, {"roi": [0.5, 0.5, 0.6, 0.2]}, 7)
-    gui.station_settings.update_preprocessing(product.product_id, {"roi": [0.1, 0.1, 0.8, 0.8], "grayscale": True}, 7)
+        gui.station_settings.update_preprocessing(product.product_id, {"roi": [-1, 0, 60, 20]}, 7)
+    with pytest.raises(ValidationError, match="ignore area"):
+        gui.station_settings.update_preprocessing(product.product_id, {"ignore": [[0, 0, 2, 2]]}, 7)
+
+    def engine_rule(config: dict) -> None:  # the engine's parser refuses what it cannot use
+        if config.get("resize", 256) % 32:
+            raise ValueError("resize must be a multiple of 32")
+
+    with pytest.raises(ValidationError, match="multiple of 32"):
+        gui.station_settings.update_preprocessing(product.product_id, {"resize": 100}, 7, validator=engine_rule)
+    gui.station_settings.update_preprocessing(product.product_id, {"roi": [10, 10, 80, 80], "grayscale": True}, 7,
+                                              validator=engine_rule)
     config = ctx.catalog.get_model_config(product.product_id)
-    assert config.preprocessing == {"uncertain_low": 0.45, "roi": [0.1, 0.1, 0.8, 0.8], "grayscale": True}
+    assert config.preprocessing == {"uncertain_low": 0.45, "roi": [10, 10, 80, 80], "grayscale": True}
     assert len(_audit_rows(ctx, "model_configs")) == 2
 
 

@@ -32,15 +32,16 @@ def validate_thresholds(image_threshold: float, pixel_threshold: float,
                 f"({image_threshold:.3f}), got {uncertain_low}")
 
 
-def validate_roi(roi: Any) -> None:
-    """A region of interest is [x, y, w, h] as fractions of the image, inside it, at least 5 % wide/high."""
-    if roi is None:
-        return
-    if not isinstance(roi, (list, tuple)) or len(roi) != 4:
-        raise ValidationError("ROI must be [x, y, width, height] as fractions of the image")
-    x, y, w, h = (float(v) for v in roi)
-    if min(x, y) < 0 or w < 0.05 or h < 0.05 or x + w > 1.0001 or y + h > 1.0001:
-        raise ValidationError(f"ROI must lie inside the image and be at least 5 % wide and high, got {roi}")
+def validate_rect(rect: Any, what: str) -> None:
+    """A rectangle is [x, y, width, height] in pixels of the original image, at least 8 px each way."""
+    if not isinstance(rect, (list, tuple)) or len(rect) != 4:
+        raise ValidationError(f"{what} must be [x, y, width, height] in pixels")
+    try:
+        x, y, w, h = (int(v) for v in rect)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{what} must hold 4 integers, got {rect!r}") from None
+    if x < 0 or y < 0 or w < 8 or h < 8:
+        raise ValidationError(f"{what} must start inside the image and be at least 8 px wide and high, got {rect}")
 
 
 class StationSettingsService:
@@ -93,15 +94,15 @@ class StationSettingsService:
                              validator: Any = None) -> ModelConfigInfo:
         """Merges ``changes`` into the product's preprocessing (a ``None`` value removes a key).
 
-        ``validator`` (the engine's preprocessing parser, when it has one) raises on bad values; the ROI
-        and the known numeric ranges are checked here in any case.
+        ``validator`` (the engine's ``Preprocessing.from_config``) raises on bad values; the ROI and the
+        ignore areas (pixels of the original image) are checked here in any case.
         """
         old = self._catalog.get_model_config(product_id)
         merged = {k: v for k, v in {**old.preprocessing, **changes}.items() if v is not None}
-        validate_roi(merged.get("roi"))
-        for key, low, high in (("clahe_clip", 0.1, 40.0), ("resize", 32, 4096)):
-            if key in merged and not low <= float(merged[key]) <= high:
-                raise ValidationError(f"{key} must be between {low} and {high}, got {merged[key]}")
+        if merged.get("roi") is not None:
+            validate_rect(merged["roi"], "ROI")
+        for area in merged.get("ignore") or []:
+            validate_rect(area, "ignore area")
         if validator is not None:
             try:
                 validator(merged)
