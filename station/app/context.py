@@ -9,12 +9,14 @@ from station.adapters.db.database import Database, open_database
 from station.adapters.db.deployments_repo import SqlDeploymentLog
 from station.adapters.db.inspections_repo import SqlInspectionRecorder
 from station.adapters.db.users_repo import SqlUserRepository
-from station.adapters.storage.local import LocalFolderStore
+from station.adapters.sync.recovery import check_local_store
+from station.app.sync_assembly import build_object_store, build_sync
 from station.app.guidance_assembly import build_guidance
 from station.config import Settings, load_settings
 from station.services.guidance import GuidanceService
 from station.services.manuals import ManualService
 from station.services.ports import ObjectStore
+from station.services.sync import SyncService
 from station.services.users import UserService
 
 
@@ -29,19 +31,24 @@ class AppContext:
     storage: ObjectStore
     manuals: ManualService  # manual ingestion (station manuals ingest, admin screens)
     guidance: GuidanceService  # manual excerpts and guides for an inspection (call from a worker thread)
+    sync: SyncService  # not started here: the GUI calls sync.start(); `station sync run` runs one pass
 
     def close(self) -> None:
+        self.sync.stop()
         self.db.dispose()
 
 
 def build_storage(settings: Settings) -> ObjectStore:
-    return LocalFolderStore(settings.resolved_storage_dir)
+    """The local/NAS folder, or (``storage_backend = "s3"``) local-first with upload to the bucket."""
+    return build_object_store(settings)
 
 
 def build_context(settings: Settings | None = None) -> AppContext:
     """Opens (creating/upgrading) the local store and wires everything the station needs."""
     settings = settings or load_settings()
     settings.ensure_dirs()
+    if not settings.local_db_url:
+        check_local_store(settings.local_db_path)  # a damaged store stops here, with the recovery path
     db = open_database(settings.resolved_local_db_url, upgrade=True)
     catalog, storage, deployments = SqlCatalogRepository(db), build_storage(settings), SqlDeploymentLog(db)
     guidance = build_guidance(settings, db, catalog, storage, deployments)
@@ -55,4 +62,5 @@ def build_context(settings: Settings | None = None) -> AppContext:
         storage=storage,
         manuals=guidance.manuals,
         guidance=guidance.guidance,
+        sync=build_sync(settings, db),
     )

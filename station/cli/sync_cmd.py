@@ -1,0 +1,136 @@
+"""``station sync``: run a sync pass, show its state, store a secret in the OS keyring, recover a
+damaged local store."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import signal
+import sys
+import threading
+from typing import Any
+
+from station.adapters.db.database import Database, open_database
+from station.adapters.sync.credentials import SECRET_NAMES, store_keyring_secret
+from station.adapters.sync.recovery import check_local_store, recover_local_store
+from station.app.sync_assembly import build_sync
+from station.cli.common import print_json, settings_from
+from station.config import Settings
+from station.domain.errors import ConfigurationError, ValidationError
+from station.domain.sync import SyncError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("sync", help="sync with the central PostgreSQL and object store")
+    sub = p.add_subparsers(dest="sync_command", metavar="ACTION", required=True)
+
+    run = sub.add_parser("run", help="push everything queued, pull the catalogue, upload pending files")
+    run.add_argument("--no-pull", action="store_true", help="push only")
+    run.add_argument("--batch-size", type=int, default=2000, help="outbox entries per central transaction")
+    run.add_argument("--watch", action="store_true", help="keep syncing (as the GUI does) until interrupted")
+    run.add_argument("--interval", type=float, default=15.0, help="seconds between passes with --watch")
+    run.add_argument("--json", action="store_true", help="print the report as JSON")
+    run.set_defaults(func=_run)
+
+    status = sub.add_parser("status", help="pending counts, last success, last error")
+    status.add_argument("--json", action="store_true", help="machine-readable: pending, last_success, last_error")
+    status.set_defaults(func=_status)
+
+    secret = sub.add_parser("set-secret", help="store a password/key in the OS keyring (read from the terminal)")
+    secret.add_argument("name", choices=SECRET_NAMES)
+    secret.set_defaults(func=_set_secret)
+
+    recover = sub.add_parser("recover-local", help="rebuild a damaged local store from its readable rows")
+    recover.add_argument("--force", action="store_true", help="rebuild even when no damage is found")
+    recover.set_defaults(func=_recover)
+
+
+def _local(settings: Settings) -> Database:
+    if not settings.local_db_url:
+        check_local_store(settings.local_db_path)
+    return open_database(settings.resolved_local_db_url, upgrade=True)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.batch_size < 1:
+        raise ValidationError("--batch-size must be at least 1")
+    settings = settings_from(args)
+    db = _local(settings)
+    service = build_sync(settings, db, batch_size=args.batch_size, interval=args.interval)
+    if not service.status().configured:
+        db.dispose()
+        raise ConfigurationError("no central database configured: set central_db_url (STATION_CENTRAL_DB_URL)")
+    try:
+        if args.watch:
+            return _watch(service)
+        report = service.run_once(pull=not args.no_pull)
+    finally:
+        db.dispose()
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        rows = ", ".join(f"{t} {n}" for t, n in report.pushed_rows.items()) or "nothing new"
+        print(f"pushed {report.pushed_entries} queued change(s): {rows}")
+        if report.pulled:
+            print("pulled: " + ", ".join(f"{t} {n}" for t, n in report.pulled.items()))
+        print(f"files: {report.files_stored} stored, {report.files_failed} failed")
+    if report.error:
+        raise SyncError(report.error)
+    return 0
+
+
+def _watch(service: Any) -> int:
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    service.start()
+    print("syncing; Ctrl-C to stop", file=sys.stderr)
+    try:
+        while not done.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    service.stop()
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    db = _local(settings)
+    try:
+        status = build_sync(settings, db).status()
+    finally:
+        db.dispose()
+    if args.json:
+        print_json(status.to_dict())
+        return 0
+    print(f"pending: {status.pending} ({', '.join(f'{t} {n}' for t, n in status.pending_rows.items()) or 'no rows'}; "
+          f"{status.pending_files} file(s))")
+    print(f"last success: {status.last_success or 'never'}")
+    print(f"last error: {status.last_error or 'none'}")
+    if status.failed_files:
+        print(f"files that cannot be provided: {status.failed_files} (see object_files.last_error)")
+    if not status.configured:
+        print("no central database configured (central_db_url): the station works local-only")
+    return 0
+
+
+def _set_secret(args: argparse.Namespace) -> int:
+    value = getpass.getpass(f"{args.name}: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    if not value:
+        raise ValidationError("empty secret: nothing stored")
+    store_keyring_secret(args.name, value)
+    print(f"{args.name} stored in the OS keyring")
+    return 0
+
+
+def _recover(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    report = recover_local_store(settings.local_db_path, force=args.force)
+    print(f"the damaged file is kept as {report.damaged_copy}")
+    for table, n in report.copied.items():
+        lost = report.lost.get(table, 0)
+        note = " (table unreadable)" if lost < 0 else (f", {lost} unreadable" if lost else "")
+        if n or lost:
+            print(f"  {table}: {n} row(s) recovered{note}")
+    print(f"{report.queued} change(s) queued for the centre: run `station sync run` (repeats are harmless)")
+    return 0
