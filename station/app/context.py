@@ -8,13 +8,17 @@ from station.adapters.db.catalog_repo import SqlCatalogRepository
 from station.adapters.db.database import Database, open_database
 from station.adapters.db.deployments_repo import SqlDeploymentLog
 from station.adapters.db.inspections_repo import SqlInspectionRecorder
+from station.adapters.db.reports_repo import SqlReportReader
+from station.adapters.db.sync_actions_repo import SqlActionLog
 from station.adapters.db.users_repo import SqlUserRepository
 from station.adapters.sync.recovery import check_local_store
 from station.app.sync_assembly import build_object_store, build_sync
 from station.app.guidance_assembly import build_guidance
+from station.app.engine_assembly import EngineServices, build_engine
 from station.config import Settings, load_settings
 from station.services.guidance import GuidanceService
 from station.services.manuals import ManualService
+from station.services.actions import ActionService
 from station.services.ports import ObjectStore
 from station.services.sync import SyncService
 from station.services.users import UserService
@@ -32,6 +36,8 @@ class AppContext:
     manuals: ManualService  # manual ingestion (station manuals ingest, admin screens)
     guidance: GuidanceService  # manual excerpts and guides for an inspection (call from a worker thread)
     sync: SyncService  # not started here: the GUI calls sync.start(); `station sync run` runs one pass
+    engine: EngineServices  # inspection, bank build, calibration (models load on first use)
+    actions: ActionService
 
     def close(self) -> None:
         self.sync.stop()
@@ -63,4 +69,6 @@ def build_context(settings: Settings | None = None) -> AppContext:
         manuals=guidance.manuals,
         guidance=guidance.guidance,
         sync=build_sync(settings, db),
+        engine=build_engine(settings, catalog, SqlInspectionRecorder(db, settings.station_id), storage, deployments),
+        actions=ActionService(SqlActionLog(db), SqlReportReader(db)),
     )

@@ -15,6 +15,7 @@ from station.domain.inspection import InspectionRecord, RecordedInspection
 from station.domain.enums import Role
 from station.domain.users import UserInfo
 from station.domain.sync import PushResult
+from station.domain.actions import ActionEntry, FeedbackEntry
 from station.domain.guidance import Generation, PromptParts
 from station.domain.manuals import DefectName, ManualInfo, NewManual, ParsedManual, StoredSection
 
@@ -264,3 +265,17 @@ class ObjectTarget(Protocol):
     def upload(self, key: str, path: Path) -> int:
         """Stores the file under ``key`` (multipart when large); returns its size."""
         ...
+
+
+class ActionLogRepository(Protocol):
+    """``action_logs`` and ``feedbacks`` on the station's store (queued for the centre by the outbox)."""
+
+    def add_action(self, inspection_id: int, action_taken: str, action_result: str | None, by_user: int | None,
+                   notes: str | None = None, when: datetime | None = None) -> ActionEntry: ...
+
+    def add_feedback(self, inspection_id: int, user_id: int | None, rating: int, feedback_text: str | None,
+                     feedback_type: str | None) -> FeedbackEntry: ...
+
+    def actions_for(self, inspection_id: int) -> list[ActionEntry]: ...
+
+    def feedback_for(self, inspection_id: int) -> list[FeedbackEntry]: ...
