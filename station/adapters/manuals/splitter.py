@@ -96,7 +96,8 @@ class ManualSplitter:
             if match is not None:
                 self._flush()
                 self._set_defect(match.code, display_heading(text))
-            elif self._defect is None or (kind == "cause" and self._kind in ("cause", "action")) \
+            elif (self._defect is None and not self._defect_heading) \
+                    or (kind == "cause" and self._kind in ("cause", "action")) \
                     or (kind == "action" and self._kind == "action"):
                 self._start_unlinked_defect()
             self._flush()
@@ -181,7 +182,7 @@ class ManualSplitter:
         self._defect_heading = heading
         if self._defect:
             self._guessed.add(self._defect)
-        if not self._guess:
+        if not self._guess and heading not in self._unlinked:
             self._unlinked.append(heading)
 
     def _flush(self) -> None:
