@@ -57,26 +57,29 @@ def test_thresholds_and_preprocessing_are_validated_and_audited(ctx) -> None:  #
     product = ctx.catalog.get_product("demo-cast")
     for bad in ((1.2, 0.9, None), (0.5, 0.0, None), (0.5, 0.5, 0.7), (0.5, 0.5, 0.0)):
         with pytest.raises(ValidationError):
-            gui.station_settings.update_thresholds(product.product_id, *bad[:2], 7, uncertain_low=bad[2])
-    saved = gui.station_settings.update_thresholds(product.product_id, 0.6, 0.7, 7, uncertain_low=0.45)
-    assert (saved.image_threshold, saved.preprocessing["uncertain_low"]) == (0.6, 0.45)
+            gui.station_settings.update_thresholds("demo-cast", *bad[:2], 7, review_threshold=bad[2])
+    with pytest.raises(ValidationError, match="build the memory bank first"):
+        gui.station_settings.update_thresholds("demo-cast", 0.6, 0.7, 7, review_threshold=0.5)
+    assert _audit_rows(ctx, "model_configs") == []
+    saved = gui.station_settings.update_thresholds("demo-cast", 0.6, 0.7, 7)
+    assert (saved.image_threshold, saved.pixel_threshold, saved.review_threshold) == (0.6, 0.7, None)
     rows = _audit_rows(ctx, "model_configs")
     assert len(rows) == 1 and rows[0].old_data["image_threshold"] == 0.85 and rows[0].new_data["image_threshold"] == 0.6
+    assert rows[0].user_id == 7 and "pixel_threshold" in rows[0].new_data
     with pytest.raises(ValidationError, match="ROI"):
         gui.station_settings.update_preprocessing(product.product_id, {"roi": [-1, 0, 60, 20]}, 7)
     with pytest.raises(ValidationError, match="ignore area"):
         gui.station_settings.update_preprocessing(product.product_id, {"ignore": [[0, 0, 2, 2]]}, 7)
-
-    def engine_rule(config: dict) -> None:  # the engine's parser refuses what it cannot use
-        if config.get("resize", 256) % 32:
-            raise ValueError("resize must be a multiple of 32")
+    from station.pipeline.preprocessing import Preprocessing
 
     with pytest.raises(ValidationError, match="multiple of 32"):
-        gui.station_settings.update_preprocessing(product.product_id, {"resize": 100}, 7, validator=engine_rule)
+        gui.station_settings.update_preprocessing(product.product_id, {"resize": 100}, 7,
+                                                  validator=Preprocessing.from_config)
     gui.station_settings.update_preprocessing(product.product_id, {"roi": [10, 10, 80, 80], "grayscale": True}, 7,
-                                              validator=engine_rule)
+                                              validator=Preprocessing.from_config)
     config = ctx.catalog.get_model_config(product.product_id)
-    assert config.preprocessing == {"uncertain_low": 0.45, "roi": [10, 10, 80, 80], "grayscale": True}
+    assert config.preprocessing == {"roi": [10, 10, 80, 80], "grayscale": True}
+    assert config.image_threshold == 0.6
     assert len(_audit_rows(ctx, "model_configs")) == 2
 
 

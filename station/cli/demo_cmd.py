@@ -1,32 +1,107 @@
-"""``station demo``: the embedded default — local SQLite store, local folder storage, demo product."""
+"""``station demo``: the embedded default, ready to inspect — local SQLite store, the demo product with
+defect types and a manual, rendered cast-part images, the memory bank, demo accounts — then the station
+window on a replay camera (``--headless``: one inspection printed instead, for CI).
+
+``station --self-check`` (see :func:`self_check`) runs the same set-up in a throwaway home and exits 0
+when a good and a defective part are judged correctly; it works in the frozen app too.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
 
-from sqlalchemy import text
+from station.app.context import build_context
+from station.config import load_settings
+from station.domain.errors import StationError
 
-from station.adapters.db.catalog_repo import SqlCatalogRepository
-from station.cli.common import database_from, settings_from
-from station.resources import resources_dir
-from station.services.catalog import import_defect_mapping
+DEMO_PRODUCT = "demo-cast"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("demo", help="set up the demo product on the local store and run it")
-    p.add_argument("--headless", action="store_true", help="no window: print what was set up")
+    p = subparsers.add_parser("demo", help="set up the demo station (product, images, bank) and open it")
+    p.add_argument("--headless", action="store_true", help="no window: set up, inspect one part, print the result")
+    p.add_argument("--rebuild", action="store_true", help="rebuild the memory bank even when one exists")
+    p.add_argument("--user", default="worker", help="demo account signed in when the window opens (default worker)")
+    p.add_argument("--good-images", type=int, default=40, help="good library images to render (default 40)")
     p.set_defaults(func=_demo)
 
 
+def _engine(ctx: Any) -> Any:
+    # Through importlib: station.app.gui pulls in the Qt GUI, which the CLI modules must not import.
+    return importlib.import_module("station.app.gui").engine_of(ctx)
+
+
+class _Progress:
+    """Prints a build's progress: each stage when it starts and at every quarter."""
+
+    def __init__(self) -> None:
+        self._last: tuple[str, int] | None = None
+
+    def __call__(self, progress: Any) -> None:
+        quarter = int(progress.fraction * 4) if progress.total else 0
+        if (progress.stage, quarter) != self._last:
+            self._last = (progress.stage, quarter)
+            print(f"  {progress.stage}: {progress.done}/{progress.total} {progress.message}", flush=True)
+
+
 def _demo(args: argparse.Namespace) -> int:
-    settings = settings_from(args)
-    db = database_from(args)
-    counts = import_defect_mapping(SqlCatalogRepository(db), resources_dir() / "demo" / "demo_product.json")
-    print(f"local store: {settings.local_db_path}")
-    print(f"object storage: {settings.resolved_storage_dir} (local folder)")
-    print(f"demo product: {counts}")
-    with db.session() as session:
-        rows = session.execute(text("SELECT product_id, product_name, total_inspection_count FROM dashboard_stats"))
-        for row in rows:
-            print(f"  product {row.product_id} {row.product_name}: {row.total_inspection_count} inspections")
+    from station.app.demo import DEMO_PASSWORD, prepare_demo
+
+    settings = load_settings(home=getattr(args, "home", None))
+    ctx = build_context(settings)
+    try:
+        engine = _engine(ctx)
+        print(f"local store: {settings.local_db_path}")
+        print(f"object storage: {settings.resolved_storage_dir}")
+        setup = prepare_demo(ctx, engine, n_good=args.good_images, rebuild=args.rebuild, build_progress=_Progress())
+        if args.headless:
+            return _inspect_one(engine, setup.replay_folder)
+        print(f"opening the station; signed in as {args.user!r} (password {DEMO_PASSWORD})")
+        gui = importlib.import_module("station.app.gui")
+        return int(gui.run_gui(ctx, camera=setup.camera, sign_in=(args.user, DEMO_PASSWORD)))
+    finally:
+        ctx.close()
+
+
+def _inspect_one(engine: Any, replay_folder: Path) -> int:
+    frame = sorted(replay_folder.glob("*.png"))[2]  # the first defective part of the replay
+    outcome = engine.inspection.inspect(DEMO_PRODUCT, frame, inspector_id=None)
+    defect = outcome.defect.defect_code if outcome.defect else None
+    print(f"inspected {frame.name}: {outcome.verdict.value} (score {outcome.image_score:.3f}, "
+          f"threshold {outcome.image_threshold:.2f}), {len(outcome.regions)} regions, defect type {defect}, "
+          f"recorded as {outcome.inspection_code}")
+    return 0
+
+
+def self_check(args: argparse.Namespace) -> int:
+    """A headless inspection in a throwaway home: exits 0 when a good part passes and a defective part
+    does not; prints one line per step. Used by ``station --self-check`` and the frozen app."""
+    from station.app.demo import prepare_demo
+    from station.pipeline.synthetic import render_part
+
+    with tempfile.TemporaryDirectory(prefix="station-self-check-") as tmp:
+        home = Path(tmp)
+        os.environ["STATION_CONFIG"] = str(home / "config.toml")
+        ctx = build_context(load_settings(home=home, models_dir=getattr(args, "models_dir", None)))
+        try:
+            engine = _engine(ctx)
+            prepare_demo(ctx, engine, n_good=12, n_per_defect=2, size=128, report=lambda s: print(f"self-check: {s}"))
+            good = render_part(90_001, 128).image
+            bad = render_part(90_002, 128, "hole").image
+            results = {}
+            for name, image in (("good", good), ("defect", bad)):
+                outcome = engine.inspection.inspect(DEMO_PRODUCT, image, record=False)
+                results[name] = outcome
+                print(f"self-check: {name} part -> {outcome.verdict.value} (score {outcome.image_score:.3f}, "
+                      f"{outcome.backbone}, {outcome.device})")
+        finally:
+            ctx.close()
+    if results["good"].verdict.value != "PASS" or results["defect"].verdict.value == "PASS":
+        raise StationError("self-check failed: the demo parts were not judged correctly")
+    print("self-check: OK")
     return 0

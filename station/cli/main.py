@@ -19,6 +19,7 @@ COMMANDS = (
     "station.cli.users_cmd",
     "station.cli.backup_cmd",
     "station.cli.demo_cmd",
+    "station.cli.gui_cmd",
     "station.cli.sync_cmd",
     "station.cli.manuals_cmd",
     "station.cli.models_cmd",
@@ -32,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--home", help="directory for all local data (default: $STATION_HOME or the user data dir)")
+    parser.add_argument("--self-check", action="store_true",
+                        help="inspect rendered demo parts headless in a throwaway home and exit (0 = OK)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(name).register(subparsers)
@@ -41,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_check:
+        args.func = importlib.import_module("station.cli.demo_cmd").self_check
     if not getattr(args, "func", None):
         parser.print_help()
         return 0

@@ -279,3 +279,21 @@ class ActionLogRepository(Protocol):
     def actions_for(self, inspection_id: int) -> list[ActionEntry]: ...
 
     def feedback_for(self, inspection_id: int) -> list[FeedbackEntry]: ...
+
+
+class InspectionNotes(Protocol):
+    """The serial number read from the frame, stored with the inspection's test image (issue 5)."""
+
+    def set_serial(self, test_image_id: int, serial: str) -> None: ...
+
+    def serial_of(self, test_image_id: int) -> str | None: ...
+
+
+class ReviewThresholdStore(Protocol):
+    """The review (UNCERTAIN) threshold of a product's memory bank (issue 5 technician settings)."""
+
+    def get(self, product_code: str) -> float | None:
+        """None when the product has no bank yet."""
+        ...
+
+    def set(self, product_code: str, value: float) -> None: ...

@@ -6,30 +6,30 @@ the technician) and then lands in ``audit_logs`` with who, when, the old and the
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from station.domain.audit import AuditEntry, changed_fields
 from station.domain.camera import CameraSpec
 from station.domain.catalog import ModelConfigInfo
 from station.domain.errors import ValidationError
-from station.services.ports import AuditTrail, CameraSettingsStore, CatalogReader
+from station.services.ports import AuditTrail, CameraSettingsStore, CatalogReader, ReviewThresholdStore
 
 CAMERA_AUDIT_TABLE = "station_camera"
 MODEL_CONFIG_TABLE = "model_configs"
 
 
 def validate_thresholds(image_threshold: float, pixel_threshold: float,
-                        uncertain_low: float | None = None) -> None:
-    """Thresholds are scores in [0, 1]; the uncertain band starts below the image threshold."""
+                        review_threshold: float | None = None) -> None:
+    """Thresholds are scores in (0, 1); the UNCERTAIN band starts at or below the image threshold."""
     for name, value in (("image threshold", image_threshold), ("pixel threshold", pixel_threshold)):
         if not isinstance(value, (int, float)) or not 0.0 < float(value) < 1.0:
             raise ValidationError(f"{name} must be between 0 and 1 (exclusive), got {value}")
-    if uncertain_low is not None:
-        if not 0.0 < float(uncertain_low) <= float(image_threshold):
+    if review_threshold is not None:
+        if not 0.0 < float(review_threshold) <= float(image_threshold):
             raise ValidationError(
-                f"the uncertain band must start above 0 and at most at the image threshold "
-                f"({image_threshold:.3f}), got {uncertain_low}")
+                f"the review (UNCERTAIN) threshold must be above 0 and at most the image threshold "
+                f"({image_threshold:.3f}), got {review_threshold}")
 
 
 def validate_rect(rect: Any, what: str) -> None:
@@ -44,11 +44,20 @@ def validate_rect(rect: Any, what: str) -> None:
         raise ValidationError(f"{what} must start inside the image and be at least 8 px wide and high, got {rect}")
 
 
+@dataclass(frozen=True)
+class Thresholds:
+    image_threshold: float
+    pixel_threshold: float
+    review_threshold: float | None  # lower edge of the UNCERTAIN band, kept with the memory bank
+
+
 class StationSettingsService:
-    def __init__(self, camera_store: CameraSettingsStore, catalog: CatalogReader, audit: AuditTrail) -> None:
+    def __init__(self, camera_store: CameraSettingsStore, catalog: CatalogReader, audit: AuditTrail,
+                 review: ReviewThresholdStore | None = None) -> None:
         self._camera_store = camera_store
         self._catalog = catalog
         self._audit = audit
+        self._review = review
 
     # Camera ---------------------------------------------------------------------------
     def camera(self) -> CameraSpec:
@@ -77,18 +86,35 @@ class StationSettingsService:
                                {"config_id": saved.config_id, "product_id": saved.product_id, **after})
         return saved
 
-    def update_thresholds(self, product_id: int, image_threshold: float, pixel_threshold: float,
-                          user_id: int | None, uncertain_low: float | None = None) -> ModelConfigInfo:
-        validate_thresholds(image_threshold, pixel_threshold, uncertain_low)
-        old = self._catalog.get_model_config(product_id)
-        preprocessing = dict(old.preprocessing)
-        if uncertain_low is None:
-            preprocessing.pop("uncertain_low", None)
-        else:
-            preprocessing["uncertain_low"] = round(float(uncertain_low), 6)
-        new = replace(old, image_threshold=float(image_threshold), pixel_threshold=float(pixel_threshold),
-                      preprocessing=preprocessing)
-        return self._save_config(old, new, user_id)
+    def thresholds(self, product_code: str) -> Thresholds:
+        """The product's image and pixel thresholds and the review threshold of its bank (None: no bank)."""
+        product = self._catalog.get_product(product_code)
+        config = self._catalog.get_model_config(product.product_id)
+        review = self._review.get(product_code) if self._review is not None else None
+        return Thresholds(config.image_threshold, config.pixel_threshold, review)
+
+    def update_thresholds(self, product_code: str, image_threshold: float, pixel_threshold: float,
+                          user_id: int | None, review_threshold: float | None = None) -> Thresholds:
+        """Saves the thresholds (``review_threshold`` None keeps the bank's); one audit row with every change."""
+        validate_thresholds(image_threshold, pixel_threshold, review_threshold)
+        product = self._catalog.get_product(product_code)
+        old = self._catalog.get_model_config(product.product_id)
+        old_review = self._review.get(product_code) if self._review is not None else None
+        if review_threshold is not None:
+            if self._review is None or old_review is None:
+                raise ValidationError("build the memory bank first: the review threshold is kept with the bank")
+        saved = self._catalog.save_model_config(replace(old, image_threshold=float(image_threshold),
+                                                        pixel_threshold=float(pixel_threshold)))
+        if review_threshold is not None and self._review is not None:
+            self._review.set(product_code, float(review_threshold))
+        new_review = float(review_threshold) if review_threshold is not None else old_review
+        before, after = changed_fields({**_config_dict(old), "review_threshold": old_review},
+                                       {**_config_dict(saved), "review_threshold": new_review})
+        if before or after:
+            self._audit.record(MODEL_CONFIG_TABLE, "UPDATE" if old.config_id else "INSERT", user_id,
+                               {"config_id": old.config_id, "product_code": product_code, **before},
+                               {"config_id": saved.config_id, "product_code": product_code, **after})
+        return Thresholds(saved.image_threshold, saved.pixel_threshold, new_review)
 
     def update_preprocessing(self, product_id: int, changes: dict[str, Any], user_id: int | None,
                              validator: Any = None) -> ModelConfigInfo:

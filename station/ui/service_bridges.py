@@ -6,9 +6,13 @@ screen can say so clearly instead of showing invented data.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from station.domain.errors import StationError
+from station.domain.camera import IMAGE_SUFFIXES
+from station.domain.errors import StationError, ValidationError
+
+GOOD_FOLDERS = ("good", "normal", "ok", "pass")
 
 
 class FeatureUnavailable(StationError):
@@ -24,60 +28,89 @@ def require(service: Any, feature: str) -> Any:
 def log_action(actions: Any, inspection_id: int, action_taken: str, action_result: str, notes: str | None,
                user_id: int | None) -> Any:
     service = require(actions, "action logging")
-    return service.log_action(inspection_id=inspection_id, action_taken=action_taken,
-                              action_result=action_result, notes=notes, action_by=user_id)
+    return service.log_action(inspection_id, action_taken, action_result, by_user=user_id, notes=notes)
 
 
 # Engine (issue 3) ------------------------------------------------------------------------
-def review_threshold(config: Any) -> float:
-    """The lower edge of the UNCERTAIN band stored with a product's model config."""
-    value = (config.preprocessing or {}).get("uncertain_low")
-    return float(value) if value is not None else round(config.image_threshold * 0.9, 3)
-
-
 def _progress_adapter(ctx: Any) -> Any:
     def report(progress: Any) -> None:
         ctx.progress(getattr(progress, "fraction", 0.0), getattr(progress, "message", "") or "")
     return report
 
 
-def inspect(inspection: Any, product_code: str, image: Any, inspector_id: int | None, *,
+def engine_cancel(ctx: Any) -> Any:
+    """The engine's cancel token, set when the job's token is (so its builds record ``cancelled``)."""
+    from station.domain.engine import CancelledError, CancelToken
+
+    class _Linked(CancelToken):
+        @property
+        def cancelled(self) -> bool:
+            return ctx.token.cancelled
+
+        def raise_if_cancelled(self) -> None:
+            if ctx.token.cancelled:
+                raise CancelledError("cancelled")
+
+    return _Linked()
+
+
+def inspect(inspection: Any, notes: Any, product_code: str, image: Any, inspector_id: int | None, *,
             serial: str | None = None) -> Any:
+    """Inspects (and records) a BGR camera frame; stores the serial read from it with the test image."""
     service = require(inspection, "inspection (the engine)")
-    return service.inspect(product_code, image, inspector_id)
+    outcome = service.inspect(product_code, image, inspector_id=inspector_id, source_name="camera")
+    if serial and notes is not None and outcome.test_image_id:
+        notes.set_serial(outcome.test_image_id, serial)
+    return outcome
 
 
 def score_frame(inspection: Any, product_code: str, image: Any) -> Any:
     """An unrecorded inspection of ``image`` (for previews)."""
     service = require(inspection, "inspection (the engine)")
-    return service.inspect(product_code, image, None, record=False)
+    return service.inspect(product_code, image, record=False, source_name="preview")
 
 
 def reevaluate(inspection: Any, outcome: Any, image_threshold: float, pixel_threshold: float,
-               review: float) -> Any:
+               review: float | None) -> Any:
     service = require(inspection, "re-evaluation (the engine)")
     return service.reevaluate(outcome, image_threshold=image_threshold, pixel_threshold=pixel_threshold,
                               review_threshold=review)
 
 
-def calibrate(inspection: Any, product_code: str, ctx: Any) -> Any:
-    service = require(inspection, "calibration (the engine)")
-    return service.calibrate(product_code, progress=_progress_adapter(ctx), cancel=ctx.token)
+def calibration_images(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(good, defect) validation images of a folder: ``good/`` (or ``normal/``, ``ok/``) and every other
+    sub-folder as defects; a folder without sub-folders is all good images."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValidationError(f"calibration folder not found: {folder}")
+
+    def images(path: Path) -> list[Path]:
+        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+
+    subdirs = [d for d in sorted(folder.iterdir()) if d.is_dir()]
+    if not subdirs:
+        return images(folder), []
+    good = [p for d in subdirs if d.name.lower() in GOOD_FOLDERS for p in images(d)]
+    defect = [p for d in subdirs if d.name.lower() not in GOOD_FOLDERS for p in images(d)]
+    if not good:
+        raise ValidationError(f"{folder} has no good/ folder with validation images")
+    return good, defect
 
 
-def build_bank(inspection: Any, product_code: str, user_id: int | None, ctx: Any) -> Any:
-    service = require(inspection, "memory-bank build (the engine)")
-    return service.build(product_code, user_id=user_id, progress=_progress_adapter(ctx), cancel=ctx.token)
+def calibrate(calibration: Any, product_code: str, folder: Path, ctx: Any) -> Any:
+    service = require(calibration, "calibration (the engine)")
+    good, defect = calibration_images(folder)
+    return service.calibrate(product_code, good, defect, progress=_progress_adapter(ctx), cancel=engine_cancel(ctx))
 
 
-def build_index(inspection: Any, product_code: str, user_id: int | None, ctx: Any) -> Any:
-    service = require(inspection, "retrieval-index build (the engine)")
-    return service.build_index(product_code, user_id=user_id, progress=_progress_adapter(ctx), cancel=ctx.token)
+def build_bank(builder: Any, product_code: str, user_id: int | None, ctx: Any) -> Any:
+    service = require(builder, "memory-bank build (the engine)")
+    return service.build(product_code, user_id=user_id, progress=_progress_adapter(ctx), cancel=engine_cancel(ctx))
 
 
-def reindex_manuals(manuals: Any, product_code: str, user_id: int | None, ctx: Any) -> Any:
+def ingest_manuals(manuals: Any, product_code: str, paths: list[Any], user_id: int | None) -> Any:
     service = require(manuals, "manual indexing")
-    return service.reindex(product_code, user_id=user_id)
+    return service.ingest(product_code, paths, user_id=user_id)
 
 
 def error_line(error: BaseException) -> str:
@@ -88,5 +121,11 @@ def error_line(error: BaseException) -> str:
 def save_feedback(actions: Any, inspection_id: int, user_id: int | None, rating: int, feedback_type: str,
                   text: str | None) -> Any:
     service = require(actions, "feedback")
-    return service.add_feedback(inspection_id=inspection_id, user_id=user_id, rating=rating,
-                                feedback_type=feedback_type, feedback_text=text)
+    return service.add_feedback(inspection_id, user_id, rating, text, feedback_type)
+
+
+def awaiting_action(actions: Any, reports: Any, product: Any) -> list[Any]:
+    """Defects without a resolved action (미조치 and 조치중), newest first."""
+    if actions is not None:
+        return actions.pending_defects(product.product_id if product else None)
+    return reports.awaiting_action(product.code if product else None)

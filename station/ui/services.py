@@ -37,6 +37,9 @@ class GuiServices:
     probe_image: Callable[[Any], tuple[int, int, str] | None]
     save_preferences: Callable[[str, str], None]
     inspection: Any | None = None   # issue 3: station.services.inspection.InspectionService
+    builder: Any | None = None      # issue 3: station.services.model_build.ModelBuildService
+    calibration: Any | None = None  # issue 3: station.services.calibration.CalibrationService
+    notes: Any | None = None        # serial numbers stored with inspections (InspectionNotes port)
     guidance: Any | None = None     # issue 4: station.services.guidance
     manuals: Any | None = None      # issue 4: station.services.manuals (ingestion)
     actions: Any | None = None      # issue 6: station.services.actions

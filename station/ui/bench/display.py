@@ -29,7 +29,7 @@ def region_boxes(outcome: Any) -> list[Box]:
 def build_display(outcome: Any, storage: Any, serial: str | None = None,
                   reference: QImage | None = None) -> ResultDisplay:
     """``reference`` reuses an already decoded reference image (re-evaluation keeps the same one)."""
-    image = to_qimage(outcome.image, bgr=False)
+    image = to_qimage(outcome.image)  # the engine's decoded pixels are grey or BGR
     overlay = to_qimage(heat_colours(outcome.anomaly_map, alpha_floor=0.05), bgr=False)
     if reference is None:
         reference = QImage()

@@ -20,9 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.domain.actions import FEEDBACK_TYPES
 from station.ui.widgets.feedback import MessageBar
-
-FEEDBACK_TYPES = ("guide_quality", "detection_accuracy", "false_alarm", "missed_defect", "other")
 
 
 class GuidePanel(QTabWidget):
@@ -69,11 +68,10 @@ class GuidePanel(QTabWidget):
         f.addLayout(stars)
         self.feedback_type = QComboBox()
         self.feedback_type.setObjectName("FeedbackType")
-        labels = {"guide_quality": self.tr("guide quality"), "detection_accuracy": self.tr("detection accuracy"),
-                  "false_alarm": self.tr("false alarm"), "missed_defect": self.tr("missed defect"),
-                  "other": self.tr("other")}
+        labels = {"guide_quality": self.tr("guide quality"), "detection": self.tr("detection result"),
+                  "retrieval": self.tr("reference and similar cases"), "other": self.tr("other")}
         for value in FEEDBACK_TYPES:
-            self.feedback_type.addItem(labels[value], value)
+            self.feedback_type.addItem(labels.get(value, value), value)
         f.addWidget(self.feedback_type)
         self.feedback_text = QPlainTextEdit()
         self.feedback_text.setObjectName("FeedbackText")

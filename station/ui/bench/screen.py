@@ -138,8 +138,8 @@ class BenchScreen(QWidget):
         def work(ctx: JobContext) -> ResultDisplay:
             serial = services.read_serial(image)
             ctx.progress(0.1, "inspect")
-            rgb = image[:, :, ::-1].copy()
-            outcome = bridges.inspect(services.inspection, product.code, rgb, user_id, serial=serial)
+            outcome = bridges.inspect(services.inspection, services.notes, product.code, image, user_id,
+                                      serial=serial)
             return build_display(outcome, services.storage, serial)
 
         self.inspect_job = self.env.runner.submit(work, name="inspect", on_done=self._inspected,
@@ -180,10 +180,12 @@ class BenchScreen(QWidget):
             return
         services = self.env.services
 
+        code = display.outcome.product_code
+
         def work(_ctx: JobContext) -> ResultDisplay:
-            config = services.station_settings.model_config(product_id)
-            outcome = bridges.reevaluate(services.inspection, display.outcome, config.image_threshold,
-                                         config.pixel_threshold, bridges.review_threshold(config))
+            t = services.station_settings.thresholds(code)
+            outcome = bridges.reevaluate(services.inspection, display.outcome, t.image_threshold,
+                                         t.pixel_threshold, t.review_threshold)
             return build_display(outcome, services.storage, display.serial, reference=display.reference)
 
         self.env.runner.submit(work, name="reevaluate", on_done=self._reevaluated, on_error=self.message.show_error)

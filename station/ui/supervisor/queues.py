@@ -27,7 +27,7 @@ from station.domain.reports import (
 )
 from station.ui.env import ScreenEnv
 from station.ui.permissions import Capability
-from station.ui.service_bridges import log_action
+from station.ui.service_bridges import awaiting_action, log_action
 from station.ui.supervisor.action_dialog import ActionDialog, ActionDraft
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.tables import DataTable
@@ -83,10 +83,9 @@ class AwaitingActionView(QWidget):
         self.dialog: ActionDialog | None = None
 
     def refresh(self) -> None:
-        product = self.env.session.product
-        code = product.code if product else None
-        self.env.runner.submit(lambda _ctx: self.env.services.reports.awaiting_action(code), name="awaiting",
-                               on_done=self._show, on_error=self.message.show_error)
+        product, services = self.env.session.product, self.env.services
+        self.env.runner.submit(lambda _ctx: awaiting_action(services.actions, services.reports, product),
+                               name="awaiting", on_done=self._show, on_error=self.message.show_error)
 
     def _show(self, rows: list[InspectionRow]) -> None:
         self.table.show_rows(rows)

@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from station.ui import service_bridges as bridges
 from station.ui.env import ScreenEnv
@@ -16,18 +19,21 @@ from station.ui.widgets.tables import DataTable
 
 
 class BuildsView(QWidget):
+    built = Signal(int)  # product_id
+
     def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.env = env
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
-        self.bank_button = QPushButton(self.tr("Build memory bank"))
+        self.bank_button = QPushButton(self.tr("Build memory bank and retrieval index"))
         self.bank_button.setObjectName("PrimaryButton")
         self.bank_button.setToolTip(self.tr("PatchCore bank and calibration from the good images, then the "
                                             "retrieval index"))
-        self.index_button = QPushButton(self.tr("Rebuild retrieval index"))
-        self.manual_button = QPushButton(self.tr("Rebuild manual index"))
-        for b in (self.bank_button, self.index_button, self.manual_button):
+        self.manual_button = QPushButton(self.tr("Index a manual…"))
+        self.manual_button.setToolTip(self.tr("Parse a manual, link its sections to the defect types and index "
+                                              "them for retrieval"))
+        for b in (self.bank_button, self.manual_button):
             row.addWidget(b)
         row.addStretch(1)
         layout.addLayout(row)
@@ -43,8 +49,7 @@ class BuildsView(QWidget):
         self.table.setObjectName("DeploymentsTable")
         layout.addWidget(self.table, 1)
         self.bank_button.clicked.connect(lambda: self.start("bank"))
-        self.index_button.clicked.connect(lambda: self.start("index"))
-        self.manual_button.clicked.connect(lambda: self.start("manuals"))
+        self.manual_button.clicked.connect(self._ask_manual)
 
     def refresh(self) -> None:
         product = self.env.session.product
@@ -68,28 +73,34 @@ class BuildsView(QWidget):
                              for r in rows], [r["deployment_id"] for r in rows])
 
     def _buttons(self, enabled: bool) -> None:
-        for b in (self.bank_button, self.index_button, self.manual_button):
+        for b in (self.bank_button, self.manual_button):
             b.setEnabled(enabled)
 
-    def start(self, kind: str) -> None:
+    def _ask_manual(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Manual"), "",
+                                                self.tr("Manuals (*.docx *.pdf *.md *.txt)"))
+        if files:
+            self.start("manuals", [Path(f) for f in files])
+
+    def start(self, kind: str, paths: list[Path] | None = None) -> None:
         product = self.env.session.product
         if product is None:
             self.message.show_message(self.tr("Choose a product first."), "warning")
             return
         services, user_id = self.env.services, self.env.user_id
-        titles = {"bank": self.tr("Building the memory bank"), "index": self.tr("Building the retrieval index"),
+        titles = {"bank": self.tr("Building the memory bank and retrieval index"),
                   "manuals": self.tr("Indexing the manuals")}
 
         def work(ctx: JobContext) -> Any:
             if kind == "bank":
-                return bridges.build_bank(services.inspection, product.code, user_id, ctx)
-            if kind == "index":
-                return bridges.build_index(services.inspection, product.code, user_id, ctx)
-            return bridges.reindex_manuals(services.manuals, product.code, user_id, ctx)
+                return bridges.build_bank(services.builder, product.code, user_id, ctx)
+            ctx.progress(0.05, self.tr("parsing"))
+            return bridges.ingest_manuals(services.manuals, product.code, paths or [], user_id)
 
         def done(_result: Any) -> None:
             self.message.show_message(self.tr("{0}: done.").format(titles[kind]), "info")
             self.refresh()
+            self.built.emit(product.product_id)
 
         def cancelled() -> None:
             self.message.show_message(self.tr("{0}: cancelled, nothing was changed.").format(titles[kind]), "warning")

@@ -61,6 +61,7 @@ class TechnicianScreen(QWidget):
         self.tabs.addTab(self.audit, self.tr("Change log"))
         layout.addWidget(self.tabs)
         self.tabs.currentChanged.connect(lambda _i: self.audit.refresh())
+        self.builds.built.connect(lambda _pid: self.thresholds.refresh())
         self.refresh()
 
     def refresh(self) -> None:

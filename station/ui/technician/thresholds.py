@@ -3,10 +3,12 @@ thresholds, the uncertain band, and a live preview that re-evaluates a result wi
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -16,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.domain.catalog import ModelConfigInfo
+from station.services.station_settings import Thresholds
 from station.ui import service_bridges as bridges
 from station.ui.env import ScreenEnv
 from station.ui.widgets.charts import ChartData, LineChart, Marker, Series
@@ -36,7 +38,7 @@ class ThresholdsView(QWidget):
     def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.env = env
-        self.config: ModelConfigInfo | None = None
+        self.saved: Thresholds | None = None
         self.report: Any = None
         self.preview_outcome: Any = None
         layout = QHBoxLayout(self)
@@ -56,7 +58,9 @@ class ThresholdsView(QWidget):
         row = QHBoxLayout()
         self.save_button = QPushButton(self.tr("Save thresholds"))
         self.save_button.setObjectName("PrimaryButton")
-        self.calibrate_button = QPushButton(self.tr("Run calibration"))
+        self.calibrate_button = QPushButton(self.tr("Run calibration…"))
+        self.calibrate_button.setToolTip(self.tr("Choose a folder of validation images: good/ and one folder per "
+                                                 "defect type"))
         self.suggest_button = QPushButton(self.tr("Use suggested"))
         self.suggest_button.setEnabled(False)
         row.addWidget(self.calibrate_button)
@@ -91,7 +95,7 @@ class ThresholdsView(QWidget):
         charts.addWidget(self.roc, 2)
         layout.addLayout(charts, 3)
         self.save_button.clicked.connect(self.save)
-        self.calibrate_button.clicked.connect(self.calibrate)
+        self.calibrate_button.clicked.connect(self._ask_folder)
         self.suggest_button.clicked.connect(self.use_suggested)
         self.preview_button.clicked.connect(self.preview_current_frame)
         for spin in (self.image_threshold, self.review_threshold, self.pixel_threshold):
@@ -105,18 +109,22 @@ class ThresholdsView(QWidget):
         product = self.env.session.product
         if product is None:
             return
-        pid = product.product_id
-        self.env.runner.submit(lambda _ctx: self.env.services.station_settings.model_config(pid),
-                               name="thresholds", on_done=self.show_config, on_error=self.message.show_error)
+        code = product.code
+        self.env.runner.submit(lambda _ctx: self.env.services.station_settings.thresholds(code),
+                               name="thresholds", on_done=self.show_thresholds, on_error=self.message.show_error)
 
-    def show_config(self, config: ModelConfigInfo) -> None:
-        self.config = config
-        for spin, value in ((self.image_threshold, config.image_threshold),
-                            (self.pixel_threshold, config.pixel_threshold),
-                            (self.review_threshold, bridges.review_threshold(config))):
+    def show_thresholds(self, saved: Thresholds) -> None:
+        self.saved = saved
+        has_bank = saved.review_threshold is not None
+        for spin, value in ((self.image_threshold, saved.image_threshold),
+                            (self.pixel_threshold, saved.pixel_threshold),
+                            (self.review_threshold, saved.review_threshold if has_bank else saved.image_threshold)):
             spin.blockSignals(True)
             spin.setValue(value)
             spin.blockSignals(False)
+        self.review_threshold.setEnabled(has_bank)
+        self.review_threshold.setToolTip("" if has_bank else self.tr("Build the memory bank first: the review "
+                                                                     "threshold is kept with the bank"))
         self._draw()
 
     def save(self) -> None:
@@ -124,26 +132,32 @@ class ThresholdsView(QWidget):
         if product is None:
             return
         image, pixel, review = self.thresholds()
+        review_or_none = review if self.review_threshold.isEnabled() else None
         settings, user_id = self.env.services.station_settings, self.env.user_id
 
-        def done(config: ModelConfigInfo) -> None:
-            self.show_config(config)
+        def done(saved: Thresholds) -> None:
+            self.show_thresholds(saved)
             self.message.show_message(self.tr("Thresholds saved."), "info", 5000)
             self.env.events.thresholds_changed.emit(product.product_id)
 
         self.env.runner.submit(
-            lambda _ctx: settings.update_thresholds(product.product_id, image, pixel, user_id, uncertain_low=review),
+            lambda _ctx: settings.update_thresholds(product.code, image, pixel, user_id, review_threshold=review_or_none),
             name="save-thresholds", on_done=done, on_error=self.message.show_error)
 
     # Calibration ------------------------------------------------------------------------
-    def calibrate(self) -> None:
+    def _ask_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Validation images (good/ and defect folders)"))
+        if folder:
+            self.calibrate(Path(folder))
+
+    def calibrate(self, folder: Path) -> None:
         product = self.env.session.product
         if product is None:
             return
-        inspection = self.env.services.inspection
+        calibration = self.env.services.calibration
 
         def work(ctx):  # type: ignore[no-untyped-def]
-            return bridges.calibrate(inspection, product.code, ctx)
+            return bridges.calibrate(calibration, product.code, folder, ctx)
 
         def done(report: Any) -> None:
             self.report = report
@@ -206,9 +220,11 @@ class ThresholdsView(QWidget):
         inspection = self.env.services.inspection
         image, pixel, review = self.thresholds()
 
+        review_or_none = review if self.review_threshold.isEnabled() else None
+
         def work(_ctx):  # type: ignore[no-untyped-def]
             outcome = bridges.score_frame(inspection, product.code, frame.image)
-            return bridges.reevaluate(inspection, outcome, image, pixel, review)
+            return bridges.reevaluate(inspection, outcome, image, pixel, review_or_none)
 
         self.env.runner.submit(work, name="preview", on_done=self._show_preview, on_error=self.message.show_error)
 
@@ -217,7 +233,8 @@ class ThresholdsView(QWidget):
             return
         inspection, outcome = self.env.services.inspection, self.preview_outcome
         image, pixel, review = self.thresholds()
-        self.env.runner.submit(lambda _ctx: bridges.reevaluate(inspection, outcome, image, pixel, review),
+        review_or_none = review if self.review_threshold.isEnabled() else None
+        self.env.runner.submit(lambda _ctx: bridges.reevaluate(inspection, outcome, image, pixel, review_or_none),
                                name="preview-reevaluate", on_done=self._show_preview,
                                on_error=self.message.show_error)
 

@@ -1,0 +1,26 @@
+"""``station gui``: opens the desktop station on the configured store and camera."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+from station.app.context import build_context
+from station.config import load_settings
+from station.domain.camera import CameraSpec
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("gui", help="open the station window")
+    p.add_argument("--camera", help="camera source for this session: device index, video file, URL or image folder")
+    p.set_defaults(func=_gui)
+
+
+def _gui(args: argparse.Namespace) -> int:
+    ctx = build_context(load_settings(home=getattr(args, "home", None)))
+    try:
+        camera = CameraSpec(source=args.camera).validated() if args.camera else None
+        # Through importlib: the GUI assembly imports Qt, which CLI modules must not.
+        return int(importlib.import_module("station.app.gui").run_gui(ctx, camera=camera))
+    finally:
+        ctx.close()
