@@ -23,6 +23,7 @@ COMMANDS = (
     "station.cli.sync_cmd",
     "station.cli.manuals_cmd",
     "station.cli.models_cmd",
+    "station.cli.engine_cmd",
 )
 
 

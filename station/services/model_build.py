@@ -1,0 +1,237 @@
+"""Building a product's PatchCore memory bank and its retrieval index from its catalogued images.
+
+:func:`build_memory_bank` is the database-free core (also used by ``station evaluate``): patch features of
+the good images, exact greedy coreset, calibration on held-out good images. :class:`ModelBuildService`
+adds the catalogue, the object store, the files in the models directory and the ``deployments`` rows
+(``patchcore_bank`` for the bank, ``clip_embedding`` for the retrieval index).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+import torch
+
+from station.domain.catalog import ProductInfo
+from station.domain.engine import BuildSummary, CancelledError, CancelToken, Progress, ProgressCallback
+from station.domain.enums import DeploymentStatus, DeploymentType, ImageType
+from station.domain.errors import ValidationError
+from station.pipeline.bank import MemoryBank
+from station.pipeline.coreset import coreset_size, greedy_coreset
+from station.pipeline.imageio import decode_bytes
+from station.pipeline.preprocessing import Preprocessing, prepare
+from station.pipeline.scoring import Calibration
+from station.services.engine_runtime import BANK_FILE, INDEX_FILE, BankCache
+from station.services.ports import CatalogReader, DeploymentLog, ModelFiles, ModelProvider, ObjectStore, PatchModel
+from station.services.retrieval_index import build_index
+
+MIN_GOOD_IMAGES = 3
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """``coreset_ratio`` of all patch features is kept (at most ``max_bank_size``); ``calibration_fraction``
+    of the good images (at least ``min_calibration``) is held out of the bank to calibrate its scores."""
+
+    backbone: str | None = None
+    coreset_ratio: float = 0.1
+    max_bank_size: int = 16384
+    calibration_fraction: float = 0.2
+    min_calibration: int = 2
+    batch_size: int = 8
+    seed: int = 0
+
+    def validate(self) -> None:
+        if not 0 < self.coreset_ratio <= 1:
+            raise ValidationError("coreset ratio must be in (0, 1]")
+        if not 0 < self.calibration_fraction < 1:
+            raise ValidationError("calibration fraction must be in (0, 1)")
+
+
+def _noop(_: Progress) -> None:
+    return None
+
+
+def calibration_split(n: int, fraction: float, minimum: int) -> tuple[list[int], list[int]]:
+    """(bank indices, calibration indices): calibration images spread evenly over the list."""
+    if n < MIN_GOOD_IMAGES:
+        raise ValidationError(f"at least {MIN_GOOD_IMAGES} good images are needed to build a bank, got {n}")
+    n_cal = min(n - 1, max(minimum, int(round(n * fraction))))
+    cal = sorted({int(round(x)) for x in np.linspace(0, n - 1, n_cal + 2)[1:-1]})
+    bank = [i for i in range(n) if i not in set(cal)]
+    return bank, cal
+
+
+@dataclass(frozen=True)
+class BankBuild:
+    bank: MemoryBank
+    pooled: np.ndarray  # (n_images, D) mean patch embedding of every good image, in input order
+    n_patches: int
+    coverage_radius: float
+    seconds: float
+
+
+def build_memory_bank(
+    product_code: str, model: PatchModel, images: list[np.ndarray], image_steps: dict[str, Any],
+    options: BuildOptions, progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
+) -> BankBuild:
+    """Bank from prepared (network-size, BGR) good images; see the module docstring."""
+    options.validate()
+    progress = progress or _noop
+    started = time.perf_counter()
+    bank_idx, cal_idx = calibration_split(len(images), options.calibration_fraction, options.min_calibration)
+    h, w = getattr(model, "grid_size", (0, 0)) or (0, 0)
+    pooled = np.zeros((len(images), model.embedding_dim), dtype=np.float32)
+    chunks: list[np.ndarray] = []
+    for s in range(0, len(bank_idx), options.batch_size):
+        if cancel:
+            cancel.raise_if_cancelled()
+        part = bank_idx[s:s + options.batch_size]
+        feats = model.embed([images[i] for i in part])
+        chunks.append(feats.grid.reshape(-1, feats.grid.shape[-1]))
+        pooled[part] = feats.pooled
+        h, w = feats.grid.shape[1:3]
+        progress(Progress("features", min(s + len(part), len(bank_idx)), len(bank_idx), "extracting patch features"))
+    features = np.concatenate(chunks) if len(chunks) > 1 else chunks[0]
+    del chunks
+    size = coreset_size(features.shape[0], options.coreset_ratio, options.max_bank_size)
+    coreset = greedy_coreset(torch.from_numpy(features), size, seed=options.seed, progress=progress, cancel=cancel)
+    bank_features = features[coreset.indices.numpy()].copy()
+    n_patches = int(features.shape[0])
+    del features
+    handle = model.prepare_bank(bank_features)
+    scores, maps = [], []
+    for done, i in enumerate(cal_idx, 1):
+        if cancel:
+            cancel.raise_if_cancelled()
+        raw = model.score([images[i]], handle)[0]
+        scores.append(raw.image_score)
+        maps.append(raw.anomaly_map)
+        pooled[i] = raw.pooled
+        progress(Progress("calibrate", done, len(cal_idx), "scoring held-out good images"))
+    calibration = Calibration.from_good(np.array(scores), maps)
+    seconds = time.perf_counter() - started
+    info = {
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "n_images": len(images), "n_bank_images": len(bank_idx), "n_calibration_images": len(cal_idx),
+        "n_patches": n_patches, "patch_grid": [int(h), int(w)], "coreset_size": int(size),
+        "coreset_ratio": options.coreset_ratio, "coverage_radius": coreset.radius, "seconds": round(seconds, 3),
+        "device": model.device_name,
+    }
+    bank = MemoryBank(product_code=product_code, backbone=model.name, degraded=model.degraded,
+                      input_size=model.input_size, image_steps=image_steps, features=bank_features,
+                      calibration=calibration, info=info)
+    return BankBuild(bank=bank, pooled=pooled, n_patches=n_patches, coverage_radius=coreset.radius, seconds=seconds)
+
+
+class ModelBuildService:
+    """Builds (and rebuilds) the memory bank and retrieval index of a catalogued product."""
+
+    def __init__(self, catalog: CatalogReader, storage: ObjectStore, deployments: DeploymentLog,
+                 models: ModelProvider, files: ModelFiles, cache: BankCache | None = None) -> None:
+        self._catalog = catalog
+        self._storage = storage
+        self._deployments = deployments
+        self._models = models
+        self._files = files
+        self._cache = cache
+
+    def _load_prepared(self, product: ProductInfo, image_type: str, pre: Preprocessing,
+                       progress: ProgressCallback, cancel: CancelToken | None) -> list[tuple[Any, np.ndarray]]:
+        rows = self._catalog.list_images(product.product_id, image_type)
+        out = []
+        for done, row in enumerate(rows, 1):
+            if cancel:
+                cancel.raise_if_cancelled()
+            decoded = decode_bytes(self._storage.get_bytes(row.file_path), name=row.file_name)
+            out.append((row, prepare(decoded.pixels, pre).pixels))
+            progress(Progress("load", done, len(rows), f"loading {image_type} images"))
+        return out
+
+    def build(self, product_code: str, options: BuildOptions | None = None, *, user_id: int | None = None,
+              progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> BuildSummary:
+        """Builds the bank from the product's ``normal`` images, then the retrieval index (good references and
+        labelled ``defect`` images). A cancelled or failed build leaves the previous bank in place and its
+        deployment row marked ``cancelled``/``failed``."""
+        options = options or BuildOptions()
+        options.validate()
+        progress = progress or _noop
+        product = self._catalog.get_product(product_code)
+        config = self._catalog.get_model_config(product.product_id)
+        pre = Preprocessing.from_config(config.preprocessing)
+        backbone = options.backbone or self._models.default_backbone()
+        deployment_config = {
+            "backbone": backbone, "degraded": self._models.is_degraded(backbone), "input_size": pre.resize,
+            "coreset_ratio": options.coreset_ratio, "max_bank_size": options.max_bank_size,
+            "calibration_fraction": options.calibration_fraction, "preprocessing": pre.image_steps(),
+        }
+        deployment_id = self._deployments.start(DeploymentType.PATCHCORE_BANK.value, product.product_id,
+                                                deployment_config, user_id)
+        try:
+            goods = self._load_prepared(product, ImageType.NORMAL.value, pre, progress, cancel)
+            if len(goods) < MIN_GOOD_IMAGES:
+                raise ValidationError(
+                    f"product {product_code!r} has {len(goods)} good (normal) images; at least {MIN_GOOD_IMAGES} "
+                    f"are needed to build a bank"
+                )
+            model = self._models.runtime(backbone, pre.resize)
+            built = build_memory_bank(product_code, model, [img for _, img in goods], pre.image_steps(), options,
+                                      progress, cancel)
+            progress(Progress("save", 0, 1, "saving the memory bank"))
+            arrays, meta = built.bank.to_files()
+            path, digest = self._files.save(product_code, BANK_FILE, arrays, meta)
+            progress(Progress("save", 1, 1, "memory bank saved"))
+            info = built.bank.info
+            summary = BuildSummary(
+                product_code=product_code, deployment_id=deployment_id, backbone=backbone, degraded=model.degraded,
+                n_images=len(goods), n_bank_images=info["n_bank_images"],
+                n_calibration_images=info["n_calibration_images"], n_patches=built.n_patches,
+                coreset_size=info["coreset_size"], coverage_radius=built.coverage_radius,
+                seconds=round(built.seconds, 3), bank_file=path, bank_sha256=digest, image_size=pre.resize,
+                device=model.device_name,
+            )
+            self._deployments.finish(deployment_id, DeploymentStatus.COMPLETED.value, summary.to_json())
+        except CancelledError:
+            self._deployments.finish(deployment_id, DeploymentStatus.CANCELLED.value, None, "cancelled")
+            raise
+        except Exception as exc:
+            self._deployments.finish(deployment_id, DeploymentStatus.FAILED.value, None, str(exc)[:500])
+            raise
+        if self._cache is not None:
+            self._cache.invalidate(product_code)
+        index_summary = self.build_index(product_code, model, built.bank, goods, built.pooled, user_id=user_id,
+                                         progress=progress, cancel=cancel, pre=pre)
+        return BuildSummary(**{**summary.to_json(), **index_summary})
+
+    def build_index(self, product_code: str, model: PatchModel, bank: MemoryBank, goods: list[tuple[Any, np.ndarray]],
+                    pooled: np.ndarray, *, user_id: int | None, progress: ProgressCallback,
+                    cancel: CancelToken | None, pre: Preprocessing) -> dict[str, Any]:
+        """The retrieval index (``clip_embedding`` deployment); returns the summary fields it adds."""
+        product = self._catalog.get_product(product_code)
+        clip = self._models.clip_embedder()
+        method = clip.method if clip is not None else f"backbone_pooled:{model.name}"
+        deployment_id = self._deployments.start(DeploymentType.CLIP_EMBEDDING.value, product.product_id,
+                                                {"method": method, "bank_backbone": model.name}, user_id)
+        try:
+            defects = self._load_prepared(product, ImageType.DEFECT.value, pre, progress, cancel)
+            codes = {d.defect_type_id: d.code for d in product.defect_types}
+            index = build_index(model, bank, clip, goods, pooled, defects, codes, progress, cancel)
+            arrays, meta = index.to_files()
+            path, digest = self._files.save(product_code, INDEX_FILE, arrays, meta)
+            result = {"method": method, "n_good": len(goods), "n_defect": int(index.defect_ids.size),
+                      "unknown_threshold": index.unknown_threshold, "file": path, "sha256": digest}
+            self._deployments.finish(deployment_id, DeploymentStatus.COMPLETED.value, result)
+        except CancelledError:
+            self._deployments.finish(deployment_id, DeploymentStatus.CANCELLED.value, None, "cancelled")
+            raise
+        except Exception as exc:
+            self._deployments.finish(deployment_id, DeploymentStatus.FAILED.value, None, str(exc)[:500])
+            raise
+        if self._cache is not None:
+            self._cache.invalidate(product_code)
+        return {"retrieval_deployment_id": deployment_id, "retrieval_method": method,
+                "n_indexed_good": len(goods), "n_indexed_defect": int(index.defect_ids.size)}
