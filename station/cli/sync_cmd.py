@@ -1,5 +1,9 @@
 """``station sync``: run a sync pass, show its state, store a secret in the OS keyring, recover a
-damaged local store."""
+damaged local store.
+
+``python -m station.cli.sync_cmd ...`` runs the same commands without loading the rest of the
+station (no ML libraries): a fast start for a headless sync service or a cron job.
+"""
 
 from __future__ import annotations
 
@@ -16,12 +20,15 @@ from station.adapters.sync.recovery import check_local_store, recover_local_stor
 from station.app.sync_assembly import build_sync
 from station.cli.common import print_json, settings_from
 from station.config import Settings
-from station.domain.errors import ConfigurationError, ValidationError
+from station.domain.errors import ConfigurationError, StationError, ValidationError
 from station.domain.sync import SyncError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("sync", help="sync with the central PostgreSQL and object store")
+    _add_actions(subparsers.add_parser("sync", help="sync with the central PostgreSQL and object store"))
+
+
+def _add_actions(p: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(dest="sync_command", metavar="ACTION", required=True)
 
     run = sub.add_parser("run", help="push everything queued, pull the catalogue, upload pending files")
@@ -43,6 +50,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     recover = sub.add_parser("recover-local", help="rebuild a damaged local store from its readable rows")
     recover.add_argument("--force", action="store_true", help="rebuild even when no damage is found")
     recover.set_defaults(func=_recover)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``station sync`` alone (see the module docstring)."""
+    parser = argparse.ArgumentParser(prog="station-sync", description="station sync without the GUI stack")
+    parser.add_argument("--home", help="directory for all local data (default: $STATION_HOME)")
+    _add_actions(parser)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except StationError as exc:
+        print(f"station: error: {exc}", file=sys.stderr)
+        return 2
 
 
 def _local(settings: Settings) -> Database:
@@ -134,3 +154,7 @@ def _recover(args: argparse.Namespace) -> int:
             print(f"  {table}: {n} row(s) recovered{note}")
     print(f"{report.queued} change(s) queued for the centre: run `station sync run` (repeats are harmless)")
     return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - exercised by the fault tests as a subprocess
+    sys.exit(main())
