@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import socket
+import uuid
 
 from moto.server import ThreadedMotoServer
 
 from station.adapters.storage.s3 import MIB, S3ObjectStore
 
-BUCKET = "station-objects"
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
 
@@ -24,6 +24,8 @@ class LoopbackS3:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._server: ThreadedMotoServer | None = None
+        # moto keeps its buckets per process: a bucket of its own keeps the tests apart
+        self.bucket = f"station-objects-{uuid.uuid4().hex[:8]}"
 
     def start(self) -> None:
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
@@ -35,7 +37,7 @@ class LoopbackS3:
             self._server = None
 
     def store(self, **options: int) -> S3ObjectStore:
-        return S3ObjectStore(BUCKET, endpoint_url=self.url, region="us-east-1", access_key_id="station",
+        return S3ObjectStore(self.bucket, endpoint_url=self.url, region="us-east-1", access_key_id="station",
                              secret_access_key="station-secret", max_attempts=1, connect_timeout=2,
                              multipart_threshold=options.get("threshold", 8 * MIB),
                              multipart_chunksize=options.get("chunk", 8 * MIB))
