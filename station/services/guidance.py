@@ -53,6 +53,7 @@ class GuidanceService:
         self.language: Language = language
         self.min_quality = min_quality  # an LLM guide scoring below this is replaced by the template guide
         self._lock = threading.Lock()
+        self._query_cache: dict[str, np.ndarray] = {}
 
     @property
     def retrieval_mode(self) -> str:
@@ -85,13 +86,24 @@ class GuidanceService:
             try:
                 if self._embed_missing(sections):
                     sections = self._manuals.active_sections(product.product_id)
-                query_vector = np.asarray(self._embedder.embed([query])[0], dtype=np.float32)
+                query_vector = self._query_vector(query)
             except Exception as exc:  # a broken embedder must not cost the worker the excerpts
                 log.warning("embedder failed, lexical retrieval only: %s", exc)
         ranked = rank_sections(sections, defect_code, query, query_vector=query_vector,
                                embedder_tag=self._embedder.name if self._embedder else None,
                                related_limit=related_limit)
         return to_excerpts(ranked)
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        """The query's embedding, remembered: queries repeat (same defect, same region places)."""
+        assert self._embedder is not None
+        vector = self._query_cache.pop(query, None)
+        if vector is None:
+            vector = np.asarray(self._embedder.embed([query])[0], dtype=np.float32)
+        self._query_cache[query] = vector
+        while len(self._query_cache) > 256:
+            self._query_cache.pop(next(iter(self._query_cache)))
+        return vector
 
     def _embed_missing(self, sections: Sequence[Any]) -> bool:
         """Embeds sections stored without (or with another embedder's) vectors; True if any were."""

@@ -46,6 +46,7 @@ def display_heading(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = "".join("" if unicodedata.category(ch) in ("So", "Sk", "Cf", "Mn", "Me", "Co") else ch for ch in text)
     text = re.sub(r"^\s*\d(?=\s)", "", text)  # a keycap digit left after its emoji marks were dropped
+    text = re.sub(r"^\s*(?:\d{1,2}[.)]|[①-⑳])\s+", "", text)  # "1. hole (기공)" -> "hole (기공)"
     return " ".join(text.split()).strip(" :：#*_")
 
 
