@@ -155,3 +155,11 @@ def test_models_fetch_command_and_sha256_refusal(smollm2: Path, capsys: pytest.C
     guide = station.guidance.stream_guide(station.guidance.build_request(PRODUCT.code, "hole"))
     assert guide.source == "template" and "The local LLM failed" in guide.content
     assert load_generator(_isolated_home / "empty") is None
+
+
+def test_english_only_model_is_not_asked_for_a_korean_guide(smollm2: Path, tmp_path: Path) -> None:
+    gen = load_generator(smollm2.parent, "smollm2-135m")
+    station = build_station(tmp_path, generator=gen, language="ko")
+    guide = station.guidance.stream_guide(station.guidance.build_request(PRODUCT.code, "hole"))
+    assert guide.source == "template" and "한국어 가이드를 쓰지 못해" in guide.content.splitlines()[0]
+    assert gen._llm is None  # the model was not even loaded

@@ -143,6 +143,13 @@ class GuidanceService:
         stops generation within a token; the partial text is returned with ``cancelled=True``."""
         if self.generator is None or not use_llm:
             return self.template_guide(request)
+        if request.language not in self.generator.languages:
+            notice = (f"설치된 모델({self.generator.model_name})은 한국어 가이드를 쓰지 못해 기본 가이드를 표시합니다. "
+                      "`station models fetch qwen2.5-coder-1.5b`로 한국어 모델을 설치하세요."
+                      if request.language == "ko" else
+                      f"The installed model ({self.generator.model_name}) cannot write {request.language} guides; "
+                      "showing the basic guide. Install `station models fetch qwen2.5-coder-1.5b`.")
+            return self.template_guide(request, notice=notice)
         prompt = build_prompt(request)
         try:
             with self._lock:
