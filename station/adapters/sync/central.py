@@ -9,6 +9,7 @@ The session acts for no application user: see the ``station_sync`` policies in m
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -19,6 +20,7 @@ from station.adapters.sync.tables import DEFECT_TYPE, PARENT_TABLES, PRODUCT, US
 from station.domain.sync import SyncError
 
 PAGE_SIZE = 1000
+log = logging.getLogger(__name__)
 
 
 def _json_columns(spec: PushedTable) -> set[str]:
@@ -71,6 +73,12 @@ class CentralWriter:
             for column, kind in spec.foreign_keys.items():
                 value = row[column]
                 if value is None:
+                    continue
+                if isinstance(value, tuple) and value[0] == "missing-local":
+                    # Only after a damaged store was recovered: the referenced row was lost here.
+                    log.warning("%s.%s: local row %s was lost; pushed without the reference", spec.name, column,
+                                value[1])
+                    row[column] = None
                     continue
                 if kind in PARENT_TABLES:
                     central = parents[kind].get(value) if isinstance(value, str) else None
@@ -156,8 +164,6 @@ def _rollback_quietly(raw) -> None:  # type: ignore[no-untyped-def]
 
 
 def _unknown_message(table: str, column: str, kind: str, value: Any) -> str:
-    if isinstance(value, tuple) and value and value[0] == "missing-local":
-        return f"{table}.{column} refers to local id {value[1]}, which no longer exists on this station"
     what = {PRODUCT: "product", DEFECT_TYPE: "defect type", USER: "user"}.get(kind, "parent record")
     shown = "/".join(value) if isinstance(value, tuple) else value
     hint = {

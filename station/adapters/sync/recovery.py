@@ -104,6 +104,7 @@ def recover_local_store(db_path: Path, *, force: bool = False) -> RecoveryReport
     report = RecoveryReport(damaged_copy=damaged)
     src = sqlite3.connect(damaged)
     dst = sqlite3.connect(db_path)
+    dst.create_function("REGEXP", 2, _regexp, deterministic=True)
     try:
         dst.execute("PRAGMA foreign_keys = OFF")  # a row whose parent was lost is still kept
         tables = [t.name for t in Base.metadata.sorted_tables if t.name not in SKIPPED_TABLES] + ["sync_state"]
