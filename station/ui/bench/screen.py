@@ -29,6 +29,7 @@ class BenchScreen(QWidget):
         self.setObjectName("BenchScreen")
         self.inspect_job: JobHandle | None = None
         self.guide_job: JobHandle | None = None
+        self.warm_job: JobHandle | None = None
         self.display: ResultDisplay | None = None
         self.excerpts: list[Any] = []
         self._armed = True
@@ -87,6 +88,42 @@ class BenchScreen(QWidget):
         if not env.can(Capability.FEEDBACK):
             self.guide.setTabVisible(2, False)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.warm_up()
+
+    # Models -------------------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Loads the product's bank, the backbone and the manual embedder in the background (heavy file
+        loads happen here, not in the middle of an inspection). The local LLM loads with the first guide:
+        caching its prompts for every defect type would keep both cores busy for minutes."""
+        product, services = self.env.session.product, self.env.services
+        if product is None or services.inspection is None or self.warm_job is not None:
+            return
+        code = product.code
+        first_defect = product.defect_types[0].code if product.defect_types else None
+
+        def work(_ctx: JobContext) -> str:
+            loaded = services.inspection.warm_up(code)
+            parts = [f"{loaded.bank.backbone}{' (degraded)' if loaded.bank.degraded else ''} · "
+                     f"{loaded.model.device_name}"]
+            guidance = services.guidance
+            if guidance is not None:
+                guidance.excerpts(code, first_defect)
+                parts.append(f"guide: {guidance.generator.model_name}" if guidance.generator is not None
+                             else "guide: template")
+            return " · ".join(parts)
+
+        def failed(error: BaseException) -> None:
+            self.env.events.model_status.emit(self.tr("not ready"))
+            self.message.show_message(self.tr("Models not ready: {0}. A technician builds the memory bank under "
+                                              "Technician › Model builds.").format(bridges.error_line(error)),
+                                      "warning")
+
+        self.warm_job = self.env.runner.submit(work, name="warm-up", on_done=self.env.events.model_status.emit,
+                                               on_error=failed)
+        self.warm_job.finished.connect(self._warm_finished)
+
+    def _warm_finished(self) -> None:
+        self.warm_job = None
 
     # Camera -------------------------------------------------------------------------------
     def _frame(self, image: QImage, frame: Frame) -> None:
@@ -282,8 +319,10 @@ class BenchScreen(QWidget):
         self.display = None
         self.result.show_busy(self.tr("READY"))
         self.guide.clear()
+        self.message.clear_message()
+        self.warm_up()
 
     def shutdown(self) -> None:
-        for job in (self.inspect_job, self.guide_job):
+        for job in (self.inspect_job, self.guide_job, self.warm_job):
             if job is not None:
                 job.cancel()
