@@ -105,3 +105,22 @@ def test_station_ids_must_be_unique_or_the_centre_refuses(central: str, tmp_path
     error = b.service.run_once().error
     assert error and "inspection_code" in error  # never silently merged into the other station's record
     assert central_counts(central)["inspections"] == 1
+
+
+def test_awkward_values_survive_the_trip(central: str, tmp_path: Path) -> None:
+    st = make_station(tmp_path, "ST05", central)
+    st.service.run_once(pull=True)
+    record(st, 1)
+    awkward = "줄1\n\t탭 \\N 역슬래시 \\ 끝\r"
+    with st.db.session() as s:
+        s.execute(text("UPDATE inspection_results SET guide_content = :g, guide_generated = TRUE"), {"g": awkward})
+        s.execute(text("UPDATE image_metadata SET embedding_vector = :b, quality_score = 0.5, "
+                       "exif_data = :j"), {"b": b"\x00\x01\\\xff\t", "j": '{"note": "a\\tb", "n": null}'})
+    assert st.service.run_once().error is None
+    engine = make_engine(central)
+    with engine.connect() as conn:
+        guide, generated = conn.execute(text("SELECT guide_content, guide_generated FROM inspection_results")).one()
+        blob, exif = conn.execute(text("SELECT embedding_vector, exif_data FROM image_metadata")).one()
+    engine.dispose()
+    assert guide == awkward and generated is True
+    assert bytes(blob) == b"\x00\x01\\\xff\t" and exif == {"note": "a\tb", "n": None}

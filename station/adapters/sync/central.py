@@ -9,12 +9,14 @@ The session acts for no application user: see the ``station_sync`` policies in m
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from psycopg2.extras import Json, execute_values
-from sqlalchemy import JSON, Engine
+from psycopg2.extras import execute_values
+from sqlalchemy import Engine
+from sqlalchemy.dialects import postgresql
 
 from station.adapters.sync.tables import DEFECT_TYPE, PARENT_TABLES, PRODUCT, USER, PushedTable
 from station.domain.sync import SyncError
@@ -23,8 +25,30 @@ PAGE_SIZE = 1000
 log = logging.getLogger(__name__)
 
 
-def _json_columns(spec: PushedTable) -> set[str]:
-    return {c.name for c in spec.table.columns if isinstance(c.type, JSON)}
+def _copy_value(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "\\\\x" + bytes(value).hex()
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def _stage_columns(spec: PushedTable) -> str:
+    """Column definitions of a table's staging copy, from the models (no privilege on the table needed)."""
+    dialect = postgresql.dialect()
+    return ", ".join(f"{c} {spec.table.c[c].type.compile(dialect=dialect)}" for c in spec.columns)
+
+
+def copy_text(rows: Iterable[Sequence[Any]]) -> str:
+    """Rows in COPY's text format (tab-separated, \\N for NULL, escaped backslashes and line breaks)."""
+    return "".join("\t".join(map(_copy_value, row)) + "\n" for row in rows)
 
 
 class CentralWriter:
@@ -61,24 +85,24 @@ class CentralWriter:
         cur.execute(f"SELECT sync_uuid::text, {pk} FROM {table} WHERE sync_uuid = ANY(%s::uuid[])", (list(uuids),))
         return dict(cur.fetchall())
 
-    def _translate(self, cur, spec: PushedTable, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    def _translate(self, cur, spec: PushedTable, rows: list[list[Any]]) -> list[list[Any]]:  # type: ignore[no-untyped-def]
+        """Portable foreign keys (codes, usernames, parent sync_uuids) become the centre's ids, in place."""
         reloaded = [False]
+        positions = {spec.columns.index(c): (c, k) for c, k in spec.foreign_keys.items()}
         parents: dict[str, dict[str, int]] = {}
         for kind in PARENT_TABLES:
-            wanted = {r[c] for r in rows for c, k in spec.foreign_keys.items() if k == kind and r[c] is not None}
-            parents[kind] = self._parent_ids(cur, kind, {w for w in wanted if isinstance(w, str)})
-        out = []
+            wanted = {r[i] for r in rows for i, (_, k) in positions.items() if k == kind and isinstance(r[i], str)}
+            parents[kind] = self._parent_ids(cur, kind, wanted)
         for row in rows:
-            row = dict(row)
-            for column, kind in spec.foreign_keys.items():
-                value = row[column]
+            for i, (column, kind) in positions.items():
+                value = row[i]
                 if value is None:
                     continue
                 if isinstance(value, tuple) and value[0] == "missing-local":
                     # Only after a damaged store was recovered: the referenced row was lost here.
                     log.warning("%s.%s: local row %s was lost; pushed without the reference", spec.name, column,
                                 value[1])
-                    row[column] = None
+                    row[i] = None
                     continue
                 if kind in PARENT_TABLES:
                     central = parents[kind].get(value) if isinstance(value, str) else None
@@ -86,15 +110,14 @@ class CentralWriter:
                     central = self._catalogue_id(cur, kind, value, reloaded)
                 if central is None:
                     if kind == USER and spec.lenient_users:
-                        row[column] = None
+                        row[i] = None
                         continue
                     raise SyncError(_unknown_message(spec.name, column, kind, value))
-                row[column] = central
-            out.append(row)
-        return out
+                row[i] = central
+        return rows
 
     # Writing ---------------------------------------------------------------------------------
-    def push(self, batch: Sequence[tuple[PushedTable, list[dict[str, Any]]]],
+    def push(self, batch: Sequence[tuple[PushedTable, list[list[Any]]]],
              file_states: dict[str, tuple[str, int | None]]) -> dict[str, int]:
         """Writes every table of the batch in one transaction; returns rows written per table."""
         written: dict[str, int] = {}
@@ -115,11 +138,14 @@ class CentralWriter:
             raw.close()
         return written
 
-    def _upsert(self, cur, spec: PushedTable, rows: list[dict[str, Any]]) -> int:  # type: ignore[no-untyped-def]
-        columns = spec.columns
-        json_cols = _json_columns(spec)
-        values = [tuple(Json(r[c]) if c in json_cols and r[c] is not None else r[c] for c in columns) for r in rows]
-        sql = f"INSERT INTO {spec.name} ({', '.join(columns)}) VALUES %s ON CONFLICT (sync_uuid) "
+    def _upsert(self, cur, spec: PushedTable, rows: list[list[Any]]) -> int:  # type: ignore[no-untyped-def]
+        """COPY into a session-private staging table, then one INSERT ... SELECT ... ON CONFLICT."""
+        columns = ", ".join(spec.columns)
+        stage = f"sync_stage_{spec.name}"
+        # Temporary (pg_temp, this session only, emptied at commit): no object in the shared schema.
+        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ({_stage_columns(spec)}) ON COMMIT DELETE ROWS")
+        cur.copy_expert(f"COPY {stage} ({columns}) FROM STDIN", io.StringIO(copy_text(rows)))
+        sql = f"INSERT INTO {spec.name} ({columns}) SELECT {columns} FROM {stage} ON CONFLICT (sync_uuid) "
         if spec.mutable:
             target = ", ".join(f"{spec.name}.{c}" for c in spec.mutable)
             source = ", ".join(f"EXCLUDED.{c}" for c in spec.mutable)
@@ -127,7 +153,8 @@ class CentralWriter:
             sql += f"DO UPDATE SET {sets} WHERE ({target}) IS DISTINCT FROM ({source})"
         else:
             sql += "DO NOTHING"
-        return len(execute_values(cur, sql + " RETURNING 1", values, page_size=PAGE_SIZE, fetch=True))
+        cur.execute(sql)
+        return cur.rowcount
 
     def _upsert_files(self, cur, items: Iterable[tuple[str, str, int | None]]) -> None:  # type: ignore[no-untyped-def]
         """Object file states; 'stored' is never taken back (another station may hold the same file)."""

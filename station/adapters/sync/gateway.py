@@ -8,8 +8,13 @@ entries: a crash at any point leaves the entries queued, and sending them again 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
 import psycopg2
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,11 +22,26 @@ from sqlalchemy.exc import SQLAlchemyError
 from station.adapters.db.database import Database
 from station.adapters.db.engine import describe_error, make_engine, redact
 from station.adapters.sync.central import CentralWriter
-from station.adapters.sync.local_store import LocalSyncStore
+from station.adapters.sync.local_store import LocalSyncStore, OutboxBatch
 from station.adapters.sync.pull import CataloguePuller
-from station.adapters.sync.tables import PUSHED_TABLES
+from station.adapters.sync.tables import PUSHED_TABLES, PushedTable
 from station.domain.errors import DatabaseUnavailableError, StationError
 from station.domain.sync import PushResult, SyncError
+
+PREFETCH_MAX_AGE = 2.0  # seconds: an older read-ahead is read again
+
+
+@dataclass
+class _Prepared:
+    """A batch read from the local store, ready to be written to the centre."""
+
+    batch: OutboxBatch
+    payload: list[tuple[PushedTable, list[list[Any]]]]
+    files: dict[str, tuple[str, int | None]]
+    after_id: int
+    limit: int
+    read_at: float
+
 
 class SqlSyncGateway:
     def __init__(self, local: Database, central_url: str | None, station_id: str,
@@ -33,6 +53,9 @@ class SqlSyncGateway:
         self._engine_factory = engine_factory
         self._engine: Engine | None = None
         self._writer: CentralWriter | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-prefetch")
+        self._prefetch: Future[_Prepared] | None = None
+        self._finished_id = -1
 
     @property
     def configured(self) -> bool:
@@ -61,17 +84,44 @@ class SqlSyncGateway:
             raise SyncError(f"{action}: {detail}") from exc
 
     # Push ------------------------------------------------------------------------------------
+    def _prepare(self, limit: int, after_id: int) -> _Prepared:
+        batch = self._store.take_batch(limit, after_id)
+        payload = [(spec, self._store.read_rows(spec, batch.row_ids.get(spec.name, set()))) for spec in PUSHED_TABLES]
+        keys = set()
+        for spec, rows in payload:
+            for i in (spec.columns.index(c) for c in spec.object_keys):
+                keys.update(r[i] for r in rows if r[i])
+        return _Prepared(batch, payload, self._store.file_states(keys), after_id, limit, time.monotonic())
+
+    def _take_prefetched(self, limit: int) -> _Prepared | None:
+        future, self._prefetch = self._prefetch, None
+        if future is None:
+            return None
+        try:
+            prepared = future.result()
+        except Exception:  # noqa: BLE001 - read again below, in this thread, where errors are reported
+            return None
+        fresh = time.monotonic() - prepared.read_at < PREFETCH_MAX_AGE
+        return prepared if fresh and prepared.limit == limit and prepared.after_id == self._finished_id else None
+
     def push_batch(self, limit: int) -> PushResult:
-        batch = self._store.take_batch(limit)
+        """Pushes the oldest ``limit`` entries. While the centre writes a full batch, the next one is
+        read from the local store on a helper thread (it is used only if this batch succeeds)."""
+        prepared = self._take_prefetched(limit) or self._prepare(limit, 0)
+        batch = prepared.batch
         if not batch.entries:
             return PushResult(entries=0)
-        payload = [(spec, self._store.read_rows(spec, batch.row_ids.get(spec.name, set()))) for spec in PUSHED_TABLES]
-        keys = {r[c] for spec, rows in payload for r in rows for c in spec.object_keys if r[c]}
-        files = self._store.file_states(keys)
         _, writer = self._central()
-        with self._central_errors("push"):
-            written = writer.push(payload, files)
+        if batch.entries == limit:
+            self._prefetch = self._executor.submit(self._prepare, limit, batch.max_id)
+        try:
+            with self._central_errors("push"):
+                written = writer.push(prepared.payload, prepared.files)
+        except BaseException:
+            self._prefetch = None  # read after a batch that did not go through: never used
+            raise
         self._store.finish_batch(batch.max_id)
+        self._finished_id = batch.max_id
         return PushResult(entries=batch.entries, rows=written)
 
     # Pull ------------------------------------------------------------------------------------
@@ -106,6 +156,8 @@ class SqlSyncGateway:
         self._store.save_state(values)
 
     def close(self) -> None:
+        self._prefetch = None
+        self._executor.shutdown(wait=True)
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None

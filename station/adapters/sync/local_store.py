@@ -37,11 +37,12 @@ class LocalSyncStore:
         self._db = db
 
     # Outbox ---------------------------------------------------------------------------------
-    def take_batch(self, limit: int) -> OutboxBatch:
+    def take_batch(self, limit: int, after_id: int = 0) -> OutboxBatch:
+        """The oldest ``limit`` entries after ``after_id`` (ids grow in commit order: none is skipped)."""
         with self._db.session() as s:
             rows = s.execute(text(
-                "SELECT outbox_id, table_name, row_id FROM sync_outbox ORDER BY outbox_id LIMIT :n"), {"n": limit}
-            ).all()
+                "SELECT outbox_id, table_name, row_id FROM sync_outbox WHERE outbox_id > :a ORDER BY outbox_id "
+                "LIMIT :n"), {"n": limit, "a": after_id}).all()
         batch = OutboxBatch()
         for outbox_id, table, row_id in rows:
             batch.row_ids.setdefault(table, set()).add(row_id)
@@ -54,24 +55,36 @@ class LocalSyncStore:
         with self._db.session() as s:
             s.execute(text("DELETE FROM sync_outbox WHERE outbox_id <= :m"), {"m": max_id})
 
-    def read_rows(self, spec: PushedTable, ids: set[int]) -> list[dict[str, Any]]:
-        """The rows as they are now, foreign keys replaced by portable keys (see tables.py)."""
+    def read_rows(self, spec: PushedTable, ids: set[int]) -> list[list[Any]]:
+        """The rows as they are now, in ``spec.columns`` order, ready for the wire: foreign keys replaced by
+        portable keys (see tables.py), JSON kept as its text, booleans as bool."""
         if not ids:
             return []
-        table = spec.table
+        columns = spec.columns
         with self._db.session() as s:
-            query = select(*[table.c[c] for c in spec.columns]).where(table.c[spec.pk].in_(bindparam("ids", expanding=True)))
-            rows = [dict(r._mapping) for r in s.execute(query, {"ids": sorted(ids)})]
-            maps = self._portable_maps(s, spec, rows)
+            rows = [list(r) for r in s.execute(
+                text(f"SELECT {', '.join(columns)} FROM {spec.name} WHERE {spec.pk} IN :ids")
+                .bindparams(bindparam("ids", expanding=True)), {"ids": sorted(ids)}).fetchall()]
+            fk_positions = {columns.index(c): k for c, k in spec.foreign_keys.items()}
+            maps = self._portable_maps(s, fk_positions, rows)
+        json_positions = [columns.index(c) for c in spec.json_columns]
+        bool_positions = [columns.index(c) for c in spec.bool_columns]
         for row in rows:
-            for column, kind in spec.foreign_keys.items():
-                if row[column] is not None:
-                    row[column] = maps[kind].get(row[column], ("missing-local", row[column]))
+            for i, kind in fk_positions.items():
+                if row[i] is not None:
+                    row[i] = maps[kind].get(row[i], ("missing-local", row[i]))
+            for i in json_positions:
+                if row[i] == "null":  # SQLAlchemy's JSON stores None as JSON null
+                    row[i] = None
+            for i in bool_positions:
+                if row[i] is not None:
+                    row[i] = bool(row[i])
         return rows
 
-    def _portable_maps(self, s, spec: PushedTable, rows: list[dict[str, Any]]) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+    @staticmethod
+    def _portable_maps(s, fk_positions: dict[int, str], rows: list[list[Any]]) -> dict[str, dict]:  # type: ignore[no-untyped-def]
         maps: dict[str, dict] = {}
-        kinds = set(spec.foreign_keys.values())
+        kinds = set(fk_positions.values())
         if PRODUCT in kinds:
             maps[PRODUCT] = dict(s.execute(select(Product.product_id, Product.product_code)).all())
         if DEFECT_TYPE in kinds:
@@ -85,7 +98,7 @@ class LocalSyncStore:
         for kind, (parent, pk) in PARENT_TABLES.items():
             if kind not in kinds:
                 continue
-            wanted = {r[c] for r in rows for c, k in spec.foreign_keys.items() if k == kind and r[c] is not None}
+            wanted = {r[i] for r in rows for i, k in fk_positions.items() if k == kind and r[i] is not None}
             maps[kind] = {}
             if wanted:
                 found = s.execute(

@@ -10,8 +10,9 @@ Local ids never leave the station. A foreign key is sent as the referenced row's
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from sqlalchemy import Table
+from sqlalchemy import JSON, Boolean, Table
 
 from station.adapters.db.models import Base
 
@@ -34,10 +35,18 @@ class PushedTable:
     def table(self) -> Table:
         return Base.metadata.tables[self.name]
 
-    @property
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         """Columns sent to the centre, in order: everything but the local primary key."""
         return tuple(c.name for c in self.table.columns if c.name != self.pk)
+
+    @cached_property
+    def json_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.table.columns if isinstance(c.type, JSON))
+
+    @cached_property
+    def bool_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.table.columns if isinstance(c.type, Boolean))
 
 
 # Parents before children: a batch is written in this order inside one central transaction.
