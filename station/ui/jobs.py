@@ -60,8 +60,11 @@ class JobContext:
     def cancelled(self) -> bool:
         return self.token.cancelled
 
-    def progress(self, fraction: float, message: str = "") -> None:
-        self.token.raise_if_cancelled()
+    def progress(self, fraction: float, message: str = "", *, check_cancel: bool = True) -> None:
+        """Reports progress; raises JobCancelled once cancelled unless ``check_cancel`` is false (for
+        services that honour their own cancel token and must clean up, e.g. engine builds)."""
+        if check_cancel:
+            self.token.raise_if_cancelled()
         self._signals.progress.emit(max(0.0, min(1.0, float(fraction))), message)
 
     def emit(self, chunk: Any, *, check_cancel: bool = True) -> None:

@@ -213,9 +213,27 @@ class MainWindow(QMainWindow):
                               product.code if product else None)
 
     def reload_products(self) -> None:
-        """Re-reads the product list (after admin edits) and rebuilds the header."""
-        if self.session is not None:
-            self.start_session(self.session.user)
+        """Re-reads the product list after admin edits: selector and screens follow, the workspace stays."""
+        if self.session is None:
+            return
+        self.runner.submit(lambda _ctx: self.services.catalog.list_products(), name="products",
+                           on_done=self._products_reloaded)
+
+    def _products_reloaded(self, products: list[ProductInfo]) -> None:
+        if self.session is None or self.workspace is None:
+            return
+        self.products = products
+        current = self.session.product.code if self.session.product else None
+        self.product_combo.blockSignals(True)
+        self.product_combo.clear()
+        for product in products:
+            self.product_combo.addItem(f"{product.name}  ({product.code})", product.code)
+        if not products:
+            self.product_combo.addItem(self.tr("no products yet"), None)
+        index = self.product_combo.findData(current)
+        self.product_combo.setCurrentIndex(max(0, index))
+        self.product_combo.blockSignals(False)
+        self._product_selected(self.product_combo.currentIndex())
 
     # Navigation, language, theme --------------------------------------------------------
     def current_screen(self) -> Screen | None:

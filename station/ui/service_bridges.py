@@ -34,7 +34,7 @@ def log_action(actions: Any, inspection_id: int, action_taken: str, action_resul
 # Engine (issue 3) ------------------------------------------------------------------------
 def _progress_adapter(ctx: Any) -> Any:
     def report(progress: Any) -> None:
-        ctx.progress(getattr(progress, "fraction", 0.0), getattr(progress, "message", "") or "")
+        ctx.progress(getattr(progress, "fraction", 0.0), getattr(progress, "message", "") or "", check_cancel=False)
     return report
 
 
