@@ -135,6 +135,14 @@
         <translation>이 스테이션 빌드에는 검사 엔진이 없습니다: 실시간 화면은 동작하지만 검사는 할 수 없습니다.</translation>
     </message>
     <message>
+        <source>not ready</source>
+        <translation>준비 안 됨</translation>
+    </message>
+    <message>
+        <source>Models not ready: {0}. A technician builds the memory bank under Technician › Model builds.</source>
+        <translation>모델이 준비되지 않았습니다: {0}. 기술자가 기술자 › 모델 생성에서 메모리 뱅크를 만들어야 합니다.</translation>
+    </message>
+    <message>
         <source>still {0}/{1}</source>
         <translation>정지 {0}/{1}</translation>
     </message>
@@ -222,20 +230,20 @@
 <context>
     <name>BuildsView</name>
     <message>
-        <source>Build memory bank</source>
-        <translation>메모리 뱅크 생성</translation>
-    </message>
-    <message>
         <source>PatchCore bank and calibration from the good images, then the retrieval index</source>
         <translation>양품 이미지로 PatchCore 뱅크와 보정을 만든 뒤 검색 인덱스를 만듭니다</translation>
     </message>
     <message>
-        <source>Rebuild retrieval index</source>
-        <translation>검색 인덱스 재생성</translation>
+        <source>Build memory bank and retrieval index</source>
+        <translation>메모리 뱅크와 검색 인덱스 생성</translation>
     </message>
     <message>
-        <source>Rebuild manual index</source>
-        <translation>매뉴얼 인덱스 재생성</translation>
+        <source>Index a manual…</source>
+        <translation>매뉴얼 인덱싱…</translation>
+    </message>
+    <message>
+        <source>Parse a manual, link its sections to the defect types and index them for retrieval</source>
+        <translation>매뉴얼을 분석하여 섹션을 불량 유형에 연결하고 검색용으로 인덱싱합니다</translation>
     </message>
     <message>
         <source>Deployment history</source>
@@ -266,20 +274,28 @@
         <translation>요약</translation>
     </message>
     <message>
+        <source>Manual</source>
+        <translation>매뉴얼</translation>
+    </message>
+    <message>
+        <source>Manuals (*.docx *.pdf *.md *.txt)</source>
+        <translation>매뉴얼 (*.docx *.pdf *.md *.txt)</translation>
+    </message>
+    <message>
         <source>Choose a product first.</source>
         <translation>먼저 제품을 선택하세요.</translation>
     </message>
     <message>
-        <source>Building the memory bank</source>
-        <translation>메모리 뱅크 생성 중</translation>
-    </message>
-    <message>
-        <source>Building the retrieval index</source>
-        <translation>검색 인덱스 생성 중</translation>
+        <source>Building the memory bank and retrieval index</source>
+        <translation>메모리 뱅크와 검색 인덱스 생성 중</translation>
     </message>
     <message>
         <source>Indexing the manuals</source>
         <translation>매뉴얼 인덱싱 중</translation>
+    </message>
+    <message>
+        <source>parsing</source>
+        <translation>분석 중</translation>
     </message>
     <message>
         <source>{0}: done.</source>
@@ -566,20 +582,16 @@
         <translation>가이드 품질</translation>
     </message>
     <message>
-        <source>detection accuracy</source>
-        <translation>검출 정확도</translation>
-    </message>
-    <message>
-        <source>false alarm</source>
-        <translation>오검출</translation>
-    </message>
-    <message>
-        <source>missed defect</source>
-        <translation>미검출</translation>
+        <source>detection result</source>
+        <translation>검출 결과</translation>
     </message>
     <message>
         <source>other</source>
         <translation>기타</translation>
+    </message>
+    <message>
+        <source>reference and similar cases</source>
+        <translation>기준 이미지와 유사 사례</translation>
     </message>
     <message>
         <source>Comment (optional)</source>
@@ -1286,8 +1298,12 @@ last error: {1}</source>
         <translation>임계값 저장</translation>
     </message>
     <message>
-        <source>Run calibration</source>
-        <translation>보정 실행</translation>
+        <source>Run calibration…</source>
+        <translation>보정 실행…</translation>
+    </message>
+    <message>
+        <source>Choose a folder of validation images: good/ and one folder per defect type</source>
+        <translation>검증 이미지 폴더를 선택하세요: good/ 폴더와 불량 유형별 폴더</translation>
     </message>
     <message>
         <source>Use suggested</source>
@@ -1310,8 +1326,16 @@ last error: {1}</source>
         <translation>아직 미리보기가 없습니다.</translation>
     </message>
     <message>
+        <source>Build the memory bank first: the review threshold is kept with the bank</source>
+        <translation>먼저 메모리 뱅크를 생성하세요: 재검토 임계값은 뱅크와 함께 저장됩니다</translation>
+    </message>
+    <message>
         <source>Thresholds saved.</source>
         <translation>임계값을 저장했습니다.</translation>
+    </message>
+    <message>
+        <source>Validation images (good/ and defect folders)</source>
+        <translation>검증 이미지 (good/ 및 불량 폴더)</translation>
     </message>
     <message>
         <source>Calibrating</source>
