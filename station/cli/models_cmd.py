@@ -47,7 +47,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _list(args: argparse.Namespace) -> int:
     models_dir = settings_from(args).resolved_models_dir
-    rows = [row for provider in _providers() for row in provider.available_models(models_dir)]
+    rows: list[dict] = []
+    for provider in _providers():  # a model two providers know (e.g. also in the manifest) is listed once
+        rows += [row for row in provider.available_models(models_dir) if row["name"] not in {r["name"] for r in rows}]
     if args.json:
         print_json(rows)
         return 0
