@@ -30,7 +30,7 @@ def build_display(outcome: Any, storage: Any, serial: str | None = None,
                   reference: QImage | None = None) -> ResultDisplay:
     """``reference`` reuses an already decoded reference image (re-evaluation keeps the same one)."""
     image = to_qimage(outcome.image)  # the engine's decoded pixels are grey or BGR
-    overlay = to_qimage(heat_colours(outcome.anomaly_map, alpha_floor=0.05), bgr=False)
+    overlay = to_qimage(heat_colours(outcome.anomaly_map, alpha_floor=0.2), bgr=False)
     if reference is None:
         reference = QImage()
         if outcome.reference is not None and storage is not None:

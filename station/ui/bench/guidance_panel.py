@@ -120,8 +120,9 @@ class GuidePanel(QTabWidget):
         for e in excerpts:
             page = self.tr(", page {0}").format(e.page) if e.page else ""
             parts.append(
-                f"<h4>[{e.ref}] {html.escape(kinds.get(e.section_type, e.section_type))} — {html.escape(e.title)}</h4>"
-                f"<p style='color:gray'>{html.escape(e.file_name)}{html.escape(page)}</p>"
+                f"<h4>[{e.ref}] {html.escape(e.title)}</h4>"
+                f"<p style='color:gray'>{html.escape(kinds.get(e.section_type, e.section_type))} · "
+                f"{html.escape(e.file_name)}{html.escape(page)}</p>"
                 f"<p>{html.escape(e.text).replace(chr(10), '<br>')}</p>")
         self.excerpts.setHtml("".join(parts))
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.services.guidance_prompt import location_label
 from station.ui.bench.display import ResultDisplay
 from station.ui.widgets.image_view import ImageView
 
@@ -45,7 +46,7 @@ class ResultPanel(QFrame):
         self.reference_view.setObjectName("ReferenceView")
         images.addWidget(self.test_view, 1)
         images.addWidget(self.reference_view, 1)
-        layout.addLayout(images, 3)
+        layout.addLayout(images, 5)
         controls = QHBoxLayout()
         self.heatmap_toggle = QCheckBox(self.tr("Heatmap (H)"))
         self.heatmap_toggle.setObjectName("HeatmapToggle")
@@ -71,13 +72,13 @@ class ResultPanel(QFrame):
         details.addWidget(similar_title, 1, 1)
         self.regions = QListWidget()
         self.regions.setObjectName("RegionsList")
-        self.regions.setMaximumHeight(120)
+        self.regions.setMaximumHeight(84)
         self.neighbours = QListWidget()
         self.neighbours.setObjectName("NeighboursList")
-        self.neighbours.setMaximumHeight(120)
+        self.neighbours.setMaximumHeight(84)
         details.addWidget(self.regions, 2, 0)
         details.addWidget(self.neighbours, 2, 1)
-        layout.addLayout(details, 1)
+        layout.addLayout(details, 0)
         self.serial = QLabel("")
         self.serial.setObjectName("SerialLabel")
         layout.addWidget(self.serial)
@@ -95,7 +96,7 @@ class ResultPanel(QFrame):
         self.verdict.style().unpolish(self.verdict)
         self.verdict.style().polish(self.verdict)
 
-    def show_result(self, display: ResultDisplay, defect_names: dict[str, str]) -> None:
+    def show_result(self, display: ResultDisplay, defect_names: dict[str, str], language: str = "en") -> None:
         self.display = display
         o: Any = display.outcome
         verdict_text = {"PASS": self.tr("PASS"), "FAIL": self.tr("FAIL"), "UNCERTAIN": self.tr("UNCERTAIN")}
@@ -124,7 +125,7 @@ class ResultPanel(QFrame):
         self.regions.clear()
         for i, r in enumerate(o.regions):
             self.regions.addItem(self.tr("{0}. {1} · {2:.2f}% of image · max {3:.2f}").format(
-                i + 1, r.location, r.area_pct, r.max_score))
+                i + 1, location_label(r.location, "ko" if language == "ko" else "en"), r.area_pct, r.max_score))
         if not o.regions:
             self.regions.addItem(self.tr("no region above the pixel threshold"))
         self.neighbours.clear()

@@ -201,7 +201,7 @@ class BenchScreen(QWidget):
 
     def _inspected(self, display: ResultDisplay) -> None:
         self.display = display
-        self.result.show_result(display, self._defect_names())
+        self.result.show_result(display, self._defect_names(), self.env.session.language)
         outcome = display.outcome
         if outcome.inspection_id:
             self.env.events.inspection_recorded.emit(outcome.inspection_id)
@@ -229,7 +229,7 @@ class BenchScreen(QWidget):
 
     def _reevaluated(self, display: ResultDisplay) -> None:
         self.display = display
-        self.result.show_result(display, self._defect_names())
+        self.result.show_result(display, self._defect_names(), self.env.session.language)
 
     # Guidance -----------------------------------------------------------------------------
     def load_excerpts(self) -> None:

@@ -93,7 +93,7 @@ class DashboardView(QWidget):
         self.rate_chart.set_data(ChartData(
             title=self.tr("Defect rate, last {0} days").format(self.DAYS), x_label=self.tr("day"), y_label="%",
             series=[Series(self.tr("defect rate"), points if has_data else [], "#e5484d", fill=True)],
-            x_ticks=ticks, y_range=(0.0, max([0.1, *[p[1] for p in points]]) * 1.1)),
+            x_ticks=ticks, y_range=(0.0, min(1.0, max([0.1, *[p[1] for p in points]]) * 1.15))),
             empty_text=self.tr("No inspections in the last {0} days").format(self.DAYS))
         self.type_chart.set_values(self.tr("Defects by type"), sorted(data.by_type.items(), key=lambda kv: -kv[1]),
                                    empty_text=self.tr("No defects recorded"))

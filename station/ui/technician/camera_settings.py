@@ -84,7 +84,11 @@ class CameraSettingsView(QWidget):
         file_button.clicked.connect(self._browse_file)
         self.apply_button.clicked.connect(self.apply)
         self.reload_button.clicked.connect(self.refresh)
-        env.camera.frame_ready.connect(lambda image, _f: self.preview.set_image(image) if self.isVisible() else None)
+        env.camera.frame_ready.connect(self._frame)  # a bound slot: disconnected when this view is deleted
+
+    def _frame(self, image: object, _frame: object) -> None:
+        if self.isVisible():
+            self.preview.set_image(image)  # type: ignore[arg-type]
 
     @staticmethod
     def _spin(low: int, high: int, special: str) -> QSpinBox:

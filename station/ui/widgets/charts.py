@@ -113,7 +113,7 @@ class LineChart(QWidget):
         for y in _nice_ticks(y0, y1):
             p.drawLine(pt(x0, y), pt(x1, y))
             p.setPen(fg)
-            label = f"{y:.0%}" if y1 <= 1.0001 and self._data.y_label.endswith("%") else f"{y:g}"
+            label = f"{y:.0%}" if self._data.y_label == "%" else f"{y:g}"
             p.drawText(QRectF(0, pt(x0, y).y() - 8, 48, 16), Qt.AlignmentFlag.AlignRight, label)
             p.setPen(QPen(grid, 1))
         ticks = self._data.x_ticks or [(x, f"{x:g}") for x in _nice_ticks(x0, x1)]

@@ -142,7 +142,9 @@ class ImageView(QWidget):
                                     w * target.width(), h * target.height()))
         if self._caption:
             metrics = painter.fontMetrics()
-            bar = QRectF(target.x(), target.bottom() - metrics.height() - 8, target.width(), metrics.height() + 8)
+            width = max(target.width(), min(self.width() - 4.0, metrics.horizontalAdvance(self._caption) + 16.0))
+            left = max(2.0, min(target.center().x() - width / 2, self.width() - 2.0 - width))
+            bar = QRectF(left, target.bottom() - metrics.height() - 8, width, metrics.height() + 8)
             painter.fillRect(bar, QColor(0, 0, 0, 150))
             painter.setPen(QColor("#ffffff"))
             painter.drawText(bar.adjusted(8, 0, -8, 0), Qt.AlignmentFlag.AlignVCenter, self._caption)

@@ -32,5 +32,6 @@ def heat_colours(scores: np.ndarray, alpha_floor: float = 0.0) -> np.ndarray:
     r = np.clip(1.5 - np.abs(4 * s - 3), 0, 1)
     g = np.clip(1.5 - np.abs(4 * s - 2), 0, 1)
     b = np.clip(1.5 - np.abs(4 * s - 1), 0, 1)
-    a = np.where(s >= alpha_floor, 0.35 + 0.65 * s, 0.0)
+    ramp = np.clip((s - alpha_floor) / max(1e-6, 1.0 - alpha_floor), 0.0, 1.0)
+    a = np.where(s >= alpha_floor, 0.15 + 0.85 * ramp, 0.0)
     return (np.stack([r, g, b, a], axis=-1) * 255).astype(np.uint8)
