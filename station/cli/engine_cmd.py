@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     b.add_argument("--max-bank-size", type=int, default=BuildOptions.max_bank_size)
     b.add_argument("--import-good", type=Path, metavar="DIR", help="first add the images in DIR as good images")
     b.add_argument("--import-defects", type=Path, metavar="DIR",
-                   help="first add DIR/<defect code>/* as labelled defect images")
+                   help="first add DIR/<defect code>/* as labelled defect images (a DIR/good folder is skipped)")
     b.add_argument("--json", action="store_true")
     b.set_defaults(func=_build)
 
@@ -128,7 +128,7 @@ def _build(args: argparse.Namespace) -> int:
             added = import_images(ctx.catalog, ctx.storage, args.product, folder_images(args.import_good))
             print(f"added {len(added)} good images", file=sys.stderr)
         if args.import_defects:
-            folders = sorted(p for p in Path(args.import_defects).iterdir() if p.is_dir())
+            folders = sorted(p for p in Path(args.import_defects).iterdir() if p.is_dir() and p.name != "good")
             for folder in folders:
                 added = import_images(ctx.catalog, ctx.storage, args.product, folder_images(folder),
                                       ImageType.DEFECT.value, folder.name)
