@@ -203,7 +203,10 @@ class LlamaGuideGenerator:
                 if llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
                     break
                 generated.append(token)
-                text = decoder.decode(llm.detokenize([token], prev_tokens=tokens + generated[:-1]))
+                # a few previous tokens are enough context for leading-space handling; the whole prompt
+                # would be detokenized again for every token
+                prev = (tokens[-8:] + generated[:-1])[-8:]
+                text = decoder.decode(llm.detokenize([token], prev_tokens=prev))
                 if text:
                     if first is None:
                         first = time.perf_counter() - start
