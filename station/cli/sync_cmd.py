@@ -33,7 +33,7 @@ def _add_actions(p: argparse.ArgumentParser) -> None:
 
     run = sub.add_parser("run", help="push everything queued, pull the catalogue, upload pending files")
     run.add_argument("--no-pull", action="store_true", help="push only")
-    run.add_argument("--batch-size", type=int, default=2000, help="outbox entries per central transaction")
+    run.add_argument("--batch-size", type=int, default=4000, help="outbox entries per central transaction")
     run.add_argument("--watch", action="store_true", help="keep syncing (as the GUI does) until interrupted")
     run.add_argument("--interval", type=float, default=15.0, help="seconds between passes with --watch")
     run.add_argument("--json", action="store_true", help="print the report as JSON")

@@ -47,7 +47,7 @@ def backoff_delay(failures: int, base: float, cap: float, rand: Callable[[], flo
 class SyncService:
     def __init__(
         self, gateway: SyncGateway, *, files_from: ObjectStore | None = None, files_to: ObjectTarget | None = None,
-        batch_size: int = 2000, interval: float = 15.0, pull_interval: float = 300.0,
+        batch_size: int = 4000, interval: float = 15.0, pull_interval: float = 300.0,
         base_backoff: float = 2.0, max_backoff: float = 300.0, files_per_run: int = 200,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:

@@ -1,10 +1,11 @@
 """The centre's side of a push: batched, idempotent upserts into the central PostgreSQL.
 
-One batch is one central transaction. Rows are written with ``psycopg2.extras.execute_values``
-(hundreds of rows per statement) as ``INSERT ... ON CONFLICT (sync_uuid) DO UPDATE`` of the
-mutable columns only when they really differ (``DO NOTHING`` for append-only tables), so a batch
-that is sent twice (the station died before it could forget it) changes nothing the second time.
-The session acts for no application user: see the ``station_sync`` policies in migration 0005.
+One batch is one central transaction. Each table's rows are sent with COPY into a temporary
+staging table (``pg_temp``: private to the session, emptied at commit) and written with one
+``INSERT ... SELECT ... ON CONFLICT (sync_uuid) DO UPDATE`` of the mutable columns, only where they
+really differ (``DO NOTHING`` for append-only tables). A batch that is sent twice (the station died
+before it could forget it) changes nothing the second time, not even the audit log. The session
+acts for no application user: see the ``station_sync`` policies in migration 0005.
 """
 
 from __future__ import annotations
@@ -12,16 +13,15 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from psycopg2.extras import execute_values
 from sqlalchemy import Engine
 from sqlalchemy.dialects import postgresql
 
 from station.adapters.sync.tables import DEFECT_TYPE, PARENT_TABLES, PRODUCT, USER, PushedTable
 from station.domain.sync import SyncError
 
-PAGE_SIZE = 1000
 log = logging.getLogger(__name__)
 
 
@@ -41,9 +41,12 @@ def _copy_value(value: Any) -> str:
 
 
 def _stage_columns(spec: PushedTable) -> str:
-    """Column definitions of a table's staging copy, from the models (no privilege on the table needed)."""
+    """Column definitions of a table's staging copy, from the models (no privilege on the table needed).
+    A reference to a parent row is staged as the parent's ``sync_uuid``."""
     dialect = postgresql.dialect()
-    return ", ".join(f"{c} {spec.table.c[c].type.compile(dialect=dialect)}" for c in spec.columns)
+    return ", ".join(
+        f"{c} UUID" if spec.foreign_keys.get(c) in PARENT_TABLES else f"{c} {spec.table.c[c].type.compile(dialect=dialect)}"
+        for c in spec.columns)
 
 
 def copy_text(rows: Iterable[Sequence[Any]]) -> str:
@@ -51,50 +54,51 @@ def copy_text(rows: Iterable[Sequence[Any]]) -> str:
     return "".join("\t".join(map(_copy_value, row)) + "\n" for row in rows)
 
 
+class _Unknown(Exception):
+    """A catalogue key missing from the cached ids (reload, then report)."""
+
+    def __init__(self, column: str, kind: str, value: Any) -> None:
+        super().__init__(column)
+        self.column, self.kind, self.value = column, kind, value
+
+
+@dataclass
+class EncodedTable:
+    """One table of a batch: its rows as COPY text (catalogue ids resolved), or None to encode again."""
+
+    spec: PushedTable
+    rows: list[list[Any]]
+    text: str | None
+
+
 class CentralWriter:
-    """Writes portable rows (see tables.py) into the centre; caches the centre's catalogue ids."""
+    """Writes portable rows (see tables.py) into the centre; caches the centre's catalogue ids.
+
+    :meth:`encode` needs no connection (the sync reads ahead and encodes the next batch while the
+    centre writes this one); parent references are resolved by the centre in the INSERT itself.
+    """
 
     def __init__(self, engine: Engine, station_id: str) -> None:
         self._engine = engine
         self._station_id = station_id
         self._maps: dict[str, dict[Any, int]] = {}
 
-    # Catalogue ids (centre-owned, rarely changing): cached, reloaded once on a miss ----------
     def _load_maps(self, cur) -> None:  # type: ignore[no-untyped-def]
         cur.execute("SELECT product_code, product_id FROM products")
-        self._maps[PRODUCT] = dict(cur.fetchall())
+        products = dict(cur.fetchall())
         cur.execute("SELECT p.product_code, d.defect_code, d.defect_type_id FROM defect_types d "
                     "JOIN products p ON p.product_id = d.product_id")
-        self._maps[DEFECT_TYPE] = {(r[0], r[1]): r[2] for r in cur.fetchall()}
+        defects = {(r[0], r[1]): r[2] for r in cur.fetchall()}
         cur.execute("SELECT username, user_id FROM users")
-        self._maps[USER] = dict(cur.fetchall())
+        self._maps = {PRODUCT: products, DEFECT_TYPE: defects, USER: dict(cur.fetchall())}  # one assignment
 
-    def _catalogue_id(self, cur, kind: str, key: Any, reloaded: list[bool]) -> int | None:  # type: ignore[no-untyped-def]
-        found = self._maps.get(kind, {}).get(key)
-        if found is None and not reloaded[0]:
-            self._load_maps(cur)
-            reloaded[0] = True
-            found = self._maps[kind].get(key)
-        return found
-
-    @staticmethod
-    def _parent_ids(cur, kind: str, uuids: set[str]) -> dict[str, int]:  # type: ignore[no-untyped-def]
-        if not uuids:
-            return {}
-        table, pk = PARENT_TABLES[kind]
-        cur.execute(f"SELECT sync_uuid::text, {pk} FROM {table} WHERE sync_uuid = ANY(%s::uuid[])", (list(uuids),))
-        return dict(cur.fetchall())
-
-    def _translate(self, cur, spec: PushedTable, rows: list[list[Any]]) -> list[list[Any]]:  # type: ignore[no-untyped-def]
-        """Portable foreign keys (codes, usernames, parent sync_uuids) become the centre's ids, in place."""
-        reloaded = [False]
-        positions = {spec.columns.index(c): (c, k) for c, k in spec.foreign_keys.items()}
-        parents: dict[str, dict[str, int]] = {}
-        for kind in PARENT_TABLES:
-            wanted = {r[i] for r in rows for i, (_, k) in positions.items() if k == kind and isinstance(r[i], str)}
-            parents[kind] = self._parent_ids(cur, kind, wanted)
+    def _encode_rows(self, spec: PushedTable, rows: list[list[Any]], *, fresh_maps: bool = False) -> str:
+        maps = self._maps
+        positions = [(spec.columns.index(c), c, k) for c, k in spec.foreign_keys.items()]
+        out = []
         for row in rows:
-            for i, (column, kind) in positions.items():
+            row = list(row)
+            for i, column, kind in positions:
                 value = row[i]
                 if value is None:
                     continue
@@ -103,31 +107,35 @@ class CentralWriter:
                     log.warning("%s.%s: local row %s was lost; pushed without the reference", spec.name, column,
                                 value[1])
                     row[i] = None
-                    continue
-                if kind in PARENT_TABLES:
-                    central = parents[kind].get(value) if isinstance(value, str) else None
-                else:
-                    central = self._catalogue_id(cur, kind, value, reloaded)
-                if central is None:
-                    if kind == USER and spec.lenient_users:
-                        row[i] = None
-                        continue
-                    raise SyncError(_unknown_message(spec.name, column, kind, value))
-                row[i] = central
-        return rows
+                elif kind not in PARENT_TABLES:
+                    central = maps[kind].get(value) if maps else None
+                    if central is None and not (fresh_maps and kind == USER and spec.lenient_users):
+                        raise _Unknown(column, kind, value)  # (an audit row's unknown user becomes NULL)
+                    row[i] = central
+            out.append(row)
+        return copy_text(out)
+
+    def encode(self, spec: PushedTable, rows: list[list[Any]]) -> EncodedTable:
+        """Safe on any thread; ``text`` is None when the cached catalogue ids lack a key."""
+        try:
+            return EncodedTable(spec, rows, self._encode_rows(spec, rows))
+        except _Unknown:
+            return EncodedTable(spec, rows, None)
 
     # Writing ---------------------------------------------------------------------------------
-    def push(self, batch: Sequence[tuple[PushedTable, list[list[Any]]]],
-             file_states: dict[str, tuple[str, int | None]]) -> dict[str, int]:
+    def push(self, batch: Sequence[EncodedTable], file_states: dict[str, tuple[str, int | None]]) -> dict[str, int]:
         """Writes every table of the batch in one transaction; returns rows written per table."""
         written: dict[str, int] = {}
         raw = self._engine.raw_connection()
         try:
             cur = raw.cursor()
-            for spec, rows in batch:
-                count = self._upsert(cur, spec, self._translate(cur, spec, rows)) if rows else 0
+            for table in batch:
+                if not table.rows:
+                    continue
+                text = table.text if table.text is not None else self._encode_fresh(cur, table)
+                count = self._upsert(cur, table.spec, text)
                 if count:
-                    written[spec.name] = count
+                    written[table.spec.name] = count
             if file_states:
                 self._upsert_files(cur, [(k, s, n) for k, (s, n) in file_states.items()])
             raw.commit()
@@ -138,14 +146,36 @@ class CentralWriter:
             raw.close()
         return written
 
-    def _upsert(self, cur, spec: PushedTable, rows: list[list[Any]]) -> int:  # type: ignore[no-untyped-def]
+    def _encode_fresh(self, cur, table: EncodedTable) -> str:  # type: ignore[no-untyped-def]
+        self._load_maps(cur)
+        try:
+            return self._encode_rows(table.spec, table.rows, fresh_maps=True)
+        except _Unknown as unknown:
+            raise SyncError(_unknown_message(table.spec.name, unknown.column, unknown.kind, unknown.value)) from None
+
+    def _upsert(self, cur, spec: PushedTable, text: str) -> int:  # type: ignore[no-untyped-def]
         """COPY into a session-private staging table, then one INSERT ... SELECT ... ON CONFLICT."""
         columns = ", ".join(spec.columns)
         stage = f"sync_stage_{spec.name}"
         # Temporary (pg_temp, this session only, emptied at commit): no object in the shared schema.
         cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ({_stage_columns(spec)}) ON COMMIT DELETE ROWS")
-        cur.copy_expert(f"COPY {stage} ({columns}) FROM STDIN", io.StringIO(copy_text(rows)))
-        sql = f"INSERT INTO {spec.name} ({columns}) SELECT {columns} FROM {stage} ON CONFLICT (sync_uuid) "
+        cur.copy_expert(f"COPY {stage} ({columns}) FROM STDIN", io.StringIO(text))
+        values = []
+        for c in spec.columns:
+            kind = spec.foreign_keys.get(c)
+            if kind in PARENT_TABLES:
+                parent, pk = PARENT_TABLES[kind]
+                cur.execute(f"SELECT s.{c}::text FROM {stage} s WHERE s.{c} IS NOT NULL AND NOT EXISTS "
+                            f"(SELECT 1 FROM {parent} p WHERE p.sync_uuid = s.{c}) LIMIT 1")
+                missing = cur.fetchone()
+                if missing:
+                    raise SyncError(f"{spec.name}.{c} refers to {parent} row {missing[0]}, which is not at the "
+                                    "centre; it is pushed first, so this is a bug: please report it")
+                values.append(f"(SELECT p.{pk} FROM {parent} p WHERE p.sync_uuid = s.{c})")
+            else:
+                values.append(f"s.{c}")
+        sql = (f"INSERT INTO {spec.name} ({columns}) SELECT {', '.join(values)} FROM {stage} s "
+               "ON CONFLICT (sync_uuid) ")
         if spec.mutable:
             target = ", ".join(f"{spec.name}.{c}" for c in spec.mutable)
             source = ", ".join(f"EXCLUDED.{c}" for c in spec.mutable)
@@ -158,15 +188,17 @@ class CentralWriter:
 
     def _upsert_files(self, cur, items: Iterable[tuple[str, str, int | None]]) -> None:  # type: ignore[no-untyped-def]
         """Object file states; 'stored' is never taken back (another station may hold the same file)."""
-        rows = [(k, s, n, self._station_id) for k, s, n in items]
-        execute_values(cur, (
+        rows = list({k: (k, s, n, self._station_id) for k, s, n in items}.values())
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS sync_stage_object_files (object_key VARCHAR(500), "
+                    "state VARCHAR(10), byte_size BIGINT, station_id VARCHAR(16)) ON COMMIT DELETE ROWS")
+        cur.copy_expert("COPY sync_stage_object_files FROM STDIN", io.StringIO(copy_text(rows)))
+        cur.execute(
             "INSERT INTO object_files (object_key, state, byte_size, station_id, stored_at) "
-            "SELECT v.k, v.s, v.n, v.st, CASE WHEN v.s = 'stored' THEN CURRENT_TIMESTAMP END "
-            "FROM (VALUES %s) AS v(k, s, n, st) "
+            "SELECT object_key, state, byte_size, station_id, CASE WHEN state = 'stored' THEN CURRENT_TIMESTAMP END "
+            "FROM sync_stage_object_files "
             "ON CONFLICT (object_key) DO UPDATE SET state = EXCLUDED.state, "
             "byte_size = COALESCE(EXCLUDED.byte_size, object_files.byte_size), stored_at = EXCLUDED.stored_at "
-            "WHERE object_files.state <> 'stored' AND object_files.state <> EXCLUDED.state"
-        ), rows, template="(%s, %s, %s::bigint, %s)", page_size=PAGE_SIZE)
+            "WHERE object_files.state <> 'stored' AND object_files.state <> EXCLUDED.state")
 
     def mark_files(self, items: list[tuple[str, str, int | None]]) -> None:
         """Records file states at the centre (after an upload): one short transaction."""

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
 import psycopg2
 from sqlalchemy import Engine
@@ -21,10 +20,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from station.adapters.db.database import Database
 from station.adapters.db.engine import describe_error, make_engine, redact
-from station.adapters.sync.central import CentralWriter
+from station.adapters.sync.central import CentralWriter, EncodedTable
 from station.adapters.sync.local_store import LocalSyncStore, OutboxBatch
 from station.adapters.sync.pull import CataloguePuller
-from station.adapters.sync.tables import PUSHED_TABLES, PushedTable
+from station.adapters.sync.tables import PUSHED_TABLES
 from station.domain.errors import DatabaseUnavailableError, StationError
 from station.domain.sync import PushResult, SyncError
 
@@ -36,7 +35,7 @@ class _Prepared:
     """A batch read from the local store, ready to be written to the centre."""
 
     batch: OutboxBatch
-    payload: list[tuple[PushedTable, list[list[Any]]]]
+    payload: list[EncodedTable]
     files: dict[str, tuple[str, int | None]]
     after_id: int
     limit: int
@@ -84,13 +83,15 @@ class SqlSyncGateway:
             raise SyncError(f"{action}: {detail}") from exc
 
     # Push ------------------------------------------------------------------------------------
-    def _prepare(self, limit: int, after_id: int) -> _Prepared:
+    def _prepare(self, writer: CentralWriter, limit: int, after_id: int) -> _Prepared:
         batch = self._store.take_batch(limit, after_id)
-        payload = [(spec, self._store.read_rows(spec, batch.row_ids.get(spec.name, set()))) for spec in PUSHED_TABLES]
-        keys = set()
-        for spec, rows in payload:
+        payload = []
+        keys: set[str] = set()
+        for spec in PUSHED_TABLES:
+            rows = self._store.read_rows(spec, batch.row_ids.get(spec.name, set()))
             for i in (spec.columns.index(c) for c in spec.object_keys):
                 keys.update(r[i] for r in rows if r[i])
+            payload.append(writer.encode(spec, rows))
         return _Prepared(batch, payload, self._store.file_states(keys), after_id, limit, time.monotonic())
 
     def _take_prefetched(self, limit: int) -> _Prepared | None:
@@ -107,13 +108,13 @@ class SqlSyncGateway:
     def push_batch(self, limit: int) -> PushResult:
         """Pushes the oldest ``limit`` entries. While the centre writes a full batch, the next one is
         read from the local store on a helper thread (it is used only if this batch succeeds)."""
-        prepared = self._take_prefetched(limit) or self._prepare(limit, 0)
+        _, writer = self._central()
+        prepared = self._take_prefetched(limit) or self._prepare(writer, limit, 0)
         batch = prepared.batch
         if not batch.entries:
             return PushResult(entries=0)
-        _, writer = self._central()
         if batch.entries == limit:
-            self._prefetch = self._executor.submit(self._prepare, limit, batch.max_id)
+            self._prefetch = self._executor.submit(self._prepare, writer, limit, batch.max_id)
         try:
             with self._central_errors("push"):
                 written = writer.push(prepared.payload, prepared.files)
