@@ -79,6 +79,8 @@ class SyncService:
                     if pull or (pull is None and self._pull_due(started)):
                         report.pulled = self._gateway.pull()
                         self._last_pull = started
+                    elif not report.pushed_entries:
+                        self._gateway.ping()  # nothing to send: still, "last success" means the centre answered
                 except StationError as exc:
                     report.error = str(exc)
                 except Exception as exc:  # noqa: BLE001 - the thread must survive anything; shown as last_error

@@ -131,6 +131,11 @@ class SqlSyncGateway:
         with self._central_errors("pull"):
             return CataloguePuller(engine, self._local).pull()
 
+    def ping(self) -> None:
+        engine, _ = self._central()
+        with self._central_errors("connect"), engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+
     # Files -----------------------------------------------------------------------------------
     def pending_files(self, limit: int) -> list[str]:
         return self._store.pending_files(limit)
