@@ -85,7 +85,8 @@ def bare_run(llm, text: str, max_tokens: int) -> tuple[float, float, int]:  # ty
     count = 0
     for chunk in llm.create_completion(prompt=text, max_tokens=max_tokens, temperature=0.0, repeat_penalty=1.0,
                                        top_k=40, top_p=0.9, min_p=0.05, stream=True):
-        count += 1
+        if chunk["choices"][0].get("finish_reason") is None:
+            count += 1  # one chunk per generated token; the closing chunk carries only the finish reason
         if first is None and chunk["choices"][0]["text"]:
             first = time.perf_counter() - start
     total = time.perf_counter() - start
