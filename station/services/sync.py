@@ -48,7 +48,7 @@ class SyncService:
     def __init__(
         self, gateway: SyncGateway, *, files_from: ObjectStore | None = None, files_to: ObjectTarget | None = None,
         batch_size: int = 4000, interval: float = 15.0, pull_interval: float = 300.0,
-        base_backoff: float = 2.0, max_backoff: float = 300.0, files_per_run: int = 200,
+        base_backoff: float = 2.0, max_backoff: float = 300.0, files_per_run: int = 1000,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self._gateway = gateway
@@ -108,27 +108,29 @@ class SyncService:
                 return
 
     def _upload_files(self, report: SyncRunReport) -> str | None:
-        """Uploads pending files; the first storage error stops the pass (retried with backoff)."""
+        """Uploads pending files (up to ``files_per_run``; the thread goes on at once if more wait).
+        The first storage error ends the pass: the file stays pending and is retried with backoff."""
         if self._files_to is None or self._files_from is None:
             return None
-        try:
-            keys = self._gateway.pending_files(self.files_per_run)
-        except StationError as exc:
-            return str(exc)
-        for key in keys:
-            if self._stop.is_set():
-                break
+        done = 0
+        while done < self.files_per_run and not self._stop.is_set():
             try:
-                self._upload_one(key, report)
+                keys = self._gateway.pending_files(min(100, self.files_per_run - done))
             except StationError as exc:
-                report.files_waiting = len(keys) - report.files_stored - report.files_failed
-                self._note_file_error(key, str(exc))
-                return f"files: {exc}"
-            except Exception as exc:  # noqa: BLE001 - e.g. a storage client error: keep the file pending
-                log.warning("upload of %s failed: %s", key, exc)
-                report.files_waiting = len(keys) - report.files_stored - report.files_failed
-                self._note_file_error(key, f"{type(exc).__name__}: {exc}")
-                return f"files: {type(exc).__name__}: {exc}"
+                return str(exc)
+            if not keys:
+                return None
+            for key in keys:
+                try:
+                    self._upload_one(key, report)
+                except Exception as exc:  # noqa: BLE001 - a storage or network error: keep the file pending
+                    message = str(exc) if isinstance(exc, StationError) else f"{type(exc).__name__}: {exc}"
+                    log.warning("upload of %s failed: %s", key, message)
+                    self._note_file_error(key, message)
+                    report.files_waiting = max(0, len(keys) - keys.index(key))
+                    return f"files: {message}"
+            done += len(keys)
+        self._wake.set()  # more files wait: the next pass starts without the usual pause
         return None
 
     def _note_file_error(self, key: str, error: str) -> None:
