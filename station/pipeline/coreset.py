@@ -2,10 +2,15 @@
 
 PatchCore keeps a coreset of its patch features: greedily add the patch farthest from the coreset so far.
 The textbook loop (anomalib's ``KCenterGreedy``) recomputes the distance of *every* patch to every new
-centre, after a random projection. Here each patch remembers its nearest centre ``a`` and distance ``m``;
-a new centre ``c`` can only come closer if ``d(c, a) < 2 m`` (triangle inequality: ``d(x, c) >= d(c, a) -
-m``), so only those patches are measured. The result is the same greedy coreset in the original feature
-space (no projection), and the coverage radius (largest patch-to-coreset distance) comes for free.
+centre, after a random projection. Here two exact filters skip most of that work:
+
+1. each patch remembers its nearest centre ``a`` and distance ``m``; a new centre ``c`` can only come closer
+   if ``d(c, a) < 2 m`` (triangle inequality: ``d(x, c) >= d(c, a) - m``);
+2. the survivors are checked on their first principal components: an orthonormal projection never
+   lengthens a vector, so ``|P x - P c| >= m`` proves ``d(x, c) >= m`` for a 16-number price instead of D.
+
+Only patches passing both are measured in full. The result is the same greedy coreset in the original
+feature space (no projection), and the coverage radius (largest patch-to-coreset distance) comes for free.
 """
 
 from __future__ import annotations
@@ -36,6 +41,17 @@ def _dist(rows: torch.Tensor, centre: torch.Tensor) -> torch.Tensor:
     return torch.linalg.vector_norm(rows - centre, dim=1)
 
 
+def _principal_projection(x: torch.Tensor, dims: int, seed: int) -> torch.Tensor | None:
+    """(D, dims) orthonormal basis of the leading principal directions (from a subsample), or None."""
+    if x.shape[1] <= dims * 2:
+        return None
+    gen = torch.Generator(device="cpu").manual_seed(seed)
+    sample = x[torch.randperm(x.shape[0], generator=gen)[:20000].to(x.device)]
+    sample = sample - sample.mean(0)
+    _, _, vh = torch.linalg.svd(sample, full_matrices=False)
+    return vh[:dims].T.contiguous()
+
+
 def greedy_coreset(
     features: torch.Tensor,
     size: int,
@@ -44,6 +60,7 @@ def greedy_coreset(
     progress: Callable[[Progress], None] | None = None,
     cancel: CancelToken | None = None,
     chunk: int = 65536,
+    projection_dims: int = 16,
 ) -> Coreset:
     """Selects ``size`` rows of ``features`` (N x D, float) by exact greedy k-center.
 
@@ -68,6 +85,8 @@ def greedy_coreset(
     idx = first
     report_every = max(1, size // 100)
     with torch.inference_mode():
+        basis = _principal_projection(x, projection_dims, seed) if projection_dims else None
+        px = None if basis is None else torch.cat([x[s:s + chunk] @ basis for s in range(0, n, chunk)])
         for t in range(size):
             centre = x[idx]
             centres[t] = centre
@@ -80,6 +99,9 @@ def greedy_coreset(
                 to_centres = _dist(centres[:t], centre)  # distance of the new centre to the old ones
                 # x may get closer only if d(c, owner(x)) < 2 * d(x, owner(x))
                 cand = torch.nonzero(to_centres[owner] < 2.0 * min_dist).squeeze(1)
+                if px is not None and cand.numel():
+                    lower = _dist(px[cand], px[idx])  # <= the true distance
+                    cand = cand[lower < min_dist[cand] * (1 + 1e-6)]
                 if cand.numel():
                     d = _dist(x[cand], centre)
                     closer = d < min_dist[cand]

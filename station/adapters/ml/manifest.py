@@ -115,9 +115,20 @@ class ModelsDirectory:
 
     def __init__(self, root: Path, manifest_path: Path | None = None) -> None:
         self.root = Path(root)
-        entries = _read_manifest(manifest_path or bundled_manifest_path())
-        entries.update(_read_manifest(self.root / "manifest.toml"))
-        self.entries = entries
+        self._bundled = _read_manifest(manifest_path or bundled_manifest_path())
+        self._site_stamp: int | None = -1
+        self._entries: dict[str, ModelEntry] = {}
+
+    @property
+    def entries(self) -> dict[str, ModelEntry]:
+        """Bundled entries overridden by the site's ``<models dir>/manifest.toml`` (re-read when it changes)."""
+        site = self.root / "manifest.toml"
+        stamp = site.stat().st_mtime_ns if site.is_file() else None
+        if stamp != self._site_stamp:
+            entries = dict(self._bundled)
+            entries.update(_read_manifest(site))
+            self._entries, self._site_stamp = entries, stamp
+        return self._entries
 
     # manifest ------------------------------------------------------------------------------------
     def entry(self, name: str) -> ModelEntry:

@@ -1,0 +1,145 @@
+"""Per-image inspection latency of the station vs anomalib's own PatchCore inference path, same backbone,
+same memory bank, same images, measured in one run (run by hand; prints numbers and ratios).
+
+* anomalib (Lightning module): ``Patchcore.forward`` = its pre-processor (Resize 256 + Normalize on a
+  float tensor of the decoded image), ``PatchcoreModel.forward``, its post-processor (normalisation).
+* anomalib (torch model only): ``PatchcoreModel.forward`` on an already prepared tensor.
+* station: ``analyse`` = cv2 preprocessing, feature extraction, cached-norm NN search, anomalib's image
+  score, separable smoothing, calibration normalisation and the map back onto the original image.
+
+Scores are compared on identical input tensors (largest absolute and relative difference of the raw
+image score and of the anomaly map). Usage::
+
+    MALLOC_MMAP_THRESHOLD_=1048576 .venv/bin/python benchmarks/bench_engine_latency.py \
+        --dataset ../shared/data/casting --models-dir ~/.local/share/inspection-station/models
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from station.adapters.ml.backbones import spec_of  # noqa: E402
+from station.adapters.ml.manifest import ModelsDirectory  # noqa: E402
+from station.adapters.ml.patchcore import PatchcoreRuntime  # noqa: E402
+from station.pipeline.imageio import read_image  # noqa: E402
+from station.pipeline.preprocessing import Preprocessing, prepare  # noqa: E402
+from station.services.engine_runtime import analyse  # noqa: E402
+from station.services.model_build import BuildOptions, build_memory_bank  # noqa: E402
+
+
+def _percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q))
+
+
+def _anomalib_lightning(runtime: PatchcoreRuntime, bank: np.ndarray, calib_scores: list[float]):  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from anomalib.models import Patchcore
+    spec = spec_of(runtime.name)
+    if spec.degraded or spec.arch is None:
+        raise SystemExit("the latency benchmark needs a timm backbone with weights (not filterbank)")
+    lm = Patchcore(backbone=spec.arch, layers=list(spec.layers), pre_trained=False, num_neighbors=9)
+    lm.model.feature_extractor.load_state_dict(runtime.model.feature_extractor.state_dict())
+    lm.model.memory_bank = torch.from_numpy(bank.copy())
+    pp = lm.post_processor
+    lo, hi = float(min(calib_scores)), float(max(calib_scores))
+    for name, value in (("image_min", lo), ("image_max", hi * 2), ("pixel_min", 0.0), ("pixel_max", hi * 2),
+                        ("_image_threshold", hi), ("_pixel_threshold", hi)):
+        getattr(pp, name).fill_(value)
+    return lm.eval()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--dataset", type=Path, default=REPO.parent / "shared" / "data" / "casting")
+    parser.add_argument("--models-dir", type=Path, required=True)
+    parser.add_argument("--backbone", default="mobilenet_v2")
+    parser.add_argument("--n-train", type=int, default=100)
+    parser.add_argument("--n-test", type=int, default=40)
+    parser.add_argument("--input-size", type=int, default=256)
+    parser.add_argument("--bank-size", type=int, default=4096)
+    parser.add_argument("--repeats", type=int, default=3, help="timed passes over the test images")
+    args = parser.parse_args()
+
+    models = ModelsDirectory(args.models_dir)
+    runtime = PatchcoreRuntime(args.backbone, models, args.input_size)
+    pre = Preprocessing.from_config({"resize": args.input_size})
+    train_paths = sorted((args.dataset / "train" / "good").iterdir())[: args.n_train]
+    test_paths = sorted(p for d in sorted((args.dataset / "test").iterdir()) for p in sorted(d.iterdir()))
+    test_paths = test_paths[:: max(1, len(test_paths) // args.n_test)][: args.n_test]
+    train = [prepare(read_image(p).pixels, pre).pixels for p in train_paths]
+    n_patches = len(train) * int(np.prod(runtime.grid_size)) * 4 // 5
+    options = BuildOptions(coreset_ratio=min(1.0, args.bank_size / n_patches), max_bank_size=args.bank_size)
+    built = build_memory_bank("bench", runtime, train, pre.image_steps(), options)
+    bank = built.bank.features
+    handle = runtime.prepare_bank(bank)
+    decoded = [read_image(p) for p in test_paths]
+    print(f"backbone {args.backbone}, input {args.input_size}, bank {bank.shape}, {len(decoded)} test images, "
+          f"torch threads {torch.get_num_threads()}, device {runtime.device_name}")
+
+    # --- equality on identical tensors -----------------------------------------------------------------
+    prepared = [prepare(d.pixels, pre).pixels for d in decoded]
+    model = runtime.model
+    model.memory_bank = torch.from_numpy(bank.copy())
+    score_diff = score_rel = map_diff = 0.0
+    with torch.no_grad():
+        for img in prepared:
+            ours = runtime.score([img], handle)[0]
+            theirs = model(runtime.to_tensor([img]))
+            ref = float(theirs.pred_score[0])
+            score_diff = max(score_diff, abs(ours.image_score - ref))
+            score_rel = max(score_rel, abs(ours.image_score - ref) / max(abs(ref), 1e-12))
+            map_diff = max(map_diff, float(np.abs(ours.anomaly_map - theirs.anomaly_map[0, 0].numpy()).max()))
+    print(f"largest difference vs PatchcoreModel.forward: image score {score_diff:.2e} (relative {score_rel:.2e}), "
+          f"anomaly map {map_diff:.2e}")
+
+    # --- latency ----------------------------------------------------------------------------------------
+    lightning = _anomalib_lightning(runtime, bank, [built.bank.calibration.good_raw_median,
+                                                    built.bank.calibration.good_raw_max])
+    rgb = [torch.from_numpy(np.ascontiguousarray(
+        (d.pixels if d.pixels.ndim == 3 else np.dstack([d.pixels] * 3))[:, :, ::-1])).permute(2, 0, 1)
+        .float().div(255).unsqueeze(0) for d in decoded]
+
+    def run_lightning(i: int) -> None:
+        with torch.no_grad():
+            lightning(rgb[i])
+
+    def run_torch_model(i: int) -> None:
+        with torch.no_grad():
+            model(runtime.to_tensor([prepared[i]]))
+
+    def run_station(i: int) -> None:
+        analyse(decoded[i], built.bank, runtime, handle)
+
+    paths = {"anomalib Lightning Patchcore.forward": run_lightning,
+             "anomalib PatchcoreModel.forward": run_torch_model, "station analyse": run_station}
+    times: dict[str, list[float]] = {name: [] for name in paths}
+    for fn in paths.values():  # warm-up
+        fn(0)
+    for _ in range(args.repeats):
+        for i in range(len(decoded)):
+            for name, fn in paths.items():  # interleaved, so load changes hit all paths alike
+                started = time.perf_counter()
+                fn(i)
+                times[name].append((time.perf_counter() - started) * 1000.0)
+    station = statistics.median(times["station analyse"])
+    for name, values in times.items():
+        med = statistics.median(values)
+        print(f"{name:<40} p50 {med:7.2f} ms  p95 {_percentile(values, 95):7.2f} ms  ratio to station "
+              f"{med / station:5.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
