@@ -29,7 +29,7 @@ from station.adapters.db.deployments_repo import SqlDeploymentLog  # noqa: E402
 from station.adapters.db.manuals_repo import SqlManualRepository  # noqa: E402
 from station.adapters.manuals.parser import DocumentManualParser  # noqa: E402
 from station.adapters.ml.embedder import load_embedder  # noqa: E402
-from station.adapters.ml.llm import LlamaGuideGenerator, SamplingParams  # noqa: E402
+from station.adapters.ml.llm import LlamaGuideGenerator, SamplingParams, default_threads  # noqa: E402
 from station.adapters.ml.llm_models import find_llm_model  # noqa: E402
 from station.adapters.storage.local import LocalFolderStore  # noqa: E402
 from station.config import load_settings  # noqa: E402
@@ -107,7 +107,7 @@ def main() -> int:
     parser.add_argument("--lang", choices=("ko", "en"), default="ko")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--max-tokens", type=int, default=64)
-    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--threads", type=int, default=default_threads())
     args = parser.parse_args()
 
     dirs = [args.models_dir] if args.models_dir else [load_settings().resolved_models_dir,
