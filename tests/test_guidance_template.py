@@ -85,7 +85,7 @@ def test_prompt_parts(station) -> None:  # type: ignore[no-untyped-def]
     assert "## 상황, ## 원인, ## 조치, ## 예방" in prompt.system
     assert "[1] hole (기공) — 발생 원인" in prompt.stable and "주조 시험품 (prodk)" in prompt.stable
     assert "심각도 4/5" in prompt.stable and "기공 / hole" in prompt.stable
-    assert "중앙부, 12x9 px, 면적 0.8%" in prompt.variable and "이상 점수 0.93" in prompt.variable
+    assert "- 중앙부, 12x9, 0.8%, 0.97" in prompt.variable and "이상 0.93" in prompt.variable
     assert "[1]" not in prompt.variable  # the variable part stays short: regions and scores only
     other = build_prompt(station.guidance.build_request(PRODUCT.code, "hole", [], {"anomaly": 0.5}, language="ko"))
     assert other.system == prompt.system and other.stable == prompt.stable  # cacheable parts are identical

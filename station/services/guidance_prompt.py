@@ -99,13 +99,29 @@ def region_lines(request: GuideRequest) -> list[str]:
     return lines
 
 
-def score_line(request: GuideRequest) -> str:
+def prompt_region_lines(request: GuideRequest) -> list[str]:
+    """Regions in few tokens for the prompt: ``- 중앙부, 13x9, 0.9%, 0.91`` (labels are in the stable part)."""
+    lines = []
+    for region in request.regions[:3]:
+        parts = [location_label(region.location, request.language) or "?"]
+        parts.append(f"{region.width}x{region.height}" if region.width and region.height else "?")
+        parts.append(f"{region.area_ratio * 100:.1f}%" if region.area_ratio is not None else "?")
+        parts.append(f"{region.score:.2f}" if region.score is not None else "?")
+        lines.append("- " + ", ".join(parts))
+    if len(request.regions) > 3:
+        lines.append(f"- (+{len(request.regions) - 3})")
+    return lines
+
+
+def score_line(request: GuideRequest, *, short: bool = False) -> str:
     names = {"anomaly": ("이상 점수", "anomaly score"), "confidence": ("분류 신뢰도", "classification confidence"),
              "similarity": ("유사도", "similarity")}
+    short_names = {"anomaly": ("이상", "anomaly"), "confidence": ("신뢰도", "confidence"),
+                   "similarity": ("유사도", "similarity")}
     ko = request.language == "ko"
     parts = []
     for key, value in request.scores.items():
-        label = names.get(key.replace("_score", ""), (key, key))[0 if ko else 1]
+        label = (short_names if short else names).get(key.replace("_score", ""), (key, key))[0 if ko else 1]
         parts.append(f"{label} {value:.2f}")
     return ", ".join(parts)
 
@@ -136,9 +152,11 @@ def build_prompt(request: GuideRequest) -> PromptParts:
     stable.append("")
     stable.append(f"아래 검사 결과로 가이드를 작성하세요 ({order})." if ko
                   else f"Write the guide for the inspection below ({order}).")
-    variable = [("검출 영역:" if ko else "Detected regions:")]
-    variable += region_lines(request) or ["-"]
-    scores = score_line(request)
+    # Labels live in the (cached) stable part; the variable part is only this inspection's values.
+    stable.append("검출 영역 (위치, 크기 px, 면적, 최대 점수):" if ko
+                  else "Detected regions (location, size px, area, max score):")
+    variable = prompt_region_lines(request) or [("- 없음" if ko else "- none")]
+    scores = score_line(request, short=True)
     if scores:
         variable.append(("점수: " if ko else "Scores: ") + scores)
     return PromptParts(system=SYSTEM_PROMPTS[request.language], stable="\n".join(stable) + "\n",
