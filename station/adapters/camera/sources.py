@@ -15,6 +15,11 @@ import numpy as np
 
 from station.domain.camera import IMAGE_SUFFIXES, CameraSpec, SourceKind
 
+# A missing camera is retried every few seconds and shown in the status bar; OpenCV's own warning per
+# attempt would only flood the console.
+if hasattr(cv2, "utils") and hasattr(cv2.utils, "logging"):
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+
 
 class SourceUnavailable(Exception):
     """The source cannot be opened now (it may come back: the worker retries)."""
