@@ -94,3 +94,14 @@ def test_embedding_packing(tag: str) -> None:
     data = pack_embedding(tag, vector)
     assert np.array_equal(unpack_embedding(data, tag), vector)
     assert unpack_embedding(data, "other") is None and unpack_embedding(None, tag) is None
+
+
+def test_excerpts_of_a_known_defect_do_not_depend_on_the_regions(tmp_path: Path) -> None:
+    """The prompt part built from them must be identical across inspections to reuse its cached state."""
+    station = build_station(tmp_path, embedder=shared_embedder())
+    station.manuals.ingest(PRODUCT.code, [make_docx(tmp_path / "manual.docx")])
+    edge = [{**REGIONS[0], "location": "edge"}]
+    assert station.guidance.excerpts(PRODUCT.code, "burr", REGIONS) == station.guidance.excerpts(
+        PRODUCT.code, "burr", edge)
+    unknown = station.guidance.excerpts(PRODUCT.code, None, REGIONS)
+    assert unknown and all(e.reason == "related" for e in unknown)

@@ -69,7 +69,8 @@ class GuidanceService:
     def excerpts(self, product_code: str, defect_code: str | None, regions: Sequence[Mapping[str, Any]] = (),
                  scores: Mapping[str, float] | None = None, *, related_limit: int = 3) -> list[ManualExcerpt]:
         """Manual sections for an inspection, numbered for citation: the defect's cause and action sections
-        first, then its summary rows, then up to ``related_limit`` semantically/lexically close sections."""
+        first, then its summary rows, then up to ``related_limit`` sections semantically/lexically close to
+        the defect (to the regions' locations when the defect type is unknown)."""
         product = self._catalog.get_product(product_code)
         sections = self._manuals.active_sections(product.product_id)
         if not sections:
@@ -77,9 +78,12 @@ class GuidanceService:
         defect = product.defect_by_code(defect_code) if defect_code else None
         words = [defect_code or "", *(v for v in (defect.name_ko, defect.name_en, defect.full_name_ko) if v)] \
             if defect else ["결함 원인 조치", "defect cause action"]
-        for region in describe_regions(regions):
-            if region.location:
-                words += [region.location, location_label(region.location, "ko")]
+        if defect is None:  # unknown defect: where it is on the part is the best clue left
+            for region in describe_regions(regions):
+                if region.location:
+                    words += [region.location, location_label(region.location, "ko")]
+        # (with a known defect the excerpts depend on the defect only, so the prompt part built from them
+        # is the same for every inspection of that defect and its KV state can be reused)
         query = " ".join(w for w in words if w)
         query_vector = None
         if self._embedder is not None:
