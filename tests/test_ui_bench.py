@@ -181,3 +181,18 @@ def test_serial_from_a_qr_code_is_stored_with_the_inspection(qtbot, demo_window,
     assert bench.result.serial.text() == "Serial: SN-TEST-0042"
     notes = demo_window.services.notes
     assert notes.serial_of(bench.display.outcome.test_image_id) == "SN-TEST-0042"
+
+
+def test_auto_trigger_inspects_once_the_part_is_still(qtbot, demo_window) -> None:  # noqa: F811
+    from station.domain.camera import CameraSpec
+
+    spec = CameraSpec(source=demo_window.camera.feed.spec.source, fps=20, still_frames=4)
+    demo_window.camera.open(spec)  # one part in view: every frame is the same, the scene is still
+    bench = _bench(qtbot, demo_window)
+    assert bench.display is None
+    bench.auto_trigger.setChecked(True)
+    qtbot.waitUntil(lambda: bench.display is not None and not bench.busy, timeout=60000)
+    first = bench.display.outcome.inspection_id
+    assert bench.still_label.text().startswith("still")
+    qtbot.wait(1500)  # still the same part: no second inspection until something moves
+    assert bench.display.outcome.inspection_id == first

@@ -203,6 +203,14 @@ def test_calibration_view_plots_scores_and_suggests_thresholds(qtbot, demo_windo
     view.use_suggested()
     assert view.image_threshold.value() == pytest.approx(view.report.suggested_image_threshold, abs=1e-3)
     assert view.review_threshold.value() == pytest.approx(view.report.suggested_review_threshold, abs=1e-3)
+    qtbot.waitUntil(lambda: demo_window.camera.latest_frame is not None, timeout=10000)
+    view.preview_current_frame()  # live preview on the current frame, re-judged as the values change
+    qtbot.waitUntil(lambda: view.preview_outcome is not None, timeout=30000)
+    assert view.preview_label.text().startswith(view.preview_outcome.verdict.value)
+    view.image_threshold.setValue(0.999)
+    view.review_threshold.setValue(0.998)
+    qtbot.waitUntil(lambda: view.preview_outcome.image_threshold == pytest.approx(0.999), timeout=10000)
+    assert view.preview_outcome.reevaluated
 
 
 def test_admin_manages_users_products_defect_types_and_imports_images(qtbot, main_window, station_ctx,  # noqa: F811
@@ -250,3 +258,8 @@ def test_admin_manages_users_products_defect_types_and_imports_images(qtbot, mai
     assert len(station_ctx.catalog.list_images(product.product_id, "normal")) == 5
     tables = {e.table_name for e in main_window.services.station_settings.audit_history()}
     assert {"users", "defect_types"} <= tables
+    manuals = admin.views["manuals"]
+    admin.tabs.setCurrentWidget(manuals)
+    manuals.upload([Path(__file__).resolve().parents[1] / "resources" / "demo" / "demo_manual.md"])
+    qtbot.waitUntil(lambda: manuals.list.count() == 1, timeout=60000)
+    assert "Ingested 1 manual(s)" in manuals.message.text() and "indexed" in manuals.list.item(0).text()

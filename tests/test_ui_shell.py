@@ -57,6 +57,9 @@ def test_product_selector_status_bar_and_sign_out(qtbot, main_window) -> None:  
     assert "local only" in main_window.status.sync_label.text() or "Sync" in main_window.status.sync_label.text()
     qtbot.keyClick(main_window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert main_window.current_screen() is Screen.SUPERVISOR
+    box = main_window.show_shortcuts()
+    assert "Space" in box.text() and "Ctrl+L" in box.text()
+    box.close()
     qtbot.keyClick(main_window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert main_window.session is None and main_window.root.currentWidget() is main_window.login
 

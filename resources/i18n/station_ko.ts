@@ -871,6 +871,46 @@
         <source>Sign out</source>
         <translation>로그아웃</translation>
     </message>
+    <message>
+        <source>inspect the part in view (bench)</source>
+        <translation>화면의 부품 검사 (검사대)</translation>
+    </message>
+    <message>
+        <source>heatmap on/off (bench)</source>
+        <translation>히트맵 켜기/끄기 (검사대)</translation>
+    </message>
+    <message>
+        <source>stop the guide (bench)</source>
+        <translation>가이드 작성 중지 (검사대)</translation>
+    </message>
+    <message>
+        <source>rating on the feedback tab</source>
+        <translation>피드백 탭에서 평점</translation>
+    </message>
+    <message>
+        <source>switch screens</source>
+        <translation>화면 전환</translation>
+    </message>
+    <message>
+        <source>refresh the screen</source>
+        <translation>화면 새로 고침</translation>
+    </message>
+    <message>
+        <source>sign out</source>
+        <translation>로그아웃</translation>
+    </message>
+    <message>
+        <source>quit</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <source>this list</source>
+        <translation>이 목록</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>단축키</translation>
+    </message>
 </context>
 <context>
     <name>ManualsView</name>

@@ -1,6 +1,6 @@
 """The station window: sign-in page, then a workspace with the screens the user's roles allow,
 a product selector, language and theme switches, and the status bar. Keyboard: Ctrl+1…4 screens,
-F5 refresh, Ctrl+L sign out, Ctrl+Q quit (the bench adds Space, H and Esc)."""
+F5 refresh, Ctrl+L sign out, Ctrl+Q quit, F1 the list of shortcuts (the bench adds Space, H and Esc)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -72,7 +73,8 @@ class MainWindow(QMainWindow):
         self.login.signed_in.connect(self.start_session)
         self.root.addWidget(self.login)
         self.workspace: QWidget | None = None
-        for key, slot in (("Ctrl+L", self.sign_out), ("Ctrl+Q", self.close), ("F5", self.refresh_current)):
+        for key, slot in (("Ctrl+L", self.sign_out), ("Ctrl+Q", self.close), ("F5", self.refresh_current),
+                          ("F1", self.show_shortcuts)):
             QShortcut(QKeySequence(key), self, activated=slot)
         for index in range(4):
             QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self, activated=lambda i=index: self.show_screen_at(i))
@@ -250,6 +252,19 @@ class MainWindow(QMainWindow):
     def show_screen_at(self, index: int) -> None:
         if self.workspace is not None and 0 <= index < self.nav.count():
             self.nav.setCurrentRow(index)
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        return [("Space", self.tr("inspect the part in view (bench)")), ("H", self.tr("heatmap on/off (bench)")),
+                ("Esc", self.tr("stop the guide (bench)")), ("1 … 5", self.tr("rating on the feedback tab")),
+                ("Ctrl+1 … Ctrl+4", self.tr("switch screens")), ("F5", self.tr("refresh the screen")),
+                ("Ctrl+L", self.tr("sign out")), ("Ctrl+Q", self.tr("quit")), ("F1", self.tr("this list"))]
+
+    def show_shortcuts(self) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Keyboard shortcuts"),
+                          "\n".join(f"{key}\t{text}" for key, text in self.shortcuts()), parent=self)
+        box.setModal(False)
+        box.open()
+        return box
 
     def refresh_current(self) -> None:
         screen = self.screens.get(self.current_screen()) if self.current_screen() else None
