@@ -10,6 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from station.app.demo import DEMO_PASSWORD
 from station.domain.inspection import InspectionRecord
@@ -45,7 +46,10 @@ def test_supervisor_logs_an_action_and_the_defect_leaves_the_queue(qtbot, main_w
     view = main_window.screens[Screen.SUPERVISOR].awaiting
     qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=10000)
     assert view.table.select_id(bad)
-    dialog = view.open_action_dialog()
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)  # keyboard: Enter opens the action dialog
+    qtbot.waitUntil(lambda: view.dialog is not None and view.dialog.isVisible(), timeout=5000)
+    dialog = view.dialog
     dialog.action_taken.setPlainText("x")
     dialog._accept()
     assert dialog.isVisible() and dialog.message.level == "warning", "too short: refused with a message"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -79,6 +80,9 @@ class AwaitingActionView(QWidget):
         self.table.setObjectName("AwaitingTable")
         if env.can(Capability.LOG_ACTION):
             self.table.doubleClicked.connect(lambda _i: self.open_action_dialog())
+            for key in ("Return", "Enter"):
+                shortcut = QShortcut(QKeySequence(key), self.table, activated=self.open_action_dialog)
+                shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         layout.addWidget(self.table, 1)
         self.dialog: ActionDialog | None = None
 
