@@ -36,7 +36,7 @@ def test_demo_headless_sets_up_everything_and_inspects(capsys, tmp_path: Path) -
 
 
 def test_frozen_entry_point_is_the_cli(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    from station.app import frozen
+    import station.__main__ as frozen
 
     monkeypatch.setattr(sys, "argv", ["inspection-station", "--version"])
     with pytest.raises(SystemExit) as exit_info:
@@ -48,9 +48,9 @@ def test_pyinstaller_spec_bundles_resources_and_migrations_but_no_weights() -> N
     spec = (REPO / "pyinstaller.spec").read_text(encoding="utf-8")
     ast.parse(spec)
     for bundled in ('ROOT / "resources"', 'ROOT / "db" / "sql"', 'ROOT / "db" / "migrations"',
-                    'ROOT / "models" / "manifest.toml"', '"station" / "app" / "frozen.py"'):
+                    'ROOT / "models" / "manifest.toml"', '"station" / "__main__.py"'):
         assert bundled in spec
     for path in ("resources/themes/light.qss", "resources/i18n/station_ko.qm", "db/migrations/env.py",
-                 "models/manifest.toml", "station/app/frozen.py"):
+                 "models/manifest.toml", "station/__main__.py"):
         assert (REPO / path).exists(), path
     assert not any(token in spec for token in (".gguf", ".pth", ".safetensors", 'ROOT / "models")'))

@@ -54,7 +54,8 @@ def test_product_selector_status_bar_and_sign_out(qtbot, main_window) -> None:  
     qtbot.waitUntil(lambda: main_window.camera.status.state is CameraState.LIVE, timeout=10000)
     qtbot.waitUntil(lambda: "fps" in main_window.status.camera_label.text(), timeout=10000)
     assert "admin" in main_window.status.user_label.text() and "demo-cast" in main_window.status.user_label.text()
-    assert "local only" in main_window.status.sync_label.text() or "Sync" in main_window.status.sync_label.text()
+    qtbot.waitUntil(lambda: main_window.status.sync_label.text() == "Sync: local only", timeout=10000)
+    assert "No central database" in main_window.status.sync_label.toolTip()
     qtbot.keyClick(main_window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert main_window.current_screen() is Screen.SUPERVISOR
     box = main_window.show_shortcuts()

@@ -1259,6 +1259,10 @@
         <translation>동기화: 오류</translation>
     </message>
     <message>
+        <source>No central database is configured: everything stays on this station.</source>
+        <translation>중앙 데이터베이스가 설정되지 않았습니다: 모든 데이터는 이 스테이션에만 저장됩니다.</translation>
+    </message>
+    <message>
         <source>Sync: {0} pending</source>
         <translation>동기화: {0}건 대기</translation>
     </message>

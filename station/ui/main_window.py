@@ -288,6 +288,7 @@ class MainWindow(QMainWindow):
         self.root.removeWidget(old_login)
         old_login.deleteLater()
         self.status.show_camera(self.camera.status)
+        self.status.retranslate()
         if self.session is not None:
             self.session.language = self.language
             self._build_workspace()

@@ -52,7 +52,17 @@ class StationStatusBar(QStatusBar):
         self.camera_label.style().polish(self.camera_label)
 
     def show_model(self, text: str) -> None:
+        self._model_text = text
         self.model_label.setText(self.tr("Model: {0}").format(text))
+
+    def retranslate(self) -> None:
+        """Re-labels after a language switch (the values stay)."""
+        if getattr(self, "_model_text", None):
+            self.show_model(self._model_text)
+        else:
+            self.model_label.setText(self.tr("Model: —"))
+        self.sync_label.setText(self.tr("Sync: local only"))
+        self.refresh_sync()
 
     def show_user(self, username: str, roles: str, product: str | None) -> None:
         text = f"{username} ({roles})"
@@ -73,6 +83,10 @@ class StationStatusBar(QStatusBar):
         if state.get("error"):
             self.sync_label.setText(self.tr("Sync: error"))
             self.sync_label.setToolTip(str(state["error"]))
+            return
+        if state.get("configured") is False:
+            self.sync_label.setText(self.tr("Sync: local only"))
+            self.sync_label.setToolTip(self.tr("No central database is configured: everything stays on this station."))
             return
         pending = state.get("pending")
         last_error = state.get("last_error")

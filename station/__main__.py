@@ -1,4 +1,4 @@
-"""Entry point of the frozen (PyInstaller) station: without arguments it opens the station window,
+"""``python -m station`` and the frozen (PyInstaller) app: without arguments it opens the station window,
 with arguments it is the ``station`` command line (``--self-check``, ``demo``, ``sync run``…)."""
 
 from __future__ import annotations
