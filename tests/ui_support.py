@@ -95,7 +95,7 @@ def _fetch_smollm2(models_dir: Path) -> bool:
     cache = Path(platformdirs.user_cache_dir("inspection-station")) / "models"
     try:
         cached = fetch_llm_model(spec.name, cache)
-    except StationError:
+    except (StationError, OSError):  # offline: guides fall back to the template, the stop test skips
         return False
     models_dir.mkdir(parents=True, exist_ok=True)
     model_path(models_dir, spec).symlink_to(cached)

@@ -707,6 +707,22 @@
         <source>Status</source>
         <translation>상태</translation>
     </message>
+    <message>
+        <source>awaiting action</source>
+        <translation>미조치</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>조치중</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>조치완료</translation>
+    </message>
+    <message>
+        <source>good</source>
+        <translation>정상</translation>
+    </message>
 </context>
 <context>
     <name>JobProgress</name>

@@ -65,6 +65,9 @@ class StationStatusBar(QStatusBar):
         self.refresh_sync()
 
     def show_user(self, username: str, roles: str, product: str | None) -> None:
+        if not username:
+            self.user_label.setText("")
+            return
         text = f"{username} ({roles})"
         if product:
             text += " · " + product

@@ -34,21 +34,23 @@ from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.tables import DataTable
 
 
-def _row_values(r: InspectionRow) -> list[object]:
-    return [r.inspection_code, r.inspection_date.strftime("%Y-%m-%d %H:%M") if r.inspection_date else "",
-            r.product_code, r.defect_name_ko or "—", r.anomaly_score, r.confidence_score, r.inspector or "—",
-            r.action_status]
-
-
 class InspectionTable(DataTable):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__([self.tr("Code"), self.tr("Date"), self.tr("Product"), self.tr("Defect"),
                           self.tr("Anomaly"), self.tr("Confidence"), self.tr("Inspector"), self.tr("Status")], parent)
         self.rows: list[InspectionRow] = []
+        # recent_inspections.action_status values, shown in the interface language
+        self.status_names = {STATUS_OPEN: self.tr("awaiting action"), STATUS_IN_PROGRESS: self.tr("in progress"),
+                             STATUS_RESOLVED: self.tr("resolved"), STATUS_OK: self.tr("good")}
+
+    def row_values(self, r: InspectionRow) -> list[object]:
+        return [r.inspection_code, r.inspection_date.strftime("%Y-%m-%d %H:%M") if r.inspection_date else "",
+                r.product_code, r.defect_name_ko or "—", r.anomaly_score, r.confidence_score, r.inspector or "—",
+                self.status_names.get(r.action_status, r.action_status)]
 
     def show_rows(self, rows: list[InspectionRow]) -> None:
         self.rows = rows
-        self.set_rows([_row_values(r) for r in rows], [r.inspection_id for r in rows])
+        self.set_rows([self.row_values(r) for r in rows], [r.inspection_id for r in rows])
 
     def selected_row(self) -> InspectionRow | None:
         wanted = self.selected_id()
