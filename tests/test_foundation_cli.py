@@ -177,3 +177,33 @@ def test_backup_of_the_local_store(capsys: pytest.CaptureFixture[str]) -> None:
     con = sqlite3.connect(restored)
     assert con.execute("SELECT product_code FROM products").fetchall() == [("demo-cast",)]
     con.close()
+
+
+def test_users_unlock_lifts_a_lockout(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from station.app.context import build_context
+    from station.domain.errors import AuthenticationError
+
+    monkeypatch.setenv("PW", "worker password 1")
+    assert run("users", "add", "lee", "--email", "lee@example.com", "--role", "worker", "--password-env", "PW") == 0
+    ctx = build_context()
+    try:
+        for _ in range(6):
+            with pytest.raises(AuthenticationError):
+                ctx.users.authenticate("lee", "wrong password")
+        with pytest.raises(AuthenticationError, match="locked"):
+            ctx.users.authenticate("lee", "worker password 1")
+        assert run("users", "unlock", "lee") == 0
+        assert ctx.users.authenticate("lee", "worker password 1").username == "lee"
+        assert run("users", "unlock", "nobody") == 2
+    finally:
+        ctx.close()
+
+
+def test_demo_without_a_display_runs_headless(monkeypatch: pytest.MonkeyPatch) -> None:
+    from station.cli.common import display_available
+
+    for key in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(key, raising=False)
+    assert display_available() is (sys.platform != "linux")
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert display_available() is True

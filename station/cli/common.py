@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 from typing import Any
 
 from station.adapters.db.database import Database, open_database
@@ -33,3 +35,10 @@ def database_from(args: argparse.Namespace, *, upgrade: bool = True) -> Database
 
 def print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def display_available() -> bool:
+    """Whether a window can open: a desktop session (X11/Wayland) or an explicit Qt platform."""
+    if os.environ.get("QT_QPA_PLATFORM") or sys.platform != "linux":
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from station.app.context import build_context
+from station.cli.common import display_available
 from station.config import load_settings
 from station.domain.errors import StationError
 
@@ -59,7 +60,10 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"local store: {settings.local_db_path}")
         print(f"object storage: {settings.resolved_storage_dir}")
         setup = prepare_demo(ctx, engine, n_good=args.good_images, rebuild=args.rebuild, build_progress=_Progress())
-        if args.headless:
+        if not args.headless and not display_available():
+            print("no display here (no DISPLAY or WAYLAND_DISPLAY): inspecting one part headless instead; "
+                  "open the window on a desktop session, or with `xvfb-run .venv/bin/station demo`")
+        if args.headless or not display_available():
             return _inspect_one(engine, setup.replay_folder)
         print(f"opening the station; signed in as {args.user!r} (password {DEMO_PASSWORD})")
         gui = importlib.import_module("station.app.gui")

@@ -6,6 +6,8 @@ import argparse
 import importlib
 
 from station.app.context import build_context
+from station.cli.common import display_available
+from station.domain.errors import StationError
 from station.config import load_settings
 from station.domain.camera import CameraSpec
 
@@ -17,6 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _gui(args: argparse.Namespace) -> int:
+    if not display_available():
+        raise StationError("no display (DISPLAY/WAYLAND_DISPLAY unset): run on a desktop session or under xvfb-run")
     ctx = build_context(load_settings(home=getattr(args, "home", None)))
     try:
         camera = CameraSpec(source=args.camera).validated() if args.camera else None

@@ -35,6 +35,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_url_option(passwd)
     passwd.set_defaults(func=_passwd)
 
+    unlock = sub.add_parser("unlock", help="lift the lock-out after repeated failed logins")
+    unlock.add_argument("username")
+    add_url_option(unlock)
+    unlock.set_defaults(func=_unlock)
+
     lst = sub.add_parser("list", help="list users and their roles")
     lst.add_argument("--json", action="store_true")
     add_url_option(lst)
@@ -69,6 +74,12 @@ def _add(args: argparse.Namespace) -> int:
 def _passwd(args: argparse.Namespace) -> int:
     _service(args).change_password(args.username, read_password(args.password_env))
     print(f"password of {args.username} changed")
+    return 0
+
+
+def _unlock(args: argparse.Namespace) -> int:
+    _service(args).unlock(args.username)
+    print(f"{args.username} unlocked")
     return 0
 
 
