@@ -9,7 +9,6 @@ when a good and a defective part are judged correctly; it works in the frozen ap
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import tempfile
 from pathlib import Path
@@ -33,8 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _engine(ctx: Any) -> Any:
-    # Through importlib: station.app.gui pulls in the Qt GUI, which the CLI modules must not import.
-    return importlib.import_module("station.app.gui").engine_of(ctx)
+    return ctx.engine
 
 
 class _Progress:
@@ -66,7 +64,7 @@ def _demo(args: argparse.Namespace) -> int:
         if args.headless or not display_available():
             return _inspect_one(engine, setup.replay_folder)
         print(f"opening the station; signed in as {args.user!r} (password {DEMO_PASSWORD})")
-        gui = importlib.import_module("station.app.gui")
+        from station.app import gui  # imported here: Qt loads only when a window opens
         return int(gui.run_gui(ctx, camera=setup.camera, sign_in=(args.user, DEMO_PASSWORD)))
     finally:
         ctx.close()

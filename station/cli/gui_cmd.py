@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 
 from station.app.context import build_context
 from station.cli.common import display_available
@@ -24,7 +23,8 @@ def _gui(args: argparse.Namespace) -> int:
     ctx = build_context(load_settings(home=getattr(args, "home", None)))
     try:
         camera = CameraSpec(source=args.camera).validated() if args.camera else None
-        # Through importlib: the GUI assembly imports Qt, which CLI modules must not.
-        return int(importlib.import_module("station.app.gui").run_gui(ctx, camera=camera))
+        from station.app.gui import run_gui  # imported here: Qt loads only when a window opens
+
+        return int(run_gui(ctx, camera=camera))
     finally:
         ctx.close()
