@@ -1,19 +1,24 @@
 """PatchCore inference on anomalib's torch model, without Lightning, with a faster scoring path.
 
 Feature extraction, pooling, multi-layer embedding and the paper's re-weighted image score are anomalib's
-own ``PatchcoreModel`` code. Two steps are replaced by equivalent but faster ones: the nearest-neighbour
-search reuses the bank's squared norms computed once at load (anomalib recomputes them for every image)
-and the 33x33 Gaussian smoothing of the anomaly map runs as two 1-D passes with the same kernel
-(anomalib convolves with the full 2-D kernel). Scores agree with ``PatchcoreModel.forward`` to float
+own ``PatchcoreModel`` code. Three steps run in an equivalent but faster way: on the CPU the backbone is
+traced and frozen with TorchScript for inference (batch-norm folded into the convolutions, oneDNN
+kernels; one trace per input shape, checked against the eager output and dropped if it disagrees); the
+nearest-neighbour search reuses the bank's squared norms computed once at load (anomalib recomputes them
+for every image); the 33x33 Gaussian smoothing of the anomaly map runs as two 1-D passes with the same
+kernel (anomalib convolves with the full 2-D kernel). Scores agree with ``PatchcoreModel.forward`` to float
 rounding (``benchmarks/bench_engine_latency.py`` measures both).
 
-On CUDA the backbone runs in fp16 (features go back to fp32 before the distance search, so verdicts do
-not change); on the CPU everything is fp32.
+On CUDA the backbone runs eagerly in fp16 (features go back to fp32 before the distance search, so verdicts
+do not change); on the CPU everything is fp32.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import cv2
 import numpy as np
@@ -23,8 +28,7 @@ from torch.nn import functional as F  # noqa: N812
 from station.adapters.ml.backbones import BackboneSpec, build_patchcore, degraded_reason, spec_of
 from station.adapters.ml.manifest import ModelsDirectory
 from station.pipeline.bank import PatchFeatures, RawScore
-
-MAX_DIST_ELEMENTS = 1 << 24  # rows x bank entries per distance chunk (64 MiB of fp32)
+from station.pipeline.nearest import BankSearch
 
 
 def select_device(preference: str | None = None) -> torch.device:
@@ -33,16 +37,7 @@ def select_device(preference: str | None = None) -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-class BankHandle:
-    """A memory bank placed on the model's device, with its squared norms precomputed."""
-
-    def __init__(self, bank: torch.Tensor) -> None:
-        self.bank = bank.contiguous()
-        self.sq = self.bank.pow(2).sum(1)
-
-    @property
-    def size(self) -> int:
-        return int(self.bank.shape[0])
+BankHandle = BankSearch  # a bank on the model's device with its squared norms precomputed
 
 
 class SeparableBlur(torch.nn.Module):
@@ -65,7 +60,8 @@ class SeparableBlur(torch.nn.Module):
 class PatchcoreRuntime:
     """One loaded backbone: patch embeddings for bank builds, scoring against a bank for inspections."""
 
-    def __init__(self, name: str, models: ModelsDirectory, input_size: int = 256, device: str | None = None) -> None:
+    def __init__(self, name: str, models: ModelsDirectory, input_size: int = 256, device: str | None = None,
+                 compile_backbone: bool = True) -> None:
         self.spec: BackboneSpec = spec_of(name)
         self.name = name
         self.input_size = int(input_size)
@@ -75,6 +71,9 @@ class PatchcoreRuntime:
         if self.half:
             self.model.feature_extractor.half()
         self.blur = SeparableBlur(self.model.anomaly_map_generator.blur).to(self.device)
+        self.compile = compile_backbone and self.device.type == "cpu"
+        self._compiled: dict[tuple[int, ...], Callable[[torch.Tensor], Any]] = {}
+        self._compile_lock = threading.Lock()
         mean, std = self.spec.norm
         self._mean = np.array(mean, dtype=np.float32) * 255.0
         self._std = np.array(std, dtype=np.float32) * 255.0
@@ -102,11 +101,39 @@ class PatchcoreRuntime:
         batch /= self._std
         return torch.from_numpy(batch).permute(0, 3, 1, 2).contiguous().to(self.device)
 
+    def _trace(self, x: torch.Tensor) -> Callable[[torch.Tensor], Any]:
+        """A TorchScript inference version of the backbone for inputs shaped like ``x`` (eager on failure)."""
+        inner = self.model.feature_extractor.feature_extractor
+        try:
+            with torch.no_grad(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                traced = torch.jit.optimize_for_inference(torch.jit.trace(inner.eval(), x, strict=False))
+                expected, got = _as_list(inner(x)), _as_list(traced(x))
+            scale = max(float(e.abs().max()) for e in expected) or 1.0
+            if all(float((e - g).abs().max()) <= 1e-4 * scale for e, g in zip(expected, got, strict=True)):
+                return traced
+        except Exception:  # noqa: BLE001 - any tracing problem: the eager module does the same work
+            pass
+        return inner
+
+    def _features(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        extractor = self.model.feature_extractor
+        if not self.compile:
+            return extractor(x)
+        key = tuple(x.shape)
+        fn = self._compiled.get(key)
+        if fn is None:
+            with self._compile_lock:
+                fn = self._compiled.get(key) or self._trace(x)
+                self._compiled[key] = fn
+        out = fn(x)
+        return out if isinstance(out, dict) else dict(zip(extractor.layers, out, strict=True))
+
     def _embedding(self, x: torch.Tensor) -> torch.Tensor:
         model = self.model
         if self.half:
             x = x.half()
-        features = model.feature_extractor(x)
+        features = self._features(x)
         features = {k: model.feature_pooler(v.float()) for k, v in features.items()}
         return model.generate_embedding(features)  # (B, D, h, w)
 
@@ -119,26 +146,13 @@ class PatchcoreRuntime:
     def prepare_bank(self, bank: np.ndarray) -> BankHandle:
         return BankHandle(torch.from_numpy(np.ascontiguousarray(bank, dtype=np.float32)).to(self.device))
 
-    def _nearest(self, rows: torch.Tensor, handle: BankHandle) -> tuple[torch.Tensor, torch.Tensor]:
-        """Distance to and index of the nearest bank entry of each row (anomalib's formula, chunked)."""
-        step = max(1, MAX_DIST_ELEMENTS // max(handle.size, 1))
-        dists, locs = [], []
-        for s in range(0, rows.shape[0], step):
-            part = rows[s:s + step]
-            d2 = torch.addmm(handle.sq.unsqueeze(0), part, handle.bank.T, beta=1, alpha=-2)
-            d2.add_(part.pow(2).sum(1, keepdim=True))
-            value, index = d2.min(1)
-            dists.append(value.clamp_min_(0).sqrt_())
-            locs.append(index)
-        return torch.cat(dists), torch.cat(locs)
-
     def score(self, images: Sequence[np.ndarray], handle: BankHandle) -> list[RawScore]:
         model = self.model
         with torch.inference_mode():
             emb = self._embedding(self.to_tensor(images))
             batch, dim, h, w = emb.shape
             rows = emb.permute(0, 2, 3, 1).reshape(-1, dim)
-            patch, loc = self._nearest(rows, handle)
+            patch, loc = handle.search(rows)
             patch, loc = patch.reshape(batch, -1), loc.reshape(batch, -1)
             model.memory_bank = handle.bank
             image_scores = model.compute_anomaly_score(patch, loc, rows)
@@ -153,3 +167,7 @@ class PatchcoreRuntime:
             )
             for i in range(batch)
         ]
+
+
+def _as_list(out: Any) -> list[torch.Tensor]:
+    return list(out.values()) if isinstance(out, dict) else list(out)
