@@ -14,11 +14,15 @@ from typing import Any
 from station.adapters.ml import fetch as fetching
 from station.adapters.ml.manifest import ChecksumError, ModelsDirectory, sha256_file
 
+ENGINE_KINDS = ("backbone", "clip")  # other kinds in the shared manifest (LLMs) have their own provider
+
 
 def available_models(models_dir: Path) -> list[dict[str, Any]]:
     models = ModelsDirectory(models_dir)
     rows = []
     for row in models.status():
+        if row["kind"] not in ENGINE_KINDS:
+            continue
         state = "-"
         if row["installed"]:
             expected = row["sha256"]
@@ -37,7 +41,7 @@ def fetch_model(name: str, models_dir: Path, *, force: bool = False, source: Pat
     """Installs ``name`` (None when it is not an engine model). ``force`` fetches again even when a
     verified copy is present."""
     models = ModelsDirectory(models_dir)
-    if name not in models.entries:
+    if name not in models.entries or models.entries[name].kind not in ENGINE_KINDS:
         return None
     if not force and source is None and models.is_present(name):
         try:
