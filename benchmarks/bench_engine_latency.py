@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -30,8 +31,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from station.adapters.ml.backbones import spec_of  # noqa: E402
+from station.adapters.ml.bank_files import BankFiles  # noqa: E402
 from station.adapters.ml.manifest import ModelsDirectory  # noqa: E402
 from station.adapters.ml.patchcore import PatchcoreRuntime  # noqa: E402
+from station.pipeline.bank import MemoryBank  # noqa: E402
 from station.pipeline.imageio import read_image  # noqa: E402
 from station.pipeline.preprocessing import Preprocessing, prepare  # noqa: E402
 from station.services.engine_runtime import analyse  # noqa: E402
@@ -84,6 +87,14 @@ def main() -> int:
     built = build_memory_bank("bench", runtime, train, pre.image_steps(), options)
     bank = built.bank.features
     handle = runtime.prepare_bank(bank)
+    with tempfile.TemporaryDirectory() as tmp:  # bank file round trip, as an inspection after a restart
+        files = BankFiles(Path(tmp))
+        files.save("bench", "patchcore", *built.bank.to_files())
+        started = time.perf_counter()
+        loaded = MemoryBank.from_files(*files.load("bench", "patchcore"))  # type: ignore[misc]
+        runtime.prepare_bank(loaded.features)
+        print(f"bank file load + placement: {(time.perf_counter() - started) * 1000:.1f} ms "
+              f"({loaded.features.nbytes / 1e6:.1f} MB, sha256 checked)")
     decoded = [read_image(p) for p in test_paths]
     print(f"backbone {args.backbone}, input {args.input_size}, bank {bank.shape}, {len(decoded)} test images, "
           f"torch threads {torch.get_num_threads()}, device {runtime.device_name}")

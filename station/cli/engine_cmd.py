@@ -146,7 +146,7 @@ def _build(args: argparse.Namespace) -> int:
         print_json(summary.to_json())
     else:
         print(f"bank of {summary.product_code}: {summary.coreset_size} of {summary.n_patches} patches from "
-              f"{summary.n_bank_images} images ({summary.n_calibration_images} held out for calibration), "
+              f"{summary.n_bank_images} images ({summary.n_calibration_images} calibrated the scores first), "
               f"backbone {summary.backbone}{' [DEGRADED]' if summary.degraded else ''}, {summary.seconds:.1f} s")
         print(f"  file {summary.bank_file} sha256 {summary.bank_sha256[:16]}...")
         print(f"  retrieval: {summary.retrieval_method}, {summary.n_indexed_good} good references, "

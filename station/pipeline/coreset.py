@@ -61,11 +61,13 @@ def greedy_coreset(
     cancel: CancelToken | None = None,
     chunk: int = 65536,
     projection_dims: int = 16,
+    initial: torch.Tensor | None = None,
 ) -> Coreset:
     """Selects ``size`` rows of ``features`` (N x D, float) by exact greedy k-center.
 
-    The first centre is drawn with ``seed``; ``progress`` gets about 100 reports; ``cancel`` is polled
-    every few iterations.
+    The first centre is drawn with ``seed``, unless ``initial`` (row indices) gives the first centres: the
+    greedy then continues from them (greedy k-center is incremental, so a coreset of part of the rows can be
+    extended to all of them). ``progress`` gets about 100 reports; ``cancel`` is polled every few iterations.
     """
     if features.ndim != 2 or features.shape[0] == 0:
         raise ValueError("features must be a non-empty N x D matrix")
@@ -84,10 +86,19 @@ def greedy_coreset(
 
     idx = first
     report_every = max(1, size // 100)
+    start = 0
     with torch.inference_mode():
         basis = _principal_projection(x, projection_dims, seed) if projection_dims else None
         px = None if basis is None else torch.cat([x[s:s + chunk] @ basis for s in range(0, n, chunk)])
-        for t in range(size):
+        if initial is not None and initial.numel():
+            start = min(int(initial.numel()), size)
+            chosen[:start] = initial[:start].to(device)
+            centres[:start] = x[chosen[:start]]
+            _assign(x, centres[:start], min_dist, owner)
+            measured += n * start
+            min_dist[chosen[:start]] = 0.0
+            idx = int(torch.argmax(min_dist).item())
+        for t in range(start, size):
             centre = x[idx]
             centres[t] = centre
             chosen[t] = idx
@@ -119,6 +130,17 @@ def greedy_coreset(
                     progress(Progress("coreset", t + 1, size, f"coreset {t + 1}/{size}"))
         radius = float(min_dist.max().item())
     return Coreset(indices=chosen.cpu(), radius=radius, measured=measured)
+
+
+def _assign(x: torch.Tensor, centres: torch.Tensor, min_dist: torch.Tensor, owner: torch.Tensor,
+            chunk: int = 8192) -> None:
+    """Nearest centre of every row (matrix product), its distance then measured directly."""
+    sq = centres.pow(2).sum(1)
+    for s in range(0, x.shape[0], chunk):
+        rows = x[s:s + chunk]
+        nearest = torch.addmm(sq.unsqueeze(0), rows, centres.T, beta=1, alpha=-2).argmin(1)
+        owner[s:s + chunk] = nearest
+        min_dist[s:s + chunk] = _dist(rows, centres[nearest])
 
 
 def coverage_radius(features: torch.Tensor, coreset: torch.Tensor, chunk: int = 8192) -> float:

@@ -1,6 +1,6 @@
 """``station evaluate``: the engine measured on any MVTec-layout folder, with no database involved.
 
-Trains exactly as a product bank is built (``train/good``, a fifth held out for score calibration), then
+Trains exactly as a product bank is built (all of ``train/good``; a fifth calibrates the scores first), then
 inspects every ``test/<class>/*`` image one at a time (``good`` is the only non-defective class) and reports
 image AUROC, pixel AUROC (when ``ground_truth/<class>/<stem>_mask.png`` masks exist), the F1-optimal
 threshold on the normalised scale, and per-image latency (decode, preprocess, score, normalise, regions).

@@ -34,12 +34,13 @@ MIN_GOOD_IMAGES = 3
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """``coreset_ratio`` of all patch features is kept (at most ``max_bank_size``); ``calibration_fraction``
-    of the good images (at least ``min_calibration``) is held out of the bank to calibrate its scores."""
+    """``coreset_ratio`` of all patch features is kept (at most ``max_bank_size``, which bounds the time of
+    an inspection); ``calibration_fraction`` of the good images (at least ``min_calibration``) calibrate the
+    scores before their patches join the bank."""
 
     backbone: str | None = None
     coreset_ratio: float = 0.1
-    max_bank_size: int = 16384
+    max_bank_size: int = 4096
     calibration_fraction: float = 0.2
     min_calibration: int = 2
     batch_size: int = 8
@@ -79,31 +80,39 @@ def build_memory_bank(
     product_code: str, model: PatchModel, images: list[np.ndarray], image_steps: dict[str, Any],
     options: BuildOptions, progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
 ) -> BankBuild:
-    """Bank from prepared (network-size, BGR) good images; see the module docstring."""
+    """Bank from prepared (network-size, BGR) good images.
+
+    The coreset is first selected from the bank images only; the held-out calibration images are scored
+    against it to fix the score normalisation; then the greedy selection continues over the calibration
+    images' patches too, so that every good image ends up in the bank. (The deployed bank therefore knows a
+    little more than the one calibrated: good parts score slightly lower than calibrated -- the safe side.)
+    """
     options.validate()
     progress = progress or _noop
     started = time.perf_counter()
     bank_idx, cal_idx = calibration_split(len(images), options.calibration_fraction, options.min_calibration)
-    h, w = getattr(model, "grid_size", (0, 0)) or (0, 0)
+    order = bank_idx + cal_idx  # feature rows: bank images first, then calibration images
     pooled = np.zeros((len(images), model.embedding_dim), dtype=np.float32)
     chunks: list[np.ndarray] = []
-    for s in range(0, len(bank_idx), options.batch_size):
+    h = w = 0
+    for s in range(0, len(order), options.batch_size):
         if cancel:
             cancel.raise_if_cancelled()
-        part = bank_idx[s:s + options.batch_size]
+        part = order[s:s + options.batch_size]
         feats = model.embed([images[i] for i in part])
         chunks.append(feats.grid.reshape(-1, feats.grid.shape[-1]))
         pooled[part] = feats.pooled
         h, w = feats.grid.shape[1:3]
-        progress(Progress("features", min(s + len(part), len(bank_idx)), len(bank_idx), "extracting patch features"))
-    features = np.concatenate(chunks) if len(chunks) > 1 else chunks[0]
+        progress(Progress("features", min(s + len(part), len(order)), len(order), "extracting patch features"))
+    features = torch.from_numpy(np.concatenate(chunks) if len(chunks) > 1 else chunks[0])
     del chunks
-    size = coreset_size(features.shape[0], options.coreset_ratio, options.max_bank_size)
-    coreset = greedy_coreset(torch.from_numpy(features), size, seed=options.seed, progress=progress, cancel=cancel)
-    bank_features = features[coreset.indices.numpy()].copy()
-    n_patches = int(features.shape[0])
-    del features
-    handle = model.prepare_bank(bank_features)
+    n_all = int(features.shape[0])
+    n_bank_rows = len(bank_idx) * h * w
+    size_all = coreset_size(n_all, options.coreset_ratio, options.max_bank_size)
+    size_bank = max(1, min(n_bank_rows, round(size_all * n_bank_rows / n_all)))
+    first = greedy_coreset(features[:n_bank_rows], size_bank, seed=options.seed, cancel=cancel,
+                           progress=lambda p: progress(Progress("coreset", p.done, size_all, p.message)))
+    handle = model.prepare_bank(features[first.indices].numpy())
     scores, maps = [], []
     for done, i in enumerate(cal_idx, 1):
         if cancel:
@@ -111,21 +120,24 @@ def build_memory_bank(
         raw = model.score([images[i]], handle)[0]
         scores.append(raw.image_score)
         maps.append(raw.anomaly_map)
-        pooled[i] = raw.pooled
         progress(Progress("calibrate", done, len(cal_idx), "scoring held-out good images"))
     calibration = Calibration.from_good(np.array(scores), maps)
+    coreset = greedy_coreset(features, size_all, seed=options.seed, cancel=cancel, initial=first.indices,
+                             progress=lambda p: progress(Progress("coreset", p.done, size_all, p.message)))
+    bank_features = features[coreset.indices].numpy().copy()
+    del features
     seconds = time.perf_counter() - started
     info = {
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "n_images": len(images), "n_bank_images": len(bank_idx), "n_calibration_images": len(cal_idx),
-        "n_patches": n_patches, "patch_grid": [int(h), int(w)], "coreset_size": int(size),
-        "coreset_ratio": options.coreset_ratio, "coverage_radius": coreset.radius, "seconds": round(seconds, 3),
-        "device": model.device_name,
+        "n_images": len(images), "n_bank_images": len(images), "n_calibration_images": len(cal_idx),
+        "n_patches": n_all, "patch_grid": [int(h), int(w)], "coreset_size": int(size_all),
+        "coreset_ratio": options.coreset_ratio, "coverage_radius": coreset.radius,
+        "calibrated_bank_size": int(size_bank), "seconds": round(seconds, 3), "device": model.device_name,
     }
     bank = MemoryBank(product_code=product_code, backbone=model.name, degraded=model.degraded,
                       input_size=model.input_size, image_steps=image_steps, features=bank_features,
                       calibration=calibration, info=info)
-    return BankBuild(bank=bank, pooled=pooled, n_patches=n_patches, coverage_radius=coreset.radius, seconds=seconds)
+    return BankBuild(bank=bank, pooled=pooled, n_patches=n_all, coverage_radius=coreset.radius, seconds=seconds)
 
 
 class ModelBuildService:
