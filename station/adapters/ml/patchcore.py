@@ -25,7 +25,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F  # noqa: N812
 
-from station.adapters.ml.backbones import BackboneSpec, build_patchcore, degraded_reason, spec_of
+from station.adapters.ml.backbones import BackboneSpec, PatchcoreModel, build_patchcore, degraded_reason, spec_of
 from station.adapters.ml.manifest import ModelsDirectory
 from station.pipeline.bank import PatchFeatures, RawScore
 from station.pipeline.nearest import BankSearch
@@ -37,7 +37,26 @@ def select_device(preference: str | None = None) -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-BankHandle = BankSearch  # a bank on the model's device with its squared norms precomputed
+class BankHandle(BankSearch):
+    """A bank on the model's device with its squared norms precomputed, and a view of it through which
+    anomalib's image-score code runs (so concurrent inspections of different banks never share state)."""
+
+    def __init__(self, bank: torch.Tensor, num_neighbors: int) -> None:
+        super().__init__(bank)
+        self.view = _BankView(self.bank, num_neighbors)
+
+
+class _BankView:
+    """Just what ``PatchcoreModel.compute_anomaly_score`` reads from its model: anomalib's own methods,
+    bound to this bank instead of the shared module's ``memory_bank`` buffer."""
+
+    euclidean_dist = staticmethod(PatchcoreModel.euclidean_dist)
+    nearest_neighbors = PatchcoreModel.nearest_neighbors
+    compute_anomaly_score = PatchcoreModel.compute_anomaly_score
+
+    def __init__(self, bank: torch.Tensor, num_neighbors: int) -> None:
+        self.memory_bank = bank
+        self.num_neighbors = num_neighbors
 
 
 class SeparableBlur(torch.nn.Module):
@@ -144,18 +163,17 @@ class PatchcoreRuntime:
         return PatchFeatures(grid=grid.cpu().numpy(), pooled=grid.mean((1, 2)).cpu().numpy())
 
     def prepare_bank(self, bank: np.ndarray) -> BankHandle:
-        return BankHandle(torch.from_numpy(np.ascontiguousarray(bank, dtype=np.float32)).to(self.device))
+        tensor = torch.from_numpy(np.ascontiguousarray(bank, dtype=np.float32)).to(self.device)
+        return BankHandle(tensor, self.model.num_neighbors)
 
     def score(self, images: Sequence[np.ndarray], handle: BankHandle) -> list[RawScore]:
-        model = self.model
         with torch.inference_mode():
             emb = self._embedding(self.to_tensor(images))
             batch, dim, h, w = emb.shape
             rows = emb.permute(0, 2, 3, 1).reshape(-1, dim)
             patch, loc = handle.search(rows)
             patch, loc = patch.reshape(batch, -1), loc.reshape(batch, -1)
-            model.memory_bank = handle.bank
-            image_scores = model.compute_anomaly_score(patch, loc, rows)
+            image_scores = handle.view.compute_anomaly_score(patch, loc, rows)
             maps = F.interpolate(patch.reshape(batch, 1, h, w), size=(self.input_size, self.input_size))
             maps = self.blur(maps)
             grid = rows.reshape(batch, h, w, dim)
