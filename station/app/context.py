@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from station.adapters.db.catalog_repo import SqlCatalogRepository
 from station.adapters.db.database import Database, open_database
@@ -14,7 +15,6 @@ from station.adapters.db.users_repo import SqlUserRepository
 from station.adapters.sync.recovery import check_local_store
 from station.app.sync_assembly import build_object_store, build_sync
 from station.app.guidance_assembly import build_guidance
-from station.app.engine_assembly import EngineServices, build_engine
 from station.config import Settings, load_settings
 from station.services.guidance import GuidanceService
 from station.services.manuals import ManualService
@@ -22,6 +22,9 @@ from station.services.actions import ActionService
 from station.services.ports import ObjectStore
 from station.services.sync import SyncService
 from station.services.users import UserService
+
+if TYPE_CHECKING:
+    from station.app.engine_assembly import EngineServices
 
 
 @dataclass
@@ -36,8 +39,25 @@ class AppContext:
     manuals: ManualService  # manual ingestion (station manuals ingest, admin screens)
     guidance: GuidanceService  # manual excerpts and guides for an inspection (call from a worker thread)
     sync: SyncService  # not started here: the GUI calls sync.start(); `station sync run` runs one pass
-    engine: EngineServices  # inspection, bank build, calibration (models load on first use)
     actions: ActionService
+    _engine: EngineServices | None = field(default=None, repr=False)
+
+    @property
+    def engine(self) -> EngineServices:
+        """Inspection, bank build, calibration. Built on first use: importing the ML stack takes seconds,
+        which commands that never inspect (db, users, sync, manuals) should not pay."""
+        if self._engine is None:
+            from station.app.engine_assembly import build_engine
+
+            self._engine = build_engine(
+                self.settings, self.catalog, SqlInspectionRecorder(self.db, self.settings.station_id),
+                self.storage, self.deployments,
+            )
+        return self._engine
+
+    @engine.setter
+    def engine(self, value: EngineServices) -> None:
+        self._engine = value
 
     def close(self) -> None:
         self.sync.stop()
@@ -69,6 +89,5 @@ def build_context(settings: Settings | None = None) -> AppContext:
         manuals=guidance.manuals,
         guidance=guidance.guidance,
         sync=build_sync(settings, db),
-        engine=build_engine(settings, catalog, SqlInspectionRecorder(db, settings.station_id), storage, deployments),
         actions=ActionService(SqlActionLog(db), SqlReportReader(db)),
     )
