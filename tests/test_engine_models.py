@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 import torch
 
-from station.adapters.ml.backbones import build_patchcore, default_backbone, installed_backbones
+from station.adapters.ml.backbone_loader import build_patchcore
+from station.adapters.ml.backbones import default_backbone, installed_backbones
 from station.adapters.ml.fetch import fetch_model
 from station.adapters.ml.manifest import ChecksumError, ModelsDirectory, sha256_file
 from station.adapters.ml.patchcore import PatchcoreRuntime

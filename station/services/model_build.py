@@ -14,14 +14,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
-import torch
 
 from station.domain.catalog import ProductInfo
 from station.domain.engine import BuildSummary, CancelledError, CancelToken, Progress, ProgressCallback
 from station.domain.enums import DeploymentStatus, DeploymentType, ImageType
 from station.domain.errors import ValidationError
 from station.pipeline.bank import MemoryBank
-from station.pipeline.coreset import coreset_size, greedy_coreset
 from station.pipeline.imageio import decode_bytes
 from station.pipeline.preprocessing import Preprocessing, prepare
 from station.pipeline.scoring import Calibration
@@ -87,6 +85,10 @@ def build_memory_bank(
     images' patches too, so that every good image ends up in the bank. (The deployed bank therefore knows a
     little more than the one calibrated: good parts score slightly lower than calibrated -- the safe side.)
     """
+    import torch  # noqa: PLC0415 - torch loads with the first build, not when the station starts
+
+    from station.pipeline.coreset import coreset_size, greedy_coreset  # noqa: PLC0415
+
     options.validate()
     progress = progress or _noop
     started = time.perf_counter()

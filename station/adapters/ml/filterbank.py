@@ -14,12 +14,6 @@ import torch
 from torch import nn
 from torch.nn import functional as F  # noqa: N812
 
-DEGRADED_REASON = (
-    "no pretrained backbone weights installed: using fixed hand-made filter features "
-    "(run `station models fetch mobilenet_v2`)"
-)
-
-
 def _gauss(sigma: float) -> torch.Tensor:
     radius = max(1, int(math.ceil(3 * sigma)))
     xs = torch.arange(-radius, radius + 1, dtype=torch.float32)

@@ -25,7 +25,8 @@ import numpy as np
 import torch
 from torch.nn import functional as F  # noqa: N812
 
-from station.adapters.ml.backbones import BackboneSpec, PatchcoreModel, build_patchcore, degraded_reason, spec_of
+from station.adapters.ml.backbone_loader import build_patchcore, patchcore_class
+from station.adapters.ml.backbones import BackboneSpec, degraded_reason, spec_of
 from station.adapters.ml.manifest import ModelsDirectory
 from station.pipeline.bank import PatchFeatures, RawScore
 from station.pipeline.nearest import BankSearch
@@ -50,13 +51,13 @@ class _BankView:
     """Just what ``PatchcoreModel.compute_anomaly_score`` reads from its model: anomalib's own methods,
     bound to this bank instead of the shared module's ``memory_bank`` buffer."""
 
-    euclidean_dist = staticmethod(PatchcoreModel.euclidean_dist)
-    nearest_neighbors = PatchcoreModel.nearest_neighbors
-    compute_anomaly_score = PatchcoreModel.compute_anomaly_score
-
     def __init__(self, bank: torch.Tensor, num_neighbors: int) -> None:
         self.memory_bank = bank
         self.num_neighbors = num_neighbors
+        cls = patchcore_class()
+        self.euclidean_dist = cls.euclidean_dist
+        self.nearest_neighbors = cls.nearest_neighbors.__get__(self)
+        self.compute_anomaly_score = cls.compute_anomaly_score.__get__(self)
 
 
 class SeparableBlur(torch.nn.Module):

@@ -7,10 +7,14 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from station.adapters.ml.backbones import REGISTRY, default_backbone, installed_backbones, spec_of
-from station.adapters.ml.clip import ClipEmbedder, installed_clip
 from station.adapters.ml.manifest import ModelsDirectory
-from station.adapters.ml.patchcore import PatchcoreRuntime
+
+if TYPE_CHECKING:  # torch, timm, anomalib and open_clip load on first use, not at start-up
+    from station.adapters.ml.clip import ClipEmbedder
+    from station.adapters.ml.patchcore import PatchcoreRuntime
 
 
 class MlModels:
@@ -35,6 +39,8 @@ class MlModels:
         return spec_of(backbone).degraded
 
     def runtime(self, backbone: str, input_size: int) -> PatchcoreRuntime:
+        from station.adapters.ml.patchcore import PatchcoreRuntime
+
         key = (backbone, int(input_size))
         with self._lock:
             runtime = self._runtimes.get(key)
@@ -44,6 +50,8 @@ class MlModels:
             return runtime
 
     def clip_embedder(self) -> ClipEmbedder | None:
+        from station.adapters.ml.clip import ClipEmbedder, installed_clip
+
         name = installed_clip(self.directory)
         if name is None:
             return None
