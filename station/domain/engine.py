@@ -163,7 +163,7 @@ class InspectionOutcome:
             images by construction, see ``station.pipeline.scoring``).
         raw_image_score: PatchCore's raw score (distance in feature space), for diagnostics.
         image_threshold / pixel_threshold / review_threshold: the thresholds the verdict and mask used.
-        image: the inspected image as decoded (uint8, HxW grey or HxWx3 RGB), original size.
+        image: the inspected image as decoded (uint8, HxW grey or HxWx3 **BGR**, OpenCV order), original size.
         anomaly_map: float32 HxW in [0, 1], same size as ``image``; 0 outside the ROI / in ignored areas.
         mask: bool HxW, ``anomaly_map >= pixel_threshold``.
         regions: connected components of ``mask``, largest first.
