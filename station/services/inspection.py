@@ -67,10 +67,9 @@ class InspectionService:
 
     def bank_info(self, product_code: str) -> dict | None:
         """Backbone, degraded flag, counts and creation time of the product's bank; None if not built."""
-        loaded = self._files.load(product_code, BANK_FILE)
-        if loaded is None:
+        meta = self._files.meta(product_code, BANK_FILE)
+        if meta is None:
             return None
-        _, meta = loaded
         return {"backbone": meta["backbone"], "degraded": meta["degraded"], "input_size": meta["input_size"],
                 "review_threshold": meta.get("review_threshold"), **(meta.get("info") or {})}
 

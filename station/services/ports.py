@@ -345,6 +345,10 @@ class ModelFiles(Protocol):
         """The files, checked against their recorded sha256; None when there are none."""
         ...
 
+    def meta(self, product_code: str, name: str) -> dict[str, Any] | None:
+        """Only the JSON description (cheap; not verified), None when there are no files."""
+        ...
+
     def stamp(self, product_code: str, name: str) -> float | None:
         """Changes whenever the files are replaced (for caches)."""
         ...

@@ -79,6 +79,16 @@ class BankFiles:
             arrays = {k: npz[k] for k in npz.files}
         return arrays, meta
 
+    def meta(self, product_code: str, name: str) -> dict[str, Any] | None:
+        """Only the description (no arrays read, nothing verified): for status displays."""
+        npz_path, json_path = self._paths(product_code, name)
+        if not json_path.is_file() or not npz_path.is_file():
+            return None
+        try:
+            return json.loads(json_path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ValidationError(f"{json_path} is damaged ({exc.msg}); rebuild with `station build`") from None
+
     def stamp(self, product_code: str, name: str) -> float | None:
         """Modification time of the description file (changes when the files are replaced)."""
         _, json_path = self._paths(product_code, name)
