@@ -95,9 +95,9 @@ class PatchcoreRuntime:
         self.compile = compile_backbone and self.device.type == "cpu"
         self._compiled: dict[tuple[int, ...], Callable[[torch.Tensor], Any]] = {}
         self._compile_lock = threading.Lock()
-        mean, std = self.spec.norm
-        self._mean = np.array(mean, dtype=np.float32) * 255.0
-        self._std = np.array(std, dtype=np.float32) * 255.0
+        mean, std = (torch.tensor(v, dtype=torch.float32).view(1, 3, 1, 1) * 255.0 for v in self.spec.norm)
+        self._scale = (1.0 / std).to(self.device)  # (x - mean) / std as one multiply-add
+        self._shift = (-mean / std).to(self.device)
         self.degraded = self.spec.degraded
         self.degraded_reason = degraded_reason(name)
         with torch.inference_mode():
@@ -111,16 +111,14 @@ class PatchcoreRuntime:
 
     def to_tensor(self, images: Sequence[np.ndarray]) -> torch.Tensor:
         """uint8 BGR images of the input size -> normalised RGB float batch on the device."""
-        batch = np.empty((len(images), self.input_size, self.input_size, 3), dtype=np.float32)
+        size = (self.input_size, self.input_size)
+        batch = np.empty((len(images), self.input_size, self.input_size, 3), dtype=np.uint8)
         for i, img in enumerate(images):
-            if img.shape[:2] != (self.input_size, self.input_size):
-                img = cv2.resize(img, (self.input_size, self.input_size), interpolation=cv2.INTER_AREA)
-            if img.ndim == 2:
-                img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
-            batch[i] = img[:, :, ::-1]
-        batch -= self._mean
-        batch /= self._std
-        return torch.from_numpy(batch).permute(0, 3, 1, 2).contiguous().to(self.device)
+            if img.shape[:2] != size:
+                img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+            batch[i] = cv2.cvtColor(img, cv2.COLOR_GRAY2RGB if img.ndim == 2 else cv2.COLOR_BGR2RGB)
+        tensor = torch.from_numpy(batch).to(self.device).permute(0, 3, 1, 2).float()
+        return (tensor * self._scale + self._shift).contiguous()
 
     def _trace(self, x: torch.Tensor) -> Callable[[torch.Tensor], Any]:
         """A TorchScript inference version of the backbone for inputs shaped like ``x`` (eager on failure)."""
