@@ -6,31 +6,24 @@ The GUI thread never does I/O or model work: every service call goes through :cl
 
 from __future__ import annotations
 
-import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from station.domain.engine import CancelToken as DomainCancelToken
+
 
 class JobCancelled(Exception):
     """Raised inside a job when its cancel token was set; the job ends as cancelled, not failed."""
 
 
-class CancelToken:
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
+class CancelToken(DomainCancelToken):
+    """The engine's cancel token (so a job's token can be handed to a bank build), ending a job as cancelled."""
 
     def raise_if_cancelled(self) -> None:
-        if self._event.is_set():
+        if self.cancelled:
             raise JobCancelled()
 
     def is_set(self) -> bool:
