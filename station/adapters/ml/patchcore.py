@@ -4,10 +4,10 @@ Feature extraction, pooling, multi-layer embedding and the paper's re-weighted i
 own ``PatchcoreModel`` code. Three steps run in an equivalent but faster way: on the CPU the backbone is
 traced and frozen with TorchScript for inference (batch-norm folded into the convolutions, oneDNN
 kernels; one trace per input shape, checked against the eager output and dropped if it disagrees); the
-nearest-neighbour search reuses the bank's squared norms computed once at load (anomalib recomputes them
-for every image); the 33x33 Gaussian smoothing of the anomaly map runs as two 1-D passes with the same
-kernel (anomalib convolves with the full 2-D kernel). Scores agree with ``PatchcoreModel.forward`` to float
-rounding (``benchmarks/bench_engine_latency.py`` measures both).
+nearest-neighbour search (``station.pipeline.nearest``) reuses the bank's squared norms computed once at
+load and runs as a channels-last 1x1 convolution on the CPU; the nearest upsampling plus 33x33 Gaussian
+smoothing of the anomaly map is one pair of small matrix products (:class:`UpsampleBlur`). Scores agree
+with ``PatchcoreModel.forward`` to float rounding (``benchmarks/bench_engine_latency.py`` measures both).
 
 On CUDA the backbone runs eagerly in fp16 (features go back to fp32 before the distance search, so verdicts
 do not change); on the CPU everything is fp32.
@@ -60,21 +60,47 @@ class _BankView:
         self.compute_anomaly_score = cls.compute_anomaly_score.__get__(self)
 
 
-class SeparableBlur(torch.nn.Module):
-    """anomalib's GaussianBlur2d (reflect padding, normalised kernel) done as two 1-D convolutions."""
+class UpsampleBlur(torch.nn.Module):
+    """anomalib's anomaly-map step -- nearest upsampling of the patch grid to the input size, then its
+    GaussianBlur2d (reflect padding, normalised kernel) -- as two small matrix products.
 
-    def __init__(self, blur2d: torch.nn.Module) -> None:
+    Every step is linear and acts on rows and columns separately (the 2-D kernel is the outer product of
+    two normalised 1-D kernels), so the whole step is ``A_h @ P @ A_w.T`` for a patch grid ``P``, where
+    ``A_h`` is the 1-D upsample-pad-convolve chain applied to the identity. The matrices are built once per
+    grid shape by running that chain itself.
+    """
+
+    def __init__(self, blur2d: torch.nn.Module, size: tuple[int, int]) -> None:
         super().__init__()
-        k2 = blur2d.kernel[0, 0].float()
-        k1 = k2.sum(0)  # the 2-D kernel is the outer product of two normalised 1-D kernels
-        self.register_buffer("kx", k1.view(1, 1, 1, -1).clone())
-        self.register_buffer("ky", k1.view(1, 1, -1, 1).clone())
-        self.padding_shape = blur2d.padding_shape
+        k2 = blur2d.kernel[0, 0].double()
+        self.k1 = k2.sum(0)
+        pad = blur2d.padding_shape  # (left, right, top, bottom)
+        self.pad_cols, self.pad_rows = (pad[0], pad[1]), (pad[2], pad[3])
         self.border_type = blur2d.border_type
+        self.size = size
+        self._matrices: dict[tuple[int, int], tuple[torch.Tensor, torch.Tensor]] = {}
+        self._lock = threading.Lock()
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = F.pad(x, self.padding_shape, mode=self.border_type)
-        return F.conv2d(F.conv2d(x, self.ky), self.kx)
+    def _chain(self, n: int, out: int, pad: tuple[int, int]) -> torch.Tensor:
+        """(out, n): upsample (nearest) -> reflect pad -> 1-D Gaussian, applied to each unit vector."""
+        eye = torch.eye(n, dtype=torch.float64).reshape(n, 1, 1, n)
+        up = F.interpolate(eye, size=(1, out))
+        padded = F.pad(up, (pad[0], pad[1], 0, 0), mode=self.border_type)
+        return F.conv2d(padded, self.k1.view(1, 1, 1, -1))[:, 0, 0, :].T.contiguous()
+
+    def matrices(self, grid: tuple[int, int], device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+        found = self._matrices.get(grid)
+        if found is None:
+            with self._lock:
+                a_h = self._chain(grid[0], self.size[0], self.pad_rows).float().to(device)
+                a_w = self._chain(grid[1], self.size[1], self.pad_cols).float().T.contiguous().to(device)
+                found = self._matrices[grid] = (a_h, a_w)
+        return found
+
+    def forward(self, patch: torch.Tensor) -> torch.Tensor:
+        """(B, h, w) patch scores -> (B, H, W) smoothed anomaly maps."""
+        a_h, a_w_t = self.matrices((int(patch.shape[-2]), int(patch.shape[-1])), patch.device)
+        return torch.matmul(torch.matmul(a_h, patch), a_w_t)
 
 
 class PatchcoreRuntime:
@@ -91,7 +117,7 @@ class PatchcoreRuntime:
         self.model = build_patchcore(name, models).to(self.device)
         if self.half:
             self.model.feature_extractor.half()
-        self.blur = SeparableBlur(self.model.anomaly_map_generator.blur).to(self.device)
+        self.blur = UpsampleBlur(self.model.anomaly_map_generator.blur, (self.input_size, self.input_size))
         self.compile = compile_backbone and self.device.type == "cpu"
         self._compiled: dict[tuple[int, ...], Callable[[torch.Tensor], Any]] = {}
         self._compile_lock = threading.Lock()
@@ -121,16 +147,25 @@ class PatchcoreRuntime:
         return (tensor * self._scale + self._shift).contiguous()
 
     def _trace(self, x: torch.Tensor) -> Callable[[torch.Tensor], Any]:
-        """A TorchScript inference version of the backbone for inputs shaped like ``x`` (eager on failure)."""
+        """A TorchScript inference version of the backbone for inputs shaped like ``x`` (eager on failure).
+
+        The trace is frozen with oneDNN Graph fusion on (convolution, batch norm and activation run as one
+        kernel, in channels-last layout); it is warmed up, since the profiling executor fuses on the first
+        runs, and then checked against the eager output.
+        """
         inner = self.model.feature_extractor.feature_extractor
         try:
             with torch.no_grad(), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                traced = torch.jit.optimize_for_inference(torch.jit.trace(inner.eval(), x, strict=False))
-                expected, got = _as_list(inner(x)), _as_list(traced(x))
+                torch.jit.enable_onednn_fusion(True)  # process-wide; affects only frozen TorchScript graphs
+                xc = x.contiguous(memory_format=torch.channels_last)
+                traced = torch.jit.freeze(torch.jit.trace(inner.eval(), xc, strict=False))
+                for _ in range(3):
+                    got = _as_list(traced(xc))
+                expected = _as_list(inner(x))
             scale = max(float(e.abs().max()) for e in expected) or 1.0
             if all(float((e - g).abs().max()) <= 1e-4 * scale for e, g in zip(expected, got, strict=True)):
-                return traced
+                return lambda t: traced(t.contiguous(memory_format=torch.channels_last))
         except Exception:  # noqa: BLE001 - any tracing problem: the eager module does the same work
             pass
         return inner
@@ -168,21 +203,23 @@ class PatchcoreRuntime:
 
     def score(self, images: Sequence[np.ndarray], handle: BankHandle) -> list[RawScore]:
         with torch.inference_mode():
-            emb = self._embedding(self.to_tensor(images))
+            emb = self._embedding(self.to_tensor(images)).contiguous(memory_format=torch.channels_last)
             batch, dim, h, w = emb.shape
-            rows = emb.permute(0, 2, 3, 1).reshape(-1, dim)
-            patch, loc = handle.search(rows)
-            patch, loc = patch.reshape(batch, -1), loc.reshape(batch, -1)
-            image_scores = handle.view.compute_anomaly_score(patch, loc, rows)
-            maps = F.interpolate(patch.reshape(batch, 1, h, w), size=(self.input_size, self.input_size))
-            maps = self.blur(maps)
-            grid = rows.reshape(batch, h, w, dim)
-            pooled = grid.mean((1, 2))
+            patch = handle.distances(emb)  # (B, h, w) nearest distance of every patch
+            grid = emb.permute(0, 2, 3, 1)  # (B, h, w, D), a view in channels-last layout
+            rows = grid.reshape(-1, dim)
+            flat = patch.reshape(batch, -1)
+            # anomalib's image score reads only the nearest entry of each image's most anomalous patch
+            top = flat.argmax(1)
+            loc = torch.zeros_like(flat, dtype=torch.long)
+            loc[torch.arange(batch), top] = handle.nearest(rows[torch.arange(batch) * h * w + top])[1]
+            image_scores = handle.view.compute_anomaly_score(flat, loc, rows)
+            maps = self.blur(patch).cpu().numpy()
+            pooled = grid.mean((1, 2)).cpu().numpy()
+            patches, grids = patch.cpu().numpy(), grid.cpu().numpy()
         return [
-            RawScore(
-                image_score=float(image_scores[i].item()), patch_scores=patch[i].reshape(h, w).cpu().numpy(),
-                anomaly_map=maps[i, 0].cpu().numpy(), grid=grid[i].cpu().numpy(), pooled=pooled[i].cpu().numpy(),
-            )
+            RawScore(image_score=float(image_scores[i].item()), patch_scores=patches[i], anomaly_map=maps[i],
+                     grid=grids[i], pooled=pooled[i])
             for i in range(batch)
         ]
 
