@@ -4,19 +4,26 @@ same memory bank, same images, measured in one run (run by hand; prints numbers 
 * anomalib (Lightning module): ``Patchcore.forward`` = its pre-processor (Resize 256 + Normalize on a
   float tensor of the decoded image), ``PatchcoreModel.forward``, its post-processor (normalisation).
 * anomalib (torch model only): ``PatchcoreModel.forward`` on an already prepared tensor.
-* station: ``analyse`` = cv2 preprocessing, feature extraction, cached-norm NN search, anomalib's image
-  score, separable smoothing, calibration normalisation and the map back onto the original image.
+* station: ``analyse`` = cv2 preprocessing, feature extraction (oneDNN-fused TorchScript), NN search as a
+  1x1 convolution, anomalib's image score, matrix-form smoothing, calibration normalisation and the map
+  back onto the original image.
 
-Scores are compared on identical input tensors (largest absolute and relative difference of the raw
-image score and of the anomaly map). Usage::
+Scores are compared on identical input tensors: largest absolute and relative difference of the raw image
+score and of the raw anomaly map, and of both after the bank's calibration (the [0, 1] scores the station
+shows and thresholds). Usage::
 
-    MALLOC_MMAP_THRESHOLD_=1048576 .venv/bin/python benchmarks/bench_engine_latency.py \
+    .venv/bin/python benchmarks/bench_engine_latency.py \
         --dataset ../shared/data/casting --models-dir ~/.local/share/inspection-station/models
+
+Run it without ``MALLOC_MMAP_THRESHOLD_`` to measure the station as it runs (the application does not set
+it); with it, glibc serves every block over the threshold by a fresh mmap, and the page faults on the
+large intermediate buffers slow both paths (the script prints which setting it ran under).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -97,13 +104,15 @@ def main() -> int:
               f"({loaded.features.nbytes / 1e6:.1f} MB, sha256 checked)")
     decoded = [read_image(p) for p in test_paths]
     print(f"backbone {args.backbone}, input {args.input_size}, bank {bank.shape}, {len(decoded)} test images, "
-          f"torch threads {torch.get_num_threads()}, device {runtime.device_name}")
+          f"torch threads {torch.get_num_threads()}, device {runtime.device_name}, "
+          f"MALLOC_MMAP_THRESHOLD_={os.environ.get('MALLOC_MMAP_THRESHOLD_', 'unset')}")
 
     # --- equality on identical tensors -----------------------------------------------------------------
     prepared = [prepare(d.pixels, pre).pixels for d in decoded]
     model = runtime.model
     model.memory_bank = torch.from_numpy(bank.copy())
-    score_diff = score_rel = map_diff = map_rel = 0.0
+    score_diff = score_rel = map_diff = map_rel = norm_score_diff = norm_map_diff = 0.0
+    calibration = built.bank.calibration
     with torch.no_grad():
         for img in prepared:
             ours = runtime.score([img], handle)[0]
@@ -115,8 +124,12 @@ def main() -> int:
             diff = float(np.abs(ours.anomaly_map - their_map).max())
             map_diff = max(map_diff, diff)
             map_rel = max(map_rel, diff / max(float(their_map.max()), 1e-12))
+            norm_score_diff = max(norm_score_diff, abs(calibration.image(ours.image_score) - calibration.image(ref)))
+            norm_map_diff = max(norm_map_diff, float(np.abs(calibration.pixel(ours.anomaly_map)
+                                                            - calibration.pixel(their_map)).max()))
     print(f"largest difference vs PatchcoreModel.forward: image score {score_diff:.2e} (relative {score_rel:.2e}), "
-          f"anomaly map {map_diff:.2e} (relative to the map's maximum {map_rel:.2e})")
+          f"anomaly map {map_diff:.2e} (relative to the map's maximum {map_rel:.2e}); after calibration to [0, 1]: "
+          f"image score {norm_score_diff:.2e}, anomaly map {norm_map_diff:.2e}")
 
     # --- latency ----------------------------------------------------------------------------------------
     lightning = _anomalib_lightning(runtime, bank, [built.bank.calibration.good_raw_median,
