@@ -27,11 +27,14 @@ def _reference(bank: torch.Tensor, grid: torch.Tensor) -> tuple[torch.Tensor, to
     return dist.reshape(batch, h, w).float(), index
 
 
+@pytest.mark.parametrize("matrix_product", [False, True], ids=["convolution", "addmm"])
 @pytest.mark.parametrize("shape", [(1, 16, 8, 8), (3, 24, 7, 5), (2, 8, 1, 1)])
-def test_grid_distances_equal_cdist(shape: tuple[int, int, int, int]) -> None:
+def test_grid_distances_equal_cdist(shape: tuple[int, int, int, int], matrix_product: bool) -> None:
     bank, grid = _data(*shape, entries=300)
     expected, _ = _reference(bank, grid)
-    got = BankSearch(bank).distances(grid)
+    search = BankSearch(bank)
+    search._conv = not matrix_product  # the matrix-product form is the one CUDA runs; here on the CPU
+    got = search.distances(grid)
     assert got.shape == expected.shape
     assert torch.allclose(got, expected, atol=2e-5)
 

@@ -211,8 +211,9 @@ class PatchcoreRuntime:
             flat = patch.reshape(batch, -1)
             # anomalib's image score reads only the nearest entry of each image's most anomalous patch
             top = flat.argmax(1)
+            images = torch.arange(batch, device=flat.device)
             loc = torch.zeros_like(flat, dtype=torch.long)
-            loc[torch.arange(batch), top] = handle.nearest(rows[torch.arange(batch) * h * w + top])[1]
+            loc[images, top] = handle.nearest(rows[images * h * w + top])[1]
             image_scores = handle.view.compute_anomaly_score(flat, loc, rows)
             maps = self.blur(patch).cpu().numpy()
             pooled = grid.mean((1, 2)).cpu().numpy()
