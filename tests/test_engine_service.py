@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from station.adapters.db.models import Deployment, Image, Inspection, InspectionResult
+from station.adapters.db.models import Deployment, Image, ImageMetadata, Inspection, InspectionResult
 from station.domain.engine import CancelledError, CancelToken, InspectionOutcome
 from station.domain.enums import Verdict
 from station.pipeline.imageio import ImageInputError, encode_png
@@ -83,7 +83,8 @@ def test_inspect_good_and_defective_parts(built) -> None:  # type: ignore[no-unt
     assert good.anomaly_map.max() < good.pixel_threshold
     assert seen[-1].done == seen[-1].total
     hole = render_part(9002, SIZE, "hole")
-    bad = service.inspect("demo-cast", cv2.cvtColor(hole.image, cv2.COLOR_GRAY2BGR), source_name="hole.png")
+    bad = service.inspect("demo-cast", cv2.cvtColor(hole.image, cv2.COLOR_GRAY2BGR), source_name="hole.png",
+                          serial="SN-0042")
     assert bad.verdict is Verdict.FAIL and bad.image_score >= bad.image_threshold
     assert bad.regions, "the painted hole must be found as a region"
     x, y, w, h = bad.regions[0].bbox
@@ -105,6 +106,9 @@ def test_inspect_good_and_defective_parts(built) -> None:  # type: ignore[no-unt
         assert inspection.reference_image_id == bad.reference.image_id
         test_image = session.get(Image, bad.test_image_id)
         assert test_image.file_path == bad.artifacts.test_image and test_image.image_type == "test"
+        metadata = session.scalars(select(ImageMetadata).where(ImageMetadata.image_id == bad.test_image_id)).all()
+        assert len(metadata) == 1 and metadata[0].exif_data == {"serial": "SN-0042"}
+        assert metadata[0].preprocessing_applied is not None  # one row, written with the inspection
     assert bad.summary()["verdict"] == "FAIL"
 
 

@@ -75,12 +75,13 @@ class InspectionService:
 
     def inspect(self, product_code: str, image: ImageInput, *, inspector_id: int | None = None,
                 progress: ProgressCallback | None = None, record: bool = True,
-                source_name: str | None = None) -> InspectionOutcome:
+                source_name: str | None = None, serial: str | None = None) -> InspectionOutcome:
         """Inspects one image of ``product_code`` and (by default) records it.
 
         ``image``: a uint8 grey/BGR (or BGRA) numpy array such as a camera frame, a file path, or encoded
         bytes. ``progress`` receives a few ``Progress("inspect", done, total)`` reports. Returns the
         :class:`InspectionOutcome`; with ``record=False`` nothing is stored (no artifacts, no rows).
+        ``serial`` (read from the part) is stored with the test image's metadata in the same transaction.
         Raises :class:`~station.pipeline.imageio.ImageInputError` for unusable input, NotFoundError for an
         unknown product, BankNotBuiltError when the product has no bank yet.
         """
@@ -144,7 +145,7 @@ class InspectionService:
             image=TestImage(file_name=source_name, file_path=keys.test_image or "", file_size=len(decoded.data),
                             width=decoded.width, height=decoded.height, format=decoded.format,
                             preprocessing_applied=result.prepared.applied, embedding=embedding.tobytes(),
-                            quality_score=None),
+                            exif_data={"serial": serial[:200]} if serial else None, quality_score=None),
             defect_detected=outcome.defect_detected, anomaly_score=outcome.image_score, inspector_id=inspector_id,
             reference_image_id=None if reference is None else reference.image_id,
             defect_type_id=None if defect is None else defect.defect_type_id,

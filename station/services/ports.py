@@ -359,8 +359,6 @@ class ModelFiles(Protocol):
 class InspectionNotes(Protocol):
     """The serial number read from the frame, stored with the inspection's test image (issue 5)."""
 
-    def set_serial(self, test_image_id: int, serial: str) -> None: ...
-
     def serial_of(self, test_image_id: int) -> str | None: ...
 
 

@@ -54,14 +54,11 @@ def engine_cancel(ctx: Any) -> Any:
     return _Linked()
 
 
-def inspect(inspection: Any, notes: Any, product_code: str, image: Any, inspector_id: int | None, *,
+def inspect(inspection: Any, product_code: str, image: Any, inspector_id: int | None, *,
             serial: str | None = None) -> Any:
-    """Inspects (and records) a BGR camera frame; stores the serial read from it with the test image."""
+    """Inspects (and records) a BGR camera frame, with the serial read from it in the same transaction."""
     service = require(inspection, "inspection (the engine)")
-    outcome = service.inspect(product_code, image, inspector_id=inspector_id, source_name="camera")
-    if serial and notes is not None and outcome.test_image_id:
-        notes.set_serial(outcome.test_image_id, serial)
-    return outcome
+    return service.inspect(product_code, image, inspector_id=inspector_id, source_name="camera", serial=serial)
 
 
 def score_frame(inspection: Any, product_code: str, image: Any) -> Any:

@@ -175,8 +175,7 @@ class BenchScreen(QWidget):
         def work(ctx: JobContext) -> ResultDisplay:
             serial = services.read_serial(image)
             ctx.progress(0.1, "inspect")
-            outcome = bridges.inspect(services.inspection, services.notes, product.code, image, user_id,
-                                      serial=serial)
+            outcome = bridges.inspect(services.inspection, product.code, image, user_id, serial=serial)
             return build_display(outcome, services.storage, serial)
 
         self.inspect_job = self.env.runner.submit(work, name="inspect", on_done=self._inspected,
