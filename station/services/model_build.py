@@ -9,6 +9,8 @@ adds the catalogue, the object store, the files in the models directory and the 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -168,6 +170,18 @@ class ModelBuildService:
             progress(Progress("load", done, len(rows), f"loading {image_type} images"))
         return out
 
+    @contextmanager
+    def _ending_on_error(self, deployment_id: int) -> Iterator[None]:
+        """Marks the deployment ``cancelled`` or ``failed`` (with the message) when the block raises."""
+        try:
+            yield
+        except CancelledError:
+            self._deployments.finish(deployment_id, DeploymentStatus.CANCELLED.value, None, "cancelled")
+            raise
+        except Exception as exc:
+            self._deployments.finish(deployment_id, DeploymentStatus.FAILED.value, None, str(exc)[:500])
+            raise
+
     def _kept_review_threshold(self, product_code: str, default: float) -> float:
         """The UNCERTAIN band's lower edge chosen for the previous bank, if any: scores are calibrated the
         same way for every bank (median good -> 0.20, top good -> 0.70), so a rebuild keeps its meaning."""
@@ -197,7 +211,7 @@ class ModelBuildService:
         }
         deployment_id = self._deployments.start(DeploymentType.PATCHCORE_BANK.value, product.product_id,
                                                 deployment_config, user_id)
-        try:
+        with self._ending_on_error(deployment_id):
             goods = self._load_prepared(product, ImageType.NORMAL.value, pre, progress, cancel)
             if len(goods) < MIN_GOOD_IMAGES:
                 raise ValidationError(
@@ -222,12 +236,6 @@ class ModelBuildService:
                 device=model.device_name,
             )
             self._deployments.finish(deployment_id, DeploymentStatus.COMPLETED.value, summary.to_json())
-        except CancelledError:
-            self._deployments.finish(deployment_id, DeploymentStatus.CANCELLED.value, None, "cancelled")
-            raise
-        except Exception as exc:
-            self._deployments.finish(deployment_id, DeploymentStatus.FAILED.value, None, str(exc)[:500])
-            raise
         if self._cache is not None:
             self._cache.invalidate(product_code)
         index_summary = self.build_index(product_code, model, built.bank, goods, built.pooled, user_id=user_id,
@@ -243,7 +251,7 @@ class ModelBuildService:
         method = clip.method if clip is not None else f"backbone_pooled:{model.name}"
         deployment_id = self._deployments.start(DeploymentType.CLIP_EMBEDDING.value, product.product_id,
                                                 {"method": method, "bank_backbone": model.name}, user_id)
-        try:
+        with self._ending_on_error(deployment_id):
             defects = self._load_prepared(product, ImageType.DEFECT.value, pre, progress, cancel)
             codes = {d.defect_type_id: d.code for d in product.defect_types}
             index = build_index(model, bank, clip, goods, pooled, defects, codes, progress, cancel)
@@ -252,12 +260,6 @@ class ModelBuildService:
             result = {"method": method, "n_good": len(goods), "n_defect": int(index.defect_ids.size),
                       "unknown_threshold": index.unknown_threshold, "file": path, "sha256": digest}
             self._deployments.finish(deployment_id, DeploymentStatus.COMPLETED.value, result)
-        except CancelledError:
-            self._deployments.finish(deployment_id, DeploymentStatus.CANCELLED.value, None, "cancelled")
-            raise
-        except Exception as exc:
-            self._deployments.finish(deployment_id, DeploymentStatus.FAILED.value, None, str(exc)[:500])
-            raise
         if self._cache is not None:
             self._cache.invalidate(product_code)
         return {"retrieval_deployment_id": deployment_id, "retrieval_method": method,

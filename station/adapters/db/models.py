@@ -26,7 +26,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
-    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -390,6 +389,6 @@ class ObjectFile(Base):
     stored_at: Mapped[datetime | None] = mapped_column(DateTime())
 
 
-from station.adapters.db.indexes import DOC_INDEXES, PG_ONLY_INDEXES, SYNC_UUID_TABLES, attach_indexes  # noqa: E402
+from station.adapters.db.indexes import attach_indexes  # noqa: E402
 
 attach_indexes(Base.metadata)

@@ -10,14 +10,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from station.adapters.files import atomic_write
 from station.domain.errors import ValidationError
 
 
@@ -26,20 +25,6 @@ def _product_dir_name(code: str) -> str:
     if safe != code or safe.startswith("."):
         safe = f"{safe.lstrip('.')}-{hashlib.sha256(code.encode()).hexdigest()[:8]}"
     return safe
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class BankFiles:
@@ -59,9 +44,9 @@ class BankFiles:
         np.savez(buffer, **arrays)
         data = buffer.getvalue()
         digest = hashlib.sha256(data).hexdigest()
-        _atomic_write(npz_path, data)
+        atomic_write(npz_path, data)
         body = dict(meta, npz_sha256=digest)
-        _atomic_write(json_path, json.dumps(body, indent=1, default=float).encode("utf-8"))
+        atomic_write(json_path, json.dumps(body, indent=1, default=float).encode("utf-8"))
         return str(npz_path), digest
 
     def load(self, product_code: str, name: str) -> tuple[dict[str, np.ndarray], dict[str, Any]] | None:
@@ -98,4 +83,4 @@ class BankFiles:
         _, json_path = self._paths(product_code, name)
         meta = json.loads(json_path.read_text(encoding="utf-8"))
         meta.update(changes)
-        _atomic_write(json_path, json.dumps(meta, indent=1, default=float).encode("utf-8"))
+        atomic_write(json_path, json.dumps(meta, indent=1, default=float).encode("utf-8"))

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import platformdirs
 
+from station.adapters.files import sha256_file
 from station.domain.errors import ConfigurationError, NotFoundError, ValidationError
 
 APP_NAME = "inspection-station"
@@ -86,14 +87,6 @@ def get_spec(name: str) -> LlmModelSpec:
     if spec is None:
         raise NotFoundError(f"unknown LLM model {name!r}; known: {', '.join(LLM_MODELS)}")
     return spec
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def model_path(models_dir: Path, spec: LlmModelSpec) -> Path:

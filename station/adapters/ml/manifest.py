@@ -9,7 +9,6 @@ torchvision-style 8-digit prefix).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 import tomllib
@@ -18,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from station.adapters.files import sha256_file
 from station.domain.errors import ConfigurationError, NotFoundError, ValidationError
 
 INSTALLED_FILE = "installed.json"
@@ -91,14 +91,6 @@ def _read_manifest(path: Path) -> dict[str, ModelEntry]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigurationError(f"models manifest {path} is not valid TOML: {exc}") from None
     return {name: _entry(name, body) for name, body in (data.get("models") or {}).items()}
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

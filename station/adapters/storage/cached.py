@@ -8,10 +8,9 @@ store once and kept in the local folder.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from station.adapters.files import replacing
 from station.adapters.storage.local import LocalFolderStore
 from station.adapters.storage.s3 import S3ObjectStore
 from station.domain.errors import NotFoundError, StationError
@@ -30,15 +29,8 @@ class CachedObjectStore:
 
     def _fetch(self, key: str) -> Path:
         target = self.local._path(key)  # validates the key
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        os.close(fd)
-        try:
-            self.remote.download(key, Path(tmp))
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with replacing(target) as tmp:
+            self.remote.download(key, tmp)
         return target
 
     def get_bytes(self, key: str) -> bytes:

@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from station.adapters.files import atomic_write
 from station.domain.errors import NotFoundError, ValidationError
 
 
@@ -21,15 +22,6 @@ def key_for_digest(digest: str, kind: str, suffix: str) -> str:
 
 def content_key(data: bytes, kind: str, suffix: str) -> str:
     return key_for_digest(hashlib.sha256(data).hexdigest(), kind, suffix)
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file, read in 1 MiB pieces (large files are never read whole)."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for piece in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(piece)
-    return digest.hexdigest()
 
 
 class LocalFolderStore:
@@ -48,17 +40,7 @@ class LocalFolderStore:
         target = self._path(key)
         if target.exists():
             return key  # same content, same key: nothing to write
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)  # atomic: a reader never sees half a file
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(target, data)  # a reader never sees half a file
         return key
 
     def put_file(self, path: Path, *, kind: str) -> str:

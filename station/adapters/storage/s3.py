@@ -16,7 +16,8 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from station.adapters.storage.local import content_key, file_digest, key_for_digest
+from station.adapters.files import sha256_file
+from station.adapters.storage.local import content_key, key_for_digest
 from station.domain.errors import NotFoundError
 from station.domain.sync import ObjectStoreUnavailableError
 
@@ -72,7 +73,7 @@ class S3ObjectStore:
         return key
 
     def put_file(self, path: Path, *, kind: str) -> str:
-        key = key_for_digest(file_digest(path), kind, Path(path).suffix)
+        key = key_for_digest(sha256_file(path), kind, Path(path).suffix)
         self.upload(key, Path(path))
         return key
 
