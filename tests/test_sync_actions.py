@@ -3,7 +3,7 @@ view's pending semantics, and reach the centre attached to the right inspection.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -41,7 +41,7 @@ def test_actions_and_feedback_are_queued_with_the_row(tmp_path: Path) -> None:
     entry = actions.log_action(1, "  연마 후 재검사 ", "pending", by_user=1, notes="2번 라인")
     assert entry.action_taken == "연마 후 재검사" and entry.action_date is not None
     assert [r.inspection_code for r in actions.pending_defects()] == ["INS-20261126-ST03-0001"]  # 조치중
-    actions.log_action(1, "교체", "resolved", by_user=1, when=datetime(2026, 11, 27, 9, 0))
+    actions.log_action(1, "교체", "resolved", by_user=1, when=entry.action_date + timedelta(hours=1))  # after it, any day
     assert actions.pending_defects() == []
     fb = actions.add_feedback(1, 1, 4, "유용함")
     assert fb.feedback_type == "guide_quality"
