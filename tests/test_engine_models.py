@@ -48,6 +48,7 @@ def test_tampered_weights_are_refused_before_unpickling(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
+@pytest.mark.network
 def test_fetch_verifies_and_records(tmp_path: Path) -> None:
     models = ModelsDirectory(tmp_path / "models")
     bogus = tmp_path / "mobilenet.pth"
@@ -91,6 +92,7 @@ def test_site_manifest_entry_with_prefix_and_user_hash(tmp_path: Path) -> None:
     assert models.expected_sha256("clip_vit_b32") == (digest, "user-sha256")
 
 
+@pytest.mark.network
 def test_mobilenet_weights_map_onto_timm_exactly(tmp_path: Path) -> None:
     import torchvision
 
@@ -108,6 +110,7 @@ def test_mobilenet_weights_map_onto_timm_exactly(tmp_path: Path) -> None:
     assert torch.allclose(ours["blocks.2"], theirs, atol=1e-5)
 
 
+@pytest.mark.network
 def test_fast_scores_equal_anomalib_forward(tmp_path: Path) -> None:
     models = install_mobilenet(tmp_path / "models")
     runtime = PatchcoreRuntime("mobilenet_v2", models, input_size=128)

@@ -43,6 +43,7 @@ def _count(ctx, model) -> int:  # type: ignore[no-untyped-def]
         return int(session.scalar(select(func.count()).select_from(model)))
 
 
+@pytest.mark.network
 def test_build_records_deployments_and_reports_progress(built) -> None:  # type: ignore[no-untyped-def]
     ctx, summary, reports = built
     assert summary.backbone == "mobilenet_v2" and not summary.degraded
@@ -64,7 +65,8 @@ def test_build_records_deployments_and_reports_progress(built) -> None:  # type:
     assert Path(summary.bank_file).is_file()
 
 
-def test_bank_reload_is_cached_and_fast(built) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.network
+def test_bank_reload_is_cached(built) -> None:  # type: ignore[no-untyped-def]
     ctx, _, _ = built
     service = ctx.engine.inspection
     service.cache.invalidate()
@@ -74,6 +76,7 @@ def test_bank_reload_is_cached_and_fast(built) -> None:  # type: ignore[no-untyp
     assert service.bank_info("demo-cast")["coreset_size"] == loaded.bank.features.shape[0]
 
 
+@pytest.mark.network
 def test_inspect_good_and_defective_parts(built) -> None:  # type: ignore[no-untyped-def]
     ctx, _, _ = built
     service = ctx.engine.inspection
@@ -112,6 +115,7 @@ def test_inspect_good_and_defective_parts(built) -> None:  # type: ignore[no-unt
     assert bad.summary()["verdict"] == "FAIL"
 
 
+@pytest.mark.network
 def test_reevaluate_changes_verdict_without_features(built) -> None:  # type: ignore[no-untyped-def]
     ctx, _, _ = built
     service = ctx.engine.inspection
@@ -136,6 +140,7 @@ def test_reevaluate_changes_verdict_without_features(built) -> None:  # type: ig
     assert calls == []
 
 
+@pytest.mark.network
 @pytest.mark.parametrize("bad", ["empty", "corrupt", "tiny", "huge", "text", "channels"])
 def test_bad_input_records_nothing(built, tmp_path: Path, bad: str) -> None:  # type: ignore[no-untyped-def]
     ctx, _, _ = built
@@ -160,6 +165,7 @@ def test_bad_input_records_nothing(built, tmp_path: Path, bad: str) -> None:  # 
     assert (_count(ctx, Image), _count(ctx, Inspection), _count(ctx, InspectionResult)) == before
 
 
+@pytest.mark.network
 def test_calibration_report_and_apply(built) -> None:  # type: ignore[no-untyped-def]
     ctx, _, _ = built
     service = ctx.engine.calibration
@@ -183,6 +189,7 @@ def test_calibration_report_and_apply(built) -> None:  # type: ignore[no-untyped
     assert only_good.suggested_image_threshold == pytest.approx(only_good.far_threshold)
 
 
+@pytest.mark.network
 def test_cancelled_build_keeps_the_previous_bank(built) -> None:  # type: ignore[no-untyped-def]
     ctx, summary, _ = built
     token = CancelToken()
@@ -199,6 +206,7 @@ def test_cancelled_build_keeps_the_previous_bank(built) -> None:  # type: ignore
     assert ctx.engine.inspection.bank_info("demo-cast")["coreset_size"] == summary.coreset_size
 
 
+@pytest.mark.network
 def test_rebuild_keeps_the_chosen_review_threshold(built) -> None:  # type: ignore[no-untyped-def]
     ctx, summary, _ = built
     service = ctx.engine.calibration

@@ -143,11 +143,11 @@ def test_backup_of_postgres_with_retention(pg_schema_url: str, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     backups = tmp_path / "backups"
     backups.mkdir()
-    old = backups / "old_20200101_000000.sql.gz"
+    old = backups / "old_backup.sql.gz"  # retention goes by mtime, set relative to now
     old.write_bytes(b"")
     past = time.time() - 40 * 86400
     os.utime(old, (past, past))
-    keep = backups / "recent_20260101_000000.sql.gz"
+    keep = backups / "recent_backup.sql.gz"
     keep.write_bytes(b"")
     assert run("backup", "--url", pg_schema_url, "--dir", str(backups), "--retention-days", "30") == 0
     assert "1 old backup(s) deleted" in capsys.readouterr().out

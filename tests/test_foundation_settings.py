@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
 from station.config import config_file_path, load_settings, read_settings_file, save_settings
+from station.domain.errors import ConfigurationError
 
 
 def test_defaults_live_under_station_home(_isolated_home: Path) -> None:
@@ -46,5 +46,5 @@ def test_secrets_come_from_the_environment_and_are_never_saved(monkeypatch: pyte
                                             ("STATION_STORAGE_BACKEND", "ftp")])
 def test_out_of_range_settings_are_refused(monkeypatch: pytest.MonkeyPatch, key: str, value: str) -> None:
     monkeypatch.setenv(key, value)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ConfigurationError, match=key):
         load_settings()

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import text
 
 from station.adapters.db import migrate
 from station.adapters.db.engine import make_engine
 
+# Relative days (the views never compare with the clock): the fixture two days ago, later rows yesterday.
+DAY = (date.today() - timedelta(days=2)).isoformat()
+NEXT_DAY = (date.today() - timedelta(days=1)).isoformat()
 FIXTURE = [
     "INSERT INTO users (username, email, password_hash) VALUES ('worker1', 'w1@example.com', 'x')",
     "INSERT INTO products (product_code, product_name) VALUES ('prod1', 'A형')",
@@ -24,23 +29,23 @@ FIXTURE = [
     # prod1 inspections: 1 ok, 2 defect resolved (two action logs), 3 defect no action,
     # 4 defect with a pending action, 5 pending status (not in recent_inspections)
     "INSERT INTO inspections (inspection_code, product_id, inspector_id, status, inspection_date) "
-    "VALUES ('I1', 1, 1, 'completed', '2026-01-01 08:00:00')",
+    f"VALUES ('I1', 1, 1, 'completed', '{DAY} 08:00:00')",
     "INSERT INTO inspections (inspection_code, product_id, inspector_id, status, inspection_date) "
-    "VALUES ('I2', 1, 1, 'completed', '2026-01-01 09:00:00')",
+    f"VALUES ('I2', 1, 1, 'completed', '{DAY} 09:00:00')",
     "INSERT INTO inspections (inspection_code, product_id, inspector_id, status, inspection_date) "
-    "VALUES ('I3', 1, 1, 'completed', '2026-01-01 10:00:00')",
+    f"VALUES ('I3', 1, 1, 'completed', '{DAY} 10:00:00')",
     "INSERT INTO inspections (inspection_code, product_id, inspector_id, status, inspection_date) "
-    "VALUES ('I4', 1, 1, 'completed', '2026-01-01 11:00:00')",
+    f"VALUES ('I4', 1, 1, 'completed', '{DAY} 11:00:00')",
     "INSERT INTO inspections (inspection_code, product_id, inspector_id, status, inspection_date) "
-    "VALUES ('I5', 1, 1, 'pending', '2026-01-01 12:00:00')",
+    f"VALUES ('I5', 1, 1, 'pending', '{DAY} 12:00:00')",
     "INSERT INTO inspection_results (inspection_id, defect_detected, confidence_score) VALUES (1, FALSE, 0.1)",
     "INSERT INTO inspection_results (inspection_id, defect_detected, defect_type_id, confidence_score) VALUES (2, TRUE, 1, 0.9)",
     "INSERT INTO inspection_results (inspection_id, defect_detected, defect_type_id, confidence_score) VALUES (3, TRUE, 1, 0.8)",
     "INSERT INTO inspection_results (inspection_id, defect_detected, defect_type_id, confidence_score) VALUES (4, TRUE, 1, 0.7)",
     "INSERT INTO action_logs (inspection_id, action_taken, action_result, action_date) "
-    "VALUES (2, '재확인', 'pending', '2026-01-01 09:30:00')",
+    f"VALUES (2, '재확인', 'pending', '{DAY} 09:30:00')",
     "INSERT INTO action_logs (inspection_id, action_taken, action_result, action_date) "
-    "VALUES (2, '재가공', 'resolved', '2026-01-01 09:45:00')",
+    f"VALUES (2, '재가공', 'resolved', '{DAY} 09:45:00')",
     "INSERT INTO action_logs (inspection_id, action_taken, action_result) VALUES (4, '보류', 'pending')",
     # guide ratings of prod1: 5 and 3 on inspection 2 (which has two action logs), 4 on 3; one other type
     "INSERT INTO feedbacks (inspection_id, user_id, rating, feedback_type) VALUES (2, 1, 5, 'guide_quality')",
@@ -90,6 +95,6 @@ def test_recent_inspections_keeps_the_newest_100(conn) -> None:  # type: ignore[
     for i in range(120):
         conn.execute(text(
             "INSERT INTO inspections (inspection_code, product_id, status, inspection_date) "
-            "VALUES (:c, 2, 'completed', :d)"), {"c": f"B{i:03d}", "d": f"2026-02-01 10:{i // 60:02d}:{i % 60:02d}"})
+            "VALUES (:c, 2, 'completed', :d)"), {"c": f"B{i:03d}", "d": f"{NEXT_DAY} 10:{i // 60:02d}:{i % 60:02d}"})
     rows = conn.execute(text("SELECT inspection_code FROM recent_inspections")).all()
     assert len(rows) == 100 and rows[0][0] == "B119" and rows[-1][0] == "B020"

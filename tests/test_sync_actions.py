@@ -15,7 +15,7 @@ from station.adapters.db.sync_actions_repo import SqlActionLog
 from station.domain.errors import NotFoundError, ValidationError
 from station.domain.reports import HistoryFilter
 from station.services.actions import ActionService
-from tests.sync_support import make_station, prepare_central, record
+from tests.sync_support import code_for, make_station, prepare_central, record
 
 
 def _service(st) -> ActionService:  # type: ignore[no-untyped-def]
@@ -35,12 +35,12 @@ def test_actions_and_feedback_are_queued_with_the_row(tmp_path: Path) -> None:
     st = _local_station(tmp_path)
     record(st, 3)  # inspections 1 and (3n) are defects: #1 (i=0)
     actions = _service(st)
-    assert [r.inspection_code for r in actions.pending_defects()] == ["INS-20261126-ST03-0001"]
+    assert [r.inspection_code for r in actions.pending_defects()] == [code_for("ST03", 1)]
     with st.db.session() as s:
         s.execute(text("DELETE FROM sync_outbox"))  # as after a successful push
     entry = actions.log_action(1, "  연마 후 재검사 ", "pending", by_user=1, notes="2번 라인")
     assert entry.action_taken == "연마 후 재검사" and entry.action_date is not None
-    assert [r.inspection_code for r in actions.pending_defects()] == ["INS-20261126-ST03-0001"]  # 조치중
+    assert [r.inspection_code for r in actions.pending_defects()] == [code_for("ST03", 1)]  # 조치중
     actions.log_action(1, "교체", "resolved", by_user=1, when=entry.action_date + timedelta(hours=1))  # after it, any day
     assert actions.pending_defects() == []
     fb = actions.add_feedback(1, 1, 4, "유용함")

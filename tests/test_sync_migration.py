@@ -9,6 +9,7 @@ from sqlalchemy import inspect, text
 
 from station.adapters.db import migrate
 from station.adapters.db.engine import make_engine
+from tests.sync_support import code_for
 
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
@@ -22,7 +23,7 @@ def test_existing_store_is_keyed_and_queued(sqlite_url: str) -> None:
             conn.execute(text("INSERT INTO images (product_id, image_type, file_name, file_path) "
                               "VALUES (1, 'test', :n, :k)"), {"n": f"{i}.png", "k": f"image/aa/{i}.png"})
             conn.execute(text("INSERT INTO inspections (inspection_code, product_id, test_image_id, status) "
-                              "VALUES (:c, 1, :i, 'completed')"), {"c": f"INS-20261126-ST01-000{i}", "i": i})
+                              "VALUES (:c, 1, :i, 'completed')"), {"c": code_for("ST01", i), "i": i})
             conn.execute(text("INSERT INTO inspection_results (inspection_id, defect_detected, heatmap_path) "
                               "VALUES (:i, FALSE, :h)"), {"i": i, "h": f"heatmap/bb/{i}.png"})
     assert migrate.upgrade(engine) == migrate.head_revision()

@@ -3,7 +3,7 @@ local-only rows stay, the station-local lockout state of an account is never ove
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import text
@@ -21,6 +21,7 @@ def test_centre_changes_arrive_and_win(pg_empty_url: str, tmp_path: Path) -> Non
     first = st.service.run_once(pull=True)
     assert first.error is None and first.pulled["users"] == 3 and first.pulled["defect_types"] == 2
 
+    indexed = datetime.now().replace(microsecond=0) - timedelta(days=30)  # relative, never a fixed day
     engine = make_engine(pg_empty_url)
     with engine.begin() as conn:
         conn.execute(text("UPDATE products SET product_name = '주조품 v2' WHERE product_code = 'p1'"))
@@ -36,14 +37,14 @@ def test_centre_changes_arrive_and_win(pg_empty_url: str, tmp_path: Path) -> Non
         mid = conn.execute(text(
             "INSERT INTO manuals (product_id, manual_title, file_name, file_path, version, vector_indexed, indexed_at) "
             "VALUES (:p, '주조 매뉴얼', 'm.docx', 'manual/ab/abc.docx', '1.0', TRUE, :t) RETURNING manual_id"),
-            {"p": pid, "t": datetime(2026, 11, 1)}).scalar()
+            {"p": pid, "t": indexed}).scalar()
         for i, kind in enumerate(("cause", "action")):
             conn.execute(text("INSERT INTO manual_sections (manual_id, defect_type_id, section_type, section_content, "
                               "chunk_index, embedding_vector) VALUES (:m, :d, :k, :c, :i, :e)"),
                          {"m": mid, "d": did, "k": kind, "c": f"{kind} 내용", "i": i, "e": b"\x01\x02"})
     with st.db.session() as s:  # the station locked kim out locally; the pull must not undo that
-        s.execute(text("UPDATE users SET failed_login_count = 3, locked_until = '2026-11-26 10:00:00' "
-                       "WHERE username = 'kim_worker'"))
+        s.execute(text("UPDATE users SET failed_login_count = 3, locked_until = :t WHERE username = 'kim_worker'"),
+                  {"t": datetime.now() + timedelta(minutes=15)})
 
     report = st.service.run_once(pull=True)
     assert report.error is None, report.error
@@ -70,7 +71,7 @@ def test_centre_changes_arrive_and_win(pg_empty_url: str, tmp_path: Path) -> Non
 
     with engine.begin() as conn:  # re-indexed at the centre: the station's sections follow
         conn.execute(text("DELETE FROM manual_sections WHERE section_type = 'action'"))
-        conn.execute(text("UPDATE manuals SET indexed_at = :t", ), {"t": datetime(2026, 11, 20)})
+        conn.execute(text("UPDATE manuals SET indexed_at = :t", ), {"t": indexed + timedelta(days=19)})
     engine.dispose()
     assert st.service.run_once(pull=True).error is None
     with st.db.session() as s:

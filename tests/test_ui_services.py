@@ -4,7 +4,7 @@ image-library import."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import cv2
@@ -125,7 +125,7 @@ def test_reports_dashboard_awaiting_history_and_shift_csv(ctx) -> None:  # type:
     gui = build_gui_services(ctx)
     product = ctx.catalog.get_product("demo-cast")
     hole = product.defect_by_code("hole").defect_type_id
-    now = datetime.now().replace(microsecond=0)
+    now = datetime.combine(date.today() - timedelta(days=1), time(12, 0))  # yesterday noon: no run crosses a day
     ok_id = _record(ctx, product.product_id, False, now - timedelta(hours=1))
     bad_id = _record(ctx, product.product_id, True, now - timedelta(minutes=30), hole)
     old_bad = _record(ctx, product.product_id, True, now - timedelta(days=2), hole)
@@ -138,7 +138,7 @@ def test_reports_dashboard_awaiting_history_and_shift_csv(ctx) -> None:  # type:
     assert {r.inspection_id for r in gui.reports.history(HistoryFilter(product_id=product.product_id,
                                                                       defects_only=True))} == {bad_id, old_bad}
     assert [r.inspection_id for r in gui.reports.history(HistoryFilter(action_status=STATUS_OPEN))] == [bad_id]
-    series = gui.reports.daily_counts(product.product_id, days=7, today=date.today())
+    series = gui.reports.daily_counts(product.product_id, days=7, today=now.date())
     assert len(series) == 7 and series[-1].inspections == 2 and series[-1].defects == 1
     assert gui.reports.defect_type_counts(product.product_id) == {"기공": 2}
     report = gui.reports.shift_report(product.product_id, "demo-cast", product.name,
