@@ -10,16 +10,18 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import platformdirs
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from station.domain.errors import ConfigurationError
 
 APP_NAME = "inspection-station"
 SECRET_FIELDS = {"s3_secret_access_key", "s3_access_key_id", "central_db_password"}
@@ -96,18 +98,60 @@ class Settings(BaseSettings):
     def resolved_models_dir(self) -> Path:
         return self.models_dir or self.home / "models"
 
+    @property
+    def logs_dir(self) -> Path:
+        return self.home / "logs"
+
     def ensure_dirs(self) -> None:
+        """Creates the data folders; one clear :class:`ConfigurationError` when one cannot be written."""
         for path in (self.home, self.resolved_storage_dir, self.resolved_models_dir):
-            path.mkdir(parents=True, exist_ok=True)
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+                probe = path / f".write-test-{os.getpid()}"
+                probe.write_bytes(b"")
+                probe.unlink()
+            except OSError as exc:
+                name = "STATION_HOME" if path == self.home else "the folder"
+                raise ConfigurationError(f"{name} {path} is not writable ({exc.strerror or exc}): "
+                                         "choose another with --home or STATION_HOME") from None
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Settings from environment and TOML file; ``overrides`` win (None values ignored)."""
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    """Settings from environment and TOML file; ``overrides`` win (None values ignored).
+
+    A malformed file or a wrongly typed value raises one :class:`ConfigurationError` naming the setting,
+    where it came from and what is allowed, never a traceback (secret values are not repeated).
+    """
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigurationError(f"config file {config_file_path()} is not valid TOML: {exc}") from None
+    except ValidationError as exc:
+        raise ConfigurationError(_describe(exc, overrides)) from None
+
+
+def _describe(exc: ValidationError, overrides: dict[str, Any]) -> str:
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error["loc"] else "?"
+    env = f"STATION_{field.upper()}"
+    source = ("the command line" if overrides.get(field) is not None
+              else env if env in os.environ else f"config file {config_file_path()}")
+    value = "" if field in SECRET_FIELDS else f" {error.get('input')!r}"
+    if error["type"] == "literal_error":
+        expected = str(error.get("ctx", {}).get("expected", "")).replace("'", "")
+        message = f"unknown {field}{value} in {source}: choose {expected}"
+    else:
+        message = f"invalid setting {field}{value} in {source}: {error['msg']}"
+    more = exc.error_count() - 1
+    return message + (f" (and {more} more problem(s))" if more else "")
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
     """Write the non-secret settings to the TOML file (secrets stay in the environment)."""
+    for field in ("language", "theme"):  # model_copy(update=...) does not validate: refuse before writing
+        allowed = get_args(Settings.model_fields[field].annotation)
+        if getattr(settings, field) not in allowed:
+            raise ConfigurationError(f"unknown {field} {getattr(settings, field)!r}: choose {' or '.join(allowed)}")
     target = path or config_file_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     data = settings.model_dump(mode="json", exclude=SECRET_FIELDS, exclude_none=True)
@@ -120,8 +164,11 @@ def read_settings_file(path: Path | None = None) -> dict[str, Any]:
     target = path or config_file_path()
     if not target.exists():
         return {}
-    with target.open("rb") as handle:
-        return tomllib.load(handle)
+    try:
+        with target.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigurationError(f"config file {target} is not valid TOML: {exc}") from None
 
 
 def _toml_value(value: Any) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import datetime, timezone
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,6 +27,12 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _HASHER.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def _dummy_hash() -> str:
+    """A real argon2 hash that no password matches: an unknown user name costs one verify like a known one."""
+    return _HASHER.hash(secrets.token_urlsafe(24))
 
 
 # Login lockout: this many wrong passwords in a row lock the account for LOCK_SECONDS.
@@ -64,7 +72,9 @@ class UserService:
         if user is not None:  # a locked account is refused before its password is even checked
             self._refuse_if_locked(username, self._repo.locked_until(username), now)
         stored = self._repo.get_password_hash(username) if user else None
-        if user is None or stored is None or not verify_password(stored, password):
+        # Always one argon2 verify, so a wrong user name takes as long as a wrong password.
+        matches = verify_password(stored or _dummy_hash(), password)
+        if user is None or stored is None or not matches:
             if user is not None:
                 until = self._repo.register_failed_login(username, now, self._max_failed, self._lock_seconds)
                 self._refuse_if_locked(username, until, now)

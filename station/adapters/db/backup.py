@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,6 +41,13 @@ def prune(directory: Path, retention_days: int, pattern: str) -> tuple[Path, ...
     return tuple(old)
 
 
+def _drain(stream, kept: bytearray, limit: int = 64 * 1024) -> None:  # type: ignore[no-untyped-def]
+    """Reads ``stream`` to its end, keeping its first ``limit`` bytes (for the error message)."""
+    for chunk in iter(lambda: stream.read(1 << 16), b""):
+        if len(kept) < limit:
+            kept.extend(chunk[: limit - len(kept)])
+
+
 def backup_postgres(url: str, directory: Path, retention_days: int = 30) -> BackupResult:
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
@@ -56,13 +64,23 @@ def backup_postgres(url: str, directory: Path, retention_days: int = 30) -> Back
     partial = target.with_suffix(".partial")
     with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as proc:
         assert proc.stdout is not None and proc.stderr is not None
-        with gzip.open(partial, "wb") as out:
-            shutil.copyfileobj(proc.stdout, out, 1 << 20)
-        err = proc.stderr.read().decode(errors="replace").strip()
-        code = proc.wait()
+        kept = bytearray()  # stderr is drained while stdout is copied: a chatty pg_dump cannot block on it
+        drain = threading.Thread(target=_drain, args=(proc.stderr, kept), name="pg_dump-stderr", daemon=True)
+        drain.start()
+        try:
+            with gzip.open(partial, "wb") as out:
+                shutil.copyfileobj(proc.stdout, out, 1 << 20)
+        except BaseException:
+            proc.kill()
+            partial.unlink(missing_ok=True)
+            raise
+        finally:
+            code = proc.wait()
+            drain.join()
+        err = kept.decode(errors="replace").strip()
     if code != 0:
         partial.unlink(missing_ok=True)
-        first = err.splitlines()[0] if err else f"exit code {code}"
+        first = err.splitlines()[0][:300] if err else f"exit code {code}"
         raise DatabaseUnavailableError(f"pg_dump of {redact(url)} failed: {first}")
     partial.rename(target)
     deleted = prune(directory, retention_days, "*.sql.gz")

@@ -1,6 +1,7 @@
 """Engines for the central PostgreSQL and the local SQLite store, with one-line errors.
 
-Every SQLite connection gets WAL journaling, ``foreign_keys=ON``, a busy timeout and a
+Engines never echo bound parameters into error messages (``hide_parameters``): a failed INSERT of a
+user must not show the password hash. Every SQLite connection gets WAL journaling, ``foreign_keys=ON``, a busy timeout and a
 ``REGEXP`` function (used by the e-mail CHECK of ``users``).
 """
 
@@ -72,13 +73,14 @@ def make_engine(url: str, *, connect_timeout: int = 5, echo: bool = False) -> En
     if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, echo=echo, connect_args={"timeout": 30})
+        engine = create_engine(parsed, echo=echo, hide_parameters=True, connect_args={"timeout": 30})
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
     try:
         return create_engine(
             parsed,
             echo=echo,
+            hide_parameters=True,
             pool_pre_ping=True,
             connect_args={"connect_timeout": connect_timeout, "application_name": "inspection-station"},
         )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from station.adapters.db.database import Database
 from station.adapters.db.models import RoleRow, User, UserRole
 from station.domain.enums import Role
-from station.domain.errors import NotFoundError
+from station.domain.errors import NotFoundError, ValidationError
 from station.domain.users import UserInfo
 
 
@@ -35,15 +36,18 @@ class SqlUserRepository:
     def create_user(
         self, username: str, email: str, password_hash: str, full_name: str | None, roles: tuple[Role, ...]
     ) -> UserInfo:
-        with self._db.session() as session:
-            user = User(username=username, email=email, password_hash=password_hash, full_name=full_name)
-            session.add(user)
-            session.flush()
-            role_ids = dict(session.execute(select(RoleRow.role_name, RoleRow.role_id)).all())
-            for role in roles:
-                session.add(UserRole(user_id=user.user_id, role_id=role_ids[role.value]))
-            session.flush()
-            return self._info(session, user)
+        try:
+            with self._db.session() as session:
+                user = User(username=username, email=email, password_hash=password_hash, full_name=full_name)
+                session.add(user)
+                session.flush()
+                role_ids = dict(session.execute(select(RoleRow.role_name, RoleRow.role_id)).all())
+                for role in roles:
+                    session.add(UserRole(user_id=user.user_id, role_id=role_ids[role.value]))
+                session.flush()
+                return self._info(session, user)
+        except IntegrityError as exc:  # never the statement or its parameters (the hash) in the message
+            raise ValidationError(_conflict(str(exc.orig), username, email)) from None
 
     def get_user(self, username: str) -> UserInfo | None:
         with self._db.session() as session:
@@ -104,3 +108,13 @@ class SqlUserRepository:
     def locked_until(self, username: str) -> datetime | None:
         with self._db.session() as session:
             return session.scalar(select(User.locked_until).where(User.username == username))
+
+
+def _conflict(detail: str, username: str, email: str) -> str:
+    detail = detail.lower()
+    duplicate = "unique" in detail or "duplicate" in detail
+    if duplicate and "email" in detail:
+        return f"the e-mail {email!r} is already used by another account"
+    if duplicate and "username" in detail:
+        return f"user {username!r} already exists"
+    return f"user {username!r} could not be created: it conflicts with an existing account"
