@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from station.domain.manuals import DefectName
 
@@ -32,10 +33,19 @@ SUMMARY_CORE = {"요약", "summary", "overview", "매핑"}
 DEFECT_FILLER = {"defect", "defects", "불량", "결함", "type", "유형", "class", "and", "및"}
 
 
+_DROPPED_CATEGORIES = ("So", "Sk", "Cf", "Mn", "Me", "Co")
+_ASCII_SYMBOLS = str.maketrans({"^": " ", "`": " "})  # the only ASCII characters in those categories
+_ASCII_SYMBOLS_DROPPED = str.maketrans({"^": None, "`": None})
+
+
+@lru_cache(maxsize=4096)  # the splitter asks several questions about the same line
 def normalize(text: str) -> str:
     """Lower case, NFKC, without emoji/symbols, numbering and markdown markers."""
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(" " if unicodedata.category(ch) in ("So", "Sk", "Cf", "Mn", "Me", "Co") else ch for ch in text)
+    if text.isascii():
+        text = text.translate(_ASCII_SYMBOLS)
+    else:
+        text = unicodedata.normalize("NFKC", text)
+        text = "".join(" " if unicodedata.category(ch) in _DROPPED_CATEGORIES else ch for ch in text)
     text = " ".join(text.split()).strip().lower()
     text = _PREFIX_RE.sub("", text).strip()
     return text.strip(" :：-–—*_#")
@@ -43,8 +53,11 @@ def normalize(text: str) -> str:
 
 def display_heading(text: str) -> str:
     """The heading as a person reads it, without emoji and keycap numbers."""
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join("" if unicodedata.category(ch) in ("So", "Sk", "Cf", "Mn", "Me", "Co") else ch for ch in text)
+    if text.isascii():
+        text = text.translate(_ASCII_SYMBOLS_DROPPED)
+    else:
+        text = unicodedata.normalize("NFKC", text)
+        text = "".join("" if unicodedata.category(ch) in _DROPPED_CATEGORIES else ch for ch in text)
     text = re.sub(r"^\s*\d(?=\s)", "", text)  # a keycap digit left after its emoji marks were dropped
     text = re.sub(r"^\s*(?:\d{1,2}[.)]|[①-⑳])\s+", "", text)  # "1. hole (기공)" -> "hole (기공)"
     return " ".join(text.split()).strip(" :：#*_")

@@ -20,6 +20,10 @@ BULLET_RE = re.compile(r"^\s*[•·▪▫◦‣∙○●■□\-*+–]\s*")
 NUMBERED_RE = re.compile(r"^\s*(?:\d{1,2}[.)]|[①-⑳]|\d\ufe0f?\u20e3)\s*")
 MD_HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 MD_TABLE_SEP_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Beyond these a file is not a repair manual (a dump, a generated file): refused in one line, not parsed
+# for minutes. The largest real manual in ../shared/data has well under a hundred headings.
+MAX_BLOCKS = 250_000  # lines/paragraphs
+MAX_HEADINGS = 5_000
 MD_BOLD_LINE_RE = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*:?\s*$")
 
 
@@ -62,6 +66,13 @@ def read_manual(data: bytes, file_name: str) -> ReadResult:
         result = _read_markdown(text) if suffix in (".md", ".markdown") else _read_plain(text)
     if not any(b.text.strip() for b in result.blocks):
         raise ManualFormatError(f"{file_name}: no text found in the manual")
+    if len(result.blocks) > MAX_BLOCKS:
+        raise ManualFormatError(f"{file_name}: {len(result.blocks):,} lines/paragraphs is more than a manual "
+                                f"holds (limit {MAX_BLOCKS:,}): split it into several files")
+    headings = sum(1 for b in result.blocks if b.kind == "heading")
+    if headings > MAX_HEADINGS:
+        raise ManualFormatError(f"{file_name}: {headings:,} headings is more than a manual holds "
+                                f"(limit {MAX_HEADINGS:,}): split it into several files")
     return result
 
 
@@ -215,11 +226,21 @@ def _read_plain(text: str) -> ReadResult:
     return ReadResult(blocks=blocks, file_type="text", title=None, page_count=len(pages) if paged else None)
 
 
+# Inline markup spans are bounded and stop at the next marker, so that a huge line full of stray ``*``, ``_``
+# or ``[`` is scanned in linear time, not quadratic.
+_BOLD_RE = re.compile(r"(\*\*|__)(.{1,500}?)\1")
+_EMPHASIS_RE = re.compile(r"(?<!\w)[*_]([^*_\s][^*_]{0,500}?)[*_](?!\w)")
+_CODE_RE = re.compile(r"`([^`\n]{0,500})`")
+_LINK_RE = re.compile(r"\[([^\[\]]{1,500})\]\([^()\s]{0,2000}\)")
+
+
 def _strip_md(text: str) -> str:
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    text = re.sub(r"(?<!\w)[*_](\S.*?)[*_](?!\w)", r"\1", text)
-    text = re.sub(r"`([^`]*)`", r"\1", text)
-    return re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text).strip()
+    if not any(mark in text for mark in "*_`["):
+        return text.strip()
+    text = _BOLD_RE.sub(r"\2", text)
+    text = _EMPHASIS_RE.sub(r"\1", text)
+    text = _CODE_RE.sub(r"\1", text)
+    return _LINK_RE.sub(r"\1", text).strip()
 
 
 def _text_lines(text: str, *, page: int | None) -> list[Block]:

@@ -25,6 +25,8 @@ from station.adapters.manuals.readers import Block
 from station.domain.manuals import DefectName, ParsedSection
 
 MAX_CHUNK_CHARS = 1200
+LONG_LINE_CHARS = 2000  # longer lines are never headings (the longest real heading is well under 200)
+HEADING_PROBE_CHARS = 200
 _SENTENCE_END_RE = re.compile(r"(?:[.!?。]|다|요|니다|음|함)\s*$")
 
 
@@ -62,6 +64,7 @@ class ManualSplitter:
         self._max = max_chunk_chars
         self._sections: list[ParsedSection] = []
         self._unlinked: list[str] = []
+        self._unlinked_seen: set[str] = set()
         self._defect: str | None = None
         self._defect_heading = ""
         self._kind = "other"
@@ -75,7 +78,9 @@ class ManualSplitter:
 
     def split(self, blocks: Sequence[Block]) -> SplitResult:
         for block in blocks:
-            if block.kind == "row":
+            if len(block.text) > LONG_LINE_CHARS and block.kind != "row":
+                self._long_line(block)
+            elif block.kind == "row":
                 self._row(block)
             else:
                 self._line(block)
@@ -84,6 +89,15 @@ class ManualSplitter:
         return SplitResult(self._sections, self._unlinked)
 
     # Blocks ------------------------------------------------------------------------------
+    def _long_line(self, block: Block) -> None:
+        """A line too long to be a heading is body text; a long "heading" is judged by its start, and its
+        rest is kept as body text (nothing is lost, nothing scanned character by character for minutes)."""
+        if block.kind != "heading":
+            self._body.add(block)
+            return
+        self._line(Block(block.text[:HEADING_PROBE_CHARS], block.page, block.kind, block.level))
+        self._body.add(Block(block.text[HEADING_PROBE_CHARS:], block.page, "para"))
+
     def _line(self, block: Block) -> None:
         text = block.text
         if block.kind != "bullet" and is_summary_heading(text):
@@ -182,7 +196,8 @@ class ManualSplitter:
         self._defect_heading = heading
         if self._defect:
             self._guessed.add(self._defect)
-        if not self._guess and heading not in self._unlinked:
+        if not self._guess and heading not in self._unlinked_seen:
+            self._unlinked_seen.add(heading)
             self._unlinked.append(heading)
 
     def _flush(self) -> None:
@@ -202,9 +217,10 @@ class ManualSplitter:
 
     def _sections_from_table_columns(self) -> None:
         """A defect with no cause/action section of its own gets them from its table row's columns."""
+        present = {(s.defect_code, s.section_type) for s in self._sections}
         for code, header, cells, page in self._table_rows:
             for kind in ("cause", "action"):
-                if any(s.defect_code == code and s.section_type == kind for s in self._sections):
+                if (code, kind) in present:
                     continue
                 values = [c for h, c in zip(header[1:], cells[1:]) if c and section_kind_of(h) == kind]
                 columns = [h for h in header[1:] if section_kind_of(h) == kind]
@@ -257,12 +273,13 @@ def _chunks(text: str, limit: int) -> list[str]:
         return [text]
     chunks, current = [], ""
     for line in text.split("\n"):
-        while len(line) > limit:
+        if len(line) > limit:  # cut in one pass (slicing the rest again and again is quadratic)
             if current:
                 chunks.append(current)
                 current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
+            cut = len(line) - len(line) % limit or len(line) - limit
+            chunks.extend(line[i:i + limit] for i in range(0, cut, limit))
+            line = line[cut:]
         if current and len(current) + 1 + len(line) > limit:
             chunks.append(current)
             current = line
