@@ -1267,6 +1267,14 @@
         <translation>{0}회째 시도</translation>
     </message>
     <message>
+        <source>Log</source>
+        <translation>로그</translation>
+    </message>
+    <message>
+        <source>Log file (job failures with their tracebacks): {0}</source>
+        <translation>로그 파일 (작업 실패와 그 트레이스백): {0}</translation>
+    </message>
+    <message>
         <source>Model: {0}</source>
         <translation>모델: {0}</translation>
     </message>

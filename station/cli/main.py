@@ -1,17 +1,23 @@
 """``station`` command line: one entry point, sub-commands registered by the modules in COMMANDS.
 
-Errors a person can act on (:class:`StationError`) print one line to stderr and exit 2.
+Errors a person can act on (:class:`StationError`) print one line to stderr and exit 2. Everything is
+logged to ``STATION_HOME/logs/station.log`` (rotating); ``--verbose`` mirrors the log to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from station import __version__
+from station.app.logs import configure_logging
 from station.domain.errors import StationError
+
+log = logging.getLogger("station.cli")
 
 # Each module exposes register(subparsers) and sets args.func(args) -> int.
 COMMANDS = (
@@ -34,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--home", help="directory for all local data (default: $STATION_HOME or the user data dir)")
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help="mirror the log (STATION_HOME/logs/station.log) to stderr, debug messages included")
     parser.add_argument("--self-check", action="store_true",
                         help="inspect rendered demo parts headless in a throwaway home and exit (0 = OK)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -50,14 +58,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    start_logging(getattr(args, "home", None), verbose=bool(getattr(args, "verbose", False)))
+    log.info("station %s: %s", __version__, " ".join(sys.argv[1:] if argv is None else argv))
     try:
         return int(args.func(args) or 0)
     except StationError as exc:
+        log.warning("%s", exc)
         print(f"station: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("station: interrupted", file=sys.stderr)
         return 130
+    except Exception:
+        log.exception("unexpected error")
+        raise
+
+
+def start_logging(home: str | None, *, verbose: bool = False) -> Path | None:
+    """The rotating log under the station's home (none when the settings cannot even be read: the command
+    then reports that in one line itself)."""
+    from station.config import load_settings
+
+    try:
+        logs_dir = load_settings(home=home).logs_dir
+    except StationError:
+        logs_dir = None
+    return configure_logging(logs_dir, verbose=verbose)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -56,8 +56,12 @@ def main(argv: list[str] | None = None) -> int:
     """``station sync`` alone (see the module docstring)."""
     parser = argparse.ArgumentParser(prog="station-sync", description="station sync without the GUI stack")
     parser.add_argument("--home", help="directory for all local data (default: $STATION_HOME)")
+    parser.add_argument("--verbose", "-v", action="store_true", help="mirror the log to stderr")
     _add_actions(parser)
     args = parser.parse_args(argv)
+    from station.cli.main import start_logging
+
+    start_logging(args.home, verbose=args.verbose)
     try:
         return int(args.func(args) or 0)
     except StationError as exc:

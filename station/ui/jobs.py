@@ -6,6 +6,7 @@ The GUI thread never does I/O or model work: every service call goes through :cl
 
 from __future__ import annotations
 
+import logging
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +14,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from station.domain.engine import CancelToken as DomainCancelToken
+
+log = logging.getLogger(__name__)
 
 
 class JobCancelled(Exception):
@@ -153,6 +156,7 @@ class _Runnable(QRunnable):
         super().__init__()
         self.setAutoDelete(True)
         self._fn = fn
+        self._name = handle.name
         self._signals = handle.signals
         self._token = handle.token
 
@@ -167,6 +171,7 @@ class _Runnable(QRunnable):
                 self._signals.cancelled.emit()
                 return
             exc.__dict__.setdefault("job_traceback", traceback.format_exc())
+            log.exception("job %r failed", self._name)
             self._signals.failed.emit(exc)
         else:
             self._signals.done.emit(result)

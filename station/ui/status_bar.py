@@ -1,10 +1,13 @@
-"""The status bar: camera state and fps, model and device, sync state, product and user."""
+"""The status bar: camera state and fps, model and device, sync state, product and user, and where the
+log file is (its tooltip; the log holds every job failure with its traceback)."""
 
 from __future__ import annotations
 
+import logging
+from logging.handlers import RotatingFileHandler
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from station.domain.camera import CameraState, CameraStatus
@@ -23,12 +26,16 @@ class StationStatusBar(QStatusBar):
         self.sync_label = QLabel()
         self.sync_label.setObjectName("SyncState")
         self.user_label = QLabel()
-        for widget in (self.camera_label, self.model_label, self.sync_label, self.user_label):
+        self.log_label = QLabel()
+        self.log_label.setObjectName("LogFile")
+        self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for widget in (self.camera_label, self.model_label, self.sync_label, self.user_label, self.log_label):
             widget.setObjectName(widget.objectName() or "StatusItem")
             self.addPermanentWidget(widget)
         self.show_camera(CameraStatus())
         self.model_label.setText(self.tr("Model: —"))
         self.sync_label.setText(self.tr("Sync: local only"))
+        self.show_log_location()
         self._sync_timer = QTimer(self)
         self._sync_timer.setInterval(5000)
         self._sync_timer.timeout.connect(self.refresh_sync)
@@ -51,6 +58,12 @@ class StationStatusBar(QStatusBar):
         self.camera_label.style().unpolish(self.camera_label)
         self.camera_label.style().polish(self.camera_label)
 
+    def show_log_location(self) -> None:
+        path = log_file()
+        self.log_label.setVisible(path is not None)
+        self.log_label.setText(self.tr("Log"))
+        self.log_label.setToolTip(self.tr("Log file (job failures with their tracebacks): {0}").format(path))
+
     def show_model(self, text: str) -> None:
         self._model_text = text
         self.model_label.setText(self.tr("Model: {0}").format(text))
@@ -62,6 +75,7 @@ class StationStatusBar(QStatusBar):
         else:
             self.model_label.setText(self.tr("Model: —"))
         self.sync_label.setText(self.tr("Sync: local only"))
+        self.show_log_location()
         self.refresh_sync()
 
     def show_user(self, username: str, roles: str, product: str | None) -> None:
@@ -99,6 +113,14 @@ class StationStatusBar(QStatusBar):
         self.sync_label.setText(text)
         self.sync_label.setToolTip(self.tr("last success: {0}\nlast error: {1}").format(
             state.get("last_success") or "—", last_error or "—"))
+
+
+def log_file() -> str | None:
+    """The rotating log file the entry point configured on the root logger, if any."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, RotatingFileHandler):
+            return handler.baseFilename
+    return None
 
 
 def _sync_status(sync: Any) -> dict[str, Any]:
