@@ -15,7 +15,8 @@ from pathlib import Path
 from station.app.context import build_context
 from station.app.engine_assembly import build_evaluation
 from station.cli.common import print_json, settings_from
-from station.domain.engine import InspectionOutcome, Progress
+from station.cli.progress import ProgressReporter
+from station.domain.engine import InspectionOutcome
 from station.domain.enums import ImageType
 from station.domain.errors import ValidationError
 from station.pipeline.imageio import read_image
@@ -62,20 +63,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     c.add_argument("--apply", action="store_true", help="save the suggested thresholds")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=_calibrate)
-
-
-def _progress(enabled: bool):  # type: ignore[no-untyped-def]
-    last: dict[str, int] = {}
-
-    def report(p: Progress) -> None:
-        if not enabled:
-            return
-        step = max(1, p.total // 10) if p.total else 1
-        if p.done == p.total or p.done - last.get(p.stage, -step) >= step:
-            last[p.stage] = p.done
-            print(f"  {p.stage}: {p.done}/{p.total} {p.message}", file=sys.stderr)
-
-    return report
 
 
 def _degraded_banner(reason: str | None) -> None:
@@ -139,7 +126,8 @@ def _build(args: argparse.Namespace) -> int:
         if ctx.engine.models.is_degraded(backbone):
             _degraded_banner("no pretrained backbone weights installed: the bank uses fixed hand-made filter "
                              "features (run `station models fetch mobilenet_v2`)")
-        summary = ctx.engine.builder.build(args.product, options, progress=_progress(not args.json))
+        with ProgressReporter(not args.json) as progress:
+            summary = ctx.engine.builder.build(args.product, options, progress=progress)
     finally:
         ctx.close()
     if args.json:
@@ -158,8 +146,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     service = build_evaluation(settings.resolved_models_dir, args.device)
     options = BuildOptions(coreset_ratio=args.coreset_ratio, max_bank_size=args.max_bank_size)
-    report = service.evaluate(args.dataset, backbone=args.backbone, input_size=args.input_size, options=options,
-                              progress=_progress(not args.json))
+    with ProgressReporter(not args.json) as progress:
+        report = service.evaluate(args.dataset, backbone=args.backbone, input_size=args.input_size,
+                                  options=options, progress=progress)
     if report.degraded:
         _degraded_banner("no pretrained backbone weights: hand-made filter features (weak on real textures)")
     if args.json:
@@ -188,8 +177,8 @@ def _calibrate(args: argparse.Namespace) -> int:
     ctx = build_context(settings_from(args))
     try:
         service = ctx.engine.calibration
-        report = service.calibrate(args.product, good, defect, target_far=args.target_far,
-                                   progress=_progress(not args.json))
+        with ProgressReporter(not args.json) as progress:
+            report = service.calibrate(args.product, good, defect, target_far=args.target_far, progress=progress)
         if args.apply:
             report = service.apply(report)
     finally:

@@ -20,6 +20,7 @@ from station.adapters.ml.embedder import load_embedder
 from station.adapters.ml.llm import load_generator
 from station.app.context import build_storage
 from station.cli.common import add_url_option, database_from, print_json, settings_from
+from station.cli.progress import ProgressReporter
 from station.domain.catalog import load_defect_mapping
 from station.domain.errors import NotFoundError
 from station.services.guidance import GuidanceService
@@ -93,7 +94,8 @@ def _manual_service(args: argparse.Namespace) -> ManualService:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    reports = _manual_service(args).ingest(args.product, args.files)
+    with ProgressReporter(not args.json) as progress:
+        reports = _manual_service(args).ingest(args.product, args.files, progress=progress)
     if args.json:
         print_json([{"manual_id": r.manual.manual_id, "file_name": r.manual.file_name, "version": r.manual.version,
                      "sections": r.sections, "linked": r.linked, "missing": r.missing, "embedder": r.embedder,

@@ -5,7 +5,8 @@ Models come from *providers*: modules listed in ``PROVIDERS`` that expose
 * ``available_models(models_dir) -> list[dict]`` — rows with at least ``name``, ``kind``, ``file``,
   ``installed``, ``description``, ``source``;
 * ``fetch_model(name, models_dir, *, force, source, progress) -> Path | None`` — installs ``name``
-  (verified by sha256) and returns its path, or returns None when the name is not one of its models.
+  (verified by sha256) and returns its path, or returns None when the name is not one of its models;
+  ``progress`` hears text notes and ``Progress`` reports (drawn as a bar on a terminal).
 
 ``fetch`` asks each provider in turn; ``list`` shows all of them.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 from types import ModuleType
 
 from station.cli.common import print_json, settings_from
+from station.cli.progress import ProgressReporter
 from station.domain.errors import NotFoundError
 
 PROVIDERS: tuple[str, ...] = (
@@ -64,7 +66,9 @@ def _fetch(args: argparse.Namespace) -> int:
     models_dir = settings_from(args).resolved_models_dir
     for name in args.name:
         for provider in _providers():
-            path = provider.fetch_model(name, models_dir, force=args.force, source=args.source, progress=print)
+            with ProgressReporter() as progress:
+                path = provider.fetch_model(name, models_dir, force=args.force, source=args.source,
+                                            progress=progress)
             if path is not None:
                 print(f"{name}: {path}")
                 break

@@ -19,6 +19,7 @@ from station.adapters.sync.credentials import SECRET_NAMES, store_keyring_secret
 from station.adapters.sync.recovery import check_local_store, recover_local_store
 from station.app.sync_assembly import build_sync
 from station.cli.common import print_json, settings_from
+from station.cli.progress import ProgressReporter
 from station.config import Settings
 from station.domain.errors import ConfigurationError, StationError, ValidationError
 from station.domain.sync import SyncError
@@ -87,7 +88,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if args.watch:
             return _watch(service)
-        report = service.run_once(pull=not args.no_pull)
+        with ProgressReporter(not args.json) as progress:
+            report = service.run_once(pull=not args.no_pull, progress=progress)
     finally:
         db.dispose()
     if args.json:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from station.domain.engine import Progress, ProgressCallback
 from station.domain.enums import DeploymentStatus, DeploymentType
 from station.domain.errors import NotFoundError, ValidationError
 from station.domain.manuals import (
@@ -53,16 +54,26 @@ class ManualService:
         product = self._catalog.get_product(product_code)
         return self._parser.parse(_read(path), Path(path).name, product.defect_types)
 
-    def ingest(self, product_code: str, paths: Sequence[Path], *, user_id: int | None = None) -> list[IngestReport]:
-        """Ingests manuals of a product; raises a StationError (nothing stored) if any cannot be parsed."""
+    def ingest(self, product_code: str, paths: Sequence[Path], *, user_id: int | None = None,
+               progress: ProgressCallback | None = None) -> list[IngestReport]:
+        """Ingests manuals of a product; raises a StationError (nothing stored) if any cannot be parsed.
+        ``progress`` hears ``parse`` then ``index`` (parse, embed, store) per file."""
         if not paths:
             raise ValidationError("no manual files given")
+        report = progress or (lambda _p: None)
         product = self._catalog.get_product(product_code)
         parsed = []
-        for path in paths:
+        for done, path in enumerate(paths):
+            report(Progress("parse", done, len(paths), Path(path).name))
             data = _read(path)
             parsed.append(_Parsed(Path(path), data, self._parser.parse(data, Path(path).name, product.defect_types)))
-        return [self._store_one(product.product_id, product.defect_types, item, user_id) for item in parsed]
+        report(Progress("parse", len(paths), len(paths), "parsed"))
+        stored = []
+        for done, item in enumerate(parsed):
+            report(Progress("index", done, len(parsed), item.path.name))
+            stored.append(self._store_one(product.product_id, product.defect_types, item, user_id))
+        report(Progress("index", len(parsed), len(parsed), "stored"))
+        return stored
 
     def _store_one(self, product_id: int, defect_types, item: _Parsed, user_id: int | None) -> IngestReport:  # type: ignore[no-untyped-def]
         key = self._store.put_bytes(item.data, kind="manual", suffix=item.path.suffix)

