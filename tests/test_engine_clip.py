@@ -60,6 +60,7 @@ def test_clip_embedder_loads_verified_file(tmp_path: Path, tiny_clip_file: Path)
         MlModels(root).clip_embedder()
 
 
+@pytest.mark.slow
 @pytest.mark.network
 def test_index_and_results_record_the_clip_method(tiny_clip_file: Path) -> None:
     ctx = demo_context(size=128, n_good=8, n_per_defect=1, weights=True)

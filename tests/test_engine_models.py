@@ -110,6 +110,7 @@ def test_mobilenet_weights_map_onto_timm_exactly(tmp_path: Path) -> None:
     assert torch.allclose(ours["blocks.2"], theirs, atol=1e-5)
 
 
+@pytest.mark.slow
 @pytest.mark.network
 def test_fast_scores_equal_anomalib_forward(tmp_path: Path) -> None:
     models = install_mobilenet(tmp_path / "models")

@@ -13,7 +13,7 @@ from station.services.evaluation import EvaluationService
 from station.services.model_build import BuildOptions
 from tests.engine_support import install_mobilenet
 
-pytestmark = pytest.mark.shared_data
+pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 
 
 def _slice(source: Path, target: Path, n_train: int, n_per_class: int) -> Path:

@@ -165,6 +165,7 @@ def test_backup_of_unreachable_postgres_fails_cleanly(tmp_path: Path, capsys: py
     assert list(tmp_path.iterdir()) == []  # no half-written backup left behind
 
 
+@pytest.mark.slow
 def test_backup_of_the_local_store(capsys: pytest.CaptureFixture[str]) -> None:
     assert run("demo", "--headless") == 0
     capsys.readouterr()

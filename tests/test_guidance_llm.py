@@ -104,6 +104,7 @@ def test_cancel_stops_within_a_token(smollm2: Path) -> None:
     gen.close()
 
 
+@pytest.mark.slow
 @pytest.mark.network
 def test_guide_end_to_end_with_smollm2(smollm2: Path, tmp_path: Path) -> None:
     gen = load_generator(smollm2.parent, "smollm2-135m", n_ctx=2048, sampling=GREEDY)

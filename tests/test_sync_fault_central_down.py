@@ -32,6 +32,7 @@ def _wait_for(predicate, timeout: float = 60.0) -> bool:  # type: ignore[no-unty
     return False
 
 
+@pytest.mark.slow
 def test_centre_down_while_recording_then_everything_arrives_once(pg_server: PgServer, pg_empty_url: str,
                                                                  tmp_path: Path) -> None:
     prepare_central(pg_empty_url)

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from station.adapters.db.engine import make_engine
@@ -33,6 +34,7 @@ def _sync_process(home: Path, url: str) -> subprocess.Popen:
                             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+@pytest.mark.slow
 def test_sigkill_mid_batch_loses_and_duplicates_nothing(pg_empty_url: str, tmp_path: Path) -> None:
     prepare_central(pg_empty_url)
     st = make_station(tmp_path, "ST11", pg_empty_url)
@@ -65,6 +67,7 @@ def test_sigkill_mid_batch_loses_and_duplicates_nothing(pg_empty_url: str, tmp_p
     assert again.service.status().pending_rows == {}
 
 
+@pytest.mark.slow
 def test_twenty_stations_sync_at_once(pg_empty_url: str, tmp_path: Path) -> None:
     prepare_central(pg_empty_url)
     per_station = 30

@@ -168,6 +168,7 @@ def test_preprocessing_roi_is_drawn_validated_and_saved(qtbot, main_window) -> N
             if e.user_id is not None] == ["model_configs"]
 
 
+@pytest.mark.slow
 def test_bank_build_shows_progress_can_be_cancelled_and_completes(qtbot, demo_window) -> None:  # noqa: F811
     sign_in(qtbot, demo_window, "supervisor", DEMO_PASSWORD)
     demo_window.show_screen(Screen.TECHNICIAN)
@@ -192,6 +193,7 @@ def test_bank_build_shows_progress_can_be_cancelled_and_completes(qtbot, demo_wi
         "patchcore_bank": "completed", "clip_embedding": "completed"}
 
 
+@pytest.mark.slow
 def test_calibration_view_plots_scores_and_suggests_thresholds(qtbot, demo_window, tmp_path: Path) -> None:  # noqa: F811
     from station.pipeline.synthetic import render_part
 
