@@ -163,3 +163,13 @@ def test_pg_dump_writing_megabytes_to_stderr_does_not_deadlock(tmp_path: Path, m
     else:
         assert out.startswith("error pg_dump of postgresql://u:***@127.0.0.1:1/db failed: pg_dump: warning: x")
         assert list((tmp_path / "backups").iterdir()) == [], "no half-written backup left behind"
+
+
+def test_the_cli_reports_a_duplicate_email_in_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("NEW_PW", "a long enough password")
+    assert main(["users", "add", "kim", "--email", "kim@example.com", "--role", "worker",
+                 "--password-env", "NEW_PW"]) == 0
+    err = _one_line_error(capsys, "users", "add", "lee", "--email", "kim@example.com", "--role", "worker",
+                          "--password-env", "NEW_PW")
+    assert err == "station: error: the e-mail 'kim@example.com' is already used by another account\n"

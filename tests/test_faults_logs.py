@@ -92,3 +92,10 @@ def test_a_failed_gui_job_logs_its_traceback_and_the_status_bar_shows_the_file(q
     qtbot.addWidget(bar)
     assert not bar.log_label.isHidden() and str(path) in bar.log_label.toolTip()
     runner.wait_idle()
+
+
+def test_passwords_in_urls_never_reach_the_log(_isolated_home: Path) -> None:
+    assert main(["db", "current", "--url", "postgresql://admin:hunter2@127.0.0.1:1/x"]) == 2
+    _flush()
+    text = (_isolated_home / "logs" / "station.log").read_text(encoding="utf-8")
+    assert "postgresql://admin:***@127.0.0.1:1/x" in text and "hunter2" not in text

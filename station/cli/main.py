@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -59,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     start_logging(getattr(args, "home", None), verbose=bool(getattr(args, "verbose", False)))
-    log.info("station %s: %s", __version__, " ".join(sys.argv[1:] if argv is None else argv))
+    log.info("station %s: %s", __version__, _redacted(sys.argv[1:] if argv is None else argv))
     try:
         return int(args.func(args) or 0)
     except StationError as exc:
@@ -72,6 +73,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:
         log.exception("unexpected error")
         raise
+
+
+def _redacted(argv: Sequence[str]) -> str:
+    """The command line for the log, without passwords in URLs (``postgresql://u:***@host``)."""
+    return " ".join(re.sub(r"//([^:/@\s]+):[^@\s]*@", r"//\1:***@", arg) for arg in argv)
 
 
 def start_logging(home: str | None, *, verbose: bool = False) -> Path | None:
