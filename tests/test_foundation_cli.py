@@ -149,6 +149,7 @@ def test_backup_of_postgres_with_retention(pg_schema_url: str, tmp_path: Path,
     os.utime(old, (past, past))
     keep = backups / "recent_backup.sql.gz"
     keep.write_bytes(b"")
+    os.utime(keep, (time.time() - 86400, time.time() - 86400))  # a day old by the same clock as the old one
     assert run("backup", "--url", pg_schema_url, "--dir", str(backups), "--retention-days", "30") == 0
     assert "1 old backup(s) deleted" in capsys.readouterr().out
     assert not old.exists() and keep.exists()

@@ -32,10 +32,12 @@ def _stamp() -> str:
     return datetime.now().strftime("%Y%m%d_%H%M%S")
 
 
-def prune(directory: Path, retention_days: int, pattern: str) -> tuple[Path, ...]:
-    """Deletes files matching ``pattern`` older than ``retention_days`` (like ``find -mtime +N``)."""
+def prune(directory: Path, retention_days: int, pattern: str, keep: Path | None = None) -> tuple[Path, ...]:
+    """Deletes files matching ``pattern`` older than ``retention_days`` (like ``find -mtime +N``), never
+    ``keep`` (the backup just written, even when the folder's clock disagrees with ours)."""
     cutoff = time.time() - retention_days * 86400
-    old = [p for p in directory.glob(pattern) if p.is_file() and p.stat().st_mtime < cutoff]
+    old = [p for p in directory.glob(pattern)
+           if p.is_file() and p != keep and p.stat().st_mtime < cutoff]
     for path in old:
         path.unlink()
     return tuple(old)
@@ -83,7 +85,7 @@ def backup_postgres(url: str, directory: Path, retention_days: int = 30) -> Back
         first = err.splitlines()[0][:300] if err else f"exit code {code}"
         raise DatabaseUnavailableError(f"pg_dump of {redact(url)} failed: {first}")
     partial.rename(target)
-    deleted = prune(directory, retention_days, "*.sql.gz")
+    deleted = prune(directory, retention_days, "*.sql.gz", keep=target)
     return BackupResult(target, target.stat().st_size, deleted)
 
 
@@ -103,5 +105,5 @@ def backup_sqlite(db_path: Path, directory: Path, retention_days: int = 30) -> B
             src.close()
         with copy.open("rb") as inp, gzip.open(target, "wb") as out:
             shutil.copyfileobj(inp, out, 1 << 20)
-    deleted = prune(directory, retention_days, "*.sqlite3.gz")
+    deleted = prune(directory, retention_days, "*.sqlite3.gz", keep=target)
     return BackupResult(target, target.stat().st_size, deleted)
