@@ -93,7 +93,7 @@ class SqlCatalogRepository:
                 config_id=row.config_id, product_id=product_id,
                 image_threshold=row.image_threshold if row.image_threshold is not None else 0.85,
                 pixel_threshold=row.pixel_threshold if row.pixel_threshold is not None else 0.90,
-                preprocessing=dict(row.preprocessing or {}), config_name=row.config_name,
+                preprocessing=dict(row.preprocessing or {}), config_name=row.config_name, sync_uuid=row.sync_uuid,
             )
 
     def save_model_config(self, config: ModelConfigInfo) -> ModelConfigInfo:
@@ -113,7 +113,8 @@ class SqlCatalogRepository:
             row.updated_at = func.current_timestamp()
             session.flush()
             return ModelConfigInfo(row.config_id, config.product_id, config.image_threshold,
-                                   config.pixel_threshold, dict(config.preprocessing), config.config_name)
+                                   config.pixel_threshold, dict(config.preprocessing), config.config_name,
+                                   row.sync_uuid)
 
     def list_images(self, product_id: int, image_type: str | None = None) -> list[ImageInfo]:
         with self._db.session() as session:
