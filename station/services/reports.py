@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from station.domain.reports import (
     AWAITING_STATUSES,
@@ -18,6 +18,8 @@ from station.domain.reports import (
     DashboardStats,
     HistoryFilter,
     InspectionRow,
+    local_time,
+    utc_from_local,
 )
 from station.services.ports import ReportReader
 
@@ -66,9 +68,9 @@ class ShiftReport:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         for r in self.rows:
+            shown = local_time(r.inspection_date)  # stored in UTC; the report is read in local time
             writer.writerow([
-                r.inspection_code, r.inspection_date.isoformat(sep=" ", timespec="seconds") if r.inspection_date
-                else "", r.product_code, r.inspector or "", row_verdict(r),
+                r.inspection_code, shown.isoformat(sep=" ", timespec="seconds") if shown else "", r.product_code, r.inspector or "", row_verdict(r),
                 r.defect_name_ko or "", "" if r.anomaly_score is None else f"{r.anomaly_score:.4f}",
                 "" if r.confidence_score is None else f"{r.confidence_score:.4f}", r.action_status,
             ])
@@ -112,12 +114,14 @@ class ReportService:
                 for i in range(days)]
 
     def defect_type_counts(self, product_id: int, days: int | None = None) -> dict[str, int]:
-        start = datetime.now() - timedelta(days=days) if days else None
+        start = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=days) if days else None
         return self._reader.defect_type_counts(product_id, start)
 
     def shift_report(self, product_id: int, product_code: str, product_name: str, start: datetime,
                      end: datetime) -> ShiftReport:
-        rows = self._reader.history(HistoryFilter(product_id=product_id, start=start, end=end, limit=100000))
+        """``start``/``end``: the shift in local time (as a person names it); rows are queried in UTC."""
+        rows = self._reader.history(HistoryFilter(product_id=product_id, start=utc_from_local(start),
+                                                  end=utc_from_local(end), limit=100000))
         by_type: dict[str, int] = {}
         for r in rows:
             if r.defect_detected:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from sqlalchemy import func, select
 
 from station.adapters.db.database import Database
@@ -110,7 +112,8 @@ class SqlCatalogRepository:
             row.pixel_threshold = config.pixel_threshold
             row.preprocessing = config.preprocessing
             row.config_name = config.config_name
-            row.updated_at = func.current_timestamp()
+            # naive UTC with microseconds: the pull compares it with the centre's (newer change wins)
+            row.updated_at = datetime.now(timezone.utc).replace(tzinfo=None)
             session.flush()
             return ModelConfigInfo(row.config_id, config.product_id, config.image_threshold,
                                    config.pixel_threshold, dict(config.preprocessing), config.config_name,

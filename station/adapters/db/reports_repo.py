@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import text
 
 from station.adapters.db.database import Database
-from station.domain.reports import DailyCount, DashboardStats, HistoryFilter, InspectionRow
+from station.domain.reports import DailyCount, DashboardStats, HistoryFilter, InspectionRow, local_time, utc_from_local
 
 _HISTORY_SQL = """
 SELECT ins.inspection_id, ins.inspection_code, ins.inspection_date, ins.product_id, p.product_code,
@@ -131,9 +131,11 @@ class SqlReportReader:
         defects: Counter[date] = Counter()
         uncertain: Counter[date] = Counter()
         with self._db.session() as session:
-            for r in session.execute(sql, {"pid": product_id, "start": datetime.combine(start, datetime.min.time()),
-                                           "end": datetime.combine(end, datetime.min.time())}):
-                day = _as_datetime(r.d).date()  # type: ignore[union-attr]
+            # days are the station's local days; stored times are UTC
+            for r in session.execute(sql, {"pid": product_id,
+                                           "start": utc_from_local(datetime.combine(start, datetime.min.time())),
+                                           "end": utc_from_local(datetime.combine(end, datetime.min.time()))}):
+                day = local_time(_as_datetime(r.d)).date()  # type: ignore[union-attr]
                 totals[day] += 1
                 defects[day] += 1 if r.bad else 0
                 uncertain[day] += 1 if r.verdict == "UNCERTAIN" else 0
