@@ -143,6 +143,9 @@ def test_pull_keeps_a_local_threshold_change_until_the_centre_changes_later(pg_e
     assert report.error is None and report.pulled["model_configs"] == 0
     kept = catalog.get_model_config(pid)
     assert (kept.image_threshold, kept.preprocessing) == (0.8, {"resize": 320})
+    with engine.connect() as conn:  # ... and the station's change went up to the centre
+        assert tuple(conn.execute(text("SELECT image_threshold, preprocessing FROM model_configs")).one()) == \
+            (0.8, {"resize": 320})
 
     with engine.begin() as conn:  # a later change at the centre wins
         later = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(minutes=1)
@@ -151,3 +154,35 @@ def test_pull_keeps_a_local_threshold_change_until_the_centre_changes_later(pg_e
     report = st.service.run_once(pull=True)
     assert report.error is None and report.pulled["model_configs"] == 1
     assert catalog.get_model_config(pid).image_threshold == 0.9
+    # The pulled row is queued here again; sending it back changes nothing at the centre.
+    again = st.service.run_once(pull=True)
+    assert again.error is None and again.pushed_rows == {} and again.pulled["model_configs"] == 0
+    engine = make_engine(central)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT image_threshold FROM model_configs")).scalar() == 0.9
+    engine.dispose()
+
+
+def test_an_older_station_change_does_not_overwrite_a_newer_one_at_the_centre(pg_empty_url: str,
+                                                                               tmp_path: Path) -> None:
+    central = prepare_central(pg_empty_url)
+    st = make_station(tmp_path, "ST34", central)
+    assert st.service.run_once(pull=True).error is None
+    pid, _, _ = st.ids()
+    catalog = SqlCatalogRepository(st.db)
+    from station.domain.catalog import ModelConfigInfo
+    saved = catalog.save_model_config(ModelConfigInfo(config_id=None, product_id=pid, image_threshold=0.8))
+    assert st.service.run_once(pull=False).error is None
+    engine = make_engine(central)
+    with engine.begin() as conn:  # changed at the centre after the station's change
+        later = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(minutes=5)
+        conn.execute(text("UPDATE model_configs SET image_threshold = 0.88, updated_at = :t WHERE sync_uuid = :u"),
+                     {"t": later, "u": saved.sync_uuid})
+    with st.db.session() as s:  # the station's older row is sent again (e.g. re-queued after a recovery)
+        s.execute(text("INSERT INTO sync_outbox (table_name, row_id) VALUES ('model_configs', :i)"),
+                  {"i": saved.config_id})
+    assert st.service.run_once(pull=False).error is None
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT image_threshold FROM model_configs WHERE sync_uuid = :u"),
+                            {"u": saved.sync_uuid}).scalar() == 0.88
+    engine.dispose()
