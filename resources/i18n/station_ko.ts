@@ -511,6 +511,10 @@
         <translation>불량률</translation>
     </message>
     <message>
+        <source>UNCERTAIN</source>
+        <translation>판정 보류</translation>
+    </message>
+    <message>
         <source>Awaiting action</source>
         <translation>조치 대기</translation>
     </message>
@@ -722,6 +726,10 @@
     <message>
         <source>good</source>
         <translation>정상</translation>
+    </message>
+    <message>
+        <source>awaiting review</source>
+        <translation>검토 대기</translation>
     </message>
 </context>
 <context>
@@ -1202,6 +1210,10 @@
     <message>
         <source>{0} inspections, {1} defects ({2}), {3} awaiting action</source>
         <translation>검사 {0}건, 불량 {1}건 ({2}), 조치 대기 {3}건</translation>
+    </message>
+    <message>
+        <source>UNCERTAIN</source>
+        <translation>판정 보류</translation>
     </message>
     <message>
         <source>Defects by type</source>

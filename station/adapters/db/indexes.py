@@ -51,6 +51,7 @@ DOC_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
     "idx_model_configs_active": ("model_configs", ("is_active",)),
     "idx_results_inspection_defect": ("inspection_results", ("inspection_id", "defect_type_id")),
     "idx_audit_logs_table_time": ("audit_logs", ("table_name", "logged_at")),
+    "idx_results_verdict": ("inspection_results", ("verdict",)),  # migration 0007
 }
 # Migration 0004: tables whose rows carry a station-generated sync key.
 SYNC_UUID_TABLES = (

@@ -248,6 +248,7 @@ class InspectionResult(Base):
         CheckConstraint("confidence_score BETWEEN 0 AND 1", name="confidence_check"),
         CheckConstraint("anomaly_score BETWEEN 0 AND 1", name="anomaly_check"),
         CheckConstraint("similarity_score BETWEEN 0 AND 1", name="similarity_check"),
+        CheckConstraint("verdict IN ('PASS', 'FAIL', 'UNCERTAIN')", name="inspection_results_verdict_check"),
     )
 
     result_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -271,6 +272,13 @@ class InspectionResult(Base):
     guide_quality_score: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime | None] = _ts()
     sync_uuid: Mapped[str | None] = _sync_uuid()
+    # Migration 0007: the verdict, the thresholds it was judged with, where the judgement came from.
+    # verdict NULL only on legacy rows (read as FAIL when defect_detected else PASS).
+    verdict: Mapped[str | None] = mapped_column(String(10))
+    image_threshold: Mapped[float | None] = mapped_column(Float)
+    pixel_threshold: Mapped[float | None] = mapped_column(Float)
+    review_threshold: Mapped[float | None] = mapped_column(Float)
+    provenance: Mapped[Any | None] = mapped_column(JSONType)
 
 
 class ActionLog(Base):
