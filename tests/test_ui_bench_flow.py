@@ -39,6 +39,8 @@ def _show_part(window, seed: int, defect: str | None) -> None:  # type: ignore[n
 
 def _wait_for_frame(qtbot, window, seed: int, defect: str | None) -> None:  # type: ignore[no-untyped-def]
     expected = render_part(seed, 128, defect).image
+    if expected.ndim == 2:  # the camera delivers BGR
+        expected = cv2.cvtColor(expected, cv2.COLOR_GRAY2BGR)
 
     def showing() -> bool:
         frame = window.camera.latest_frame
