@@ -60,14 +60,17 @@ def test_thresholds_and_preprocessing_are_validated_and_audited(ctx) -> None:  #
     for bad in ((1.2, 0.9, None), (0.5, 0.0, None), (0.5, 0.5, 0.7), (0.5, 0.5, 0.0)):
         with pytest.raises(ValidationError):
             gui.station_settings.update_thresholds("demo-cast", *bad[:2], 7, review_threshold=bad[2])
-    with pytest.raises(ValidationError, match="build the memory bank first"):
-        gui.station_settings.update_thresholds("demo-cast", 0.6, 0.7, 7, review_threshold=0.5)
     assert _audit_rows(ctx, "model_configs") == []
     saved = gui.station_settings.update_thresholds("demo-cast", 0.6, 0.7, 7)
     assert (saved.image_threshold, saved.pixel_threshold, saved.review_threshold) == (0.6, 0.7, None)
     rows = _audit_rows(ctx, "model_configs")
     assert len(rows) == 1 and rows[0].old_data["image_threshold"] == 0.85 and rows[0].new_data["image_threshold"] == 0.6
     assert rows[0].user_id == 7 and "pixel_threshold" in rows[0].new_data
+    # the review threshold is configured in the same row, with or without a bank
+    saved = gui.station_settings.update_thresholds("demo-cast", 0.6, 0.7, 7, review_threshold=0.5)
+    assert saved.review_threshold == 0.5
+    assert ctx.catalog.get_model_config(product.product_id).review_threshold == 0.5
+    assert _audit_rows(ctx, "model_configs")[-1].new_data["review_threshold"] == 0.5
     with pytest.raises(ValidationError, match="ROI"):
         gui.station_settings.update_preprocessing(product.product_id, {"roi": [-1, 0, 60, 20]}, 7)
     with pytest.raises(ValidationError, match="ignore area"):
@@ -81,8 +84,8 @@ def test_thresholds_and_preprocessing_are_validated_and_audited(ctx) -> None:  #
                                               validator=Preprocessing.from_config)
     config = ctx.catalog.get_model_config(product.product_id)
     assert config.preprocessing == {"roi": [10, 10, 80, 80], "grayscale": True}
-    assert config.image_threshold == 0.6
-    assert len(_audit_rows(ctx, "model_configs")) == 2
+    assert config.image_threshold == 0.6 and config.review_threshold == 0.5, "other settings are kept"
+    assert len(_audit_rows(ctx, "model_configs")) == 3
 
 
 def test_admin_edits_are_validated_and_audited(ctx) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,6 @@ from station.adapters.camera.codes import read_serial
 from station.adapters.camera.settings_file import JsonCameraSettings
 from station.adapters.db.audit_repo import SqlAuditTrail
 from station.services.bench_workflow import BenchWorkflow
-from station.services.engine_runtime import BANK_FILE
 from station.services.station_settings import StationSettingsService
 
 if TYPE_CHECKING:
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
 
 
 class BankReviewThresholds:
-    """The review threshold kept in the memory bank's description (engine's ModelFiles), cache-aware."""
+    """The calibrated default review threshold in the memory bank's description (read-only)."""
 
     def __init__(self, engine: EngineServices) -> None:
         self._engine = engine
@@ -26,10 +25,6 @@ class BankReviewThresholds:
     def get(self, product_code: str) -> float | None:
         info = self._engine.inspection.bank_info(product_code)
         return None if info is None or info.get("review_threshold") is None else float(info["review_threshold"])
-
-    def set(self, product_code: str, value: float) -> None:
-        self._engine.files.update_meta(product_code, BANK_FILE, {"review_threshold": float(value)})
-        self._engine.inspection.cache.invalidate(product_code)
 
 
 def build_station_settings(ctx: AppContext) -> StationSettingsService:

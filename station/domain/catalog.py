@@ -104,6 +104,7 @@ class ModelConfigInfo:
     pixel_threshold: float = 0.90
     preprocessing: dict[str, Any] = field(default_factory=dict)
     config_name: str | None = None
+    review_threshold: float | None = None  # lower edge of the UNCERTAIN band; None: the bank's calibrated one
 
 
 @dataclass(frozen=True)

@@ -268,6 +268,12 @@ class InspectionOutcome:
         }
 
 
+def review_threshold_of(configured: float | None, bank_default: float, image_threshold: float) -> float:
+    """The UNCERTAIN band's lower edge a product is judged with: the one configured in ``model_configs``,
+    else the calibrated default of its memory bank; never above the image threshold."""
+    return min(float(bank_default if configured is None else configured), float(image_threshold))
+
+
 def decide_verdict(image_score: float, image_threshold: float, review_threshold: float) -> Verdict:
     """FAIL at or above ``image_threshold``; UNCERTAIN in ``[review_threshold, image_threshold)``; else PASS."""
     if image_score >= image_threshold:

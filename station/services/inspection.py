@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from station.domain.engine import (
-    ArtifactKeys, InspectionOutcome, Progress, ProgressCallback, ReferenceMatch, decide_verdict,
+    ArtifactKeys, InspectionOutcome, Progress, ProgressCallback, ReferenceMatch, decide_verdict, review_threshold_of,
 )
 from station.domain.enums import Verdict
 from station.domain.inspection import InspectionRecord, TestImage
@@ -111,7 +111,7 @@ class InspectionService:
         t = lap("score", t)
         image_threshold = check_threshold("image_threshold", config.image_threshold)
         pixel_threshold = check_threshold("pixel_threshold", config.pixel_threshold)
-        review_threshold = min(loaded.bank.review_threshold, image_threshold)
+        review_threshold = review_threshold_of(config.review_threshold, loaded.bank.review_threshold, image_threshold)
         verdict = decide_verdict(result.image_score, image_threshold, review_threshold)
         mask = threshold_mask(result.anomaly_map, pixel_threshold)
         regions = find_regions(result.anomaly_map, mask)

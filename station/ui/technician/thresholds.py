@@ -117,16 +117,12 @@ class ThresholdsView(QWidget):
 
     def show_thresholds(self, saved: Thresholds) -> None:
         self.saved = saved
-        has_bank = saved.review_threshold is not None
+        review = saved.review_threshold if saved.review_threshold is not None else saved.image_threshold
         for spin, value in ((self.image_threshold, saved.image_threshold),
-                            (self.pixel_threshold, saved.pixel_threshold),
-                            (self.review_threshold, saved.review_threshold if has_bank else saved.image_threshold)):
+                            (self.pixel_threshold, saved.pixel_threshold), (self.review_threshold, review)):
             spin.blockSignals(True)
             spin.setValue(value)
             spin.blockSignals(False)
-        self.review_threshold.setEnabled(has_bank)
-        self.review_threshold.setToolTip("" if has_bank else self.tr("Build the memory bank first: the review "
-                                                                     "threshold is kept with the bank"))
         self._draw()
 
     def save(self) -> None:
@@ -134,7 +130,6 @@ class ThresholdsView(QWidget):
         if product is None:
             return
         image, pixel, review = self.thresholds()
-        review_or_none = review if self.review_threshold.isEnabled() else None
         settings, user_id = self.env.services.station_settings, self.env.user_id
 
         def done(saved: Thresholds) -> None:
@@ -143,7 +138,7 @@ class ThresholdsView(QWidget):
             self.env.events.thresholds_changed.emit(product.product_id)
 
         self.env.runner.submit(
-            lambda _ctx: settings.update_thresholds(product.code, image, pixel, user_id, review_threshold=review_or_none),
+            lambda _ctx: settings.update_thresholds(product.code, image, pixel, user_id, review_threshold=review),
             name="save-thresholds", on_done=done, on_error=self.message.show_error)
 
     # Calibration ------------------------------------------------------------------------
@@ -222,12 +217,11 @@ class ThresholdsView(QWidget):
             return
         preview = self.env.services.preview
         image, pixel, review = self.thresholds()
-        review_or_none = review if self.review_threshold.isEnabled() else None
         request = self.previews.begin("preview")  # a newer preview retires this one's result
 
         def work(_ctx):  # type: ignore[no-untyped-def]
             outcome = preview.inspect(product.code, frame.image, record=False, source_name="preview")
-            return preview.reevaluate(outcome, image, pixel, review_or_none)
+            return preview.reevaluate(outcome, image, pixel, review)
 
         self.env.runner.submit(work, name="preview", owner=self, request=(self.previews, "preview", request),
                                on_done=self._show_preview, on_error=self.message.show_error)
@@ -237,9 +231,8 @@ class ThresholdsView(QWidget):
             return
         preview, outcome = self.env.services.preview, self.preview_outcome
         image, pixel, review = self.thresholds()
-        review_or_none = review if self.review_threshold.isEnabled() else None
         request = self.previews.begin("preview")
-        self.env.runner.submit(lambda _ctx: preview.reevaluate(outcome, image, pixel, review_or_none),
+        self.env.runner.submit(lambda _ctx: preview.reevaluate(outcome, image, pixel, review),
                                name="preview-reevaluate", owner=self, request=(self.previews, "preview", request),
                                on_done=self._show_preview, on_error=self.message.show_error)
 
