@@ -8,12 +8,9 @@ part, an older threshold preview or a deleted screen still produces is dropped b
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractSpinBox, QApplication, QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
-    QSplitter, QTextEdit, QVBoxLayout, QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QHideEvent, QImage, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from station.domain.bench import (
     BenchEvent, BenchRequest, Cancelled, ExcerptsReady, Failed, GuideDone, GuideToken, Inspected,
@@ -32,15 +29,6 @@ from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.image_view import ImageView
 
 PART, PREVIEW = "part", "preview"
-
-
-def _typing_into(widget: QWidget | None) -> bool:
-    """True for widgets where Space is text: editable line/text fields and spin boxes."""
-    if isinstance(widget, (QLineEdit, QAbstractSpinBox)):
-        return True
-    if isinstance(widget, (QTextEdit, QPlainTextEdit)):
-        return not widget.isReadOnly()
-    return False
 
 
 class BenchScreen(QWidget):
@@ -104,7 +92,13 @@ class BenchScreen(QWidget):
             shortcut = QShortcut(QKeySequence(str(value)), self.guide.feedback_page,
                                  activated=lambda v=value: self.guide.set_rating(v))
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QApplication.instance().installEventFilter(self)  # Space, whichever widget has the focus
+        # Space inspects whichever widget of the window has the focus (the product box included); text
+        # fields keep it for typing (they claim printable keys before shortcuts). Window-wide, so it is
+        # only enabled while the bench is shown.
+        self.space = QShortcut(QKeySequence("Space"), self, activated=self.inspect)
+        self.space.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.space.setAutoRepeat(False)
+        self.space.setEnabled(False)
         env.camera.frame_ready.connect(self._frame)
         env.camera.status_changed.connect(self._camera_status)
         env.events.thresholds_changed.connect(self._thresholds_changed)
@@ -115,26 +109,13 @@ class BenchScreen(QWidget):
         self.warm_up()
 
     # Space --------------------------------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and self._space_is_ours(event):
-            if event.type() == QEvent.Type.KeyPress:
-                self.inspect()
-            event.accept()
-            return True
-        return False
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.space.setEnabled(True)
 
-    def _space_is_ours(self, event: QEvent) -> bool:
-        if not isinstance(event, QKeyEvent) or event.key() != Qt.Key.Key_Space or event.isAutoRepeat():
-            return False
-        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            return False
-        if not self.isVisible() or QApplication.activePopupWidget() is not None \
-                or QApplication.activeModalWidget() is not None:
-            return False
-        focus = QApplication.focusWidget()
-        if focus is None or focus.window() is not self.window() or _typing_into(focus):
-            return False
-        return True
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
+        super().hideEvent(event)
+        self.space.setEnabled(False)
 
     # Models -------------------------------------------------------------------------------
     def warm_up(self) -> None:
