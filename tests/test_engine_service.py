@@ -211,15 +211,19 @@ def test_cancelled_build_keeps_the_previous_bank(built) -> None:  # type: ignore
 
 
 @pytest.mark.network
-def test_rebuild_keeps_the_chosen_review_threshold(built) -> None:  # type: ignore[no-untyped-def]
+def test_the_chosen_review_threshold_lives_in_model_configs_and_survives_a_rebuild(built) -> None:  # type: ignore[no-untyped-def]
     ctx, summary, _ = built
     service = ctx.engine.calibration
     good = [render_part(7200 + i, SIZE).image for i in range(4)]
+    bank_default = ctx.engine.inspection.bank_info("demo-cast")["review_threshold"]
     service.apply(service.calibrate("demo-cast", good), image_threshold=0.9, review_threshold=0.55)
-    assert ctx.engine.inspection.bank_info("demo-cast")["review_threshold"] == pytest.approx(0.55)
+    product = ctx.catalog.get_product("demo-cast")
+    config = ctx.catalog.get_model_config(product.product_id)
+    assert (config.image_threshold, config.review_threshold) == (pytest.approx(0.9), pytest.approx(0.55))
+    assert ctx.engine.inspection.bank_info("demo-cast")["review_threshold"] == bank_default, "the bank is not edited"
     rebuilt = ctx.engine.builder.build("demo-cast", BuildOptions(coreset_ratio=0.25))
     assert rebuilt.bank_sha256 and rebuilt.coreset_size == summary.coreset_size
-    assert ctx.engine.inspection.bank_info("demo-cast")["review_threshold"] == pytest.approx(0.55)
+    assert ctx.catalog.get_model_config(product.product_id).review_threshold == pytest.approx(0.55)
     outcome = ctx.engine.inspection.inspect("demo-cast", good[0], record=False)
     assert outcome.review_threshold == pytest.approx(0.55)
 

@@ -33,7 +33,9 @@ def ctx():  # type: ignore[no-untyped-def]
 
 
 def _audit_rows(ctx, table: str) -> list:  # type: ignore[no-untyped-def]
-    audit = build_gui_services(ctx).extras["audit"]
+    from station.adapters.db.audit_repo import SqlAuditTrail
+
+    audit = SqlAuditTrail(ctx.db)
     return sorted(audit.recent(table, limit=100), key=lambda e: e.log_id)
 
 
@@ -58,14 +60,17 @@ def test_thresholds_and_preprocessing_are_validated_and_audited(ctx) -> None:  #
     for bad in ((1.2, 0.9, None), (0.5, 0.0, None), (0.5, 0.5, 0.7), (0.5, 0.5, 0.0)):
         with pytest.raises(ValidationError):
             gui.station_settings.update_thresholds("demo-cast", *bad[:2], 7, review_threshold=bad[2])
-    with pytest.raises(ValidationError, match="build the memory bank first"):
-        gui.station_settings.update_thresholds("demo-cast", 0.6, 0.7, 7, review_threshold=0.5)
     assert _audit_rows(ctx, "model_configs") == []
     saved = gui.station_settings.update_thresholds("demo-cast", 0.6, 0.7, 7)
     assert (saved.image_threshold, saved.pixel_threshold, saved.review_threshold) == (0.6, 0.7, None)
     rows = _audit_rows(ctx, "model_configs")
     assert len(rows) == 1 and rows[0].old_data["image_threshold"] == 0.85 and rows[0].new_data["image_threshold"] == 0.6
     assert rows[0].user_id == 7 and "pixel_threshold" in rows[0].new_data
+    # the review threshold is configured in the same row, with or without a bank
+    saved = gui.station_settings.update_thresholds("demo-cast", 0.6, 0.7, 7, review_threshold=0.5)
+    assert saved.review_threshold == 0.5
+    assert ctx.catalog.get_model_config(product.product_id).review_threshold == 0.5
+    assert _audit_rows(ctx, "model_configs")[-1].new_data["review_threshold"] == 0.5
     with pytest.raises(ValidationError, match="ROI"):
         gui.station_settings.update_preprocessing(product.product_id, {"roi": [-1, 0, 60, 20]}, 7)
     with pytest.raises(ValidationError, match="ignore area"):
@@ -79,8 +84,8 @@ def test_thresholds_and_preprocessing_are_validated_and_audited(ctx) -> None:  #
                                               validator=Preprocessing.from_config)
     config = ctx.catalog.get_model_config(product.product_id)
     assert config.preprocessing == {"roi": [10, 10, 80, 80], "grayscale": True}
-    assert config.image_threshold == 0.6
-    assert len(_audit_rows(ctx, "model_configs")) == 2
+    assert config.image_threshold == 0.6 and config.review_threshold == 0.5, "other settings are kept"
+    assert len(_audit_rows(ctx, "model_configs")) == 3
 
 
 def test_admin_edits_are_validated_and_audited(ctx) -> None:  # type: ignore[no-untyped-def]
@@ -150,9 +155,7 @@ def test_reports_dashboard_awaiting_history_and_shift_csv(ctx) -> None:  # type:
 
 
 def test_library_import_stores_images_and_skips_unreadable_files(ctx, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from station.services.library import import_images
-
-    gui = build_gui_services(ctx)
+    library = build_gui_services(ctx).library
     product = ctx.catalog.get_product("demo-cast")
     folder = tmp_path / "good"
     folder.mkdir()
@@ -160,14 +163,14 @@ def test_library_import_stores_images_and_skips_unreadable_files(ctx, tmp_path: 
         cv2.imwrite(str(folder / f"g{i}.png"), np.full((32, 48, 3), 60 * i, np.uint8))
     (folder / "broken.png").write_bytes(b"not an image")
     seen: list[float] = []
-    report = import_images(ctx.catalog, ctx.storage, gui.probe_image, product.product_id, "normal", [folder],
+    report = library.import_images(product.product_id, "normal", [folder],
                            progress=lambda f, _m: seen.append(f))
     assert report.imported == 3 and len(report.skipped) == 1 and seen[-1] == 1.0
     images = ctx.catalog.list_images(product.product_id, "normal")
     assert len(images) == 3 and (images[0].width, images[0].height) == (48, 32)
     assert ctx.storage.get_bytes(images[0].file_path)[:4] == b"\x89PNG"
     with pytest.raises(ValidationError, match="defect type"):
-        import_images(ctx.catalog, ctx.storage, gui.probe_image, product.product_id, "defect", [folder])
-    report = import_images(ctx.catalog, ctx.storage, gui.probe_image, product.product_id, "defect", [folder],
+        library.import_images(product.product_id, "defect", [folder])
+    report = library.import_images(product.product_id, "defect", [folder],
                            defect_type_id=product.defect_by_code("burr").defect_type_id, cancelled=lambda: True)
     assert report.cancelled and report.imported == 0

@@ -131,10 +131,6 @@
         <translation>부품이 멈추면 자동 검사</translation>
     </message>
     <message>
-        <source>The inspection engine is not available in this station build: the live view works, inspections cannot run.</source>
-        <translation>이 스테이션 빌드에는 검사 엔진이 없습니다: 실시간 화면은 동작하지만 검사는 할 수 없습니다.</translation>
-    </message>
-    <message>
         <source>not ready</source>
         <translation>준비 안 됨</translation>
     </message>
@@ -943,10 +939,6 @@
         <translation>매뉴얼 업로드…</translation>
     </message>
     <message>
-        <source>Manual ingestion is not available in this station build.</source>
-        <translation>이 스테이션 빌드에는 매뉴얼 등록 기능이 없습니다.</translation>
-    </message>
-    <message>
         <source>indexed</source>
         <translation>인덱싱됨</translation>
     </message>
@@ -1404,10 +1396,6 @@ last error: {1}</source>
     <message>
         <source>No preview yet.</source>
         <translation>아직 미리보기가 없습니다.</translation>
-    </message>
-    <message>
-        <source>Build the memory bank first: the review threshold is kept with the bank</source>
-        <translation>먼저 메모리 뱅크를 생성하세요: 재검토 임계값은 뱅크와 함께 저장됩니다</translation>
     </message>
     <message>
         <source>Thresholds saved.</source>

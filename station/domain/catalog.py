@@ -105,6 +105,7 @@ class ModelConfigInfo:
     preprocessing: dict[str, Any] = field(default_factory=dict)
     config_name: str | None = None
     sync_uuid: str | None = None  # portable key of the row (the provenance of results judged with it)
+    review_threshold: float | None = None  # lower edge of the UNCERTAIN band; None: the bank's calibrated one
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,10 @@ class CancelToken:
         if self._event.is_set():
             raise CancelledError("cancelled")
 
+    def is_set(self) -> bool:
+        """``threading.Event``-style check, for producers that poll a cancel event (the guide's LLM)."""
+        return self._event.is_set()
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -273,6 +277,12 @@ class InspectionOutcome:
             "inspection_code": self.inspection_code,
             "provenance": dict(self.provenance),
         }
+
+
+def review_threshold_of(configured: float | None, bank_default: float, image_threshold: float) -> float:
+    """The UNCERTAIN band's lower edge a product is judged with: the one configured in ``model_configs``,
+    else the calibrated default of its memory bank; never above the image threshold."""
+    return min(float(bank_default if configured is None else configured), float(image_threshold))
 
 
 def decide_verdict(image_score: float, image_threshold: float, review_threshold: float) -> Verdict:

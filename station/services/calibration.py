@@ -1,24 +1,51 @@
 """Threshold calibration of a product from validation images: good ones (required) and defective ones
 (optional). Returns a :class:`~station.domain.engine.CalibrationReport` the GUI can plot; ``apply`` saves
-the chosen thresholds (image threshold in ``model_configs``, review threshold with the bank)."""
+the chosen thresholds (image and review threshold, both in ``model_configs``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
-from station.domain.engine import CalibrationReport, CancelToken, Progress, ProgressCallback, RocCurve
+from station.domain.camera import IMAGE_SUFFIXES
+from station.domain.engine import (
+    CalibrationReport, CancelToken, Progress, ProgressCallback, RocCurve, review_threshold_of,
+)
 from station.domain.errors import ValidationError
 from station.pipeline import calibration as cal
 from station.pipeline.preprocessing import Preprocessing
-from station.services.engine_runtime import BANK_FILE, BankCache, analyse
+from station.services.engine_runtime import BankCache, analyse
 from station.services.inspection import ImageInput, decode_input
 from station.services.ports import CatalogReader, ModelFiles
 
 DEFAULT_TARGET_FAR = 0.01
 DEFAULT_TARGET_RECALL = 0.99
+
+
+GOOD_FOLDERS = ("good", "normal", "ok", "pass")
+
+
+def calibration_images(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(good, defect) validation images of a folder: ``good/`` (or ``normal/``, ``ok/``) and every other
+    sub-folder as defects; a folder without sub-folders is all good images."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValidationError(f"calibration folder not found: {folder}")
+
+    def images(path: Path) -> list[Path]:
+        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+
+    subdirs = [d for d in sorted(folder.iterdir()) if d.is_dir()]
+    if not subdirs:
+        return images(folder), []
+    good = [p for d in subdirs if d.name.lower() in GOOD_FOLDERS for p in images(d)]
+    defect = [p for d in subdirs if d.name.lower() not in GOOD_FOLDERS for p in images(d)]
+    if not good:
+        raise ValidationError(f"{folder} has no good/ folder with validation images")
+    return good, defect
 
 
 def _noop(_: Progress) -> None:
@@ -92,22 +119,20 @@ class CalibrationService:
             auroc=auroc, roc=roc, f1_threshold=f1_t, f1=f1, target_far=target_far, far_threshold=far_t,
             suggested_image_threshold=image_t, suggested_review_threshold=review_t,
             current_image_threshold=config.image_threshold,
-            current_review_threshold=min(bank.review_threshold, config.image_threshold),
+            current_review_threshold=review_threshold_of(config.review_threshold, bank.review_threshold,
+                                                         config.image_threshold),
             histogram_edges=tuple(map(float, edges)), good_histogram=tuple(map(int, g_hist)),
             defect_histogram=tuple(map(int, d_hist)),
         )
 
     def apply(self, report: CalibrationReport, image_threshold: float | None = None,
               review_threshold: float | None = None) -> CalibrationReport:
-        """Saves the image threshold (``model_configs``) and review threshold (with the bank); by default the
-        suggested ones."""
+        """Saves the image and review thresholds (both in ``model_configs``); by default the suggested ones."""
         image_t = report.suggested_image_threshold if image_threshold is None else float(image_threshold)
         review_t = report.suggested_review_threshold if review_threshold is None else float(review_threshold)
         if not (0.0 <= review_t <= image_t <= 1.0):
             raise ValidationError("thresholds must satisfy 0 <= review <= image threshold <= 1")
         product = self._catalog.get_product(report.product_code)
         config = self._catalog.get_model_config(product.product_id)
-        self._catalog.save_model_config(replace(config, image_threshold=image_t))
-        self._files.update_meta(report.product_code, BANK_FILE, {"review_threshold": review_t})
-        self._cache.invalidate(report.product_code)
+        self._catalog.save_model_config(replace(config, image_threshold=image_t, review_threshold=review_t))
         return replace(report, current_image_threshold=image_t, current_review_threshold=review_t, applied=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from station.domain.engine import (
-    ArtifactKeys, InspectionOutcome, Progress, ProgressCallback, ReferenceMatch, decide_verdict,
+    ArtifactKeys, InspectionOutcome, Progress, ProgressCallback, ReferenceMatch, decide_verdict, review_threshold_of,
 )
 from station.domain.enums import Verdict
 from station.domain.inspection import InspectionRecord, TestImage
@@ -28,6 +28,7 @@ from station.pipeline.regions import find_regions, threshold_mask
 from station.pipeline.scoring import check_threshold
 from station.services.engine_runtime import BANK_FILE, Analysis, BankCache, LoadedProduct, analyse
 from station.services.ports import CatalogReader, InspectionRecorder, ModelFiles, ModelProvider, ObjectStore
+from station.services.reference_cache import ReferenceImages
 from station.services.retrieval_index import defect_vector, global_vector
 
 ImageInput = np.ndarray | str | Path | bytes
@@ -59,6 +60,7 @@ class InspectionService:
         self._models = models
         self._files = files
         self.cache = cache or BankCache(files, models)
+        self.references = ReferenceImages(storage)
 
     # ------------------------------------------------------------------------------------------------
     def warm_up(self, product_code: str) -> LoadedProduct:
@@ -109,7 +111,7 @@ class InspectionService:
         t = lap("score", t)
         image_threshold = check_threshold("image_threshold", config.image_threshold)
         pixel_threshold = check_threshold("pixel_threshold", config.pixel_threshold)
-        review_threshold = min(loaded.bank.review_threshold, image_threshold)
+        review_threshold = review_threshold_of(config.review_threshold, loaded.bank.review_threshold, image_threshold)
         verdict = decide_verdict(result.image_score, image_threshold, review_threshold)
         mask = threshold_mask(result.anomaly_map, pixel_threshold)
         regions = find_regions(result.anomaly_map, mask)
@@ -180,12 +182,7 @@ class InspectionService:
         return reference, candidate, index.method, embedding
 
     def _store_artifacts(self, outcome: InspectionOutcome, decoded: DecodedImage) -> ArtifactKeys:
-        reference_pixels = None
-        if outcome.reference is not None:
-            try:
-                reference_pixels = decode_bytes(self._storage.get_bytes(outcome.reference.file_path)).pixels
-            except Exception:  # noqa: BLE001 - a missing reference only degrades the comparison picture
-                reference_pixels = None
+        reference_pixels = self.reference_pixels(outcome)
         heat = artifacts.heatmap(outcome.anomaly_map)
         over = artifacts.overlay(outcome.image, outcome.anomaly_map, outcome.mask, outcome.regions)
         comp = artifacts.comparison(outcome.image, reference_pixels, over)
@@ -197,6 +194,10 @@ class InspectionService:
             overlay=put(artifacts.encode_png(over), kind="overlays", suffix=".png"),
             comparison=put(artifacts.encode_png(comp), kind="comparisons", suffix=".png"),
         )
+
+    def reference_pixels(self, outcome: InspectionOutcome) -> np.ndarray | None:
+        """The decoded nearest good reference of ``outcome`` (read from storage once, then cached)."""
+        return None if outcome.reference is None else self.references.get(outcome.reference.file_path)
 
     # ------------------------------------------------------------------------------------------------
     def reevaluate(self, outcome: InspectionOutcome, image_threshold: float | None = None,

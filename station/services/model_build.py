@@ -182,16 +182,6 @@ class ModelBuildService:
             self._deployments.finish(deployment_id, DeploymentStatus.FAILED.value, None, str(exc)[:500])
             raise
 
-    def _kept_review_threshold(self, product_code: str, default: float) -> float:
-        """The UNCERTAIN band's lower edge chosen for the previous bank, if any: scores are calibrated the
-        same way for every bank (median good -> 0.20, top good -> 0.70), so a rebuild keeps its meaning."""
-        try:
-            previous = self._files.meta(product_code, BANK_FILE) or {}
-        except ValidationError:  # a damaged previous description: start from the default
-            return default
-        value = previous.get("review_threshold")
-        return float(value) if isinstance(value, int | float) and 0.0 <= float(value) <= 1.0 else default
-
     def build(self, product_code: str, options: BuildOptions | None = None, *, user_id: int | None = None,
               progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> BuildSummary:
         """Builds the bank from the product's ``normal`` images, then the retrieval index (good references and
@@ -222,7 +212,6 @@ class ModelBuildService:
             built = build_memory_bank(product_code, model, [img for _, img in goods], pre.image_steps(), options,
                                       progress, cancel)
             arrays, meta = built.bank.to_files()
-            meta["review_threshold"] = self._kept_review_threshold(product_code, meta["review_threshold"])
             # The bank and its retrieval index are published together, in one atomic switch: an inspection
             # never pairs the new bank with the old index. A failure of either leaves the previous pair.
             index_summary, published = self.build_index(

@@ -374,10 +374,9 @@ class InspectionNotes(Protocol):
 
 
 class ReviewThresholdStore(Protocol):
-    """The review (UNCERTAIN) threshold of a product's memory bank (issue 5 technician settings)."""
+    """The calibrated default review (UNCERTAIN) threshold of a product's memory bank: what applies while
+    none is configured in ``model_configs`` (read-only: the configured value lives in model_configs)."""
 
     def get(self, product_code: str) -> float | None:
         """None when the product has no bank yet."""
         ...
-
-    def set(self, product_code: str, value: float) -> None: ...

@@ -12,6 +12,7 @@ from typing import Any
 from station.domain.audit import AuditEntry, changed_fields
 from station.domain.camera import CameraSpec
 from station.domain.catalog import ModelConfigInfo
+from station.domain.engine import review_threshold_of
 from station.domain.errors import ValidationError
 from station.services.ports import AuditTrail, CameraSettingsStore, CatalogReader, ReviewThresholdStore
 
@@ -48,7 +49,7 @@ def validate_rect(rect: Any, what: str) -> None:
 class Thresholds:
     image_threshold: float
     pixel_threshold: float
-    review_threshold: float | None  # lower edge of the UNCERTAIN band, kept with the memory bank
+    review_threshold: float | None  # lower edge of the UNCERTAIN band (None: no bank and none configured)
 
 
 class StationSettingsService:
@@ -87,27 +88,32 @@ class StationSettingsService:
         return saved
 
     def thresholds(self, product_code: str) -> Thresholds:
-        """The product's image and pixel thresholds and the review threshold of its bank (None: no bank)."""
+        """The thresholds the product is judged with, all from ``model_configs``; the review threshold falls
+        back to the bank's calibrated default while none is configured (None: no bank either)."""
         product = self._catalog.get_product(product_code)
-        config = self._catalog.get_model_config(product.product_id)
-        review = self._review.get(product_code) if self._review is not None else None
+        return self._judged_with(product_code, self._catalog.get_model_config(product.product_id))
+
+    def _judged_with(self, product_code: str, config: ModelConfigInfo) -> Thresholds:
+        default = self._review.get(product_code) if self._review is not None else None
+        if config.review_threshold is None and default is None:
+            return Thresholds(config.image_threshold, config.pixel_threshold, None)
+        review = review_threshold_of(config.review_threshold, default if default is not None else 1.0,
+                                     config.image_threshold)
         return Thresholds(config.image_threshold, config.pixel_threshold, review)
 
     def update_thresholds(self, product_code: str, image_threshold: float, pixel_threshold: float,
                           user_id: int | None, review_threshold: float | None = None) -> Thresholds:
-        """Saves the thresholds (``review_threshold`` None keeps the bank's); one audit row with every change."""
+        """Saves the thresholds in the product's ``model_configs`` row (``review_threshold`` None keeps the
+        configured one); one audit row with every change."""
         validate_thresholds(image_threshold, pixel_threshold, review_threshold)
         product = self._catalog.get_product(product_code)
         old = self._catalog.get_model_config(product.product_id)
-        old_review = self._review.get(product_code) if self._review is not None else None
-        if review_threshold is not None:
-            if self._review is None or old_review is None:
-                raise ValidationError("build the memory bank first: the review threshold is kept with the bank")
+        old_review = self._judged_with(product_code, old).review_threshold
+        review = old.review_threshold if review_threshold is None else float(review_threshold)
         saved = self._catalog.save_model_config(replace(old, image_threshold=float(image_threshold),
-                                                        pixel_threshold=float(pixel_threshold)))
-        if review_threshold is not None and self._review is not None:
-            self._review.set(product_code, float(review_threshold))
-        new_review = float(review_threshold) if review_threshold is not None else old_review
+                                                        pixel_threshold=float(pixel_threshold),
+                                                        review_threshold=review))
+        new_review = self._judged_with(product_code, saved).review_threshold
         before, after = changed_fields({**_config_dict(old), "review_threshold": old_review},
                                        {**_config_dict(saved), "review_threshold": new_review})
         if before or after:

@@ -97,11 +97,14 @@ class SqlCatalogRepository:
                 image_threshold=row.image_threshold if row.image_threshold is not None else 0.85,
                 pixel_threshold=row.pixel_threshold if row.pixel_threshold is not None else 0.90,
                 preprocessing=dict(row.preprocessing or {}), config_name=row.config_name, sync_uuid=row.sync_uuid,
+                review_threshold=row.review_threshold,
             )
 
     def save_model_config(self, config: ModelConfigInfo) -> ModelConfigInfo:
-        for name in ("image_threshold", "pixel_threshold"):
+        for name in ("image_threshold", "pixel_threshold", "review_threshold"):
             value = getattr(config, name)
+            if value is None and name == "review_threshold":
+                continue
             if not 0.0 <= value <= 1.0:
                 raise ValidationError(f"{name} must be between 0 and 1, got {value}")
         with self._db.session() as session:
@@ -111,6 +114,7 @@ class SqlCatalogRepository:
                 session.add(row)
             row.image_threshold = config.image_threshold
             row.pixel_threshold = config.pixel_threshold
+            row.review_threshold = config.review_threshold
             row.preprocessing = config.preprocessing
             row.config_name = config.config_name
             # naive UTC with microseconds: the pull compares it with the centre's (newer change wins)
@@ -118,7 +122,7 @@ class SqlCatalogRepository:
             session.flush()
             return ModelConfigInfo(row.config_id, config.product_id, config.image_threshold,
                                    config.pixel_threshold, dict(config.preprocessing), config.config_name,
-                                   row.sync_uuid)
+                                   sync_uuid=row.sync_uuid, review_threshold=config.review_threshold)
 
     def list_images(self, product_id: int, image_type: str | None = None) -> list[ImageInfo]:
         with self._db.session() as session:

@@ -364,6 +364,7 @@ class ModelConfig(Base):
     created_at: Mapped[datetime | None] = _ts()
     updated_at: Mapped[datetime | None] = _ts()
     sync_uuid: Mapped[str | None] = _sync_uuid()
+    review_threshold: Mapped[float | None] = mapped_column(Float)  # migration 0010, appended
 
 
 class AuditLog(Base):

@@ -31,7 +31,7 @@ USER_FIELDS = ("email", "password_hash", "full_name", "phone", "is_active")
 PRODUCT_FIELDS = ("product_name", "description", "category", "is_active")
 DEFECT_FIELDS = ("defect_name_ko", "defect_name_en", "full_name_ko", "description", "severity_level", "is_active")
 CONFIG_FIELDS = ("model_type", "config_name", "preprocessing", "image_threshold", "pixel_threshold",
-                 "detection_model", "detection_confidence", "is_active", "created_at", "updated_at")
+                 "review_threshold", "detection_model", "detection_confidence", "is_active", "created_at", "updated_at")
 MANUAL_FIELDS = ("manual_title", "file_name", "file_path", "file_size", "file_type", "version", "upload_date",
                  "is_active", "vector_indexed", "indexed_at")
 SECTION_FIELDS = ("section_type", "section_title", "section_content", "page_number", "chunk_index",
@@ -85,7 +85,7 @@ class CataloguePuller:
                                             "d.full_name_ko, d.description, d.severity_level, d.is_active "
                                             "FROM defect_types d JOIN products p ON p.product_id = d.product_id"),
                 "model_configs": _rows(conn, "SELECT c.sync_uuid::text AS sync_uuid, p.product_code, c.model_type, "
-                                             "c.config_name, c.preprocessing, c.image_threshold, c.pixel_threshold, "
+                                             "c.config_name, c.preprocessing, c.image_threshold, c.pixel_threshold, c.review_threshold, "
                                              "c.detection_model, c.detection_confidence, c.is_active, c.created_at, "
                                              "c.updated_at FROM model_configs c "
                                              "LEFT JOIN products p ON p.product_id = c.product_id"),

@@ -56,7 +56,8 @@ class PushedTable:
 PUSHED_TABLES: tuple[PushedTable, ...] = (
     # Model configurations: the newest change wins wherever it was made (docs/readme/sync.md).
     PushedTable("model_configs", "config_id", {"product_id": PRODUCT},
-                mutable=("config_name", "preprocessing", "image_threshold", "pixel_threshold", "detection_model",
+                mutable=("config_name", "preprocessing", "image_threshold", "pixel_threshold", "review_threshold",
+                         "detection_model",
                          "detection_confidence", "is_active", "updated_at"), newer_wins="updated_at"),
     PushedTable("images", "image_id", {"product_id": PRODUCT, "defect_type_id": DEFECT_TYPE, "uploaded_by": USER},
                 mutable=("is_active",), object_keys=("file_path",)),
