@@ -72,11 +72,15 @@ def test_an_unwritable_log_folder_does_not_stop_the_station(tmp_path: Path) -> N
 
 
 def test_a_failed_gui_job_logs_its_traceback_and_the_status_bar_shows_the_file(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QWidget
+
     from station.ui.jobs import JobRunner
     from station.ui.status_bar import StationStatusBar
 
     path = configure_logging(tmp_path / "logs")
-    runner = JobRunner()
+    holder = QWidget()  # Qt owns the runner (and so its thread pool) through a widget the test closes
+    qtbot.addWidget(holder)
+    runner = JobRunner(holder)
     errors: list[BaseException] = []
 
     def fail(_ctx: object) -> None:
@@ -88,8 +92,7 @@ def test_a_failed_gui_job_logs_its_traceback_and_the_status_bar_shows_the_file(q
     text = path.read_text(encoding="utf-8")
     assert "job 'inspect' failed" in text and "Traceback" in text and "ValueError: camera cable unplugged" in text
 
-    bar = StationStatusBar(SimpleNamespace(sync=None), runner)  # type: ignore[arg-type]
-    qtbot.addWidget(bar)
+    bar = StationStatusBar(SimpleNamespace(sync=None), runner, holder)  # type: ignore[arg-type]
     assert not bar.log_label.isHidden() and str(path) in bar.log_label.toolTip()
     runner.wait_idle()
 

@@ -92,7 +92,7 @@ class StationStatusBar(QStatusBar):
             return
         self._sync_busy = True
         self._runner.submit(lambda _ctx: _sync_status(sync), name="sync-status", on_done=self._show_sync,
-                            on_error=lambda e: self._show_sync({"error": str(e)}))
+                            on_error=lambda e: self._show_sync({"error": str(e)}), owner=self)
 
     def _show_sync(self, state: dict[str, Any]) -> None:
         self._sync_busy = False
