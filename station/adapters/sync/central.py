@@ -24,6 +24,12 @@ from station.domain.sync import SyncError
 
 log = logging.getLogger(__name__)
 
+# Where the centre resolves a parent's sync_uuid: inspections are partitioned by month there (migration
+# 0008), so their one global unique index on sync_uuid lives in the non-partitioned registry.
+CENTRAL_PARENT_LOOKUP = {"inspections": "inspection_registry"}
+# The centre's arbiter of each upsert: a partitioned table's unique keys include its partition key.
+CONFLICT_KEYS = {"inspections": "sync_uuid, inspection_date"}
+
 
 def _copy_value(value: Any) -> str:
     if value is None:
@@ -165,6 +171,7 @@ class CentralWriter:
             kind = spec.foreign_keys.get(c)
             if kind in PARENT_TABLES:
                 parent, pk = PARENT_TABLES[kind]
+                parent = CENTRAL_PARENT_LOOKUP.get(parent, parent)
                 cur.execute(f"SELECT s.{c}::text FROM {stage} s WHERE s.{c} IS NOT NULL AND NOT EXISTS "
                             f"(SELECT 1 FROM {parent} p WHERE p.sync_uuid = s.{c}) LIMIT 1")
                 missing = cur.fetchone()
@@ -175,7 +182,7 @@ class CentralWriter:
             else:
                 values.append(f"s.{c}")
         sql = (f"INSERT INTO {spec.name} ({columns}) SELECT {', '.join(values)} FROM {stage} s "
-               "ON CONFLICT (sync_uuid) ")
+               f"ON CONFLICT ({CONFLICT_KEYS.get(spec.name, 'sync_uuid')}) ")
         if spec.mutable:
             target = ", ".join(f"{spec.name}.{c}" for c in spec.mutable)
             source = ", ".join(f"EXCLUDED.{c}" for c in spec.mutable)
