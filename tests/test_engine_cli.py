@@ -64,6 +64,10 @@ def test_build_inspect_calibrate_from_the_cli(dataset: Path, capsys: pytest.Capt
     assert [r["verdict"] for r in results] == ["PASS", "FAIL"]
     assert results[1]["regions"] and results[1]["artifacts"]["overlay"] and results[1]["inspection_code"]
     assert results[0]["degraded"] is False
+    for r in results:  # what the result was judged with and where the judgement came from
+        assert {"verdict", "image_threshold", "pixel_threshold", "review_threshold", "provenance"} <= set(r)
+        assert r["provenance"]["backbone"] == "mobilenet_v2"
+        assert r["provenance"]["bank_sha256"] == summary["bank_sha256"]
 
     assert main(["inspect", "--product", "demo-cast", str(hole)]) == 0
     text = capsys.readouterr().out

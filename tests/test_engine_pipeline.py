@@ -20,7 +20,7 @@ from station.pipeline.imageio import ImageInputError, decode_bytes, encode_png, 
 from station.pipeline.preprocessing import Preprocessing, prepare, to_full_frame
 from station.pipeline.regions import find_regions, location_label
 from station.pipeline.retrieval import RetrievalIndex, unknown_threshold
-from station.pipeline.scoring import Calibration, ScoreNormaliser
+from station.pipeline.scoring import TAIL_KNEE, Calibration, ScoreNormaliser
 from station.pipeline.synthetic import DEFECT_CODES, demo_images, render_part, write_dataset
 from station.domain.errors import ValidationError
 
@@ -137,7 +137,7 @@ def test_good_maps_stay_cool_no_per_image_max() -> None:
     assert float(calib.pixel(new_good).max()) < 0.9  # a good part does not light up
     hot = new_good.copy()
     hot[10:14, 10:14] = 3.0
-    assert float(calib.pixel(hot).max()) > 0.99
+    assert float(calib.pixel(hot).max()) > TAIL_KNEE  # far above every threshold (in the order-keeping tail)
     # few calibration images that agree closely do not make the scale hair-trigger
     tight = Calibration.from_good(np.array([1.00, 1.001, 1.002]), good_maps[:3])
     assert tight.image(1.02) < 0.5

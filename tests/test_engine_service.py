@@ -102,6 +102,10 @@ def test_inspect_good_and_defective_parts(built) -> None:  # type: ignore[no-unt
         assert result.heatmap_path == bad.artifacts.heatmap and result.overlay_path == bad.artifacts.overlay
         assert result.comparison_path == bad.artifacts.comparison and result.mask_path == bad.artifacts.mask
         assert result.defect_detected is True and result.anomaly_score == pytest.approx(bad.image_score)
+        assert result.verdict == "FAIL" and result.image_threshold == bad.image_threshold
+        assert (result.pixel_threshold, result.review_threshold) == (bad.pixel_threshold, bad.review_threshold)
+        assert result.provenance == bad.provenance and result.provenance["backbone"] == bad.backbone
+        assert len(result.provenance["bank_sha256"]) == 64 and result.provenance["guide_model"] is None
         assert result.detected_regions[0]["bbox"]["x"] == x
         assert inspection.reference_image_id == bad.reference.image_id
         test_image = session.get(Image, bad.test_image_id)

@@ -18,6 +18,12 @@ COMMENT ON COLUMN inspection_results.provenance IS '판정 근거: backbone, ban
 GRANT UPDATE (verdict, image_threshold, pixel_threshold, review_threshold, provenance)
     ON inspection_results TO station_sync; -- pg-only
 
+-- Model configurations: the newest change wins, wherever it was made (docs/readme/sync.md). A station
+-- pushes the configurations it changed; the sync writes a row only where its updated_at is newer.
+GRANT INSERT, UPDATE (config_name, preprocessing, image_threshold, pixel_threshold, detection_model,
+    detection_confidence, is_active, updated_at) ON model_configs TO station_sync; -- pg-only
+GRANT USAGE ON SEQUENCE model_configs_config_id_seq TO station_sync; -- pg-only
+
 -- The views keep every column of 0002 and add the verdicts. An UNCERTAIN part is its own state:
 -- not a defect (defect_detected is false), not normal, awaiting review until an action is recorded.
 CREATE OR REPLACE VIEW dashboard_stats AS

@@ -723,6 +723,10 @@
         <source>good</source>
         <translation>정상</translation>
     </message>
+    <message>
+        <source>awaiting review</source>
+        <translation>검토 대기</translation>
+    </message>
 </context>
 <context>
     <name>JobProgress</name>
@@ -1202,6 +1206,10 @@
     <message>
         <source>{0} inspections, {1} defects ({2}), {3} awaiting action</source>
         <translation>검사 {0}건, 불량 {1}건 ({2}), 조치 대기 {3}건</translation>
+    </message>
+    <message>
+        <source>UNCERTAIN</source>
+        <translation>판정 보류</translation>
     </message>
     <message>
         <source>Defects by type</source>

@@ -49,10 +49,7 @@ class AppContext:
         if self._engine is None:
             from station.app.engine_assembly import build_engine
 
-            self._engine = build_engine(
-                self.settings, self.catalog, SqlInspectionRecorder(self.db, self.settings.station_id),
-                self.storage, self.deployments,
-            )
+            self._engine = build_engine(self.settings, self.catalog, self.recorder, self.storage, self.deployments)
         return self._engine
 
     @engine.setter
@@ -78,16 +75,18 @@ def build_context(settings: Settings | None = None) -> AppContext:
     db = open_database(settings.resolved_local_db_url, upgrade=True)
     catalog, storage, deployments = SqlCatalogRepository(db), build_storage(settings), SqlDeploymentLog(db)
     guidance = build_guidance(settings, db, catalog, storage, deployments)
+    sync = build_sync(settings, db)
     return AppContext(
         settings=settings,
         db=db,
         catalog=catalog,
-        recorder=SqlInspectionRecorder(db, settings.station_id),
+        # a recorded inspection wakes the sync thread (when it runs): no wait for the next periodic pass
+        recorder=SqlInspectionRecorder(db, settings.station_id, on_recorded=sync.trigger),
         deployments=deployments,
         users=UserService(SqlUserRepository(db)),
         storage=storage,
         manuals=guidance.manuals,
         guidance=guidance.guidance,
-        sync=build_sync(settings, db),
+        sync=sync,
         actions=ActionService(SqlActionLog(db), SqlReportReader(db)),
     )

@@ -104,6 +104,7 @@ class ModelConfigInfo:
     pixel_threshold: float = 0.90
     preprocessing: dict[str, Any] = field(default_factory=dict)
     config_name: str | None = None
+    sync_uuid: str | None = None  # portable key of the row (the provenance of results judged with it)
 
 
 @dataclass(frozen=True)

@@ -184,6 +184,10 @@ class InspectionOutcome:
         reevaluated: true for an outcome produced by re-evaluating thresholds (not recorded again).
         defect_candidate: the defect-type vote computed whatever the verdict, so that re-evaluation to
             FAIL/UNCERTAIN can show it without recomputing features.
+        provenance: where the judgement came from, as stored with the result: ``backbone``,
+            ``bank_sha256`` (of the bank file scored against), ``model_config_id`` (the ``sync_uuid`` of
+            the ``model_configs`` row whose thresholds were used; portable to the centre), ``manual_id`` /
+            ``manual_version`` / ``guide_model`` (filled in when the guide is saved; null until then).
     """
 
     product_code: str
@@ -217,10 +221,16 @@ class InspectionOutcome:
     test_image_id: int | None = None
     reevaluated: bool = False
     defect_candidate: DefectPrediction | None = None
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     @property
     def defect_detected(self) -> bool:
-        """True for FAIL and UNCERTAIN: both need a person's attention and are recorded as detections."""
+        """True for FAIL only (the stored ``defect_detected``); an UNCERTAIN part is held for review."""
+        return self.verdict is Verdict.FAIL
+
+    @property
+    def needs_attention(self) -> bool:
+        """FAIL or UNCERTAIN: a person should look (manual excerpts, guide, the supervisor's queue)."""
         return self.verdict is not Verdict.PASS
 
     @property
@@ -261,6 +271,7 @@ class InspectionOutcome:
             "preprocessing_applied": self.preprocessing_applied,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "inspection_code": self.inspection_code,
+            "provenance": dict(self.provenance),
         }
 
 

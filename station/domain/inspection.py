@@ -24,8 +24,25 @@ class TestImage:
     embedding: bytes | None = None
 
 
+PROVENANCE_KEYS = ("backbone", "bank_sha256", "model_config_id", "manual_id", "manual_version", "guide_model")
+
+
+def legacy_verdict(verdict: str | None, defect_detected: bool | None) -> str | None:
+    """The stored verdict, or for rows recorded before verdicts were stored: FAIL if a defect, else PASS."""
+    if verdict:
+        return verdict
+    if defect_detected is None:
+        return None
+    return "FAIL" if defect_detected else "PASS"
+
+
 @dataclass(frozen=True)
 class InspectionRecord:
+    """One inspection to record. ``verdict`` (PASS / FAIL / UNCERTAIN) decides ``defect_detected`` when
+    given (a defect is a FAIL; UNCERTAIN is held for review, not a defect); ``image_threshold``,
+    ``pixel_threshold`` and ``review_threshold`` are the thresholds it was judged with; ``provenance``
+    holds the keys of :data:`PROVENANCE_KEYS` that are known (the rest are stored as null)."""
+
     product_id: int
     image: TestImage
     defect_detected: bool
@@ -42,7 +59,21 @@ class InspectionRecord:
     detected_regions: list[dict[str, Any]] = field(default_factory=list)
     processing_time: float | None = None
     status: str = "completed"
-    inspected_at: datetime | None = None
+    inspected_at: datetime | None = None  # naive UTC (db/README.md "Time"); now when None
+    verdict: str | None = None
+    image_threshold: float | None = None
+    pixel_threshold: float | None = None
+    review_threshold: float | None = None
+    provenance: dict[str, Any] | None = None
+
+    @property
+    def stored_defect_detected(self) -> bool:
+        return self.verdict == "FAIL" if self.verdict else self.defect_detected
+
+    def stored_provenance(self) -> dict[str, Any] | None:
+        if self.provenance is None:
+            return None
+        return {k: self.provenance.get(k) for k in PROVENANCE_KEYS}
 
 
 @dataclass(frozen=True)
@@ -51,6 +82,11 @@ class RecordedInspection:
     inspection_code: str
     result_id: int
     test_image_id: int
+    verdict: str | None = None
+    image_threshold: float | None = None
+    pixel_threshold: float | None = None
+    review_threshold: float | None = None
+    provenance: dict[str, Any] | None = None
 
 
 def inspection_code(day: datetime, station_id: str, sequence: int) -> str:

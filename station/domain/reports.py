@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 # recent_inspections.action_status values (schema_design.md §3.8)
 STATUS_OPEN = "미조치"
 STATUS_IN_PROGRESS = "조치중"
 STATUS_RESOLVED = "조치완료"
 STATUS_OK = "정상"
+STATUS_REVIEW = "검토대기"  # an UNCERTAIN part held for review, no action yet (migration 0007)
+AWAITING_STATUSES = (STATUS_OPEN, STATUS_REVIEW)  # the supervisor's awaiting-action queue
+
+
+def local_time(moment: datetime | None) -> datetime | None:
+    """A stored time (naive UTC, db/README.md "Time") as naive local time, for display only."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
+
+
+def utc_from_local(moment: datetime) -> datetime:
+    """A naive local time a person entered (a shift start, a date filter) as naive UTC, for queries."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -25,6 +39,8 @@ class DashboardStats:
     resolved_count: int
     pending_action_count: int
     avg_guide_rating: float | None
+    uncertain_count: int = 0  # inspections judged UNCERTAIN (held for review), not counted as defects
+    pending_review_count: int = 0  # ... of which no action result yet
 
     @property
     def defect_rate(self) -> float:
@@ -47,6 +63,7 @@ class InspectionRow:
     anomaly_score: float | None
     inspector: str | None
     action_status: str
+    verdict: str | None = None  # PASS / FAIL / UNCERTAIN (legacy rows: FAIL if a defect, else PASS)
 
 
 @dataclass(frozen=True)
@@ -55,6 +72,7 @@ class HistoryFilter:
     start: datetime | None = None
     end: datetime | None = None
     defects_only: bool = False
+    verdict: str | None = None  # PASS / FAIL / UNCERTAIN
     action_status: str | None = None
     inspector: str | None = None
     text: str | None = None
@@ -66,6 +84,7 @@ class DailyCount:
     day: date
     inspections: int
     defects: int
+    uncertain: int = 0
 
     @property
     def defect_rate(self) -> float:

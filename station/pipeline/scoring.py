@@ -13,6 +13,12 @@ image threshold 0.85 lies 40 % of the good spread above that, and the UNCERTAIN 
 The same construction, on anomaly-map pixels, normalises heatmaps (median good pixel -> 0.20, top of the
 good images' per-image maximum -> 0.70). Nothing depends on the inspected image's own maximum, so a good
 part stays cool on a fixed colour scale.
+
+Above :data:`TAIL_KNEE` (0.95, far above every threshold in use) the logistic would saturate: in floating
+point every clear defect would read 1.000 and the order between them would be lost. There the curve
+continues as a logarithmic tail, continuous and with the same slope at the knee, strictly increasing and
+below 1: scores keep their order however far above the calibration they lie, and a threshold at or below
+the knee keeps exactly the raw score it had.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ DEFAULT_REVIEW_THRESHOLD = HIGH_ANCHOR
 _LOGIT_LOW = math.log(LOW_ANCHOR / (1 - LOW_ANCHOR))
 _LOGIT_HIGH = math.log(HIGH_ANCHOR / (1 - HIGH_ANCHOR))
 MIN_RELATIVE_SPREAD = 0.05
+TAIL_KNEE = 0.95
+_LOGIT_KNEE = math.log(TAIL_KNEE / (1 - TAIL_KNEE))
 
 
 def good_top(values: np.ndarray) -> float:
@@ -44,7 +52,9 @@ def good_top(values: np.ndarray) -> float:
 
 @dataclass(frozen=True)
 class ScoreNormaliser:
-    """``n(raw) = 1 / (1 + exp(-(raw - center) / width))``: monotone, in (0, 1), invertible."""
+    """``n(raw) = 1 / (1 + exp(-(raw - center) / width))`` up to :data:`TAIL_KNEE`, then the tail
+    ``1 - (1 - K) / (1 + K * ln(1 + z - z_K))`` (``z = (raw - center) / width``): continuous, same slope at
+    the knee, strictly increasing, in (0, 1), invertible."""
 
     center: float
     width: float
@@ -71,7 +81,10 @@ class ScoreNormaliser:
 
     def __call__(self, raw: np.ndarray | float) -> np.ndarray | float:
         z = (np.asarray(raw, dtype=np.float64) - self.center) / self.width
-        out = 1.0 / (1.0 + np.exp(-np.clip(z, -60.0, 60.0)))
+        logistic = 1.0 / (1.0 + np.exp(-np.clip(z, -60.0, _LOGIT_KNEE)))
+        above = np.maximum(z - _LOGIT_KNEE, 0.0)
+        tail = 1.0 - (1.0 - TAIL_KNEE) / (1.0 + TAIL_KNEE * np.log1p(above))
+        out = np.where(z > _LOGIT_KNEE, tail, logistic)
         if np.ndim(out) == 0:
             return float(out)
         return out.astype(np.float32)
@@ -79,6 +92,9 @@ class ScoreNormaliser:
     def inverse(self, normalised: float) -> float:
         """The raw score that normalises to ``normalised`` (for reports in raw units)."""
         p = min(max(float(normalised), 1e-12), 1 - 1e-12)
+        if p > TAIL_KNEE:
+            above = math.expm1(((1.0 - TAIL_KNEE) / (1.0 - p) - 1.0) / TAIL_KNEE)
+            return self.center + self.width * (_LOGIT_KNEE + above)
         return self.center + self.width * math.log(p / (1 - p))
 
     def to_json(self) -> dict[str, float]:

@@ -2,7 +2,8 @@
 
 Recorded locally first (the station keeps working without the centre) and pushed by the sync
 service. ``pending_defects`` follows the view ``recent_inspections``: a defect with no action
-yet ('미조치') or whose latest action is not 'resolved' ('조치중').
+yet ('미조치'), an UNCERTAIN part held for review ('검토대기') or one whose latest action is not
+'resolved' ('조치중').
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from station.domain.actions import ActionEntry, FeedbackEntry, validate_action, validate_feedback
-from station.domain.reports import STATUS_IN_PROGRESS, STATUS_OPEN, HistoryFilter, InspectionRow
+from station.domain.reports import STATUS_IN_PROGRESS, STATUS_OPEN, STATUS_REVIEW, HistoryFilter, InspectionRow
 from station.services.ports import ActionLogRepository, ReportReader
 
 
@@ -36,9 +37,9 @@ class ActionService:
         return self._actions.feedback_for(inspection_id)
 
     def pending_defects(self, product_id: int | None = None, limit: int = 100) -> list[InspectionRow]:
-        """Defects still waiting for (or in the middle of) a corrective action, newest first."""
-        rows = [r for status in (STATUS_OPEN, STATUS_IN_PROGRESS) for r in self._reports.history(
-            HistoryFilter(product_id=product_id, defects_only=True, action_status=status, limit=limit))]
+        """Defects and UNCERTAIN parts still waiting for (or in the middle of) an action, newest first."""
+        rows = [r for status in (STATUS_OPEN, STATUS_REVIEW, STATUS_IN_PROGRESS) for r in self._reports.history(
+            HistoryFilter(product_id=product_id, action_status=status, limit=limit))]
         rows.sort(key=lambda r: (r.inspection_date or datetime.min, r.inspection_id), reverse=True)
         return rows[:limit]
 

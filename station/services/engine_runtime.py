@@ -37,6 +37,7 @@ class LoadedProduct:
     index: RetrievalIndex | None
     stamp: tuple[float | None, float | None]
     load_seconds: float
+    bank_sha256: str | None = None
 
 
 class BankCache:
@@ -58,7 +59,8 @@ class BankCache:
             if cached is not None and cached.stamp == stamp:
                 return cached
             started = time.perf_counter()
-            loaded = self._files.load(product_code, BANK_FILE)
+            files = self._files.load_set(product_code, (BANK_FILE, INDEX_FILE))  # one published pair
+            loaded = files[BANK_FILE]
             if loaded is None:
                 raise BankNotBuiltError(
                     f"product {product_code!r} has no memory bank yet: run `station build --product {product_code}`"
@@ -73,10 +75,10 @@ class BankCache:
                     f"the memory bank of {product_code!r} has {bank.features.shape[1]}-dim features but "
                     f"{bank.backbone} gives {model.embedding_dim}; rebuild it"
                 )
-            index_files = self._files.load(product_code, INDEX_FILE)
+            index_files = files[INDEX_FILE]
             index = RetrievalIndex.from_files(*index_files) if index_files else None
             entry = LoadedProduct(bank, model, model.prepare_bank(bank.features), index, stamp,
-                                  time.perf_counter() - started)
+                                  time.perf_counter() - started, loaded[1].get("npz_sha256"))
             self._cache[product_code] = entry
             return entry
 

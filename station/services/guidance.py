@@ -219,8 +219,13 @@ class GuidanceService:
                      excerpts=request.excerpts, cancelled=cancelled, notice=label)
 
     def save_guide(self, result_id: int, guide: Guide) -> None:
-        """Stores the guide on the inspection result (content, generated flag, quality score)."""
-        self._manuals.save_guide(result_id, guide.content, guide.quality_score)
+        """Stores the guide on the inspection result (content, generated flag, quality score) and its
+        provenance: the manual of the excerpts (the first cited one, else the first excerpt's) and the model
+        that wrote it (``template`` for the deterministic guide)."""
+        cited = [e for e in guide.excerpts if e.ref in guide.citations] or list(guide.excerpts)
+        self._manuals.save_guide(
+            result_id, guide.content, guide.quality_score, manual_id=cited[0].manual_id if cited else None,
+            guide_model=(guide.model_name or "llm") if guide.source == "llm" else "template")
 
     def prewarm(self, product_code: str, language: Language | None = None) -> int:
         """Caches the LLM's system prompt and each defect's stable prompt part; returns how many.

@@ -131,6 +131,9 @@ class InspectionService:
             degraded_reason=loaded.model.degraded_reason if bank.degraded else None,
             device=loaded.model.device_name, preprocessing_applied=result.prepared.applied,
             source_name=source_name, defect_candidate=candidate,
+            provenance={"backbone": bank.backbone, "bank_sha256": loaded.bank_sha256,
+                        "model_config_id": config.sync_uuid, "manual_id": None, "manual_version": None,
+                        "guide_model": None},
         )
         if not record:
             timings["total"] = (time.perf_counter() - started) * 1000.0
@@ -152,7 +155,9 @@ class InspectionService:
             confidence_score=outcome.confidence_score, similarity_score=outcome.similarity_score,
             heatmap_path=keys.heatmap, mask_path=keys.mask, overlay_path=keys.overlay,
             comparison_path=keys.comparison, detected_regions=[r.to_json() for r in regions],
-            processing_time=timings["total"] / 1000.0,
+            processing_time=timings["total"] / 1000.0, verdict=outcome.verdict.value,
+            image_threshold=image_threshold, pixel_threshold=pixel_threshold, review_threshold=review_threshold,
+            provenance=outcome.provenance,
         ))
         lap("record", t)
         timings["total"] = (time.perf_counter() - started) * 1000.0

@@ -221,11 +221,14 @@ class ModelBuildService:
             model = self._models.runtime(backbone, pre.resize)
             built = build_memory_bank(product_code, model, [img for _, img in goods], pre.image_steps(), options,
                                       progress, cancel)
-            progress(Progress("save", 0, 1, "saving the memory bank"))
             arrays, meta = built.bank.to_files()
             meta["review_threshold"] = self._kept_review_threshold(product_code, meta["review_threshold"])
-            path, digest = self._files.save(product_code, BANK_FILE, arrays, meta)
-            progress(Progress("save", 1, 1, "memory bank saved"))
+            # The bank and its retrieval index are published together, in one atomic switch: an inspection
+            # never pairs the new bank with the old index. A failure of either leaves the previous pair.
+            index_summary, published = self.build_index(
+                product_code, model, built.bank, goods, built.pooled, user_id=user_id, progress=progress,
+                cancel=cancel, pre=pre, bank_files=(arrays, meta))
+            path, digest = published[BANK_FILE]
             info = built.bank.info
             summary = BuildSummary(
                 product_code=product_code, deployment_id=deployment_id, backbone=backbone, degraded=model.degraded,
@@ -238,14 +241,15 @@ class ModelBuildService:
             self._deployments.finish(deployment_id, DeploymentStatus.COMPLETED.value, summary.to_json())
         if self._cache is not None:
             self._cache.invalidate(product_code)
-        index_summary = self.build_index(product_code, model, built.bank, goods, built.pooled, user_id=user_id,
-                                         progress=progress, cancel=cancel, pre=pre)
         return BuildSummary(**{**summary.to_json(), **index_summary})
 
     def build_index(self, product_code: str, model: PatchModel, bank: MemoryBank, goods: list[tuple[Any, np.ndarray]],
                     pooled: np.ndarray, *, user_id: int | None, progress: ProgressCallback,
-                    cancel: CancelToken | None, pre: Preprocessing) -> dict[str, Any]:
-        """The retrieval index (``clip_embedding`` deployment); returns the summary fields it adds."""
+                    cancel: CancelToken | None, pre: Preprocessing,
+                    bank_files: tuple[dict[str, np.ndarray], dict[str, Any]] | None = None,
+                    ) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
+        """The retrieval index (``clip_embedding`` deployment), published together with ``bank_files`` when
+        given; returns the summary fields it adds and the published (path, sha256) per file."""
         product = self._catalog.get_product(product_code)
         clip = self._models.clip_embedder()
         method = clip.method if clip is not None else f"backbone_pooled:{model.name}"
@@ -255,12 +259,17 @@ class ModelBuildService:
             defects = self._load_prepared(product, ImageType.DEFECT.value, pre, progress, cancel)
             codes = {d.defect_type_id: d.code for d in product.defect_types}
             index = build_index(model, bank, clip, goods, pooled, defects, codes, progress, cancel)
-            arrays, meta = index.to_files()
-            path, digest = self._files.save(product_code, INDEX_FILE, arrays, meta)
+            items = {INDEX_FILE: index.to_files()}
+            if bank_files is not None:
+                items[BANK_FILE] = bank_files
+            progress(Progress("save", 0, 1, "publishing the memory bank and its index"))
+            published = self._files.publish(product_code, items)
+            progress(Progress("save", 1, 1, "memory bank and index published"))
+            path, digest = published[INDEX_FILE]
             result = {"method": method, "n_good": len(goods), "n_defect": int(index.defect_ids.size),
                       "unknown_threshold": index.unknown_threshold, "file": path, "sha256": digest}
             self._deployments.finish(deployment_id, DeploymentStatus.COMPLETED.value, result)
         if self._cache is not None:
             self._cache.invalidate(product_code)
         return {"retrieval_deployment_id": deployment_id, "retrieval_method": method,
-                "n_indexed_good": len(goods), "n_indexed_defect": int(index.defect_ids.size)}
+                "n_indexed_good": len(goods), "n_indexed_defect": int(index.defect_ids.size)}, published

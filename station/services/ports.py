@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -207,7 +207,8 @@ class ManualRepository(Protocol):
 
     def set_section_embeddings(self, embeddings: dict[int, bytes]) -> None: ...
 
-    def save_guide(self, result_id: int, content: str, quality_score: float | None) -> None:
+    def save_guide(self, result_id: int, content: str, quality_score: float | None, *,
+                   manual_id: int | None = None, guide_model: str | None = None) -> None:
         """``inspection_results.guide_content``/``guide_generated``/``guide_quality_score``."""
         ...
 
@@ -341,8 +342,18 @@ class ModelFiles(Protocol):
         """Replaces the files atomically; returns (path, sha256)."""
         ...
 
+    def publish(self, product_code: str,
+                items: dict[str, tuple[dict[str, np.ndarray], dict[str, Any]]]) -> dict[str, tuple[str, str]]:
+        """Replaces several files (bank and index) as one set, atomically; returns name -> (path, sha256)."""
+        ...
+
     def load(self, product_code: str, name: str) -> tuple[dict[str, np.ndarray], dict[str, Any]] | None:
         """The files, checked against their recorded sha256; None when there are none."""
+        ...
+
+    def load_set(self, product_code: str,
+                 names: Iterable[str]) -> dict[str, tuple[dict[str, np.ndarray], dict[str, Any]] | None]:
+        """Several files of the same published set (never a new bank with an old index)."""
         ...
 
     def meta(self, product_code: str, name: str) -> dict[str, Any] | None:

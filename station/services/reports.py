@@ -8,14 +8,18 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from station.domain.reports import (
+    AWAITING_STATUSES,
     STATUS_OPEN,
+    STATUS_REVIEW,
     DailyCount,
     DashboardStats,
     HistoryFilter,
     InspectionRow,
+    local_time,
+    utc_from_local,
 )
 from station.services.ports import ReportReader
 
@@ -41,8 +45,17 @@ class ShiftReport:
         return sum(1 for r in self.rows if r.defect_detected)
 
     @property
+    def uncertain(self) -> int:
+        """Parts judged UNCERTAIN (held for review): their own state, not defects."""
+        return sum(1 for r in self.rows if r.verdict == "UNCERTAIN")
+
+    @property
     def open_actions(self) -> int:
         return sum(1 for r in self.rows if r.action_status == STATUS_OPEN)
+
+    @property
+    def awaiting_review(self) -> int:
+        return sum(1 for r in self.rows if r.action_status == STATUS_REVIEW)
 
     @property
     def defect_rate(self) -> float:
@@ -55,13 +68,20 @@ class ShiftReport:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         for r in self.rows:
+            shown = local_time(r.inspection_date)  # stored in UTC; the report is read in local time
             writer.writerow([
-                r.inspection_code, r.inspection_date.isoformat(sep=" ", timespec="seconds") if r.inspection_date
-                else "", r.product_code, r.inspector or "", "FAIL" if r.defect_detected else "PASS",
+                r.inspection_code, shown.isoformat(sep=" ", timespec="seconds") if shown else "", r.product_code, r.inspector or "", row_verdict(r),
                 r.defect_name_ko or "", "" if r.anomaly_score is None else f"{r.anomaly_score:.4f}",
                 "" if r.confidence_score is None else f"{r.confidence_score:.4f}", r.action_status,
             ])
         return out.getvalue()
+
+
+def row_verdict(row: InspectionRow) -> str:
+    """PASS / FAIL / UNCERTAIN of a listed inspection (legacy rows without a stored verdict: by the defect)."""
+    if row.verdict:
+        return row.verdict
+    return "FAIL" if row.defect_detected else "PASS"
 
 
 def shift_window(day: date, start_hour: int, hours: int) -> tuple[datetime, datetime]:
@@ -78,8 +98,9 @@ class ReportService:
         return [s for s in stats if product_id is None or s.product_id == product_id]
 
     def awaiting_action(self, product_code: str | None = None) -> list[InspectionRow]:
-        """Defects with no action result yet, as the view ``recent_inspections`` marks them (미조치)."""
-        return [r for r in self._reader.recent(product_code) if r.action_status == STATUS_OPEN]
+        """Defects with no action result yet (미조치) and UNCERTAIN parts held for review (검토대기), as the
+        view ``recent_inspections`` marks them."""
+        return [r for r in self._reader.recent(product_code) if r.action_status in AWAITING_STATUSES]
 
     def history(self, flt: HistoryFilter) -> list[InspectionRow]:
         return self._reader.history(flt)
@@ -93,12 +114,14 @@ class ReportService:
                 for i in range(days)]
 
     def defect_type_counts(self, product_id: int, days: int | None = None) -> dict[str, int]:
-        start = datetime.now() - timedelta(days=days) if days else None
+        start = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=days) if days else None
         return self._reader.defect_type_counts(product_id, start)
 
     def shift_report(self, product_id: int, product_code: str, product_name: str, start: datetime,
                      end: datetime) -> ShiftReport:
-        rows = self._reader.history(HistoryFilter(product_id=product_id, start=start, end=end, limit=100000))
+        """``start``/``end``: the shift in local time (as a person names it); rows are queried in UTC."""
+        rows = self._reader.history(HistoryFilter(product_id=product_id, start=utc_from_local(start),
+                                                  end=utc_from_local(end), limit=100000))
         by_type: dict[str, int] = {}
         for r in rows:
             if r.defect_detected:

@@ -3,7 +3,7 @@
 It never blocks an inspection: inspections are committed locally first (with their outbox entry)
 and this thread only reads them in short transactions. It runs at start-up (so it resumes whatever
 a previous run left queued), then every ``interval`` seconds, at once when :meth:`trigger` is
-called, and after a failure with exponential backoff (``base_backoff`` doubling up to
+called (the recorder does right after every inspection), and after a failure with exponential backoff (``base_backoff`` doubling up to
 ``max_backoff``, with jitter so twenty stations do not retry in step). Its visible state
 (pending counts, last success, last error) lives in the local store, so ``station sync status``
 in another process sees the same thing as the GUI.
@@ -207,8 +207,14 @@ class SyncService:
         self._thread.start()
 
     def trigger(self) -> None:
-        """Sync as soon as possible (e.g. right after an inspection was recorded)."""
+        """Sync as soon as possible: the recorder calls it right after an inspection is committed (the
+        assembly wires it), so the thread's next pass starts at once instead of after ``interval``."""
         self._wake.set()
+
+    @property
+    def wake_pending(self) -> bool:
+        """True while a :meth:`trigger` waits to be served by the thread's next pass."""
+        return self._wake.is_set()
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()

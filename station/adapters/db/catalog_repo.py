@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from sqlalchemy import func, select
 
 from station.adapters.db.database import Database
@@ -93,7 +95,7 @@ class SqlCatalogRepository:
                 config_id=row.config_id, product_id=product_id,
                 image_threshold=row.image_threshold if row.image_threshold is not None else 0.85,
                 pixel_threshold=row.pixel_threshold if row.pixel_threshold is not None else 0.90,
-                preprocessing=dict(row.preprocessing or {}), config_name=row.config_name,
+                preprocessing=dict(row.preprocessing or {}), config_name=row.config_name, sync_uuid=row.sync_uuid,
             )
 
     def save_model_config(self, config: ModelConfigInfo) -> ModelConfigInfo:
@@ -110,10 +112,12 @@ class SqlCatalogRepository:
             row.pixel_threshold = config.pixel_threshold
             row.preprocessing = config.preprocessing
             row.config_name = config.config_name
-            row.updated_at = func.current_timestamp()
+            # naive UTC with microseconds: the pull compares it with the centre's (newer change wins)
+            row.updated_at = datetime.now(timezone.utc).replace(tzinfo=None)
             session.flush()
             return ModelConfigInfo(row.config_id, config.product_id, config.image_threshold,
-                                   config.pixel_threshold, dict(config.preprocessing), config.config_name)
+                                   config.pixel_threshold, dict(config.preprocessing), config.config_name,
+                                   row.sync_uuid)
 
     def list_images(self, product_id: int, image_type: str | None = None) -> list[ImageInfo]:
         with self._db.session() as session:

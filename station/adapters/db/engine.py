@@ -80,7 +80,9 @@ def make_engine(url: str, *, connect_timeout: int = 5, echo: bool = False) -> En
             parsed,
             echo=echo,
             pool_pre_ping=True,
-            connect_args={"connect_timeout": connect_timeout, "application_name": "inspection-station"},
+            # Stored times are naive UTC (db/README.md "Time"): CURRENT_TIMESTAMP defaults must agree.
+            connect_args={"connect_timeout": connect_timeout, "application_name": "inspection-station",
+                          "options": "-c timezone=UTC"},
         )
     except NoSuchModuleError as exc:
         raise DatabaseUnavailableError(f"no driver for {redact(url)}: {exc}") from exc

@@ -1,8 +1,13 @@
-"""SQL recorder of inspections: image, metadata, inspection and result in one transaction."""
+"""SQL recorder of inspections: image, metadata, inspection and result in one transaction.
+
+After the commit the recorder calls ``on_recorded`` (the assembly passes the sync service's
+``trigger``), so the new rows leave for the centre at once instead of at the next periodic pass.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -13,9 +18,10 @@ from station.domain.inspection import InspectionRecord, RecordedInspection, insp
 
 
 class SqlInspectionRecorder:
-    def __init__(self, db: Database, station_id: str) -> None:
+    def __init__(self, db: Database, station_id: str, on_recorded: Callable[[], None] | None = None) -> None:
         self._db = db
         self._station_id = station_id
+        self.on_recorded = on_recorded
 
     def _next_code(self, session, day: datetime) -> str:  # type: ignore[no-untyped-def]
         prefix = inspection_code(day, self._station_id, 0)[:-4]
@@ -27,13 +33,17 @@ class SqlInspectionRecorder:
         return inspection_code(day, self._station_id, sequence)
 
     def record(self, record: InspectionRecord) -> RecordedInspection:
-        when = record.inspected_at or datetime.now()
+        when = record.inspected_at or datetime.now(timezone.utc).replace(tzinfo=None)
         for attempt in range(5):
             try:
-                return self._record_once(record, when)
+                recorded = self._record_once(record, when)
             except IntegrityError as exc:  # another process took the same code: take the next one
                 if "inspection_code" not in str(exc.orig) or attempt == 4:
                     raise
+                continue
+            if self.on_recorded is not None:
+                self.on_recorded()
+            return recorded
         raise AssertionError("unreachable")
 
     def _record_once(self, record: InspectionRecord, when: datetime) -> RecordedInspection:
@@ -65,11 +75,16 @@ class SqlInspectionRecorder:
                 anomaly_score=record.anomaly_score, similarity_score=record.similarity_score,
                 heatmap_path=record.heatmap_path, mask_path=record.mask_path,
                 overlay_path=record.overlay_path, comparison_path=record.comparison_path,
-                detected_regions=record.detected_regions,
+                detected_regions=record.detected_regions, verdict=record.verdict,
+                image_threshold=record.image_threshold, pixel_threshold=record.pixel_threshold,
+                review_threshold=record.review_threshold, provenance=record.stored_provenance(),
             )
+            result.defect_detected = record.stored_defect_detected
             session.add(result)
             session.flush()
             return RecordedInspection(
                 inspection_id=inspection.inspection_id, inspection_code=inspection.inspection_code,
-                result_id=result.result_id, test_image_id=image.image_id,
+                result_id=result.result_id, test_image_id=image.image_id, verdict=record.verdict,
+                image_threshold=record.image_threshold, pixel_threshold=record.pixel_threshold,
+                review_threshold=record.review_threshold, provenance=result.provenance,
             )

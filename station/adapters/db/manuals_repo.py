@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import func, select, update
 
@@ -11,7 +11,12 @@ from station.adapters.db.database import Database
 from station.adapters.db.models import DefectType, InspectionResult, Manual, ManualSection
 from station.domain.enums import SectionType
 from station.domain.errors import NotFoundError, ValidationError
+from station.domain.inspection import PROVENANCE_KEYS
 from station.domain.manuals import ManualInfo, NewManual, StoredSection
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class SqlManualRepository:
@@ -38,7 +43,7 @@ class SqlManualRepository:
                 product_id=manual.product_id, manual_title=manual.title[:200], file_name=manual.file_name[:255],
                 file_path=manual.file_path, file_size=manual.file_size, file_type=manual.file_type,
                 version=str(max(numbers, default=0) + 1), uploaded_by=manual.uploaded_by,
-                vector_indexed=indexed, indexed_at=datetime.now() if indexed else None,
+                vector_indexed=indexed, indexed_at=_utc_now() if indexed else None,
             )
             session.add(row)
             session.flush()
@@ -99,10 +104,13 @@ class SqlManualRepository:
                     ManualSection.manual_id == manual_id, ManualSection.embedding_vector.is_(None)))
                 if not missing:
                     session.execute(update(Manual).where(Manual.manual_id == manual_id).values(
-                        vector_indexed=True, indexed_at=datetime.now()))
+                        vector_indexed=True, indexed_at=_utc_now()))
 
     # Guides ----------------------------------------------------------------------------------
-    def save_guide(self, result_id: int, content: str, quality_score: float | None) -> None:
+    def save_guide(self, result_id: int, content: str, quality_score: float | None, *,
+                   manual_id: int | None = None, guide_model: str | None = None) -> None:
+        """Stores the guide; ``manual_id`` (the manual the excerpts came from) and ``guide_model`` go into the
+        result's provenance, the manual as its portable key (``sync_uuid``) and version."""
         if not content.strip():
             raise ValidationError("refusing to store an empty guide")
         if quality_score is not None and not 0.0 <= quality_score <= 1.0:
@@ -114,6 +122,11 @@ class SqlManualRepository:
             row.guide_content = content
             row.guide_generated = True
             row.guide_quality_score = quality_score
+            manual = session.get(Manual, manual_id) if manual_id is not None else None
+            provenance = dict.fromkeys(PROVENANCE_KEYS) | dict(row.provenance or {})
+            provenance.update(manual_id=None if manual is None else manual.sync_uuid,
+                              manual_version=None if manual is None else manual.version, guide_model=guide_model)
+            row.provenance = provenance
 
     def get_guide(self, result_id: int) -> tuple[str | None, bool, float | None]:
         with self._db.session() as session:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import text
 
 from station.adapters.db.database import Database
-from station.domain.reports import DailyCount, DashboardStats, HistoryFilter, InspectionRow
+from station.domain.reports import DailyCount, DashboardStats, HistoryFilter, InspectionRow, local_time, utc_from_local
 
 _HISTORY_SQL = """
 SELECT ins.inspection_id, ins.inspection_code, ins.inspection_date, ins.product_id, p.product_code,
@@ -18,10 +18,13 @@ SELECT ins.inspection_id, ins.inspection_code, ins.inspection_date, ins.product_
        u.username AS inspector,
        CASE
            WHEN la.action_result = 'resolved' THEN '조치완료'
+           WHEN ir.verdict = 'UNCERTAIN' AND la.action_result IS NULL THEN '검토대기'
            WHEN ir.defect_detected = TRUE AND la.action_result IS NULL THEN '미조치'
-           WHEN ir.defect_detected = TRUE THEN '조치중'
+           WHEN ir.defect_detected = TRUE OR ir.verdict = 'UNCERTAIN' THEN '조치중'
            ELSE '정상'
-       END AS action_status
+       END AS action_status,
+       COALESCE(ir.verdict, CASE WHEN ir.defect_detected = TRUE THEN 'FAIL'
+                                 WHEN ir.defect_detected = FALSE THEN 'PASS' END) AS verdict
 FROM inspections ins
 JOIN products p ON ins.product_id = p.product_id
 LEFT JOIN inspection_results ir ON ir.result_id = (
@@ -48,7 +51,7 @@ def _row(r: Any) -> InspectionRow:
         product_name=r.product_name, defect_name_ko=r.defect_name_ko,
         defect_detected=None if r.defect_detected is None else bool(r.defect_detected),
         confidence_score=r.confidence_score, anomaly_score=r.anomaly_score, inspector=r.inspector,
-        action_status=r.action_status,
+        action_status=r.action_status, verdict=r.verdict,
     )
 
 
@@ -68,6 +71,8 @@ class SqlReportReader:
                 resolved_count=int(r["resolved_count"] or 0),
                 pending_action_count=int(r["pending_action_count"] or 0),
                 avg_guide_rating=None if r["avg_guide_rating"] is None else float(r["avg_guide_rating"]),
+                uncertain_count=int(r["uncertain_count"] or 0),
+                pending_review_count=int(r["pending_review_count"] or 0),
             ) for r in rows]
 
     def recent(self, product_code: str | None = None) -> list[InspectionRow]:
@@ -97,6 +102,10 @@ class SqlReportReader:
             params["end"] = flt.end
         if flt.defects_only:
             clauses.append("ir.defect_detected = TRUE")
+        if flt.verdict:
+            clauses.append("COALESCE(ir.verdict, CASE WHEN ir.defect_detected = TRUE THEN 'FAIL' ELSE 'PASS' END)"
+                           " = :verdict")
+            params["verdict"] = flt.verdict
         if flt.inspector:
             clauses.append("u.username = :inspector")
             params["inspector"] = flt.inspector
@@ -113,20 +122,24 @@ class SqlReportReader:
 
     def daily_counts(self, product_id: int, start: date, end: date) -> list[DailyCount]:
         sql = text(
-            "SELECT ins.inspection_date AS d, ir.defect_detected AS bad FROM inspections ins "
+            "SELECT ins.inspection_date AS d, ir.defect_detected AS bad, ir.verdict AS verdict FROM inspections ins "
             "LEFT JOIN inspection_results ir ON ir.result_id = (SELECT MAX(r2.result_id) FROM "
             "inspection_results r2 WHERE r2.inspection_id = ins.inspection_id) "
             "WHERE ins.product_id = :pid AND ins.status = 'completed' "
             "AND ins.inspection_date >= :start AND ins.inspection_date < :end")
         totals: Counter[date] = Counter()
         defects: Counter[date] = Counter()
+        uncertain: Counter[date] = Counter()
         with self._db.session() as session:
-            for r in session.execute(sql, {"pid": product_id, "start": datetime.combine(start, datetime.min.time()),
-                                           "end": datetime.combine(end, datetime.min.time())}):
-                day = _as_datetime(r.d).date()  # type: ignore[union-attr]
+            # days are the station's local days; stored times are UTC
+            for r in session.execute(sql, {"pid": product_id,
+                                           "start": utc_from_local(datetime.combine(start, datetime.min.time())),
+                                           "end": utc_from_local(datetime.combine(end, datetime.min.time()))}):
+                day = local_time(_as_datetime(r.d)).date()  # type: ignore[union-attr]
                 totals[day] += 1
                 defects[day] += 1 if r.bad else 0
-        return [DailyCount(day, totals[day], defects[day]) for day in sorted(totals)]
+                uncertain[day] += 1 if r.verdict == "UNCERTAIN" else 0
+        return [DailyCount(day, totals[day], defects[day], uncertain[day]) for day in sorted(totals)]
 
     def defect_type_counts(self, product_id: int, start: datetime | None = None) -> dict[str, int]:
         sql = ("SELECT COALESCE(dt.defect_name_ko, '?') AS name, COUNT(*) AS n FROM inspection_results ir "

@@ -188,6 +188,9 @@ class CentralWriter:
             source = ", ".join(f"EXCLUDED.{c}" for c in spec.mutable)
             sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in spec.mutable)
             sql += f"DO UPDATE SET {sets} WHERE ({target}) IS DISTINCT FROM ({source})"
+            if spec.newer_wins:  # an older change (e.g. one pulled from here) never overwrites a newer one
+                col = spec.newer_wins
+                sql += f" AND ({spec.name}.{col} IS NULL OR EXCLUDED.{col} > {spec.name}.{col})"
         else:
             sql += "DO NOTHING"
         cur.execute(sql)

@@ -2,13 +2,15 @@
 
 Accounts and roles by username, products by code, defect types by (product code, defect code),
 model configs, manuals and manual sections by ``sync_uuid``. The centre wins: a changed field is
-overwritten here; local-only rows (made here, unknown at the centre) are kept; the station-local
+overwritten here, except for model configs, where the newer change wins (``updated_at``, naive UTC on both
+sides): a threshold or preprocessing change saved at this station after the centre's last change is kept; local-only rows (made here, unknown at the centre) are kept; the station-local
 columns of ``users`` (last login, lockout) are never touched. Everything is read from the centre
 first, then applied in one short local transaction.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Engine, delete, select, text
@@ -47,6 +49,23 @@ def _assign(row: object, data: dict[str, Any], fields: tuple[str, ...]) -> bool:
             setattr(row, f, data[f])
             changed = True
     return changed
+
+
+def _centre_is_newer(central: datetime | None, local: datetime | None) -> bool:
+    """True when the centre's row changed after the local one (a row without a time is the oldest)."""
+    if local is None:
+        return True
+    if central is None:
+        return False
+    return _naive(central) > _naive(local)
+
+
+def _naive(moment: datetime | str) -> datetime:
+    if isinstance(moment, str):  # SQLite hands back text where the column was written raw
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
 
 
 class CataloguePuller:
@@ -166,6 +185,8 @@ class CataloguePuller:
                 s.add(ModelConfig(sync_uuid=row["sync_uuid"], product_id=product_id,
                                   **{f: row[f] for f in CONFIG_FIELDS}))
                 counts["model_configs"] += 1
+            elif not _centre_is_newer(row["updated_at"], config.updated_at):
+                continue  # changed here since the centre's last change: the station's values stay
             elif _assign(config, row, CONFIG_FIELDS) | (config.product_id != product_id):
                 config.product_id = product_id
                 counts["model_configs"] += 1

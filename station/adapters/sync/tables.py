@@ -1,4 +1,5 @@
-"""What is pushed and how: the station-owned tables, their foreign keys by kind, the mutable columns.
+"""What is pushed and how: the station-owned tables (and the model configurations changed here), their
+foreign keys by kind, the mutable columns.
 
 Local ids never leave the station. A foreign key is sent as the referenced row's portable key
 (``products.product_code``, ``(product_code, defect_code)``, ``users.username``, or the parent's
@@ -30,6 +31,8 @@ class PushedTable:
     # Users unknown at the centre: False holds the record back (with a clear error), True sends NULL.
     lenient_users: bool = False
     object_keys: tuple[str, ...] = ()
+    # A repeat overwrites the centre's row only where this column (a naive UTC time) is newer there.
+    newer_wins: str | None = None
 
     @property
     def table(self) -> Table:
@@ -51,6 +54,10 @@ class PushedTable:
 
 # Parents before children: a batch is written in this order inside one central transaction.
 PUSHED_TABLES: tuple[PushedTable, ...] = (
+    # Model configurations: the newest change wins wherever it was made (docs/readme/sync.md).
+    PushedTable("model_configs", "config_id", {"product_id": PRODUCT},
+                mutable=("config_name", "preprocessing", "image_threshold", "pixel_threshold", "detection_model",
+                         "detection_confidence", "is_active", "updated_at"), newer_wins="updated_at"),
     PushedTable("images", "image_id", {"product_id": PRODUCT, "defect_type_id": DEFECT_TYPE, "uploaded_by": USER},
                 mutable=("is_active",), object_keys=("file_path",)),
     PushedTable("image_metadata", "metadata_id", {"image_id": IMAGE},
@@ -61,7 +68,8 @@ PUSHED_TABLES: tuple[PushedTable, ...] = (
     PushedTable("inspection_results", "result_id", {"inspection_id": INSPECTION, "defect_type_id": DEFECT_TYPE},
                 mutable=("defect_detected", "defect_type_id", "confidence_score", "anomaly_score",
                          "similarity_score", "heatmap_path", "mask_path", "overlay_path", "comparison_path",
-                         "detected_regions", "guide_generated", "guide_content", "guide_quality_score"),
+                         "detected_regions", "guide_generated", "guide_content", "guide_quality_score",
+                         "verdict", "image_threshold", "pixel_threshold", "review_threshold", "provenance"),
                 object_keys=("heatmap_path", "mask_path", "overlay_path", "comparison_path")),
     PushedTable("action_logs", "action_id", {"inspection_id": INSPECTION, "action_by": USER},
                 mutable=("action_taken", "action_result", "notes")),

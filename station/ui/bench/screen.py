@@ -205,7 +205,7 @@ class BenchScreen(QWidget):
         if outcome.inspection_id:
             self.env.events.inspection_recorded.emit(outcome.inspection_id)
         self.guide.feedback_button.setEnabled(outcome.inspection_id is not None)
-        if outcome.defect_detected:
+        if outcome.needs_attention:
             self.load_excerpts()
         else:
             self.guide.show_message(self.tr("PASS: no manual section needed."))

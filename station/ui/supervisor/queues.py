@@ -23,8 +23,11 @@ from station.domain.reports import (
     STATUS_OK,
     STATUS_OPEN,
     STATUS_RESOLVED,
+    STATUS_REVIEW,
     HistoryFilter,
     InspectionRow,
+    local_time,
+    utc_from_local,
 )
 from station.ui.env import ScreenEnv
 from station.ui.permissions import Capability
@@ -41,10 +44,12 @@ class InspectionTable(DataTable):
         self.rows: list[InspectionRow] = []
         # recent_inspections.action_status values, shown in the interface language
         self.status_names = {STATUS_OPEN: self.tr("awaiting action"), STATUS_IN_PROGRESS: self.tr("in progress"),
-                             STATUS_RESOLVED: self.tr("resolved"), STATUS_OK: self.tr("good")}
+                             STATUS_RESOLVED: self.tr("resolved"), STATUS_OK: self.tr("good"),
+                             STATUS_REVIEW: self.tr("awaiting review")}
 
     def row_values(self, r: InspectionRow) -> list[object]:
-        return [r.inspection_code, r.inspection_date.strftime("%Y-%m-%d %H:%M") if r.inspection_date else "",
+        shown = local_time(r.inspection_date)  # stored in UTC, shown in the station's time zone
+        return [r.inspection_code, shown.strftime("%Y-%m-%d %H:%M") if shown else "",
                 r.product_code, r.defect_name_ko or "—", r.anomaly_score, r.confidence_score, r.inspector or "—",
                 self.status_names.get(r.action_status, r.action_status)]
 
@@ -161,8 +166,8 @@ class HistoryView(QWidget):
 
     def current_filter(self) -> HistoryFilter:
         product = self.env.session.product
-        start = datetime.combine(self.start.date().toPython(), time.min)
-        end = datetime.combine(self.end.date().toPython(), time.min) + timedelta(days=1)
+        start = utc_from_local(datetime.combine(self.start.date().toPython(), time.min))
+        end = utc_from_local(datetime.combine(self.end.date().toPython(), time.min) + timedelta(days=1))
         return HistoryFilter(product_id=product.product_id if product else None, start=start, end=end,
                              defects_only=self.defects_only.isChecked(), action_status=self.status.currentData(),
                              inspector=self.inspector.text().strip() or None, text=self.text.text().strip() or None)

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.services.reports import ShiftReport, shift_window
+from station.domain.reports import local_time
+from station.services.reports import ShiftReport, row_verdict, shift_window
 from station.ui.env import ScreenEnv
 from station.ui.widgets.feedback import MessageBar
 
@@ -30,8 +31,8 @@ def report_html(report: ShiftReport, labels: dict[str, str]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in labels["columns"].split("|"))
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in (
-            r.inspection_code, r.inspection_date.strftime("%H:%M") if r.inspection_date else "",
-            r.inspector or "", "FAIL" if r.defect_detected else "PASS", r.defect_name_ko or "",
+            r.inspection_code, local_time(r.inspection_date).strftime("%H:%M") if r.inspection_date else "",
+            r.inspector or "", row_verdict(r), r.defect_name_ko or "",
             "" if r.anomaly_score is None else f"{r.anomaly_score:.3f}", r.action_status)) + "</tr>"
         for r in report.rows)
     types = ", ".join(f"{html.escape(k)}: {v}" for k, v in report.by_defect_type.items()) or "—"
@@ -40,6 +41,7 @@ def report_html(report: ShiftReport, labels: dict[str, str]) -> str:
         f"<p><b>{html.escape(report.product_name)}</b> ({html.escape(report.product_code)})<br>"
         f"{report.start:%Y-%m-%d %H:%M} – {report.end:%Y-%m-%d %H:%M}</p>"
         f"<p>{html.escape(labels['summary'].format(report.total, report.defects, f'{report.defect_rate:.1%}', report.open_actions))}"
+        f"<br>{html.escape(labels['uncertain'])}: {report.uncertain}"
         f"<br>{html.escape(labels['types'])}: {types}</p>"
         f"<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr>{head}</tr>{body}</table>"
         f"<p style='color:#666'>{html.escape(labels['generated'])} {datetime.now():%Y-%m-%d %H:%M}</p>")
@@ -99,6 +101,7 @@ class ShiftReportView(QWidget):
     def labels(self) -> dict[str, str]:
         return {"title": self.tr("Shift report"),
                 "summary": self.tr("{0} inspections, {1} defects ({2}), {3} awaiting action"),
+                "uncertain": self.tr("UNCERTAIN"),
                 "types": self.tr("Defects by type"), "generated": self.tr("Generated"),
                 "columns": self.tr("Code|Time|Inspector|Verdict|Defect|Anomaly|Status")}
 
