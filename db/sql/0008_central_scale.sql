@@ -77,7 +77,17 @@ CREATE OR REPLACE FUNCTION inspection_station_of(code TEXT) RETURNS VARCHAR
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT COALESCE(substring(code FROM '^INS-[0-9]{8}-([A-Za-z0-9_]{1,16})-[0-9]+$'), '') $$;
 
--- Shift of a moment: 1 = 06:00-13:59, 2 = 14:00-21:59, 3 = 22:00-05:59 (counted on its calendar day).
+-- The plant's time zone for days and shifts (stored times are naive UTC). To count in plant time,
+-- replace this function with the zone (e.g. 'Asia/Seoul') and run `station db maintain --rebuild-stats`.
+CREATE OR REPLACE FUNCTION central_time_zone() RETURNS TEXT
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT 'UTC'::text $$;
+
+CREATE OR REPLACE FUNCTION inspection_local_time(at TIMESTAMP) RETURNS TIMESTAMP
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT (at AT TIME ZONE 'UTC') AT TIME ZONE central_time_zone() $$;
+
+-- Shift of a plant-time moment: 1 = 06:00-13:59, 2 = 14:00-21:59, 3 = 22:00-05:59 (counted on its calendar day).
 CREATE OR REPLACE FUNCTION inspection_shift_of(at TIMESTAMP) RETURNS SMALLINT
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT CASE WHEN extract(hour FROM at) BETWEEN 6 AND 13 THEN 1
@@ -96,7 +106,7 @@ CREATE OR REPLACE FUNCTION inspection_stats_of(r inspection_registry, sign INTEG
 RETURNS inspection_stats_change
 LANGUAGE sql IMMUTABLE
 AS $$
-    SELECT ROW(r.inspection_date::date, inspection_shift_of(r.inspection_date), r.product_id, r.station_id,
+    SELECT ROW(inspection_local_time(r.inspection_date)::date, inspection_shift_of(inspection_local_time(r.inspection_date)), r.product_id, r.station_id,
                r.inspector_id, sign, sign * (r.status = 'completed')::int, sign * (r.defect_results - dr > 0)::int,
                sign * (r.uncertain_results - ur > 0)::int, sign * (r.resolved_actions - ra > 0)::int,
                sign * (r.defect_results - dr > 0 AND r.actions_with_result - aw = 0)::int,

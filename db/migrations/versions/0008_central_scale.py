@@ -202,7 +202,8 @@ def downgrade() -> None:
                      "inspection_counters_apply(inspection_counter_delta[])", "inspection_stats_rebuild()",
                      "inspection_stats_apply(inspection_stats_change[])",
                      "inspection_stats_of(inspection_registry, integer, integer, integer, integer, integer, "
-                     "integer, integer)", "inspection_shift_of(timestamp)", "inspection_station_of(text)"):
+                     "integer, integer)", "inspection_shift_of(timestamp)", "inspection_station_of(text)",
+                     "inspection_local_time(timestamp)", "central_time_zone()"):
         _run(f"DROP FUNCTION IF EXISTS {function}")
     for name in ("inspection_stats_daily", "inspection_stats_total", "inspection_registry"):
         _run(f"DROP TABLE {name}")

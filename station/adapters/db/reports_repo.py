@@ -10,7 +10,18 @@ from typing import Any
 from sqlalchemy import text
 
 from station.adapters.db.database import Database
-from station.domain.reports import DailyCount, DashboardStats, HistoryFilter, InspectionRow, local_time, utc_from_local
+from station.adapters.db.fleet_queries import FLEET_SQL, dashboard_sql
+from station.domain.errors import ConfigurationError
+from station.domain.reports import (
+    DailyCount,
+    DashboardQuery,
+    DashboardStats,
+    FleetRow,
+    HistoryFilter,
+    InspectionRow,
+    local_time,
+    utc_from_local,
+)
 
 _HISTORY_SQL = """
 SELECT ins.inspection_id, ins.inspection_code, ins.inspection_date, ins.product_id, p.product_code,
@@ -59,9 +70,14 @@ class SqlReportReader:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def dashboard(self) -> list[DashboardStats]:
+    def dashboard(self, query: DashboardQuery | None = None) -> list[DashboardStats]:
+        """The view ``dashboard_stats``; with filters, the same columns for one product, station or period
+        (from the centre's aggregates, or counted from the base tables on the local store)."""
+        sql, params = "SELECT * FROM dashboard_stats ORDER BY product_id", {}
+        if query is not None and query.filtered:
+            sql, params = dashboard_sql(self._db.engine.dialect.name, query)
         with self._db.session() as session:
-            rows = session.execute(text("SELECT * FROM dashboard_stats ORDER BY product_id")).mappings()
+            rows = session.execute(text(sql), params).mappings()
             return [DashboardStats(
                 product_id=r["product_id"], product_name=r["product_name"],
                 normal_image_count=int(r["normal_image_count"] or 0),
@@ -75,12 +91,28 @@ class SqlReportReader:
                 pending_review_count=int(r["pending_review_count"] or 0),
             ) for r in rows]
 
+    def fleet(self, since: date, station_id: str | None = None,
+              product_code: str | None = None) -> list[FleetRow]:
+        """Per station and product at the centre: counts since ``since``, open work, last sync."""
+        if self._db.engine.dialect.name != "postgresql":
+            raise ConfigurationError("the view across stations needs the central database (--url)")
+        params = {"since": since, "station": station_id, "code": product_code}
+        with self._db.session() as session:
+            return [FleetRow(
+                station_id=r.station_id or "?", product_code=r.product_code, product_name=r.product_name,
+                inspections=int(r.inspections), completed=int(r.completed), defects=int(r.defects),
+                uncertain=int(r.uncertain), pending_actions=int(r.pending_actions or 0),
+                pending_reviews=int(r.pending_reviews or 0), days=int(r.days or 0),
+                last_inspection_at=r.last_inspection_at, last_received_at=r.last_received_at,
+            ) for r in session.execute(text(FLEET_SQL), params)]
+
     def recent(self, product_code: str | None = None) -> list[InspectionRow]:
         """The view ``recent_inspections`` itself (its newest 100), optionally for one product."""
-        sql = "SELECT v.*, ins.product_id, ir.anomaly_score FROM recent_inspections v " \
-              "JOIN inspections ins ON ins.inspection_id = v.inspection_id " \
-              "LEFT JOIN inspection_results ir ON ir.result_id = (SELECT MAX(r2.result_id) " \
-              "FROM inspection_results r2 WHERE r2.inspection_id = v.inspection_id)"
+        # The product by its unique code, the score from the newest result by its index: the view's 100
+        # rows are never joined back to inspections (partitioned at the centre: a probe per partition).
+        sql = "SELECT v.*, p.product_id, (SELECT r2.anomaly_score FROM inspection_results r2 " \
+              "WHERE r2.inspection_id = v.inspection_id ORDER BY r2.result_id DESC LIMIT 1) AS anomaly_score " \
+              "FROM recent_inspections v JOIN products p ON p.product_code = v.product_code"
         params: dict[str, Any] = {}
         if product_code:
             sql += " WHERE v.product_code = :code"
