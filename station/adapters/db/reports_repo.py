@@ -23,17 +23,20 @@ from station.domain.reports import (
     utc_from_local,
 )
 
-_HISTORY_SQL = """
-SELECT ins.inspection_id, ins.inspection_code, ins.inspection_date, ins.product_id, p.product_code,
-       p.product_name, dt.defect_name_ko, ir.defect_detected, ir.confidence_score, ir.anomaly_score,
-       u.username AS inspector,
-       CASE
+# recent_inspections.action_status, for one inspection (its latest result ir and latest action la).
+_ACTION_STATUS = """CASE
            WHEN la.action_result = 'resolved' THEN '조치완료'
            WHEN ir.verdict = 'UNCERTAIN' AND la.action_result IS NULL THEN '검토대기'
            WHEN ir.defect_detected = TRUE AND la.action_result IS NULL THEN '미조치'
            WHEN ir.defect_detected = TRUE OR ir.verdict = 'UNCERTAIN' THEN '조치중'
            ELSE '정상'
-       END AS action_status,
+       END"""
+
+_HISTORY_SQL = f"""
+SELECT ins.inspection_id, ins.inspection_code, ins.inspection_date, ins.product_id, p.product_code,
+       p.product_name, dt.defect_name_ko, ir.defect_detected, ir.confidence_score, ir.anomaly_score,
+       u.username AS inspector,
+       {_ACTION_STATUS} AS action_status,
        COALESCE(ir.verdict, CASE WHEN ir.defect_detected = TRUE THEN 'FAIL'
                                  WHEN ir.defect_detected = FALSE THEN 'PASS' END) AS verdict
 FROM inspections ins
@@ -138,15 +141,15 @@ class SqlReportReader:
             clauses.append("COALESCE(ir.verdict, CASE WHEN ir.defect_detected = TRUE THEN 'FAIL' ELSE 'PASS' END)"
                            " = :verdict")
             params["verdict"] = flt.verdict
-        if flt.inspector:
-            clauses.append("u.username = :inspector")
+        if flt.inspector:  # by id (usernames are unique): the inspections' own index serves it
+            clauses.append("ins.inspector_id = (SELECT u2.user_id FROM users u2 WHERE u2.username = :inspector)")
             params["inspector"] = flt.inspector
         if flt.text:
             clauses.append("(ins.inspection_code LIKE :text OR dt.defect_name_ko LIKE :text)")
             params["text"] = f"%{flt.text}%"
         sql = _HISTORY_SQL + "".join(f" AND {c}" for c in clauses)
-        if flt.action_status:
-            sql = f"SELECT * FROM ({sql}) h WHERE h.action_status = :status"
+        if flt.action_status:  # in the same WHERE, so the newest-first scan stops at the limit
+            sql += f" AND ({_ACTION_STATUS}) = :status"
             params["status"] = flt.action_status
         sql = f"SELECT * FROM ({sql}) q ORDER BY q.inspection_date DESC, q.inspection_id DESC LIMIT :limit"
         with self._db.session() as session:
