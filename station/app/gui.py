@@ -17,6 +17,7 @@ from station.adapters.db.admin_repo import SqlAdminRepository
 from station.adapters.db.audit_repo import SqlAuditTrail
 from station.adapters.db.inspection_notes_repo import SqlInspectionNotes
 from station.adapters.db.reports_repo import SqlReportReader
+from station.app.central_reports import central_fleet
 from station.app.context import AppContext
 from station.config import load_settings, save_settings
 from station.domain.camera import CameraSpec
@@ -73,7 +74,7 @@ def build_gui_services(ctx: AppContext) -> GuiServices:
         storage=ctx.storage,
         station_settings=StationSettingsService(JsonCameraSettings(ctx.settings.home / "camera.json"),
                                                 ctx.catalog, audit, BankReviewThresholds(engine)),
-        reports=ReportService(SqlReportReader(ctx.db)),
+        reports=ReportService(SqlReportReader(ctx.db), fleet=central_fleet(ctx.settings)),
         admin=AdminService(SqlAdminRepository(ctx.db), ctx.users, audit),
         camera_factory=make_capture_worker,
         read_serial=read_serial,
