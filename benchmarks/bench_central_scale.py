@@ -231,10 +231,11 @@ def _simulate(url: str, stations: int, seconds: float, period: float) -> None:
         last = 0
         with engine.connect() as conn:
             last = conn.execute(text("SELECT COALESCE(max(inspection_id), 0) FROM inspection_registry")).scalar()
-        while time.monotonic() < stop + 3:
+        while time.monotonic() < stop + 5:
+            # ids are taken at insert, rows become visible at commit: look back below the highest id seen
             with engine.connect() as conn:
                 rows = conn.execute(text("SELECT inspection_id, inspection_code FROM inspection_registry "
-                                         "WHERE inspection_id > :l ORDER BY inspection_id"), {"l": last}).all()
+                                         "WHERE inspection_id > :l"), {"l": last - 500}).all()
             t = time.monotonic()
             for iid, code in rows:
                 seen.setdefault(code, t)

@@ -221,3 +221,23 @@ def test_maintain_vacuums_and_keeps_partitions_ahead(central) -> None:  # type: 
         assert_counts_exact(conn)
         assert conn.execute(text("SELECT to_regclass('inspections_' || to_char(CURRENT_DATE + interval '3 months', "
                                  "'YYYY_MM'))")).scalar() is not None
+
+
+def test_history_and_recent_read_across_partitions(central) -> None:  # type: ignore[no-untyped-def]
+    from station.adapters.db.database import open_database
+    from station.adapters.db.reports_repo import SqlReportReader
+    from station.domain.reports import HistoryFilter
+
+    db = open_database(central.url.render_as_string(hide_password=False))
+    reader = SqlReportReader(db)
+    codes = [r.inspection_code for r in reader.history(HistoryFilter(limit=10))]
+    assert codes == ["legacy-code-7", "INS-20261103-ST01-0001", "INS-20261010-ST02-0001",
+                     "INS-20260915-ST01-0002", "INS-20260915-ST01-0001"]  # completed only, newest first
+    defects = reader.history(HistoryFilter(defects_only=True, limit=2))
+    assert [r.inspection_code for r in defects] == ["legacy-code-7", "INS-20260915-ST01-0002"]
+    open_ = reader.history(HistoryFilter(action_status="미조치", limit=10))
+    assert [r.inspection_code for r in open_] == ["legacy-code-7", "INS-20260915-ST01-0001"]
+    review = reader.history(HistoryFilter(action_status="검토대기", limit=10))
+    assert [(r.inspection_code, r.verdict) for r in review] == [("INS-20261010-ST02-0001", "UNCERTAIN")]
+    assert [r.inspection_code for r in reader.recent()] == codes
+    db.dispose()

@@ -52,6 +52,21 @@ WHERE ins.status = 'completed'
 """
 
 
+# PostgreSQL: the same latest result and action as LATERAL top-1 joins, so that a newest-first scan of the
+# date index (partition by partition) stops at the limit instead of joining every inspection first.
+_PG_HISTORY_SQL = _HISTORY_SQL.replace(
+    """LEFT JOIN inspection_results ir ON ir.result_id = (
+    SELECT MAX(r2.result_id) FROM inspection_results r2 WHERE r2.inspection_id = ins.inspection_id)""",
+    """LEFT JOIN LATERAL (SELECT r2.* FROM inspection_results r2 WHERE r2.inspection_id = ins.inspection_id
+    ORDER BY r2.result_id DESC LIMIT 1) ir ON TRUE""").replace(
+    """LEFT JOIN action_logs la ON la.action_id = (
+    SELECT a2.action_id FROM action_logs a2 WHERE a2.inspection_id = ins.inspection_id
+    ORDER BY a2.action_date DESC, a2.action_id DESC LIMIT 1)""",
+    """LEFT JOIN LATERAL (SELECT a2.action_result FROM action_logs a2 WHERE a2.inspection_id = ins.inspection_id
+    ORDER BY a2.action_date DESC, a2.action_id DESC LIMIT 1) la ON TRUE""")
+assert "LATERAL" in _PG_HISTORY_SQL
+
+
 def _as_datetime(value: Any) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
@@ -147,7 +162,8 @@ class SqlReportReader:
         if flt.text:
             clauses.append("(ins.inspection_code LIKE :text OR dt.defect_name_ko LIKE :text)")
             params["text"] = f"%{flt.text}%"
-        sql = _HISTORY_SQL + "".join(f" AND {c}" for c in clauses)
+        base = _PG_HISTORY_SQL if self._db.dialect == "postgresql" else _HISTORY_SQL
+        sql = base + "".join(f" AND {c}" for c in clauses)
         if flt.action_status:  # in the same WHERE, so the newest-first scan stops at the limit
             sql += f" AND ({_ACTION_STATUS}) = :status"
             params["status"] = flt.action_status
