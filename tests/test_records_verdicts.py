@@ -168,3 +168,17 @@ def test_migration_0007_down_and_up_keeps_results(pg_empty_url: str, sqlite_url:
             assert "verdict" not in {c for c in conn.execute(text("SELECT * FROM recent_inspections")).keys()}
         assert migrate.upgrade(engine) == migrate.head_revision()
         engine.dispose()
+
+
+def test_the_queue_table_names_uncertain_parts_as_awaiting_review(qapp) -> None:  # type: ignore[no-untyped-def]
+    from station.domain.reports import InspectionRow
+    from station.ui.supervisor.queues import InspectionTable
+
+    table = InspectionTable()
+    row = InspectionRow(inspection_id=1, inspection_code="INS-1", inspection_date=NOW, product_id=1,
+                        product_code="p1", product_name="P", defect_name_ko=None, defect_detected=False,
+                        confidence_score=None, anomaly_score=0.78, inspector="kim", action_status=STATUS_REVIEW,
+                        verdict="UNCERTAIN")
+    values = table.row_values(row)
+    assert values[-1] == "awaiting review" and values[-1] != table.status_names[STATUS_OPEN]
+    assert values[1] == local_time(NOW).strftime("%Y-%m-%d %H:%M")

@@ -511,6 +511,10 @@
         <translation>불량률</translation>
     </message>
     <message>
+        <source>UNCERTAIN</source>
+        <translation>판정 보류</translation>
+    </message>
+    <message>
         <source>Awaiting action</source>
         <translation>조치 대기</translation>
     </message>

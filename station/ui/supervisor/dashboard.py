@@ -55,7 +55,8 @@ class DashboardView(QWidget):
         grid = QGridLayout()
         self.cards = {key: StatCard(title) for key, title in (
             ("total", self.tr("Inspections")), ("defects", self.tr("Defects found")),
-            ("rate", self.tr("Defect rate")), ("pending", self.tr("Awaiting action")),
+            ("rate", self.tr("Defect rate")), ("uncertain", self.tr("UNCERTAIN")),
+            ("pending", self.tr("Awaiting action")),
             ("resolved", self.tr("Resolved")), ("images", self.tr("Library images (good / defect)")),
             ("rating", self.tr("Guide rating")))}
         for i, card in enumerate(self.cards.values()):
@@ -98,11 +99,12 @@ class DashboardView(QWidget):
     def _show(self, data: DashboardData) -> None:
         self.data = data
         s = data.stats
-        values = {"total": "—", "defects": "—", "rate": "—", "pending": "—", "resolved": "—", "images": "—",
-                  "rating": "—"}
+        values = {"total": "—", "defects": "—", "rate": "—", "uncertain": "—", "pending": "—", "resolved": "—",
+                  "images": "—", "rating": "—"}
         if s is not None:
             values.update(total=str(s.total_inspection_count), defects=str(s.defect_detected_count),
-                          rate=f"{s.defect_rate:.1%}", pending=str(s.pending_action_count),
+                          rate=f"{s.defect_rate:.1%}", uncertain=str(s.uncertain_count),
+                          pending=str(s.pending_action_count + s.pending_review_count),
                           resolved=str(s.resolved_count), images=f"{s.normal_image_count} / {s.defect_image_count}",
                           rating="—" if s.avg_guide_rating is None else f"{s.avg_guide_rating:.1f} / 5")
         for key, card in self.cards.items():
