@@ -99,3 +99,25 @@ def test_report_dashboard_json_matches_the_reader(central: str, tmp_path: Path, 
     local = SqlReportReader(a.db).dashboard(DashboardQuery(station_id="ST01", since=date(2026, 11, 1)))
     assert local[0].total_inspection_count == 3 and local[0].defect_detected_count == 1
     db.dispose()
+
+
+def test_a_station_pushes_to_a_centre_before_and_after_it_is_partitioned(central: str, tmp_path: Path) -> None:
+    from station.adapters.db import migrate
+
+    engine = make_engine(central)
+    migrate.downgrade(engine, "0007")  # a centre not yet upgraded: plain keys
+    st = make_station(tmp_path, "ST04", central)
+    st.service.run_once(pull=True)
+    record(st, 3)
+    assert st.service.run_once().error is None
+    migrate.upgrade(engine)  # the centre is partitioned while the station keeps running
+    engine.dispose()
+    record(st, 2, start=3)
+    first = st.service.run_once().error
+    if first is not None:  # the writer had cached the old keys: it looks again on the next run
+        assert st.service.run_once().error is None
+    assert central_counts(central)["inspections"] == 5
+    record(st, 1, start=5)
+    assert st.service.run_once().error is None
+    assert central_counts(central)["inspections"] == 6
+    _check(central)
