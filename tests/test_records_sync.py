@@ -186,3 +186,24 @@ def test_an_older_station_change_does_not_overwrite_a_newer_one_at_the_centre(pg
         assert conn.execute(text("SELECT image_threshold FROM model_configs WHERE sync_uuid = :u"),
                             {"u": saved.sync_uuid}).scalar() == 0.88
     engine.dispose()
+
+
+def test_the_most_recently_changed_configuration_is_the_active_one(sqlite_url: str) -> None:
+    from station.adapters.db.database import open_database
+
+    db = open_database(sqlite_url, upgrade=True)
+    with db.session() as s:
+        s.execute(text("INSERT INTO products (product_code, product_name) VALUES ('p1', 'P')"))
+        # row 2 arrived later (e.g. pulled from another station) but was changed before row 1
+        s.execute(text("INSERT INTO model_configs (product_id, model_type, image_threshold, updated_at) VALUES "
+                       "(1, 'anomaly_detection', 0.8, '2026-03-02 10:00:00'), "
+                       "(1, 'anomaly_detection', 0.9, '2026-03-01 10:00:00')"))
+    catalog = SqlCatalogRepository(db)
+    assert catalog.get_model_config(1).image_threshold == 0.8
+    older = catalog.get_model_config(1)
+    with db.session() as s:
+        s.execute(text("UPDATE model_configs SET updated_at = '2026-03-03 10:00:00' WHERE config_id = 2"))
+    assert catalog.get_model_config(1).image_threshold == 0.9
+    catalog.save_model_config(older)  # saving one makes it the newest change again
+    assert catalog.get_model_config(1).config_id == older.config_id
+    db.dispose()

@@ -87,7 +87,8 @@ class SqlCatalogRepository:
                 select(ModelConfig).where(
                     ModelConfig.product_id == product_id, ModelConfig.is_active.is_(True),
                     ModelConfig.model_type.in_([ModelType.ANOMALY_DETECTION.value, ModelType.HYBRID.value]),
-                ).order_by(ModelConfig.config_id.desc()).limit(1)
+                # the most recently changed active configuration (newest change wins, docs/readme/sync.md)
+                ).order_by(ModelConfig.updated_at.desc().nulls_last(), ModelConfig.config_id.desc()).limit(1)
             )
             if row is None:
                 return ModelConfigInfo(config_id=None, product_id=product_id)
