@@ -527,6 +527,26 @@
         <translation>가이드 평점</translation>
     </message>
     <message>
+        <source>Station</source>
+        <translation>스테이션</translation>
+    </message>
+    <message>
+        <source>Per day</source>
+        <translation>일일 처리량</translation>
+    </message>
+    <message>
+        <source>UNCERTAIN rate</source>
+        <translation>판정 보류율</translation>
+    </message>
+    <message>
+        <source>Pending actions</source>
+        <translation>미조치</translation>
+    </message>
+    <message>
+        <source>Last sync</source>
+        <translation>마지막 동기화</translation>
+    </message>
+    <message>
         <source>Choose a product first.</source>
         <translation>먼저 제품을 선택하세요.</translation>
     </message>

@@ -8,13 +8,14 @@ import importlib
 from pathlib import Path
 from types import ModuleType
 
-from station.adapters.db import migrate
+from station.adapters.db import central_upkeep, migrate
 from station.adapters.db.backup import backup_postgres, backup_sqlite
 from station.adapters.db.catalog_repo import SqlCatalogRepository
 from station.adapters.db.database import Database, open_database
 from station.adapters.db.deployments_repo import SqlDeploymentLog
 from station.adapters.db.engine import make_engine, redact
 from station.adapters.db.manuals_repo import SqlManualRepository
+from station.adapters.db.reports_repo import SqlReportReader
 from station.adapters.db.users_repo import SqlUserRepository
 from station.adapters.manuals.parser import DocumentManualParser
 from station.adapters.ml.embedder import load_embedder
@@ -30,7 +31,8 @@ from station.services.manuals import ManualService
 from station.services.users import UserService
 
 __all__ = [
-    "SECRET_NAMES", "Database", "backup_postgres", "backup_sqlite", "catalog_import", "guidance_service",
+    "SECRET_NAMES", "Database", "SqlReportReader", "backup_postgres", "backup_sqlite", "catalog_import",
+    "central_upkeep", "guidance_service",
     "local_store", "make_engine", "manual_parser", "manual_service", "migrate", "model_providers", "open_database",
     "recover_local_store", "redact", "store_keyring_secret", "user_service",
 ]

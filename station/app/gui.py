@@ -15,6 +15,7 @@ from station.adapters.db.audit_repo import SqlAuditTrail
 from station.adapters.db.inspection_notes_repo import SqlInspectionNotes
 from station.adapters.db.reports_repo import SqlReportReader
 from station.app.bench_assembly import build_station_settings
+from station.app.central_reports import central_fleet
 from station.app.context import AppContext
 from station.config import load_settings, save_settings
 from station.domain.camera import CameraSpec
@@ -41,7 +42,7 @@ def build_gui_services(ctx: AppContext) -> GuiServices:
         deployments=ctx.deployments,
         library=ImageLibraryService(ctx.catalog, ctx.storage, probe_image),
         station_settings=build_station_settings(ctx),
-        reports=ReportService(SqlReportReader(ctx.db)),
+        reports=ReportService(SqlReportReader(ctx.db), fleet=central_fleet(ctx.settings)),
         admin=AdminService(SqlAdminRepository(ctx.db), ctx.users, SqlAuditTrail(ctx.db)),
         camera_factory=make_capture_worker,
         save_preferences=_save_preferences,

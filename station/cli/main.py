@@ -31,6 +31,7 @@ COMMANDS = (
     "station.cli.manuals_cmd",
     "station.cli.models_cmd",
     "station.cli.engine_cmd",
+    "station.cli.report_cmd",
 )
 
 

@@ -89,3 +89,46 @@ class DailyCount:
     @property
     def defect_rate(self) -> float:
         return self.defects / self.inspections if self.inspections else 0.0
+
+
+@dataclass(frozen=True)
+class DashboardQuery:
+    """Filters of the supervisor dashboard (``station report dashboard``): all None = the view itself."""
+
+    product_code: str | None = None
+    station_id: str | None = None
+    since: date | None = None  # inspections on or after this day (the centre's days, UTC unless configured)
+
+    @property
+    def filtered(self) -> bool:
+        return any(v is not None for v in (self.product_code, self.station_id, self.since))
+
+
+@dataclass(frozen=True)
+class FleetRow:
+    """One station and product at the centre: counts since a day, open work and the last sync."""
+
+    station_id: str
+    product_code: str
+    product_name: str
+    inspections: int
+    completed: int
+    defects: int
+    uncertain: int
+    pending_actions: int  # defects without an action result, all time (what is open now)
+    pending_reviews: int  # UNCERTAIN parts without an action result, all time
+    days: int  # days in the window (since .. the newest day with data anywhere)
+    last_inspection_at: datetime | None
+    last_received_at: datetime | None  # when the centre last received an inspection of this station
+
+    @property
+    def per_day(self) -> float:
+        return self.completed / self.days if self.days else 0.0
+
+    @property
+    def defect_rate(self) -> float:
+        return self.defects / self.inspections if self.inspections else 0.0
+
+    @property
+    def uncertain_rate(self) -> float:
+        return self.uncertain / self.inspections if self.inspections else 0.0

@@ -12,7 +12,7 @@ import numpy as np
 from station.domain.audit import AuditEntry
 from station.domain.camera import CameraSpec, CameraStatus, Frame
 from station.domain.catalog import DefectTypeSpec, ImageInfo, ModelConfigInfo, ProductInfo, ProductSpec
-from station.domain.reports import DailyCount, DashboardStats, HistoryFilter, InspectionRow
+from station.domain.reports import DailyCount, DashboardStats, FleetRow, HistoryFilter, InspectionRow
 from station.domain.inspection import InspectionRecord, RecordedInspection
 from station.domain.enums import Role
 from station.domain.users import UserInfo
@@ -154,6 +154,13 @@ class ReportReader(Protocol):
     def daily_counts(self, product_id: int, start: date, end: date) -> list[DailyCount]: ...
 
     def defect_type_counts(self, product_id: int, start: datetime | None = None) -> dict[str, int]: ...
+
+
+class FleetReader(Protocol):
+    """The view across stations at the centre (per station and product), from its aggregates."""
+
+    def fleet(self, since: date, station_id: str | None = None,
+              product_code: str | None = None) -> list[FleetRow]: ...
 
 
 class AdminRepository(Protocol):

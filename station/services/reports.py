@@ -16,12 +16,13 @@ from station.domain.reports import (
     STATUS_REVIEW,
     DailyCount,
     DashboardStats,
+    FleetRow,
     HistoryFilter,
     InspectionRow,
     local_time,
     utc_from_local,
 )
-from station.services.ports import ReportReader
+from station.services.ports import FleetReader, ReportReader
 
 CSV_COLUMNS = ("inspection_code", "inspection_date", "product_code", "inspector", "verdict", "defect_type",
                "anomaly_score", "confidence", "action_status")
@@ -90,8 +91,24 @@ def shift_window(day: date, start_hour: int, hours: int) -> tuple[datetime, date
 
 
 class ReportService:
-    def __init__(self, reader: ReportReader) -> None:
+    FLEET_DAYS = 7
+
+    def __init__(self, reader: ReportReader, fleet: FleetReader | None = None) -> None:
         self._reader = reader
+        self._fleet = fleet
+
+    @property
+    def has_fleet(self) -> bool:
+        """True when a central database is configured (the view across stations is available)."""
+        return self._fleet is not None
+
+    def fleet(self, product_code: str | None = None, days: int = FLEET_DAYS,
+              today: date | None = None) -> list[FleetRow]:
+        """Per station (and product) at the centre over the last ``days`` days; [] without a centre."""
+        if self._fleet is None:
+            return []
+        since = (today or date.today()) - timedelta(days=days - 1)
+        return self._fleet.fleet(since, product_code=product_code)
 
     def dashboard(self, product_id: int | None = None) -> list[DashboardStats]:
         stats = self._reader.dashboard()

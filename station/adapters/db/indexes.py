@@ -3,7 +3,7 @@ metadata so that the models match the migrated databases."""
 
 from __future__ import annotations
 
-from sqlalchemy import Index, MetaData
+from sqlalchemy import Index, MetaData, text
 
 # Indexes named as in schema_design.md §3 and §5.2 (GIN indexes are PostgreSQL-only).
 DOC_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -75,6 +75,11 @@ def attach_indexes(metadata: MetaData) -> None:
           postgresql_using="gin").ddl_if(dialect="postgresql")
     Index("idx_config_params_gin", tables["model_configs"].c.preprocessing,
           postgresql_using="gin").ddl_if(dialect="postgresql")
+
+    # Migration 0008 (PostgreSQL only): the dashboard's count of reference images per product.
+    images = tables["images"]
+    Index("idx_images_reference", images.c.product_id, images.c.image_type,
+          postgresql_where=text("is_active AND image_type IN ('normal', 'defect')")).ddl_if(dialect="postgresql")
 
     # Migration 0004: unique sync keys and the object file state index.
     for table in SYNC_UUID_TABLES:

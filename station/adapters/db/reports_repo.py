@@ -10,19 +10,33 @@ from typing import Any
 from sqlalchemy import text
 
 from station.adapters.db.database import Database
-from station.domain.reports import DailyCount, DashboardStats, HistoryFilter, InspectionRow, local_time, utc_from_local
+from station.adapters.db.fleet_queries import FLEET_SQL, dashboard_sql
+from station.domain.errors import ConfigurationError
+from station.domain.reports import (
+    DailyCount,
+    DashboardQuery,
+    DashboardStats,
+    FleetRow,
+    HistoryFilter,
+    InspectionRow,
+    local_time,
+    utc_from_local,
+)
 
-_HISTORY_SQL = """
-SELECT ins.inspection_id, ins.inspection_code, ins.inspection_date, ins.product_id, p.product_code,
-       p.product_name, dt.defect_name_ko, ir.defect_detected, ir.confidence_score, ir.anomaly_score,
-       u.username AS inspector,
-       CASE
+# recent_inspections.action_status, for one inspection (its latest result ir and latest action la).
+_ACTION_STATUS = """CASE
            WHEN la.action_result = 'resolved' THEN '조치완료'
            WHEN ir.verdict = 'UNCERTAIN' AND la.action_result IS NULL THEN '검토대기'
            WHEN ir.defect_detected = TRUE AND la.action_result IS NULL THEN '미조치'
            WHEN ir.defect_detected = TRUE OR ir.verdict = 'UNCERTAIN' THEN '조치중'
            ELSE '정상'
-       END AS action_status,
+       END"""
+
+_HISTORY_SQL = f"""
+SELECT ins.inspection_id, ins.inspection_code, ins.inspection_date, ins.product_id, p.product_code,
+       p.product_name, dt.defect_name_ko, ir.defect_detected, ir.confidence_score, ir.anomaly_score,
+       u.username AS inspector,
+       {_ACTION_STATUS} AS action_status,
        COALESCE(ir.verdict, CASE WHEN ir.defect_detected = TRUE THEN 'FAIL'
                                  WHEN ir.defect_detected = FALSE THEN 'PASS' END) AS verdict
 FROM inspections ins
@@ -36,6 +50,21 @@ LEFT JOIN action_logs la ON la.action_id = (
     ORDER BY a2.action_date DESC, a2.action_id DESC LIMIT 1)
 WHERE ins.status = 'completed'
 """
+
+
+# PostgreSQL: the same latest result and action as LATERAL top-1 joins, so that a newest-first scan of the
+# date index (partition by partition) stops at the limit instead of joining every inspection first.
+_PG_HISTORY_SQL = _HISTORY_SQL.replace(
+    """LEFT JOIN inspection_results ir ON ir.result_id = (
+    SELECT MAX(r2.result_id) FROM inspection_results r2 WHERE r2.inspection_id = ins.inspection_id)""",
+    """LEFT JOIN LATERAL (SELECT r2.* FROM inspection_results r2 WHERE r2.inspection_id = ins.inspection_id
+    ORDER BY r2.result_id DESC LIMIT 1) ir ON TRUE""").replace(
+    """LEFT JOIN action_logs la ON la.action_id = (
+    SELECT a2.action_id FROM action_logs a2 WHERE a2.inspection_id = ins.inspection_id
+    ORDER BY a2.action_date DESC, a2.action_id DESC LIMIT 1)""",
+    """LEFT JOIN LATERAL (SELECT a2.action_result FROM action_logs a2 WHERE a2.inspection_id = ins.inspection_id
+    ORDER BY a2.action_date DESC, a2.action_id DESC LIMIT 1) la ON TRUE""")
+assert "LATERAL" in _PG_HISTORY_SQL
 
 
 def _as_datetime(value: Any) -> datetime | None:
@@ -59,9 +88,14 @@ class SqlReportReader:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def dashboard(self) -> list[DashboardStats]:
+    def dashboard(self, query: DashboardQuery | None = None) -> list[DashboardStats]:
+        """The view ``dashboard_stats``; with filters, the same columns for one product, station or period
+        (from the centre's aggregates, or counted from the base tables on the local store)."""
+        sql, params = "SELECT * FROM dashboard_stats ORDER BY product_id", {}
+        if query is not None and query.filtered:
+            sql, params = dashboard_sql(self._db.engine.dialect.name, query)
         with self._db.session() as session:
-            rows = session.execute(text("SELECT * FROM dashboard_stats ORDER BY product_id")).mappings()
+            rows = session.execute(text(sql), params).mappings()
             return [DashboardStats(
                 product_id=r["product_id"], product_name=r["product_name"],
                 normal_image_count=int(r["normal_image_count"] or 0),
@@ -75,12 +109,28 @@ class SqlReportReader:
                 pending_review_count=int(r["pending_review_count"] or 0),
             ) for r in rows]
 
+    def fleet(self, since: date, station_id: str | None = None,
+              product_code: str | None = None) -> list[FleetRow]:
+        """Per station and product at the centre: counts since ``since``, open work, last sync."""
+        if self._db.engine.dialect.name != "postgresql":
+            raise ConfigurationError("the view across stations needs the central database (--url)")
+        params = {"since": since, "station": station_id, "code": product_code}
+        with self._db.session() as session:
+            return [FleetRow(
+                station_id=r.station_id or "?", product_code=r.product_code, product_name=r.product_name,
+                inspections=int(r.inspections), completed=int(r.completed), defects=int(r.defects),
+                uncertain=int(r.uncertain), pending_actions=int(r.pending_actions or 0),
+                pending_reviews=int(r.pending_reviews or 0), days=int(r.days or 0),
+                last_inspection_at=r.last_inspection_at, last_received_at=r.last_received_at,
+            ) for r in session.execute(text(FLEET_SQL), params)]
+
     def recent(self, product_code: str | None = None) -> list[InspectionRow]:
         """The view ``recent_inspections`` itself (its newest 100), optionally for one product."""
-        sql = "SELECT v.*, ins.product_id, ir.anomaly_score FROM recent_inspections v " \
-              "JOIN inspections ins ON ins.inspection_id = v.inspection_id " \
-              "LEFT JOIN inspection_results ir ON ir.result_id = (SELECT MAX(r2.result_id) " \
-              "FROM inspection_results r2 WHERE r2.inspection_id = v.inspection_id)"
+        # The product by its unique code, the score from the newest result by its index: the view's 100
+        # rows are never joined back to inspections (partitioned at the centre: a probe per partition).
+        sql = "SELECT v.*, p.product_id, (SELECT r2.anomaly_score FROM inspection_results r2 " \
+              "WHERE r2.inspection_id = v.inspection_id ORDER BY r2.result_id DESC LIMIT 1) AS anomaly_score " \
+              "FROM recent_inspections v JOIN products p ON p.product_code = v.product_code"
         params: dict[str, Any] = {}
         if product_code:
             sql += " WHERE v.product_code = :code"
@@ -106,15 +156,16 @@ class SqlReportReader:
             clauses.append("COALESCE(ir.verdict, CASE WHEN ir.defect_detected = TRUE THEN 'FAIL' ELSE 'PASS' END)"
                            " = :verdict")
             params["verdict"] = flt.verdict
-        if flt.inspector:
-            clauses.append("u.username = :inspector")
+        if flt.inspector:  # by id (usernames are unique): the inspections' own index serves it
+            clauses.append("ins.inspector_id = (SELECT u2.user_id FROM users u2 WHERE u2.username = :inspector)")
             params["inspector"] = flt.inspector
         if flt.text:
             clauses.append("(ins.inspection_code LIKE :text OR dt.defect_name_ko LIKE :text)")
             params["text"] = f"%{flt.text}%"
-        sql = _HISTORY_SQL + "".join(f" AND {c}" for c in clauses)
-        if flt.action_status:
-            sql = f"SELECT * FROM ({sql}) h WHERE h.action_status = :status"
+        base = _PG_HISTORY_SQL if self._db.dialect == "postgresql" else _HISTORY_SQL
+        sql = base + "".join(f" AND {c}" for c in clauses)
+        if flt.action_status:  # in the same WHERE, so the newest-first scan stops at the limit
+            sql += f" AND ({_ACTION_STATUS}) = :status"
             params["status"] = flt.action_status
         sql = f"SELECT * FROM ({sql}) q ORDER BY q.inspection_date DESC, q.inspection_id DESC LIMIT :limit"
         with self._db.session() as session:

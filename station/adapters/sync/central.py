@@ -24,6 +24,12 @@ from station.domain.sync import SyncError
 
 log = logging.getLogger(__name__)
 
+# A centre at migration 0008 or later partitions inspections by month: a parent's sync_uuid is resolved
+# in the non-partitioned registry (one global unique index), and the upsert's arbiter includes the
+# partition key. A centre before 0008 keeps the plain keys.
+CENTRAL_PARENT_LOOKUP = {"inspections": "inspection_registry"}
+CONFLICT_KEYS = {"inspections": "sync_uuid, inspection_date"}
+
 
 def _copy_value(value: Any) -> str:
     if value is None:
@@ -82,6 +88,7 @@ class CentralWriter:
         self._engine = engine
         self._station_id = station_id
         self._maps: dict[str, dict[Any, int]] = {}
+        self._partitioned: bool | None = None  # inspections partitioned at the centre (migration 0008)
 
     def _load_maps(self, cur) -> None:  # type: ignore[no-untyped-def]
         cur.execute("SELECT product_code, product_id FROM products")
@@ -141,6 +148,7 @@ class CentralWriter:
             raw.commit()
         except BaseException:
             _rollback_quietly(raw)
+            self._partitioned = None  # the centre may have been migrated meanwhile: look again next time
             raise
         finally:
             raw.close()
@@ -155,6 +163,10 @@ class CentralWriter:
 
     def _upsert(self, cur, spec: PushedTable, text: str) -> int:  # type: ignore[no-untyped-def]
         """COPY into a session-private staging table, then one INSERT ... SELECT ... ON CONFLICT."""
+        if self._partitioned is None:
+            cur.execute("SELECT relkind = 'p' FROM pg_class WHERE oid = to_regclass('inspections')")
+            found = cur.fetchone()
+            self._partitioned = bool(found and found[0])
         columns = ", ".join(spec.columns)
         stage = f"sync_stage_{spec.name}"
         # Temporary (pg_temp, this session only, emptied at commit): no object in the shared schema.
@@ -165,6 +177,8 @@ class CentralWriter:
             kind = spec.foreign_keys.get(c)
             if kind in PARENT_TABLES:
                 parent, pk = PARENT_TABLES[kind]
+                if self._partitioned:
+                    parent = CENTRAL_PARENT_LOOKUP.get(parent, parent)
                 cur.execute(f"SELECT s.{c}::text FROM {stage} s WHERE s.{c} IS NOT NULL AND NOT EXISTS "
                             f"(SELECT 1 FROM {parent} p WHERE p.sync_uuid = s.{c}) LIMIT 1")
                 missing = cur.fetchone()
@@ -175,7 +189,7 @@ class CentralWriter:
             else:
                 values.append(f"s.{c}")
         sql = (f"INSERT INTO {spec.name} ({columns}) SELECT {', '.join(values)} FROM {stage} s "
-               "ON CONFLICT (sync_uuid) ")
+               f"ON CONFLICT ({CONFLICT_KEYS.get(spec.name, 'sync_uuid') if self._partitioned else 'sync_uuid'}) ")
         if spec.mutable:
             target = ", ".join(f"{spec.name}.{c}" for c in spec.mutable)
             source = ", ".join(f"EXCLUDED.{c}" for c in spec.mutable)

@@ -1,13 +1,22 @@
 """Dashboard per product (the view ``dashboard_stats``) with charts of the defect rate over time and the
-counts by defect type."""
+counts by defect type; with a central database configured, the product's stations across the fleet."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from station.domain.reports import DailyCount, DashboardStats
+from station.domain.reports import DailyCount, DashboardStats, FleetRow
 from station.ui.env import ScreenEnv
 from station.ui.widgets.charts import BarChart, ChartData, LineChart, Series
 from station.ui.widgets.feedback import MessageBar
@@ -18,6 +27,7 @@ class DashboardData:
     stats: DashboardStats | None
     daily: list[DailyCount]
     by_type: dict[str, int]
+    fleet: list[FleetRow] = field(default_factory=list)
 
 
 class StatCard(QFrame):
@@ -60,6 +70,15 @@ class DashboardView(QWidget):
         charts.addWidget(self.rate_chart, 3)
         charts.addWidget(self.type_chart, 2)
         layout.addLayout(charts, 1)
+        # The product's stations at the centre (shown only when a central database is configured).
+        self.fleet_table = QTableWidget(0, 6)
+        self.fleet_table.setObjectName("FleetTable")
+        self.fleet_table.setHorizontalHeaderLabels([
+            self.tr("Station"), self.tr("Per day"), self.tr("Defect rate"), self.tr("UNCERTAIN rate"),
+            self.tr("Pending actions"), self.tr("Last sync")])
+        self.fleet_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.fleet_table.setVisible(env.services.reports.has_fleet)
+        layout.addWidget(self.fleet_table, 1)
         self.data: DashboardData | None = None
 
     def refresh(self) -> None:
@@ -71,8 +90,9 @@ class DashboardView(QWidget):
 
         def load(_ctx: object) -> DashboardData:
             stats = reports.dashboard(pid)
+            fleet = reports.fleet(product.code) if reports.has_fleet else []
             return DashboardData(stats[0] if stats else None, reports.daily_counts(pid, self.DAYS),
-                                 reports.defect_type_counts(pid))
+                                 reports.defect_type_counts(pid), fleet)
 
         self.env.runner.submit(load, name="dashboard", owner=self, on_done=self._show, on_error=self.message.show_error)
 
@@ -99,3 +119,13 @@ class DashboardView(QWidget):
             empty_text=self.tr("No inspections in the last {0} days").format(self.DAYS))
         self.type_chart.set_values(self.tr("Defects by type"), sorted(data.by_type.items(), key=lambda kv: -kv[1]),
                                    empty_text=self.tr("No defects recorded"))
+        self._show_fleet(data.fleet)
+
+    def _show_fleet(self, rows: list[FleetRow]) -> None:
+        self.fleet_table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            cells = (r.station_id, f"{r.per_day:.1f}", f"{r.defect_rate:.1%}", f"{r.uncertain_rate:.1%}",
+                     str(r.pending_actions + r.pending_reviews),
+                     r.last_received_at.strftime("%Y-%m-%d %H:%M") if r.last_received_at else "—")
+            for j, value in enumerate(cells):
+                self.fleet_table.setItem(i, j, QTableWidgetItem(value))

@@ -1,0 +1,243 @@
+"""The central inspections table partitioned by month (migration 0008): migration with data, keys,
+partitions made ahead and out of the default partition, counts kept exact by triggers, RLS, retention."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from station.adapters.db import central_upkeep, migrate
+from station.adapters.db.engine import make_engine
+
+from tests.central_support import assert_counts_exact
+
+SEED = [
+    "INSERT INTO users (username, email, password_hash) VALUES ('kim', 'kim@example.com', 'h'), "
+    "('lee', 'lee@example.com', 'h'), ('boss', 'boss@example.com', 'h')",
+    "INSERT INTO user_roles (user_id, role_id) SELECT 1, role_id FROM roles WHERE role_name = 'worker'",
+    "INSERT INTO user_roles (user_id, role_id) SELECT 2, role_id FROM roles WHERE role_name = 'worker'",
+    "INSERT INTO user_roles (user_id, role_id) SELECT 3, role_id FROM roles WHERE role_name = 'manager'",
+    "INSERT INTO products (product_code, product_name) VALUES ('p1', 'A'), ('p2', 'B')",
+    "INSERT INTO defect_types (product_id, defect_code, defect_name_ko) VALUES (1, 'hole', '기공')",
+    "INSERT INTO images (product_id, image_type, file_name, file_path) VALUES (1, 'normal', 'n', 'k1')",
+]
+
+
+def _inspections(conn, rows) -> None:  # type: ignore[no-untyped-def]
+    """rows: (code, product, inspector, status, date, verdict or None for no result, action or None)."""
+    for code, pid, uid, status, when, verdict, action in rows:
+        iid = conn.execute(text(
+            "INSERT INTO inspections (inspection_code, product_id, inspector_id, status, inspection_date) "
+            "VALUES (:c, :p, :u, :s, :d) RETURNING inspection_id"),
+            {"c": code, "p": pid, "u": uid, "s": status, "d": when}).scalar()
+        if verdict:
+            conn.execute(text("INSERT INTO inspection_results (inspection_id, defect_detected, verdict) "
+                              "VALUES (:i, :bad, :v)"), {"i": iid, "bad": verdict == "FAIL", "v": verdict})
+        if action:
+            conn.execute(text("INSERT INTO action_logs (inspection_id, action_taken, action_result) "
+                              "VALUES (:i, 'x', :a)"), {"i": iid, "a": action})
+            conn.execute(text("INSERT INTO feedbacks (inspection_id, rating, feedback_type) "
+                              "VALUES (:i, 4, 'guide_quality')"), {"i": iid})
+
+
+DATA = [
+    ("INS-20260915-ST01-0001", 1, 1, "completed", "2026-09-15 07:00", "FAIL", None),
+    ("INS-20260915-ST01-0002", 1, 1, "completed", "2026-09-15 15:00", "FAIL", "resolved"),
+    ("INS-20261010-ST02-0001", 1, 2, "completed", "2026-10-10 23:00", "UNCERTAIN", None),
+    ("INS-20261010-ST02-0002", 2, 2, "pending", "2026-10-10 23:30", None, None),
+    ("INS-20261103-ST01-0001", 2, 1, "completed", "2026-11-03 09:00", "PASS", "pending"),
+    ("legacy-code-7", 1, None, "completed", "2026-11-04 10:00", "FAIL", None),
+]
+
+
+@pytest.fixture
+def central(pg_empty_url: str):  # type: ignore[no-untyped-def]
+    """A central database at 0007 with data in three months, then upgraded to 0008."""
+    engine = make_engine(pg_empty_url)
+    migrate.upgrade(engine, "0007")
+    with engine.begin() as conn:
+        for sql in SEED:
+            conn.execute(text(sql))
+        _inspections(conn, DATA)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _partition_of(conn, code: str) -> str:  # type: ignore[no-untyped-def]
+    return conn.execute(text("SELECT tableoid::regclass::text FROM inspections WHERE inspection_code = :c"),
+                        {"c": code}).scalar()
+
+
+def test_migration_keeps_the_data_in_monthly_partitions(central) -> None:  # type: ignore[no-untyped-def]
+    with central.connect() as conn:
+        assert conn.execute(text("SELECT relkind FROM pg_class WHERE relname = 'inspections'")).scalar() == "p"
+        assert conn.execute(text("SELECT count(*) FROM inspections")).scalar() == len(DATA)
+        assert conn.execute(text("SELECT count(*) FROM inspection_results")).scalar() == 5
+        assert _partition_of(conn, "INS-20260915-ST01-0001") == "inspections_2026_09"
+        assert _partition_of(conn, "INS-20261010-ST02-0001") == "inspections_2026_10"
+        assert _partition_of(conn, "legacy-code-7") == "inspections_2026_11"
+        stations = dict(conn.execute(text("SELECT inspection_code, station_id FROM inspection_registry")).all())
+        assert stations["INS-20261010-ST02-0001"] == "ST02" and stations["legacy-code-7"] == ""
+        assert_counts_exact(conn)
+        # partition pruning: a one-month range reads one partition
+        plan = "\n".join(r[0] for r in conn.execute(text(
+            "EXPLAIN SELECT * FROM inspections WHERE inspection_date >= '2026-10-01' "
+            "AND inspection_date < '2026-11-01'")))
+        assert "inspections_2026_10" in plan and "inspections_2026_09" not in plan
+    names = {p.name for p in central_upkeep.partitions(central)}
+    assert {"inspections_2026_09", "inspections_2026_10", "inspections_2026_11"} <= names
+
+
+def test_downgrade_and_upgrade_keep_the_data(central) -> None:  # type: ignore[no-untyped-def]
+    migrate.downgrade(central, "0007")
+    with central.connect() as conn:
+        assert conn.execute(text("SELECT relkind FROM pg_class WHERE relname = 'inspections'")).scalar() == "r"
+        assert conn.execute(text("SELECT count(*) FROM inspections")).scalar() == len(DATA)
+        assert conn.execute(text("SELECT count(*) FROM action_logs")).scalar() == 2
+    migrate.upgrade(central)
+    with central.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM inspections")).scalar() == len(DATA)
+        assert_counts_exact(conn)
+
+
+def test_codes_stay_unique_across_partitions_and_children_keep_integrity(central) -> None:  # type: ignore[no-untyped-def]
+    with central.connect() as conn:
+        with pytest.raises(DBAPIError, match="inspection_code"), conn.begin():
+            conn.execute(text("INSERT INTO inspections (inspection_code, inspection_date) "
+                              "VALUES ('INS-20260915-ST01-0001', '2026-12-24')"))
+        with pytest.raises(DBAPIError, match="foreign key"), conn.begin():
+            conn.execute(text("INSERT INTO inspection_results (inspection_id, defect_detected) VALUES (999, TRUE)"))
+        with pytest.raises(DBAPIError, match="TRUNCATE"), conn.begin():
+            conn.execute(text("TRUNCATE inspection_results"))
+        with conn.begin():  # deleting an inspection still removes its results, actions and feedback
+            conn.execute(text("DELETE FROM inspections WHERE inspection_code = 'INS-20260915-ST01-0002'"))
+        assert conn.execute(text("SELECT count(*) FROM action_logs")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM feedbacks")).scalar() == 1
+        assert_counts_exact(conn)
+
+
+def test_counts_follow_inserts_updates_and_deletes_by_plain_sql(central) -> None:  # type: ignore[no-untyped-def]
+    with central.begin() as conn:
+        _inspections(conn, [
+            ("INS-20261104-ST03-0001", 1, 2, "completed", "2026-11-04 13:59", "FAIL", None),
+            ("INS-20261104-ST03-0002", 1, 2, "in_progress", "2026-11-04 14:00", "UNCERTAIN", "deferred"),
+        ])
+        assert_counts_exact(conn)
+        conn.execute(text("UPDATE inspections SET status = 'completed', product_id = 2 "
+                          "WHERE inspection_code = 'INS-20261004-ST03-0002' OR inspection_code LIKE '%ST03-0002'"))
+        conn.execute(text("UPDATE inspection_results SET defect_detected = FALSE, verdict = 'PASS' "
+                          "WHERE verdict = 'FAIL' AND inspection_id IN (SELECT inspection_id FROM inspections "
+                          "WHERE inspection_code LIKE '%ST01%')"))
+        conn.execute(text("UPDATE action_logs SET action_result = NULL WHERE action_result = 'pending'"))
+        conn.execute(text("UPDATE feedbacks SET rating = 1"))
+        assert_counts_exact(conn)
+        # a move to another month (and partition), another inspector, then deletes of children and parents
+        conn.execute(text("UPDATE inspections SET inspection_date = '2026-12-01 02:00', inspector_id = 1 "
+                          "WHERE inspection_code = 'INS-20261010-ST02-0001'"))
+        assert _partition_of(conn, "INS-20261010-ST02-0001") == "inspections_default" or \
+            _partition_of(conn, "INS-20261010-ST02-0001").startswith("inspections_2026_12")
+        conn.execute(text("DELETE FROM action_logs WHERE action_result = 'resolved'"))
+        conn.execute(text("DELETE FROM inspection_results WHERE verdict = 'UNCERTAIN'"))
+        assert_counts_exact(conn)
+        conn.execute(text("DELETE FROM inspections WHERE product_id = 2"))
+        assert_counts_exact(conn)
+
+
+def test_rows_outside_the_partitions_wait_in_the_default_one_and_are_moved(central) -> None:  # type: ignore[no-untyped-def]
+    with central.begin() as conn:
+        _inspections(conn, [("INS-20010203-ST04-0001", 1, 1, "completed", "2001-02-03 10:00", "FAIL", "resolved")])
+        assert _partition_of(conn, "INS-20010203-ST04-0001") == "inspections_default"
+        audits = conn.execute(text("SELECT count(*) FROM audit_logs")).scalar()
+    created = central_upkeep.ensure_partitions(central)
+    assert "inspections_2001_02" in created
+    with central.connect() as conn:
+        assert _partition_of(conn, "INS-20010203-ST04-0001") == "inspections_2001_02"
+        assert conn.execute(text("SELECT count(*) FROM inspections_default")).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM audit_logs")).scalar() == audits  # a move is not a change
+        assert conn.execute(text("SELECT count(*) FROM action_logs")).scalar() == 3
+        assert_counts_exact(conn)
+
+
+def test_rls_hides_another_workers_inspections_in_every_partition(central) -> None:  # type: ignore[no-untyped-def]
+    with central.begin() as conn:
+        conn.execute(text("CREATE ROLE app_rls NOLOGIN"))
+        conn.execute(text("GRANT SELECT ON ALL TABLES IN SCHEMA public TO app_rls"))
+    for user, expected in ((1, {"INS-20260915-ST01-0001", "INS-20260915-ST01-0002", "INS-20261103-ST01-0001"}),
+                           (2, {"INS-20261010-ST02-0001", "INS-20261010-ST02-0002"})):
+        with central.connect() as conn, conn.begin():
+            conn.execute(text("SET LOCAL ROLE app_rls"))
+            conn.execute(text("SELECT set_config('station.user_id', :u, true)"), {"u": str(user)})
+            seen = {r[0] for r in conn.execute(text("SELECT inspection_code FROM inspections"))}
+            assert seen == expected
+            total = conn.execute(text("SELECT sum(total_inspection_count) FROM dashboard_stats")).scalar()
+            assert total == len(expected)  # the dashboard counts only what the worker may see
+            recent = {r[0] for r in conn.execute(text("SELECT inspection_code FROM recent_inspections"))}
+            assert recent <= expected
+    with central.connect() as conn, conn.begin():
+        conn.execute(text("SET LOCAL ROLE app_rls"))
+        conn.execute(text("SELECT set_config('station.user_id', '3', true)"))  # a manager sees all
+        assert conn.execute(text("SELECT count(*) FROM inspections")).scalar() == len(DATA)
+        assert conn.execute(text("SELECT sum(total_inspection_count) FROM dashboard_stats")).scalar() == len(DATA)
+
+
+def test_audit_still_records_changes_of_partitioned_inspections(central) -> None:  # type: ignore[no-untyped-def]
+    with central.begin() as conn:
+        conn.execute(text("UPDATE inspections SET status = 'cancelled' WHERE inspection_code = 'legacy-code-7'"))
+        ops = [r[0] for r in conn.execute(text(
+            "SELECT operation FROM audit_logs WHERE table_name LIKE 'inspections%' ORDER BY log_id"))]
+    assert ops.count("INSERT") == len(DATA) and ops[-1] == "UPDATE"
+
+
+def test_retention_archives_then_drops_only_old_partitions(central, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    report = central_upkeep.retention(central, 2, tmp_path, today=date(2026, 12, 5))  # keeps 2026-10 onwards
+    assert list(report.archived) == ["inspections_2026_09"]
+    assert report.archived["inspections_2026_09"] == {
+        "inspections": 2, "inspection_results": 2, "action_logs": 1, "feedbacks": 1}
+    manifest = json.loads((tmp_path / "inspections_2026_09" / "manifest.json").read_text())
+    assert manifest["tables"]["inspections"]["rows"] == 2
+    with gzip.open(tmp_path / "inspections_2026_09" / "inspections.csv.gz", "rt") as f:
+        assert "INS-20260915-ST01-0002" in f.read()
+    with central.connect() as conn:
+        codes = {r[0] for r in conn.execute(text("SELECT inspection_code FROM inspections"))}
+        assert codes == {d[0] for d in DATA[2:]}
+        assert conn.execute(text("SELECT count(*) FROM inspection_registry")).scalar() == 4
+        assert conn.execute(text("SELECT count(*) FROM action_logs")).scalar() == 1  # the kept one
+        assert conn.execute(text("SELECT to_regclass('inspections_2026_09')")).scalar() is None
+        assert_counts_exact(conn)
+    assert central_upkeep.retention(central, 2, tmp_path, today=date(2026, 12, 5)).archived == {}
+
+
+def test_maintain_vacuums_and_keeps_partitions_ahead(central) -> None:  # type: ignore[no-untyped-def]
+    report = central_upkeep.maintain(central, rebuild_stats=True)
+    assert "inspections" in report.vacuumed
+    with central.connect() as conn:
+        assert_counts_exact(conn)
+        assert conn.execute(text("SELECT to_regclass('inspections_' || to_char(CURRENT_DATE + interval '3 months', "
+                                 "'YYYY_MM'))")).scalar() is not None
+
+
+def test_history_and_recent_read_across_partitions(central) -> None:  # type: ignore[no-untyped-def]
+    from station.adapters.db.database import open_database
+    from station.adapters.db.reports_repo import SqlReportReader
+    from station.domain.reports import HistoryFilter
+
+    db = open_database(central.url.render_as_string(hide_password=False))
+    reader = SqlReportReader(db)
+    codes = [r.inspection_code for r in reader.history(HistoryFilter(limit=10))]
+    assert codes == ["legacy-code-7", "INS-20261103-ST01-0001", "INS-20261010-ST02-0001",
+                     "INS-20260915-ST01-0002", "INS-20260915-ST01-0001"]  # completed only, newest first
+    defects = reader.history(HistoryFilter(defects_only=True, limit=2))
+    assert [r.inspection_code for r in defects] == ["legacy-code-7", "INS-20260915-ST01-0002"]
+    open_ = reader.history(HistoryFilter(action_status="미조치", limit=10))
+    assert [r.inspection_code for r in open_] == ["legacy-code-7", "INS-20260915-ST01-0001"]
+    review = reader.history(HistoryFilter(action_status="검토대기", limit=10))
+    assert [(r.inspection_code, r.verdict) for r in review] == [("INS-20261010-ST02-0001", "UNCERTAIN")]
+    assert [r.inspection_code for r in reader.recent()] == codes
+    db.dispose()
