@@ -21,6 +21,7 @@ from station.domain.sync import PushResult
 from station.domain.actions import ActionEntry, FeedbackEntry
 from station.domain.guidance import Generation, PromptParts
 from station.domain.manuals import DefectName, ManualInfo, NewManual, ParsedManual, StoredSection
+from station.domain.line import LineResult, LineStatus, LineTrigger
 
 
 class UserRepository(Protocol):
@@ -370,3 +371,22 @@ class ReviewThresholdStore(Protocol):
         ...
 
     def set(self, product_code: str, value: float) -> None: ...
+
+
+# Line I/O (station.adapters.line: MQTT, Modbus TCP, serial) -------------------------------------------
+class LineLink(Protocol):
+    """One connection to the line: triggers in, results and station status out.
+
+    ``start`` connects and calls ``on_trigger`` from the adapter's own thread for every trigger (it must
+    return quickly); ``publish_result``/``publish_status`` never raise for a broken connection (they log
+    and, where the protocol allows, queue); ``stop`` publishes nothing more and disconnects."""
+
+    name: str
+
+    def start(self, on_trigger: Callable[[LineTrigger], None]) -> None: ...
+
+    def publish_result(self, result: LineResult) -> None: ...
+
+    def publish_status(self, status: LineStatus) -> None: ...
+
+    def stop(self) -> None: ...
