@@ -24,6 +24,7 @@ COMMANDS = (
     "station.cli.manuals_cmd",
     "station.cli.models_cmd",
     "station.cli.engine_cmd",
+    "station.cli.serve_cmd",
 )
 
 

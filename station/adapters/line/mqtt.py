@@ -42,6 +42,7 @@ class MqttLink:
         self._client.on_connect = self._connected_cb
         self._client.on_disconnect = self._disconnected_cb
         self._client.on_message = self._message_cb
+        self._client.on_subscribe = self._subscribed_cb
 
     # paho callbacks (its network thread) ---------------------------------------------------------------
     def _connected_cb(self, client, userdata, flags, reason_code, properties) -> None:  # type: ignore[no-untyped-def]
@@ -51,7 +52,12 @@ class MqttLink:
         client.subscribe(self.trigger_topic, qos=self.wiring.qos)
         if self._last_status is not None:  # the will may have replaced it while we were away
             client.publish(self.status_topic, self._last_status.to_payload(), qos=1, retain=True)
-        self._connected.set()
+
+    def _subscribed_cb(self, client, userdata, mid, reason_codes, properties) -> None:  # type: ignore[no-untyped-def]
+        if any(code.is_failure for code in reason_codes):
+            log.warning("MQTT broker refused the subscription to %s: %s", self.trigger_topic, reason_codes)
+            return
+        self._connected.set()  # triggers reach the station only from here on
 
     def _disconnected_cb(self, client, userdata, flags, reason_code, properties) -> None:  # type: ignore[no-untyped-def]
         self._connected.clear()
@@ -74,7 +80,7 @@ class MqttLink:
         self._client.loop_start()
         if not self._connected.wait(self._timeout):
             self._client.loop_stop()
-            raise ConfigurationError(f"the MQTT broker {self.host}:{self.port} did not accept the connection")
+            raise ConfigurationError(f"the MQTT broker {self.host}:{self.port} did not accept the connection and subscription")
 
     @property
     def connected(self) -> bool:
