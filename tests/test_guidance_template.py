@@ -32,7 +32,7 @@ def test_template_guide_in_korean(station) -> None:  # type: ignore[no-untyped-d
     guide = station.guidance.stream_guide(request)
     assert guide.source == "template" and guide.language == "ko"
     lines = guide.content.splitlines()
-    assert lines[0].startswith("⚠ 기본 가이드") and "station models fetch" in lines[1]
+    assert lines[0].startswith("기본 가이드") and "station models fetch" in lines[1]
     sections = split_guide_sections(guide.content)
     assert set(sections) == {"status", "cause", "action", "prevention"}
     assert "중앙부" in sections["status"] and "심각도 4/5" in sections["status"] and "이상 점수 0.93" in sections["status"]
@@ -45,7 +45,7 @@ def test_template_guide_in_korean(station) -> None:  # type: ignore[no-untyped-d
 def test_template_guide_in_english_and_from_a_summary_row(station) -> None:  # type: ignore[no-untyped-def]
     request = station.guidance.build_request(PRODUCT.code, "scratch", language="en")
     guide = station.guidance.template_guide(request)
-    assert guide.content.startswith("⚠ Basic guide")
+    assert guide.content.startswith("Basic guide")
     sections = split_guide_sections(guide.content)
     assert sections["cause"] == "- 마찰·취급 불량 [1]"  # from the summary table's cause column
     assert 1 in guide.citations and guide.quality_score >= 0.8

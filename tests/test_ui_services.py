@@ -33,7 +33,9 @@ def ctx():  # type: ignore[no-untyped-def]
 
 
 def _audit_rows(ctx, table: str) -> list:  # type: ignore[no-untyped-def]
-    audit = build_gui_services(ctx).extras["audit"]
+    from station.adapters.db.audit_repo import SqlAuditTrail
+
+    audit = SqlAuditTrail(ctx.db)
     return sorted(audit.recent(table, limit=100), key=lambda e: e.log_id)
 
 
@@ -150,9 +152,7 @@ def test_reports_dashboard_awaiting_history_and_shift_csv(ctx) -> None:  # type:
 
 
 def test_library_import_stores_images_and_skips_unreadable_files(ctx, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from station.services.library import import_images
-
-    gui = build_gui_services(ctx)
+    library = build_gui_services(ctx).library
     product = ctx.catalog.get_product("demo-cast")
     folder = tmp_path / "good"
     folder.mkdir()
@@ -160,14 +160,14 @@ def test_library_import_stores_images_and_skips_unreadable_files(ctx, tmp_path: 
         cv2.imwrite(str(folder / f"g{i}.png"), np.full((32, 48, 3), 60 * i, np.uint8))
     (folder / "broken.png").write_bytes(b"not an image")
     seen: list[float] = []
-    report = import_images(ctx.catalog, ctx.storage, gui.probe_image, product.product_id, "normal", [folder],
+    report = library.import_images(product.product_id, "normal", [folder],
                            progress=lambda f, _m: seen.append(f))
     assert report.imported == 3 and len(report.skipped) == 1 and seen[-1] == 1.0
     images = ctx.catalog.list_images(product.product_id, "normal")
     assert len(images) == 3 and (images[0].width, images[0].height) == (48, 32)
     assert ctx.storage.get_bytes(images[0].file_path)[:4] == b"\x89PNG"
     with pytest.raises(ValidationError, match="defect type"):
-        import_images(ctx.catalog, ctx.storage, gui.probe_image, product.product_id, "defect", [folder])
-    report = import_images(ctx.catalog, ctx.storage, gui.probe_image, product.product_id, "defect", [folder],
+        library.import_images(product.product_id, "defect", [folder])
+    report = library.import_images(product.product_id, "defect", [folder],
                            defect_type_id=product.defect_by_code("burr").defect_type_id, cancelled=lambda: True)
     assert report.cancelled and report.imported == 0

@@ -106,7 +106,6 @@ def _fetch_smollm2(models_dir: Path) -> bool:
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """A demo home built once per session: small rendered parts (128 px), bank, manual, demo accounts."""
     from station.app.demo import prepare_demo
-    from station.app.gui import engine_of
     from station.config import load_settings
 
     os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", "1048576")
@@ -114,7 +113,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> dict:
     has_llm = _fetch_smollm2(home / "models")
     ctx = build_context(load_settings(home=home, models_dir=home / "models"))
     try:
-        prepare_demo(ctx, engine_of(ctx), n_good=12, n_per_defect=2, size=128, report=None)
+        prepare_demo(ctx, ctx.engine, n_good=12, n_per_defect=2, size=128, report=None)
     finally:
         ctx.close()
     return {"home": home, "llm": has_llm}

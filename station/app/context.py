@@ -19,12 +19,14 @@ from station.config import Settings, load_settings
 from station.services.guidance import GuidanceService
 from station.services.manuals import ManualService
 from station.services.actions import ActionService
+from station.services.changes import ChangeNotifier
 from station.services.ports import ObjectStore
 from station.services.sync import SyncService
 from station.services.users import UserService
 
 if TYPE_CHECKING:
     from station.app.engine_assembly import EngineServices
+    from station.services.bench_workflow import BenchWorkflow
 
 
 @dataclass
@@ -40,7 +42,9 @@ class AppContext:
     guidance: GuidanceService  # manual excerpts and guides for an inspection (call from a worker thread)
     sync: SyncService  # not started here: the GUI calls sync.start(); `station sync run` runs one pass
     actions: ActionService
+    changes: ChangeNotifier = field(default_factory=ChangeNotifier)  # inspections, actions, synced rows
     _engine: EngineServices | None = field(default=None, repr=False)
+    _bench: BenchWorkflow | None = field(default=None, repr=False)
 
     @property
     def engine(self) -> EngineServices:
@@ -58,6 +62,16 @@ class AppContext:
     @engine.setter
     def engine(self, value: EngineServices) -> None:
         self._engine = value
+
+    @property
+    def bench(self) -> BenchWorkflow:
+        """The bench workflow (serial -> inspect -> excerpts -> guide -> save) the GUI, ``station inspect``
+        and a headless station share; built with the engine on first use."""
+        if self._bench is None:
+            from station.app.bench_assembly import build_bench_workflow
+
+            self._bench = build_bench_workflow(self)
+        return self._bench
 
     def close(self) -> None:
         self.sync.stop()
@@ -78,6 +92,7 @@ def build_context(settings: Settings | None = None) -> AppContext:
     db = open_database(settings.resolved_local_db_url, upgrade=True)
     catalog, storage, deployments = SqlCatalogRepository(db), build_storage(settings), SqlDeploymentLog(db)
     guidance = build_guidance(settings, db, catalog, storage, deployments)
+    changes = ChangeNotifier()
     return AppContext(
         settings=settings,
         db=db,
@@ -88,6 +103,7 @@ def build_context(settings: Settings | None = None) -> AppContext:
         storage=storage,
         manuals=guidance.manuals,
         guidance=guidance.guidance,
-        sync=build_sync(settings, db),
-        actions=ActionService(SqlActionLog(db), SqlReportReader(db)),
+        sync=build_sync(settings, db, changes=changes),
+        actions=ActionService(SqlActionLog(db), SqlReportReader(db), changes),
+        changes=changes,
     )

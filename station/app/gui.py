@@ -7,22 +7,20 @@ modules themselves stay free of Qt (see the import contracts in pyproject.toml).
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from station.adapters.camera.codes import read_serial
 from station.adapters.camera.probe import probe_image
-from station.adapters.camera.settings_file import JsonCameraSettings
 from station.adapters.camera.worker import make_capture_worker
 from station.adapters.db.admin_repo import SqlAdminRepository
 from station.adapters.db.audit_repo import SqlAuditTrail
 from station.adapters.db.inspection_notes_repo import SqlInspectionNotes
 from station.adapters.db.reports_repo import SqlReportReader
+from station.app.bench_assembly import build_station_settings
 from station.app.context import AppContext
 from station.config import load_settings, save_settings
 from station.domain.camera import CameraSpec
 from station.services.admin import AdminService
+from station.services.library import ImageLibraryService
 from station.services.reports import ReportService
-from station.services.station_settings import StationSettingsService
 from station.ui.services import GuiServices
 
 log = logging.getLogger(__name__)
@@ -33,64 +31,30 @@ def _save_preferences(language: str, theme: str) -> None:
     save_settings(settings.model_copy(update={"language": language, "theme": theme}))
 
 
-class BankReviewThresholds:
-    """The review threshold kept in the memory bank's description (engine's ModelFiles), cache-aware."""
-
-    def __init__(self, engine: Any) -> None:
-        self._engine = engine
-
-    def get(self, product_code: str) -> float | None:
-        info = self._engine.inspection.bank_info(product_code)
-        return None if info is None or info.get("review_threshold") is None else float(info["review_threshold"])
-
-    def set(self, product_code: str, value: float) -> None:
-        from station.services.engine_runtime import BANK_FILE
-
-        self._engine.files.update_meta(product_code, BANK_FILE, {"review_threshold": float(value)})
-        self._engine.inspection.cache.invalidate(product_code)
-
-
-def engine_of(ctx: AppContext) -> Any:
-    """The context's inspection engine, or one built here when the context does not carry it."""
-    engine = getattr(ctx, "engine", None)
-    if engine is not None:
-        return engine
-    from station.app.engine_assembly import build_engine
-
-    engine = build_engine(ctx.settings, ctx.catalog, ctx.recorder, ctx.storage, ctx.deployments)
-    ctx.engine = engine  # type: ignore[attr-defined]
-    return engine
-
-
 def build_gui_services(ctx: AppContext) -> GuiServices:
-    audit = SqlAuditTrail(ctx.db)
-    engine = engine_of(ctx)
-    services = GuiServices(
+    """Every service the GUI uses, built once from the context (the bench shares ``ctx.bench``)."""
+    engine = ctx.engine
+    return GuiServices(
         settings=ctx.settings,
         users=ctx.users,
         catalog=ctx.catalog,
         deployments=ctx.deployments,
-        storage=ctx.storage,
-        station_settings=StationSettingsService(JsonCameraSettings(ctx.settings.home / "camera.json"),
-                                                ctx.catalog, audit, BankReviewThresholds(engine)),
+        library=ImageLibraryService(ctx.catalog, ctx.storage, probe_image),
+        station_settings=build_station_settings(ctx),
         reports=ReportService(SqlReportReader(ctx.db)),
-        admin=AdminService(SqlAdminRepository(ctx.db), ctx.users, audit),
+        admin=AdminService(SqlAdminRepository(ctx.db), ctx.users, SqlAuditTrail(ctx.db)),
         camera_factory=make_capture_worker,
-        read_serial=read_serial,
-        probe_image=probe_image,
         save_preferences=_save_preferences,
-        inspection=engine.inspection,
+        bench=ctx.bench,
+        preview=engine.inspection,
         builder=engine.builder,
         calibration=engine.calibration,
+        manuals=ctx.manuals,
+        actions=ctx.actions,
+        sync=ctx.sync,
         notes=SqlInspectionNotes(ctx.db),
+        changes=ctx.changes,
     )
-    services.extras["audit"] = audit
-    services.extras["engine"] = engine
-    for name in ("guidance", "manuals", "actions", "sync"):
-        value: Any = getattr(ctx, name, None)
-        if value is not None:
-            setattr(services, name, value)
-    return services
 
 
 def run_gui(ctx: AppContext, *, camera: CameraSpec | None = None, sign_in: tuple[str, str] | None = None) -> int:
@@ -100,8 +64,8 @@ def run_gui(ctx: AppContext, *, camera: CameraSpec | None = None, sign_in: tuple
     services = build_gui_services(ctx)
     app = qt_application()
     window = open_station(services, camera=camera)
-    sync = services.sync
-    if sync is not None and hasattr(sync, "start"):
+    sync = ctx.sync
+    if sync is not None:
         try:
             sync.start()
         except Exception as exc:  # noqa: BLE001 - the station works without the centre
@@ -114,5 +78,5 @@ def run_gui(ctx: AppContext, *, camera: CameraSpec | None = None, sign_in: tuple
     try:
         return app.exec()
     finally:
-        if sync is not None and hasattr(sync, "stop"):
+        if sync is not None:
             sync.stop()

@@ -15,6 +15,7 @@ from station.adapters.sync.credentials import central_url, secret
 from station.adapters.sync.gateway import SqlSyncGateway
 from station.config import Settings
 from station.domain.errors import ConfigurationError
+from station.services.changes import ChangeNotifier
 from station.services.ports import ObjectStore, ObjectTarget
 from station.services.sync import SyncService
 
@@ -42,10 +43,11 @@ def build_object_target(settings: Settings) -> ObjectTarget:
     return LocalFolderStore(settings.resolved_storage_dir)
 
 
-def build_sync(settings: Settings, db: Database, **options: float) -> SyncService:
+def build_sync(settings: Settings, db: Database, changes: ChangeNotifier | None = None,
+               **options: float) -> SyncService:
     """The sync service of this station (not started: the GUI calls ``start()``)."""
     gateway = SqlSyncGateway(db, central_url(settings), settings.station_id)
     return SyncService(
         gateway, files_from=LocalFolderStore(settings.resolved_storage_dir),
-        files_to=build_object_target(settings), **options,  # type: ignore[arg-type]
+        files_to=build_object_target(settings), changes=changes, **options,  # type: ignore[arg-type]
     )

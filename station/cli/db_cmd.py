@@ -5,11 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from station.adapters.db import migrate
-from station.adapters.db.catalog_repo import SqlCatalogRepository
-from station.adapters.db.engine import make_engine, redact
+from station.app.cli_assembly import catalog_import, make_engine, migrate, redact
 from station.cli.common import add_url_option, database_from, settings_from
-from station.services.catalog import import_defect_mapping
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,6 +61,6 @@ def _current(args: argparse.Namespace) -> int:
 
 def _import_mapping(args: argparse.Namespace) -> int:
     db = database_from(args)
-    counts = import_defect_mapping(SqlCatalogRepository(db), args.path)
+    counts = catalog_import(db, args.path)
     print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items()))
     return 0

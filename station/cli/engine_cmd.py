@@ -15,9 +15,10 @@ from pathlib import Path
 from station.app.context import build_context
 from station.app.engine_assembly import build_evaluation
 from station.cli.common import print_json, settings_from
+from station.domain.bench import BenchRequest, BenchResult
 from station.domain.engine import InspectionOutcome, Progress
 from station.domain.enums import ImageType
-from station.domain.errors import ValidationError
+from station.domain.errors import StationError, ValidationError
 from station.pipeline.imageio import read_image
 from station.services.engine_runtime import folder_images
 from station.services.model_build import BuildOptions
@@ -31,6 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object per image (a list)")
     p.add_argument("--no-record", action="store_true", help="do not store artifacts or record the inspection")
     p.add_argument("--inspector-id", type=int, help="user id of the inspector")
+    p.add_argument("--guide", action="store_true",
+                   help="for FAIL/UNCERTAIN parts also retrieve the manual excerpts and write (and store) the guide")
+    p.add_argument("--language", choices=("en", "ko"), help="language of the guide (default: the station's)")
     p.set_defaults(func=_inspect)
 
     b = subparsers.add_parser("build", help="build a product's memory bank and retrieval index")
@@ -99,23 +103,44 @@ def _print_outcome(o: InspectionOutcome) -> None:
         print(f"    recorded as {o.inspection_code}; heatmap {o.artifacts.heatmap}, overlay {o.artifacts.overlay}")
 
 
+def _print_guidance(result: BenchResult) -> None:
+    for e in result.excerpts:
+        page = f", p.{e.page}" if e.page else ""
+        print(f"    manual [{e.ref}] {e.file_name}{page} — {e.title}")
+    if result.guide is not None:
+        guide = result.guide.guide
+        print(f"    guide ({guide.source}{', ' + guide.model_name if guide.model_name else ''}"
+              f"{', stored' if result.guide.saved else ''}):")
+        for line in guide.content.splitlines():
+            print(f"      {line}")
+
+
 def _inspect(args: argparse.Namespace) -> int:
     for path in args.images:  # every file is checked before anything is inspected or recorded
         read_image(path)
     ctx = build_context(settings_from(args))
     try:
-        service = ctx.engine.inspection
-        outcomes = []
-        for path in args.images:
-            outcome = service.inspect(args.product, path, inspector_id=args.inspector_id,
-                                      record=not args.no_record, source_name=path.name)
-            if outcome.degraded and not outcomes:
+        workflow = ctx.bench
+        language = args.language or ctx.settings.language
+        results: list[BenchResult] = []
+        for number, path in enumerate(args.images, start=1):
+            result = workflow.run(BenchRequest(
+                request_id=number, product_code=args.product, image=path, inspector_id=args.inspector_id,
+                language=language, source_name=path.name, record=not args.no_record, read_serial=False,
+                guide=args.guide))
+            if result.failed is not None and result.inspected is None:
+                raise result.failed.error or StationError(result.failed.message)
+            outcome = result.inspected.outcome  # type: ignore[union-attr]
+            if outcome.degraded and not results:
                 _degraded_banner(outcome.degraded_reason)
-            outcomes.append(outcome)
+            results.append(result)
+            if result.failed is not None:
+                print(f"station: {path.name}: {result.failed.stage} failed: {result.failed.message}", file=sys.stderr)
             if not args.json:
                 _print_outcome(outcome)
+                _print_guidance(result)
         if args.json:
-            print_json([o.summary() for o in outcomes])
+            print_json([r.to_json() for r in results])
     finally:
         ctx.close()
     return 0

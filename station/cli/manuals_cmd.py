@@ -12,17 +12,10 @@ import sys
 import threading
 from pathlib import Path
 
-from station.adapters.db.catalog_repo import SqlCatalogRepository
-from station.adapters.db.deployments_repo import SqlDeploymentLog
-from station.adapters.db.manuals_repo import SqlManualRepository
-from station.adapters.manuals.parser import DocumentManualParser
-from station.adapters.ml.embedder import load_embedder
-from station.adapters.ml.llm import load_generator
-from station.app.context import build_storage
+from station.app.cli_assembly import guidance_service, manual_parser, manual_service
 from station.cli.common import add_url_option, database_from, print_json, settings_from
 from station.domain.catalog import load_defect_mapping
 from station.domain.errors import NotFoundError
-from station.services.guidance import GuidanceService
 from station.services.manuals import ManualService
 
 
@@ -72,7 +65,7 @@ def _parse(args: argparse.Namespace) -> int:
         defects = products[args.product].defects
     else:
         print("station: no --mapping given: defect codes are guessed from the headings", file=sys.stderr)
-    manual = DocumentManualParser().parse_file(args.file, defects)
+    manual = manual_parser().parse_file(args.file, defects)
     if args.json:
         print_json([s.as_dict() for s in manual.sections])
         return 0
@@ -87,9 +80,7 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _manual_service(args: argparse.Namespace) -> ManualService:
-    db = database_from(args)
-    return ManualService(SqlCatalogRepository(db), SqlManualRepository(db), DocumentManualParser(),
-                         build_storage(settings_from(args)), SqlDeploymentLog(db), load_embedder())
+    return manual_service(settings_from(args), database_from(args))
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -129,9 +120,8 @@ def _list(args: argparse.Namespace) -> int:
 def _guide(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     db = database_from(args)
-    generator = None if args.no_llm else load_generator(settings.resolved_models_dir, args.model)
-    guidance = GuidanceService(SqlCatalogRepository(db), SqlManualRepository(db), embedder=load_embedder(),
-                               generator=generator, language=args.lang or settings.language)
+    guidance = guidance_service(settings, db, model=args.model, use_llm=not args.no_llm, language=args.lang)
+    generator = guidance.generator
     request = guidance.build_request(args.product, args.defect)
     print(f"retrieval: {guidance.retrieval_mode}")
     for e in request.excerpts:

@@ -1,6 +1,6 @@
 """``station models``: list the model files the station can use and fetch them into the models directory.
 
-Models come from *providers*: modules listed in ``PROVIDERS`` that expose
+Models come from *providers*: modules listed by ``station.app.cli_assembly.model_providers`` that expose
 
 * ``available_models(models_dir) -> list[dict]`` — rows with at least ``name``, ``kind``, ``file``,
   ``installed``, ``description``, ``source``;
@@ -13,21 +13,15 @@ Models come from *providers*: modules listed in ``PROVIDERS`` that expose
 from __future__ import annotations
 
 import argparse
-import importlib
 from pathlib import Path
 from types import ModuleType
 
+from station.app.cli_assembly import model_providers
 from station.cli.common import print_json, settings_from
 from station.domain.errors import NotFoundError
 
-PROVIDERS: tuple[str, ...] = (
-    "station.adapters.ml.llm_models",  # GGUF LLMs for guides (SmolLM2, Qwen2.5-Coder-1.5B)
-    "station.adapters.ml.vision_models",  # PatchCore backbones and CLIP for the inspection engine
-)
-
-
 def _providers() -> list[ModuleType]:
-    return [importlib.import_module(name) for name in PROVIDERS]
+    return model_providers()
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

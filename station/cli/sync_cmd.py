@@ -14,9 +14,9 @@ import sys
 import threading
 from typing import Any
 
-from station.adapters.db.database import Database, open_database
-from station.adapters.sync.credentials import SECRET_NAMES, store_keyring_secret
-from station.adapters.sync.recovery import check_local_store, recover_local_store
+from station.app.cli_assembly import (
+    SECRET_NAMES, Database, local_store, recover_local_store, store_keyring_secret,
+)
 from station.app.sync_assembly import build_sync
 from station.cli.common import print_json, settings_from
 from station.config import Settings
@@ -66,9 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _local(settings: Settings) -> Database:
-    if not settings.local_db_url:
-        check_local_store(settings.local_db_path)
-    return open_database(settings.resolved_local_db_url, upgrade=True)
+    return local_store(settings)
 
 
 def _run(args: argparse.Namespace) -> int:

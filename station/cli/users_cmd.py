@@ -7,7 +7,7 @@ import getpass
 import os
 import sys
 
-from station.adapters.db.users_repo import SqlUserRepository
+from station.app.cli_assembly import user_service
 from station.cli.common import add_url_option, database_from, print_json
 from station.domain.enums import Role
 from station.domain.errors import ValidationError
@@ -61,7 +61,7 @@ def read_password(env_var: str | None) -> str:
 
 
 def _service(args: argparse.Namespace) -> UserService:
-    return UserService(SqlUserRepository(database_from(args)))
+    return user_service(database_from(args))
 
 
 def _add(args: argparse.Namespace) -> int:

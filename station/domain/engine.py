@@ -40,6 +40,10 @@ class CancelToken:
         if self._event.is_set():
             raise CancelledError("cancelled")
 
+    def is_set(self) -> bool:
+        """``threading.Event``-style check, for producers that poll a cancel event (the guide's LLM)."""
+        return self._event.is_set()
+
 
 @dataclass(frozen=True)
 class Progress:

@@ -25,3 +25,8 @@ class ValidationError(StationError):
 
 class AuthenticationError(StationError):
     """Wrong user name or password, or a locked/disabled account."""
+
+
+def error_line(error: BaseException) -> str:
+    """One line for people: a StationError's own message, otherwise the exception's type and text."""
+    return str(error) if isinstance(error, StationError) else f"{error.__class__.__name__}: {error}"

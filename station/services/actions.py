@@ -11,23 +11,30 @@ from datetime import datetime
 
 from station.domain.actions import ActionEntry, FeedbackEntry, validate_action, validate_feedback
 from station.domain.reports import STATUS_IN_PROGRESS, STATUS_OPEN, HistoryFilter, InspectionRow
+from station.services.changes import ChangeNotifier, RecordsChanged
 from station.services.ports import ActionLogRepository, ReportReader
 
 
 class ActionService:
-    def __init__(self, actions: ActionLogRepository, reports: ReportReader) -> None:
+    def __init__(self, actions: ActionLogRepository, reports: ReportReader,
+                 changes: ChangeNotifier | None = None) -> None:
         self._actions = actions
         self._reports = reports
+        self.changes = changes or ChangeNotifier()  # fired after every recorded action or feedback
 
     def log_action(self, inspection_id: int, action_taken: str, action_result: str | None, by_user: int | None,
                    notes: str | None = None, when: datetime | None = None) -> ActionEntry:
         validate_action(action_taken, action_result)
-        return self._actions.add_action(inspection_id, action_taken.strip(), action_result, by_user, notes, when)
+        entry = self._actions.add_action(inspection_id, action_taken.strip(), action_result, by_user, notes, when)
+        self.changes.fire(RecordsChanged("action", inspection_id))
+        return entry
 
     def add_feedback(self, inspection_id: int, user_id: int | None, rating: int, feedback_text: str | None = None,
                      feedback_type: str | None = "guide_quality") -> FeedbackEntry:
         validate_feedback(rating, feedback_type)
-        return self._actions.add_feedback(inspection_id, user_id, rating, feedback_text, feedback_type)
+        entry = self._actions.add_feedback(inspection_id, user_id, rating, feedback_text, feedback_type)
+        self.changes.fire(RecordsChanged("feedback", inspection_id))
+        return entry
 
     def actions_for(self, inspection_id: int) -> list[ActionEntry]:
         return self._actions.actions_for(inspection_id)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
+from station.domain.camera import IMAGE_SUFFIXES
 from station.domain.engine import CalibrationReport, CancelToken, Progress, ProgressCallback, RocCurve
 from station.domain.errors import ValidationError
 from station.pipeline import calibration as cal
@@ -19,6 +21,29 @@ from station.services.ports import CatalogReader, ModelFiles
 
 DEFAULT_TARGET_FAR = 0.01
 DEFAULT_TARGET_RECALL = 0.99
+
+
+GOOD_FOLDERS = ("good", "normal", "ok", "pass")
+
+
+def calibration_images(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(good, defect) validation images of a folder: ``good/`` (or ``normal/``, ``ok/``) and every other
+    sub-folder as defects; a folder without sub-folders is all good images."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValidationError(f"calibration folder not found: {folder}")
+
+    def images(path: Path) -> list[Path]:
+        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+
+    subdirs = [d for d in sorted(folder.iterdir()) if d.is_dir()]
+    if not subdirs:
+        return images(folder), []
+    good = [p for d in subdirs if d.name.lower() in GOOD_FOLDERS for p in images(d)]
+    defect = [p for d in subdirs if d.name.lower() not in GOOD_FOLDERS for p in images(d)]
+    if not good:
+        raise ValidationError(f"{folder} has no good/ folder with validation images")
+    return good, defect
 
 
 def _noop(_: Progress) -> None:

@@ -30,8 +30,8 @@ from station.services.ports import CancelToken, CatalogReader, GuideGenerator, M
 
 log = logging.getLogger(__name__)
 LLM_NOTICE = {
-    "ko": "🤖 {model}이(가) 매뉴얼을 근거로 작성한 가이드입니다. 인용 번호로 원문을 확인하세요.",
-    "en": "🤖 Written by {model} from the manual; check the cited excerpts.",
+    "ko": "{model}이(가) 매뉴얼을 근거로 작성한 가이드입니다. 인용 번호로 원문을 확인하세요.",
+    "en": "Written by {model} from the manual; check the cited excerpts.",
 }
 CANCELLED_NOTICE = {"ko": "(생성이 중단되었습니다)", "en": "(generation was cancelled)"}
 

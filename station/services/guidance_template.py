@@ -16,8 +16,8 @@ INSTALL_HINT = {
           "(English, small).",
 }
 TEMPLATE_NOTICE = {
-    "ko": "⚠ 기본 가이드: 로컬 LLM 없이 매뉴얼 발췌로 구성했습니다.",
-    "en": "⚠ Basic guide: composed from the manual excerpts, without a local LLM.",
+    "ko": "기본 가이드: 로컬 LLM 없이 매뉴얼 발췌로 구성했습니다.",
+    "en": "Basic guide: composed from the manual excerpts, without a local LLM.",
 }
 _PREVENTION_WORDS = ("정기", "관리", "유지보수", "자동", "교육", "regular", "maintenance", "monitor",
                      "schedule", "training", "automat")

@@ -28,6 +28,7 @@ from station.pipeline.regions import find_regions, threshold_mask
 from station.pipeline.scoring import check_threshold
 from station.services.engine_runtime import BANK_FILE, Analysis, BankCache, LoadedProduct, analyse
 from station.services.ports import CatalogReader, InspectionRecorder, ModelFiles, ModelProvider, ObjectStore
+from station.services.reference_cache import ReferenceImages
 from station.services.retrieval_index import defect_vector, global_vector
 
 ImageInput = np.ndarray | str | Path | bytes
@@ -59,6 +60,7 @@ class InspectionService:
         self._models = models
         self._files = files
         self.cache = cache or BankCache(files, models)
+        self.references = ReferenceImages(storage)
 
     # ------------------------------------------------------------------------------------------------
     def warm_up(self, product_code: str) -> LoadedProduct:
@@ -175,12 +177,7 @@ class InspectionService:
         return reference, candidate, index.method, embedding
 
     def _store_artifacts(self, outcome: InspectionOutcome, decoded: DecodedImage) -> ArtifactKeys:
-        reference_pixels = None
-        if outcome.reference is not None:
-            try:
-                reference_pixels = decode_bytes(self._storage.get_bytes(outcome.reference.file_path)).pixels
-            except Exception:  # noqa: BLE001 - a missing reference only degrades the comparison picture
-                reference_pixels = None
+        reference_pixels = self.reference_pixels(outcome)
         heat = artifacts.heatmap(outcome.anomaly_map)
         over = artifacts.overlay(outcome.image, outcome.anomaly_map, outcome.mask, outcome.regions)
         comp = artifacts.comparison(outcome.image, reference_pixels, over)
@@ -192,6 +189,10 @@ class InspectionService:
             overlay=put(artifacts.encode_png(over), kind="overlays", suffix=".png"),
             comparison=put(artifacts.encode_png(comp), kind="comparisons", suffix=".png"),
         )
+
+    def reference_pixels(self, outcome: InspectionOutcome) -> np.ndarray | None:
+        """The decoded nearest good reference of ``outcome`` (read from storage once, then cached)."""
+        return None if outcome.reference is None else self.references.get(outcome.reference.file_path)
 
     # ------------------------------------------------------------------------------------------------
     def reevaluate(self, outcome: InspectionOutcome, image_threshold: float | None = None,

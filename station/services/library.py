@@ -70,3 +70,20 @@ def import_images(
         if progress is not None:
             progress((index + 1) / len(files), path.name)
     return report
+
+
+class ImageLibraryService:
+    """:func:`import_images` with the station's catalogue, storage and image probe bound (for the GUI)."""
+
+    def __init__(self, catalog: CatalogReader, storage: ObjectStore, probe: ImageProbe) -> None:
+        self._catalog = catalog
+        self._storage = storage
+        self._probe = probe
+
+    def import_images(self, product_id: int, image_type: str, paths: Iterable[Path], *,
+                      defect_type_id: int | None = None, uploaded_by: int | None = None,
+                      progress: Callable[[float, str], None] | None = None,
+                      cancelled: Callable[[], bool] | None = None) -> ImportReport:
+        return import_images(self._catalog, self._storage, self._probe, product_id, image_type, paths,
+                             defect_type_id=defect_type_id, uploaded_by=uploaded_by, progress=progress,
+                             cancelled=cancelled)

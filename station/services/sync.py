@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 
 from station.domain.errors import StationError
 from station.domain.sync import SyncRunReport, SyncStatus
+from station.services.changes import ChangeNotifier, RecordsChanged
 from station.services.ports import ObjectStore, ObjectTarget, SyncGateway
 
 log = logging.getLogger(__name__)
@@ -49,9 +50,10 @@ class SyncService:
         self, gateway: SyncGateway, *, files_from: ObjectStore | None = None, files_to: ObjectTarget | None = None,
         batch_size: int = 4000, interval: float = 15.0, pull_interval: float = 300.0,
         base_backoff: float = 2.0, max_backoff: float = 300.0, files_per_run: int = 1000,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = _utc_now, changes: ChangeNotifier | None = None,
     ) -> None:
         self._gateway = gateway
+        self.changes = changes or ChangeNotifier()  # fired after a pass that pushed or pulled rows
         self._files_from = files_from
         self._files_to = files_to
         self.batch_size = batch_size
@@ -89,7 +91,9 @@ class SyncService:
             file_error = self._upload_files(report)
             report.error = report.error or file_error
             self._save(report, started)
-            return report
+        if report.pushed_entries or any(report.pulled.values()):
+            self.changes.fire(RecordsChanged("sync"))
+        return report
 
     def _pull_due(self, now: datetime) -> bool:
         return self._last_pull is None or (now - self._last_pull).total_seconds() >= self.pull_interval

@@ -19,6 +19,7 @@ class EventHub(QObject):
     inspection_recorded = Signal(int)     # inspection_id
     catalog_changed = Signal()
     model_status = Signal(str)            # what the status bar shows as "Model: …"
+    records_changed = Signal(object)      # RecordsChanged: an inspection, action or synced rows (any thread)
 
 
 @dataclass

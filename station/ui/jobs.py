@@ -2,6 +2,18 @@
 can be cancelled, and its result or error comes back on the GUI thread.
 
 The GUI thread never does I/O or model work: every service call goes through :class:`JobRunner`.
+
+Two rules make results that cannot be stale, both enforced here and nowhere else:
+
+* a job submitted with an ``owner`` (the widget that shows its result) is cancelled and its callbacks
+  dropped when the owner is destroyed (sign-out, language switch), so nothing calls into a deleted
+  widget;
+* a job submitted with a ``request`` (a :class:`RequestTracker` topic and request id) only delivers while
+  that request is still the tracker's current one for the topic: the result of an older inspection or an
+  older threshold preview is dropped, never shown.
+
+Jobs run by ``priority`` (:data:`URGENT` inspections before :data:`NORMAL` work before :data:`BACKGROUND`
+builds and guides) when they wait for a thread.
 """
 
 from __future__ import annotations
@@ -12,26 +24,42 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from station.domain.engine import CancelToken as DomainCancelToken
+from station.domain.engine import CancelledError, CancelToken
+
+URGENT, NORMAL, BACKGROUND = 10, 0, -10
+
+JobCancelled = CancelledError  # what a job raises (through ``ctx.progress``/``ctx.emit``) once cancelled
+
+__all__ = ["BACKGROUND", "NORMAL", "URGENT", "CancelToken", "JobCancelled", "JobContext", "JobHandle", "engine_progress",
+           "JobRunner", "RequestTracker"]
 
 
-class JobCancelled(Exception):
-    """Raised inside a job when its cancel token was set; the job ends as cancelled, not failed."""
+class RequestTracker:
+    """The current request per topic of one screen (e.g. ``"part"``, ``"preview"``): :meth:`begin` makes a
+    new one current (and, with ``supersedes``, retires other topics' requests); results of any other
+    request are dropped by the job runner. Request ids are unique within the tracker."""
 
+    def __init__(self) -> None:
+        self._last = 0
+        self._current: dict[str, int] = {}
 
-class CancelToken(DomainCancelToken):
-    """The engine's cancel token (so a job's token can be handed to a bank build), ending a job as cancelled."""
+    def begin(self, topic: str, *, supersedes: tuple[str, ...] = ()) -> int:
+        self._last += 1
+        self._current[topic] = self._last
+        for other in supersedes:
+            self._current.pop(other, None)
+        return self._last
 
-    def raise_if_cancelled(self) -> None:
-        if self.cancelled:
-            raise JobCancelled()
+    def current(self, topic: str) -> int | None:
+        return self._current.get(topic)
 
-    def is_set(self) -> bool:
-        """threading.Event-style check, for services that take a cancel event."""
-        return self._event.is_set()
+    def is_current(self, topic: str, request_id: int) -> bool:
+        return self._current.get(topic) == request_id
 
-    def set(self) -> None:
-        self._event.set()
+    def retire(self, *topics: str) -> None:
+        """No request of these topics is current any more (the screen was cleared)."""
+        for topic in topics:
+            self._current.pop(topic, None)
 
 
 class _Signals(QObject):
@@ -61,7 +89,7 @@ class JobContext:
         self._signals.progress.emit(max(0.0, min(1.0, float(fraction))), message)
 
     def emit(self, chunk: Any, *, check_cancel: bool = True) -> None:
-        """Partial output for the GUI (e.g. guide tokens); raises JobCancelled once cancelled unless
+        """Partial output for the GUI (e.g. workflow events); raises JobCancelled once cancelled unless
         ``check_cancel`` is false (for producers that stop gracefully on their own)."""
         if check_cancel:
             self.token.raise_if_cancelled()
@@ -69,11 +97,12 @@ class JobContext:
 
 
 class JobHandle(QObject):
-    """Lives on the GUI thread; relays the worker's signals to plain callbacks there."""
+    """Lives on the GUI thread; relays the worker's signals to plain callbacks there (or drops them, see
+    the module docstring)."""
 
     finished = Signal()
 
-    def __init__(self, name: str, runner: JobRunner) -> None:
+    def __init__(self, name: str, runner: JobRunner, request: tuple[RequestTracker, str, int] | None = None) -> None:
         super().__init__(runner)
         self.name = name
         self.token = CancelToken()
@@ -81,6 +110,8 @@ class JobHandle(QObject):
         self.state = "running"
         self.error: BaseException | None = None
         self.result: Any = None
+        self.request = request
+        self.dropped = 0  # deliveries dropped because the request was stale or the owner gone
         self._on: dict[str, Callable[..., Any] | None] = {}
         self.signals.progress.connect(self._progress)
         self.signals.chunk.connect(self._chunk)
@@ -91,14 +122,31 @@ class JobHandle(QObject):
     def cancel(self) -> None:
         self.token.cancel()
 
+    def orphan(self, *_: Any) -> None:
+        """The owner is gone: cancel, and never call back into it."""
+        self._on = {}
+        self.token.cancel()
+
     @property
     def running(self) -> bool:
         return self.state == "running"
 
+    @property
+    def current(self) -> bool:
+        """False once the request this job answers is no longer current."""
+        if self.request is None:
+            return True
+        tracker, topic, request_id = self.request
+        return tracker.is_current(topic, request_id)
+
     def _call(self, key: str, *args: Any) -> None:
         callback = self._on.get(key)
-        if callback is not None:
-            callback(*args)
+        if callback is None:
+            return
+        if not self.current:
+            self.dropped += 1
+            return
+        callback(*args)
 
     @Slot(float, str)
     def _progress(self, fraction: float, message: str) -> None:
@@ -137,17 +185,6 @@ class JobHandle(QObject):
         self.deleteLater()
 
 
-def _is_cancellation(exc: BaseException) -> bool:
-    """A job ended by its cancel token: our JobCancelled or the engine's CancelledError."""
-    if isinstance(exc, JobCancelled):
-        return True
-    try:
-        from station.domain.engine import CancelledError
-    except ImportError:  # pragma: no cover - the engine ships with the station
-        return False
-    return isinstance(exc, CancelledError)
-
-
 class _Runnable(QRunnable):
     def __init__(self, fn: Callable[[JobContext], Any], handle: JobHandle) -> None:
         super().__init__()
@@ -159,13 +196,11 @@ class _Runnable(QRunnable):
     def run(self) -> None:
         ctx = JobContext(self._signals, self._token)
         try:
-            if self._token.cancelled:
-                raise JobCancelled()
+            self._token.raise_if_cancelled()
             result = self._fn(ctx)
+        except CancelledError:
+            self._signals.cancelled.emit()
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI as a message
-            if _is_cancellation(exc):
-                self._signals.cancelled.emit()
-                return
             exc.__dict__.setdefault("job_traceback", traceback.format_exc())
             self._signals.failed.emit(exc)
         else:
@@ -187,15 +222,18 @@ class JobRunner(QObject):
         self, fn: Callable[[JobContext], Any], *, name: str = "job",
         on_done: Callable[[Any], Any] | None = None, on_error: Callable[[BaseException], Any] | None = None,
         on_progress: Callable[[float, str], Any] | None = None, on_chunk: Callable[[Any], Any] | None = None,
-        on_cancelled: Callable[[], Any] | None = None,
+        on_cancelled: Callable[[], Any] | None = None, owner: QObject | None = None,
+        request: tuple[RequestTracker, str, int] | None = None, priority: int = NORMAL,
     ) -> JobHandle:
-        handle = JobHandle(name, self)
+        handle = JobHandle(name, self, request)
         handle._on = {"done": on_done, "error": on_error, "progress": on_progress, "chunk": on_chunk,
                       "cancelled": on_cancelled}
+        if owner is not None:
+            owner.destroyed.connect(handle.orphan)
         self._active.append(handle)
         handle.finished.connect(lambda h=handle: self._forget(h))
         self.busy_changed.emit(len(self._active))
-        self._pool.start(_Runnable(fn, handle))
+        self._pool.start(_Runnable(fn, handle), priority)
         return handle
 
     def _forget(self, handle: JobHandle) -> None:
@@ -214,3 +252,11 @@ class JobRunner(QObject):
     def wait_idle(self, timeout_ms: int = 30000) -> bool:
         """Blocks until the pool is idle (shutdown and tests only, never during normal operation)."""
         return self._pool.waitForDone(timeout_ms)
+
+
+def engine_progress(ctx: JobContext) -> Callable[[Any], None]:
+    """An engine ``ProgressCallback`` reporting to the job (the engine honours the job's cancel token
+    itself, so it can clean up: no cancel check here)."""
+    def report(progress: Any) -> None:
+        ctx.progress(getattr(progress, "fraction", 0.0), getattr(progress, "message", "") or "", check_cancel=False)
+    return report

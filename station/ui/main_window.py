@@ -55,6 +55,8 @@ class MainWindow(QMainWindow):
         self.camera = CameraBridge(services.camera_factory, self.runner, self)
         self.events = EventHub(self)
         self.events.catalog_changed.connect(self.reload_products)
+        # records written on any thread (inspections, actions, sync) reach the screens as a Qt signal
+        self._unsubscribe_changes = services.changes.subscribe(self.events.records_changed.emit)
         self.session: Session | None = None
         self.language = services.settings.language
         self.theme = services.settings.theme
@@ -308,6 +310,7 @@ class MainWindow(QMainWindow):
         self.runner.submit(lambda _ctx: self.services.save_preferences(language, theme), name="save-preferences")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self._unsubscribe_changes()
         for screen in self.screens.values():
             if hasattr(screen, "shutdown"):
                 screen.shutdown()

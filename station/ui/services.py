@@ -1,50 +1,144 @@
-"""What the GUI gets from the application assembly (``station.app.gui``): services and factories.
+"""What the GUI gets from the application assembly (``station.app.gui``): typed service protocols.
 
-Services of the engine, guidance and sync issues are optional: a screen whose service is missing shows
-a clear message instead of pretending.
+Widgets see use cases only, never repositories or adapter functions: the assembly builds every one of
+these (a station without a local LLM or centre still has the services; they say so themselves).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
 
 from station.config import Settings
+from station.domain.bench import BenchEvent, BenchRequest, BenchResult, Failed, GuideDone, Inspected
 from station.domain.camera import CameraSpec
 from station.domain.catalog import ProductInfo
+from station.domain.engine import CancelToken, InspectionOutcome, ProgressCallback
+from station.domain.guidance import Language, ManualExcerpt
+from station.domain.reports import HistoryFilter, InspectionRow
+from station.domain.sync import SyncStatus
 from station.domain.users import UserInfo
 from station.services.admin import AdminService
-from station.services.ports import CameraFeed, CatalogReader, DeploymentLog, ObjectStore
+from station.services.changes import Listener
+from station.services.ports import CameraFeed
 from station.services.reports import ReportService
 from station.services.station_settings import StationSettingsService
 from station.services.users import UserService
 from station.ui.permissions import Capability, capabilities
 
 
+class BenchService(Protocol):
+    """``station.services.bench_workflow.BenchWorkflow``: call from a worker thread."""
+
+    @property
+    def has_guidance(self) -> bool: ...
+
+    def warm_up(self, product_code: str) -> str: ...
+
+    def run(self, request: BenchRequest, emit: Callable[[BenchEvent], None] | None = None,
+            cancel: CancelToken | None = None) -> BenchResult: ...
+
+    def write_guide(self, request_id: int, outcome: InspectionOutcome, language: Language,
+                    excerpts: Sequence[ManualExcerpt] | None, emit: Callable[[BenchEvent], None] | None = None,
+                    cancel: CancelToken | None = None) -> GuideDone | Failed: ...
+
+    def reevaluate(self, request_id: int, shown: Inspected) -> Inspected: ...
+
+
+class InspectionPreview(Protocol):
+    """Unrecorded inspections for the technician's threshold preview (``InspectionService``)."""
+
+    def inspect(self, product_code: str, image: np.ndarray, *, record: bool = ...,
+                source_name: str | None = ...) -> InspectionOutcome: ...
+
+    def reevaluate(self, outcome: InspectionOutcome, image_threshold: float | None = ...,
+                   pixel_threshold: float | None = ..., review_threshold: float | None = ...) -> InspectionOutcome: ...
+
+
+class BankBuilder(Protocol):
+    def build(self, product_code: str, options: Any = ..., *, user_id: int | None = ...,
+              progress: ProgressCallback | None = ..., cancel: CancelToken | None = ...) -> Any: ...
+
+
+class Calibrator(Protocol):
+    def calibrate(self, product_code: str, good: Sequence[Path], defect: Sequence[Path] = ..., *,
+                  progress: ProgressCallback | None = ..., cancel: CancelToken | None = ...) -> Any: ...
+
+
+class ProductCatalog(Protocol):
+    def list_products(self) -> list[ProductInfo]: ...
+
+
+class DeploymentHistory(Protocol):
+    def history(self, product_id: int | None = ..., limit: int = ...) -> list[dict[str, Any]]: ...
+
+
+class ImageLibrary(Protocol):
+    def import_images(self, product_id: int, image_type: str, paths: Sequence[Path], *,
+                      defect_type_id: int | None = ..., uploaded_by: int | None = ...,
+                      progress: Callable[[float, str], None] | None = ...,
+                      cancelled: Callable[[], bool] | None = ...) -> Any: ...
+
+
+class ManualLibrary(Protocol):
+    def ingest(self, product_code: str, paths: Sequence[Path], *, user_id: int | None = ...) -> list[Any]: ...
+
+    def list_manuals(self, product_code: str | None = ...) -> list[Any]: ...
+
+
+class ActionLog(Protocol):
+    def log_action(self, inspection_id: int, action_taken: str, action_result: str | None, by_user: int | None,
+                   notes: str | None = ...) -> Any: ...
+
+    def add_feedback(self, inspection_id: int, user_id: int | None, rating: int, feedback_text: str | None = ...,
+                     feedback_type: str | None = ...) -> Any: ...
+
+    def pending_defects(self, product_id: int | None = ..., limit: int = ...) -> list[InspectionRow]: ...
+
+    def history(self, flt: HistoryFilter) -> list[InspectionRow]: ...
+
+
+class SyncControl(Protocol):
+    def status(self) -> SyncStatus: ...
+
+    def trigger(self) -> None: ...
+
+
+class SerialNotes(Protocol):
+    def serial_of(self, test_image_id: int) -> str | None: ...
+
+
+class RecordChanges(Protocol):
+    """``ChangeNotifier``: inspections recorded, actions logged, rows synced (listeners run on a worker)."""
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]: ...
+
+
 @dataclass
 class GuiServices:
     settings: Settings
     users: UserService
-    catalog: CatalogReader
-    deployments: DeploymentLog
-    storage: ObjectStore
+    catalog: ProductCatalog
+    deployments: DeploymentHistory
+    library: ImageLibrary
     station_settings: StationSettingsService
     reports: ReportService
     admin: AdminService
     camera_factory: Callable[[CameraSpec], CameraFeed]
-    read_serial: Callable[[Any], str | None]
-    probe_image: Callable[[Any], tuple[int, int, str] | None]
     save_preferences: Callable[[str, str], None]
-    inspection: Any | None = None   # issue 3: station.services.inspection.InspectionService
-    builder: Any | None = None      # issue 3: station.services.model_build.ModelBuildService
-    calibration: Any | None = None  # issue 3: station.services.calibration.CalibrationService
-    notes: Any | None = None        # serial numbers stored with inspections (InspectionNotes port)
-    guidance: Any | None = None     # issue 4: station.services.guidance
-    manuals: Any | None = None      # issue 4: station.services.manuals (ingestion)
-    actions: Any | None = None      # issue 6: station.services.actions
-    sync: Any | None = None         # issue 6: station.services.sync
-    extras: dict[str, Any] = field(default_factory=dict)
+    bench: BenchService
+    preview: InspectionPreview
+    builder: BankBuilder
+    calibration: Calibrator
+    manuals: ManualLibrary
+    actions: ActionLog
+    sync: SyncControl
+    notes: SerialNotes
+    changes: RecordChanges
 
 
 @dataclass

@@ -33,9 +33,8 @@ class StationStatusBar(QStatusBar):
         self._sync_timer.setInterval(5000)
         self._sync_timer.timeout.connect(self.refresh_sync)
         self._sync_busy = False
-        if services.sync is not None:
-            self._sync_timer.start()
-            self.refresh_sync()
+        self._sync_timer.start()
+        self.refresh_sync()
 
     def show_camera(self, status: CameraStatus) -> None:
         names = {CameraState.STOPPED: self.tr("stopped"), CameraState.CONNECTING: self.tr("connecting"),
@@ -75,7 +74,7 @@ class StationStatusBar(QStatusBar):
 
     def refresh_sync(self) -> None:
         sync = self._services.sync
-        if sync is None or self._sync_busy:
+        if self._sync_busy:
             return
         self._sync_busy = True
         self._runner.submit(lambda _ctx: _sync_status(sync), name="sync-status", on_done=self._show_sync,

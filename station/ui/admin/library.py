@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from station.domain.manuals import IngestReport, ManualInfo
-from station.services.library import ImportReport, import_images
+from station.services.library import ImportReport
 from station.ui.env import ScreenEnv
 from station.ui.widgets.feedback import JobProgress, MessageBar
 
@@ -123,9 +123,9 @@ class LibraryView(QWidget):
         services, user_id = self.env.services, self.env.user_id
 
         def work(ctx) -> ImportReport:  # type: ignore[no-untyped-def]
-            return import_images(services.catalog, services.storage, services.probe_image, product.product_id, kind,
-                                 paths, defect_type_id=defect_type_id, uploaded_by=user_id,
-                                 progress=ctx.progress, cancelled=lambda: ctx.cancelled)
+            return services.library.import_images(product.product_id, kind, paths, defect_type_id=defect_type_id,
+                                                  uploaded_by=user_id, progress=ctx.progress,
+                                                  cancelled=lambda: ctx.cancelled)
 
         def done(report: ImportReport) -> None:
             text = self.tr("Imported {0} images.").format(report.imported)
@@ -164,9 +164,6 @@ class ManualsView(QWidget):
         self.list.setObjectName("ManualsList")
         layout.addWidget(self.list, 1)
         self.upload_button.clicked.connect(self._ask)
-        if env.services.manuals is None:
-            self.upload_button.setEnabled(False)
-            self.message.show_message(self.tr("Manual ingestion is not available in this station build."), "warning")
 
     def refresh(self) -> None:
         manuals, product = self.env.services.manuals, self.env.session.product

@@ -1,12 +1,22 @@
-"""Manual excerpts (cause / action with page references), the streamed corrective-action guide with a
-Stop button (Esc), and the feedback form (rating 1–5, type, text)."""
+"""Manual excerpts (cause / action with page references), the streamed corrective-action guide rendered
+as Markdown with a Stop button (Esc), and the feedback form (rating 1–5, type, text).
+
+A citation ``[n]`` in the guide is a link: clicking it opens the Manual tab at excerpt n, which names
+the manual file and page. Streamed tokens are re-rendered at most every 80 ms, so a fast model never
+floods the event loop. Characters no installed font can draw (emoji) and invisible marks (BOM,
+zero-width) are dropped before display.
+"""
 
 from __future__ import annotations
 
 import html
-from typing import Any
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
 
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -21,7 +31,37 @@ from PySide6.QtWidgets import (
 )
 
 from station.domain.actions import FEEDBACK_TYPES
+from station.domain.guidance import ManualExcerpt
 from station.ui.widgets.feedback import MessageBar
+
+CITATION = re.compile(r"\[(\d{1,2})\](?!\()")
+INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\ufffe"))
+RENDER_INTERVAL_MS = 80
+
+
+@lru_cache(maxsize=4096)
+def drawable(char: str) -> bool:
+    """True when some installed font has a glyph for ``char`` (what Qt's font fallback can draw)."""
+    if char.isspace() or unicodedata.category(char) in ("Cc",):
+        return True
+    code = ord(char)
+    return any(QFontMetrics(QFont(family)).inFontUcs4(code) for family in _families())
+
+
+@lru_cache(maxsize=1)
+def _families() -> tuple[str, ...]:
+    return tuple(QFontDatabase.families())
+
+
+def displayable(text: str) -> str:
+    """``text`` without invisible marks and without characters no installed font can draw."""
+    text = text.translate(INVISIBLE)
+    return "".join(c for c in text if c.isascii() or drawable(c))
+
+
+def linked_citations(markdown: str) -> str:
+    """``[n]`` citations as Markdown links to ``excerpt:n`` (already linked ones are left alone)."""
+    return CITATION.sub(lambda m: f"[\\[{m.group(1)}\\]](excerpt:{m.group(1)})", markdown)
 
 
 class GuidePanel(QTabWidget):
@@ -32,6 +72,12 @@ class GuidePanel(QTabWidget):
         self.excerpts = QTextBrowser()
         self.excerpts.setObjectName("ExcerptsText")
         self.excerpts.setOpenExternalLinks(False)
+        self._excerpts: tuple[ManualExcerpt, ...] = ()
+        self._markdown = ""
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(RENDER_INTERVAL_MS)
+        self._render_timer.timeout.connect(self._render)
         self.addTab(self.excerpts, self.tr("Manual"))
         # Guide
         guide_page = QWidget()
@@ -50,6 +96,8 @@ class GuidePanel(QTabWidget):
         g.addLayout(row)
         self.guide = QTextBrowser()
         self.guide.setObjectName("GuideText")
+        self.guide.setOpenLinks(False)
+        self.guide.anchorClicked.connect(self._citation_clicked)
         g.addWidget(self.guide, 1)
         self.addTab(guide_page, self.tr("Guide"))
         # Feedback
@@ -94,6 +142,9 @@ class GuidePanel(QTabWidget):
         self.clear()
 
     def clear(self) -> None:
+        self._excerpts = ()
+        self._markdown = ""
+        self._render_timer.stop()
         self.excerpts.setHtml(f"<p style='color:gray'>{html.escape(self.tr('Manual excerpts appear here when a part fails.'))}</p>")
         self.guide.clear()
         self.guide_state.setText("")
@@ -111,7 +162,8 @@ class GuidePanel(QTabWidget):
     def show_message(self, text: str) -> None:
         self.excerpts.setHtml(f"<p>{html.escape(text)}</p>")
 
-    def show_excerpts(self, excerpts: list[Any]) -> None:
+    def show_excerpts(self, excerpts: Sequence[ManualExcerpt]) -> None:
+        self._excerpts = tuple(excerpts)
         if not excerpts:
             self.excerpts.setHtml(f"<p>{html.escape(self.tr('The manual has no section for this defect.'))}</p>")
             return
@@ -120,33 +172,56 @@ class GuidePanel(QTabWidget):
         for e in excerpts:
             page = self.tr(", page {0}").format(e.page) if e.page else ""
             parts.append(
-                f"<h4>[{e.ref}] {html.escape(e.title)}</h4>"
+                f"<a name='ref-{e.ref}'></a><h4>[{e.ref}] {html.escape(displayable(e.title))}</h4>"
                 f"<p style='color:gray'>{html.escape(kinds.get(e.section_type, e.section_type))} · "
                 f"{html.escape(e.file_name)}{html.escape(page)}</p>"
-                f"<p>{html.escape(e.text).replace(chr(10), '<br>')}</p>")
+                f"<p>{html.escape(displayable(e.text)).replace(chr(10), '<br>')}</p>")
         self.excerpts.setHtml("".join(parts))
 
     # Guide streaming ----------------------------------------------------------------------
     def start_guide(self, state: str) -> None:
+        self._markdown = ""
+        self._render_timer.stop()
         self.guide.clear()
         self.guide_state.setText(state)
         self.stop_button.setEnabled(True)
         self.regenerate_button.setEnabled(False)
 
     def append_token(self, token: str) -> None:
-        cursor = self.guide.textCursor()
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertText(token)
-        self.guide.setTextCursor(cursor)
+        self._markdown += token
+        if not self._render_timer.isActive():
+            self._render_timer.start()
 
     def finish_guide(self, content: str, state: str) -> None:
-        self.guide.setPlainText(content)
+        self._render_timer.stop()
+        self._markdown = content
+        self._render()
         self.guide_state.setText(state)
         self.stop_button.setEnabled(False)
         self.regenerate_button.setEnabled(True)
 
+    def _render(self) -> None:
+        bar = self.guide.verticalScrollBar()
+        at_end = bar.value() >= bar.maximum() - 4
+        self.guide.setMarkdown(linked_citations(displayable(self._markdown)))
+        if at_end:
+            bar.setValue(bar.maximum())
+
     def guide_text(self) -> str:
-        return self.guide.toPlainText()
+        """The guide as written (Markdown source), also while it streams."""
+        return self._markdown
+
+    def show_citation(self, ref: int) -> bool:
+        """Opens the Manual tab at excerpt ``ref``; False when no such excerpt is shown."""
+        if not any(e.ref == ref for e in self._excerpts):
+            return False
+        self.setCurrentIndex(0)
+        self.excerpts.scrollToAnchor(f"ref-{ref}")
+        return True
+
+    def _citation_clicked(self, url: QUrl) -> None:
+        if url.scheme() == "excerpt" and url.path().isdigit():
+            self.show_citation(int(url.path()))
 
     # Feedback ----------------------------------------------------------------------------
     def rating(self) -> int | None:

@@ -1,37 +1,62 @@
 """The worker bench: live camera, inspect by button / Space / auto-trigger when the scene is still, the
-result panel, manual excerpts, the streamed guide (Stop = Esc) and feedback. All work runs in jobs."""
+result panel, manual excerpts, the streamed guide (Stop = Esc) and feedback.
+
+The screen only starts :class:`~station.services.bench_workflow.BenchWorkflow` runs in jobs and shows
+their events; each run is a new request of the screen's :class:`RequestTracker`, so whatever an older
+part, an older threshold preview or a deleted screen still produces is dropped by the job runner.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractSpinBox, QApplication, QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+    QSplitter, QTextEdit, QVBoxLayout, QWidget,
+)
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QKeySequence, QShortcut
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
-
+from station.domain.bench import (
+    BenchEvent, BenchRequest, Cancelled, ExcerptsReady, Failed, GuideDone, GuideToken, Inspected,
+)
 from station.domain.camera import CameraState, CameraStatus, Frame
 from station.domain.catalog import ProductInfo
-from station.ui import service_bridges as bridges
+from station.domain.errors import error_line
+from station.domain.guidance import ManualExcerpt
 from station.ui.bench.display import ResultDisplay, build_display
 from station.ui.bench.guidance_panel import GuidePanel
 from station.ui.bench.result_panel import ResultPanel
 from station.ui.env import ScreenEnv
-from station.ui.jobs import JobContext, JobHandle
+from station.ui.jobs import BACKGROUND, URGENT, JobContext, JobHandle, RequestTracker
 from station.ui.permissions import Capability
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.image_view import ImageView
+
+PART, PREVIEW = "part", "preview"
+
+
+def _typing_into(widget: QWidget | None) -> bool:
+    """True for widgets where Space is text: editable line/text fields and spin boxes."""
+    if isinstance(widget, (QLineEdit, QAbstractSpinBox)):
+        return True
+    if isinstance(widget, (QTextEdit, QPlainTextEdit)):
+        return not widget.isReadOnly()
+    return False
 
 
 class BenchScreen(QWidget):
     def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.env = env
+        self.workflow = env.services.bench
         self.setObjectName("BenchScreen")
-        self.inspect_job: JobHandle | None = None
-        self.guide_job: JobHandle | None = None
+        self.requests = RequestTracker()
+        self.run_job: JobHandle | None = None     # the current part's workflow run (inspect … guide)
+        self.rewrite_job: JobHandle | None = None  # "write again" on the shown part
         self.warm_job: JobHandle | None = None
         self.display: ResultDisplay | None = None
-        self.excerpts: list[Any] = []
+        self.excerpts: tuple[ManualExcerpt, ...] = ()
+        self._inspecting = False
+        self._guiding = False
         self._armed = True
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
@@ -53,77 +78,86 @@ class BenchScreen(QWidget):
         lv.addLayout(controls)
         self.message = MessageBar()
         lv.addWidget(self.message)
-        right = QWidget()
-        rv = QVBoxLayout(right)
-        rv.setContentsMargins(0, 0, 0, 0)
         self.result = ResultPanel()
         self.guide = GuidePanel()
-        rv.addWidget(self.result, 3)
-        rv.addWidget(self.guide, 2)
+        self.right = QSplitter(Qt.Orientation.Vertical)  # the worker drags the guide as large as needed
+        self.right.setObjectName("BenchRightSplitter")
+        self.right.addWidget(self.result)
+        self.right.addWidget(self.guide)
+        self.right.setChildrenCollapsible(False)
+        self.right.setStretchFactor(0, 1)
+        self.right.setStretchFactor(1, 1)
         splitter.addWidget(left)
-        splitter.addWidget(right)
+        splitter.addWidget(self.right)
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 6)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.inspect_button.clicked.connect(self.inspect)
         self.guide.stop_button.clicked.connect(self.stop_guide)
-        self.guide.regenerate_button.clicked.connect(lambda: self.start_guide(use_excerpts=True))
+        self.guide.regenerate_button.clicked.connect(self.write_again)
         self.guide.feedback_button.clicked.connect(self.save_feedback)
-        for key, slot in (("Space", self.inspect), ("H", self.result.heatmap_toggle.toggle), ("Esc", self.stop_guide)):
+        for key, slot in (("H", self.result.heatmap_toggle.toggle), ("Esc", self.stop_guide)):
             shortcut = QShortcut(QKeySequence(key), self, activated=slot)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         for value in range(1, 6):
             shortcut = QShortcut(QKeySequence(str(value)), self.guide.feedback_page,
                                  activated=lambda v=value: self.guide.set_rating(v))
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QApplication.instance().installEventFilter(self)  # Space, whichever widget has the focus
         env.camera.frame_ready.connect(self._frame)
         env.camera.status_changed.connect(self._camera_status)
         env.events.thresholds_changed.connect(self._thresholds_changed)
         self._camera_status(env.camera.status)
-        if env.services.inspection is None:
-            self.inspect_button.setEnabled(False)
-            self.message.show_message(self.tr("The inspection engine is not available in this station build: "
-                                              "the live view works, inspections cannot run."), "error")
         if not env.can(Capability.FEEDBACK):
             self.guide.setTabVisible(2, False)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.warm_up()
 
+    # Space --------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and self._space_is_ours(event):
+            if event.type() == QEvent.Type.KeyPress:
+                self.inspect()
+            event.accept()
+            return True
+        return False
+
+    def _space_is_ours(self, event: QEvent) -> bool:
+        if not isinstance(event, QKeyEvent) or event.key() != Qt.Key.Key_Space or event.isAutoRepeat():
+            return False
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        if not self.isVisible() or QApplication.activePopupWidget() is not None \
+                or QApplication.activeModalWidget() is not None:
+            return False
+        focus = QApplication.focusWidget()
+        if focus is None or focus.window() is not self.window() or _typing_into(focus):
+            return False
+        return True
+
     # Models -------------------------------------------------------------------------------
     def warm_up(self) -> None:
         """Loads the product's bank, the backbone and the manual embedder in the background (heavy file
-        loads happen here, not in the middle of an inspection). The local LLM loads with the first guide:
-        caching its prompts for every defect type would keep both cores busy for minutes."""
-        product, services = self.env.session.product, self.env.services
-        if product is None or services.inspection is None or self.warm_job is not None:
+        loads happen here, not in the middle of an inspection)."""
+        product, workflow = self.env.session.product, self.workflow
+        if product is None or self.warm_job is not None:
             return
         code = product.code
-        first_defect = product.defect_types[0].code if product.defect_types else None
-
-        def work(_ctx: JobContext) -> str:
-            loaded = services.inspection.warm_up(code)
-            parts = [f"{loaded.bank.backbone}{' (degraded)' if loaded.bank.degraded else ''} · "
-                     f"{loaded.model.device_name}"]
-            guidance = services.guidance
-            if guidance is not None:
-                guidance.excerpts(code, first_defect)
-                parts.append(f"guide: {guidance.generator.model_name}" if guidance.generator is not None
-                             else "guide: template")
-            return " · ".join(parts)
 
         def failed(error: BaseException) -> None:
             self.env.events.model_status.emit(self.tr("not ready"))
             self.message.show_message(self.tr("Models not ready: {0}. A technician builds the memory bank under "
-                                              "Technician › Model builds.").format(bridges.error_line(error)),
-                                      "warning")
+                                              "Technician › Model builds.").format(error_line(error)), "warning")
 
-        self.warm_job = self.env.runner.submit(work, name="warm-up", on_done=self.env.events.model_status.emit,
-                                               on_error=failed)
-        self.warm_job.finished.connect(self._warm_finished)
+        def ended(*_: object) -> None:
+            if self.warm_job is handle:
+                self.warm_job = None
 
-    def _warm_finished(self) -> None:
-        self.warm_job = None
+        handle = self.warm_job = self.env.runner.submit(
+            lambda _ctx: workflow.warm_up(code), name="warm-up", owner=self, priority=BACKGROUND,
+            on_done=lambda status: (ended(), self.env.events.model_status.emit(status)),
+            on_error=lambda e: (ended(), failed(e)), on_cancelled=ended)
 
     # Camera -------------------------------------------------------------------------------
     def _frame(self, image: QImage, frame: Frame) -> None:
@@ -153,10 +187,18 @@ class BenchScreen(QWidget):
     # Inspection ---------------------------------------------------------------------------
     @property
     def busy(self) -> bool:
-        return self.inspect_job is not None
+        """An inspection is running (its guide may still stream after it: that does not count)."""
+        return self._inspecting
+
+    @property
+    def guide_job(self) -> JobHandle | None:
+        """The job writing the shown part's guide, while it writes."""
+        if not self._guiding:
+            return None
+        return self.rewrite_job or self.run_job
 
     def inspect(self) -> None:
-        if self.busy or not self.inspect_button.isEnabled():
+        if self.busy:
             return
         product, frame = self.env.session.product, self.env.camera.latest_frame
         if product is None:
@@ -165,31 +207,72 @@ class BenchScreen(QWidget):
         if frame is None:
             self.message.show_message(self.tr("No camera picture yet."), "warning", 5000)
             return
-        self.stop_guide()
+        for job in (self.run_job, self.rewrite_job):  # the previous part's guide stops here
+            if job is not None:
+                job.cancel()
+        request_id = self.requests.begin(PART, supersedes=(PREVIEW,))
+        self.display, self.excerpts, self.rewrite_job = None, (), None
+        self._inspecting, self._guiding = True, False
         self.message.clear_message()
         self.guide.clear()
         self.result.show_busy(self.tr("INSPECTING…"))
         self.inspect_button.setEnabled(False)
-        services, user_id, image = self.env.services, self.env.user_id, frame.image
+        request = BenchRequest(request_id=request_id, product_code=product.code, image=frame.image,
+                               inspector_id=self.env.user_id, language=self.env.session.language)
+        self.run_job = self._submit(lambda ctx: self.workflow.run(request, self._emitter(ctx), ctx.token),
+                                    "inspect", request_id, URGENT)
 
-        def work(ctx: JobContext) -> ResultDisplay:
-            serial = services.read_serial(image)
-            ctx.progress(0.1, "inspect")
-            outcome = bridges.inspect(services.inspection, product.code, image, user_id, serial=serial)
-            return build_display(outcome, services.storage, serial)
+    def _emitter(self, ctx: JobContext):  # type: ignore[no-untyped-def]
+        """Runs in the worker: sends events to the GUI thread, with the pictures of Inspected ready."""
+        def emit(event: BenchEvent) -> None:
+            ctx.emit(build_display(event) if isinstance(event, Inspected) else event, check_cancel=False)
+        return emit
 
-        self.inspect_job = self.env.runner.submit(work, name="inspect", on_done=self._inspected,
-                                                  on_error=self._inspect_failed,
-                                                  on_cancelled=lambda: self.result.show_busy(self.tr("CANCELLED")))
-        self.inspect_job.finished.connect(self._inspect_finished)
+    def _submit(self, work, name: str, request_id: int, priority: int) -> JobHandle:  # type: ignore[no-untyped-def]
+        return self.env.runner.submit(work, name=name, owner=self, request=(self.requests, PART, request_id),
+                                      priority=priority, on_chunk=self._event, on_done=self._ended,
+                                      on_error=self._crashed, on_cancelled=self._ended)
 
-    def _inspect_finished(self) -> None:
-        self.inspect_job = None
-        self.inspect_button.setEnabled(self.env.services.inspection is not None)
+    def _event(self, event: ResultDisplay | BenchEvent) -> None:
+        """A current event of the shown part (stale ones never get here)."""
+        if isinstance(event, ResultDisplay):
+            self._inspected(event)
+        elif isinstance(event, ExcerptsReady):
+            self.excerpts = event.excerpts
+            self.guide.show_excerpts(event.excerpts)
+            self._guiding = True
+            self.guide.start_guide(self.tr("Writing the guide…"))
+        elif isinstance(event, GuideToken):
+            self.guide.append_token(event.text)
+        elif isinstance(event, GuideDone):
+            self._guide_done(event)
+        elif isinstance(event, Failed):
+            self._failed(event)
+        elif isinstance(event, Cancelled) and event.stage == "inspect":
+            self.result.show_busy(self.tr("CANCELLED"))
 
-    def _inspect_failed(self, error: BaseException) -> None:
-        self.result.show_busy(self.tr("ERROR"))
+    def _ended(self, *_: object) -> None:
+        self._inspecting = self._guiding = False
+        self.run_job = self.rewrite_job = None
+        self.guide.stop_button.setEnabled(False)
+        if self.display is not None and self.display.outcome.defect_detected and self.workflow.has_guidance:
+            self.guide.regenerate_button.setEnabled(True)
+        self.inspect_button.setEnabled(True)
+
+    def _crashed(self, error: BaseException) -> None:
+        self._ended()
         self.message.show_error(error)
+
+    def _failed(self, event: Failed) -> None:
+        if event.stage == "inspect":
+            self._inspecting = False
+            self.inspect_button.setEnabled(True)
+            self.result.show_busy(self.tr("ERROR"))
+            self.message.show_message(event.message, "error")
+        elif event.stage == "excerpts":
+            self.guide.show_message(event.message)
+        else:
+            self.guide.finish_guide(self.guide.guide_text(), event.message)
 
     def _defect_names(self) -> dict[str, str]:
         product = self.env.session.product
@@ -200,97 +283,61 @@ class BenchScreen(QWidget):
 
     def _inspected(self, display: ResultDisplay) -> None:
         self.display = display
+        self._inspecting = False
+        self.inspect_button.setEnabled(True)
         self.result.show_result(display, self._defect_names(), self.env.session.language)
         outcome = display.outcome
         if outcome.inspection_id:
             self.env.events.inspection_recorded.emit(outcome.inspection_id)
         self.guide.feedback_button.setEnabled(outcome.inspection_id is not None)
-        if outcome.defect_detected:
-            self.load_excerpts()
-        else:
+        if not outcome.defect_detected:
             self.guide.show_message(self.tr("PASS: no manual section needed."))
+        elif not self.workflow.has_guidance:
+            self.guide.show_message(self.tr("Manual guidance is not available in this station build."))
 
     def _thresholds_changed(self, product_id: int) -> None:
         display = self.display
         if display is None or display.outcome.product_id != product_id:
             return
-        services = self.env.services
-
-        code = display.outcome.product_code
+        preview = self.requests.begin(PREVIEW)  # a newer change retires this one's result
+        workflow, reference = self.workflow, display.reference
 
         def work(_ctx: JobContext) -> ResultDisplay:
-            t = services.station_settings.thresholds(code)
-            outcome = bridges.reevaluate(services.inspection, display.outcome, t.image_threshold,
-                                         t.pixel_threshold, t.review_threshold)
-            return build_display(outcome, services.storage, display.serial, reference=display.reference)
+            return build_display(workflow.reevaluate(preview, display.shown), reference=reference)
 
-        self.env.runner.submit(work, name="reevaluate", on_done=self._reevaluated, on_error=self.message.show_error)
+        self.env.runner.submit(work, name="reevaluate", owner=self, request=(self.requests, PREVIEW, preview),
+                               on_done=self._reevaluated, on_error=self.message.show_error)
 
     def _reevaluated(self, display: ResultDisplay) -> None:
         self.display = display
         self.result.show_result(display, self._defect_names(), self.env.session.language)
 
     # Guidance -----------------------------------------------------------------------------
-    def load_excerpts(self) -> None:
-        guidance, display = self.env.services.guidance, self.display
-        if display is None:
+    def write_again(self) -> None:
+        display, request_id = self.display, self.requests.current(PART)
+        if display is None or request_id is None or self._guiding or self.busy:
             return
-        if guidance is None:
-            self.guide.show_message(self.tr("Manual guidance is not available in this station build."))
-            return
-        o = display.outcome
-        code = o.defect.defect_code if o.defect is not None and not o.defect.unknown else None
-        regions = [r.to_json() for r in o.regions]
-        scores = {"anomaly": o.image_score, **({"confidence": o.confidence_score} if o.confidence_score else {})}
-
-        def done(excerpts: list[Any]) -> None:
-            self.excerpts = excerpts
-            self.guide.show_excerpts(excerpts)
-            self.start_guide(use_excerpts=True)
-
-        self.env.runner.submit(lambda _ctx: guidance.excerpts(o.product_code, code, regions, scores), name="excerpts",
-                               on_done=done, on_error=lambda e: self.guide.show_message(bridges.error_line(e)))
-
-    def start_guide(self, use_excerpts: bool = True) -> None:
-        guidance, display = self.env.services.guidance, self.display
-        if guidance is None or display is None or self.guide_job is not None:
-            return
-        o, language, excerpts = display.outcome, self.env.session.language, list(self.excerpts)
-        code = o.defect.defect_code if o.defect is not None and not o.defect.unknown else None
-        regions = [r.to_json() for r in o.regions]
-        scores = {"anomaly": o.image_score}
-
-        def work(ctx: JobContext) -> Any:
-            request = guidance.build_request(o.product_code, code, regions, scores, language=language,
-                                             excerpts=excerpts if use_excerpts else None)
-            guide = guidance.stream_guide(request, on_token=lambda t: ctx.emit(t, check_cancel=False),
-                                          cancel_event=ctx.token)
-            if o.result_id:
-                guidance.save_guide(o.result_id, guide)
-            return guide
-
+        outcome, language, excerpts = display.outcome, self.env.session.language, self.excerpts
+        self._guiding = True
         self.guide.start_guide(self.tr("Writing the guide…"))
-        self.guide_job = self.env.runner.submit(work, name="guide", on_chunk=self.guide.append_token,
-                                                on_done=self._guide_done, on_error=self._guide_failed)
-        self.guide_job.finished.connect(self._guide_finished)
+        self.rewrite_job = self._submit(
+            lambda ctx: self.workflow.write_guide(request_id, outcome, language, excerpts or None,
+                                                  self._emitter(ctx), ctx.token),
+            "guide", request_id, BACKGROUND)
 
-    def _guide_done(self, guide: Any) -> None:
+    def _guide_done(self, event: GuideDone) -> None:
+        guide = event.guide
         source = self.tr("local LLM {0}").format(guide.model_name) if guide.source == "llm" else self.tr("manual template")
         state = self.tr("Guide from {0}").format(source)
         if guide.cancelled:
             state += " · " + self.tr("stopped")
+        self._guiding = False
         self.guide.finish_guide(guide.content, state)
 
-    def _guide_failed(self, error: BaseException) -> None:
-        self.guide.finish_guide(self.guide.guide_text(), bridges.error_line(error))
-
-    def _guide_finished(self) -> None:
-        self.guide_job = None
-        self.guide.stop_button.setEnabled(False)
-
     def stop_guide(self) -> None:
-        if self.guide_job is not None:
-            self.guide_job.cancel()
+        job = self.guide_job
+        if job is not None:
+            job.cancel()
             self.guide.guide_state.setText(self.tr("Stopping…"))
 
     # Feedback -----------------------------------------------------------------------------
@@ -305,8 +352,8 @@ class BenchScreen(QWidget):
         kind, text = self.guide.feedback_type.currentData(), self.guide.feedback_text.toPlainText().strip() or None
         inspection_id = display.outcome.inspection_id
         self.env.runner.submit(
-            lambda _ctx: bridges.save_feedback(actions, inspection_id, user_id, rating, kind, text),
-            name="feedback",
+            lambda _ctx: actions.add_feedback(inspection_id, user_id, rating, text, kind),
+            name="feedback", owner=self,
             on_done=lambda _r: self.guide.feedback_message.show_message(self.tr("Thank you — feedback saved."), "info"),
             on_error=self.guide.feedback_message.show_error)
 
@@ -315,13 +362,17 @@ class BenchScreen(QWidget):
         pass
 
     def product_changed(self, product: ProductInfo) -> None:
-        self.display = None
+        self.shutdown()
+        self.warm_job = None  # the cancelled warm-up's end no longer concerns this screen
+        self.requests.retire(PART, PREVIEW)
+        self._ended()
+        self.display, self.excerpts = None, ()
         self.result.show_busy(self.tr("READY"))
         self.guide.clear()
         self.message.clear_message()
         self.warm_up()
 
     def shutdown(self) -> None:
-        for job in (self.inspect_job, self.guide_job, self.warm_job):
+        for job in (self.run_job, self.rewrite_job, self.warm_job):
             if job is not None:
                 job.cancel()

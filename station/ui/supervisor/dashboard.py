@@ -73,7 +73,7 @@ class DashboardView(QWidget):
             return DashboardData(stats[0] if stats else None, reports.daily_counts(pid, self.DAYS),
                                  reports.defect_type_counts(pid))
 
-        self.env.runner.submit(load, name="dashboard", on_done=self._show, on_error=self.message.show_error)
+        self.env.runner.submit(load, name="dashboard", owner=self, on_done=self._show, on_error=self.message.show_error)
 
     def _show(self, data: DashboardData) -> None:
         self.data = data

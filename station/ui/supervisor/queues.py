@@ -28,7 +28,6 @@ from station.domain.reports import (
 )
 from station.ui.env import ScreenEnv
 from station.ui.permissions import Capability
-from station.ui.service_bridges import awaiting_action, log_action
 from station.ui.supervisor.action_dialog import ActionDialog, ActionDraft
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.tables import DataTable
@@ -89,9 +88,9 @@ class AwaitingActionView(QWidget):
         self.dialog: ActionDialog | None = None
 
     def refresh(self) -> None:
-        product, services = self.env.session.product, self.env.services
-        self.env.runner.submit(lambda _ctx: awaiting_action(services.actions, services.reports, product),
-                               name="awaiting", on_done=self._show, on_error=self.message.show_error)
+        product, actions = self.env.session.product, self.env.services.actions
+        self.env.runner.submit(lambda _ctx: actions.pending_defects(product.product_id if product else None),
+                               name="awaiting", owner=self, on_done=self._show, on_error=self.message.show_error)
 
     def _show(self, rows: list[InspectionRow]) -> None:
         self.table.show_rows(rows)
@@ -117,9 +116,9 @@ class AwaitingActionView(QWidget):
             self.refresh()
 
         self.env.runner.submit(
-            lambda _ctx: log_action(actions, draft.inspection_id, draft.action_taken, draft.action_result,
-                                    draft.notes, user_id),
-            name="log-action", on_done=done, on_error=self.message.show_error)
+            lambda _ctx: actions.log_action(draft.inspection_id, draft.action_taken, draft.action_result,
+                                            by_user=user_id, notes=draft.notes),
+            name="log-action", owner=self, on_done=done, on_error=self.message.show_error)
 
 
 class HistoryView(QWidget):
@@ -169,7 +168,8 @@ class HistoryView(QWidget):
 
     def refresh(self) -> None:
         flt = self.current_filter()
-        self.env.runner.submit(lambda _ctx: self.env.services.reports.history(flt), name="history",
+        reports = self.env.services.reports
+        self.env.runner.submit(lambda _ctx: reports.history(flt), name="history", owner=self,
                                on_done=self._show, on_error=self.message.show_error)
 
     def _show(self, rows: list[InspectionRow]) -> None:

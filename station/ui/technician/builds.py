@@ -11,9 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from station.ui import service_bridges as bridges
 from station.ui.env import ScreenEnv
-from station.ui.jobs import JobContext
+from station.ui.jobs import BACKGROUND, JobContext, engine_progress
 from station.ui.widgets.feedback import JobProgress, MessageBar
 from station.ui.widgets.tables import DataTable
 
@@ -93,9 +92,10 @@ class BuildsView(QWidget):
 
         def work(ctx: JobContext) -> Any:
             if kind == "bank":
-                return bridges.build_bank(services.builder, product.code, user_id, ctx)
+                return services.builder.build(product.code, user_id=user_id, progress=engine_progress(ctx),
+                                              cancel=ctx.token)
             ctx.progress(0.05, self.tr("parsing"))
-            return bridges.ingest_manuals(services.manuals, product.code, paths or [], user_id)
+            return services.manuals.ingest(product.code, paths or [], user_id=user_id)
 
         def done(_result: Any) -> None:
             self.message.show_message(self.tr("{0}: done.").format(titles[kind]), "info")
@@ -112,6 +112,7 @@ class BuildsView(QWidget):
 
         self._buttons(False)
         handle = self.env.runner.submit(work, name=f"build-{kind}", on_done=done, on_error=failed,
-                                        on_cancelled=cancelled, on_progress=self.progress.set_progress)
+                                        on_cancelled=cancelled, on_progress=self.progress.set_progress,
+                                        owner=self, priority=BACKGROUND)
         handle.finished.connect(lambda: self._buttons(True))
         self.progress.track(handle, titles[kind])

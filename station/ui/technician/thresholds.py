@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.services.calibration import calibration_images
 from station.services.station_settings import Thresholds
-from station.ui import service_bridges as bridges
 from station.ui.env import ScreenEnv
+from station.ui.jobs import BACKGROUND, RequestTracker, engine_progress
 from station.ui.widgets.charts import ChartData, LineChart, Marker, Series
 from station.ui.widgets.feedback import JobProgress, MessageBar
 
@@ -41,6 +42,7 @@ class ThresholdsView(QWidget):
         self.saved: Thresholds | None = None
         self.report: Any = None
         self.preview_outcome: Any = None
+        self.previews = RequestTracker()
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
         box = QGroupBox(self.tr("Thresholds (normalised scores, 0–1)"))
@@ -157,7 +159,8 @@ class ThresholdsView(QWidget):
         calibration = self.env.services.calibration
 
         def work(ctx):  # type: ignore[no-untyped-def]
-            return bridges.calibrate(calibration, product.code, folder, ctx)
+            good, defect = calibration_images(folder)
+            return calibration.calibrate(product.code, good, defect, progress=engine_progress(ctx), cancel=ctx.token)
 
         def done(report: Any) -> None:
             self.report = report
@@ -165,7 +168,7 @@ class ThresholdsView(QWidget):
             self._draw()
 
         handle = self.env.runner.submit(work, name="calibrate", on_done=done, on_error=self.message.show_error,
-                                        on_progress=self.progress.set_progress)
+                                        on_progress=self.progress.set_progress, owner=self, priority=BACKGROUND)
         self.progress.track(handle, self.tr("Calibrating"))
 
     def use_suggested(self) -> None:
@@ -217,26 +220,28 @@ class ThresholdsView(QWidget):
         if product is None or frame is None:
             self.message.show_message(self.tr("No camera frame yet."), "warning", 4000)
             return
-        inspection = self.env.services.inspection
+        preview = self.env.services.preview
         image, pixel, review = self.thresholds()
-
         review_or_none = review if self.review_threshold.isEnabled() else None
+        request = self.previews.begin("preview")  # a newer preview retires this one's result
 
         def work(_ctx):  # type: ignore[no-untyped-def]
-            outcome = bridges.score_frame(inspection, product.code, frame.image)
-            return bridges.reevaluate(inspection, outcome, image, pixel, review_or_none)
+            outcome = preview.inspect(product.code, frame.image, record=False, source_name="preview")
+            return preview.reevaluate(outcome, image, pixel, review_or_none)
 
-        self.env.runner.submit(work, name="preview", on_done=self._show_preview, on_error=self.message.show_error)
+        self.env.runner.submit(work, name="preview", owner=self, request=(self.previews, "preview", request),
+                               on_done=self._show_preview, on_error=self.message.show_error)
 
     def _reevaluate_preview(self) -> None:
         if self.preview_outcome is None:
             return
-        inspection, outcome = self.env.services.inspection, self.preview_outcome
+        preview, outcome = self.env.services.preview, self.preview_outcome
         image, pixel, review = self.thresholds()
         review_or_none = review if self.review_threshold.isEnabled() else None
-        self.env.runner.submit(lambda _ctx: bridges.reevaluate(inspection, outcome, image, pixel, review_or_none),
-                               name="preview-reevaluate", on_done=self._show_preview,
-                               on_error=self.message.show_error)
+        request = self.previews.begin("preview")
+        self.env.runner.submit(lambda _ctx: preview.reevaluate(outcome, image, pixel, review_or_none),
+                               name="preview-reevaluate", owner=self, request=(self.previews, "preview", request),
+                               on_done=self._show_preview, on_error=self.message.show_error)
 
     def _show_preview(self, outcome: Any) -> None:
         self.preview_outcome = outcome

@@ -1,0 +1,43 @@
+"""Wires the bench workflow (and the technician settings it judges with) from the app context: the one
+object the GUI, ``station inspect`` and a headless station use."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from station.adapters.camera.codes import read_serial
+from station.adapters.camera.settings_file import JsonCameraSettings
+from station.adapters.db.audit_repo import SqlAuditTrail
+from station.services.bench_workflow import BenchWorkflow
+from station.services.engine_runtime import BANK_FILE
+from station.services.station_settings import StationSettingsService
+
+if TYPE_CHECKING:
+    from station.app.context import AppContext
+    from station.app.engine_assembly import EngineServices
+
+
+class BankReviewThresholds:
+    """The review threshold kept in the memory bank's description (engine's ModelFiles), cache-aware."""
+
+    def __init__(self, engine: EngineServices) -> None:
+        self._engine = engine
+
+    def get(self, product_code: str) -> float | None:
+        info = self._engine.inspection.bank_info(product_code)
+        return None if info is None or info.get("review_threshold") is None else float(info["review_threshold"])
+
+    def set(self, product_code: str, value: float) -> None:
+        self._engine.files.update_meta(product_code, BANK_FILE, {"review_threshold": float(value)})
+        self._engine.inspection.cache.invalidate(product_code)
+
+
+def build_station_settings(ctx: AppContext) -> StationSettingsService:
+    """Camera, thresholds and preprocessing of the products, audited."""
+    return StationSettingsService(JsonCameraSettings(ctx.settings.home / "camera.json"), ctx.catalog,
+                                  SqlAuditTrail(ctx.db), BankReviewThresholds(ctx.engine))
+
+
+def build_bench_workflow(ctx: AppContext) -> BenchWorkflow:
+    return BenchWorkflow(ctx.engine.inspection, ctx.guidance, read_serial=read_serial,
+                         thresholds=build_station_settings(ctx), changes=ctx.changes)
