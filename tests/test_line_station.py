@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from station.adapters.db.models import Inspection
 from station.adapters.line.mqtt import MqttLink
+from station.app.line_assembly import workflow_inspect
 from station.domain.line import LineTrigger, MqttWiring
 from station.pipeline.synthetic import render_part
 from station.services.line_station import LineStation
@@ -55,10 +56,11 @@ def _count(ctx) -> int:  # type: ignore[no-untyped-def]
 
 
 class Gate:
-    """Holds each inspection until released (to make the station busy on purpose)."""
+    """The bench workflow as the station runs it, holding each part until released (to make the station
+    busy on purpose)."""
 
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
-        self.ctx = ctx
+        self.inspect = workflow_inspect(ctx, "demo-cast", guides=False, language="en")
         self.entered = threading.Semaphore(0)
         self.release = threading.Event()
         self.release.set()
@@ -66,8 +68,7 @@ class Gate:
     def __call__(self, trigger: LineTrigger, image: Any, deliver) -> None:  # type: ignore[no-untyped-def]
         self.entered.release()
         assert self.release.wait(30)
-        deliver(self.ctx.engine.inspection.inspect("demo-cast", image, serial=trigger.serial,
-                                                   source_name="line.png"))
+        self.inspect(trigger, image, deliver)
 
 
 def _station(ctx, broker: Broker, gate: Gate, queue_size: int = 4, frame: Any = "part") -> LineStation:  # type: ignore[no-untyped-def]
