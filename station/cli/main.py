@@ -25,6 +25,7 @@ COMMANDS = (
     "station.cli.models_cmd",
     "station.cli.engine_cmd",
     "station.cli.serve_cmd",
+    "station.cli.override_cmd",
 )
 
 

@@ -22,6 +22,7 @@ from station.domain.actions import ActionEntry, FeedbackEntry
 from station.domain.guidance import Generation, PromptParts
 from station.domain.manuals import DefectName, ManualInfo, NewManual, ParsedManual, StoredSection
 from station.domain.line import LineResult, LineStatus, LineTrigger
+from station.domain.overrides import InspectionFacts, NewOverride, OverrideEntry
 
 
 class UserRepository(Protocol):
@@ -390,3 +391,15 @@ class LineLink(Protocol):
     def publish_status(self, status: LineStatus) -> None: ...
 
     def stop(self) -> None: ...
+
+
+class OverrideRepository(Protocol):
+    """``verdict_overrides`` (0009): the override, its labelled library image and audit row in one go."""
+
+    def facts(self, inspection_code: str) -> InspectionFacts: ...
+
+    def add(self, new: NewOverride, sample: dict[str, Any] | None, audit: dict[str, Any]) -> OverrideEntry: ...
+
+    def for_inspection(self, inspection_id: int) -> list[OverrideEntry]: ...
+
+    def labelled_scores(self, product_id: int) -> list[tuple[float, str]]: ...
