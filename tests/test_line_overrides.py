@@ -116,3 +116,40 @@ def test_override_cli(station, capsys: pytest.CaptureFixture[str]) -> None:  # t
     assert '"corrected_label": "normal"' in capsys.readouterr().out
     assert main(["override", code, "--kind", "false_alarm", "--user", "viewer1"]) == 2
     assert main(["override", code, "--kind", "false_alarm"]) == 2
+
+
+def test_threshold_proposals_from_history(station, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    from station.app.override_assembly import build_history_calibration
+    from station.cli.main import main
+    from station.services.threshold_history import rates
+
+    ctx, outcomes = station
+    worker = _user(ctx, "worker1")
+    history = build_history_calibration(ctx)
+    with pytest.raises(ValidationError, match="at least one of each"):
+        history.propose("demo-cast")
+    service = build_overrides(ctx)
+    service.override(outcomes["FAIL"].inspection_code, "false_alarm", worker)  # a good part, high score
+    service.override(outcomes["PASS"].inspection_code, "missed_defect", worker, defect_code="hole")  # low score
+    good, bad = outcomes["FAIL"].image_score, outcomes["PASS"].image_score
+    proposals = {p.name: p for p in history.propose("demo-cast", target_far=0.0)}
+    assert set(proposals) == {"current", "far_target", "balanced", "no_miss"}
+    for p in proposals.values():
+        assert (p.n_good, p.n_defect) == (1, 1)
+        assert (p.false_alarm_rate, p.miss_rate, p.review_rate) == rates([good], [bad], p.image_threshold,
+                                                                          p.review_threshold)
+    assert proposals["far_target"].false_alarm_rate == 0.0
+    assert proposals["no_miss"].miss_rate == 0.0
+    assert main(["calibrate", "--product", "demo-cast", "--from-history", "--target-far", "0",
+                 "--proposal", "no_miss", "--user-id", str(worker.user_id)]) == 0
+    out = capsys.readouterr().out
+    assert "no_miss" in out and "[applied]" in out
+    product = ctx.catalog.get_product("demo-cast")
+    assert ctx.catalog.get_model_config(product.product_id).image_threshold == pytest.approx(
+        proposals["no_miss"].image_threshold)
+    with ctx.db.session() as session:
+        entry = session.scalars(select(AuditLog).where(AuditLog.table_name == "model_configs")
+                                .order_by(AuditLog.log_id.desc())).first()
+        assert entry.new_data["source"] == "history" and entry.new_data["proposal"] == "no_miss"
+    assert main(["calibrate", "--product", "demo-cast", "--from-history", "--apply"]) == 2
+    assert main(["calibrate", "--product", "demo-cast"]) == 2

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from station.adapters.db.database import Database
 from station.adapters.db.line_models import VerdictOverride
-from station.adapters.db.models import AuditLog, DefectType, Image, Inspection, InspectionResult, Product
+from station.adapters.db.models import ActionLog, AuditLog, DefectType, Image, Inspection, InspectionResult, Product
 from station.domain.errors import NotFoundError
 from station.domain.overrides import InspectionFacts, NewOverride, OverrideEntry
 
@@ -78,12 +78,21 @@ class SqlOverrideRepository:
             return [_entry(r) for r in rows]
 
     def labelled_scores(self, product_id: int) -> list[tuple[float, str]]:
-        """(anomaly score, true label) of the product's inspections that a person labelled by an
-        override (the latest override of an inspection counts)."""
+        """(anomaly score, true label) of the product's labelled inspections: overridden ones (the latest
+        override counts), and, without an override, those whose defect a resolved action confirmed."""
         with self._db.session() as session:
             rows = session.execute(
                 select(VerdictOverride.inspection_id, VerdictOverride.anomaly_score, VerdictOverride.corrected_label)
                 .join(Inspection, Inspection.inspection_id == VerdictOverride.inspection_id)
                 .where(Inspection.product_id == product_id).order_by(VerdictOverride.override_id)).all()
+            confirmed = session.execute(
+                select(Inspection.inspection_id, InspectionResult.anomaly_score)
+                .join(InspectionResult, InspectionResult.inspection_id == Inspection.inspection_id)
+                .join(ActionLog, ActionLog.inspection_id == Inspection.inspection_id)
+                .where(Inspection.product_id == product_id, ActionLog.action_result == "resolved",
+                       InspectionResult.defect_detected.is_(True)).distinct()).all()
         latest = {r.inspection_id: (r.anomaly_score, r.corrected_label) for r in rows if r.anomaly_score is not None}
+        for inspection_id, score in confirmed:
+            if inspection_id not in latest and score is not None:
+                latest[inspection_id] = (score, "defect")
         return [(float(score), label) for score, label in latest.values()]
