@@ -25,3 +25,21 @@ COMMENT ON TABLE verdict_overrides IS '판정 정정 이력 (오경보, 미검�
 GRANT SELECT, INSERT ON verdict_overrides TO station_sync; -- pg-only
 GRANT USAGE ON SEQUENCE verdict_overrides_override_id_seq TO station_sync; -- pg-only
 GRANT UPDATE (notes) ON verdict_overrides TO station_sync; -- pg-only
+
+-- Recurrence watch: a defect type came back on a product within the window after a corrective action
+-- for it was logged as resolved. Kept on the station (the supervisor's queue reads it); linked to the
+-- action that did not hold and to the inspection that showed the defect again.
+CREATE TABLE recurrence_alerts (
+    alert_id SERIAL PRIMARY KEY,
+    product_id INTEGER NOT NULL REFERENCES products(product_id),
+    defect_type_id INTEGER NOT NULL REFERENCES defect_types(defect_type_id),
+    action_id INTEGER NOT NULL REFERENCES action_logs(action_id) ON DELETE CASCADE,
+    inspection_id INTEGER NOT NULL REFERENCES inspections(inspection_id) ON DELETE CASCADE,
+    inspections_since INTEGER NOT NULL,
+    hours_since FLOAT NOT NULL,
+    status VARCHAR(20) NOT NULL DEFAULT 'open'
+        CONSTRAINT recurrence_alerts_status_check CHECK (status IN ('open', 'acknowledged')),
+    raised_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP
+);
+CREATE UNIQUE INDEX uq_recurrence_alerts_inspection ON recurrence_alerts(inspection_id);
+COMMENT ON TABLE recurrence_alerts IS '조치 후 같은 불량 재발 알림'; -- pg-only

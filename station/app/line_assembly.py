@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from station.adapters.camera.worker import make_capture_worker
+from station.adapters.db.recurrence_repo import SqlRecurrenceRepository
 from station.adapters.line.health_http import HealthServer
 from station.adapters.line.modbus import ModbusLink
 from station.adapters.line.mqtt import MqttLink
@@ -22,8 +23,10 @@ from station.app.context import AppContext
 from station.domain.camera import CameraSpec
 from station.domain.errors import ConfigurationError, StationError
 from station.domain.line import LineTrigger, LineWiring
+from station.domain.recurrence import RecurrenceWindow
 from station.services.line_station import Deliver, LineStation
 from station.services.ports import LineLink
+from station.services.recurrence import RecurrenceWatch
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +100,13 @@ class ServeRun:
         spec = CameraSpec(source=options.camera).validated() if options.camera else self._camera_spec()
         self.camera = camera_factory(spec)
         self._stop = threading.Event()
+        self.recurrence = RecurrenceWatch(SqlRecurrenceRepository(ctx.db), RecurrenceWindow(
+            self.wiring.recurrence_inspections, self.wiring.recurrence_hours))
         self.station = LineStation(settings.station_id, options.product_code, links, self._frame,
                                    workflow_inspect(ctx, options.product_code, guides=options.guides,
                                                     language=options.language),
-                                   queue_size=self.wiring.queue_size)
+                                   queue_size=self.wiring.queue_size,
+                                   observers=[self.recurrence.line_observer(settings.station_id)])
         self.health: HealthServer | None = None
 
     def _camera_spec(self) -> CameraSpec:

@@ -211,6 +211,8 @@ class LineWiring:
     modbus: ModbusWiring | None = None
     serial: SerialWiring | None = None
     queue_size: int = 4  # triggers waiting while one is inspected; more are refused (and published so)
+    recurrence_inspections: int = 50  # recurrence watch window: inspections of the product after the action
+    recurrence_hours: float = 24.0  # ... or hours after it, whichever holds
 
     def with_overrides(self, **changes: Any) -> LineWiring:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -1,4 +1,5 @@
-"""Verdict overrides at the bench (who, when, corrected label), pushed to the centre and audited.
+"""Verdict overrides at the bench (who, when, corrected label), pushed to the centre and audited; recurrence
+alerts (kept on the station).
 
 Revision ID: 0009
 Revises: 0006 (0007 and 0008 are on other branches; the chain is joined when they are merged)
@@ -45,4 +46,5 @@ def downgrade() -> None:
         for name in SQLITE_TRIGGERS:
             op.execute(sa.text(f"DROP TRIGGER IF EXISTS {name}"))
         op.execute(sa.text(f"DELETE FROM sync_outbox WHERE table_name = '{TABLE}'"))
+    op.execute(sa.text("DROP TABLE IF EXISTS recurrence_alerts"))
     op.execute(sa.text(f"DROP TABLE IF EXISTS {TABLE}"))

@@ -1,10 +1,10 @@
-"""ORM of the line tables (migration 0009): verdict overrides made at the bench."""
+"""ORM of the line tables (migration 0009): verdict overrides made at the bench, recurrence alerts."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from station.adapters.db.models import NOW, Base, _sync_uuid
@@ -33,3 +33,23 @@ class VerdictOverride(Base):
     overridden_at: Mapped[datetime | None] = mapped_column(DateTime(), server_default=NOW)
     notes: Mapped[str | None] = mapped_column(Text)
     sync_uuid: Mapped[str | None] = _sync_uuid()
+
+
+class RecurrenceAlert(Base):
+    __tablename__ = "recurrence_alerts"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'acknowledged')", name="recurrence_alerts_status_check"),
+        Index("uq_recurrence_alerts_inspection", "inspection_id", unique=True),
+    )
+
+    alert_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(Integer, ForeignKey("products.product_id"), nullable=False)
+    defect_type_id: Mapped[int] = mapped_column(Integer, ForeignKey("defect_types.defect_type_id"), nullable=False)
+    action_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("action_logs.action_id", ondelete="CASCADE"), nullable=False)
+    inspection_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("inspections.inspection_id", ondelete="CASCADE"), nullable=False)
+    inspections_since: Mapped[int] = mapped_column(Integer, nullable=False)
+    hours_since: Mapped[float] = mapped_column(Float, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, server_default=text("'open'"))
+    raised_at: Mapped[datetime | None] = mapped_column(DateTime(), server_default=NOW)

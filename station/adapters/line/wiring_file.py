@@ -1,7 +1,8 @@
 """Per-station line wiring in ``$STATION_HOME/line.toml`` (or the file ``STATION_LINE_CONFIG`` names).
 
 Sections ``[mqtt]``, ``[modbus]``, ``[serial]`` take the fields of the domain's MqttWiring, ModbusWiring
-and SerialWiring; a top-level ``queue_size`` sets how many triggers may wait. Unknown keys are an error
+and SerialWiring; top-level ``queue_size`` sets how many triggers may wait, ``recurrence_inspections`` /
+``recurrence_hours`` the recurrence watch window. Unknown keys are an error
 (a typo must not silently leave a PLC unwired). See docs/readme/line.md for an example.
 """
 
@@ -44,14 +45,17 @@ def load_wiring(path: Path) -> LineWiring:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigurationError(f"{path}: not valid TOML: {exc}") from None
-    unknown = sorted(set(data) - set(_SECTIONS) - {"queue_size"})
+    unknown = sorted(set(data) - set(_SECTIONS) - {"queue_size", "recurrence_inspections", "recurrence_hours"})
     if unknown:
         raise ConfigurationError(f"{path}: unknown key(s): {', '.join(unknown)}")
     parts = {name: _section(cls, data[name], path, name) for name, cls in _SECTIONS.items() if name in data}
     queue_size = data.get("queue_size", LineWiring.queue_size)
     if not isinstance(queue_size, int) or queue_size < 0:
         raise ConfigurationError(f"{path}: queue_size must be a whole number >= 0")
-    return LineWiring(queue_size=queue_size, **parts)
+    window = {k: data[k] for k in ("recurrence_inspections", "recurrence_hours") if k in data}
+    if any(not isinstance(v, (int, float)) or v < 0 for v in window.values()):
+        raise ConfigurationError(f"{path}: recurrence_inspections / recurrence_hours must be numbers >= 0")
+    return LineWiring(queue_size=queue_size, **parts, **window)
 
 
 def apply_options(wiring: LineWiring, *, mqtt: str | None = None, modbus: str | None = None,
