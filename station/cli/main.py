@@ -26,6 +26,7 @@ COMMANDS = (
     "station.cli.engine_cmd",
     "station.cli.serve_cmd",
     "station.cli.override_cmd",
+    "station.cli.onboard_cmd",
 )
 
 
