@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 dpkg -s fonts-nanum >/dev/null 2>&1 || need_apt+=(fonts-nanum)
 for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 libxcb-icccm4 libxcb-keysyms1 \
-           libxcb-cursor0 libxkbcommon-x11-0 postgresql postgresql-client; do
+           libxcb-cursor0 libxkbcommon-x11-0 postgresql postgresql-client mosquitto; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -37,6 +37,10 @@ PARTITION_DEVIATIONS = {
     ("add_fk", "inspection_results", "inspections"),
     ("add_fk", "action_logs", "inspections"),
     ("add_fk", "feedbacks", "inspections"),
+    ("remove_fk", "verdict_overrides", "inspection_registry"),  # 0009's tables, likewise
+    ("add_fk", "verdict_overrides", "inspections"),
+    ("remove_fk", "recurrence_alerts", "inspection_registry"),
+    ("add_fk", "recurrence_alerts", "inspections"),
 }
 
 

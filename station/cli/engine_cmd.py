@@ -61,10 +61,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     c = subparsers.add_parser("calibrate", help="propose (and --apply) thresholds from validation images")
     c.add_argument("--product", required=True)
-    c.add_argument("dir", type=Path, metavar="DIR",
+    c.add_argument("dir", type=Path, metavar="DIR", nargs="?",
                    help="DIR/good/* (and DIR/<defect>/*), or an MVTec folder with DIR/test/good, DIR/test/<defect>")
     c.add_argument("--target-far", type=float, default=0.01, help="false-alarm rate on good parts (default 0.01)")
     c.add_argument("--apply", action="store_true", help="save the suggested thresholds")
+    c.add_argument("--from-history", action="store_true",
+                   help="propose from the labelled outcomes on the line (overrides, resolved actions), not DIR")
+    c.add_argument("--proposal", metavar="NAME", help="with --from-history: apply this proposal (audited)")
+    c.add_argument("--user-id", type=int, help="with --from-history: who applies it (for the audit entry)")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=_calibrate)
 
@@ -198,6 +202,12 @@ def _calibration_sets(root: Path) -> tuple[list[Path], list[Path]]:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
+    if args.from_history:
+        from station.cli.history_calibrate import calibrate_from_history
+
+        return calibrate_from_history(args)
+    if args.dir is None:
+        raise ValidationError("give DIR (validation images) or --from-history")
     good, defect = _calibration_sets(args.dir)
     ctx = build_context(settings_from(args))
     try:

@@ -32,6 +32,9 @@ COMMANDS = (
     "station.cli.models_cmd",
     "station.cli.engine_cmd",
     "station.cli.report_cmd",
+    "station.cli.serve_cmd",
+    "station.cli.override_cmd",
+    "station.cli.onboard_cmd",
 )
 
 

@@ -25,7 +25,8 @@ class BenchRequest:
     ``image``: a uint8 grey/BGR frame, an image file path or encoded bytes. ``read_serial``: look for a QR
     code / barcode on the frame first (stored with the inspection). ``guide``: after a FAIL or UNCERTAIN
     verdict, retrieve the manual excerpts and write (stream) the corrective-action guide, then store it
-    on the result. ``record`` False: nothing is stored (previews).
+    on the result. ``record`` False: nothing is stored (previews). ``serial``: a serial number already
+    known (sent with a line trigger or read by a scanner): stored as is, the frame is not searched.
     """
 
     request_id: int
@@ -37,6 +38,7 @@ class BenchRequest:
     record: bool = True
     read_serial: bool = True
     guide: bool = True
+    serial: str | None = None
 
 
 @dataclass(frozen=True)

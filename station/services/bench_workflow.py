@@ -133,8 +133,8 @@ class BenchWorkflow:
     # Stages ---------------------------------------------------------------------------------------
     def inspect(self, request: BenchRequest) -> Inspected:
         """Serial, inspection (recorded unless ``request.record`` is false) and the decoded reference."""
-        serial = None
-        if request.read_serial and self._read_serial is not None and isinstance(request.image, np.ndarray):
+        serial = request.serial
+        if serial is None and request.read_serial and self._read_serial is not None and isinstance(request.image, np.ndarray):
             try:
                 serial = self._read_serial(request.image)
             except Exception as exc:  # noqa: BLE001 - an unreadable code never costs the inspection

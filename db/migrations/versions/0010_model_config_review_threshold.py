@@ -1,7 +1,7 @@
 """The review (UNCERTAIN) threshold moves into model_configs, next to the image and pixel thresholds.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from station.adapters.db.sqlddl import load_statements
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

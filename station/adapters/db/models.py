@@ -398,6 +398,7 @@ class ObjectFile(Base):
     stored_at: Mapped[datetime | None] = mapped_column(DateTime())
 
 
+from station.adapters.db import line_models  # noqa: E402,F401 - the line tables (0009) on the same metadata
 from station.adapters.db.indexes import attach_indexes  # noqa: E402
 
 attach_indexes(Base.metadata)

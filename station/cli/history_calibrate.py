@@ -1,0 +1,42 @@
+"""``station calibrate --product P --from-history [--apply NAME]``: threshold proposals from the labelled
+outcomes on the line (overrides, resolved actions), with the false-alarm and miss rate of each."""
+
+from __future__ import annotations
+
+import argparse
+
+from station.app.context import build_context
+from station.app.override_assembly import build_history_calibration
+from station.cli.common import print_json, settings_from
+from station.domain.errors import ValidationError
+
+
+def calibrate_from_history(args: argparse.Namespace) -> int:
+    ctx = build_context(settings_from(args))
+    try:
+        service = build_history_calibration(ctx)
+        proposals = service.propose(args.product, target_far=args.target_far)
+        applied = None
+        if args.proposal:
+            chosen = next((p for p in proposals if p.name == args.proposal), None)
+            if chosen is None:
+                raise ValidationError(f"no proposal {args.proposal!r}; choose from "
+                                      f"{', '.join(p.name for p in proposals)}")
+            applied = chosen.name
+            service.apply(args.product, chosen, args.user_id)
+        elif args.apply:
+            raise ValidationError("with --from-history, name the proposal to apply: --proposal NAME")
+    finally:
+        ctx.close()
+    if args.json:
+        print_json({"proposals": [p.to_json() for p in proposals], "applied": applied})
+        return 0
+    first = proposals[0]
+    print(f"{args.product}: {first.n_good} good and {first.n_defect} defective labelled outcomes "
+          f"(pixel threshold {first.pixel_threshold:.3f} kept)")
+    for p in proposals:
+        mark = "  [applied]" if p.name == applied else ""
+        print(f"  {p.name:<11} FAIL >= {p.image_threshold:.3f}  UNCERTAIN >= {p.review_threshold:.3f}  "
+              f"false alarms {p.false_alarm_rate:6.1%}  misses {p.miss_rate:6.1%}  "
+              f"good held for review {p.review_rate:6.1%}{mark}")
+    return 0

@@ -1,0 +1,234 @@
+"""The factory line's vocabulary: a trigger from the line, the result sent back, the station's status,
+and the per-station wiring (MQTT topics, Modbus addresses, serial protocol).
+
+Plain data, protocol-free: ``station.adapters.line`` turns these into MQTT messages, Modbus registers and
+serial lines; ``station.services.line_station`` never knows which protocol is wired.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from station.domain.errors import ValidationError
+
+ResultStatus = Literal["inspected", "refused", "error"]
+StationState = Literal["online", "busy", "offline", "stopping"]
+_TEXT_RE = re.compile(r"^[\x20-\x7e]{1,64}$")
+
+# Modbus verdict register values (documented in docs/readme/line.md).
+VERDICT_CODES = {"PASS": 1, "FAIL": 2, "UNCERTAIN": 3, "refused": 4, "error": 5}
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def clean_text(value: Any, what: str) -> str | None:
+    """A serial number / part id from the line: printable ASCII, at most 64 characters; None when empty."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    if not _TEXT_RE.match(text):
+        raise ValidationError(f"{what} must be 1-64 printable ASCII characters")
+    return text
+
+
+@dataclass(frozen=True)
+class LineTrigger:
+    """One request from the line to inspect the part now in view."""
+
+    source: str  # "mqtt", "modbus", "serial", "cli"
+    serial: str | None = None
+    part_id: str | None = None
+    trigger_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    received_at: datetime = field(default_factory=utc_now)
+    received_mono: float = field(default_factory=time.perf_counter)  # for latency, same clock as the service
+    invalid: str | None = None  # why the request cannot be served (bad payload): refused, and published so
+
+
+@dataclass(frozen=True)
+class LineResult:
+    """What the station tells the line about one trigger: an inspection, or why there was none."""
+
+    station_id: str
+    product_code: str
+    status: ResultStatus
+    trigger: LineTrigger
+    verdict: str | None = None
+    inspection_code: str | None = None
+    anomaly_score: float | None = None
+    image_threshold: float | None = None
+    pixel_threshold: float | None = None
+    review_threshold: float | None = None
+    defect_type: str | None = None
+    defect_confidence: float | None = None
+    regions_count: int | None = None
+    inspection_ms: float | None = None
+    reason: str | None = None
+    inspected_at: datetime | None = None
+    kind: str = "result"  # "result", or "recurrence_alert" for a recurrence watch message
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rejects(self) -> bool:
+        """Whether the line should reject the part: anything but a PASS (a part not inspected is not good)."""
+        return self.verdict != "PASS"
+
+    @property
+    def code(self) -> int:
+        """The numeric verdict for PLC registers (see VERDICT_CODES)."""
+        return VERDICT_CODES[self.verdict or self.status]
+
+    def to_json(self) -> dict[str, Any]:
+        t = self.trigger
+        data: dict[str, Any] = {
+            "kind": self.kind, "station_id": self.station_id, "product_code": self.product_code,
+            "status": self.status, "verdict": self.verdict, "inspection_code": self.inspection_code,
+            "anomaly_score": self.anomaly_score,
+            "thresholds": {"image": self.image_threshold, "pixel": self.pixel_threshold,
+                           "review": self.review_threshold},
+            "defect_type": self.defect_type, "defect_confidence": self.defect_confidence,
+            "regions_count": self.regions_count, "serial": t.serial, "part_id": t.part_id,
+            "trigger_id": t.trigger_id, "trigger_source": t.source,
+            "triggered_at": t.received_at.isoformat(),
+            "inspected_at": None if self.inspected_at is None else self.inspected_at.isoformat(),
+            "published_at": utc_now().isoformat(), "inspection_ms": self.inspection_ms, "reason": self.reason,
+        }
+        data.update(self.extra)
+        return data
+
+    def to_payload(self) -> bytes:
+        return json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True)
+class LineStatus:
+    station_id: str
+    state: StationState
+    product_code: str | None = None
+    queued: int = 0
+    last_inspection_code: str | None = None
+    detail: str | None = None
+    since: datetime = field(default_factory=utc_now)
+
+    def to_payload(self) -> bytes:
+        data = asdict(self)
+        data["since"] = self.since.isoformat()
+        return json.dumps(data, separators=(",", ":")).encode()
+
+
+def parse_trigger_payload(payload: bytes, source: str) -> LineTrigger:
+    """A trigger message: empty, a plain serial number, or JSON ``{"serial": ..., "part_id": ...}``.
+
+    A payload that is neither gives a trigger with ``invalid`` set (the service refuses and publishes it)."""
+    try:
+        return _parse_trigger(payload.decode("utf-8", errors="replace").strip(), source)
+    except ValidationError as exc:
+        return LineTrigger(source=source, invalid=str(exc))
+
+
+def _parse_trigger(text: str, source: str) -> LineTrigger:
+    if not text:
+        return LineTrigger(source=source)
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValidationError(f"trigger payload is not valid JSON: {exc.msg}") from None
+        if not isinstance(data, dict):
+            raise ValidationError("trigger payload must be a JSON object")
+        return LineTrigger(source=source, serial=clean_text(data.get("serial"), "serial"),
+                           part_id=clean_text(data.get("part_id"), "part_id"))
+    return LineTrigger(source=source, serial=clean_text(text, "serial"))
+
+
+# Per-station wiring ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MqttWiring:
+    """``url`` is mqtt://HOST:PORT; topics default to station/<station id>/{trigger,result,status}."""
+
+    url: str
+    trigger_topic: str | None = None
+    result_topic: str | None = None
+    status_topic: str | None = None
+    qos: int = 1
+    client_id: str | None = None
+
+    def topics(self, station_id: str) -> tuple[str, str, str]:
+        base = f"station/{station_id}"
+        return (self.trigger_topic or f"{base}/trigger", self.result_topic or f"{base}/result",
+                self.status_topic or f"{base}/status")
+
+    def host_port(self) -> tuple[str, int]:
+        return parse_host_port(self.url, "mqtt", 1883)
+
+
+@dataclass(frozen=True)
+class ModbusWiring:
+    """The PLC is the Modbus TCP server; the station polls it. Addresses are 0-based.
+
+    Trigger: a rising edge (0 -> non-zero) of coil ``trigger_coil`` (or, when ``trigger_register`` is
+    set, of that holding register). Outputs: ``verdict_register`` gets VERDICT_CODES, ``counter_register``
+    counts results (so the PLC sees a new verdict even when it repeats), ``reject_coil`` pulses on for
+    ``reject_pulse_ms`` for every non-PASS result, ``ready_coil`` is on while the station is online."""
+
+    host: str
+    port: int = 502
+    device_id: int = 1
+    trigger_coil: int = 0
+    trigger_register: int | None = None
+    verdict_register: int = 0
+    counter_register: int = 1
+    reject_coil: int = 1
+    ready_coil: int = 2
+    reject_pulse_ms: int = 200
+    poll_ms: int = 10
+
+
+@dataclass(frozen=True)
+class SerialWiring:
+    """A serial line (or a USB barcode scanner): a line that is exactly ``trigger`` triggers without a
+    serial number, any other line triggers with that line as the serial number (scanner mode); the
+    verdict goes back as ``<VERDICT> <inspection code>\\r\\n`` when ``reply`` is on."""
+
+    device: str
+    baudrate: int = 9600
+    trigger: str = "T"
+    reply: bool = True
+
+
+@dataclass(frozen=True)
+class LineWiring:
+    mqtt: MqttWiring | None = None
+    modbus: ModbusWiring | None = None
+    serial: SerialWiring | None = None
+    queue_size: int = 4  # triggers waiting while one is inspected; more are refused (and published so)
+    recurrence_inspections: int = 50  # recurrence watch window: inspections of the product after the action
+    recurrence_hours: float = 24.0  # ... or hours after it, whichever holds
+
+    def with_overrides(self, **changes: Any) -> LineWiring:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def parse_host_port(text: str, scheme: str, default_port: int) -> tuple[str, int]:
+    """``scheme://HOST:PORT``, ``HOST:PORT`` or ``HOST`` -> (host, port); one clear error otherwise."""
+    rest = text.strip()
+    if "://" in rest:
+        given, rest = rest.split("://", 1)
+        if given != scheme:
+            raise ValidationError(f"expected a {scheme}:// address, got {text!r}")
+    rest = rest.rstrip("/")
+    host, _, port = rest.rpartition(":") if ":" in rest else (rest, "", "")
+    if not host or not re.match(r"^[A-Za-z0-9_.-]+$", host):
+        raise ValidationError(f"not a host[:port]: {text!r}")
+    if port and not (port.isdigit() and 0 < int(port) < 65536):
+        raise ValidationError(f"bad port in {text!r}")
+    return host, int(port) if port else default_port
