@@ -26,6 +26,7 @@ from pathlib import Path
 
 from station.adapters.ml.llm_models import LlmModelSpec, find_llm_model, verify_model
 from station.adapters.ml.llm_prompt import ChatRenderer
+from station.adapters.ml.llm_sampling import GrammarSampler, grammar_tokens
 from station.adapters.ml.llm_state import SavedState, StaleStateError, read_state, state_path, write_state
 from station.domain.errors import ConfigurationError
 from station.domain.guidance import Generation, PromptParts
@@ -71,6 +72,8 @@ class LlamaGuideGenerator:
         self._lock = threading.RLock()
         self.gpu_layers = 0
         self.load_s: float | None = None
+        # check only the sampled token against the grammar (llama.cpp's way) instead of the whole vocabulary
+        self.lazy_grammar = True
 
     # Loading --------------------------------------------------------------------------------
     def _model(self):  # type: ignore[no-untyped-def]
@@ -203,10 +206,15 @@ class LlamaGuideGenerator:
         cancelled = False
         if on_token is not None and prompt_prefix:
             on_token(prompt_prefix)
-        grammar = llama_cpp.LlamaGrammar.from_string(grammar_text, verbose=False) if grammar_text else None
         vocab = llama_cpp.llama_model_get_vocab(llm.model)
-        stream = llm.generate(tokens, top_k=s.top_k, top_p=s.top_p, min_p=s.min_p, temp=s.temperature,
-                              repeat_penalty=s.repeat_penalty, grammar=grammar)
+        if grammar_text and self.lazy_grammar:
+            sampler = GrammarSampler(llm, grammar_text, temperature=s.temperature, top_k=s.top_k, top_p=s.top_p,
+                                     min_p=s.min_p, repeat_penalty=s.repeat_penalty, seed=self._seed)
+            stream = grammar_tokens(llm, tokens, self._live_prefix(tokens), sampler)
+        else:
+            grammar = llama_cpp.LlamaGrammar.from_string(grammar_text, verbose=False) if grammar_text else None
+            stream = llm.generate(tokens, top_k=s.top_k, top_p=s.top_p, min_p=s.min_p, temp=s.temperature,
+                                  repeat_penalty=s.repeat_penalty, grammar=grammar)
         try:
             for token in stream:
                 if llama_cpp.llama_vocab_is_eog(vocab, token):
