@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from station.domain.errors import NotFoundError, StationError
-from station.domain.guidance import Guide, GuideRequest, Language, ManualExcerpt
+from station.domain.guidance import Guide, GuideRequest, Language, ManualExcerpt, PromptParts
 from station.services.guidance_prompt import build_prompt, describe_regions, location_label
 from station.services.guidance_quality import assess_guide
 from station.services.guidance_schema import GuideStreamReader, markdown_structure, parse_guide, render_markdown
@@ -56,6 +56,7 @@ class GuidanceService:
         self.min_quality = min_quality  # an LLM guide scoring below this is replaced by the template guide
         self._lock = threading.Lock()
         self._query_cache: dict[str, np.ndarray] = {}
+        self.states: Any = None  # guidance_states.PromptStates: saved KV state of the prompts, when set
 
     @property
     def retrieval_mode(self) -> str:
@@ -234,7 +235,9 @@ class GuidanceService:
         return Guide(content="\n".join(parts), language=request.language, source="template",
                      quality_score=report.score, quality_issues=report.issues, citations=report.citations,
                      excerpts=request.excerpts, cancelled=cancelled, notice=label,
-                     structure=markdown_structure(body), grounding=request.excerpts)
+                     structure=markdown_structure(body),
+                     grounding=tuple(e for e in request.excerpts
+                                     if e in request.grounding_excerpts() or e.ref in report.citations))
 
     def save_guide(self, result_id: int, guide: Guide) -> None:
         """Stores the guide on the inspection result (content, generated flag, quality score)."""
@@ -242,14 +245,34 @@ class GuidanceService:
 
     def prewarm(self, product_code: str, language: Language | None = None) -> int:
         """Caches the LLM's system prompt and each defect's stable prompt part; returns how many.
-        Call it from a worker thread when a product is selected so the first guide starts fast."""
+        With saved prompt states (``states``) they are loaded from disk (a missing or stale one is
+        computed and saved). Call it from a worker thread when a product is selected."""
         if self.generator is None:
             return 0
-        product = self._catalog.get_product(product_code)
+        lang = language or self.language
+        if self.states is not None and self.states.cache is not None:
+            report = self.states.load(product_code, lang, rebuild=True)
+            return len(report["loaded"]) + len(report["rebuilt"])
         count = 0
-        for defect in product.defect_types:
-            request = self.build_request(product_code, defect.code, language=language)
+        for _, prompt in self.stable_prompts(product_code, lang):
             with self._lock:
-                self.generator.warm(build_prompt(request))
+                self.generator.warm(prompt)
             count += 1
         return count
+
+    # For saved prompt states (guidance_states.PromptStates) ---------------------------------
+    def stable_prompts(self, product_code: str, language: Language) -> list[tuple[str, PromptParts]]:
+        """Each defect type's prompt without inspection details: its system and stable parts are what
+        every guide for that defect starts with."""
+        product = self._catalog.get_product(product_code)
+        return [(d.code, build_prompt(self.build_request(product_code, d.code, language=language)))
+                for d in product.defect_types]
+
+    def manual_hash(self, product_code: str) -> str:
+        from station.services.guidance_states import manual_hash
+
+        product = self._catalog.get_product(product_code)
+        return manual_hash(self._manuals.active_sections(product.product_id))
+
+    def product_id(self, product_code: str) -> int:
+        return self._catalog.get_product(product_code).product_id

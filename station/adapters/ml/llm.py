@@ -276,7 +276,7 @@ class LlamaGuideGenerator:
     def load_prompt_state(self, prompt: PromptParts, directory: Path, manual_hash: str) -> int:
         """Loads the saved KV state of the prompt's system prompt and stable part into the snapshot cache
         (the live context is restored from it when a guide starts). Returns how many prefix tokens are
-        now cached; raises :class:`StaleStateError` for a file of another model or manual version, or
+        now cached (0 when the stable part's state is not saved); raises :class:`StaleStateError` for a file of another model or manual version, or
         one whose tokens are not this prompt's."""
         if not prompt.key:
             raise ValueError("a prompt without a key cannot be loaded")
@@ -298,7 +298,7 @@ class LlamaGuideGenerator:
                 if key.endswith("/system"):
                     self._system_key = tokens
                 self._remember(_Snapshot(tokens, saved.state, saved.seed))
-                best = len(tokens)
+                best = len(tokens) if tokens == prefix else 0
             return best
 
     def close(self) -> None:
