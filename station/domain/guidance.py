@@ -78,12 +78,19 @@ class GuideRequest:
     def grounding_excerpts(self) -> tuple[ManualExcerpt, ...]:
         """The excerpts the guide may rest on: with a known defect its own cause/action sections and its
         summary row(s) only; with an unknown defect (or a defect without sections) all retrieved ones."""
+        chosen = self.excerpts
         if self.defect_code:
             own = tuple(e for e in self.excerpts if e.defect_code == self.defect_code
                         and e.reason in ("defect", "summary"))
-            if own:
-                return own
-        return self.excerpts
+            chosen = own or self.excerpts
+        seen: set[tuple[str | None, str, str]] = set()
+        unique = []
+        for excerpt in chosen:  # the same section in two files of one manual (DOCX and PDF) once
+            key = (excerpt.defect_code, excerpt.section_type, "".join(excerpt.text.split()))
+            if key not in seen:
+                seen.add(key)
+                unique.append(excerpt)
+        return tuple(unique)
 
     def defect_label(self) -> str:
         if self.language == "ko":
