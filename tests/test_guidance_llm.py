@@ -122,14 +122,15 @@ def test_guide_end_to_end_with_smollm2(smollm2: Path, tmp_path: Path) -> None:
     guide = station.guidance.stream_guide(request, on_token=tokens.append, max_tokens=120)
     assert tokens and "".join(tokens).startswith("## Status")
     assert guide.content.strip() and guide.source in ("llm", "template")
+    assert guide.extra["cached_tokens"] > 0  # prewarmed: system + stable part came from the cache
+    assert guide.extra["llm_text"].startswith("{")  # the model fills the JSON structure
     if guide.source == "llm":
-        assert guide.content.startswith("Written by smollm2-135m") and guide.quality_score >= 0.5
-        assert guide.extra["cached_tokens"] > 0  # prewarmed: system + stable part came from the cache
-        assert "".join(tokens).strip() in guide.content
-    else:  # the model's text failed the checks: the labelled template guide is shown instead
+        assert guide.content.startswith("Written by smollm2-135m")
+        assert guide.quality_score >= station.guidance.min_quality
+    else:  # the model's guide failed the checks against the manual: the labelled template guide instead
         assert "failed the checks" in guide.content.splitlines()[0]
-        assert guide.extra["llm_text"].startswith("## Status") and guide.extra["llm_quality"] < 0.5
-        assert set(split_guide_sections(guide.content)) == {"status", "cause", "action", "prevention"}
+        assert guide.extra["llm_quality"] < station.guidance.min_quality
+    assert set(split_guide_sections(guide.content)) == {"status", "cause", "action", "prevention"}
     assert 0.0 <= guide.quality_score <= 1.0
     gen.close()
 

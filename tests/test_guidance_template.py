@@ -82,8 +82,9 @@ def test_guide_is_saved_on_the_inspection_result(station) -> None:  # type: igno
 def test_prompt_parts(station) -> None:  # type: ignore[no-untyped-def]
     request = station.guidance.build_request(PRODUCT.code, "hole", REGIONS, {"anomaly": 0.93}, language="ko")
     prompt = build_prompt(request)
-    assert "## 상황, ## 원인, ## 조치, ## 예방" in prompt.system
-    assert "[1] hole (기공) — 발생 원인" in prompt.stable and "주조 시험품 (prodk)" in prompt.stable
+    assert '"status"' in prompt.system and '"cause"' in prompt.system and "JSON" in prompt.system
+    assert "[1] (원인) hole (기공) — 발생 원인" in prompt.stable and "주조 시험품 (prodk)" in prompt.stable
+    assert prompt.grammar and 'cause-ref ::= "1" | "3"' in prompt.grammar
     assert "심각도 4/5" in prompt.stable and "기공 / hole" in prompt.stable
     assert "- 중앙부, 12x9, 0.8%, 0.97" in prompt.variable and "이상 0.93" in prompt.variable
     assert "[1]" not in prompt.variable  # the variable part stays short: regions and scores only

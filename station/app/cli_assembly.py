@@ -23,10 +23,12 @@ from station.adapters.ml.llm import load_generator
 from station.adapters.sync.credentials import SECRET_NAMES, store_keyring_secret
 from station.adapters.sync.recovery import check_local_store, recover_local_store
 from station.app.context import build_storage
+from station.app.guidance_assembly import prompt_states_dir
 from station.config import Settings
 from station.domain.guidance import Language
 from station.services.catalog import import_defect_mapping
 from station.services.guidance import GuidanceService
+from station.services.guidance_states import PromptStates
 from station.services.manuals import ManualService
 from station.services.users import UserService
 
@@ -76,5 +78,8 @@ def manual_service(settings: Settings, db: Database) -> ManualService:
 def guidance_service(settings: Settings, db: Database, *, model: str | None = None, use_llm: bool = True,
                      language: Language | None = None) -> GuidanceService:
     generator = load_generator(settings.resolved_models_dir, model) if use_llm else None
-    return GuidanceService(SqlCatalogRepository(db), SqlManualRepository(db), embedder=load_embedder(),
-                           generator=generator, language=language or settings.language)
+    guidance = GuidanceService(SqlCatalogRepository(db), SqlManualRepository(db), embedder=load_embedder(),
+                               generator=generator, language=language or settings.language)
+    # the saved KV state of the guide prompts (guidance.states), as the bench loads it
+    guidance.states = PromptStates(guidance, prompt_states_dir(settings), SqlDeploymentLog(db))
+    return guidance

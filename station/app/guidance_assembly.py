@@ -12,6 +12,7 @@ from station.adapters.ml.embedder import load_embedder
 from station.adapters.ml.llm import load_generator
 from station.config import Settings
 from station.services.guidance import GuidanceService
+from station.services.guidance_states import PromptStates
 from station.services.manuals import ManualService
 from station.services.ports import CatalogReader, DeploymentLog, ObjectStore
 
@@ -20,6 +21,12 @@ from station.services.ports import CatalogReader, DeploymentLog, ObjectStore
 class GuidanceParts:
     manuals: ManualService
     guidance: GuidanceService
+    prompt_states: PromptStates
+
+
+def prompt_states_dir(settings: Settings):  # type: ignore[no-untyped-def]
+    """Where the saved KV state of the guide prompts lives: beside the retrieval index, in the home."""
+    return settings.home / "rag_index" / "prompt_states"
 
 
 def build_guidance(settings: Settings, db: Database, catalog: CatalogReader, storage: ObjectStore,
@@ -30,4 +37,5 @@ def build_guidance(settings: Settings, db: Database, catalog: CatalogReader, sto
     manuals = ManualService(catalog, repo, DocumentManualParser(), storage, deployments, embedder)
     guidance = GuidanceService(catalog, repo, embedder=embedder,
                                generator=load_generator(settings.resolved_models_dir), language=settings.language)
-    return GuidanceParts(manuals=manuals, guidance=guidance)
+    guidance.states = PromptStates(guidance, prompt_states_dir(settings), deployments)
+    return GuidanceParts(manuals=manuals, guidance=guidance, prompt_states=guidance.states)

@@ -17,6 +17,9 @@ from station.cli.common import add_url_option, database_from, print_json, settin
 from station.cli.progress import ProgressReporter
 from station.domain.catalog import load_defect_mapping
 from station.domain.errors import NotFoundError
+from station.domain.guidance import Guide
+from station.services.guidance import GuidanceService
+from station.services.guidance_states import PromptStates
 from station.services.manuals import ManualService
 
 
@@ -28,6 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ingest.add_argument("--product", required=True, help="product code, e.g. prod1")
     ingest.add_argument("files", nargs="+", type=Path, metavar="FILE")
     ingest.add_argument("--json", action="store_true", help="print JSON")
+    ingest.add_argument("--no-prompt-states", action="store_true",
+                        help="do not compute the guide prompts' KV state with the installed LLM")
     add_url_option(ingest)
     ingest.set_defaults(func=_ingest)
 
@@ -52,8 +57,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     guide.add_argument("--no-llm", action="store_true", help="the template guide, without a local LLM")
     guide.add_argument("--max-tokens", type=int, default=400)
     guide.add_argument("--result-id", type=int, help="store the guide on this inspection result")
+    guide.add_argument("--json", action="store_true", help="print one JSON object (source, timing, sections...)")
     add_url_option(guide)
     guide.set_defaults(func=_guide)
+
+    states = sub.add_parser("prompt-states", help="compute and save the KV state of the guide prompts "
+                                                  "(done by ingest; again after installing a model)")
+    states.add_argument("--product", required=True)
+    states.add_argument("--lang", choices=("ko", "en"), action="append", help="language (default: all the "
+                                                                              "model writes)")
+    states.add_argument("--model", help="LLM to use (default: the best installed one)")
+    add_url_option(states)
+    states.set_defaults(func=_prompt_states)
 
 
 def _parse(args: argparse.Namespace) -> int:
@@ -84,14 +99,39 @@ def _manual_service(args: argparse.Namespace) -> ManualService:
     return manual_service(settings_from(args), database_from(args))
 
 
+def _guidance(args: argparse.Namespace, *, use_llm: bool = True) -> tuple[GuidanceService, PromptStates]:
+    guidance = guidance_service(settings_from(args), database_from(args), model=getattr(args, "model", None),
+                                use_llm=use_llm, language=getattr(args, "lang", None))
+    return guidance, guidance.states
+
+
+def _build_states(args: argparse.Namespace, languages=None, *, quiet: bool = False) -> dict:  # type: ignore[no-untyped-def]
+    guidance, states = _guidance(args)
+    say = (lambda p: None) if quiet else (
+        lambda p: print(f"  prompt states {p.done}/{p.total}: {p.message}", file=sys.stderr, flush=True))
+    return states.build(args.product, languages, progress=say)
+
+
+def _prompt_states(args: argparse.Namespace) -> int:
+    summary = _build_states(args, args.lang)
+    if summary.get("skipped"):
+        print(f"prompt states: {summary['skipped']}")
+        return 0
+    print(f"prompt states: {summary['saved']} saved (deployment {summary['deployment_id']})")
+    return 0
+
+
 def _ingest(args: argparse.Namespace) -> int:
     with ProgressReporter(not args.json) as progress:
         reports = _manual_service(args).ingest(args.product, args.files, progress=progress)
+    states = None
+    if not args.no_prompt_states and any(not r.already_present for r in reports):
+        states = _build_states(args, quiet=args.json)
     if args.json:
         print_json([{"manual_id": r.manual.manual_id, "file_name": r.manual.file_name, "version": r.manual.version,
                      "sections": r.sections, "linked": r.linked, "missing": r.missing, "embedder": r.embedder,
                      "vector_indexed": r.manual.vector_indexed, "already_present": r.already_present,
-                     "deployment_id": r.deployment_id} for r in reports])
+                     "deployment_id": r.deployment_id, "prompt_states": states} for r in reports])
         return 0
     for r in reports:
         if r.already_present:
@@ -104,6 +144,8 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"  linked: {linked}")
         if r.missing:
             print(f"  warning: no cause/action section for: {', '.join(r.missing)}")
+    if states is not None:
+        print(f"prompt states: {states.get('skipped') or str(states['saved']) + ' saved'}")
     return 0
 
 
@@ -120,29 +162,51 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _guide(args: argparse.Namespace) -> int:
-    settings = settings_from(args)
-    db = database_from(args)
-    guidance = guidance_service(settings, db, model=args.model, use_llm=not args.no_llm, language=args.lang)
+    guidance, states = _guidance(args, use_llm=not args.no_llm)
     generator = guidance.generator
     request = guidance.build_request(args.product, args.defect)
-    print(f"retrieval: {guidance.retrieval_mode}")
-    for e in request.excerpts:
-        page = f" p.{e.page}" if e.page else ""
-        print(f"  [{e.ref}] {e.reason:<8} {e.section_type:<7} {e.file_name}{page} — {e.title}")
     if generator is not None:
-        print(f"--- {generator.model_name} ---", flush=True)
+        states.load(args.product, request.language, rebuild=True)  # what the bench does when it starts
+    quiet = args.json
+    if not quiet:
+        print(f"retrieval: {guidance.retrieval_mode}")
+        for e in request.excerpts:
+            page = f" p.{e.page}" if e.page else ""
+            print(f"  [{e.ref}] {e.reason:<8} {e.section_type:<7} {e.file_name}{page} — {e.title}")
+        if generator is not None:
+            print(f"--- {generator.model_name} ---", flush=True)
     stop = threading.Event()
+    on_token = None if quiet else (lambda t: print(t, end="", flush=True))
     try:
-        guide = guidance.stream_guide(request, on_token=lambda t: print(t, end="", flush=True),
-                                      cancel_event=stop, max_tokens=args.max_tokens)
+        guide = guidance.stream_guide(request, on_token=on_token, cancel_event=stop, max_tokens=args.max_tokens)
     except KeyboardInterrupt:
         stop.set()
         raise
+    if args.result_id is not None:
+        guidance.save_guide(args.result_id, guide)
+    if quiet:
+        print_json(guide_json(guide))
+        return 0
     print("\n" + "=" * 60)
     print(guide.content)
     print(f"--- quality {guide.quality_score:.2f} ({guide.source})"
           + (f"; issues: {'; '.join(guide.quality_issues)}" if guide.quality_issues else ""))
     if args.result_id is not None:
-        guidance.save_guide(args.result_id, guide)
         print(f"stored on inspection result {args.result_id}")
     return 0
+
+
+def guide_json(guide: Guide) -> dict:
+    """The guide as one JSON object (the contract of ``station manuals guide --json``)."""
+    sections = guide.structure.as_dict() if guide.structure else {k: [] for k in ("status", "cause", "action",
+                                                                                   "prevention")}
+    return {
+        "source": guide.source, "model": guide.model_name or guide.extra.get("model_name"),
+        "language": guide.language, "first_token_s": guide.first_token_s or guide.extra.get("first_token_s"),
+        "tokens_per_s": guide.tokens_per_s or guide.extra.get("tokens_per_s"),
+        "quality_score": guide.quality_score, "content": guide.content, "sections": sections,
+        "excerpts": [{"ref": e.ref, "section_id": e.section_id, "defect_code": e.defect_code,
+                      "section_type": e.section_type, "title": e.title, "text": e.text, "page": e.page}
+                     for e in (guide.grounding or guide.excerpts)],
+        "issues": list(guide.quality_issues),
+    }

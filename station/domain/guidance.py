@@ -68,6 +68,29 @@ class GuideRequest:
     scores: dict[str, float] = field(default_factory=dict)
     excerpts: tuple[ManualExcerpt, ...] = ()
     retrieval_mode: str = "lexical"
+    # names (code, ko, en) of the product's other defect types: a guide item naming one is refused
+    other_defects: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def known_defect(self) -> bool:
+        return self.defect_code is not None
+
+    def grounding_excerpts(self) -> tuple[ManualExcerpt, ...]:
+        """The excerpts the guide may rest on: with a known defect its own cause/action sections and its
+        summary row(s) only; with an unknown defect (or a defect without sections) all retrieved ones."""
+        chosen = self.excerpts
+        if self.defect_code:
+            own = tuple(e for e in self.excerpts if e.defect_code == self.defect_code
+                        and e.reason in ("defect", "summary"))
+            chosen = own or self.excerpts
+        seen: set[tuple[str | None, str, str]] = set()
+        unique = []
+        for excerpt in chosen:  # the same section in two files of one manual (DOCX and PDF) once
+            key = (excerpt.defect_code, excerpt.section_type, "".join(excerpt.text.split()))
+            if key not in seen:
+                seen.add(key)
+                unique.append(excerpt)
+        return tuple(unique)
 
     def defect_label(self) -> str:
         if self.language == "ko":
@@ -78,12 +101,46 @@ class GuideRequest:
 @dataclass(frozen=True)
 class PromptParts:
     """A chat prompt split for KV caching: ``system`` is fixed per language, ``stable`` depends only
-    on product/defect/excerpts (cached per defect), ``variable`` holds this inspection's details."""
+    on product/defect/excerpts (cached per defect), ``variable`` holds this inspection's details.
+
+    ``grammar`` (GBNF text) constrains decoding to the guide structure when set; ``key`` names the
+    stable part for saved KV state (``<language>/<product>/<defect>``)."""
 
     system: str
     stable: str
     variable: str
     answer_prefix: str = ""  # the start of the answer, written for the model (e.g. the first heading)
+    grammar: str | None = None
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class GuideItem:
+    """One line of a guide: a short text and the excerpt numbers it rests on. ``origin`` is ``llm`` (as
+    the model wrote it), ``manual`` (the manual's own sentence, replacing or filling in) or ``station``."""
+
+    text: str
+    refs: tuple[int, ...] = ()
+    origin: str = "llm"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "refs": list(self.refs)}
+
+
+@dataclass(frozen=True)
+class StructuredGuide:
+    """The fixed structure a guide is written in; the Markdown the worker reads is rendered from it."""
+
+    status: tuple[GuideItem, ...] = ()
+    cause: tuple[GuideItem, ...] = ()
+    action: tuple[GuideItem, ...] = ()
+    prevention: tuple[GuideItem, ...] = ()
+
+    def section(self, key: str) -> tuple[GuideItem, ...]:
+        return getattr(self, key)
+
+    def as_dict(self) -> dict[str, list[dict[str, Any]]]:
+        return {key: [item.as_dict() for item in self.section(key)] for key in GUIDE_SECTIONS}
 
 
 @dataclass(frozen=True)
@@ -119,3 +176,5 @@ class Guide:
     tokens_per_s: float | None = None
     notice: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    structure: StructuredGuide | None = None  # the four sections as items with their excerpt numbers
+    grounding: tuple[ManualExcerpt, ...] = ()  # the excerpts the guide was written from (cited by number)

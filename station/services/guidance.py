@@ -21,11 +21,13 @@ from typing import Any
 import numpy as np
 
 from station.domain.errors import NotFoundError, StationError
-from station.domain.guidance import Guide, GuideRequest, Language, ManualExcerpt
+from station.domain.guidance import Guide, GuideRequest, Language, ManualExcerpt, PromptParts
 from station.services.guidance_prompt import build_prompt, describe_regions, location_label
 from station.services.guidance_quality import assess_guide
+from station.services.guidance_schema import GuideStreamReader, markdown_structure, parse_guide, render_markdown
 from station.services.guidance_retrieval import pack_embedding, rank_sections, to_excerpts, unpack_embedding
 from station.services.guidance_template import INSTALL_HINT, TEMPLATE_NOTICE, sources_footer, template_body
+from station.services.guidance_verify import GuideVerifier
 from station.services.ports import CancelToken, CatalogReader, GuideGenerator, ManualRepository, TextEmbedder
 
 log = logging.getLogger(__name__)
@@ -45,7 +47,7 @@ class GuidanceService:
 
     def __init__(self, catalog: CatalogReader, manuals: ManualRepository, *, embedder: TextEmbedder | None = None,
                  generator: GuideGenerator | None = None, language: Language = "en",
-                 min_quality: float = 0.5) -> None:
+                 min_quality: float = 0.6) -> None:
         self._catalog = catalog
         self._manuals = manuals
         self._embedder = embedder
@@ -54,6 +56,7 @@ class GuidanceService:
         self.min_quality = min_quality  # an LLM guide scoring below this is replaced by the template guide
         self._lock = threading.Lock()
         self._query_cache: dict[str, np.ndarray] = {}
+        self.states: Any = None  # guidance_states.PromptStates: saved KV state of the prompts, when set
 
     @property
     def retrieval_mode(self) -> str:
@@ -136,15 +139,20 @@ class GuidanceService:
             severity=defect.severity_level if defect else None, language=language or self.language,
             regions=describe_regions(regions), scores={k: float(v) for k, v in (scores or {}).items()},
             excerpts=tuple(found), retrieval_mode=self.retrieval_mode,
+            other_defects=tuple(tuple(n for n in (d.code, d.name_ko, d.name_en, d.full_name_ko) if n)
+                                for d in product.defect_types if d.code != defect_code),
         )
 
     # Guides ----------------------------------------------------------------------------------
     def stream_guide(self, request: GuideRequest, on_token: Callable[[str], None] | None = None,
                      cancel_event: CancelToken | None = None, *, use_llm: bool = True,
                      max_tokens: int = 400) -> Guide:
-        """The guide for ``request``; with a local LLM its tokens go to ``on_token`` as they are generated
-        (the final ``Guide.content`` adds a label line and the cited sources). ``cancel_event.set()``
-        stops generation within a token; the partial text is returned with ``cancelled=True``."""
+        """The guide for ``request``. With a local LLM the model fills the guide structure (enforced by a
+        grammar while decoding); ``on_token`` gets the Markdown rendered from it as the tokens come. The
+        structure is then verified against the cited excerpts (see ``guidance_verify``): unsupported items
+        are dropped, empty sections filled from the manual, and a guide scoring below ``min_quality``
+        is replaced by the labelled template guide. ``Guide.content`` adds a label line and the cited
+        sources. ``cancel_event.set()`` stops generation within a token (``cancelled=True``)."""
         if self.generator is None or not use_llm:
             return self.template_guide(request)
         if request.language not in self.generator.languages:
@@ -155,32 +163,49 @@ class GuidanceService:
                       "showing the basic guide. Install `station models fetch qwen2.5-coder-1.5b`.")
             return self.template_guide(request, notice=notice)
         prompt = build_prompt(request)
+        reader = GuideStreamReader(request.language)
+
+        def emit(piece: str) -> None:
+            markdown = reader.feed(piece)
+            if markdown and on_token is not None:
+                on_token(markdown)
+
         try:
             with self._lock:
-                generation = self.generator.generate(prompt, on_token=on_token, cancel=cancel_event,
+                generation = self.generator.generate(prompt, on_token=emit, cancel=cancel_event,
                                                      max_tokens=max_tokens)
         except (StationError, RuntimeError, ValueError, OSError) as exc:
             log.warning("local LLM failed, template guide instead: %s", exc)
             notice = ("로컬 LLM 오류로 기본 가이드를 표시합니다: " if request.language == "ko"
                       else "The local LLM failed; showing the basic guide: ") + str(exc)
             return self.template_guide(request, notice=notice)
-        body = generation.text.strip()
-        if not body:
+        raw = generation.text.strip()
+        if not raw:
             if generation.cancelled:
                 return self.template_guide(request, cancelled=True)
             return self.template_guide(request, notice="The local LLM returned no text.")
-        refs = [e.ref for e in request.excerpts]
-        report = assess_guide(body, request.language, refs)
-        if report.score < self.min_quality and not generation.cancelled:
-            notice = (f"로컬 LLM({generation.model_name})의 가이드가 점검을 통과하지 못해 기본 가이드를 표시합니다 "
-                      f"(점수 {report.score:.2f})." if request.language == "ko" else
-                      f"The guide of the local LLM ({generation.model_name}) failed the checks (score "
-                      f"{report.score:.2f}); showing the basic guide.")
+        verification = GuideVerifier(request, self._embedder).verify(parse_guide(raw))
+        seconds = generation.total_s - (generation.first_token_s or 0.0)
+        timing = {"first_token_s": generation.first_token_s,
+                  "tokens_per_s": (generation.completion_tokens - 1) / seconds if seconds > 0 and
+                  generation.completion_tokens > 1 else None}
+        extra = {"prompt_tokens": generation.prompt_tokens, "cached_tokens": generation.cached_tokens,
+                 "completion_tokens": generation.completion_tokens, "gpu_layers": generation.gpu_layers,
+                 "llm_text": raw, "llm_quality": verification.score, "llm_issues": list(verification.issues),
+                 "faithful_share": verification.faithful_share, "filled_from_manual": verification.filled,
+                 "model_name": generation.model_name, **timing}
+        if verification.score < self.min_quality and not generation.cancelled:
+            notice = (f"로컬 LLM({generation.model_name})의 가이드가 매뉴얼 대조 점검을 통과하지 못해 기본 가이드를 "
+                      f"표시합니다 (점수 {verification.score:.2f})." if request.language == "ko" else
+                      f"The guide of the local LLM ({generation.model_name}) failed the checks against the manual "
+                      f"(score {verification.score:.2f}); showing the basic guide.")
             guide = self.template_guide(request, notice=notice)
-            guide.extra.update({"llm_text": body, "llm_quality": report.score, "llm_issues": list(report.issues),
-                                "model_name": generation.model_name, "first_token_s": generation.first_token_s})
+            guide.extra.update(extra)
             return guide
-        cited = tuple(n for n in report.citations if n in refs)
+        structure = verification.guide
+        body = render_markdown(structure, request.language)
+        cited = tuple(dict.fromkeys(r for key in ("status", "cause", "action", "prevention")
+                                    for item in structure.section(key) for r in item.refs))
         notice = LLM_NOTICE[request.language].format(model=generation.model_name)
         parts = [notice, "", body]
         if generation.cancelled:
@@ -188,18 +213,11 @@ class GuidanceService:
         footer = sources_footer(request, cited or None)
         if footer:
             parts += ["", footer]
-        seconds = generation.total_s - (generation.first_token_s or 0.0)
         return Guide(
-            content="\n".join(parts), language=request.language, source="llm", quality_score=report.score,
-            quality_issues=report.issues, citations=cited, excerpts=request.excerpts,
-            model_name=generation.model_name, cancelled=generation.cancelled,
-            first_token_s=generation.first_token_s,
-            tokens_per_s=(generation.completion_tokens - 1) / seconds if seconds > 0 and
-            generation.completion_tokens > 1 else None,
-            notice=notice, extra={"prompt_tokens": generation.prompt_tokens,
-                                  "cached_tokens": generation.cached_tokens,
-                                  "completion_tokens": generation.completion_tokens,
-                                  "gpu_layers": generation.gpu_layers},
+            content="\n".join(parts), language=request.language, source="llm", quality_score=verification.score,
+            quality_issues=verification.issues, citations=cited, excerpts=request.excerpts,
+            model_name=generation.model_name, cancelled=generation.cancelled, notice=notice, extra=extra,
+            structure=structure, grounding=request.grounding_excerpts(), **timing,
         )
 
     def template_guide(self, request: GuideRequest, *, notice: str | None = None, cancelled: bool = False) -> Guide:
@@ -216,7 +234,10 @@ class GuidanceService:
             parts += ["", footer]
         return Guide(content="\n".join(parts), language=request.language, source="template",
                      quality_score=report.score, quality_issues=report.issues, citations=report.citations,
-                     excerpts=request.excerpts, cancelled=cancelled, notice=label)
+                     excerpts=request.excerpts, cancelled=cancelled, notice=label,
+                     structure=markdown_structure(body),
+                     grounding=tuple(e for e in request.excerpts
+                                     if e in request.grounding_excerpts() or e.ref in report.citations))
 
     def save_guide(self, result_id: int, guide: Guide) -> None:
         """Stores the guide on the inspection result (content, generated flag, quality score) and its
@@ -229,14 +250,34 @@ class GuidanceService:
 
     def prewarm(self, product_code: str, language: Language | None = None) -> int:
         """Caches the LLM's system prompt and each defect's stable prompt part; returns how many.
-        Call it from a worker thread when a product is selected so the first guide starts fast."""
+        With saved prompt states (``states``) they are loaded from disk (a missing or stale one is
+        computed and saved). Call it from a worker thread when a product is selected."""
         if self.generator is None:
             return 0
-        product = self._catalog.get_product(product_code)
+        lang = language or self.language
+        if self.states is not None and self.states.cache is not None:
+            report = self.states.load(product_code, lang, rebuild=True)
+            return len(report["loaded"]) + len(report["rebuilt"])
         count = 0
-        for defect in product.defect_types:
-            request = self.build_request(product_code, defect.code, language=language)
+        for _, prompt in self.stable_prompts(product_code, lang):
             with self._lock:
-                self.generator.warm(build_prompt(request))
+                self.generator.warm(prompt)
             count += 1
         return count
+
+    # For saved prompt states (guidance_states.PromptStates) ---------------------------------
+    def stable_prompts(self, product_code: str, language: Language) -> list[tuple[str, PromptParts]]:
+        """Each defect type's prompt without inspection details: its system and stable parts are what
+        every guide for that defect starts with."""
+        product = self._catalog.get_product(product_code)
+        return [(d.code, build_prompt(self.build_request(product_code, d.code, language=language)))
+                for d in product.defect_types]
+
+    def manual_hash(self, product_code: str) -> str:
+        from station.services.guidance_states import manual_hash
+
+        product = self._catalog.get_product(product_code)
+        return manual_hash(self._manuals.active_sections(product.product_id))
+
+    def product_id(self, product_code: str) -> int:
+        return self._catalog.get_product(product_code).product_id

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from station.domain.guidance import SECTION_HEADINGS, GuideRequest, Language, PromptParts, RegionSummary
+from station.domain.guidance import GuideRequest, Language, PromptParts, RegionSummary
+from station.services.guidance_schema import guide_grammar
 
 MAX_EXCERPT_CHARS = 500
 MAX_EXCERPTS_CHARS = 1800
@@ -17,20 +18,27 @@ MAX_EXCERPTS_CHARS = 1800
 SYSTEM_PROMPTS: dict[str, str] = {
     "ko": (
         "당신은 제조 품질 검사 스테이션의 현장 기술 지원 도우미입니다. 작업자가 바로 따라 할 수 있는 불량 조치 "
-        "가이드를 한국어로 짧고 명확하게 씁니다.\n"
-        "반드시 다음 네 제목을 이 순서로 그대로 쓰세요: ## 상황, ## 원인, ## 조치, ## 예방.\n"
-        "각 제목 아래에는 '-'로 시작하는 항목을 1~3개만 씁니다. 원인과 조치는 제공된 매뉴얼 발췌에 근거하고, "
-        "근거로 쓴 발췌 번호를 [1], [2]처럼 항목 끝에 표시하세요. 매뉴얼에 없는 내용은 추정이라고 밝히세요."
+        "가이드를 JSON으로 씁니다: {\"status\": [...], \"cause\": [...], \"action\": [...], "
+        "\"prevention\": [...]}, 각 항목은 {\"text\": 짧은 한국어 문장 하나, \"refs\": [근거 발췌 번호]}.\n"
+        "규칙: cause와 action의 각 항목은 주어진 매뉴얼 발췌의 원인/조치 문장 하나를 한국어로 짧게 옮겨 쓰고, "
+        "그 문장이 있는 발췌 번호를 refs에 넣습니다. 제목이나 결함 이름만 쓰지 말고 내용을 쓰세요. "
+        "검출된 결함만 다루고 다른 결함은 언급하지 마세요. 한자나 외국 문자를 섞지 말고 한글로 쓰세요. "
+        "status는 검출 결과 요약, prevention은 재발 방지 방법입니다."
     ),
     "en": (
         "You are the shop-floor support assistant of a manufacturing quality inspection station. You write "
-        "short, clear corrective-action guides in English that a worker can follow right away.\n"
-        "Always use these four headings, in this order, exactly: ## Status, ## Cause, ## Action, ## Prevention.\n"
-        "Under each heading write 1 to 3 items starting with '-'. Base causes and actions on the manual excerpts "
-        "given and end each item with the numbers of the excerpts it uses, like [1] or [2]. Say so when "
-        "something is not in the manual."
+        "corrective-action guides a worker can follow right away, as JSON: {\"status\": [...], \"cause\": "
+        "[...], \"action\": [...], \"prevention\": [...]}, each item {\"text\": one short English "
+        "sentence, \"refs\": [numbers of the excerpts it rests on]}.\n"
+        "Rules: each cause and action item restates one cause or action sentence of the manual excerpts given, "
+        "translated into plain English when the manual is in Korean, and lists that excerpt's number in refs. "
+        "Write the content, not a heading or the defect's name. Cover only the detected defect; never mention "
+        "other defects. Write English only. status sums up the inspection, prevention says how to avoid a "
+        "recurrence."
     ),
 }
+_TYPE_LABELS = {"ko": {"cause": "원인", "action": "조치", "other": "요약"},
+                "en": {"cause": "cause", "action": "action", "other": "summary"}}
 
 _LOCATION_KO = {
     "center": "중앙부", "centre": "중앙부", "middle": "중앙부", "edge": "가장자리(외곽)", "border": "외곽 테두리",
@@ -126,38 +134,70 @@ def score_line(request: GuideRequest, *, short: bool = False) -> str:
     return ", ".join(parts)
 
 
+def excerpt_lines(text: str) -> list[str]:
+    """The sentences of an excerpt, one per line, without bullets."""
+    lines = []
+    for line in text.splitlines():
+        line = line.strip().lstrip("•-*·").strip()
+        if line:
+            lines.append(line)
+    return lines
+
+
+def refs_by_section(request: GuideRequest) -> dict[str, list[int]]:
+    """The excerpt numbers each guide section may cite: cause items the cause sections and summary rows,
+    action items the action sections and summary rows; prevention any grounding excerpt, status none."""
+    grounding = request.grounding_excerpts()
+    every = [e.ref for e in grounding]
+    out: dict[str, list[int]] = {"status": [], "prevention": every}
+    for kind in ("cause", "action"):
+        refs = [e.ref for e in grounding if e.section_type == kind or e.reason == "summary"]
+        out[kind] = refs or every
+    return out
+
+
 def build_prompt(request: GuideRequest) -> PromptParts:
+    """System / stable / variable parts and the grammar of the guide structure. With a known defect the
+    stable part holds only that defect's cause/action sections and summary row(s); with an unknown defect
+    the retrieved sections of other defects, each labelled as such."""
     ko = request.language == "ko"
     severity = f" ({'심각도' if ko else 'severity'} {request.severity}/5)" if request.severity else ""
     names = " / ".join(n for n in (request.defect_name_ko, request.defect_name_en) if n) or \
-        (request.defect_code or ("미분류" if ko else "unclassified"))
+        (request.defect_code or ("미분류 (결함 종류를 모름)" if ko else "unclassified (defect type unknown)"))
     stable = [
         f"{'제품' if ko else 'Product'}: {request.product_name} ({request.product_code})",
-        f"{'결함' if ko else 'Defect'}: {names}{severity}",
+        f"{'검출 결함' if ko else 'Detected defect'}: {names}{severity}",
         "",
         "매뉴얼 발췌:" if ko else "Manual excerpts:",
     ]
+    grounding = request.grounding_excerpts()
+    labels = _TYPE_LABELS[request.language]
     budget = MAX_EXCERPTS_CHARS
-    for excerpt in request.excerpts:
+    for excerpt in grounding:
         if budget <= 0:
             break
-        text = excerpt.text[:min(MAX_EXCERPT_CHARS, budget)]
+        text = "\n".join(f"- {line}" for line in excerpt_lines(excerpt.text))[:min(MAX_EXCERPT_CHARS, budget)]
         budget -= len(text)
-        page = f", p.{excerpt.page}" if excerpt.page else ""
-        stable.append(f"[{excerpt.ref}] {excerpt.title}{page}\n{text}")
-    if not request.excerpts:
+        kind = labels.get(excerpt.section_type, excerpt.section_type)
+        if request.defect_code and excerpt.defect_code == request.defect_code:
+            head = f"[{excerpt.ref}] ({kind}) {excerpt.title}"
+        else:
+            other = excerpt.defect_code or ("일반" if ko else "general")
+            head = (f"[{excerpt.ref}] ({kind}, 참고: 결함 종류를 몰라 가져온 '{other}' 구역) {excerpt.title}" if ko
+                    else f"[{excerpt.ref}] ({kind}; for reference: section of '{other}', the defect type is "
+                         f"unknown) {excerpt.title}")
+        stable.append(f"{head}\n{text}")
+    if not grounding:
         stable.append("(매뉴얼 발췌 없음)" if ko else "(no manual excerpts)")
-    headings = SECTION_HEADINGS[request.language]
-    order = ", ".join(f"## {headings[k]}" for k in ("status", "cause", "action", "prevention"))
     stable.append("")
-    stable.append(f"아래 검사 결과로 가이드를 작성하세요 ({order})." if ko
-                  else f"Write the guide for the inspection below ({order}).")
-    # Labels live in the (cached) stable part; the variable part is only this inspection's values.
-    stable.append("검출 영역 (위치, 크기 px, 면적, 최대 점수):" if ko
-                  else "Detected regions (location, size px, area, max score):")
+    stable.append("아래 검사 결과로 가이드 JSON을 쓰세요. 검출 영역 (위치, 크기 px, 면적, 최대 점수):" if ko
+                  else "Write the guide JSON for the inspection below. Detected regions (location, size px, "
+                       "area, max score):")
     variable = prompt_region_lines(request) or [("- 없음" if ko else "- none")]
     scores = score_line(request, short=True)
     if scores:
         variable.append(("점수: " if ko else "Scores: ") + scores)
+    key = f"{request.language}/{request.product_code}/{request.defect_code or '-'}"
     return PromptParts(system=SYSTEM_PROMPTS[request.language], stable="\n".join(stable) + "\n",
-                       variable="\n".join(variable), answer_prefix=f"## {headings['status']}\n-")
+                       variable="\n".join(variable), answer_prefix="",
+                       grammar=guide_grammar(request.language, refs_by_section(request)), key=key)

@@ -4,8 +4,11 @@
 * GPU offload of all layers when llama.cpp was built with CUDA/Metal/Vulkan support, else CPU threads.
 * The prompt is rendered with the model's own chat template and split into the fixed system part, the
   stable part (product, defect, manual excerpts) and the variable part (regions, scores). The KV state
-  after the system part and after each recent stable part is snapshotted (``llama_state_get_data``) and
-  restored instead of being evaluated again, so a guide only pays for its few variable tokens.
+  after the system part and after each recent stable part is snapshotted (``Llama.save_state``) and
+  restored (``Llama.load_state``) instead of being evaluated again, so a guide only pays for its few
+  variable tokens. Snapshots can be saved to disk with the model's sha256 and the manual's hash
+  (``save_prompt_state``, see ``llm_state.py``) and loaded in a fresh process (``load_prompt_state``).
+* A prompt with a ``grammar`` (GBNF) is decoded under it (``llama_cpp.LlamaGrammar``).
 * Tokens are streamed to a callback as soon as they decode to whole characters; a cancel token stops
   generation between two tokens.
 """
@@ -13,7 +16,6 @@
 from __future__ import annotations
 
 import codecs
-import ctypes
 import os
 import threading
 import time
@@ -24,6 +26,8 @@ from pathlib import Path
 
 from station.adapters.ml.llm_models import LlmModelSpec, find_llm_model, verify_model
 from station.adapters.ml.llm_prompt import ChatRenderer
+from station.adapters.ml.llm_sampling import GrammarSampler, grammar_tokens
+from station.adapters.ml.llm_state import SavedState, StaleStateError, read_state, state_path, write_state
 from station.domain.errors import ConfigurationError
 from station.domain.guidance import Generation, PromptParts
 
@@ -43,6 +47,7 @@ class SamplingParams:
 class _Snapshot:
     tokens: tuple[int, ...]
     state: bytes
+    seed: int
 
 
 class LlamaGuideGenerator:
@@ -67,6 +72,8 @@ class LlamaGuideGenerator:
         self._lock = threading.RLock()
         self.gpu_layers = 0
         self.load_s: float | None = None
+        # check only the sampled token against the grammar (llama.cpp's way) instead of the whole vocabulary
+        self.lazy_grammar = True
 
     # Loading --------------------------------------------------------------------------------
     def _model(self):  # type: ignore[no-untyped-def]
@@ -108,30 +115,31 @@ class LlamaGuideGenerator:
         return n
 
     def _snapshot(self, tokens: list[int]) -> None:
-        import llama_cpp
+        state = self._llm.save_state()
+        self._remember(_Snapshot(tuple(tokens), bytes(state.llama_state[:state.llama_state_size]), state.seed))
 
-        llm = self._llm
-        size = llama_cpp.llama_state_get_size(llm._ctx.ctx)
-        buffer = (ctypes.c_uint8 * size)()
-        written = llama_cpp.llama_state_get_data(llm._ctx.ctx, buffer, size)
-        key = tuple(tokens)
-        self._snapshots[key] = _Snapshot(key, bytes(buffer)[:written])
-        self._snapshots.move_to_end(key)
+    def _remember(self, snapshot: _Snapshot) -> None:
+        self._snapshots[snapshot.tokens] = snapshot
+        self._snapshots.move_to_end(snapshot.tokens)
         while len(self._snapshots) > self._cache_size + 1:  # +1: the system prompt's stays
             oldest = next(k for k in self._snapshots if k != self._system_key)
             del self._snapshots[oldest]
 
     def _restore(self, snapshot: _Snapshot) -> None:
         import llama_cpp
+        import numpy as np
 
         llm = self._llm
-        data = (ctypes.c_uint8 * len(snapshot.state)).from_buffer_copy(snapshot.state)
-        if llama_cpp.llama_state_set_data(llm._ctx.ctx, data, len(snapshot.state)) != len(snapshot.state):
-            raise RuntimeError("llama.cpp could not restore a cached prompt state")
         n = len(snapshot.tokens)
-        llm.input_ids[:n] = snapshot.tokens
-        llm.n_tokens = n
-        llm._requires_eval = True
+        input_ids = np.zeros(llm.n_ctx(), dtype=np.intc)
+        input_ids[:n] = snapshot.tokens
+        # one row of (unused: logits_all is off) scores, broadcast by load_state over the live rows
+        scores = np.zeros((1, llm.n_vocab()), dtype=np.single)
+        try:
+            llm.load_state(llama_cpp.LlamaState(input_ids, scores, n, snapshot.state, len(snapshot.state),
+                                                snapshot.seed))
+        except RuntimeError as exc:
+            raise RuntimeError("llama.cpp could not restore a cached prompt state") from exc
         self._snapshots.move_to_end(snapshot.tokens)
 
     _system_key: tuple[int, ...] = ()
@@ -183,9 +191,11 @@ class LlamaGuideGenerator:
                                          f"({self._n_ctx}); fewer manual excerpts are needed")
             cached = self._ensure_prefix(system, stable)
             return self._stream(llm, tokens, cached, start, on_token, cancel,
-                                min(max_tokens, self._n_ctx - len(tokens) - 1), prompt.answer_prefix)
+                                min(max_tokens, self._n_ctx - len(tokens) - 1), prompt.answer_prefix,
+                                prompt.grammar)
 
-    def _stream(self, llm, tokens, cached, start, on_token, cancel, max_tokens, prompt_prefix):  # type: ignore[no-untyped-def]
+    def _stream(self, llm, tokens, cached, start, on_token, cancel, max_tokens, prompt_prefix,  # type: ignore[no-untyped-def]
+                grammar_text=None):
         import llama_cpp
 
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
@@ -196,11 +206,18 @@ class LlamaGuideGenerator:
         cancelled = False
         if on_token is not None and prompt_prefix:
             on_token(prompt_prefix)
-        stream = llm.generate(tokens, top_k=s.top_k, top_p=s.top_p, min_p=s.min_p, temp=s.temperature,
-                              repeat_penalty=s.repeat_penalty)
+        vocab = llama_cpp.llama_model_get_vocab(llm.model)
+        if grammar_text and self.lazy_grammar:
+            sampler = GrammarSampler(llm, grammar_text, temperature=s.temperature, top_k=s.top_k, top_p=s.top_p,
+                                     min_p=s.min_p, repeat_penalty=s.repeat_penalty, seed=self._seed)
+            stream = grammar_tokens(llm, tokens, self._live_prefix(tokens), sampler)
+        else:
+            grammar = llama_cpp.LlamaGrammar.from_string(grammar_text, verbose=False) if grammar_text else None
+            stream = llm.generate(tokens, top_k=s.top_k, top_p=s.top_p, min_p=s.min_p, temp=s.temperature,
+                                  repeat_penalty=s.repeat_penalty, grammar=grammar)
         try:
             for token in stream:
-                if llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
+                if llama_cpp.llama_vocab_is_eog(vocab, token):
                     break
                 generated.append(token)
                 # a few previous tokens are enough context for leading-space handling; the whole prompt
@@ -226,6 +243,63 @@ class LlamaGuideGenerator:
         return Generation(text=prompt_prefix + "".join(pieces), model_name=self.model_name, prompt_tokens=len(tokens),
                           completion_tokens=len(generated), cached_tokens=cached, first_token_s=first,
                           total_s=time.perf_counter() - start, cancelled=cancelled, gpu_layers=self.gpu_layers)
+
+    # Saved prompt state ---------------------------------------------------------------------
+    @property
+    def model_sha256(self) -> str:
+        if self.spec is not None:
+            return self.spec.sha256
+        stat = self.model_path.stat()
+        return f"unverified-{self.model_path.name}-{stat.st_size}-{stat.st_mtime_ns}"
+
+    def save_prompt_state(self, prompt: PromptParts, directory: Path, manual_hash: str) -> list[Path]:
+        """Evaluates the prompt's system and stable parts (when not cached yet) and writes their KV state
+        to ``directory``: one file for the language's system prompt, one for the stable part
+        (``prompt.key``). Returns the files written."""
+        if not prompt.key:
+            raise ValueError("a prompt without a key cannot be saved")
+        with self._lock:
+            system, stable, _ = self._tokens(prompt)
+            self._ensure_prefix(system, stable)
+            llm = self._llm
+            language = prompt.key.split("/", 1)[0]
+            written = []
+            for key, tokens, digest in ((f"{language}/system", tuple(system), ""),
+                                        (prompt.key, tuple(system + stable), manual_hash)):
+                snapshot = self._snapshots.get(tokens)
+                if snapshot is None:
+                    continue
+                saved = SavedState(key, self.model_sha256, digest, tokens, snapshot.seed, llm.n_ctx(), snapshot.state)
+                written.append(write_state(state_path(directory, self.model_sha256, key), saved))
+            return written
+
+    def load_prompt_state(self, prompt: PromptParts, directory: Path, manual_hash: str) -> int:
+        """Loads the saved KV state of the prompt's system prompt and stable part into the snapshot cache
+        (the live context is restored from it when a guide starts). Returns how many prefix tokens are
+        now cached (0 when the stable part's state is not saved); raises :class:`StaleStateError` for a file of another model or manual version, or
+        one whose tokens are not this prompt's."""
+        if not prompt.key:
+            raise ValueError("a prompt without a key cannot be loaded")
+        with self._lock:
+            system, stable, _ = self._tokens(prompt)
+            prefix = tuple(system + stable)
+            if prefix in self._snapshots:
+                return len(prefix)
+            llm = self._llm
+            language = prompt.key.split("/", 1)[0]
+            best = 0
+            for key, tokens, digest in ((f"{language}/system", tuple(system), ""), (prompt.key, prefix, manual_hash)):
+                path = state_path(directory, self.model_sha256, key)
+                if not path.is_file():
+                    continue
+                saved = read_state(path, model_sha256=self.model_sha256, manual_hash=digest, n_ctx=llm.n_ctx())
+                if saved.tokens != tokens:
+                    raise StaleStateError(f"{path.name} holds another prompt than the current one for {key}")
+                if key.endswith("/system"):
+                    self._system_key = tokens
+                self._remember(_Snapshot(tokens, saved.state, saved.seed))
+                best = len(tokens) if tokens == prefix else 0
+            return best
 
     def close(self) -> None:
         with self._lock:
