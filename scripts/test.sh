@@ -3,6 +3,6 @@
 # Extra arguments go to pytest, e.g. scripts/test.sh -k schema
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+STATION_SETUP_NO_GUIDE_MODEL=1 scripts/setup.sh
 export QT_QPA_PLATFORM=offscreen MALLOC_MMAP_THRESHOLD_=1048576
 exec scripts/with-postgres.sh .venv/bin/python -m pytest "$@"
