@@ -142,6 +142,6 @@ def test_guide_json_contract(smollm2: Path, _isolated_home: Path, capsys: pytest
     assert main(["manuals", "guide", "--product", PRODUCT.code, "--defect", "hole", "--lang", "ko", "--json",
                  "--no-llm"]) == 0
     template = json.loads(capsys.readouterr().out)
-    assert template["source"] == "template" and template["content"].startswith("⚠ 기본 가이드")
+    assert template["source"] == "template" and template["content"].startswith("기본 가이드")
     assert template["sections"]["cause"][0] == {"text": "Gas trapped in the molten metal during solidification",
                                                 "refs": [1]}

@@ -75,6 +75,10 @@ class CataloguePuller:
 
     def _fetch(self, known_manuals: dict[str, tuple]) -> dict[str, list[dict[str, Any]]]:
         with self._central.connect() as conn:
+            # a centre not yet at migration 0010 has no review threshold column: it configures none
+            review = ("c.review_threshold" if conn.execute(text(
+                "SELECT 1 FROM information_schema.columns WHERE table_name = 'model_configs' "
+                "AND column_name = 'review_threshold'")).first() else "NULL AS review_threshold")
             data = {
                 "users": _rows(conn, "SELECT username, email, password_hash, full_name, phone, is_active FROM users"),
                 "user_roles": _rows(conn, "SELECT u.username, r.role_name FROM user_roles ur "
@@ -85,7 +89,7 @@ class CataloguePuller:
                                             "d.full_name_ko, d.description, d.severity_level, d.is_active "
                                             "FROM defect_types d JOIN products p ON p.product_id = d.product_id"),
                 "model_configs": _rows(conn, "SELECT c.sync_uuid::text AS sync_uuid, p.product_code, c.model_type, "
-                                             "c.config_name, c.preprocessing, c.image_threshold, c.pixel_threshold, c.review_threshold, "
+                                             f"c.config_name, c.preprocessing, c.image_threshold, c.pixel_threshold, {review}, "
                                              "c.detection_model, c.detection_confidence, c.is_active, c.created_at, "
                                              "c.updated_at FROM model_configs c "
                                              "LEFT JOIN products p ON p.product_id = c.product_id"),
