@@ -101,7 +101,9 @@ def test_evaluate_json_keys(dataset: Path, capsys: pytest.CaptureFixture[str], _
     assert report["latency_ms_p95"] >= report["latency_ms_p50"] > 0
 
 
-def test_evaluate_without_weights_is_labelled(dataset: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_without_weights_is_labelled(dataset: Path, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STATION_WEIGHT_PACKAGES", "off")  # a machine without the weight packages
     assert main(["evaluate", str(dataset), "--input-size", str(SIZE), "--json"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["degraded"] is True

@@ -225,7 +225,8 @@ def test_product_without_bank_is_reported(tmp_path: Path) -> None:
         ctx.close()
 
 
-def test_degraded_bank_without_weights_is_labelled() -> None:
+def test_degraded_bank_without_weights_is_labelled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STATION_WEIGHT_PACKAGES", "off")  # a machine without the weight packages
     ctx = demo_context(size=SIZE, n_good=8, n_per_defect=1, weights=False)
     try:
         summary = ctx.engine.builder.build("demo-cast")
