@@ -32,7 +32,8 @@ def built(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
     mp.setenv("STATION_CONFIG", str(home / "config.toml"))
     ctx = demo_context(size=SIZE, n_good=14, n_per_defect=2)
     reports = []
-    summary = ctx.engine.builder.build("demo-cast", BuildOptions(coreset_ratio=0.25), progress=reports.append)
+    summary = ctx.engine.builder.build("demo-cast", BuildOptions(backbone="mobilenet_v2", coreset_ratio=0.25),
+                                       progress=reports.append)
     yield ctx, summary, reports
     ctx.close()
     mp.undo()
@@ -192,7 +193,8 @@ def test_cancelled_build_keeps_the_previous_bank(built) -> None:  # type: ignore
             token.cancel()
 
     with pytest.raises(CancelledError):
-        ctx.engine.builder.build("demo-cast", progress=cancel_at_coreset, cancel=token)
+        ctx.engine.builder.build("demo-cast", BuildOptions(backbone="mobilenet_v2"), progress=cancel_at_coreset,
+                                 cancel=token)
     with ctx.db.session() as session:
         last = session.scalars(select(Deployment).order_by(Deployment.deployment_id.desc())).first()
         assert last.deployment_type == "patchcore_bank" and last.status == "cancelled"
@@ -205,7 +207,7 @@ def test_rebuild_keeps_the_chosen_review_threshold(built) -> None:  # type: igno
     good = [render_part(7200 + i, SIZE).image for i in range(4)]
     service.apply(service.calibrate("demo-cast", good), image_threshold=0.9, review_threshold=0.55)
     assert ctx.engine.inspection.bank_info("demo-cast")["review_threshold"] == pytest.approx(0.55)
-    rebuilt = ctx.engine.builder.build("demo-cast", BuildOptions(coreset_ratio=0.25))
+    rebuilt = ctx.engine.builder.build("demo-cast", BuildOptions(backbone="mobilenet_v2", coreset_ratio=0.25))
     assert rebuilt.bank_sha256 and rebuilt.coreset_size == summary.coreset_size
     assert ctx.engine.inspection.bank_info("demo-cast")["review_threshold"] == pytest.approx(0.55)
     outcome = ctx.engine.inspection.inspect("demo-cast", good[0], record=False)

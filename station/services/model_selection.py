@@ -131,7 +131,7 @@ def held_out_split(n: int, fraction: float = 0.25, minimum: int = 3) -> tuple[li
 def stage1_candidates(installed: list[str], base_size: int) -> list[Candidate]:
     found = [Candidate(b, base_size) for b in STAGE1_BACKBONES if b in installed]
     if found:
-        larger = int(round(base_size * 1.25 / 32.0)) * 32
+        larger = max(base_size + 32, int(round(base_size * 1.25 / 32.0)) * 32)
         found.append(Candidate(found[0].backbone, larger))
     else:  # no pretrained weights at all: the degraded fallback is the only candidate
         found = [Candidate(installed[0], base_size)]
@@ -146,12 +146,18 @@ def _resized(images: list[np.ndarray], size: int) -> list[np.ndarray]:
 def evaluate_candidate(models: ModelProvider, candidate: Candidate, fit: list[np.ndarray], goods: list[np.ndarray],
                        synthetic: list[tuple[np.ndarray, np.ndarray]], labelled: list[np.ndarray],
                        options: BuildOptions, image_threshold: float, review_threshold: float,
-                       cancel: CancelToken | None = None) -> CandidateScore:
+                       cancel: CancelToken | None = None, progress: ProgressCallback | None = None,
+                       ) -> CandidateScore:
     started = time.perf_counter()
     size = candidate.input_size
     model = models.runtime(candidate.backbone, size)
     opts = replace(options, backbone=candidate.backbone, augment=candidate.augment)
-    built = build_memory_bank("validation", model, _resized(fit, size), {"resize": size}, opts, None, cancel)
+    inner = progress or _noop
+
+    def forward(p: Progress) -> None:  # the validation bank's steps, reported as part of the selection
+        inner(Progress(f"select:{p.stage}", p.done, p.total, f"{candidate.key}: {p.message}"))
+
+    built = build_memory_bank("validation", model, _resized(fit, size), {"resize": size}, opts, forward, cancel)
     handle = model.prepare_bank(built.bank.features)
     calib = built.bank.calibration
 
@@ -218,7 +224,7 @@ def select_configuration(models: ModelProvider, goods: dict[int, list[np.ndarray
         synthetic = [(d.image, d.mask) for d in make_defects(held, seed=options.seed)]
         progress(Progress("select", len(scores), total, f"validating {candidate.key}"))
         score = evaluate_candidate(models, candidate, fit, held, synthetic, labelled.get(candidate.input_size, []),
-                                   options, image_threshold, review_threshold, cancel)
+                                   options, image_threshold, review_threshold, cancel, progress)
         scores.append(score)
         return score
 
