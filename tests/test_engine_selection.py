@@ -107,3 +107,25 @@ def test_build_with_labelled_defects_uses_them(monkeypatch: pytest.MonkeyPatch) 
         assert outcome.verdict is not None
     finally:
         ctx.close()
+
+
+def test_technician_build_screen_shows_the_selection(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from station.ui.technician.builds import BuildsView
+
+    view = BuildsView(env=None)  # type: ignore[arg-type]  # only the report rendering is exercised
+    qtbot.addWidget(view)
+    view._show_selection([])
+    assert "none recorded" in view.selection.text()
+    cand = {"candidate": {"key": "efficientnet_lite0@256", "relative_cost": 1.25}, "objective": 0.97,
+            "image_auroc_synthetic": 0.99, "pixel_auroc_synthetic": 0.95, "image_auroc_labelled": 0.98,
+            "false_alarm_rate": 0.02, "miss_rate_synthetic": 0.1, "miss_rate_labelled": 0.05}
+    other = {**cand, "candidate": {"key": "mobilenet_v2@256", "relative_cost": 1.0}, "objective": 0.95}
+    selection = {"chosen": "efficientnet_lite0@256", "objective": 0.97, "image_threshold": 0.85,
+                 "review_threshold": 0.7, "expected_false_alarm_rate": 0.02, "expected_uncertain_rate": 0.04,
+                 "expected_miss_rate": 0.05, "expected_miss_rate_from": "labelled", "n_held_out_good": 50,
+                 "n_synthetic": 50, "n_labelled": 6, "candidates": [other, cand]}
+    view._show_selection([{"deployment_id": 3, "deployment_type": "patchcore_bank", "status": "completed",
+                           "result_summary": {"selection": selection}}])
+    text = view.selection.text()
+    assert "efficientnet_lite0@256 ✔" in text and "mobilenet_v2@256" in text
+    assert "false alarms 2.0 %" in text and "misses 5.0 %" in text and "6 labelled" in text
