@@ -95,6 +95,18 @@ def anomalib_patchcore(root: Path, provider: MlModels, backbone: str, size: int,
             "coreset_ratio": ratio}
 
 
+def _progress(dataset: str):  # type: ignore[no-untyped-def]
+    last: dict[str, float] = {}
+
+    def report(p) -> None:  # type: ignore[no-untyped-def]
+        now = time.perf_counter()
+        if p.done == p.total or now - last.get(p.stage, 0.0) > 30:
+            last[p.stage] = now
+            print(f"  {dataset} {p.stage}: {p.done}/{p.total} {p.message}", file=sys.stderr, flush=True)
+
+    return report
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     data = REPO.parent / "shared" / "data"
@@ -111,7 +123,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for dataset in args.datasets:
             root = subset(dataset, args.n_train, Path(tmp))
-            ours = service.evaluate(root, input_size=args.input_size).to_json()
+            ours = service.evaluate(root, input_size=args.input_size, progress=_progress(dataset.name)).to_json()
             selection = ours.pop("selection") or {}
             print(json.dumps({"dataset": dataset.name, "method": "station self-configured", **ours,
                               "chosen": selection.get("chosen"),
