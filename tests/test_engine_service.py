@@ -32,7 +32,8 @@ def built(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
     mp.setenv("STATION_CONFIG", str(home / "config.toml"))
     ctx = demo_context(size=SIZE, n_good=14, n_per_defect=2)
     reports = []
-    summary = ctx.engine.builder.build("demo-cast", BuildOptions(coreset_ratio=0.25), progress=reports.append)
+    summary = ctx.engine.builder.build("demo-cast", BuildOptions(backbone="mobilenet_v2", coreset_ratio=0.25),
+                                       progress=reports.append)
     yield ctx, summary, reports
     ctx.close()
     mp.undo()
@@ -203,7 +204,8 @@ def test_cancelled_build_keeps_the_previous_bank(built) -> None:  # type: ignore
             token.cancel()
 
     with pytest.raises(CancelledError):
-        ctx.engine.builder.build("demo-cast", progress=cancel_at_coreset, cancel=token)
+        ctx.engine.builder.build("demo-cast", BuildOptions(backbone="mobilenet_v2"), progress=cancel_at_coreset,
+                                 cancel=token)
     with ctx.db.session() as session:
         last = session.scalars(select(Deployment).order_by(Deployment.deployment_id.desc())).first()
         assert last.deployment_type == "patchcore_bank" and last.status == "cancelled"
@@ -221,7 +223,7 @@ def test_the_chosen_review_threshold_lives_in_model_configs_and_survives_a_rebui
     config = ctx.catalog.get_model_config(product.product_id)
     assert (config.image_threshold, config.review_threshold) == (pytest.approx(0.9), pytest.approx(0.55))
     assert ctx.engine.inspection.bank_info("demo-cast")["review_threshold"] == bank_default, "the bank is not edited"
-    rebuilt = ctx.engine.builder.build("demo-cast", BuildOptions(coreset_ratio=0.25))
+    rebuilt = ctx.engine.builder.build("demo-cast", BuildOptions(backbone="mobilenet_v2", coreset_ratio=0.25))
     assert rebuilt.bank_sha256 and rebuilt.coreset_size == summary.coreset_size
     assert ctx.catalog.get_model_config(product.product_id).review_threshold == pytest.approx(0.55)
     outcome = ctx.engine.inspection.inspect("demo-cast", good[0], record=False)
@@ -241,7 +243,8 @@ def test_product_without_bank_is_reported(tmp_path: Path) -> None:
         ctx.close()
 
 
-def test_degraded_bank_without_weights_is_labelled() -> None:
+def test_degraded_bank_without_weights_is_labelled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STATION_WEIGHT_PACKAGES", "off")  # a machine without the weight packages
     ctx = demo_context(size=SIZE, n_good=8, n_per_defect=1, weights=False)
     try:
         summary = ctx.engine.builder.build("demo-cast")

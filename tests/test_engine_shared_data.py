@@ -40,7 +40,8 @@ def evaluator(tmp_path: Path) -> EvaluationService:
 
 def test_casting_slice(shared_data: Path, tmp_path: Path, evaluator: EvaluationService) -> None:
     root = _slice(shared_data / "casting", tmp_path / "casting", n_train=40, n_per_class=15)
-    report = evaluator.evaluate(root, input_size=128, options=BuildOptions(coreset_ratio=0.1))
+    report = evaluator.evaluate(root, backbone="mobilenet_v2", input_size=128,
+                                options=BuildOptions(coreset_ratio=0.1))
     assert report.n_train == 40 and report.n_test == 30 and report.pixel_auroc is None
     assert report.backbone == "mobilenet_v2" and not report.degraded
     assert report.image_auroc > 0.8
@@ -48,6 +49,7 @@ def test_casting_slice(shared_data: Path, tmp_path: Path, evaluator: EvaluationS
 
 def test_magnetic_tile_slice_with_masks(shared_data: Path, tmp_path: Path, evaluator: EvaluationService) -> None:
     root = _slice(shared_data / "magnetic_tile", tmp_path / "tile", n_train=20, n_per_class=3)
-    report = evaluator.evaluate(root, input_size=128, options=BuildOptions(coreset_ratio=0.1))
+    report = evaluator.evaluate(root, backbone="mobilenet_v2", input_size=128,
+                                options=BuildOptions(coreset_ratio=0.1))
     assert report.n_test == 18 and report.pixel_auroc is not None
     assert report.pixel_auroc > 0.6 and report.image_auroc > 0.6

@@ -270,6 +270,50 @@
         <translation>요약</translation>
     </message>
     <message>
+        <source>Self-configuration: none recorded (the bank was built with a fixed backbone, or not yet).</source>
+        <translation>자동 구성: 기록 없음 (고정 백본으로 구축되었거나 아직 구축되지 않음).</translation>
+    </message>
+    <message>
+        <source>Self-configuration: {0}</source>
+        <translation>자동 구성: {0}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Self-configuration&lt;/b&gt;: chose &lt;b&gt;{0}&lt;/b&gt; (validation score {1}); expected at the thresholds (FAIL ≥ {2}, review ≥ {3}): false alarms {4}, uncertain {5}, misses {6} ({7}). Validated on {8} held-out good images, {9} synthetic and {10} labelled defects.</source>
+        <translation>&lt;b&gt;자동 구성&lt;/b&gt;: &lt;b&gt;{0}&lt;/b&gt; 선택 (검증 점수 {1}); 임계값(FAIL ≥ {2}, 검토 ≥ {3})에서 예상: 오경보 {4}, 불확실 {5}, 미검출 {6} ({7}). 제외해 둔 양품 이미지 {8}장, 합성 결함 {9}개, 라벨된 결함 {10}개로 검증.</translation>
+    </message>
+    <message>
+        <source>candidate</source>
+        <translation>후보</translation>
+    </message>
+    <message>
+        <source>score</source>
+        <translation>점수</translation>
+    </message>
+    <message>
+        <source>image AUROC (synthetic)</source>
+        <translation>이미지 AUROC (합성)</translation>
+    </message>
+    <message>
+        <source>pixel AUROC (synthetic)</source>
+        <translation>픽셀 AUROC (합성)</translation>
+    </message>
+    <message>
+        <source>image AUROC (labelled)</source>
+        <translation>이미지 AUROC (라벨)</translation>
+    </message>
+    <message>
+        <source>false alarms</source>
+        <translation>오경보</translation>
+    </message>
+    <message>
+        <source>misses</source>
+        <translation>미검출</translation>
+    </message>
+    <message>
+        <source>relative cost</source>
+        <translation>상대 비용</translation>
+    </message>
+    <message>
         <source>Manual</source>
         <translation>매뉴얼</translation>
     </message>

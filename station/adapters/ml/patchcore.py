@@ -38,6 +38,9 @@ def select_device(preference: str | None = None) -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
+TRACE_BATCH = 8  # partial batches are padded to this size so that they reuse its trace
+
+
 class BankHandle(BankSearch):
     """A bank on the model's device with its squared norms precomputed, and a view of it through which
     anomalib's image-score code runs (so concurrent inspections of different banks never share state)."""
@@ -174,6 +177,10 @@ class PatchcoreRuntime:
         extractor = self.model.feature_extractor
         if not self.compile:
             return extractor(x)
+        batch = int(x.shape[0])
+        if 1 < batch < TRACE_BATCH:  # one trace serves every partial batch (tracing costs seconds per shape)
+            pad = x[-1:].expand(TRACE_BATCH - batch, *x.shape[1:])
+            return {k: v[:batch] for k, v in self._features(torch.cat([x, pad])).items()}
         key = tuple(x.shape)
         fn = self._compiled.get(key)
         if fn is None:

@@ -28,11 +28,11 @@ def available_models(models_dir: Path) -> list[dict[str, Any]]:
         if row["installed"]:
             expected = row["sha256"]
             state = "unverified" if not expected else (
-                "installed" if sha256_file(models_dir / row["file"]) == expected else "MISMATCH")
+                "installed" if sha256_file(Path(row["path"])) == expected else "MISMATCH")
         rows.append({
             "name": row["name"], "kind": row["kind"], "file": row["file"], "installed": state == "installed",
             "state": state, "sha256": row["sha256"], "description": row["description"],
-            "source": ", ".join(row["sources"]),
+            "source": ", ".join(row["sources"]), "location": row["location"],
         })
     return rows
 
@@ -44,7 +44,7 @@ def fetch_model(name: str, models_dir: Path, *, force: bool = False, source: Pat
     models = ModelsDirectory(models_dir)
     if name not in models.entries or models.entries[name].kind not in ENGINE_KINDS:
         return None
-    if not force and source is None and models.is_present(name):
+    if not force and source is None and models.is_present(name):  # models dir or installed weights package
         try:
             return models.verified_path(name)
         except ChecksumError:
@@ -52,8 +52,9 @@ def fetch_model(name: str, models_dir: Path, *, force: bool = False, source: Pat
     if progress:
         where = source or (models.entry(name).sources()[0])
         progress(f"{name}: fetching from {where}")
-    if force and models.is_present(name):
-        models.path_of(name).unlink()
+    local = models.root / models.entry(name).file
+    if force and local.is_file():  # only the models directory's copy; an installed package is left alone
+        local.unlink()
     cache = Path.home() / ".cache" / "inspection-station" / "wheels"
     if progress:
         progress(Progress("download", 0, 1, name))

@@ -1,5 +1,6 @@
 """Model builds (memory bank with its retrieval index, retrieval index alone, manual index) with progress
-and cancel, and the deployment history of the product."""
+and cancel, the deployment history of the product, and the self-configuration of its latest bank (the
+candidates with their validation scores, the choice, expected false-alarm and miss rates)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,10 @@ class BuildsView(QWidget):
                                 self.tr("Finished"), self.tr("Summary")])
         self.table.setObjectName("DeploymentsTable")
         layout.addWidget(self.table, 1)
+        self.selection = QLabel()
+        self.selection.setObjectName("SelectionReport")
+        self.selection.setWordWrap(True)
+        layout.addWidget(self.selection)
         self.bank_button.clicked.connect(lambda: self.start("bank"))
         self.manual_button.clicked.connect(self._ask_manual)
 
@@ -67,9 +72,51 @@ class BuildsView(QWidget):
             return ", ".join(f"{k}={data[k]:.1f}" if isinstance(data[k], float) else f"{k}={data[k]}"
                              for k in keys if k in data) or json.dumps(data, default=str)[:120]
 
+        self._show_selection(rows)
         self.table.set_rows([[r["deployment_id"], r["deployment_type"], r["status"],
                               str(r.get("started_at") or "")[:19], str(r.get("completed_at") or "")[:19], summary(r)]
                              for r in rows], [r["deployment_id"] for r in rows])
+
+    def _show_selection(self, rows: list[dict[str, Any]]) -> None:
+        """The latest completed bank's self-configuration (validation only: held-out good images, synthetic
+        and labelled defects; never test images)."""
+        banks = [r for r in rows if r.get("deployment_type") == "patchcore_bank" and r.get("status") == "completed"
+                 and isinstance(r.get("result_summary"), dict) and r["result_summary"].get("selection")]
+        if not banks:
+            self.selection.setText(self.tr("Self-configuration: none recorded (the bank was built with a fixed "
+                                           "backbone, or not yet)."))
+            return
+        sel = max(banks, key=lambda r: r["deployment_id"])["result_summary"]["selection"]
+        if not sel.get("candidates"):
+            self.selection.setText(self.tr("Self-configuration: {0}").format(sel.get("reason", sel.get("chosen"))))
+            return
+
+        def pct(v: Any) -> str:
+            return "–" if v is None else f"{100 * float(v):.1f} %"
+
+        def num(v: Any) -> str:
+            return "–" if v is None else f"{float(v):.3f}"
+
+        lines = [self.tr("<b>Self-configuration</b>: chose <b>{0}</b> (validation score {1}); expected at the "
+                         "thresholds (FAIL ≥ {2}, review ≥ {3}): false alarms {4}, uncertain {5}, misses {6} "
+                         "({7}). Validated on {8} held-out good images, {9} synthetic and {10} labelled defects.")
+                 .format(sel["chosen"], num(sel["objective"]), sel["image_threshold"], sel["review_threshold"],
+                         pct(sel["expected_false_alarm_rate"]), pct(sel["expected_uncertain_rate"]),
+                         pct(sel["expected_miss_rate"]), sel["expected_miss_rate_from"], sel["n_held_out_good"],
+                         sel["n_synthetic"], sel["n_labelled"])]
+        head = [self.tr("candidate"), self.tr("score"), self.tr("image AUROC (synthetic)"),
+                self.tr("pixel AUROC (synthetic)"), self.tr("image AUROC (labelled)"), self.tr("false alarms"),
+                self.tr("misses"), self.tr("relative cost")]
+        cells = "".join(f"<th>{h}</th>" for h in head)
+        body = []
+        for c in sel["candidates"]:
+            misses = c["miss_rate_labelled"] if c["miss_rate_labelled"] is not None else c["miss_rate_synthetic"]
+            mark = " ✔" if c["candidate"]["key"] == sel["chosen"] else ""
+            values = [c["candidate"]["key"] + mark, num(c["objective"]), num(c["image_auroc_synthetic"]),
+                      num(c["pixel_auroc_synthetic"]), num(c["image_auroc_labelled"]), pct(c["false_alarm_rate"]),
+                      pct(misses), f"{c['candidate']['relative_cost']:.2f}×"]
+            body.append("<tr>" + "".join(f"<td>{v}</td>" for v in values) + "</tr>")
+        self.selection.setText("<br>".join(lines) + f"<table cellspacing='6'><tr>{cells}</tr>{''.join(body)}</table>")
 
     def _buttons(self, enabled: bool) -> None:
         for b in (self.bank_button, self.manual_button):

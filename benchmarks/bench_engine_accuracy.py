@@ -1,0 +1,146 @@
+"""Accuracy of the self-configured engine vs anomalib's PatchCore on the real data sets, same training images.
+
+For each data set (default ``../shared/data/casting`` and ``../shared/data/magnetic_tile``) the first
+``--n-train`` (200) images of ``train/good`` form the training set of both:
+
+* **station (self-configured)**: ``EvaluationService.evaluate`` without ``--backbone`` -- the configuration is
+  chosen on ``train/good`` alone (held-out good images plus synthetic defects), then trained and scored;
+* **anomalib PatchCore**: its ``PatchcoreModel`` (same backbone as the station chose, same verified weights,
+  same resized input tensors), trained the way its Lightning module does (embeddings of every training
+  image, ``subsample_embedding`` = its ``KCenterGreedy`` coreset at ``--anomalib-ratio``), then its
+  ``forward`` on every test image; the anomaly map is resized to the image as the station's is;
+* **station, MobileNetV2 fixed**: the previous default path, for the latency and accuracy baseline.
+
+Prints one JSON line per data set and method: image AUROC, pixel AUROC (with ``ground_truth/``), build and
+selection seconds, per-image latency. Run by hand, with ``MALLOC_MMAP_THRESHOLD_=1048576`` (anomalib's coreset
+loop fragments glibc's heap otherwise)::
+
+    MALLOC_MMAP_THRESHOLD_=1048576 .venv/bin/python benchmarks/bench_engine_accuracy.py --models-dir /tmp/m
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from station.adapters.ml.backbone_loader import build_patchcore  # noqa: E402
+from station.adapters.ml.provider import MlModels  # noqa: E402
+from station.pipeline import calibration as cal  # noqa: E402
+from station.pipeline.imageio import read_image  # noqa: E402
+from station.pipeline.preprocessing import Preprocessing, prepare  # noqa: E402
+from station.services.engine_runtime import folder_images  # noqa: E402
+from station.services.evaluation import EvaluationService, _mask_for  # noqa: E402
+
+
+def subset(dataset: Path, n_train: int, into: Path) -> Path:
+    """An MVTec-layout folder whose train/good holds the first ``n_train`` images (links, nothing copied)."""
+    root = into / dataset.name
+    (root / "train" / "good").mkdir(parents=True)
+    for path in folder_images(dataset / "train" / "good")[:n_train]:
+        (root / "train" / "good" / path.name).symlink_to(path)
+    for name in ("test", "ground_truth"):
+        if (dataset / name).is_dir():
+            (root / name).symlink_to(dataset / name)
+    return root
+
+
+def anomalib_patchcore(root: Path, provider: MlModels, backbone: str, size: int, ratio: float) -> dict:
+    import torch
+
+    runtime = provider.runtime(backbone, size)  # only its input tensors: resize, RGB, normalisation
+    model = build_patchcore(backbone, provider.directory)
+    pre = Preprocessing.from_config({"resize": size})
+    started = time.perf_counter()
+    model.train()
+    model.feature_extractor.eval()
+    train = folder_images(root / "train" / "good")
+    with torch.no_grad():
+        for s in range(0, len(train), 8):
+            batch = [prepare(read_image(p).pixels, pre).pixels for p in train[s:s + 8]]
+            model(runtime.to_tensor(batch))
+        model.subsample_embedding(ratio)
+    build_seconds = time.perf_counter() - started
+    model.eval()
+    classes = sorted(p.name for p in (root / "test").iterdir() if p.is_dir())
+    with_masks = (root / "ground_truth").is_dir()
+    labels, scores, latencies, pix_l, pix_s = [], [], [], [], []
+    for cls in classes:
+        for path in folder_images(root / "test" / cls):
+            t = time.perf_counter()
+            decoded = read_image(path)
+            with torch.no_grad():
+                out = model(runtime.to_tensor([prepare(decoded.pixels, pre).pixels]))
+            amap = cv2.resize(out.anomaly_map[0, 0].numpy(), (decoded.width, decoded.height))
+            latencies.append((time.perf_counter() - t) * 1000)
+            labels.append(cls != "good")
+            scores.append(float(out.pred_score[0]))
+            if with_masks:
+                pix_l.append(_mask_for(root, cls, path, amap.shape).ravel())
+                pix_s.append(amap.ravel())
+    y, s = np.array(labels), np.array(scores)
+    return {"image_auroc": cal.auroc(s[~y], s[y]),
+            "pixel_auroc": cal.auroc_labels(np.concatenate(pix_l), np.concatenate(pix_s)) if with_masks else None,
+            "build_seconds": round(build_seconds, 1), "latency_ms_p50": float(np.percentile(latencies, 50)),
+            "coreset_size": int(model.memory_bank.shape[0]), "backbone": backbone, "input_size": size,
+            "coreset_ratio": ratio}
+
+
+def _progress(dataset: str):  # type: ignore[no-untyped-def]
+    last: dict[str, float] = {}
+
+    def report(p) -> None:  # type: ignore[no-untyped-def]
+        now = time.perf_counter()
+        if p.done == p.total or now - last.get(p.stage, 0.0) > 30:
+            last[p.stage] = now
+            print(f"  {dataset} {p.stage}: {p.done}/{p.total} {p.message}", file=sys.stderr, flush=True)
+
+    return report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    data = REPO.parent / "shared" / "data"
+    parser.add_argument("--datasets", type=Path, nargs="+", default=[data / "casting", data / "magnetic_tile"])
+    parser.add_argument("--models-dir", type=Path, required=True)
+    parser.add_argument("--n-train", type=int, default=200)
+    parser.add_argument("--input-size", type=int, default=256)
+    parser.add_argument("--anomalib-ratio", type=float, default=0.01,
+                        help="anomalib coreset ratio (its default 0.1 takes most of an hour per set on 2 cores)")
+    parser.add_argument("--skip-baseline", action="store_true", help="skip the fixed-MobileNetV2 station run")
+    args = parser.parse_args()
+    provider = MlModels(args.models_dir)
+    service = EvaluationService(provider)
+    with tempfile.TemporaryDirectory() as tmp:
+        for dataset in args.datasets:
+            root = subset(dataset, args.n_train, Path(tmp))
+            ours = service.evaluate(root, input_size=args.input_size, progress=_progress(dataset.name)).to_json()
+            selection = ours.pop("selection") or {}
+            print(json.dumps({"dataset": dataset.name, "method": "station self-configured", **ours,
+                              "chosen": selection.get("chosen"),
+                              "candidates": [(c["candidate"]["key"], c["objective"], c["image_auroc_synthetic"],
+                                              c["pixel_auroc_synthetic"]) for c in selection.get("candidates", [])]}),
+                  flush=True)
+            theirs = anomalib_patchcore(root, provider, ours["backbone"], ours["input_size"], args.anomalib_ratio)
+            print(json.dumps({"dataset": dataset.name, "method": "anomalib PatchcoreModel", **theirs}), flush=True)
+            print(json.dumps({"dataset": dataset.name, "image_auroc_gain": ours["image_auroc"] - theirs["image_auroc"],
+                              "pixel_auroc_gain": (ours["pixel_auroc"] - theirs["pixel_auroc"])
+                              if theirs["pixel_auroc"] is not None else None}), flush=True)
+            if not args.skip_baseline:
+                base = service.evaluate(root, backbone="mobilenet_v2", input_size=args.input_size).to_json()
+                base.pop("selection")
+                print(json.dumps({"dataset": dataset.name, "method": "station mobilenet_v2 fixed", **base}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,251 @@
+"""Self-configuration: a product's engine configuration chosen by validation on its own good images.
+
+Nothing here sees a test image. The good images are split (deterministically) into *fit* images, from which
+each candidate builds a bank exactly as a product build does, and *held-out* good images; synthetic defects
+(``station.pipeline.synthetic_defects``: cut-paste, Perlin-noise blobs, scratches, with exact masks) are
+painted on the held-out images, and the product's own labelled defect images are added when the library
+has some. Each candidate is scored on the held-out goods and defects:
+
+* ``image_auroc_synthetic`` and ``pixel_auroc_synthetic`` (the masks are known),
+* ``image_auroc_labelled`` when there are labelled defects (counted twice: they are the real thing),
+
+``objective`` is their weighted mean. Stage 1 compares backbones and input sizes within the latency budget
+(:data:`MAX_RELATIVE_COST` times MobileNetV2 at 256 px); stage 2 tries bank augmentation (flips) on the
+winner. The best objective wins; within :data:`TIE` the cheaper candidate. The report also gives the
+expected false-alarm and miss rates at the deployed thresholds, measured on the same validation images.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import cv2
+import numpy as np
+
+from station.domain.engine import CancelToken, Progress, ProgressCallback
+from station.pipeline import calibration as cal
+from station.pipeline.synthetic_defects import make_defects
+from station.services.model_build import BuildOptions, build_memory_bank
+from station.services.ports import ModelProvider
+
+MAX_RELATIVE_COST = 2.0
+TIE = 0.002
+# per-image inference cost relative to MobileNetV2 at 256 px on the CPU (backbone plus bank search)
+BACKBONE_COST = {"mobilenet_v2": 1.0, "efficientnet_lite0": 1.25, "efficientnet_lite2": 1.8, "resnet18": 1.6,
+                 "wide_resnet50_2": 8.0, "filterbank": 0.6}
+STAGE1_BACKBONES = ("mobilenet_v2", "efficientnet_lite0", "efficientnet_lite2")
+LABELLED_WEIGHT = 2.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    backbone: str
+    input_size: int
+    augment: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.backbone}@{self.input_size}" + (f"+{'+'.join(self.augment)}" if self.augment else "")
+
+    @property
+    def cost(self) -> float:
+        return round(BACKBONE_COST.get(self.backbone, 4.0) * (self.input_size / 256.0) ** 2, 3)
+
+
+@dataclass(frozen=True)
+class CandidateScore:
+    candidate: Candidate
+    objective: float
+    image_auroc_synthetic: float
+    pixel_auroc_synthetic: float
+    image_auroc_labelled: float | None
+    false_alarm_rate: float  # held-out good images at or above the FAIL threshold
+    uncertain_rate: float  # held-out good images in the UNCERTAIN band
+    miss_rate_synthetic: float  # synthetic defects below the review threshold
+    miss_rate_labelled: float | None
+    seconds: float
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["candidate"] = {"key": self.candidate.key, "backbone": self.candidate.backbone,
+                            "input_size": self.candidate.input_size, "augment": list(self.candidate.augment),
+                            "relative_cost": self.candidate.cost}
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}
+
+
+@dataclass(frozen=True)
+class Selection:
+    chosen: Candidate
+    scores: list[CandidateScore]
+    n_fit: int
+    n_held_out_good: int
+    n_synthetic: int
+    n_labelled: int
+    seed: int
+    image_threshold: float
+    review_threshold: float
+    seconds: float
+    source_images: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def chosen_score(self) -> CandidateScore:
+        return next(s for s in self.scores if s.candidate == self.chosen)
+
+    def to_json(self) -> dict[str, Any]:
+        if not self.scores:
+            return {"chosen": self.chosen.key, "backbone": self.chosen.backbone, "input_size": self.chosen.input_size,
+                    "augment": list(self.chosen.augment), "objective": None, "candidates": [],
+                    "reason": "too few good images to hold any out: default configuration, nothing validated",
+                    "n_fit": self.n_fit, "n_labelled": self.n_labelled, "seconds": round(self.seconds, 2)}
+        best = self.chosen_score
+        return {
+            "chosen": self.chosen.key, "backbone": self.chosen.backbone, "input_size": self.chosen.input_size,
+            "augment": list(self.chosen.augment), "objective": round(best.objective, 4),
+            "expected_false_alarm_rate": round(best.false_alarm_rate, 4),
+            "expected_uncertain_rate": round(best.uncertain_rate, 4),
+            "expected_miss_rate": round(best.miss_rate_labelled if best.miss_rate_labelled is not None
+                                        else best.miss_rate_synthetic, 4),
+            "expected_miss_rate_from": "labelled" if best.miss_rate_labelled is not None else "synthetic",
+            "image_threshold": self.image_threshold, "review_threshold": self.review_threshold,
+            "n_fit": self.n_fit, "n_held_out_good": self.n_held_out_good, "n_synthetic": self.n_synthetic,
+            "n_labelled": self.n_labelled, "seed": self.seed, "seconds": round(self.seconds, 2),
+            "validation_images": self.source_images, "candidates": [s.to_json() for s in self.scores],
+        }
+
+
+def _noop(_: Progress) -> None:
+    return None
+
+
+def held_out_split(n: int, fraction: float = 0.25, minimum: int = 3) -> tuple[list[int], list[int]]:
+    """(fit indices, held-out indices), held-out spread evenly; at least 3 fit images stay."""
+    n_val = min(max(minimum, int(round(n * fraction))), n - 3)
+    if n_val < 1:
+        return list(range(n)), []
+    val = sorted({int(round(x)) for x in np.linspace(0, n - 1, n_val + 2)[1:-1]})
+    return [i for i in range(n) if i not in set(val)], val
+
+
+def stage1_candidates(installed: list[str], base_size: int) -> list[Candidate]:
+    found = [Candidate(b, base_size) for b in STAGE1_BACKBONES if b in installed]
+    if found:
+        larger = max(base_size + 32, int(round(base_size * 1.25 / 32.0)) * 32)
+        found.append(Candidate(found[0].backbone, larger))
+    else:  # no pretrained weights at all: the degraded fallback is the only candidate
+        found = [Candidate(installed[0], base_size)]
+    return [c for c in found if c.cost <= MAX_RELATIVE_COST] or found[:1]
+
+
+def _resized(images: list[np.ndarray], size: int) -> list[np.ndarray]:
+    return [img if img.shape[:2] == (size, size) else cv2.resize(img, (size, size), interpolation=cv2.INTER_AREA)
+            for img in images]
+
+
+def evaluate_candidate(models: ModelProvider, candidate: Candidate, fit: list[np.ndarray], goods: list[np.ndarray],
+                       synthetic: list[tuple[np.ndarray, np.ndarray]], labelled: list[np.ndarray],
+                       options: BuildOptions, image_threshold: float, review_threshold: float,
+                       cancel: CancelToken | None = None, progress: ProgressCallback | None = None,
+                       ) -> CandidateScore:
+    started = time.perf_counter()
+    size = candidate.input_size
+    model = models.runtime(candidate.backbone, size)
+    opts = replace(options, backbone=candidate.backbone, augment=candidate.augment)
+    inner = progress or _noop
+
+    def forward(p: Progress) -> None:  # the validation bank's steps, reported as part of the selection
+        inner(Progress(f"select:{p.stage}", p.done, p.total, f"{candidate.key}: {p.message}"))
+
+    built = build_memory_bank("validation", model, _resized(fit, size), {"resize": size}, opts, forward, cancel)
+    handle = model.prepare_bank(built.bank.features)
+    calib = built.bank.calibration
+
+    def run(images: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+        scores, maps = [], []
+        for s in range(0, len(images), options.batch_size):
+            if cancel:
+                cancel.raise_if_cancelled()
+            for raw in model.score(_resized(images[s:s + options.batch_size], size), handle):
+                scores.append(float(calib.image(raw.image_score)))
+                maps.append(np.asarray(calib.pixel(raw.anomaly_map), dtype=np.float32))
+        return np.array(scores), maps
+
+    good_s, good_maps = run(goods)
+    syn_s, syn_maps = run([img for img, _ in synthetic])
+    lab_s = run(labelled)[0] if labelled else np.array([])
+    masks = [cv2.resize(m.astype(np.uint8), (size, size), interpolation=cv2.INTER_NEAREST) > 0 for _, m in synthetic]
+    pixel_labels = np.concatenate([np.zeros(sum(g.size for g in good_maps), bool)] + [m.ravel() for m in masks])
+    pixel_scores = np.concatenate([g.ravel() for g in good_maps] + [m.ravel() for m in syn_maps])
+    img_syn = cal.auroc(good_s, syn_s)
+    pix_syn = cal.auroc_labels(pixel_labels, pixel_scores)
+    img_lab = cal.auroc(good_s, lab_s) if lab_s.size else None
+    parts, weights = [img_syn, pix_syn], [1.0, 1.0]
+    if img_lab is not None:
+        parts.append(img_lab)
+        weights.append(LABELLED_WEIGHT)
+    objective = float(np.average(parts, weights=weights))
+    return CandidateScore(
+        candidate=candidate, objective=objective, image_auroc_synthetic=img_syn, pixel_auroc_synthetic=pix_syn,
+        image_auroc_labelled=img_lab, false_alarm_rate=float((good_s >= image_threshold).mean()),
+        uncertain_rate=float(((good_s >= review_threshold) & (good_s < image_threshold)).mean()),
+        miss_rate_synthetic=float((syn_s < review_threshold).mean()),
+        miss_rate_labelled=float((lab_s < review_threshold).mean()) if lab_s.size else None,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _better(a: CandidateScore, b: CandidateScore) -> bool:
+    """Is ``a`` better than ``b``: clearly higher objective, or level and cheaper."""
+    if a.objective > b.objective + TIE:
+        return True
+    return abs(a.objective - b.objective) <= TIE and a.candidate.cost < b.candidate.cost
+
+
+def select_configuration(models: ModelProvider, goods: dict[int, list[np.ndarray]], labelled: dict[int, list[np.ndarray]],
+                         base_size: int, options: BuildOptions, *, image_threshold: float = 0.85,
+                         review_threshold: float = 0.70, progress: ProgressCallback | None = None,
+                         cancel: CancelToken | None = None, source_images: dict[str, Any] | None = None) -> Selection:
+    """Chooses among the candidates. ``goods``/``labelled`` map each candidate input size to the product's
+    prepared good / labelled-defect images at that size (all sizes of :func:`candidate_sizes`)."""
+    progress = progress or _noop
+    started = time.perf_counter()
+    installed = [b["name"] for b in models.backbones() if b["installed"]]
+    stage1 = stage1_candidates(installed, base_size)
+    base_goods = goods[base_size]
+    fit_idx, val_idx = held_out_split(len(base_goods), minimum=3)
+    total = len(stage1) + 1
+    scores: list[CandidateScore] = []
+
+    def run(candidate: Candidate) -> CandidateScore:
+        imgs = goods[candidate.input_size]
+        fit = [imgs[i] for i in fit_idx]
+        held = [imgs[i] for i in val_idx]
+        synthetic = [(d.image, d.mask) for d in make_defects(held, seed=options.seed)]
+        progress(Progress("select", len(scores), total, f"validating {candidate.key}"))
+        score = evaluate_candidate(models, candidate, fit, held, synthetic, labelled.get(candidate.input_size, []),
+                                   options, image_threshold, review_threshold, cancel, progress)
+        scores.append(score)
+        return score
+
+    if not val_idx:  # too few good images to hold any out: nothing to choose by
+        only = stage1[0]
+        return Selection(only, [], len(base_goods), 0, 0, len(labelled.get(base_size, [])), options.seed,
+                         image_threshold, review_threshold, time.perf_counter() - started, source_images or {})
+    best = run(stage1[0])
+    for candidate in stage1[1:]:
+        score = run(candidate)
+        if _better(score, best):
+            best = score
+    if not models.is_degraded(best.candidate.backbone):
+        flipped = run(replace(best.candidate, augment=("hflip", "vflip")))
+        if flipped.objective > best.objective + TIE:  # augmentation costs build time: only when it pays
+            best = flipped
+    progress(Progress("select", total, total, f"chose {best.candidate.key}"))
+    return Selection(best.candidate, scores, len(fit_idx), len(val_idx), len(val_idx),
+                     len(labelled.get(base_size, [])), options.seed, image_threshold, review_threshold,
+                     time.perf_counter() - started, source_images or {})
+
+
+def candidate_sizes(installed: list[str], base_size: int) -> list[int]:
+    return sorted({c.input_size for c in stage1_candidates(installed, base_size)})
