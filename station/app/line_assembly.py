@@ -25,7 +25,7 @@ from station.domain.errors import ConfigurationError, StationError
 from station.domain.line import LineTrigger, LineWiring
 from station.domain.recurrence import RecurrenceWindow
 from station.services.line_station import Deliver, LineStation
-from station.services.ports import LineLink
+from station.services.line_ports import LineLink
 from station.services.recurrence import RecurrenceWatch
 
 log = logging.getLogger(__name__)

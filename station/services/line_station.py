@@ -24,7 +24,7 @@ from typing import Any
 from station.domain.engine import InspectionOutcome
 from station.domain.errors import StationError
 from station.domain.line import LineResult, LineStatus, LineTrigger, StationState, utc_now
-from station.services.ports import LineLink
+from station.services.line_ports import LineLink
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,8 @@ from station.domain.enums import ImageType
 from station.domain.errors import AuthenticationError, ValidationError
 from station.domain.overrides import OVERRIDE_ROLES, NewOverride, OverrideEntry, OverrideKind, corrected_label
 from station.domain.users import UserInfo
-from station.services.ports import CatalogReader, OverrideRepository
+from station.services.line_ports import OverrideRepository
+from station.services.ports import CatalogReader
 
 
 class OverrideService:

@@ -21,8 +21,6 @@ from station.domain.sync import PushResult
 from station.domain.actions import ActionEntry, FeedbackEntry
 from station.domain.guidance import Generation, PromptParts
 from station.domain.manuals import DefectName, ManualInfo, NewManual, ParsedManual, StoredSection
-from station.domain.line import LineResult, LineStatus, LineTrigger
-from station.domain.overrides import InspectionFacts, NewOverride, OverrideEntry
 
 
 class UserRepository(Protocol):
@@ -42,7 +40,7 @@ class UserRepository(Protocol):
 
     def count_admins(self) -> int: ...
 
-    # Login lockout (issue 6): consecutive failures are counted per account on this station.
+    # Login lockout: consecutive failures are counted per account on this station.
     def register_failed_login(self, username: str, when: datetime, max_failures: int,
                               lock_for_seconds: int) -> datetime | None:
         """Counts a failure; returns the lock end when this failure locks the account."""
@@ -114,7 +112,7 @@ class ObjectStore(Protocol):
         ...
 
 
-# Station GUI (issue 5) ---------------------------------------------------------------
+# Station GUI ---------------------------------------------------------------------
 class CameraFeed(Protocol):
     """A running capture (``station.adapters.camera.worker.CaptureWorker``): newest frame and state."""
 
@@ -242,7 +240,7 @@ class GuideGenerator(Protocol):
         ...
 
 
-# Sync and object storage (issue 6) -----------------------------------------------------------
+# Sync and object storage -----------------------------------------------------------------
 class SyncGateway(Protocol):
     """The local outbox and the central database (``station.adapters.sync.gateway``)."""
 
@@ -377,7 +375,7 @@ class ModelFiles(Protocol):
 
 
 class InspectionNotes(Protocol):
-    """The serial number read from the frame, stored with the inspection's test image (issue 5)."""
+    """The serial number read from the frame, stored with the inspection's test image."""
 
     def serial_of(self, test_image_id: int) -> str | None: ...
 
@@ -389,34 +387,3 @@ class ReviewThresholdStore(Protocol):
     def get(self, product_code: str) -> float | None:
         """None when the product has no bank yet."""
         ...
-
-
-# Line I/O (station.adapters.line: MQTT, Modbus TCP, serial) -------------------------------------------
-class LineLink(Protocol):
-    """One connection to the line: triggers in, results and station status out.
-
-    ``start`` connects and calls ``on_trigger`` from the adapter's own thread for every trigger (it must
-    return quickly); ``publish_result``/``publish_status`` never raise for a broken connection (they log
-    and, where the protocol allows, queue); ``stop`` publishes nothing more and disconnects."""
-
-    name: str
-
-    def start(self, on_trigger: Callable[[LineTrigger], None]) -> None: ...
-
-    def publish_result(self, result: LineResult) -> None: ...
-
-    def publish_status(self, status: LineStatus) -> None: ...
-
-    def stop(self) -> None: ...
-
-
-class OverrideRepository(Protocol):
-    """``verdict_overrides`` (0009): the override, its labelled library image and audit row in one go."""
-
-    def facts(self, inspection_code: str) -> InspectionFacts: ...
-
-    def add(self, new: NewOverride, sample: dict[str, Any] | None, audit: dict[str, Any]) -> OverrideEntry: ...
-
-    def for_inspection(self, inspection_id: int) -> list[OverrideEntry]: ...
-
-    def labelled_scores(self, product_id: int) -> list[tuple[float, str]]: ...

@@ -84,7 +84,7 @@ class SqlUserRepository:
                 .where(RoleRow.role_name == Role.ADMIN.value, User.is_active.is_(True))
             ) or 0
 
-    # Login lockout (issue 6) ----------------------------------------------------------------
+    # Login lockout ----------------------------------------------------------------------
     def register_failed_login(self, username: str, when: datetime, max_failures: int,
                               lock_for_seconds: int) -> datetime | None:
         with self._db.session() as session:
