@@ -58,7 +58,7 @@ def template_body(request: GuideRequest) -> str:
                 if e.reason == "summary":
                     for line in e.text.splitlines():
                         label, _, value = line.partition(":")
-                        if value.strip() and _column_kind(label) == kind:
+                        if value.strip() and column_kind(label) == kind:
                             out.append(f"- {value.strip()} [{e.ref}]")
         return out[:MAX_ITEMS]
 
@@ -75,7 +75,8 @@ def template_body(request: GuideRequest) -> str:
     return "\n".join(parts)
 
 
-def _column_kind(label: str) -> str | None:
+def column_kind(label: str) -> str | None:
+    """'cause' or 'action' for a summary-table column label (Korean or English), else None."""
     text = label.lower()
     if "원인" in text or "cause" in text:
         return "cause"

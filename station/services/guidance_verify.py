@@ -25,6 +25,7 @@ import numpy as np
 from station.domain.guidance import GuideItem, GuideRequest, Language, ManualExcerpt, StructuredGuide
 from station.services.guidance_prompt import excerpt_lines
 from station.services.guidance_retrieval import char_ngrams
+from station.services.guidance_template import column_kind
 from station.services.ports import TextEmbedder
 
 SEMANTIC_SUPPORT = 0.45
@@ -243,7 +244,7 @@ class GuideVerifier:
             lines = support_lines(excerpt)
             if excerpt.reason == "summary":
                 lines = [v.strip() for line in excerpt_lines(excerpt.text)
-                         for label, _, value in [line.partition(":")] if _column(label) == key
+                         for label, _, value in [line.partition(":")] if column_kind(label) == key
                          for v in re.split(r"[,;]", value) if v.strip()]
             for line in lines:
                 if _norm(line) not in seen and not self.is_bare(line):
@@ -257,11 +258,3 @@ class GuideVerifier:
                 else f"{r.product_name}: {r.defect_label()} detected.")
         return GuideItem(text, (), origin="station")
 
-
-def _column(label: str) -> str | None:
-    text = label.lower()
-    if "원인" in text or "cause" in text:
-        return "cause"
-    if "조치" in text or "대책" in text or "action" in text:
-        return "action"
-    return None
