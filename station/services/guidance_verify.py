@@ -257,4 +257,3 @@ class GuideVerifier:
         text = (f"{r.product_name}: {r.defect_label()} 결함이 검출되었습니다." if r.language == "ko"
                 else f"{r.product_name}: {r.defect_label()} detected.")
         return GuideItem(text, (), origin="station")
-
