@@ -214,7 +214,8 @@ class ModelBuildService:
         defects = self._load_sizes(product, ImageType.DEFECT.value, pre, sizes, progress, cancel)
         by_size = {s: [img[s] for _, img in goods] for s in sizes}
         labelled = {s: [img[s] for _, img in defects] for s in sizes}
-        review = self._kept_review_threshold(product.code, DEFAULT_REVIEW_THRESHOLD)
+        # the configured review threshold (model_configs), else the calibrated default every bank shares
+        review = DEFAULT_REVIEW_THRESHOLD if config.review_threshold is None else float(config.review_threshold)
         selection = select_configuration(
             self._models, by_size, labelled, pre.resize, options, image_threshold=float(config.image_threshold),
             review_threshold=review, progress=progress, cancel=cancel,
