@@ -11,6 +11,7 @@ product's configuration, review threshold included, and writes an audit entry.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
@@ -69,10 +70,11 @@ class HistoryCalibration:
                                                                                    config.image_threshold)
 
         def make(name: str, image: float, review: float) -> ThresholdProposal:
-            image = min(max(image, 0.0), 1.0)
-            review = min(max(review, 0.0), image)
+            # rounded down, and the rates of exactly the stored values (a score at the edge stays caught)
+            image = math.floor(min(max(image, 0.0), 1.0) * 1e4) / 1e4
+            review = math.floor(min(max(review, 0.0), image) * 1e4) / 1e4
             far, miss, held = rates(good, defect, image, review)
-            return ThresholdProposal(name, round(image, 4), round(review, 4), config.pixel_threshold, far, miss,
+            return ThresholdProposal(name, image, review, config.pixel_threshold, far, miss,
                                      held, len(good), len(defect))
 
         candidates = sorted(set(good + defect + [1.0]))
