@@ -5,7 +5,7 @@ prints the dashboard and the view across stations from the same queries."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from station.cli.main import main
 from station.domain.reports import DashboardQuery
 from station.services.actions import ActionService
 from tests.central_support import assert_counts_exact
-from tests.sync_support import central_counts, make_station, prepare_central, record
+from tests.sync_support import central_counts, make_station, prepare_central, record, recording_day
 
 
 @pytest.fixture
@@ -39,8 +39,9 @@ def test_pushes_repeats_and_updates_keep_counts_exact(central: str, tmp_path: Pa
     b = make_station(tmp_path / "b", "ST02", central)
     for st in (a, b):
         st.service.run_once(pull=True)
-    record(a, 4, day=datetime(2026, 10, 30, 23, 59))  # across a month end: two partitions
-    record(b, 5, worker="lee_worker", day=datetime(2026, 11, 2, 14, 0))
+    month_start = recording_day().replace(day=1, hour=0)
+    record(a, 4, day=month_start - timedelta(minutes=1))  # across a month end: two partitions
+    record(b, 5, worker="lee_worker", day=month_start + timedelta(days=1, hours=14))
     for st in (a, b):
         assert st.service.run_once().error is None
     _check(central)
@@ -77,13 +78,15 @@ def test_report_dashboard_json_matches_the_reader(central: str, tmp_path: Path, 
     b = make_station(tmp_path / "b", "ST07", central)
     for st in (a, b):
         st.service.run_once(pull=True)
-    record(a, 3, day=datetime(2026, 11, 20, 8, 0))
-    record(b, 6, day=datetime(2026, 11, 26, 8, 0))
+    first = recording_day() - timedelta(days=10)
+    record(a, 3, day=first)
+    record(b, 6, day=first + timedelta(days=6))
     for st in (a, b):
         assert st.service.run_once().error is None
-    assert main(["report", "dashboard", "--url", central, "--since", "2026-11-21", "--json"]) == 0
+    since = (first + timedelta(days=1)).date()
+    assert main(["report", "dashboard", "--url", central, "--since", since.isoformat(), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert [p["total_inspection_count"] for p in out["products"]] == [6]  # ST07 only since the 21st
+    assert [p["total_inspection_count"] for p in out["products"]] == [6]  # ST07 only since the day after
     fleet = {f["station_id"]: f for f in out["fleet"]}
     assert fleet["ST07"]["inspections"] == 6 and fleet["ST07"]["defects"] == 2  # i = 0, 3
     assert fleet["ST07"]["days"] == 6 and fleet["ST07"]["per_day"] == 1.0
@@ -96,7 +99,7 @@ def test_report_dashboard_json_matches_the_reader(central: str, tmp_path: Path, 
     assert by_station["total_inspection_count"] == 3 and by_station["defect_detected_count"] == 1
     assert reader.dashboard(DashboardQuery(station_id="ST01"))[0].total_inspection_count == 3
     # the local store answers the same filters from its base tables
-    local = SqlReportReader(a.db).dashboard(DashboardQuery(station_id="ST01", since=date(2026, 11, 1)))
+    local = SqlReportReader(a.db).dashboard(DashboardQuery(station_id="ST01", since=first.date()))
     assert local[0].total_inspection_count == 3 and local[0].defect_detected_count == 1
     db.dispose()
 

@@ -124,7 +124,7 @@ def test_pull_keeps_a_local_threshold_change_until_the_centre_changes_later(pg_e
                                                                            tmp_path: Path) -> None:
     central = prepare_central(pg_empty_url)
     engine = make_engine(central)
-    long_ago = datetime(2026, 1, 1)  # the centre's configuration predates any change made here
+    long_ago = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=365)  # the centre's configuration predates any change made here
     with engine.begin() as conn:
         conn.execute(text(
             "INSERT INTO model_configs (product_id, model_type, config_name, image_threshold, pixel_threshold, "
