@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from station.adapters.db.line_models import VerdictOverride
-from station.adapters.db.models import AuditLog, Image
+from station.adapters.db.models import Image
+from station.adapters.db.operations_models import AuditLog
 from station.app.override_assembly import build_overrides
 from station.domain.errors import AuthenticationError, NotFoundError, ValidationError
 from station.pipeline.synthetic import render_part
