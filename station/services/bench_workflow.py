@@ -11,7 +11,8 @@ One object serves the bench screen, ``station inspect`` and a headless station a
 ``emit`` receives, in order, :class:`Inspected`, then (FAIL/UNCERTAIN with ``request.guide``)
 :class:`ExcerptsReady`, :class:`GuideToken`\\ s and :class:`GuideDone`; a stage that fails emits one
 :class:`Failed` (the stages before it stand: a recorded inspection stays recorded when its guide fails);
-``cancel.cancel()`` before the inspection ends emits :class:`Cancelled`, during the guide stops the LLM
+After a recorded FAIL the recurrence watch (when given) looks for a corrective action that did not hold,
+whichever front end runs the workflow. ``cancel.cancel()`` before the inspection ends emits :class:`Cancelled`, during the guide stops the LLM
 within a token (GuideDone with ``guide.cancelled``). Every event carries ``request.request_id``. The
 returned :class:`BenchResult` holds the same events for callers that do not stream (the CLI).
 
@@ -37,6 +38,7 @@ from station.domain.guidance import Language, ManualExcerpt
 from station.services.changes import ChangeNotifier, RecordsChanged
 from station.services.guidance import GuidanceService
 from station.services.inspection import InspectionService
+from station.services.recurrence import RecurrenceWatch
 from station.services.station_settings import Thresholds
 
 log = logging.getLogger(__name__)
@@ -69,8 +71,9 @@ class BenchWorkflow:
 
     def __init__(self, inspection: InspectionService, guidance: GuidanceService | None = None, *,
                  read_serial: SerialReader | None = None, thresholds: ThresholdSource | None = None,
-                 changes: ChangeNotifier | None = None) -> None:
+                 changes: ChangeNotifier | None = None, recurrence: RecurrenceWatch | None = None) -> None:
         self._inspection = inspection
+        self._recurrence = recurrence
         self._guidance = guidance
         self._read_serial = read_serial
         self._thresholds = thresholds
@@ -143,6 +146,11 @@ class BenchWorkflow:
                                            record=request.record, source_name=request.source_name, serial=serial)
         if outcome.inspection_id is not None:
             self.changes.fire(RecordsChanged("inspection", outcome.inspection_id))
+            if self._recurrence is not None and outcome.defect_detected:
+                try:
+                    self._recurrence.check(outcome.inspection_id)
+                except Exception:  # noqa: BLE001 - the part is recorded; the watch never costs its verdict
+                    log.exception("recurrence check failed for inspection %s", outcome.inspection_id)
         return Inspected(request.request_id, outcome, serial, self._inspection.reference_pixels(outcome))
 
     def excerpts(self, request_id: int, outcome: InspectionOutcome) -> ExcerptsReady:
