@@ -11,8 +11,8 @@ One object serves the bench screen, ``station inspect`` and a headless station a
 ``emit`` receives, in order, :class:`Inspected`, then (FAIL/UNCERTAIN with ``request.guide``)
 :class:`ExcerptsReady`, :class:`GuideToken`\\ s and :class:`GuideDone`; a stage that fails emits one
 :class:`Failed` (the stages before it stand: a recorded inspection stays recorded when its guide fails);
-After a recorded FAIL the recurrence watch (when given) looks for a corrective action that did not hold,
-whichever front end runs the workflow. ``cancel.cancel()`` before the inspection ends emits :class:`Cancelled`, during the guide stops the LLM
+After a recorded FAIL (once :class:`Inspected` is emitted) the recurrence watch, when given, looks for a
+corrective action that did not hold, whichever front end runs the workflow. ``cancel.cancel()`` before the inspection ends emits :class:`Cancelled`, during the guide stops the LLM
 within a token (GuideDone with ``guide.cancelled``). Every event carries ``request.request_id``. The
 returned :class:`BenchResult` holds the same events for callers that do not stream (the CLI).
 
@@ -115,6 +115,7 @@ class BenchWorkflow:
             return BenchResult(rid, failed=failed)
         emit(inspected)
         outcome = inspected.outcome
+        self._watch_recurrence(outcome)
         if not request.guide or not outcome.needs_attention or self._guidance is None:
             return BenchResult(rid, inspected=inspected)
         try:
@@ -146,11 +147,6 @@ class BenchWorkflow:
                                            record=request.record, source_name=request.source_name, serial=serial)
         if outcome.inspection_id is not None:
             self.changes.fire(RecordsChanged("inspection", outcome.inspection_id))
-            if self._recurrence is not None and outcome.defect_detected:
-                try:
-                    self._recurrence.check(outcome.inspection_id)
-                except Exception:  # noqa: BLE001 - the part is recorded; the watch never costs its verdict
-                    log.exception("recurrence check failed for inspection %s", outcome.inspection_id)
         return Inspected(request.request_id, outcome, serial, self._inspection.reference_pixels(outcome))
 
     def excerpts(self, request_id: int, outcome: InspectionOutcome) -> ExcerptsReady:
@@ -196,6 +192,15 @@ class BenchWorkflow:
                                               pixel_threshold=t.pixel_threshold,
                                               review_threshold=t.review_threshold)
         return Inspected(request_id, outcome, shown.serial, shown.reference)
+
+    def _watch_recurrence(self, outcome: InspectionOutcome) -> None:
+        """After the verdict is out (it never waits for this): a recorded FAIL may raise a recurrence alert."""
+        if self._recurrence is None or outcome.inspection_id is None or not outcome.defect_detected:
+            return
+        try:
+            self._recurrence.check(outcome.inspection_id)
+        except Exception:  # noqa: BLE001 - the part is recorded; the watch never costs its verdict or guide
+            log.exception("recurrence check failed for inspection %s", outcome.inspection_id)
 
     def _require_guidance(self) -> GuidanceService:
         if self._guidance is None:
