@@ -11,7 +11,7 @@ from station.adapters.db.recurrence_repo import SqlRecurrenceRepository
 from station.adapters.line.mqtt import MqttLink
 from station.app.line_assembly import workflow_inspect
 from station.app.override_assembly import build_overrides
-from station.domain.errors import ValidationError
+from station.domain.errors import AuthenticationError, ValidationError
 from station.domain.line import MqttWiring
 from station.domain.recurrence import RecurrenceWindow
 from station.pipeline.synthetic import render_part
@@ -72,7 +72,10 @@ def test_recurrence_after_resolved_action(mqtt_broker: Broker) -> None:
         assert alert.defect_code == "hole" and alert.inspections_since == 1
         assert [a.alert_id for a in watch.open_alerts(product.product_id)] == [alert.alert_id]
         assert watch.check(second.inspection_id).alert_id == alert.alert_id  # one alert per inspection
-        watch.acknowledge(alert.alert_id)
+        with pytest.raises(AuthenticationError):
+            watch.acknowledge(alert.alert_id, worker)  # a worker does not acknowledge
+        boss = ctx.users.add_user("boss1", "b@x.local", "Secret-pass-1", ["manager"])
+        assert watch.acknowledge(alert.alert_id, boss).acknowledged_by == "boss1"
         assert watch.open_alerts() == []
         listener.close()
     finally:
