@@ -51,6 +51,23 @@ def _assign(row: object, data: dict[str, Any], fields: tuple[str, ...]) -> bool:
     return changed
 
 
+def _upsert_by_key(s, model, key: str, rows, fields: tuple[str, ...], counter: str, counts) -> dict:  # type: ignore[no-untyped-def]
+    """Adds the central ``rows`` missing here and updates the changed ones, matched on the natural ``key``;
+    returns every local row by key (flushed, so new rows have their ids)."""
+    local = {getattr(r, key): r for r in s.scalars(select(model))}
+    for row in rows:
+        mine = local.get(row[key])
+        if mine is None:
+            mine = model(**{key: row[key]}, **{f: row[f] for f in fields})
+            s.add(mine)
+            local[row[key]] = mine
+            counts[counter] += 1
+        elif _assign(mine, row, fields):
+            counts[counter] += 1
+    s.flush()
+    return local
+
+
 def _centre_is_newer(central: datetime | None, local: datetime | None) -> bool:
     """True when the centre's row changed after the local one (a row without a time is the oldest)."""
     if local is None:
@@ -126,17 +143,7 @@ class CataloguePuller:
         return counts
 
     def _users(self, s, data, counts) -> dict[str, int]:  # type: ignore[no-untyped-def]
-        local = {u.username: u for u in s.scalars(select(User))}
-        for row in data["users"]:
-            user = local.get(row["username"])
-            if user is None:
-                user = User(username=row["username"], **{f: row[f] for f in USER_FIELDS})
-                s.add(user)
-                local[user.username] = user
-                counts["users"] += 1
-            elif _assign(user, row, USER_FIELDS):
-                counts["users"] += 1
-        s.flush()
+        local = _upsert_by_key(s, User, "username", data["users"], USER_FIELDS, "users", counts)
         role_ids = dict(s.execute(select(RoleRow.role_name, RoleRow.role_id)).all())
         wanted: dict[int, set[int]] = {local[r["username"]].user_id: set() for r in data["users"]}
         for row in data["user_roles"]:
@@ -150,17 +157,7 @@ class CataloguePuller:
         return {name: u.user_id for name, u in local.items()}
 
     def _products(self, s, data, counts) -> dict[str, int]:  # type: ignore[no-untyped-def]
-        local = {p.product_code: p for p in s.scalars(select(Product))}
-        for row in data["products"]:
-            product = local.get(row["product_code"])
-            if product is None:
-                product = Product(product_code=row["product_code"], **{f: row[f] for f in PRODUCT_FIELDS})
-                s.add(product)
-                local[product.product_code] = product
-                counts["products"] += 1
-            elif _assign(product, row, PRODUCT_FIELDS):
-                counts["products"] += 1
-        s.flush()
+        local = _upsert_by_key(s, Product, "product_code", data["products"], PRODUCT_FIELDS, "products", counts)
         return {code: p.product_id for code, p in local.items()}
 
     def _defects(self, s, data, products, counts) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-def]
