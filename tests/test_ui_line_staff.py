@@ -60,7 +60,8 @@ def test_technician_sees_proposals_and_applies_one_with_an_audit_row(qtbot, main
     view.refresh()
     qtbot.waitUntil(lambda: view.loaded is not None, timeout=15000)
     assert view.loaded.proposals == [] and view.table.rowCount() == 0
-    assert "Too few labelled outcomes" in view.basis_label.text() and "0 good and 0 defective" in view.basis_label.text()
+    basis = view.basis_label.text()
+    assert "Too few labelled outcomes" in basis and "0 good and 0 defective" in basis
     good, defect = _labelled_history(station_ctx)
 
     view.target_far.setValue(0.0)
