@@ -141,8 +141,15 @@ def test_threshold_proposals_from_history(station, capsys: pytest.CaptureFixture
                                                                           p.review_threshold)
     assert proposals["far_target"].false_alarm_rate == 0.0
     assert proposals["no_miss"].miss_rate == 0.0
+    with pytest.raises(AuthenticationError, match="technician or admin"):
+        history.apply("demo-cast", proposals["no_miss"], worker)
     assert main(["calibrate", "--product", "demo-cast", "--from-history", "--target-far", "0",
-                 "--proposal", "no_miss", "--user-id", str(worker.user_id)]) == 0
+                 "--proposal", "no_miss", "--user-id", str(worker.user_id)]) == 2
+    assert main(["calibrate", "--product", "demo-cast", "--from-history", "--proposal", "no_miss"]) == 2
+    capsys.readouterr()
+    ctx.users.add_user("tech1", "t@x.local", "Secret-pass-1", ["manager"])
+    assert main(["calibrate", "--product", "demo-cast", "--from-history", "--target-far", "0",
+                 "--proposal", "no_miss", "--user", "tech1"]) == 0
     out = capsys.readouterr().out
     assert "no_miss" in out and "[applied]" in out
     product = ctx.catalog.get_product("demo-cast")

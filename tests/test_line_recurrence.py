@@ -11,7 +11,7 @@ from station.adapters.db.recurrence_repo import SqlRecurrenceRepository
 from station.adapters.line.mqtt import MqttLink
 from station.app.line_assembly import workflow_inspect
 from station.app.override_assembly import build_overrides
-from station.domain.errors import ValidationError
+from station.domain.errors import AuthenticationError, ValidationError
 from station.domain.line import MqttWiring
 from station.domain.recurrence import RecurrenceWindow
 from station.pipeline.synthetic import render_part
@@ -72,9 +72,45 @@ def test_recurrence_after_resolved_action(mqtt_broker: Broker) -> None:
         assert alert.defect_code == "hole" and alert.inspections_since == 1
         assert [a.alert_id for a in watch.open_alerts(product.product_id)] == [alert.alert_id]
         assert watch.check(second.inspection_id).alert_id == alert.alert_id  # one alert per inspection
-        watch.acknowledge(alert.alert_id)
+        with pytest.raises(AuthenticationError):
+            watch.acknowledge(alert.alert_id, worker)  # a worker does not acknowledge
+        boss = ctx.users.add_user("boss1", "b@x.local", "Secret-pass-1", ["manager"])
+        assert watch.acknowledge(alert.alert_id, boss).acknowledged_by == "boss1"
         assert watch.open_alerts() == []
         listener.close()
+    finally:
+        ctx.close()
+
+
+def test_bench_workflow_raises_the_alert_without_a_line() -> None:
+    """The GUI bench and ``station inspect`` record through the same workflow: the alert is raised there,
+    not only by ``station serve``, and the change notifier tells the supervisor's queue."""
+    from station.domain.bench import BenchRequest
+    from station.domain.inspection import InspectionRecord, TestImage
+
+    ctx = demo_context(size=SIZE, n_good=6, n_per_defect=1, weights=False)
+    try:
+        ctx.engine.builder.build("demo-cast")
+        product = ctx.catalog.get_product("demo-cast")
+        config = ctx.catalog.get_model_config(product.product_id)
+        ctx.catalog.save_model_config(replace(config, image_threshold=0.0))  # every part FAILs here
+        ctx.engine.inspection.cache.invalidate("demo-cast")
+        image = render_part(80_002, SIZE, "hole").image
+        probe = ctx.engine.inspection.inspect("demo-cast", image, record=False)  # the type this part gets
+        assert probe.defect is not None and not probe.defect.unknown, "the demo part needs a known defect vote"
+        defect = product.defect_by_code(probe.defect.defect_code)
+        earlier = ctx.recorder.record(InspectionRecord(
+            product_id=product.product_id, image=TestImage(file_name="earlier.png", file_path="k-earlier"),
+            defect_detected=True, anomaly_score=0.9, defect_type_id=defect.defect_type_id))
+        action = ctx.actions.log_action(earlier.inspection_id, "reground the mould", "resolved", None)
+        heard: list[str] = []
+        ctx.changes.subscribe(lambda change: heard.append(change.kind))
+        result = ctx.bench.run(BenchRequest(request_id=1, product_code="demo-cast", image=image, guide=False))
+        outcome = result.inspected.outcome
+        assert outcome.verdict.value == "FAIL" and outcome.inspection_id is not None
+        [alert] = ctx.recurrence.open_alerts(product.product_id)
+        assert (alert.action_id, alert.inspection_code) == (action.action_id, outcome.inspection_code)
+        assert "recurrence" in heard
     finally:
         ctx.close()
 

@@ -104,6 +104,10 @@
         <translation>조치 기록…</translation>
     </message>
     <message>
+        <source>That inspection is no longer awaiting action.</source>
+        <translation>그 검사는 더 이상 조치 대기 중이 아닙니다.</translation>
+    </message>
+    <message>
         <source>{0} defects awaiting action</source>
         <translation>조치 대기 불량 {0}건</translation>
     </message>
@@ -687,6 +691,109 @@
     </message>
 </context>
 <context>
+    <name>HistoryProposalsView</name>
+    <message>
+        <source>current thresholds</source>
+        <translation>현재 임계값</translation>
+    </message>
+    <message>
+        <source>false-alarm target</source>
+        <translation>오경보 목표</translation>
+    </message>
+    <message>
+        <source>balanced</source>
+        <translation>균형</translation>
+    </message>
+    <message>
+        <source>no missed defect</source>
+        <translation>미검출 없음</translation>
+    </message>
+    <message>
+        <source>Threshold proposals from labelled outcomes on the line (overrides at the bench, defects confirmed by resolved corrective actions)</source>
+        <translation>라인의 판정 확정 결과(작업대 판정 정정, 완료된 조치로 확인된 불량)에 따른 임계값 제안</translation>
+    </message>
+    <message>
+        <source>False-alarm target</source>
+        <translation>오경보 목표</translation>
+    </message>
+    <message>
+        <source>Propose</source>
+        <translation>제안 보기</translation>
+    </message>
+    <message>
+        <source>Apply selected…</source>
+        <translation>선택한 제안 적용…</translation>
+    </message>
+    <message>
+        <source>Select a product to see proposals.</source>
+        <translation>제안을 보려면 제품을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Proposal</source>
+        <translation>제안</translation>
+    </message>
+    <message>
+        <source>FAIL at or above</source>
+        <translation>불합격 기준 (이상)</translation>
+    </message>
+    <message>
+        <source>UNCERTAIN from</source>
+        <translation>판정 보류 시작</translation>
+    </message>
+    <message>
+        <source>Defect pixels from</source>
+        <translation>불량 픽셀 기준</translation>
+    </message>
+    <message>
+        <source>False alarms</source>
+        <translation>오경보</translation>
+    </message>
+    <message>
+        <source>Missed defects</source>
+        <translation>미검출</translation>
+    </message>
+    <message>
+        <source>Good held for review</source>
+        <translation>검토 보류된 양품</translation>
+    </message>
+    <message>
+        <source>Labelled good / defective</source>
+        <translation>확정 양품 / 불량</translation>
+    </message>
+    <message>
+        <source>Looking at the labelled outcomes of {0}…</source>
+        <translation>{0}의 확정 결과를 살펴보는 중…</translation>
+    </message>
+    <message>
+        <source>Current: FAIL at or above {0:.3f}, UNCERTAIN from {1}, defect pixels from {2:.3f}</source>
+        <translation>현재: 불합격 {0:.3f} 이상, 판정 보류 {1} 이상, 불량 픽셀 {2:.3f} 이상</translation>
+    </message>
+    <message>
+        <source>Too few labelled outcomes for proposals: {0} good and {1} defective; at least one of each is needed (override verdicts at the bench, log corrective actions as resolved).</source>
+        <translation>제안하기에 확정 결과가 너무 적습니다: 양품 {0}건, 불량 {1}건. 각각 최소 1건이 필요합니다(작업대에서 판정을 정정하거나 조치를 완료로 기록하세요).</translation>
+    </message>
+    <message>
+        <source>Rates are what each proposal would have produced on {0} good and {1} defective labelled parts. The pixel threshold cannot be learned from part labels and is kept.</source>
+        <translation>비율은 확정된 양품 {0}건과 불량 {1}건에 각 제안을 적용했을 때의 결과입니다. 픽셀 임계값은 부품 단위 확정으로 학습할 수 없어 그대로 유지됩니다.</translation>
+    </message>
+    <message>
+        <source>Apply thresholds</source>
+        <translation>임계값 적용</translation>
+    </message>
+    <message>
+        <source>Apply '{0}' to {1}? FAIL at or above {2:.3f}, UNCERTAIN from {3:.3f} (false alarms {4:.1%}, missed defects {5:.1%} on the labelled parts). The change is recorded in the change log.</source>
+        <translation>'{0}'을(를) {1}에 적용할까요? 불합격 {2:.3f} 이상, 판정 보류 {3:.3f} 이상 (확정 부품 기준 오경보 {4:.1%}, 미검출 {5:.1%}). 변경 내용은 변경 이력에 기록됩니다.</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>적용</translation>
+    </message>
+    <message>
+        <source>Thresholds from '{0}' applied to {1}.</source>
+        <translation>'{0}' 임계값을 {1}에 적용했습니다.</translation>
+    </message>
+</context>
+<context>
     <name>HistoryView</name>
     <message>
         <source>Defects only</source>
@@ -1135,6 +1242,73 @@
     </message>
 </context>
 <context>
+    <name>RecurrenceAlertsPanel</name>
+    <message>
+        <source>Show the new inspection</source>
+        <translation>새 검사 보기</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>확인 처리</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>구분</translation>
+    </message>
+    <message>
+        <source>New inspection</source>
+        <translation>새 검사</translation>
+    </message>
+    <message>
+        <source>Defect</source>
+        <translation>불량</translation>
+    </message>
+    <message>
+        <source>Action that did not hold</source>
+        <translation>효과가 없었던 조치</translation>
+    </message>
+    <message>
+        <source>Resolved by</source>
+        <translation>완료 처리자</translation>
+    </message>
+    <message>
+        <source>Resolved at</source>
+        <translation>완료 시각</translation>
+    </message>
+    <message>
+        <source>Since the action</source>
+        <translation>조치 이후</translation>
+    </message>
+    <message>
+        <source>Raised</source>
+        <translation>발생</translation>
+    </message>
+    <message>
+        <source>{0} recurrence alerts: a defect came back after its action was resolved</source>
+        <translation>재발 알림 {0}건: 조치 완료 후 같은 불량이 다시 나타났습니다</translation>
+    </message>
+    <message>
+        <source>RECURRENCE</source>
+        <translation>재발</translation>
+    </message>
+    <message>
+        <source>{0} inspections, {1:.1f} h</source>
+        <translation>검사 {0}건, {1:.1f}시간</translation>
+    </message>
+    <message>
+        <source>Select an alert to see the corrective action that did not hold.</source>
+        <translation>알림을 선택하면 효과가 없었던 조치를 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>{0} on {1} again at inspection {2}. Corrective action of inspection {3}: "{4}"{5}, logged as resolved by {6} at {7}; {8} inspections and {9:.1f} hours before.</source>
+        <translation>{1}에서 검사 {2}에 {0} 불량이 다시 나타났습니다. 검사 {3}의 조치: "{4}"{5}, {6}이(가) {7}에 완료로 기록; 검사 {8}건, {9:.1f}시간 전.</translation>
+    </message>
+    <message>
+        <source>Recurrence alert for inspection {0} acknowledged.</source>
+        <translation>검사 {0}의 재발 알림을 확인 처리했습니다.</translation>
+    </message>
+</context>
+<context>
     <name>ResultPanel</name>
     <message>
         <source>READY</source>
@@ -1401,6 +1575,10 @@ last error: {1}</source>
     <message>
         <source>Thresholds and calibration</source>
         <translation>임계값과 보정</translation>
+    </message>
+    <message>
+        <source>Thresholds from history</source>
+        <translation>이력 기반 임계값</translation>
     </message>
     <message>
         <source>Model builds</source>

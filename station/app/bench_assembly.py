@@ -35,4 +35,4 @@ def build_station_settings(ctx: AppContext) -> StationSettingsService:
 
 def build_bench_workflow(ctx: AppContext) -> BenchWorkflow:
     return BenchWorkflow(ctx.engine.inspection, ctx.guidance, read_serial=read_serial,
-                         thresholds=build_station_settings(ctx), changes=ctx.changes)
+                         thresholds=build_station_settings(ctx), changes=ctx.changes, recurrence=ctx.recurrence)

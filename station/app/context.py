@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ from station.adapters.db.catalog_repo import SqlCatalogRepository
 from station.adapters.db.database import Database, open_database
 from station.adapters.db.deployments_repo import SqlDeploymentLog
 from station.adapters.db.inspections_repo import SqlInspectionRecorder
+from station.adapters.db.recurrence_repo import SqlRecurrenceRepository
 from station.adapters.db.reports_repo import SqlReportReader
 from station.adapters.db.sync_actions_repo import SqlActionLog
 from station.adapters.db.users_repo import SqlUserRepository
@@ -16,13 +18,18 @@ from station.adapters.sync.recovery import check_local_store
 from station.app.sync_assembly import build_object_store, build_sync
 from station.app.guidance_assembly import build_guidance
 from station.config import Settings, load_settings
+from station.domain.errors import ConfigurationError
+from station.domain.recurrence import RecurrenceWindow
 from station.services.guidance import GuidanceService
 from station.services.manuals import ManualService
 from station.services.actions import ActionService
 from station.services.changes import ChangeNotifier
 from station.services.ports import ObjectStore
+from station.services.recurrence import RecurrenceWatch
 from station.services.sync import SyncService
 from station.services.users import UserService
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from station.app.engine_assembly import EngineServices
@@ -43,6 +50,8 @@ class AppContext:
     sync: SyncService  # not started here: the GUI calls sync.start(); `station sync run` runs one pass
     actions: ActionService
     changes: ChangeNotifier = field(default_factory=ChangeNotifier)  # inspections, actions, synced rows
+    # checked by the bench workflow after every recorded FAIL (GUI, inspect, serve); window from line.toml
+    recurrence: RecurrenceWatch | None = None
     _engine: EngineServices | None = field(default=None, repr=False)
     _bench: BenchWorkflow | None = field(default=None, repr=False)
 
@@ -105,4 +114,17 @@ def build_context(settings: Settings | None = None) -> AppContext:
         sync=sync,
         actions=ActionService(SqlActionLog(db), SqlReportReader(db), changes),
         changes=changes,
+        recurrence=RecurrenceWatch(SqlRecurrenceRepository(db), _recurrence_window(settings), changes),
     )
+
+
+def _recurrence_window(settings: Settings) -> RecurrenceWindow:
+    """The window of ``line.toml`` (``station serve`` reports a bad file itself; here it means the default)."""
+    from station.adapters.line.wiring_file import load_wiring, wiring_path
+
+    try:
+        wiring = load_wiring(wiring_path(settings.home))
+    except ConfigurationError as exc:
+        log.warning("recurrence window: %s; the default applies", exc)
+        return RecurrenceWindow()
+    return RecurrenceWindow(wiring.recurrence_inspections, wiring.recurrence_hours)

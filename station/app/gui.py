@@ -13,14 +13,17 @@ from station.adapters.camera.worker import make_capture_worker
 from station.adapters.db.admin_repo import SqlAdminRepository
 from station.adapters.db.audit_repo import SqlAuditTrail
 from station.adapters.db.inspection_notes_repo import SqlInspectionNotes
+from station.adapters.db.recurrence_repo import SqlRecurrenceRepository
 from station.adapters.db.reports_repo import SqlReportReader
 from station.app.bench_assembly import build_station_settings
 from station.app.central_reports import central_fleet
 from station.app.context import AppContext
+from station.app.override_assembly import build_history_calibration
 from station.config import load_settings, save_settings
 from station.domain.camera import CameraSpec
 from station.services.admin import AdminService
 from station.services.library import ImageLibraryService
+from station.services.recurrence import RecurrenceWatch
 from station.services.reports import ReportService
 from station.ui.services import GuiServices
 
@@ -55,6 +58,8 @@ def build_gui_services(ctx: AppContext) -> GuiServices:
         sync=ctx.sync,
         notes=SqlInspectionNotes(ctx.db),
         changes=ctx.changes,
+        history_thresholds=build_history_calibration(ctx),
+        recurrence=ctx.recurrence or RecurrenceWatch(SqlRecurrenceRepository(ctx.db), changes=ctx.changes),
     )
 
 

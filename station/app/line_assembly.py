@@ -100,8 +100,9 @@ class ServeRun:
         spec = CameraSpec(source=options.camera).validated() if options.camera else self._camera_spec()
         self.camera = camera_factory(spec)
         self._stop = threading.Event()
-        self.recurrence = RecurrenceWatch(SqlRecurrenceRepository(ctx.db), RecurrenceWindow(
-            self.wiring.recurrence_inspections, self.wiring.recurrence_hours))
+        # The bench workflow raises the alert (ctx.recurrence); the observer publishes it on the result topic.
+        self.recurrence = ctx.recurrence or RecurrenceWatch(SqlRecurrenceRepository(ctx.db), changes=ctx.changes)
+        self.recurrence.window = RecurrenceWindow(self.wiring.recurrence_inspections, self.wiring.recurrence_hours)
         self.station = LineStation(settings.station_id, options.product_code, links, self._frame,
                                    workflow_inspect(ctx, options.product_code, guides=options.guides,
                                                     language=options.language),

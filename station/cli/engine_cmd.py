@@ -69,7 +69,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     c.add_argument("--from-history", action="store_true",
                    help="propose from the labelled outcomes on the line (overrides, resolved actions), not DIR")
     c.add_argument("--proposal", metavar="NAME", help="with --from-history: apply this proposal (audited)")
-    c.add_argument("--user-id", type=int, help="with --from-history: who applies it (for the audit entry)")
+    c.add_argument("--user", metavar="NAME", help="with --proposal: who applies it (a supervisor/technician or "
+                                                  "admin account; audited)")
+    c.add_argument("--user-id", type=int, help="with --proposal: the same account by id (instead of --user)")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=_calibrate)
 

@@ -8,7 +8,8 @@ import argparse
 from station.app.context import build_context
 from station.app.override_assembly import build_history_calibration
 from station.cli.common import print_json, settings_from
-from station.domain.errors import ValidationError
+from station.domain.errors import NotFoundError, ValidationError
+from station.domain.users import UserInfo
 
 
 def calibrate_from_history(args: argparse.Namespace) -> int:
@@ -22,8 +23,8 @@ def calibrate_from_history(args: argparse.Namespace) -> int:
             if chosen is None:
                 raise ValidationError(f"no proposal {args.proposal!r}; choose from "
                                       f"{', '.join(p.name for p in proposals)}")
+            service.apply(args.product, chosen, _applying_user(ctx, args))
             applied = chosen.name
-            service.apply(args.product, chosen, args.user_id)
         elif args.apply:
             raise ValidationError("with --from-history, name the proposal to apply: --proposal NAME")
     finally:
@@ -40,3 +41,13 @@ def calibrate_from_history(args: argparse.Namespace) -> int:
               f"false alarms {p.false_alarm_rate:6.1%}  misses {p.miss_rate:6.1%}  "
               f"good held for review {p.review_rate:6.1%}{mark}")
     return 0
+
+
+def _applying_user(ctx, args: argparse.Namespace) -> UserInfo:  # type: ignore[no-untyped-def]
+    if not args.user and args.user_id is None:
+        raise ValidationError("with --proposal, say who applies it: --user NAME")
+    user = next((u for u in ctx.users.list_users()
+                 if (args.user and u.username == args.user) or (not args.user and u.user_id == args.user_id)), None)
+    if user is None:
+        raise NotFoundError(f"no user {args.user or args.user_id}")
+    return user

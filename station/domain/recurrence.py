@@ -6,7 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from station.domain.enums import Role
 from station.domain.errors import ValidationError
+
+# Who acknowledges a recurrence alert on the queue: the supervisor (manager) and the admin.
+ACKNOWLEDGE_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -35,3 +39,11 @@ class RecurrenceAlertInfo:
     hours_since: float
     status: str
     raised_at: datetime | None
+    # The action that did not hold (who logged it resolved, when, its notes) and the new inspection.
+    action_by: str | None = None
+    action_at: datetime | None = None
+    action_notes: str | None = None
+    inspection_id: int | None = None
+    product_id: int | None = None
+    acknowledged_by: str | None = None
+    acknowledged_at: datetime | None = None

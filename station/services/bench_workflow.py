@@ -11,7 +11,8 @@ One object serves the bench screen, ``station inspect`` and a headless station a
 ``emit`` receives, in order, :class:`Inspected`, then (FAIL/UNCERTAIN with ``request.guide``)
 :class:`ExcerptsReady`, :class:`GuideToken`\\ s and :class:`GuideDone`; a stage that fails emits one
 :class:`Failed` (the stages before it stand: a recorded inspection stays recorded when its guide fails);
-``cancel.cancel()`` before the inspection ends emits :class:`Cancelled`, during the guide stops the LLM
+After a recorded FAIL (once :class:`Inspected` is emitted) the recurrence watch, when given, looks for a
+corrective action that did not hold, whichever front end runs the workflow. ``cancel.cancel()`` before the inspection ends emits :class:`Cancelled`, during the guide stops the LLM
 within a token (GuideDone with ``guide.cancelled``). Every event carries ``request.request_id``. The
 returned :class:`BenchResult` holds the same events for callers that do not stream (the CLI).
 
@@ -37,6 +38,7 @@ from station.domain.guidance import Language, ManualExcerpt
 from station.services.changes import ChangeNotifier, RecordsChanged
 from station.services.guidance import GuidanceService
 from station.services.inspection import InspectionService
+from station.services.recurrence import RecurrenceWatch
 from station.services.station_settings import Thresholds
 
 log = logging.getLogger(__name__)
@@ -69,8 +71,9 @@ class BenchWorkflow:
 
     def __init__(self, inspection: InspectionService, guidance: GuidanceService | None = None, *,
                  read_serial: SerialReader | None = None, thresholds: ThresholdSource | None = None,
-                 changes: ChangeNotifier | None = None) -> None:
+                 changes: ChangeNotifier | None = None, recurrence: RecurrenceWatch | None = None) -> None:
         self._inspection = inspection
+        self._recurrence = recurrence
         self._guidance = guidance
         self._read_serial = read_serial
         self._thresholds = thresholds
@@ -112,6 +115,7 @@ class BenchWorkflow:
             return BenchResult(rid, failed=failed)
         emit(inspected)
         outcome = inspected.outcome
+        self._watch_recurrence(outcome)
         if not request.guide or not outcome.needs_attention or self._guidance is None:
             return BenchResult(rid, inspected=inspected)
         try:
@@ -188,6 +192,15 @@ class BenchWorkflow:
                                               pixel_threshold=t.pixel_threshold,
                                               review_threshold=t.review_threshold)
         return Inspected(request_id, outcome, shown.serial, shown.reference)
+
+    def _watch_recurrence(self, outcome: InspectionOutcome) -> None:
+        """After the verdict is out (it never waits for this): a recorded FAIL may raise a recurrence alert."""
+        if self._recurrence is None or outcome.inspection_id is None or not outcome.defect_detected:
+            return
+        try:
+            self._recurrence.check(outcome.inspection_id)
+        except Exception:  # noqa: BLE001 - the part is recorded; the watch never costs its verdict or guide
+            log.exception("recurrence check failed for inspection %s", outcome.inspection_id)
 
     def _require_guidance(self) -> GuidanceService:
         if self._guidance is None:

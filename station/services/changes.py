@@ -1,5 +1,6 @@
-"""A Qt-free notifier of changed records: the inspection workflow, action logging and sync fire it,
-screens that list records (queue, history, dashboard) subscribe and refresh.
+"""A Qt-free notifier of changed records: the inspection workflow, action logging, the recurrence watch
+(an alert raised or acknowledged) and sync fire it; screens that list records (queue, history,
+dashboard) subscribe and refresh.
 
 Listeners run on the thread that fires (a worker); the GUI bridges them to a Qt signal. A failing
 listener is logged and never stops the others or the writer.
@@ -15,7 +16,7 @@ from typing import Literal
 
 log = logging.getLogger(__name__)
 
-ChangeKind = Literal["inspection", "action", "feedback", "sync"]
+ChangeKind = Literal["inspection", "action", "feedback", "sync", "recurrence"]
 
 
 @dataclass(frozen=True)

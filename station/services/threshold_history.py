@@ -6,7 +6,8 @@ For each proposal the false-alarm rate (good parts at or above the FAIL threshol
 (defective parts below the review threshold: neither failed nor held) and the share of good parts held
 for review are what those thresholds would have produced on these outcomes. The pixel threshold cannot
 be learned from part-level labels and is kept. Applying a proposal saves the image threshold in the
-product's configuration, review threshold included, and writes an audit entry.
+product's configuration, review threshold included, and writes an audit entry; only a supervisor/technician
+(``manager``) or an admin may apply one.
 """
 
 from __future__ import annotations
@@ -16,8 +17,14 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from station.domain.errors import ValidationError
+from station.domain.enums import Role
+from station.domain.errors import AuthenticationError, ValidationError
+from station.domain.users import UserInfo
 from station.services.ports import AuditTrail, CatalogReader, ReviewThresholdStore
+
+
+# Who may apply a proposal: the technician (a ``manager`` account) and the admin.
+APPLY_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,12 @@ class HistoryCalibration:
         self._catalog = catalog
         self._audit = audit
         self._review = review
+
+    def labelled_counts(self, product_code: str) -> tuple[int, int]:
+        """(good, defective) labelled outcomes of the product: proposals need at least one of each."""
+        product = self._catalog.get_product(product_code)
+        scores = self._labelled.labelled_scores(product.product_id)
+        return sum(1 for _s, label in scores if label == "normal"), sum(1 for _s, label in scores if label == "defect")
 
     def propose(self, product_code: str, target_far: float = 0.01) -> list[ThresholdProposal]:
         if not 0.0 <= target_far < 1.0:
@@ -90,8 +103,11 @@ class HistoryCalibration:
             make("no_miss", max(far_image, lowest_defect), lowest_defect),
         ]
 
-    def apply(self, product_code: str, proposal: ThresholdProposal, by_user: int | None) -> int:
+    def apply(self, product_code: str, proposal: ThresholdProposal, user: UserInfo) -> int:
         """Saves the proposal's thresholds; returns the audit entry's id."""
+        if not user.is_active or not user.has_role(*APPLY_ROLES):
+            raise AuthenticationError(f"{user.username} may not change thresholds (technician or admin only)")
+        by_user = user.user_id
         product = self._catalog.get_product(product_code)
         config = self._catalog.get_model_config(product.product_id)
         old = {"image_threshold": config.image_threshold, "review_threshold": config.review_threshold}

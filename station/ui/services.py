@@ -19,6 +19,7 @@ from station.domain.camera import CameraSpec
 from station.domain.catalog import ProductInfo
 from station.domain.engine import CancelToken, InspectionOutcome, ProgressCallback
 from station.domain.guidance import Language, ManualExcerpt
+from station.domain.recurrence import RecurrenceAlertInfo
 from station.domain.reports import HistoryFilter, InspectionRow
 from station.domain.sync import SyncStatus
 from station.domain.users import UserInfo
@@ -27,6 +28,7 @@ from station.services.changes import Listener
 from station.services.ports import CameraFeed
 from station.services.reports import ReportService
 from station.services.station_settings import StationSettingsService
+from station.services.threshold_history import ThresholdProposal
 from station.services.users import UserService
 from station.ui.permissions import Capability, capabilities
 
@@ -112,6 +114,24 @@ class SerialNotes(Protocol):
     def serial_of(self, test_image_id: int) -> str | None: ...
 
 
+class HistoryThresholds(Protocol):
+    """``HistoryCalibration``: threshold proposals from the labelled outcomes on the line."""
+
+    def labelled_counts(self, product_code: str) -> tuple[int, int]: ...
+
+    def propose(self, product_code: str, target_far: float = ...) -> list[ThresholdProposal]: ...
+
+    def apply(self, product_code: str, proposal: ThresholdProposal, user: UserInfo) -> int: ...
+
+
+class RecurrenceAlerts(Protocol):
+    """``RecurrenceWatch``: open alerts for the supervisor's queue, acknowledged by a supervisor."""
+
+    def open_alerts(self, product_id: int | None = ...) -> list[RecurrenceAlertInfo]: ...
+
+    def acknowledge(self, alert_id: int, user: UserInfo) -> RecurrenceAlertInfo: ...
+
+
 class RecordChanges(Protocol):
     """``ChangeNotifier``: inspections recorded, actions logged, rows synced (listeners run on a worker)."""
 
@@ -139,6 +159,8 @@ class GuiServices:
     sync: SyncControl
     notes: SerialNotes
     changes: RecordChanges
+    history_thresholds: HistoryThresholds
+    recurrence: RecurrenceAlerts
 
 
 @dataclass

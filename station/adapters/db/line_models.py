@@ -1,4 +1,5 @@
-"""ORM of the line tables (migration 0009): verdict overrides made at the bench, recurrence alerts."""
+"""ORM of the line tables (migration 0009): verdict overrides made at the bench, recurrence alerts (pushed to
+the centre since migration 0011, with who acknowledged them)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ class RecurrenceAlert(Base):
     __table_args__ = (
         CheckConstraint("status IN ('open', 'acknowledged')", name="recurrence_alerts_status_check"),
         Index("uq_recurrence_alerts_inspection", "inspection_id", unique=True),
+        Index("uq_recurrence_alerts_sync_uuid", "sync_uuid", unique=True),
+        Index("idx_recurrence_alerts_open", "status", "product_id"),
     )
 
     alert_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -53,3 +56,6 @@ class RecurrenceAlert(Base):
     hours_since: Mapped[float] = mapped_column(Float, nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False, server_default=text("'open'"))
     raised_at: Mapped[datetime | None] = mapped_column(DateTime(), server_default=NOW)
+    acknowledged_by: Mapped[int | None] = mapped_column(Integer, ForeignKey("users.user_id"))  # migration 0011
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime())
+    sync_uuid: Mapped[str | None] = _sync_uuid()

@@ -3,12 +3,16 @@ the alert (one per inspection)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from station.adapters.db.database import Database
 from station.adapters.db.line_models import RecurrenceAlert, VerdictOverride
-from station.adapters.db.models import ActionLog, DefectType, Inspection, InspectionResult, Product
+from station.adapters.db.models import ActionLog, DefectType, Inspection, InspectionResult, Product, User
+from station.adapters.db.operations_models import AuditLog
 from station.domain.recurrence import RecurrenceAlertInfo, RecurrenceWindow
 
 
@@ -72,18 +76,35 @@ class SqlRecurrenceRepository:
                 query = query.where(RecurrenceAlert.product_id == product_id)
             return [self._info(session, a) for a in session.scalars(query.order_by(RecurrenceAlert.alert_id))]
 
-    def acknowledge(self, alert_id: int) -> None:
-        with self._db.session() as session:
+    def acknowledge(self, alert_id: int, user_id: int, audit: dict[str, Any]) -> RecurrenceAlertInfo | None:
+        with self._db.session(user_id=user_id) as session:
             alert = session.get(RecurrenceAlert, alert_id)
-            if alert is not None:
+            if alert is None:
+                return None
+            if alert.status != "acknowledged":
+                old = {"status": alert.status}
                 alert.status = "acknowledged"
+                alert.acknowledged_by = user_id
+                alert.acknowledged_at = datetime.now(timezone.utc).replace(tzinfo=None)
+                session.add(AuditLog(table_name="recurrence_alerts", operation="UPDATE", user_id=user_id,
+                                     old_data=old, new_data={**audit, "status": "acknowledged"}))
+                session.flush()
+            return self._info(session, alert)
 
     @staticmethod
     def _info(session, alert: RecurrenceAlert) -> RecurrenceAlertInfo:  # type: ignore[no-untyped-def]
         action = session.get(ActionLog, alert.action_id)
         resolved = session.get(Inspection, action.inspection_id)
+
+        def username(user_id: int | None) -> str | None:
+            user = session.get(User, user_id) if user_id is not None else None
+            return user.username if user is not None else None
+
         return RecurrenceAlertInfo(
             alert.alert_id, session.get(Product, alert.product_id).product_code,
             session.get(DefectType, alert.defect_type_id).defect_code, alert.action_id, action.action_taken,
             resolved.inspection_code, session.get(Inspection, alert.inspection_id).inspection_code,
-            alert.inspections_since, alert.hours_since, alert.status, alert.raised_at)
+            alert.inspections_since, alert.hours_since, alert.status, alert.raised_at,
+            action_by=username(action.action_by), action_at=action.action_date, action_notes=action.notes,
+            inspection_id=alert.inspection_id, product_id=alert.product_id,
+            acknowledged_by=username(alert.acknowledged_by), acknowledged_at=alert.acknowledged_at)

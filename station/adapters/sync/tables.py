@@ -19,7 +19,9 @@ from station.adapters.db.models import Base
 
 # Foreign-key kinds: how a local id is made portable and turned into a central id.
 PRODUCT, DEFECT_TYPE, USER, IMAGE, INSPECTION = "product", "defect_type", "user", "image", "inspection"
-PARENT_TABLES = {IMAGE: ("images", "image_id"), INSPECTION: ("inspections", "inspection_id")}
+ACTION = "action"
+PARENT_TABLES = {IMAGE: ("images", "image_id"), INSPECTION: ("inspections", "inspection_id"),
+                 ACTION: ("action_logs", "action_id")}
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,11 @@ PUSHED_TABLES: tuple[PushedTable, ...] = (
     PushedTable("verdict_overrides", "override_id",
                 {"inspection_id": INSPECTION, "defect_type_id": DEFECT_TYPE, "library_image_id": IMAGE,
                  "overridden_by": USER}, mutable=("notes",)),
+    # Raised on the station, pushed again when a supervisor acknowledges it (migration 0011).
+    PushedTable("recurrence_alerts", "alert_id",
+                {"product_id": PRODUCT, "defect_type_id": DEFECT_TYPE, "action_id": ACTION,
+                 "inspection_id": INSPECTION, "acknowledged_by": USER},
+                mutable=("status", "acknowledged_by", "acknowledged_at")),
     PushedTable("deployments", "deployment_id", {"product_id": PRODUCT, "deployed_by": USER},
                 mutable=("status", "completed_at", "result_summary", "error_message")),
     PushedTable("audit_logs", "log_id", {"user_id": USER}, lenient_users=True),

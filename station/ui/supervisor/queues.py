@@ -1,4 +1,5 @@
-"""Defects awaiting action (the view ``recent_inspections``: 미조치) and the filtered history."""
+"""Defects awaiting action (the view ``recent_inspections``: 미조치), with the open recurrence alerts on top
+as their own kind of entry, and the filtered history."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from station.domain.reports import (
 from station.ui.env import ScreenEnv
 from station.ui.permissions import Capability
 from station.ui.supervisor.action_dialog import ActionDialog, ActionDraft
+from station.ui.supervisor.recurrence_alerts import RecurrenceAlertsPanel
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.tables import DataTable
 
@@ -82,6 +84,9 @@ class AwaitingActionView(QWidget):
         layout.addLayout(top)
         self.message = MessageBar()
         layout.addWidget(self.message)
+        self.recurrence = RecurrenceAlertsPanel(env)
+        self.recurrence.open_inspection.connect(self.select_inspection)
+        layout.addWidget(self.recurrence)
         self.table = InspectionTable()
         self.table.setObjectName("AwaitingTable")
         if env.can(Capability.LOG_ACTION):
@@ -96,6 +101,14 @@ class AwaitingActionView(QWidget):
         product, actions = self.env.session.product, self.env.services.actions
         self.env.runner.submit(lambda _ctx: actions.pending_defects(product.product_id if product else None),
                                name="awaiting", owner=self, on_done=self._show, on_error=self.message.show_error)
+        self.recurrence.refresh()
+
+    def select_inspection(self, inspection_id: int) -> None:
+        """Selects a defect of the queue (the new inspection of a recurrence alert)."""
+        if not self.table.select_id(inspection_id):
+            self.message.show_message(self.tr("That inspection is no longer awaiting action."), "info", 4000)
+            return
+        self.table.setFocus()
 
     def _show(self, rows: list[InspectionRow]) -> None:
         self.table.show_rows(rows)

@@ -1,5 +1,5 @@
-"""The technician screen: camera, preprocessing and ROI, thresholds and calibration, model builds, and
-the audit trail of settings changes."""
+"""The technician screen: camera, preprocessing and ROI, thresholds and calibration, threshold proposals
+from the line's history, model builds, and the audit trail of settings changes."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from station.domain.catalog import ProductInfo
 from station.ui.env import ScreenEnv
 from station.ui.technician.builds import BuildsView
 from station.ui.technician.camera_settings import CameraSettingsView
+from station.ui.technician.history_proposals import HistoryProposalsView
 from station.ui.technician.preprocessing import PreprocessingView
 from station.ui.technician.thresholds import ThresholdsView
 from station.ui.widgets.feedback import MessageBar
@@ -53,21 +54,24 @@ class TechnicianScreen(QWidget):
         self.preprocessing = PreprocessingView(env)
         self.thresholds = ThresholdsView(env)
         self.builds = BuildsView(env)
+        self.history = HistoryProposalsView(env)
         self.audit = AuditView(env)
         self.tabs.addTab(self.camera, self.tr("Camera"))
         self.tabs.addTab(self.preprocessing, self.tr("Preprocessing and ROI"))
         self.tabs.addTab(self.thresholds, self.tr("Thresholds and calibration"))
+        self.tabs.addTab(self.history, self.tr("Thresholds from history"))
         self.tabs.addTab(self.builds, self.tr("Model builds"))
         self.tabs.addTab(self.audit, self.tr("Change log"))
         layout.addWidget(self.tabs)
         self.tabs.currentChanged.connect(lambda _i: self.audit.refresh())
         self.builds.built.connect(lambda _pid: self.thresholds.refresh())
+        self.history.applied.connect(lambda _pid: self.thresholds.refresh())
         self.refresh()
 
     def refresh(self) -> None:
-        for view in (self.camera, self.preprocessing, self.thresholds, self.builds, self.audit):
+        for view in (self.camera, self.preprocessing, self.thresholds, self.history, self.builds, self.audit):
             view.refresh()
 
     def product_changed(self, product: ProductInfo) -> None:
-        for view in (self.preprocessing, self.thresholds, self.builds):
+        for view in (self.preprocessing, self.thresholds, self.history, self.builds):
             view.refresh()

@@ -1,0 +1,200 @@
+"""Thresholds from the line's history: the proposals of ``HistoryCalibration`` for the selected product
+(FAIL / UNCERTAIN / pixel thresholds, the false-alarm and miss rates each would have produced and the
+labelled outcomes they rest on) beside the current thresholds, and "Apply" with a confirmation (the
+service saves the thresholds with an audit entry). Every call runs as a job; a result that answers an
+older product or an older request is dropped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.services.station_settings import Thresholds
+from station.services.threshold_history import ThresholdProposal
+from station.ui.env import ScreenEnv
+from station.ui.jobs import RequestTracker
+from station.ui.permissions import Capability
+from station.ui.widgets.feedback import MessageBar
+from station.ui.widgets.tables import DataTable
+
+
+class ProposalTable(DataTable):
+    """The proposals in the service's order (current first), never re-sorted."""
+
+    def setSortingEnabled(self, enable: bool) -> None:  # noqa: N802 - Qt API
+        super().setSortingEnabled(False)
+
+
+@dataclass(frozen=True)
+class ProposalsLoaded:
+    """What one request found: the counts, the proposals (empty when too few outcomes), the current values."""
+
+    product_code: str
+    n_good: int
+    n_defect: int
+    proposals: list[ThresholdProposal]
+    current: Thresholds
+
+
+class HistoryProposalsView(QWidget):
+    applied = Signal(int)  # product_id
+
+    def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.env = env
+        self.requests = RequestTracker()
+        self.loaded: ProposalsLoaded | None = None
+        self.confirm: QMessageBox | None = None
+        self.names = {"current": self.tr("current thresholds"), "far_target": self.tr("false-alarm target"),
+                      "balanced": self.tr("balanced"), "no_miss": self.tr("no missed defect")}
+        layout = QVBoxLayout(self)
+        title = QLabel(self.tr("Threshold proposals from labelled outcomes on the line (overrides at the bench, "
+                               "defects confirmed by resolved corrective actions)"))
+        title.setObjectName("SectionTitle")
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("False-alarm target")))
+        self.target_far = QDoubleSpinBox()
+        self.target_far.setObjectName("HistoryTargetFar")
+        self.target_far.setRange(0.0, 50.0)
+        self.target_far.setDecimals(1)
+        self.target_far.setSuffix(" %")
+        self.target_far.setValue(1.0)
+        top.addWidget(self.target_far)
+        self.propose_button = QPushButton(self.tr("Propose"))
+        top.addWidget(self.propose_button)
+        top.addStretch(1)
+        self.apply_button = QPushButton(self.tr("Apply selected…"))
+        self.apply_button.setObjectName("PrimaryButton")
+        self.apply_button.setEnabled(False)
+        self.apply_button.setVisible(env.can(Capability.EDIT_SETTINGS))
+        top.addWidget(self.apply_button)
+        layout.addLayout(top)
+        self.current_label = QLabel()
+        self.current_label.setObjectName("HistoryCurrent")
+        layout.addWidget(self.current_label)
+        self.basis_label = QLabel(self.tr("Select a product to see proposals."))
+        self.basis_label.setObjectName("HistoryBasis")
+        self.basis_label.setWordWrap(True)
+        layout.addWidget(self.basis_label)
+        self.table = ProposalTable([self.tr("Proposal"), self.tr("FAIL at or above"), self.tr("UNCERTAIN from"),
+                                self.tr("Defect pixels from"), self.tr("False alarms"), self.tr("Missed defects"),
+                                self.tr("Good held for review"), self.tr("Labelled good / defective")])
+        self.table.setObjectName("HistoryProposals")
+        layout.addWidget(self.table, 1)
+        self.message = MessageBar()
+        layout.addWidget(self.message)
+        self.propose_button.clicked.connect(self.refresh)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.apply_button.clicked.connect(self.ask_apply)
+
+    # Loading ---------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        product = self.env.session.product
+        request = self.requests.begin("proposals", supersedes=("apply",))
+        self.loaded = None
+        self.table.set_rows([])
+        self.apply_button.setEnabled(False)
+        if product is None:
+            self.basis_label.setText(self.tr("Select a product to see proposals."))
+            return
+        code, target = product.code, self.target_far.value() / 100.0
+        history, settings = self.env.services.history_thresholds, self.env.services.station_settings
+        self.basis_label.setText(self.tr("Looking at the labelled outcomes of {0}…").format(code))
+
+        def work(_ctx):  # type: ignore[no-untyped-def]
+            n_good, n_defect = history.labelled_counts(code)
+            proposals = history.propose(code, target_far=target) if n_good and n_defect else []
+            return ProposalsLoaded(code, n_good, n_defect, proposals, settings.thresholds(code))
+
+        self.env.runner.submit(work, name="history-proposals", owner=self,
+                               request=(self.requests, "proposals", request), on_done=self.show_loaded,
+                               on_error=self.message.show_error)
+
+    def show_loaded(self, loaded: ProposalsLoaded) -> None:
+        product = self.env.session.product
+        if product is None or product.code != loaded.product_code:
+            return  # the product changed meanwhile: its own request is on the way
+        self.loaded = loaded
+        current = loaded.current
+        review = "—" if current.review_threshold is None else f"{current.review_threshold:.3f}"
+        self.current_label.setText(self.tr("Current: FAIL at or above {0:.3f}, UNCERTAIN from {1}, defect pixels "
+                                           "from {2:.3f}").format(current.image_threshold, review,
+                                                                   current.pixel_threshold))
+        if not loaded.proposals:
+            self.basis_label.setText(self.tr(
+                "Too few labelled outcomes for proposals: {0} good and {1} defective; at least one of each is "
+                "needed (override verdicts at the bench, log corrective actions as resolved).").format(
+                loaded.n_good, loaded.n_defect))
+            self.basis_label.setProperty("level", "warning")
+            return
+        self.basis_label.setProperty("level", "info")
+        self.basis_label.setText(self.tr(
+            "Rates are what each proposal would have produced on {0} good and {1} defective labelled parts. "
+            "The pixel threshold cannot be learned from part labels and is kept.").format(
+            loaded.n_good, loaded.n_defect))
+        self.table.set_rows([[self.names.get(p.name, p.name), p.image_threshold, p.review_threshold,
+                              p.pixel_threshold, f"{p.false_alarm_rate:.1%}", f"{p.miss_rate:.1%}",
+                              f"{p.review_rate:.1%}", f"{p.n_good} / {p.n_defect}"] for p in loaded.proposals],
+                            [p.name for p in loaded.proposals])
+
+    def proposal_names(self) -> list[str]:
+        return [] if self.loaded is None else [p.name for p in self.loaded.proposals]
+
+    def selected_proposal(self) -> ThresholdProposal | None:
+        wanted = self.table.selected_id()
+        if self.loaded is None or wanted is None:
+            return None
+        return next((p for p in self.loaded.proposals if p.name == wanted), None)
+
+    def _selection_changed(self) -> None:
+        chosen = self.selected_proposal()
+        self.apply_button.setEnabled(chosen is not None and chosen.name != "current")
+
+    # Applying --------------------------------------------------------------------------------------
+    def ask_apply(self) -> QMessageBox | None:
+        chosen, loaded = self.selected_proposal(), self.loaded
+        if chosen is None or loaded is None or not self.env.can(Capability.EDIT_SETTINGS):
+            return None
+        self.confirm = QMessageBox(QMessageBox.Icon.Question, self.tr("Apply thresholds"), self.tr(
+            "Apply '{0}' to {1}? FAIL at or above {2:.3f}, UNCERTAIN from {3:.3f} (false alarms {4:.1%}, missed "
+            "defects {5:.1%} on the labelled parts). The change is recorded in the change log.").format(
+            self.names.get(chosen.name, chosen.name), loaded.product_code, chosen.image_threshold,
+            chosen.review_threshold, chosen.false_alarm_rate, chosen.miss_rate),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        self.confirm.setObjectName("ApplyHistoryConfirm")
+        yes = self.confirm.button(QMessageBox.StandardButton.Yes)
+        yes.setText(self.tr("Apply"))
+        yes.clicked.connect(lambda: self.apply(loaded.product_code, chosen))
+        self.confirm.open()
+        return self.confirm
+
+    def apply(self, product_code: str, proposal: ThresholdProposal) -> None:
+        product = self.env.session.product
+        if product is None or product.code != product_code:
+            return
+        history, user = self.env.services.history_thresholds, self.env.session.user
+        request = self.requests.begin("apply")
+        product_id = product.product_id
+
+        def done(_audit_id: int) -> None:
+            self.message.show_message(self.tr("Thresholds from '{0}' applied to {1}.").format(
+                self.names.get(proposal.name, proposal.name), product_code), "info", 6000)
+            self.env.events.thresholds_changed.emit(product_id)
+            self.applied.emit(product_id)
+            self.refresh()
+
+        self.env.runner.submit(lambda _ctx: history.apply(product_code, proposal, user), name="apply-history",
+                               owner=self, request=(self.requests, "apply", request), on_done=done,
+                               on_error=self.message.show_error)
