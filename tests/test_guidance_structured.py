@@ -51,13 +51,22 @@ def test_grammar_gives_the_structure_with_valid_citations(smollm2: Path, tmp_pat
             if key in ("cause", "action"):
                 assert item["refs"]  # cause and action items always cite
             assert not re.search(r"[\uac00-\ud7a3\u4e00-\u9fff]", item["text"])  # English script only
-    # what streamed is the Markdown of that structure; the shown guide is the verified one
+    # the station opened the first status item with the detection's location (evaluated after the saved
+    # prefix); what streamed is the Markdown of the structure with the station's detection line first
+    from dataclasses import replace
+
+    from station.domain.guidance import GuideItem
+    from station.services.guidance_prompt import detection_text
     from station.services.guidance_schema import render_markdown
 
-    assert "".join(streamed) == render_markdown(parse_guide(raw), "en")
+    assert data["status"][0]["text"].startswith("Center")
+    written = parse_guide(raw)
+    detected = GuideItem(detection_text(request), (), origin="station")
+    assert "".join(streamed) == render_markdown(replace(written, status=(detected, *written.status)), "en")
     assert guide.source in ("llm", "template") and 0.0 <= guide.quality_score <= 1.0
     if guide.source == "llm":
         assert guide.structure is not None and guide.structure.cause and len(guide.structure.action) >= 2
+        assert guide.structure.status[0] == detected  # sizes and scores are the station's, not the model's
     else:
         assert "failed the checks against the manual" in guide.content.splitlines()[0]
         assert guide.extra["llm_quality"] < station.guidance.min_quality

@@ -11,7 +11,7 @@ from station.adapters.db.inspections_repo import SqlInspectionRecorder
 from station.domain.errors import NotFoundError, ValidationError
 from station.domain.inspection import InspectionRecord
 from station.domain.inspection import TestImage as InspectedImage
-from station.services.guidance_prompt import build_prompt, describe_regions
+from station.services.guidance_prompt import build_prompt, describe_regions, detection_text
 from station.services.guidance_quality import assess_guide, split_guide_sections
 from tests.manuals_support import PRODUCT, build_station, make_docx
 
@@ -86,10 +86,18 @@ def test_prompt_parts(station) -> None:  # type: ignore[no-untyped-def]
     assert "[1] (원인) hole (기공) — 발생 원인" in prompt.stable and "주조 시험품 (prodk)" in prompt.stable
     assert prompt.grammar and 'cause-ref ::= "1" | "3"' in prompt.grammar
     assert "심각도 4/5" in prompt.stable and "기공 / hole" in prompt.stable
-    assert "- 중앙부, 12x9, 0.8%, 0.97" in prompt.variable and "이상 0.93" in prompt.variable
-    assert "[1]" not in prompt.variable  # the variable part stays short: regions and scores only
+    # nothing of the inspection in the user turn: the structure's opening is stable, only the location
+    # of the detection starts the answer; sizes and scores are the station's own status line
+    assert prompt.variable == "" and prompt.answer_stable == '{"status": [{"text": "'
+    assert prompt.answer_prefix == "중앙부" and "status-opened ::= char{3,117}" in prompt.grammar
+    assert detection_text(request) == "검출: 중앙부 12x9 px (면적 0.8%, 점수 0.97); 이상 0.93"
     other = build_prompt(station.guidance.build_request(PRODUCT.code, "hole", [], {"anomaly": 0.5}, language="ko"))
     assert other.system == prompt.system and other.stable == prompt.stable  # cacheable parts are identical
+    assert other.answer_prefix == "" and "status-opened ::= char{6,120}" in other.grammar
+    english = station.guidance.build_request(PRODUCT.code, "hole", REGIONS, {"anomaly": 0.97},
+                                                 language="en")
+    assert build_prompt(english).answer_prefix == "Center"
+    assert detection_text(english) == "Detected: center 12x9 px (area 0.8%, score 0.97)"
 
 
 def test_region_description_accepts_engine_and_plain_layouts() -> None:
