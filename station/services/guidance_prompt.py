@@ -2,9 +2,9 @@
 
 The prompt is split for KV caching: the system prompt never changes; the stable part (product, defect,
 manual excerpts, instructions, the end of the user turn and the opening of the guide structure) depends
-only on the product, the defect and the manual, so its KV state is saved; the only part evaluated per
-guide is the location of the detection that starts the first status item (a few tokens); sizes and
-scores are the station's own status line (``detection_text``).
+only on the product, the defect and the manual, so its KV state is saved and a guide for a known
+defect evaluates no prompt token of its own. The detection's location, sizes and scores are the
+station's own first status line (``detection_text``), not the model's words.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 from station.domain.guidance import GuideRequest, Language, PromptParts, RegionSummary
 from station.services.guidance_schema import STRUCTURE_OPENING, guide_grammar
+from station.services.guidance_terms import glossary_lines
 
 _UNSAFE = re.compile(r'["\\\[\]\x00-\x1f]')
 
@@ -183,32 +184,24 @@ def build_prompt(request: GuideRequest) -> PromptParts:
     if not grounding:
         stable.append("(매뉴얼 발췌 없음)" if ko else "(no manual excerpts)")
     stable.append("")
-    stable.append("이 검사의 가이드 JSON을 쓰세요. status의 첫 항목은 검출 위치로 시작해 두었으니 한 문장으로 "
-                  "이어서 마무리하세요." if ko
-                  else "Write the guide JSON for this inspection. The first status item starts with where the "
-                       "defect was found; finish that sentence.")
+    if not ko:
+        terms = glossary_lines(excerpt.text for excerpt in grounding)
+        if terms:
+            stable.append("Terms used in the manual (Korean = English): " + "; ".join(terms))
+    stable.append("이 검사의 가이드 JSON을 쓰세요. 검출 위치, 크기와 점수는 스테이션이 따로 표시합니다." if ko
+                  else "Write the guide JSON for this inspection; the station shows the detected region's "
+                       "location, size and score itself.")
     key = f"{request.language}/{request.product_code}/{request.defect_code or '-'}"
-    # everything up to the structure's opening is the same for every inspection of the defect (cached as
-    # saved KV state); only the few tokens of the detection's location are evaluated per guide (its sizes
-    # and scores are the station's own status line, see ``detection_text``)
-    where = detection_location(request)
+    # with a known defect the whole prompt, up to the structure's opening, is the same for every inspection
+    # of the defect (its KV state is saved): a guide evaluates no prompt token of its own; the detection's
+    # location, sizes and scores are the station's own first status line (``detection_text``)
     return PromptParts(system=SYSTEM_PROMPTS[request.language], stable="\n".join(stable) + "\n",
-                       variable="", answer_stable=STRUCTURE_OPENING, answer_prefix=where,
-                       grammar=guide_grammar(request.language, refs_by_section(request),
-                                             status_opened=len(where)), key=key)
+                       variable="", answer_stable=STRUCTURE_OPENING, answer_prefix="",
+                       grammar=guide_grammar(request.language, refs_by_section(request), status_opened=0),
+                       key=key)
 
 
 DETECTION_CHARS = 110
-
-
-def detection_location(request: GuideRequest) -> str:
-    """Where the (largest-scoring first) region is, as the first words of the model's first status item:
-    ``중앙부``, ``Center``; empty without a region."""
-    if not request.regions:
-        return ""
-    where = location_label(request.regions[0].location, request.language).strip()
-    where = _UNSAFE.sub(" ", where).strip()[:30]
-    return where[:1].upper() + where[1:] if request.language == "en" else where
 
 
 def detection_text(request: GuideRequest) -> str:

@@ -63,7 +63,7 @@ class LlamaGuideGenerator:
         self.languages: tuple[str, ...] = spec.languages if spec else ("en",)
         self._n_ctx = n_ctx
         self._n_threads = n_threads or default_threads()
-        self._n_threads_batch = n_threads_batch or batch_threads()
+        self._n_threads_batch = n_threads_batch or self._n_threads
         self._n_gpu_layers = n_gpu_layers
         self.sampling = sampling or SamplingParams()
         self._seed = seed
@@ -325,13 +325,9 @@ def default_threads() -> int:
     second thread buys little when idle but slows decoding 5-8x as soon as anything else runs (camera,
     GUI, PatchCore): measured 16 vs 2-3 tokens/s for Qwen2.5-1.5B with 1 vs 2 threads under load."""
     return max(1, (os.cpu_count() or 2) // 2)
-
-
-def batch_threads() -> int:
-    """Threads for evaluating a prompt batch (the few tokens after a saved state): all logical CPUs. A
-    batch is a burst of matrix products that both cores of a 2-core station speed up, unlike decoding
-    one token at a time (``default_threads``)."""
-    return max(1, os.cpu_count() or 1)
+    # The same holds for prompt batches (``n_threads_batch``): a 26-token batch took 2.2-2.7 s with one
+    # thread and 6.7-9.5 s with two on the 2-core machine at load 8; after a saved state a guide evaluates
+    # only a few tokens, so the second thread would save little even when the machine is idle.
 
 
 def _looping(tokens: list[int], window: int = 48, max_cycle: int = 8) -> bool:
