@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -117,13 +118,17 @@ def child(args: argparse.Namespace) -> int:
     cpu: list[float] = []
     generate = gen.generate
 
+    usage: list[resource.struct_rusage] = []
+
     def timed_generate(*a, **k):  # type: ignore[no-untyped-def]
         calls.append(time.perf_counter())
         cpu.append(time.process_time())
+        usage.append(resource.getrusage(resource.RUSAGE_SELF))
         try:
             return generate(*a, **k)
         finally:
             cpu.append(time.process_time())
+            usage.append(resource.getrusage(resource.RUSAGE_SELF))
 
     gen.generate = timed_generate  # type: ignore[method-assign]
     requested = time.perf_counter()
@@ -140,7 +145,10 @@ def child(args: argparse.Namespace) -> int:
                    # CPU seconds of this process for the whole generation (restore, the few prompt tokens,
                    # every decoded token) per token: less sensitive to the other jobs on the machine
                    "cpu_tokens_per_s": round(result["completion_tokens"] / (cpu[1] - cpu[0]), 2)
-                   if len(cpu) == 2 and result["completion_tokens"] else None})
+                   if len(cpu) == 2 and result["completion_tokens"] else None,
+                   # page faults that waited for the disk, and preemptions, while generating
+                   "major_faults": usage[1].ru_majflt - usage[0].ru_majflt if len(usage) == 2 else None,
+                   "preempted": usage[1].ru_nivcsw - usage[0].ru_nivcsw if len(usage) == 2 else None})
     print("RESULT " + json.dumps(result, ensure_ascii=False))
     return 0
 
@@ -256,7 +264,8 @@ def main() -> int:
                       f"{row['spawn_to_first_token_s']:.1f} s), warm {row['warm_first_token_s']:.2f} s; "
                       f"{row['tokens_per_s'] or 0:.1f} tok/s ({row['cpu_tokens_per_s']} per CPU s), {row['completion_tokens']} tokens "
                       f"({row['cached_tokens']}/{row['prompt_tokens']} prompt tokens cached, "
-                      f"{row['variable_tokens']} evaluated)", flush=True)
+                      f"{row['variable_tokens']} evaluated; {row['major_faults']} major faults, preempted "
+                      f"{row['preempted']} times)", flush=True)
                 print(f"    cause {row['cause_text']} action {row['action_text']}")
                 for problem in row["problems"]:
                     print(f"    refused: {problem}")

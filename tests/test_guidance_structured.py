@@ -92,8 +92,17 @@ def test_saved_prompt_state_is_reused_and_refused_for_another_model_or_manual(sm
     report = states.load(PRODUCT.code, "en")
     assert sorted(report["loaded"]) == sorted(d.code for d in PRODUCT.defects) and not report["refused"]
     again = station.guidance.stream_guide(request, max_tokens=60)
-    system, stable, _ = fresh._tokens(build_prompt(request))
+    system, stable, variable = fresh._tokens(build_prompt(request))
     assert again.extra["cached_tokens"] == len(system) + len(stable)  # nothing of the prefix evaluated again
+    # the saved state covers the whole prompt up to the structure's opening: no prompt token of the guide
+    # itself is left to evaluate (only the last one again, for its logits)
+    assert variable == [] and again.extra["prompt_tokens"] == again.extra["cached_tokens"]
+    tail = fresh._renderer.llm.detokenize(stable[-16:], special=True).decode("utf-8", errors="replace")
+    assert tail.endswith('assistant\n{"status": [{"text": "')
+    # another inspection of the same defect (other regions and scores) has the very same prompt tokens
+    other_regions = station.guidance.build_request(PRODUCT.code, "hole", [{"bbox": [1, 2, 30, 40],
+                                                                           "location": "edge"}], {"anomaly": 0.5})
+    assert fresh._tokens(build_prompt(other_regions)) == (system, stable, [])
     assert again.extra["llm_text"] == expected.extra["llm_text"]  # saved state == fresh evaluation
 
     # another model: a file whose header names another model's sha256 is refused

@@ -5,10 +5,13 @@ as "gold alloy" because ``금`` alone is gold). The English prompt therefore lis
 general manufacturing vocabulary (casting, moulding, machining, surface treatment, handling,
 maintenance) that occur in the excerpts it gives, so the model has the right English word. The table is
 general vocabulary, not the text of any one manual; a term not in it is translated by the model alone.
+The verifier compares an English item also with the glossed manual sentence (``gloss``), since character
+n-grams cannot match across the two scripts.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 # longest first where one term contains another (금형 조립면 before 금형), so the listed pair is the specific one
@@ -47,3 +50,15 @@ def glossary_lines(texts: Iterable[str], limit: int = 24) -> list[str]:
             found.append(term)
     ordered = [term for term in TERMS if term in found]
     return [f"{term} = {TERMS[term]}" for term in ordered[:limit]]
+
+
+def gloss(text: str) -> str:
+    """``text`` with every table term replaced by its English word (``금형 접합면`` -> ``die parting
+    surface``): a Korean manual sentence an English guide item can be compared with word for word."""
+    for term in sorted(TERMS, key=len, reverse=True):
+        if term in text:
+            text = text.replace(term, f" {_PLAIN[term]} ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+_PLAIN = {term: re.sub(r"\s*\(.*?\)", "", english) for term, english in TERMS.items()}
