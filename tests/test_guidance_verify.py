@@ -166,4 +166,8 @@ def test_stream_reader_renders_the_same_markdown_as_the_finished_structure() -> 
     assert streamed == render_markdown(parse_guide(raw), "ko")
     assert streamed.startswith("## 상황\n- 기공 결함이") and "## 원인\n- 용탕 내 가스가" in streamed and "[2]" in streamed
     truncated = parse_guide(raw[: raw.index('"action"')])  # a cut-off answer keeps what it holds
+    twice = '{"status": [{"text": "기공 검출", "refs": []}], "cause": [{"text": "용탕 내 가스", "refs": [1, 1]}]}'
+    streamed_twice = GuideStreamReader("ko").feed(twice)  # a repeated citation is shown once, as parsed
+    assert streamed_twice.endswith("- 용탕 내 가스 [1]")
+    assert render_markdown(parse_guide(twice), "ko").startswith(streamed_twice)
     assert truncated.cause == GOOD_KO.cause and truncated.action == ()

@@ -236,7 +236,7 @@ class GuideStreamReader:
             return
         path = self._path()
         if len(path) == 4 and path[2] == "refs" and self._current is not None:
-            out.append(_cite(self._current["refs"]))
+            out.append(_cite(tuple(dict.fromkeys(self._current["refs"]))))  # [1, 1] cites [1] once, as parsed
         self._stack.pop()
         if len(self._path()) == 2:
             self._current = None
