@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -71,7 +72,9 @@ def service(db_url: str, gen: LlamaGuideGenerator | None, states_dir: Path) -> G
 def evaluate(guidance: GuidanceService, defect: str, language: str, max_tokens: int) -> dict:
     """One guide and its checks (what the model wrote, before the station drops or fills anything)."""
     request = guidance.build_request(PRODUCT, defect, REGIONS, {"anomaly": 0.93}, language=language)  # type: ignore[arg-type]
-    guide = guidance.stream_guide(request, max_tokens=max_tokens)
+    shown: list[float] = []
+    guide = guidance.stream_guide(request, max_tokens=max_tokens,
+                                  on_token=lambda text: shown.append(time.perf_counter()) if not shown else None)
     raw = guide.extra.get("llm_text", "")
     verification = GuideVerifier(request, guidance._embedder).verify(parse_guide(raw))
     checks = [c for c in verification.checks if c.section in ("cause", "action")]
@@ -91,40 +94,85 @@ def evaluate(guidance: GuidanceService, defect: str, language: str, max_tokens: 
                         if guide.structure is None or not guide.structure.section(k)],
         "problems": [f"{c.section}: {c.item.text[:50]} -> {'; '.join(c.problems)}" for c in checks if not c.ok],
         "cause_text": [i.text for i in written.cause][:1], "action_text": [i.text for i in written.action][:2],
+        "_first_text_at": shown[0] if shown else None,
     }
 
 
 def child(args: argparse.Namespace) -> int:
-    """A fresh process, as a bench start: load the model and the saved prompt states, then one guide."""
+    """A fresh process, as a bench start: load the model and the saved prompt states, then one guide.
+
+    Times (wall clock, this process): ``imports_s`` from the parent's spawn to the end of the imports
+    (interpreter, station, llama_cpp), ``model_load_s`` (sha256 stamp check + llama.cpp load),
+    ``states_load_s`` (reading the saved states of the product's defects, incl. building their prompts),
+    then ``first_token_s``: from the guide request (``build_request`` + ``stream_guide``) to the first
+    token the model sampled, and ``first_text_s`` to the first Markdown handed to ``on_token`` (the
+    station's detection line, before the model). ``spawn_to_first_token_s`` is the whole cold path."""
+    imported = time.time()
     start = time.perf_counter()
     spec, path = find_model(args.model, args.models_dir)
     gen = LlamaGuideGenerator(path, spec=spec, sampling=GREEDY, n_threads=args.threads)
     guidance = service(args.db, gen, args.states)
     report = guidance.states.load(PRODUCT, args.lang)
     ready = time.perf_counter() - start
+    calls: list[float] = []
+    cpu: list[float] = []
+    generate = gen.generate
+
+    usage: list[resource.struct_rusage] = []
+
+    def timed_generate(*a, **k):  # type: ignore[no-untyped-def]
+        calls.append(time.perf_counter())
+        cpu.append(time.process_time())
+        usage.append(resource.getrusage(resource.RUSAGE_SELF))
+        try:
+            return generate(*a, **k)
+        finally:
+            cpu.append(time.process_time())
+            usage.append(resource.getrusage(resource.RUSAGE_SELF))
+
+    gen.generate = timed_generate  # type: ignore[method-assign]
+    requested = time.perf_counter()
     result = evaluate(guidance, args.defect, args.lang, args.max_tokens)
-    result.update({"bench_start_s": round(ready, 2), "states_loaded": report["loaded"],
-                   "states_refused": report["refused"]})
+    first = result.pop("_first_text_at", None)
+    if result["first_token_s"] is not None and calls:
+        result["first_token_s"] = calls[0] - requested + result["first_token_s"]
+    result.update({"imports_s": round(imported - args.spawned, 2), "model_load_s": round(gen.load_s or 0.0, 2),
+                   "states_load_s": round(ready - (gen.load_s or 0.0), 2), "bench_start_s": round(ready, 2),
+                   "first_text_s": round(first - requested, 3) if first else None,
+                   "spawn_to_first_token_s": round(imported - args.spawned + ready + (result["first_token_s"] or 0), 2),
+                   "states_loaded": report["loaded"], "states_refused": report["refused"],
+                   "variable_tokens": result["prompt_tokens"] - result["cached_tokens"],
+                   # CPU seconds of this process for the whole generation (restore, the few prompt tokens,
+                   # every decoded token) per token: less sensitive to the other jobs on the machine
+                   "cpu_tokens_per_s": round(result["completion_tokens"] / (cpu[1] - cpu[0]), 2)
+                   if len(cpu) == 2 and result["completion_tokens"] else None,
+                   # page faults that waited for the disk, and preemptions, while generating
+                   "major_faults": usage[1].ru_majflt - usage[0].ru_majflt if len(usage) == 2 else None,
+                   "preempted": usage[1].ru_nivcsw - usage[0].ru_nivcsw if len(usage) == 2 else None})
     print("RESULT " + json.dumps(result, ensure_ascii=False))
     return 0
 
 
-def bare_tokens_per_s(path: Path, text: str, threads: int, gpu: int, max_tokens: int) -> tuple[float, float]:
+def bare_tokens_per_s(path: Path, text: str, threads: int, gpu: int, max_tokens: int) -> tuple[float, float, float]:
+    """Bare llama-cpp-python on the same prompt, model, threads and context: (first token s, tokens/s after
+    the first token, tokens per CPU second after the first token)."""
     import llama_cpp
 
     llm = llama_cpp.Llama(model_path=str(path), n_ctx=4096, n_batch=512, n_threads=threads, n_threads_batch=threads,
                           n_gpu_layers=gpu, verbose=False)
     start = time.perf_counter()
-    first, count = None, 0
+    first, count, cpu_first = None, 0, 0.0
     for chunk in llm.create_completion(prompt=text, max_tokens=max_tokens, temperature=0.0, repeat_penalty=1.0,
                                        stream=True):
         if chunk["choices"][0].get("finish_reason") is None:
             count += 1
         if first is None and chunk["choices"][0]["text"]:
             first = time.perf_counter() - start
+            cpu_first = time.process_time()
     total = time.perf_counter() - start
+    cpu = time.process_time() - cpu_first
     llm.close()
-    return first or total, (count - 1) / max(total - (first or total), 1e-9)
+    return first or total, (count - 1) / max(total - (first or total), 1e-9), (count - 1) / max(cpu, 1e-9)
 
 
 def main() -> int:
@@ -135,9 +183,12 @@ def main() -> int:
     parser.add_argument("--defect", action="append")
     parser.add_argument("--max-tokens", type=int, default=360)
     parser.add_argument("--threads", type=int, default=default_threads())
+    parser.add_argument("--work", type=Path, help="keep the database and saved prompt states here; a later run "
+                        "with the same folder reuses them (e.g. --lang ko, then --lang en)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--states", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--spawned", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         args.lang, args.defect = args.lang[0], args.defect[0]
@@ -151,9 +202,11 @@ def main() -> int:
           f"{llama_cpp.llama_supports_gpu_offload()}, languages {languages}, max_tokens {args.max_tokens}, "
           f"load average {os.getloadavg()[0]:.1f} at start")
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
+        root = args.work or Path(tmp)
+        root.mkdir(parents=True, exist_ok=True)
         db_url = f"sqlite:///{root / 'bench.sqlite3'}"
         states_dir = root / "prompt_states"
+        reuse = (root / "bench.sqlite3").is_file()
         db = open_database(db_url, upgrade=True)
         from station.adapters.manuals.parser import DocumentManualParser
         from station.adapters.storage.local import LocalFolderStore
@@ -169,16 +222,28 @@ def main() -> int:
         gen = LlamaGuideGenerator(path, spec=spec, sampling=GREEDY, n_threads=args.threads)
         guidance = service(db_url, gen, states_dir)
         start = time.perf_counter()
-        summary = guidance.states.build(PRODUCT, languages)  # what ingest / model install do
-        print(f"prompt states ({summary['saved']} prompts, {', '.join(languages)}): "
-              f"{time.perf_counter() - start:.1f} s incl. model load")
+        if reuse:  # states of an earlier run: loaded, a missing or stale one computed now
+            built = sum(len(guidance.states.load(PRODUCT, lang, rebuild=True)["rebuilt"]) for lang in languages)
+            print(f"prompt states reused from {root}, {built} computed again: {time.perf_counter() - start:.1f} s")
+        else:
+            summary = guidance.states.build(PRODUCT, languages)  # what ingest / model install do
+            print(f"prompt states ({summary['saved']} prompts, {', '.join(languages)}): "
+                  f"{time.perf_counter() - start:.1f} s incl. model load")
 
-        rows = []
+        def bare_run(language: str) -> tuple[float, float]:
+            request = guidance.build_request(PRODUCT, defects[0], REGIONS, {"anomaly": 0.93}, language=language)  # type: ignore[arg-type]
+            text = "".join(gen._renderer.render(build_prompt(request)))  # the station's prompt, as one text
+            return bare_tokens_per_s(path, text, args.threads, gen.gpu_layers, 128)
+
+        rows, bare = [], []
         for language in languages:
+            bare.append(bare_run(language))  # bare runs bracket each language's guides (the load drifts)
+            print(f"bare llama.cpp {language}: {bare[-1][1]:.1f} tok/s, {bare[-1][2]:.1f} per CPU s", flush=True)
             for defect in defects:
                 command = [sys.executable, __file__, "--child", "--model", spec.name, "--models-dir",
                            str(path.parent), "--lang", language, "--defect", defect, "--db", db_url, "--states",
-                           str(states_dir), "--max-tokens", str(args.max_tokens), "--threads", str(args.threads)]
+                           str(states_dir), "--max-tokens", str(args.max_tokens), "--threads", str(args.threads),
+                           "--spawned", repr(time.time())]
                 out = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
                 line = next((ln for ln in out.stdout.splitlines() if ln.startswith("RESULT ")), None)
                 if line is None:
@@ -193,18 +258,20 @@ def main() -> int:
                       f"faithful {row['faithful']}/{row['items']} (cause {row['faithful_cause']}, action "
                       f"{row['faithful_action']}), other-defect {row['other_defect']}, empty written "
                       f"{row['empty_written'] or '-'}, shown {row['empty_shown'] or '-'}; first token cold "
-                      f"{row['first_token_s']:.2f} s (bench start {row['bench_start_s']:.1f} s, states "
-                      f"{len(row['states_loaded'])} loaded), warm {row['warm_first_token_s']:.2f} s; "
-                      f"{row['tokens_per_s'] or 0:.1f} tok/s, {row['completion_tokens']} tokens "
-                      f"({row['cached_tokens']}/{row['prompt_tokens']} prompt tokens cached)", flush=True)
+                      f"{row['first_token_s']:.2f} s (first text {row['first_text_s']} s; bench start "
+                      f"{row['bench_start_s']:.1f} s = model {row['model_load_s']:.1f} + states "
+                      f"{row['states_load_s']:.1f}; imports {row['imports_s']:.1f} s; spawn to first token "
+                      f"{row['spawn_to_first_token_s']:.1f} s), warm {row['warm_first_token_s']:.2f} s; "
+                      f"{row['tokens_per_s'] or 0:.1f} tok/s ({row['cpu_tokens_per_s']} per CPU s), {row['completion_tokens']} tokens "
+                      f"({row['cached_tokens']}/{row['prompt_tokens']} prompt tokens cached, "
+                      f"{row['variable_tokens']} evaluated; {row['major_faults']} major faults, preempted "
+                      f"{row['preempted']} times)", flush=True)
                 print(f"    cause {row['cause_text']} action {row['action_text']}")
                 for problem in row["problems"]:
                     print(f"    refused: {problem}")
-        text = "".join(gen._renderer.render(build_prompt(guidance.build_request(PRODUCT, defects[0], REGIONS,
-                                                                                  language=languages[0])))) \
-            if gen._renderer else ""
+            bare.append(bare_run(language))
+            print(f"bare llama.cpp {language}: {bare[-1][1]:.1f} tok/s, {bare[-1][2]:.1f} per CPU s", flush=True)
         gen.close()
-        bare = [bare_tokens_per_s(path, text, args.threads, gen.gpu_layers, 128) for _ in range(2)] if text else []
     if not rows:
         return 1
     known = [r for r in rows if r["defect"]]
@@ -224,9 +291,20 @@ def main() -> int:
     print(f"  first token cold process: median {statistics.median(cold):.2f} s, max {max(cold):.2f} s "
           f"({sum(t <= 1.5 for t in cold)}/{len(cold)} <= 1.5 s); warm: median {statistics.median(warm):.2f} s")
     if bare:
-        bare_tps = statistics.median(t for _, t in bare)
-        print(f"  tokens/s: station (grammar) median {station_tps:.1f}, bare llama.cpp create_completion "
-              f"{bare_tps:.1f} (runs {', '.join(f'{t:.1f}' for _, t in bare)}) -> {station_tps / bare_tps:.0%}")
+        bare_tps = statistics.median(t for _, t, _ in bare)
+        per_guide = ", ".join(f"{r['tokens_per_s']:.1f}" for r in rows if r["tokens_per_s"])
+        print(f"  tokens/s: station (grammar) median {station_tps:.1f} (guides {per_guide}), bare llama.cpp "
+              f"create_completion {bare_tps:.1f} (runs {', '.join(f'{t:.1f}' for _, t, _ in bare)}, same model, "
+              f"{args.threads} thread(s), n_ctx 4096, same prompt) -> {station_tps / bare_tps:.0%}")
+        station_cpu = statistics.median(r["cpu_tokens_per_s"] for r in rows if r["cpu_tokens_per_s"])
+        bare_cpu = statistics.median(c for _, _, c in bare)
+        print(f"  tokens per CPU second (load-insensitive): station {station_cpu:.1f}, bare {bare_cpu:.1f} (runs "
+              f"{', '.join(f'{c:.1f}' for _, _, c in bare)}) -> {station_cpu / bare_cpu:.0%}")
+    print(f"  dynamic tokens evaluated after the saved state: {sorted({r['variable_tokens'] for r in rows})}; "
+          f"model load median {statistics.median(r['model_load_s'] for r in rows):.2f} s, states load "
+          f"{statistics.median(r['states_load_s'] for r in rows):.2f} s, imports "
+          f"{statistics.median(r['imports_s'] for r in rows):.2f} s, spawn to first token "
+          f"{statistics.median(r['spawn_to_first_token_s'] for r in rows):.2f} s")
     print(f"  load average at the end: {os.getloadavg()[0]:.1f} (the CPU is shared; compare within one run)")
     return 0
 

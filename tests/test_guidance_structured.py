@@ -51,13 +51,21 @@ def test_grammar_gives_the_structure_with_valid_citations(smollm2: Path, tmp_pat
             if key in ("cause", "action"):
                 assert item["refs"]  # cause and action items always cite
             assert not re.search(r"[\uac00-\ud7a3\u4e00-\u9fff]", item["text"])  # English script only
-    # what streamed is the Markdown of that structure; the shown guide is the verified one
+    # the prompt ended with the structure's opening; what streamed is the Markdown of the structure with
+    # the station's detection line first
+    from dataclasses import replace
+
+    from station.domain.guidance import GuideItem
+    from station.services.guidance_prompt import detection_text
     from station.services.guidance_schema import render_markdown
 
-    assert "".join(streamed) == render_markdown(parse_guide(raw), "en")
+    written = parse_guide(raw)
+    detected = GuideItem(detection_text(request), (), origin="station")
+    assert "".join(streamed) == render_markdown(replace(written, status=(detected, *written.status)), "en")
     assert guide.source in ("llm", "template") and 0.0 <= guide.quality_score <= 1.0
     if guide.source == "llm":
         assert guide.structure is not None and guide.structure.cause and len(guide.structure.action) >= 2
+        assert guide.structure.status[0] == detected  # sizes and scores are the station's, not the model's
     else:
         assert "failed the checks against the manual" in guide.content.splitlines()[0]
         assert guide.extra["llm_quality"] < station.guidance.min_quality
@@ -83,8 +91,17 @@ def test_saved_prompt_state_is_reused_and_refused_for_another_model_or_manual(sm
     report = states.load(PRODUCT.code, "en")
     assert sorted(report["loaded"]) == sorted(d.code for d in PRODUCT.defects) and not report["refused"]
     again = station.guidance.stream_guide(request, max_tokens=60)
-    system, stable, _ = fresh._tokens(build_prompt(request))
+    system, stable, variable = fresh._tokens(build_prompt(request))
     assert again.extra["cached_tokens"] == len(system) + len(stable)  # nothing of the prefix evaluated again
+    # the saved state covers the whole prompt up to the structure's opening: no prompt token of the guide
+    # itself is left to evaluate (only the last one again, for its logits)
+    assert variable == [] and again.extra["prompt_tokens"] == again.extra["cached_tokens"]
+    tail = fresh._renderer.llm.detokenize(stable[-16:], special=True).decode("utf-8", errors="replace")
+    assert tail.endswith('assistant\n{"status": [{"text": "')
+    # another inspection of the same defect (other regions and scores) has the very same prompt tokens
+    other_regions = station.guidance.build_request(PRODUCT.code, "hole", [{"bbox": [1, 2, 30, 40],
+                                                                           "location": "edge"}], {"anomaly": 0.5})
+    assert fresh._tokens(build_prompt(other_regions)) == (system, stable, [])
     assert again.extra["llm_text"] == expected.extra["llm_text"]  # saved state == fresh evaluation
 
     # another model: a file whose header names another model's sha256 is refused

@@ -11,7 +11,7 @@ from station.adapters.db.inspections_repo import SqlInspectionRecorder
 from station.domain.errors import NotFoundError, ValidationError
 from station.domain.inspection import InspectionRecord
 from station.domain.inspection import TestImage as InspectedImage
-from station.services.guidance_prompt import build_prompt, describe_regions
+from station.services.guidance_prompt import build_prompt, describe_regions, detection_text
 from station.services.guidance_quality import assess_guide, split_guide_sections
 from tests.manuals_support import PRODUCT, build_station, make_docx
 
@@ -86,10 +86,24 @@ def test_prompt_parts(station) -> None:  # type: ignore[no-untyped-def]
     assert "[1] (원인) hole (기공) — 발생 원인" in prompt.stable and "주조 시험품 (prodk)" in prompt.stable
     assert prompt.grammar and 'cause-ref ::= "1" | "3"' in prompt.grammar
     assert "심각도 4/5" in prompt.stable and "기공 / hole" in prompt.stable
-    assert "- 중앙부, 12x9, 0.8%, 0.97" in prompt.variable and "이상 0.93" in prompt.variable
-    assert "[1]" not in prompt.variable  # the variable part stays short: regions and scores only
+    # nothing of the inspection in the prompt: up to the structure's opening it is the same for every
+    # inspection of the defect (cached); sizes and scores are the station's own status line
+    assert prompt.variable == "" and prompt.answer_stable == '{"status": [{"text": "' and prompt.answer_prefix == ""
+    assert "status-opened ::= char{6,120}" in prompt.grammar and "12x9" not in prompt.stable
+    assert detection_text(request) == "검출: 중앙부 12x9 px (면적 0.8%, 점수 0.97); 이상 0.93"
     other = build_prompt(station.guidance.build_request(PRODUCT.code, "hole", [], {"anomaly": 0.5}, language="ko"))
-    assert other.system == prompt.system and other.stable == prompt.stable  # cacheable parts are identical
+    assert other == prompt  # cacheable as a whole
+    english = station.guidance.build_request(PRODUCT.code, "hole", REGIONS, {"anomaly": 0.97}, language="en")
+    assert detection_text(english) == "Detected: center 12x9 px (area 0.8%, score 0.97)"
+
+
+def test_english_prompt_lists_the_manual_terms_it_needs() -> None:
+    from station.services.guidance_terms import glossary_lines
+
+    lines = glossary_lines(["- 금형 접합면의 틈새로 용탕이 새어나와", "- 클램프 압력 보정"])
+    assert lines[:3] == ["금형 = die (mould)", "용탕 = molten metal", "접합면 = parting surface"]
+    assert "압력 = pressure" in lines and not any(line.startswith("기공") for line in lines)
+    assert glossary_lines(["no Korean here"]) == []
 
 
 def test_region_description_accepts_engine_and_plain_layouts() -> None:

@@ -103,6 +103,21 @@ def test_english_guide_translation_of_the_korean_cause_is_supported(embedder) ->
     assert result.score < 0.6  # below the service's bar: the labelled manual guide is shown instead
 
 
+def test_english_items_are_compared_with_the_glossed_korean_sentences(embedder) -> None:  # type: ignore[no-untyped-def]
+    """Character n-grams cannot match across scripts: the verifier also compares an English item with the
+    manual sentence whose shop-floor terms are glossed (탈기 -> degassing); a mistranslation still fails."""
+    checked = GuideVerifier(request("en"), embedder).verify(guide(
+        [("Gas in the molten metal is not fully vented and stays inside during solidification", (1,))],
+        [("To address this issue, the station should inspect the degassing device and improve the degassing "
+          "process.", (2,)),
+         ("Clean the gas venting passage of the casting mould and improve the venting design", (2,)),
+         ("Check the gold alloy surface for scratches and polish it", (2,))],
+        status="A hole was detected", prevention="Keep the molten metal temperature stable"))
+    verdicts = {c.item.text.split()[0]: c.ok for c in checked.checks if c.section in ("cause", "action")}
+    assert verdicts == {"Gas": True, "To": True, "Clean": True, "Check": False}
+    assert checked.guide.action and all("gold" not in item.text for item in checked.guide.action)
+
+
 def test_the_issues_example_guide_fails(embedder) -> None:  # type: ignore[no-untyped-def]
     example = guide([("The defect is related to a hole (기공)", (2,))],
                     [("Remove the burr (날개 버)", (5,)), ("Reapply the burr (날개 버) after cleaning", (5,))],
@@ -151,4 +166,8 @@ def test_stream_reader_renders_the_same_markdown_as_the_finished_structure() -> 
     assert streamed == render_markdown(parse_guide(raw), "ko")
     assert streamed.startswith("## 상황\n- 기공 결함이") and "## 원인\n- 용탕 내 가스가" in streamed and "[2]" in streamed
     truncated = parse_guide(raw[: raw.index('"action"')])  # a cut-off answer keeps what it holds
+    twice = '{"status": [{"text": "기공 검출", "refs": []}], "cause": [{"text": "용탕 내 가스", "refs": [1, 1]}]}'
+    streamed_twice = GuideStreamReader("ko").feed(twice)  # a repeated citation is shown once, as parsed
+    assert streamed_twice.endswith("- 용탕 내 가스 [1]")
+    assert render_markdown(parse_guide(twice), "ko").startswith(streamed_twice)
     assert truncated.cause == GOOD_KO.cause and truncated.action == ()

@@ -110,6 +110,9 @@ class PromptParts:
     stable: str
     variable: str
     answer_prefix: str = ""  # the start of the answer, written for the model (e.g. the first heading)
+    # the start of the answer that comes before ``answer_prefix`` and is the same for every inspection (the
+    # guide structure's opening): with an empty ``variable`` it is cached with the stable part
+    answer_stable: str = ""
     grammar: str | None = None
     key: str | None = None
 

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import replace
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from station.domain.errors import NotFoundError, StationError
-from station.domain.guidance import Guide, GuideRequest, Language, ManualExcerpt, PromptParts
-from station.services.guidance_prompt import build_prompt, describe_regions, location_label
+from station.domain.guidance import SECTION_HEADINGS, Guide, GuideItem, GuideRequest, Language, ManualExcerpt, PromptParts
+from station.services.guidance_prompt import build_prompt, describe_regions, detection_text, location_label
 from station.services.guidance_quality import assess_guide
 from station.services.guidance_schema import GuideStreamReader, markdown_structure, parse_guide, render_markdown
 from station.services.guidance_retrieval import pack_embedding, rank_sections, to_excerpts, unpack_embedding
@@ -164,9 +165,16 @@ class GuidanceService:
             return self.template_guide(request, notice=notice)
         prompt = build_prompt(request)
         reader = GuideStreamReader(request.language)
+        # the detection's sizes and scores: the station's own first status line (not the model's words)
+        detected = GuideItem(detection_text(request), (), origin="station")
+        heading = f"## {SECTION_HEADINGS[request.language]['status']}"
+        shown = [False]
 
         def emit(piece: str) -> None:
             markdown = reader.feed(piece)
+            if not shown[0] and heading in markdown:
+                markdown = markdown.replace(heading, f"{heading}\n- {detected.text}", 1)
+                shown[0] = True
             if markdown and on_token is not None:
                 on_token(markdown)
 
@@ -202,7 +210,7 @@ class GuidanceService:
             guide = self.template_guide(request, notice=notice)
             guide.extra.update(extra)
             return guide
-        structure = verification.guide
+        structure = replace(verification.guide, status=(detected, *verification.guide.status))
         body = render_markdown(structure, request.language)
         cited = tuple(dict.fromkeys(r for key in ("status", "cause", "action", "prevention")
                                     for item in structure.section(key) for r in item.refs))

@@ -1,16 +1,24 @@
 """Guide prompts (fixed system prompt per language, stable and variable parts) and detected-region text.
 
-The prompt is split for KV caching: the system prompt never changes, the stable part depends only on
-the product, the defect and the manual excerpts, and the variable part (regions, scores) is short.
+The prompt is split for KV caching: the system prompt never changes; the stable part (product, defect,
+manual excerpts, instructions, the end of the user turn and the opening of the guide structure) depends
+only on the product, the defect and the manual, so its KV state is saved and a guide for a known
+defect evaluates no prompt token of its own. The detection's location, sizes and scores are the
+station's own first status line (``detection_text``), not the model's words.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from station.domain.guidance import GuideRequest, Language, PromptParts, RegionSummary
-from station.services.guidance_schema import guide_grammar
+from station.services.guidance_schema import STRUCTURE_OPENING, guide_grammar
+from station.services.guidance_terms import glossary_lines
+
+_UNSAFE = re.compile(r'["\\\[\]\x00-\x1f]')
 
 MAX_EXCERPT_CHARS = 500
 MAX_EXCERPTS_CHARS = 1800
@@ -107,20 +115,6 @@ def region_lines(request: GuideRequest) -> list[str]:
     return lines
 
 
-def prompt_region_lines(request: GuideRequest) -> list[str]:
-    """Regions in few tokens for the prompt: ``- 중앙부, 13x9, 0.9%, 0.91`` (labels are in the stable part)."""
-    lines = []
-    for region in request.regions[:3]:
-        parts = [location_label(region.location, request.language) or "?"]
-        parts.append(f"{region.width}x{region.height}" if region.width and region.height else "?")
-        parts.append(f"{region.area_ratio * 100:.1f}%" if region.area_ratio is not None else "?")
-        parts.append(f"{region.score:.2f}" if region.score is not None else "?")
-        lines.append("- " + ", ".join(parts))
-    if len(request.regions) > 3:
-        lines.append(f"- (+{len(request.regions) - 3})")
-    return lines
-
-
 def score_line(request: GuideRequest, *, short: bool = False) -> str:
     names = {"anomaly": ("이상 점수", "anomaly score"), "confidence": ("분류 신뢰도", "classification confidence"),
              "similarity": ("유사도", "similarity")}
@@ -190,14 +184,48 @@ def build_prompt(request: GuideRequest) -> PromptParts:
     if not grounding:
         stable.append("(매뉴얼 발췌 없음)" if ko else "(no manual excerpts)")
     stable.append("")
-    stable.append("아래 검사 결과로 가이드 JSON을 쓰세요. 검출 영역 (위치, 크기 px, 면적, 최대 점수):" if ko
-                  else "Write the guide JSON for the inspection below. Detected regions (location, size px, "
-                       "area, max score):")
-    variable = prompt_region_lines(request) or [("- 없음" if ko else "- none")]
-    scores = score_line(request, short=True)
-    if scores:
-        variable.append(("점수: " if ko else "Scores: ") + scores)
+    if not ko:
+        terms = glossary_lines(excerpt.text for excerpt in grounding)
+        if terms:
+            stable.append("Terms used in the manual (Korean = English): " + "; ".join(terms))
+    stable.append("이 검사의 가이드 JSON을 쓰세요. 검출 위치, 크기와 점수는 스테이션이 따로 표시합니다." if ko
+                  else "Write the guide JSON for this inspection; the station shows the detected region's "
+                       "location, size and score itself.")
     key = f"{request.language}/{request.product_code}/{request.defect_code or '-'}"
+    # with a known defect the whole prompt, up to the structure's opening, is the same for every inspection
+    # of the defect (its KV state is saved): a guide evaluates no prompt token of its own; the detection's
+    # location, sizes and scores are the station's own first status line (``detection_text``)
     return PromptParts(system=SYSTEM_PROMPTS[request.language], stable="\n".join(stable) + "\n",
-                       variable="\n".join(variable), answer_prefix="",
-                       grammar=guide_grammar(request.language, refs_by_section(request)), key=key)
+                       variable="", answer_stable=STRUCTURE_OPENING, answer_prefix="",
+                       grammar=guide_grammar(request.language, refs_by_section(request), status_opened=0),
+                       key=key)
+
+
+DETECTION_CHARS = 110
+
+
+def detection_text(request: GuideRequest) -> str:
+    """The detection as the station's own first status line: ``중앙부 14x11 px (면적 0.9%, 점수 0.93)``; two
+    regions at most, scores that repeat a region's maximum left out; without the characters the guide
+    grammar excludes from item texts."""
+    ko = request.language == "ko"
+    parts = []
+    region_scores = set()
+    for region in request.regions[:2]:
+        where = location_label(region.location, request.language) or ("위치 미상" if ko else "unknown location")
+        size = f" {region.width}x{region.height} px" if region.width and region.height else ""
+        details = []
+        if region.area_ratio is not None:
+            details.append(f"{'면적' if ko else 'area'} {region.area_ratio * 100:.1f}%")
+        if region.score is not None:
+            details.append(f"{'점수' if ko else 'score'} {region.score:.2f}")
+            region_scores.add(f"{region.score:.2f}")
+        parts.append(where + size + (f" ({', '.join(details)})" if details else ""))
+    if len(request.regions) > 2:
+        parts.append(f"외 {len(request.regions) - 2}곳" if ko else f"+{len(request.regions) - 2} more")
+    other_scores = {k: v for k, v in request.scores.items() if f"{v:.2f}" not in region_scores}
+    if other_scores:
+        parts.append(score_line(replace(request, scores=other_scores), short=True))
+    text = "; ".join(parts) or ("검출 영역 정보 없음" if ko else "no region details")
+    text = _UNSAFE.sub(" ", text).strip()
+    return ("검출: " if ko else "Detected: ") + text[:DETECTION_CHARS]

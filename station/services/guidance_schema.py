@@ -30,14 +30,28 @@ def _alternatives(refs: Iterable[int]) -> str:
     return " | ".join(f'"{n}"' for n in sorted(set(refs)))
 
 
-def guide_grammar(language: Language, refs_by_section: dict[str, Sequence[int]]) -> str:
+STRUCTURE_OPENING = '{"status": [{"text": "'  # the answer's start when the station opens the first status item
+
+
+def guide_grammar(language: Language, refs_by_section: dict[str, Sequence[int]], *,
+                  status_opened: int | None = None) -> str:
     """GBNF for the guide JSON. ``refs_by_section[key]`` are the excerpt numbers items of that section
     may cite; cause and action items must cite at least one when there are any, status and prevention
-    items may cite none."""
+    items may cite none. ``status_opened``: the answer already holds :data:`STRUCTURE_OPENING` and that
+    many characters of the first status item's text (written by the station); the grammar continues
+    from there."""
     excluded = _FOREIGN + (_HANGUL if language == "en" else "")
+    sections = [f'"\\"{key}\\":" ws {key}-list' for key in GUIDE_SECTIONS]
+    if status_opened is None:
+        root = 'root ::= "{" ws ' + ' "," ws '.join(sections) + ' ws "}"'
+    else:
+        high = ITEM_COUNTS["status"][1]
+        fewest, most = max(0, TEXT_CHARS[0] - status_opened), max(0, TEXT_CHARS[1] - status_opened)
+        root = (f'root ::= status-opened ("," ws status-item){{0,{high - 1}}} ws "]" "," ws '
+                + ' "," ws '.join(sections[1:]) + ' ws "}"\n'
+                f'status-opened ::= char{{{fewest},{most}}} "\\"" "," ws "\\"refs\\":" ws "[" "]" ws "}}"')
     rules = [
-        'root ::= "{" ws ' + ' "," ws '.join(f'"\\"{key}\\":" ws {key}-list' for key in GUIDE_SECTIONS)
-        + ' ws "}"',
+        root,
         f'text ::= "\\"" char{{{TEXT_CHARS[0]},{TEXT_CHARS[1]}}} "\\""',
         f'char ::= [^"\\\\\\x00-\\x1F\\[\\]{excluded}] | "\\\\" ["\\\\/nt]',
         "ws ::= [ \\n]{0,3}",
@@ -222,7 +236,7 @@ class GuideStreamReader:
             return
         path = self._path()
         if len(path) == 4 and path[2] == "refs" and self._current is not None:
-            out.append(_cite(self._current["refs"]))
+            out.append(_cite(tuple(dict.fromkeys(self._current["refs"]))))  # [1, 1] cites [1] once, as parsed
         self._stack.pop()
         if len(self._path()) == 2:
             self._current = None

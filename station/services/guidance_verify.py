@@ -26,6 +26,7 @@ from station.domain.guidance import GuideItem, GuideRequest, Language, ManualExc
 from station.services.guidance_prompt import excerpt_lines
 from station.services.guidance_retrieval import char_ngrams
 from station.services.guidance_template import column_kind
+from station.services.guidance_terms import gloss
 from station.services.ports import TextEmbedder
 
 SEMANTIC_SUPPORT = 0.45
@@ -113,6 +114,10 @@ class GuideVerifier:
         self.embedder = embedder
         self.grounding = {e.ref: e for e in request.grounding_excerpts()}
         self._lines = {ref: support_lines(e) for ref, e in self.grounding.items()}
+        if request.language == "en":  # an English item of a Korean manual: also against its words glossed
+            for ref, lines in self._lines.items():
+                glossed = [g for g in (gloss(line) for line in lines if _HANGUL.search(line)) if g not in lines]
+                self._lines[ref] = lines + glossed
         names = [request.defect_code, request.defect_name_ko, request.defect_name_en]
         self._bare = {_norm(n) for n in names if n} | _HEADING_WORDS
         for e in self.grounding.values():

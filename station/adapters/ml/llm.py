@@ -4,8 +4,8 @@
 * GPU offload of all layers when llama.cpp was built with CUDA/Metal/Vulkan support, else CPU threads.
 * The prompt is rendered with the model's own chat template and split into the fixed system part, the
   stable part (product, defect, manual excerpts) and the variable part (regions, scores). The KV state
-  after the system part and after each recent stable part is snapshotted (``Llama.save_state``) and
-  restored (``Llama.load_state``) instead of being evaluated again, so a guide only pays for its few
+  after the system part and after each recent stable part is snapshotted (``llama_state_get_data``) and
+  restored (``llama_state_set_data``) instead of being evaluated again, so a guide only pays for its few
   variable tokens. Snapshots can be saved to disk with the model's sha256 and the manual's hash
   (``save_prompt_state``, see ``llm_state.py``) and loaded in a fresh process (``load_prompt_state``).
 * A prompt with a ``grammar`` (GBNF) is decoded under it (``llama_cpp.LlamaGrammar``).
@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import codecs
+import ctypes
 import os
 import threading
 import time
@@ -54,14 +55,15 @@ class LlamaGuideGenerator:
     """A :class:`station.services.ports.GuideGenerator` backed by ``llama_cpp.Llama`` (thread-safe)."""
 
     def __init__(self, model_path: Path, *, model_name: str | None = None, spec: LlmModelSpec | None = None,
-                 n_ctx: int = DEFAULT_CTX, n_threads: int | None = None, n_gpu_layers: int | None = None,
-                 sampling: SamplingParams | None = None, seed: int = 7, prefix_cache_size: int = 8) -> None:
+                 n_ctx: int = DEFAULT_CTX, n_threads: int | None = None, n_threads_batch: int | None = None,
+                 n_gpu_layers: int | None = None, sampling: SamplingParams | None = None, seed: int = 7, prefix_cache_size: int = 8) -> None:
         self.model_path = Path(model_path)
         self.spec = spec
         self.model_name = model_name or (spec.name if spec else self.model_path.stem)
         self.languages: tuple[str, ...] = spec.languages if spec else ("en",)
         self._n_ctx = n_ctx
         self._n_threads = n_threads or default_threads()
+        self._n_threads_batch = n_threads_batch or self._n_threads
         self._n_gpu_layers = n_gpu_layers
         self.sampling = sampling or SamplingParams()
         self._seed = seed
@@ -91,7 +93,7 @@ class LlamaGuideGenerator:
             try:
                 self._llm = llama_cpp.Llama(
                     model_path=str(self.model_path), n_ctx=self._n_ctx, n_batch=512, n_threads=self._n_threads,
-                    n_threads_batch=self._n_threads, n_gpu_layers=gpu, seed=self._seed, verbose=False)
+                    n_threads_batch=self._n_threads_batch, n_gpu_layers=gpu, seed=self._seed, verbose=False)
             except ValueError as exc:
                 raise ConfigurationError(f"llama.cpp cannot load {self.model_path.name}: {exc}") from exc
             self.gpu_layers = gpu
@@ -115,8 +117,17 @@ class LlamaGuideGenerator:
         return n
 
     def _snapshot(self, tokens: list[int]) -> None:
-        state = self._llm.save_state()
-        self._remember(_Snapshot(tuple(tokens), bytes(state.llama_state[:state.llama_state_size]), state.seed))
+        """The live KV state (``llama_state_get_data``; ``Llama.save_state`` would also copy up to n_batch
+        rows of logits, 311 MB for Qwen2.5, that nothing here reads)."""
+        import llama_cpp
+
+        ctx = self._llm._ctx.ctx
+        size = llama_cpp.llama_state_get_size(ctx)
+        buffer = (ctypes.c_uint8 * size)()
+        written = llama_cpp.llama_state_get_data(ctx, buffer, size)
+        if written > size:
+            raise RuntimeError("llama.cpp could not copy the prompt state")
+        self._remember(_Snapshot(tuple(tokens), bytes(memoryview(buffer)[:written]), self._llm._seed))
 
     def _remember(self, snapshot: _Snapshot) -> None:
         self._snapshots[snapshot.tokens] = snapshot
@@ -126,20 +137,20 @@ class LlamaGuideGenerator:
             del self._snapshots[oldest]
 
     def _restore(self, snapshot: _Snapshot) -> None:
+        """Sets the KV cache to the snapshot with ``llama_state_set_data`` directly: ``Llama.load_state``
+        also rewrites and scans its whole logits buffer (n_batch x n_vocab floats, 311 MB for Qwen2.5),
+        which took over a second per restore and is unused here (logits_all is off)."""
         import llama_cpp
-        import numpy as np
 
         llm = self._llm
         n = len(snapshot.tokens)
-        input_ids = np.zeros(llm.n_ctx(), dtype=np.intc)
-        input_ids[:n] = snapshot.tokens
-        # one row of (unused: logits_all is off) scores, broadcast by load_state over the live rows
-        scores = np.zeros((1, llm.n_vocab()), dtype=np.single)
-        try:
-            llm.load_state(llama_cpp.LlamaState(input_ids, scores, n, snapshot.state, len(snapshot.state),
-                                                snapshot.seed))
-        except RuntimeError as exc:
-            raise RuntimeError("llama.cpp could not restore a cached prompt state") from exc
+        size = len(snapshot.state)
+        buffer = (ctypes.c_uint8 * size).from_buffer_copy(snapshot.state)
+        if llama_cpp.llama_state_set_data(llm._ctx.ctx, buffer, size) != size:
+            raise RuntimeError("llama.cpp could not restore a cached prompt state")
+        llm.input_ids[:n] = snapshot.tokens
+        llm.n_tokens = n
+        llm._seed = snapshot.seed
         self._snapshots.move_to_end(snapshot.tokens)
 
     _system_key: tuple[int, ...] = ()
@@ -191,8 +202,8 @@ class LlamaGuideGenerator:
                                          f"({self._n_ctx}); fewer manual excerpts are needed")
             cached = self._ensure_prefix(system, stable)
             return self._stream(llm, tokens, cached, start, on_token, cancel,
-                                min(max_tokens, self._n_ctx - len(tokens) - 1), prompt.answer_prefix,
-                                prompt.grammar)
+                                min(max_tokens, self._n_ctx - len(tokens) - 1),
+                                prompt.answer_stable + prompt.answer_prefix, prompt.grammar)
 
     def _stream(self, llm, tokens, cached, start, on_token, cancel, max_tokens, prompt_prefix,  # type: ignore[no-untyped-def]
                 grammar_text=None):
@@ -314,6 +325,9 @@ def default_threads() -> int:
     second thread buys little when idle but slows decoding 5-8x as soon as anything else runs (camera,
     GUI, PatchCore): measured 16 vs 2-3 tokens/s for Qwen2.5-1.5B with 1 vs 2 threads under load."""
     return max(1, (os.cpu_count() or 2) // 2)
+    # The same holds for prompt batches (``n_threads_batch``): a 26-token batch took 2.2-2.7 s with one
+    # thread and 6.7-9.5 s with two on the 2-core machine at load 8; after a saved state a guide evaluates
+    # only a few tokens, so the second thread would save little even when the machine is idle.
 
 
 def _looping(tokens: list[int], window: int = 48, max_cycle: int = 8) -> bool:

@@ -28,6 +28,9 @@ class ChatRenderer:
     bos_text: str
     eos_text: str
 
+    _formatter: object = None
+    _memo: dict | None = None
+
     @classmethod
     def for_model(cls, llm) -> ChatRenderer:  # type: ignore[no-untyped-def]
         metadata = getattr(llm, "metadata", {}) or {}
@@ -37,10 +40,12 @@ class ChatRenderer:
         return cls(llm, template, bos, eos)
 
     def render(self, prompt: PromptParts) -> tuple[str, str, str]:
-        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+        if self._formatter is None:  # compiling the Jinja template takes longer than rendering it
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
-        formatter = Jinja2ChatFormatter(template=self.template, eos_token=self.eos_text, bos_token=self.bos_text,
-                                        add_generation_prompt=True)
+            self._formatter = Jinja2ChatFormatter(template=self.template, eos_token=self.eos_text,
+                                                  bos_token=self.bos_text, add_generation_prompt=True)
+        formatter = self._formatter
         user = f"{_MARK_STABLE}{prompt.stable}{_MARK_VARIABLE}{prompt.variable}"
         text = formatter(messages=[{"role": "system", "content": prompt.system},
                                    {"role": "user", "content": user}]).prompt
@@ -48,17 +53,31 @@ class ChatRenderer:
         stable, _, tail = rest.partition(_MARK_VARIABLE)
         if not rest or not tail:
             raise ValueError("the model's chat template dropped the user message")
-        return head, stable, tail + prompt.answer_prefix
+        if not prompt.variable:
+            # nothing inspection-specific in the user turn: its end, the assistant header and the answer's
+            # stable opening are the same for every guide of the defect and are cached with the stable part
+            return head, stable + tail + prompt.answer_stable, prompt.answer_prefix
+        return head, stable, tail + prompt.answer_stable + prompt.answer_prefix
 
     def tokens(self, prompt: PromptParts) -> tuple[list[int], list[int], list[int]]:
+        """System, stable and variable token ids; the first two are remembered per text (a guide for a
+        known defect tokenizes only its variable part)."""
         head, stable, tail = self.render(prompt)
         if self.bos_text and head.startswith(self.bos_text):
             head = head[len(self.bos_text):]  # tokenize() adds BOS itself when the model wants one
         tokenize = self.llm.tokenize  # type: ignore[attr-defined]
-        system_tokens = tokenize(head.encode("utf-8"), add_bos=True, special=True)
-        stable_tokens = tokenize(stable.encode("utf-8"), add_bos=False, special=True)
-        variable_tokens = tokenize(tail.encode("utf-8"), add_bos=False, special=True)
-        return system_tokens, stable_tokens, variable_tokens
+        if self._memo is None:
+            self._memo = {}
+        key = (head, stable)
+        fixed = self._memo.get(key)
+        if fixed is None:
+            fixed = (tokenize(head.encode("utf-8"), add_bos=True, special=True),
+                     tokenize(stable.encode("utf-8"), add_bos=False, special=True))
+            self._memo[key] = fixed
+            while len(self._memo) > 64:
+                self._memo.pop(next(iter(self._memo)))
+        variable_tokens = tokenize(tail.encode("utf-8"), add_bos=False, special=True) if tail else []
+        return list(fixed[0]), list(fixed[1]), variable_tokens
 
 
 def _token_text(llm, token: int) -> str:  # type: ignore[no-untyped-def]
