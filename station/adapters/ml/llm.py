@@ -3,10 +3,11 @@
 * The model is loaded lazily (first ``warm``/``generate``) after its sha256 was checked.
 * GPU offload of all layers when llama.cpp was built with CUDA/Metal/Vulkan support, else CPU threads.
 * The prompt is rendered with the model's own chat template and split into the fixed system part, the
-  stable part (product, defect, manual excerpts) and the variable part (regions, scores). The KV state
-  after the system part and after each recent stable part is snapshotted (``llama_state_get_data``) and
-  restored (``llama_state_set_data``) instead of being evaluated again, so a guide only pays for its few
-  variable tokens. Snapshots can be saved to disk with the model's sha256 and the manual's hash
+  stable part (product, defect, manual excerpts, instructions, the answer's opening) and a variable part,
+  empty for a known defect (the station writes the detection line itself). The KV state after the system
+  part and after each recent stable part is snapshotted (``llama_state_get_data``) and restored
+  (``llama_state_set_data``) instead of being evaluated again, so a guide only pays for its variable tokens
+  (none for a known defect) and the last prompt token's logits. Snapshots can be saved to disk with the model's sha256 and the manual's hash
   (``save_prompt_state``, see ``llm_state.py``) and loaded in a fresh process (``load_prompt_state``).
 * A prompt with a ``grammar`` (GBNF) is decoded under it (``llama_cpp.LlamaGrammar``).
 * Tokens are streamed to a callback as soon as they decode to whole characters; a cancel token stops
