@@ -47,3 +47,11 @@ def demo_context(size: int = 128, n_good: int = 12, n_per_defect: int = 2, weigh
     ctx.catalog.save_model_config(replace(config, preprocessing={"resize": size}))
     add_demo_images(ctx.catalog, ctx.storage, "demo-cast", n_good=n_good, n_per_defect=n_per_defect, size=size)
     return ctx
+
+
+def fixed_build(ctx, product: str = "demo-cast"):  # type: ignore[no-untyped-def]
+    """A build on the installed default backbone, without the self-configuration (for tests where the choice of
+    configuration is not what is tested: it keeps them fast)."""
+    from station.services.model_build import BuildOptions
+
+    return ctx.engine.builder.build(product, BuildOptions(backbone=ctx.engine.models.default_backbone()))

@@ -14,7 +14,7 @@ from station.adapters.db.operations_models import AuditLog
 from station.app.override_assembly import build_overrides
 from station.domain.errors import AuthenticationError, NotFoundError, ValidationError
 from station.pipeline.synthetic import render_part
-from tests.engine_support import demo_context
+from tests.engine_support import demo_context, fixed_build
 
 SIZE = 64
 
@@ -22,7 +22,7 @@ SIZE = 64
 @pytest.fixture
 def station():  # type: ignore[no-untyped-def]
     ctx = demo_context(size=SIZE, n_good=6, n_per_defect=1, weights=False)
-    ctx.engine.builder.build("demo-cast")
+    fixed_build(ctx)
     product = ctx.catalog.get_product("demo-cast")
     config = ctx.catalog.get_model_config(product.product_id)
     ctx.users.add_user("worker1", "w@x.local", "Secret-pass-1", ["worker"])

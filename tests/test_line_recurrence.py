@@ -18,7 +18,7 @@ from station.pipeline.synthetic import render_part
 from station.services.engine_runtime import BANK_FILE
 from station.services.line_station import LineStation
 from station.services.recurrence import RecurrenceWatch
-from tests.engine_support import demo_context
+from tests.engine_support import demo_context, fixed_build
 from tests.line_support import Broker, Listener, mqtt_broker, wait_for  # noqa: F401
 
 SIZE = 64
@@ -33,7 +33,7 @@ def _as_hole(ctx, outcome, worker) -> None:  # type: ignore[no-untyped-def]
 def test_recurrence_after_resolved_action(mqtt_broker: Broker) -> None:
     ctx = demo_context(size=SIZE, n_good=6, n_per_defect=1, weights=False)
     try:
-        ctx.engine.builder.build("demo-cast")
+        fixed_build(ctx)
         product = ctx.catalog.get_product("demo-cast")
         config = ctx.catalog.get_model_config(product.product_id)
         ctx.catalog.save_model_config(replace(config, image_threshold=0.0))  # every part FAILs here

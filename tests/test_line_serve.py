@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from station.app.demo import render_replay
-from tests.engine_support import demo_context
+from tests.engine_support import demo_context, fixed_build
 from tests.line_support import REPO_ROOT, Broker, Listener, free_port, mqtt_broker, wait_for  # noqa: F401
 
 pytestmark = pytest.mark.slow
@@ -72,7 +72,7 @@ def _inspections(home: Path) -> list[str]:
 def test_serve_answers_stops_cleanly_and_restarts(tmp_path: Path, mqtt_broker: Broker,
                                                   _isolated_home: Path) -> None:
     ctx = demo_context(size=64, n_good=8, n_per_defect=1, weights=False)
-    ctx.engine.builder.build("demo-cast")
+    fixed_build(ctx)
     ctx.close()
     camera = render_replay(tmp_path / "replay", 64, count=6)
     listener = Listener(mqtt_broker.port, f"{TOPIC}/#")

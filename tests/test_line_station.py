@@ -18,7 +18,7 @@ from station.app.line_assembly import workflow_inspect
 from station.domain.line import LineTrigger, MqttWiring
 from station.pipeline.synthetic import render_part
 from station.services.line_station import LineStation
-from tests.engine_support import demo_context
+from tests.engine_support import demo_context, fixed_build
 from tests.line_support import Broker, Listener, mqtt_broker, wait_for  # noqa: F401
 
 SIZE = 64
@@ -33,7 +33,7 @@ def built_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     mp.setenv("STATION_HOME", str(home))
     mp.setenv("STATION_CONFIG", str(home / "config.toml"))
     ctx = demo_context(size=SIZE, n_good=8, n_per_defect=1, weights=False)
-    ctx.engine.builder.build("demo-cast")
+    fixed_build(ctx)
     ctx.close()
     yield home
     mp.undo()

@@ -113,7 +113,10 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> dict:
     has_llm = _fetch_smollm2(home / "models")
     ctx = build_context(load_settings(home=home, models_dir=home / "models"))
     try:
-        prepare_demo(ctx, ctx.engine, n_good=12, n_per_defect=2, size=128, report=None)
+        from station.services.model_build import BuildOptions  # the screens, not the self-configuration, are tested
+
+        prepare_demo(ctx, ctx.engine, n_good=12, n_per_defect=2, size=128, report=None,
+                     build_options=BuildOptions(backbone=ctx.engine.models.default_backbone()))
     finally:
         ctx.close()
     return {"home": home, "llm": has_llm}

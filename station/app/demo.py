@@ -86,7 +86,9 @@ def _has_completed_bank(ctx: AppContext, product_id: int) -> bool:
 
 def prepare_demo(ctx: AppContext, engine: Any, *, n_good: int = 40, n_per_defect: int = 6, size: int = 256,
                  rebuild: bool = False, replay_fps: float = 1.0, report: Callable[[str], None] | None = print,
-                 build_progress: Callable[[Any], None] | None = None) -> DemoSetup:
+                 build_progress: Callable[[Any], None] | None = None, build_options: Any = None) -> DemoSetup:
+    """The demo product, accounts, library, manual, replay camera and (first time) its bank; ``build_options``
+    (``BuildOptions``) default to a self-configured build."""
     from station.services.library import import_images
 
     home = ctx.settings.home
@@ -125,7 +127,7 @@ def prepare_demo(ctx: AppContext, engine: Any, *, n_good: int = 40, n_per_defect
     _say(report, setup, f"replay camera: {setup.replay_folder}")
     if rebuild or not _has_completed_bank(ctx, product.product_id):
         _say(report, setup, "building the memory bank (first time only)…")
-        setup.build = engine.builder.build(DEMO_PRODUCT, progress=build_progress)
+        setup.build = engine.builder.build(DEMO_PRODUCT, build_options, progress=build_progress)
         _say(report, setup, f"memory bank: {setup.build.coreset_size} patches from {setup.build.n_images} "
                             f"images in {setup.build.seconds:.1f} s ({setup.build.backbone}"
                             f"{', degraded' if setup.build.degraded else ''})")

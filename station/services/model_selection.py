@@ -9,7 +9,11 @@ has some. Each candidate is scored on the held-out goods and defects:
 * ``image_auroc_synthetic`` and ``pixel_auroc_synthetic`` (the masks are known),
 * ``image_auroc_labelled`` when there are labelled defects (counted twice: they are the real thing),
 
-``objective`` is their weighted mean. Stage 1 compares backbones and input sizes within the latency budget
+``objective`` is their weighted mean. Validation runs on a fixed budget, so that the selection costs a small
+part of a build whatever the number of images: at most :data:`VALIDATION_FIT_IMAGES` fit images (evenly
+spread), at most :data:`VALIDATION_HELD_OUT` held-out good images with :data:`SYNTHETIC_PER_IMAGE` synthetic
+defects each, and a validation bank whose size is the deployed bank's in proportion to the fit images (the
+same fraction of the patches is kept as in the final build). Stage 1 compares backbones and input sizes within the latency budget
 (:data:`MAX_RELATIVE_COST` times MobileNetV2 at 256 px); stage 2 tries bank augmentation (flips) on the
 winner. The best objective wins; within :data:`TIE` the cheaper candidate. The report also gives the
 expected false-alarm and miss rates at the deployed thresholds, measured on the same validation images.
@@ -37,6 +41,10 @@ BACKBONE_COST = {"mobilenet_v2": 1.0, "efficientnet_lite0": 1.25, "efficientnet_
                  "wide_resnet50_2": 8.0, "filterbank": 0.6}
 STAGE1_BACKBONES = ("mobilenet_v2", "efficientnet_lite0", "efficientnet_lite2")
 LABELLED_WEIGHT = 2.0
+VALIDATION_FIT_IMAGES = 48
+VALIDATION_HELD_OUT = 24
+SYNTHETIC_PER_IMAGE = 2
+MIN_VALIDATION_BANK = 64
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,7 @@ class Selection:
     review_threshold: float
     seconds: float
     source_images: dict[str, Any] = field(default_factory=dict)
+    validation_bank: int = 0  # at most this many patches in each candidate's validation bank
 
     @property
     def chosen_score(self) -> CandidateScore:
@@ -110,8 +119,8 @@ class Selection:
             "expected_miss_rate_from": "labelled" if best.miss_rate_labelled is not None else "synthetic",
             "image_threshold": self.image_threshold, "review_threshold": self.review_threshold,
             "n_fit": self.n_fit, "n_held_out_good": self.n_held_out_good, "n_synthetic": self.n_synthetic,
-            "n_labelled": self.n_labelled, "seed": self.seed, "seconds": round(self.seconds, 2),
-            "validation_images": self.source_images, "candidates": [s.to_json() for s in self.scores],
+            "n_labelled": self.n_labelled, "validation_bank_size": self.validation_bank, "seed": self.seed,
+            "seconds": round(self.seconds, 2), "validation_images": self.source_images, "candidates": [s.to_json() for s in self.scores],
         }
 
 
@@ -126,6 +135,26 @@ def held_out_split(n: int, fraction: float = 0.25, minimum: int = 3) -> tuple[li
         return list(range(n)), []
     val = sorted({int(round(x)) for x in np.linspace(0, n - 1, n_val + 2)[1:-1]})
     return [i for i in range(n) if i not in set(val)], val
+
+
+def spread(indices: list[int], at_most: int) -> list[int]:
+    """At most ``at_most`` of ``indices``, evenly spread over the list (all of them when there are fewer)."""
+    if len(indices) <= at_most:
+        return list(indices)
+    return [indices[int(round(x))] for x in np.linspace(0, len(indices) - 1, at_most)]
+
+
+def validation_split(n: int) -> tuple[list[int], list[int]]:
+    """(fit, held-out) indices of the validation budget: :func:`held_out_split`, then each side thinned."""
+    fit, held = held_out_split(n, minimum=3)
+    fit, held = spread(fit, VALIDATION_FIT_IMAGES), spread(held, VALIDATION_HELD_OUT)
+    assert not set(fit) & set(held), "a held-out image may never be part of a validation bank"
+    return fit, held
+
+
+def validation_bank_size(max_bank_size: int, n_fit: int, n_images: int) -> int:
+    """The deployed bank's size scaled to the fit images: the validation bank keeps the same share of patches."""
+    return max(MIN_VALIDATION_BANK, int(np.ceil(max_bank_size * n_fit / max(n_images, 1))))
 
 
 def stage1_candidates(installed: list[str], base_size: int) -> list[Candidate]:
@@ -213,15 +242,20 @@ def select_configuration(models: ModelProvider, goods: dict[int, list[np.ndarray
     installed = [b["name"] for b in models.backbones() if b["installed"]]
     stage1 = stage1_candidates(installed, base_size)
     base_goods = goods[base_size]
-    fit_idx, val_idx = held_out_split(len(base_goods), minimum=3)
+    fit_idx, val_idx = validation_split(len(base_goods))
+    options = replace(options, max_bank_size=validation_bank_size(options.max_bank_size, len(fit_idx),
+                                                                  len(base_goods)))
     total = len(stage1) + 1
     scores: list[CandidateScore] = []
+    n_synthetic = 0
 
     def run(candidate: Candidate) -> CandidateScore:
+        nonlocal n_synthetic
         imgs = goods[candidate.input_size]
         fit = [imgs[i] for i in fit_idx]
         held = [imgs[i] for i in val_idx]
-        synthetic = [(d.image, d.mask) for d in make_defects(held, seed=options.seed)]
+        synthetic = [(d.image, d.mask) for d in make_defects(held, seed=options.seed, per_image=SYNTHETIC_PER_IMAGE)]
+        n_synthetic = len(synthetic)
         progress(Progress("select", len(scores), total, f"validating {candidate.key}"))
         score = evaluate_candidate(models, candidate, fit, held, synthetic, labelled.get(candidate.input_size, []),
                                    options, image_threshold, review_threshold, cancel, progress)
@@ -242,9 +276,9 @@ def select_configuration(models: ModelProvider, goods: dict[int, list[np.ndarray
         if flipped.objective > best.objective + TIE:  # augmentation costs build time: only when it pays
             best = flipped
     progress(Progress("select", total, total, f"chose {best.candidate.key}"))
-    return Selection(best.candidate, scores, len(fit_idx), len(val_idx), len(val_idx),
+    return Selection(best.candidate, scores, len(fit_idx), len(val_idx), n_synthetic,
                      len(labelled.get(base_size, [])), options.seed, image_threshold, review_threshold,
-                     time.perf_counter() - started, source_images or {})
+                     time.perf_counter() - started, source_images or {}, validation_bank=options.max_bank_size)
 
 
 def candidate_sizes(installed: list[str], base_size: int) -> list[int]:
