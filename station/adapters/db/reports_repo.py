@@ -66,6 +66,23 @@ _PG_HISTORY_SQL = _HISTORY_SQL.replace(
     ORDER BY a2.action_date DESC, a2.action_id DESC LIMIT 1) la ON TRUE""")
 assert "LATERAL" in _PG_HISTORY_SQL
 
+# PostgreSQL, filters that only an inspection with a defect or UNCERTAIN result can pass (open work, defects
+# only, UNCERTAIN): driven by the registry's partial indexes of such inspections (migration 0012), newest
+# first, each candidate probed in its partition by its primary key (a LATERAL that is not flattened, so the
+# plan stays a newest-first nested loop that stops at the limit); the filters themselves are unchanged.
+_PG_FLAGGED_HISTORY_SQL = _PG_HISTORY_SQL.replace(
+    "SELECT ins.inspection_id, ins.inspection_code, ins.inspection_date,",
+    "SELECT reg.rid AS inspection_id, ins.inspection_code, reg.rdate AS inspection_date,").replace(
+    "FROM inspections ins\n",
+    "FROM (SELECT r.inspection_id AS rid, r.inspection_date AS rdate FROM inspection_registry r\n"
+    "      WHERE (r.defect_results > 0 OR r.uncertain_results > 0){registry_bounds}\n"
+    "      ORDER BY r.inspection_date DESC, r.inspection_id DESC) reg\n"
+    "JOIN LATERAL (SELECT * FROM inspections i WHERE i.inspection_id = reg.rid AND i.inspection_date = reg.rdate\n"
+    "              OFFSET 0) ins ON TRUE\n")
+assert "reg.rid AS inspection_id" in _PG_FLAGGED_HISTORY_SQL and "{registry_bounds}" in _PG_FLAGGED_HISTORY_SQL
+# Action statuses only a flagged inspection can have (its latest result is a defect or UNCERTAIN).
+_FLAGGED_STATUSES = frozenset({"미조치", "검토대기", "조치중"})
+
 
 def _as_datetime(value: Any) -> datetime | None:
     if value is None or isinstance(value, datetime):
@@ -162,7 +179,14 @@ class SqlReportReader:
         if flt.text:
             clauses.append("(ins.inspection_code LIKE :text OR dt.defect_name_ko LIKE :text)")
             params["text"] = f"%{flt.text}%"
-        base = _PG_HISTORY_SQL if self._db.dialect == "postgresql" else _HISTORY_SQL
+        base = _HISTORY_SQL
+        if self._db.dialect == "postgresql":
+            flagged = flt.defects_only or flt.verdict == "UNCERTAIN" or flt.action_status in _FLAGGED_STATUSES
+            base = _PG_HISTORY_SQL
+            if flagged:  # the product and date bounds on the registry's columns: its index range is narrow
+                base = _PG_FLAGGED_HISTORY_SQL.replace("{registry_bounds}", "".join(
+                    f" AND {c.replace('ins.', 'r.')}" for c in clauses
+                    if c.startswith(("ins.product_id", "ins.inspection_date"))))
         sql = base + "".join(f" AND {c}" for c in clauses)
         if flt.action_status:  # in the same WHERE, so the newest-first scan stops at the limit
             sql += f" AND ({_ACTION_STATUS}) = :status"
