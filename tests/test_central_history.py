@@ -75,7 +75,7 @@ def _filters() -> list[HistoryFilter]:
     month = (START + timedelta(days=30), START + timedelta(days=60))
     out = [HistoryFilter(defects_only=True), HistoryFilter(verdict="UNCERTAIN"), HistoryFilter(verdict="FAIL"),
            HistoryFilter(product_id=2, defects_only=True, start=month[0], end=month[1]),
-           HistoryFilter(defects_only=True, inspector="lee"), HistoryFilter(defects_only=True, text="기공"),
+           HistoryFilter(defects_only=True, inspector="lee"), HistoryFilter(defects_only=True, text="기공"), HistoryFilter(text="균열"), HistoryFilter(text="ST02"),
            HistoryFilter(action_status="미조치", limit=3), HistoryFilter(verdict="UNCERTAIN", product_id=1, limit=2)]
     for status in STATUSES:
         out += [HistoryFilter(action_status=status), HistoryFilter(action_status=status, product_id=1),
