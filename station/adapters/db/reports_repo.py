@@ -212,6 +212,10 @@ class SqlReportReader:
                 # The plan's cost counts every candidate the newest-first scan might visit; the scan stops at the
                 # limit after a few hundred. Above jit_above_cost PostgreSQL would compile it first (~350 ms).
                 session.execute(text("SET LOCAL jit = off"))
+                if "inspection_registry r" in sql:
+                    # the status filter's selectivity is unknown to the planner: without this it may collect and
+                    # sort every candidate in the range (bitmap scan) instead of walking the index in order
+                    session.execute(text("SET LOCAL enable_bitmapscan = off"))
             return [_row(r) for r in session.execute(text(sql), params)]
 
     def daily_counts(self, product_id: int, start: date, end: date) -> list[DailyCount]:
