@@ -79,12 +79,13 @@ WHERE v = 'FAIL' AND {_DRAW.format(k=10)} < 300
 _REGISTRY = f"""
 INSERT INTO inspection_registry (inspection_id, inspection_code, sync_uuid, inspection_date, product_id, station_id,
     inspector_id, status, received_at, defect_results, uncertain_results, resolved_actions, actions_with_result,
-    guide_rating_sum, guide_rating_count)
+    actions, guide_rating_sum, guide_rating_count)
 SELECT i.inspection_id, i.inspection_code, i.sync_uuid, i.inspection_date, i.product_id,
        inspection_station_of(i.inspection_code), i.inspector_id, i.status, i.inspection_date + interval '30 seconds',
        (v = 'FAIL')::int, (v = 'UNCERTAIN')::int,
        ((v = 'FAIL' AND has < 850 AND a < 750) OR (v = 'UNCERTAIN' AND has < 500))::int,
        ((v = 'FAIL' AND has < 850 AND a < 900) OR (v = 'UNCERTAIN' AND has < 500))::int,
+       ((v = 'FAIL' AND has < 850) OR (v = 'UNCERTAIN' AND has < 500))::int,
        CASE WHEN v = 'FAIL' AND fb < 300 THEN 1 + {_DRAW.format(k=9)} % 5 ELSE 0 END,
        (v = 'FAIL' AND fb < 300)::int
 FROM inspections i,

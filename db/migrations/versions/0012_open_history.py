@@ -1,4 +1,5 @@
-"""Partial indexes of the registry for the history filters of open work; row-level security on it.
+"""Partial indexes of the registry for the history filters of open work (with a count of actions kept by
+triggers); row-level security on the registry.
 
 PostgreSQL only (the station's SQLite store has no registry; its history is small). See db/README.md
 decision 10.
@@ -32,6 +33,10 @@ def downgrade() -> None:
     for statement in ("DROP POLICY IF EXISTS registry_sync_read ON inspection_registry",
                       "DROP POLICY IF EXISTS registry_read ON inspection_registry",
                       "ALTER TABLE inspection_registry DISABLE ROW LEVEL SECURITY",
-                      "DROP INDEX IF EXISTS idx_inspection_registry_flagged_product",
-                      "DROP INDEX IF EXISTS idx_inspection_registry_flagged"):
+                      *(f"DROP INDEX IF EXISTS idx_inspection_registry_{name}"
+                        for name in ("open_product", "open", "flagged_product", "flagged")),
+                      *(f"DROP TRIGGER IF EXISTS action_logs_count_{op_name} ON action_logs"
+                        for op_name in ("ins", "upd", "del")),
+                      "DROP FUNCTION IF EXISTS inspection_action_count()",
+                      "ALTER TABLE inspection_registry DROP COLUMN IF EXISTS actions"):
         op.execute(sa.text(statement))

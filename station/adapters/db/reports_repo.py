@@ -79,13 +79,17 @@ _PG_FLAGGED_HISTORY_SQL = _PG_HISTORY_SQL.replace(
     "SELECT reg.rid AS inspection_id, ins.inspection_code, reg.rdate AS inspection_date,").replace(
     "FROM inspections ins\n",
     "FROM (SELECT r.inspection_id AS rid, r.inspection_date AS rdate FROM inspection_registry r\n"
-    "      WHERE (r.defect_results > 0 OR r.uncertain_results > 0){registry_bounds}\n"
+    "      WHERE {registry_where}\n"
     "      ORDER BY r.inspection_date DESC, r.inspection_id DESC) reg\n"
     "JOIN LATERAL (SELECT * FROM inspections i WHERE i.inspection_id = reg.rid AND i.inspection_date = reg.rdate\n"
     "              OFFSET 0) ins ON TRUE\n")
-assert "reg.rid AS inspection_id" in _PG_FLAGGED_HISTORY_SQL and "{registry_bounds}" in _PG_FLAGGED_HISTORY_SQL
-# Action statuses only a flagged inspection can have (its latest result is a defect or UNCERTAIN).
-_FLAGGED_STATUSES = frozenset({"미조치", "검토대기", "조치중"})
+assert "reg.rid AS inspection_id" in _PG_FLAGGED_HISTORY_SQL and "{registry_where}" in _PG_FLAGGED_HISTORY_SQL
+# Registry rows that can pass: any defect or UNCERTAIN result (defects only, UNCERTAIN); for the open states,
+# of those the ones whose actions are not all resolved (with all resolved, the latest is resolved: 조치완료).
+# Each is the predicate of a partial index of migration 0012.
+_FLAGGED = "(r.defect_results > 0 OR r.uncertain_results > 0)"
+_OPEN = f"{_FLAGGED} AND (r.actions = 0 OR r.resolved_actions < r.actions)"
+_OPEN_STATUSES = frozenset({"미조치", "검토대기", "조치중"})
 
 
 def _as_datetime(value: Any) -> datetime | None:
@@ -196,10 +200,11 @@ class SqlReportReader:
                 clauses.append("(ins.inspection_code LIKE :text OR dt.defect_name_ko LIKE :text)")
         base = _HISTORY_SQL
         if self._db.dialect == "postgresql":
-            flagged = flt.defects_only or flt.verdict == "UNCERTAIN" or flt.action_status in _FLAGGED_STATUSES
+            where = _OPEN if flt.action_status in _OPEN_STATUSES else \
+                _FLAGGED if flt.defects_only or flt.verdict == "UNCERTAIN" else None
             base = _PG_HISTORY_SQL
-            if flagged:  # the product and date bounds on the registry's columns: its index range is narrow
-                base = _PG_FLAGGED_HISTORY_SQL.replace("{registry_bounds}", "".join(
+            if where:  # the product and date bounds on the registry's columns: its index range is narrow
+                base = _PG_FLAGGED_HISTORY_SQL.replace("{registry_where}", where + "".join(
                     f" AND {c.replace('ins.', 'r.')}" for c in clauses
                     if c.startswith(("ins.product_id", "ins.inspection_date"))))
         sql = base + "".join(f" AND {c}" for c in clauses)
