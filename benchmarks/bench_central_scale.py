@@ -18,9 +18,9 @@ Run: own PostgreSQL 15 (STATION_TEST_PG_URL, a superuser URL; scripts/with-postg
   flock /work/wt/heavy.lock .venv/bin/python benchmarks/bench_central_scale.py --phase measure
 Targets at 10 M: dashboard <= 100 ms, recent <= 50 ms, history filter <= 200 ms, fleet <= 200 ms, p99 <= 5 s.
 Measured at 10 M on this 2-core machine shared with other jobs (db/README.md "Central scale, measured"):
-generation 20 min (rows 5.5 min; the registry, then filled in one statement, took 11 min of it: it is now
-written per batch), dashboard 2.5 ms, recent 10 ms, history filters 32-170 ms (median), fleet 49 ms,
-100 stations p50 68 ms / p99 307 ms; every aggregate equal to brute force.
+generation 1,225 s (rows 331 s, registry 669 s when it was one statement; now written per batch, 2 M in
+255 s), aggregates equal to brute force after the load and after writes through the triggers; medians:
+dashboard 6.2 ms, recent 16 ms, history filters 8.6-164 ms, fleet 48 ms; 100 stations p50 68 / p99 307 ms.
 """
 
 from __future__ import annotations
@@ -208,6 +208,7 @@ def _simulate(url: str, stations: int, seconds: float, period: float) -> None:
     lock = threading.Lock()
     errors: list[str] = []
     ins_spec, res_spec = PUSHED_BY_NAME["inspections"], PUSHED_BY_NAME["inspection_results"]
+    run = random.SystemRandom().randrange(100000, 999999)
 
     def station(k: int) -> None:
         sid = f"SIM{k:03d}"
@@ -219,7 +220,7 @@ def _simulate(url: str, stations: int, seconds: float, period: float) -> None:
         while time.monotonic() < stop:
             seq += 1
             now = datetime.utcnow()
-            code = f"INS-{now:%Y%m%d}-{sid}-{seq:04d}"
+            code = f"INS-{now:%Y%m%d}-{sid}-{run}{seq:04d}"  # a new number per run: codes stay unique
             iu, ru = str(uuid.uuid4()), str(uuid.uuid4())
             ins = {"inspection_code": code, "product_id": f"p{1 + k % PRODUCTS}", "test_image_id": None,
                    "reference_image_id": None, "inspector_id": f"worker{1 + k % WORKERS}", "inspection_date": now,
@@ -279,9 +280,10 @@ def _simulate(url: str, stations: int, seconds: float, period: float) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)
-    parser.add_argument("--phase", choices=("all", "generate", "measure", "check"), default="all",
+    parser.add_argument("--phase", choices=("all", "generate", "measure", "sync", "check"), default="all",
                         help="generate: a new database with N inspections; measure: queries and the sync run on it "
-                             "(time it on a quiet machine); check: its aggregates against brute force")
+                             "(time it on a quiet machine); sync: the stations' run alone; "
+                             "check: its aggregates against brute force")
     parser.add_argument("--db", default="bench_central_scale", help="database name on the server")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--stations", type=int, default=100)
@@ -302,7 +304,8 @@ def main() -> int:
             n = conn.execute(text("SELECT count(*) FROM inspection_registry")).scalar()
         engine.dispose()
         _queries(url, n, args.repeat)
-        _simulate(url, args.stations, args.seconds, args.period)
+    if args.phase in ("all", "measure", "sync"):
+        _simulate(_db_url(admin, args.db), args.stations, args.seconds, args.period)
     if args.phase in ("all", "check") and not _check(_db_url(admin, args.db)):
         return 1
     return 0
