@@ -123,3 +123,14 @@ def test_the_archive_goes_to_the_configured_store(tmp_path: Path) -> None:
     assert isinstance(target, LocalFolderStore) and target.root == tmp_path / "objects" and "objects" in where
     target, where = archive_target(local, tmp_path / "elsewhere")
     assert isinstance(target, LocalFolderStore) and target.root == tmp_path / "elsewhere"
+
+
+def test_the_command_archives_to_the_folder_it_is_given(central, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from station.cli.main import main
+
+    url = central.url.render_as_string(hide_password=False)
+    # 1,200 months: nothing is that old, whatever today is; the command is wired and says what it kept
+    assert main(["db", "retention", "--url", url, "--older-than", "1200", "--archive-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "kept:" in out and OLD in out and "dropped" not in out
+    assert _state(central)[2] is True
