@@ -221,6 +221,8 @@ class SqlReportReader:
                     # the status filter's selectivity is unknown to the planner: without this it may collect and
                     # sort every candidate in the range (bitmap scan) instead of walking the index in order
                     session.execute(text("SET LOCAL enable_bitmapscan = off"))
+                    # nor split the walk across workers (a parallel scan of the whole date index looks cheaper)
+                    session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
             return [_row(r) for r in session.execute(text(sql), params)]
 
     def daily_counts(self, product_id: int, start: date, end: date) -> list[DailyCount]:
