@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from station.adapters.db import central_upkeep, migrate
 from station.adapters.db.engine import make_engine
+from station.adapters.storage.local import LocalFolderStore
 
 from tests.central_support import assert_counts_exact
 
@@ -196,14 +197,15 @@ def test_audit_still_records_changes_of_partitioned_inspections(central) -> None
 
 
 def test_retention_archives_then_drops_only_old_partitions(central, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    report = central_upkeep.retention(central, 2, tmp_path, today=date(2026, 12, 5))  # keeps 2026-10 onwards
+    store = LocalFolderStore(tmp_path)
+    report = central_upkeep.retention(central, 2, store, today=date(2026, 12, 5))  # keeps 2026-10 onwards
     assert list(report.archived) == ["inspections_2026_09"]
     assert report.archived["inspections_2026_09"] == {
-        "inspections": 2, "inspection_results": 2, "action_logs": 1, "feedbacks": 1}
-    manifest = json.loads((tmp_path / "inspections_2026_09" / "manifest.json").read_text())
+        "inspections": 2, "inspection_results": 2, "action_logs": 1, "feedbacks": 1, "verdict_overrides": 0,
+        "recurrence_alerts": 0}
+    manifest = json.loads(store.get_bytes(report.manifests["inspections_2026_09"]))
     assert manifest["tables"]["inspections"]["rows"] == 2
-    with gzip.open(tmp_path / "inspections_2026_09" / "inspections.csv.gz", "rt") as f:
-        assert "INS-20260915-ST01-0002" in f.read()
+    assert "INS-20260915-ST01-0002" in gzip.decompress(store.get_bytes(manifest["tables"]["inspections"]["key"])).decode()
     with central.connect() as conn:
         codes = {r[0] for r in conn.execute(text("SELECT inspection_code FROM inspections"))}
         assert codes == {d[0] for d in DATA[2:]}
@@ -211,7 +213,7 @@ def test_retention_archives_then_drops_only_old_partitions(central, tmp_path: Pa
         assert conn.execute(text("SELECT count(*) FROM action_logs")).scalar() == 1  # the kept one
         assert conn.execute(text("SELECT to_regclass('inspections_2026_09')")).scalar() is None
         assert_counts_exact(conn)
-    assert central_upkeep.retention(central, 2, tmp_path, today=date(2026, 12, 5)).archived == {}
+    assert central_upkeep.retention(central, 2, store, today=date(2026, 12, 5)).archived == {}
 
 
 def test_maintain_vacuums_and_keeps_partitions_ahead(central) -> None:  # type: ignore[no-untyped-def]

@@ -22,8 +22,10 @@ from station.adapters.ml.embedder import load_embedder
 from station.adapters.ml.llm import load_generator
 from station.adapters.sync.credentials import SECRET_NAMES, store_keyring_secret
 from station.adapters.sync.recovery import check_local_store, recover_local_store
+from station.adapters.storage.local import LocalFolderStore
 from station.app.context import build_storage
 from station.app.guidance_assembly import prompt_states_dir
+from station.app.sync_assembly import build_object_target
 from station.config import Settings
 from station.domain.guidance import Language
 from station.services.catalog import import_defect_mapping
@@ -33,8 +35,8 @@ from station.services.manuals import ManualService
 from station.services.users import UserService
 
 __all__ = [
-    "SECRET_NAMES", "Database", "SqlReportReader", "backup_postgres", "backup_sqlite", "catalog_import",
-    "central_upkeep", "guidance_service",
+    "SECRET_NAMES", "Database", "SqlReportReader", "archive_target", "backup_postgres", "backup_sqlite",
+    "catalog_import", "central_upkeep", "guidance_service",
     "local_store", "make_engine", "manual_parser", "manual_service", "migrate", "model_providers", "open_database",
     "recover_local_store", "redact", "store_keyring_secret", "user_service",
 ]
@@ -48,6 +50,16 @@ MODEL_PROVIDERS: tuple[str, ...] = (
 def model_providers() -> list[ModuleType]:
     """The modules that list and fetch model weights (``station models``)."""
     return [importlib.import_module(name) for name in MODEL_PROVIDERS]
+
+
+def archive_target(settings: Settings, folder: Path | None) -> tuple[central_upkeep.ArchiveTarget, str]:
+    """Where retention archives: ``folder`` (a folder store) if given, else the configured object store
+    (``storage_backend``: the storage folder, or the S3 bucket); with a line naming it."""
+    if folder is not None:
+        return LocalFolderStore(folder), f"folder {folder}"
+    if settings.storage_backend == "s3":
+        return build_object_target(settings), f"bucket {settings.s3_bucket}"  # type: ignore[return-value]
+    return LocalFolderStore(settings.resolved_storage_dir), f"folder {settings.resolved_storage_dir}"
 
 
 def local_store(settings: Settings) -> Database:

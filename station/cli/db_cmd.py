@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from station.app.cli_assembly import catalog_import, central_upkeep, make_engine, migrate, redact
+from station.app.cli_assembly import archive_target, catalog_import, central_upkeep, make_engine, migrate, redact
 from station.cli.common import add_url_option, database_from, settings_from
 from station.domain.errors import ConfigurationError
 
@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_url_option(ret)
     ret.add_argument("--older-than", type=int, required=True, metavar="MONTHS")
     ret.add_argument("--archive-dir", type=Path, default=None,
-                     help="folder for the archives (default: <home>/archive)")
+                     help="archive to this folder (default: the configured object store: storage_dir or the S3 bucket)")
     ret.set_defaults(func=_retention)
 
     imp = sub.add_parser("import-mapping", help="products and defect types from defect_mapping.json (idempotent)")
@@ -100,9 +100,10 @@ def _maintain(args: argparse.Namespace) -> int:
 
 def _retention(args: argparse.Namespace) -> int:
     engine = _central_engine(args)
-    folder = args.archive_dir or settings_from(args).home / "archive"
-    report = central_upkeep.retention(engine, args.older_than, folder, date.today())
+    target, where = archive_target(settings_from(args), args.archive_dir)
+    report = central_upkeep.retention(engine, args.older_than, target, date.today())
     for name, counts in report.archived.items():
-        print(f"{name}: archived to {folder / name} ({', '.join(f'{t} {n}' for t, n in counts.items())}) and dropped")
+        print(f"{name}: archived to {where} as {report.manifests[name]} "
+              f"({', '.join(f'{t} {n}' for t, n in counts.items())}), read back and verified, and dropped")
     print(f"kept: {', '.join(report.kept) or 'none'}")
     return 0

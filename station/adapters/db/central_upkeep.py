@@ -1,21 +1,18 @@
 """Upkeep of the central PostgreSQL (schema_design.md §5.1, §6.2; db/README.md decisions 1 and 8):
 monthly partitions of ``inspections`` made ahead, VACUUM ANALYZE, REINDEX of bloated indexes, and
-retention that archives old partitions (with their results, actions and feedback) before dropping them.
+retention that archives old partitions (with their results, actions and feedback) to the object store,
+verified there, before dropping them.
 """
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import io
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
 from sqlalchemy import Engine, text
 
+from station.adapters.db.central_archive import ArchiveTarget, ArchiveVerificationError, archive_tables
 from station.domain.errors import ConfigurationError
 
 MAINTAINED_TABLES = (
@@ -23,7 +20,9 @@ MAINTAINED_TABLES = (
     "inspection_stats_daily", "inspection_stats_total", "audit_logs", "object_files",
 )
 CHILDREN = ("inspection_results", "action_logs", "feedbacks")
+LATER_CHILDREN = ("verdict_overrides", "recurrence_alerts")  # migration 0009's, also ON DELETE CASCADE
 _BOUND = re.compile(r"FROM \('([^']+)'\) TO \('([^']+)'\)")
+__all__ = ["ArchiveTarget", "ArchiveVerificationError", "maintain", "partitions", "retention"]
 # An index is rebuilt when it is this many times larger than its rows need and larger than this.
 BLOAT_FACTOR, BLOAT_MIN_BYTES = 2.0, 8 << 20
 
@@ -46,6 +45,7 @@ class MaintainReport:
 class RetentionReport:
     archived: dict[str, dict[str, int]] = field(default_factory=dict)  # partition -> table -> rows
     kept: list[str] = field(default_factory=list)
+    manifests: dict[str, str] = field(default_factory=dict)  # partition -> key of its manifest in the store
 
 
 def _require_postgres(engine: Engine) -> None:
@@ -116,35 +116,15 @@ def retention_cutoff(today: date, older_than_months: int) -> datetime:
     return datetime(months // 12, months % 12 + 1, 1)
 
 
-def _copy_out(cur, sql: str) -> tuple[bytes, int]:  # type: ignore[no-untyped-def]
-    buffer = io.BytesIO()
-    cur.copy_expert(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER)", buffer)
-    data = buffer.getvalue()
-    return data, max(data.count(b"\n") - 1, 0) if data else 0
-
-
-def _write_archive(folder: Path, part: Partition, tables: dict[str, tuple[bytes, int]]) -> dict[str, int]:
-    folder.mkdir(parents=True, exist_ok=True)
-    manifest = {"partition": part.name, "from": part.start.isoformat(), "to": part.end.isoformat(),
-                "format": "PostgreSQL COPY csv with header, gzip", "tables": {}}
-    for table, (data, rows) in tables.items():
-        target = folder / f"{table}.csv.gz"
-        partial = target.with_suffix(".partial")
-        with gzip.open(partial, "wb") as out:
-            out.write(data)
-        partial.replace(target)
-        manifest["tables"][table] = {"rows": rows, "sha256": hashlib.sha256(target.read_bytes()).hexdigest()}
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    return {t: v["rows"] for t, v in manifest["tables"].items()}
-
-
-def retention(engine: Engine, older_than_months: int, archive_dir: Path, today: date) -> RetentionReport:
+def retention(engine: Engine, older_than_months: int, target: ArchiveTarget, today: date) -> RetentionReport:
     """Archives, then drops, every monthly partition that ends before the cutoff, with the results, actions
     and feedback of its inspections; the counts lose exactly what was archived.
 
     Each partition is one transaction: its children tables are locked against writes (SHARE), its rows
-    and its children's rows are copied to ``archive_dir/<partition>/`` and only then deleted and dropped,
-    so nothing is dropped that is not in the archive. Data newer than the cutoff is never touched.
+    and its children's rows are copied to the object store ``target`` (``archive/<partition>/``, see
+    central_archive) and read back from it, and only once every file is verified there are they deleted and
+    the partition dropped, so nothing is dropped that is not in the archive. Data newer than the cutoff is
+    never touched.
     """
     if older_than_months < 1:
         raise ConfigurationError("--older-than must be at least 1 month")
@@ -158,14 +138,23 @@ def retention(engine: Engine, older_than_months: int, archive_dir: Path, today: 
         raw = engine.raw_connection()
         try:
             cur = raw.cursor()
-            cur.execute(f"LOCK TABLE {', '.join(CHILDREN)} IN SHARE MODE")
+            # the children, and 0009's per-inspection tables where the centre has them (they cascade too)
+            cur.execute("SELECT t FROM unnest(CAST(%s AS text[])) t WHERE to_regclass(t) IS NOT NULL",
+                        (list(LATER_CHILDREN),))
+            later = [r[0] for r in cur.fetchall()]
+            cur.execute(f"LOCK TABLE {', '.join((*CHILDREN, *later))} IN SHARE MODE")
             cur.execute(f"LOCK TABLE {part.name} IN ACCESS EXCLUSIVE MODE")
             ids = f"SELECT inspection_id FROM {part.name}"
-            data = {"inspections": _copy_out(cur, f"SELECT * FROM {part.name} ORDER BY inspection_id")}
-            for child in CHILDREN:
-                pk = {"inspection_results": "result_id", "action_logs": "action_id", "feedbacks": "feedback_id"}[child]
-                data[child] = _copy_out(cur, f"SELECT * FROM {child} WHERE inspection_id IN ({ids}) ORDER BY {pk}")
-            report.archived[part.name] = _write_archive(archive_dir / part.name, part, data)
+            queries = {"inspections": f"SELECT * FROM {part.name} ORDER BY inspection_id"}
+            for child, pk in (("inspection_results", "result_id"), ("action_logs", "action_id"),
+                              ("feedbacks", "feedback_id")):
+                queries[child] = f"SELECT * FROM {child} WHERE inspection_id IN ({ids}) ORDER BY {pk}"
+            for child in later:
+                queries[child] = f"SELECT * FROM {child} WHERE inspection_id IN ({ids}) ORDER BY 1"
+            counts, manifest = archive_tables(cur, target, part.name,
+                                              (part.start.isoformat(), part.end.isoformat()), queries)
+            report.archived[part.name] = counts
+            report.manifests[part.name] = manifest
             cur.execute(f"""
                 SELECT inspection_stats_apply(array_agg(c)) FROM (
                     SELECT inspection_stats_of(r, -1) AS c FROM inspection_registry r

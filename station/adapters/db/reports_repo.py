@@ -59,12 +59,37 @@ _PG_HISTORY_SQL = _HISTORY_SQL.replace(
     SELECT MAX(r2.result_id) FROM inspection_results r2 WHERE r2.inspection_id = ins.inspection_id)""",
     """LEFT JOIN LATERAL (SELECT r2.* FROM inspection_results r2 WHERE r2.inspection_id = ins.inspection_id
     ORDER BY r2.result_id DESC LIMIT 1) ir ON TRUE""").replace(
+    "LEFT JOIN defect_types dt ON ir.defect_type_id = dt.defect_type_id\n", "").replace(
+    "p.product_name, dt.defect_name_ko,",  # looked up for the rows shown only, not for every row scanned
+    "p.product_name, (SELECT d.defect_name_ko FROM defect_types d WHERE d.defect_type_id = ir.defect_type_id)"
+    " AS defect_name_ko,").replace(
     """LEFT JOIN action_logs la ON la.action_id = (
     SELECT a2.action_id FROM action_logs a2 WHERE a2.inspection_id = ins.inspection_id
     ORDER BY a2.action_date DESC, a2.action_id DESC LIMIT 1)""",
     """LEFT JOIN LATERAL (SELECT a2.action_result FROM action_logs a2 WHERE a2.inspection_id = ins.inspection_id
     ORDER BY a2.action_date DESC, a2.action_id DESC LIMIT 1) la ON TRUE""")
-assert "LATERAL" in _PG_HISTORY_SQL
+assert "LATERAL" in _PG_HISTORY_SQL and "dt." not in _PG_HISTORY_SQL
+
+# PostgreSQL, filters that only an inspection with a defect or UNCERTAIN result can pass (open work, defects
+# only, UNCERTAIN): driven by the registry's partial indexes of such inspections (migration 0012), newest
+# first, each candidate probed in its partition by its primary key (a LATERAL that is not flattened, so the
+# plan stays a newest-first nested loop that stops at the limit); the filters themselves are unchanged.
+_PG_FLAGGED_HISTORY_SQL = _PG_HISTORY_SQL.replace(
+    "SELECT ins.inspection_id, ins.inspection_code, ins.inspection_date,",
+    "SELECT reg.rid AS inspection_id, ins.inspection_code, reg.rdate AS inspection_date,").replace(
+    "FROM inspections ins\n",
+    "FROM (SELECT r.inspection_id AS rid, r.inspection_date AS rdate FROM inspection_registry r\n"
+    "      WHERE {registry_where}\n"
+    "      ORDER BY r.inspection_date DESC, r.inspection_id DESC) reg\n"
+    "JOIN LATERAL (SELECT * FROM inspections i WHERE i.inspection_id = reg.rid AND i.inspection_date = reg.rdate\n"
+    "              OFFSET 0) ins ON TRUE\n")
+assert "reg.rid AS inspection_id" in _PG_FLAGGED_HISTORY_SQL and "{registry_where}" in _PG_FLAGGED_HISTORY_SQL
+# Registry rows that can pass: any defect or UNCERTAIN result (defects only, UNCERTAIN); for the open states,
+# of those the ones whose actions are not all resolved (with all resolved, the latest is resolved: 조치완료).
+# Each is the predicate of a partial index of migration 0012.
+_FLAGGED = "(r.defect_results > 0 OR r.uncertain_results > 0)"
+_OPEN = f"{_FLAGGED} AND (r.actions = 0 OR r.resolved_actions < r.actions)"
+_OPEN_STATUSES = frozenset({"미조치", "검토대기", "조치중"})
 
 
 def _as_datetime(value: Any) -> datetime | None:
@@ -160,15 +185,44 @@ class SqlReportReader:
             clauses.append("ins.inspector_id = (SELECT u2.user_id FROM users u2 WHERE u2.username = :inspector)")
             params["inspector"] = flt.inspector
         if flt.text:
-            clauses.append("(ins.inspection_code LIKE :text OR dt.defect_name_ko LIKE :text)")
             params["text"] = f"%{flt.text}%"
-        base = _PG_HISTORY_SQL if self._db.dialect == "postgresql" else _HISTORY_SQL
+            if self._db.dialect == "postgresql":
+                # the defect names that match, looked up first: when none does, the code filter alone is
+                # applied while the date index is read, before any result is joined
+                with self._db.session() as session:
+                    types = [r[0] for r in session.execute(text(
+                        "SELECT defect_type_id FROM defect_types WHERE defect_name_ko LIKE :text"), params)]
+                clauses.append("(ins.inspection_code LIKE :text OR ir.defect_type_id = ANY(:types))" if types
+                               else "ins.inspection_code LIKE :text")
+                if types:
+                    params["types"] = types
+            else:
+                clauses.append("(ins.inspection_code LIKE :text OR dt.defect_name_ko LIKE :text)")
+        base = _HISTORY_SQL
+        if self._db.dialect == "postgresql":
+            where = _OPEN if flt.action_status in _OPEN_STATUSES else \
+                _FLAGGED if flt.defects_only or flt.verdict == "UNCERTAIN" else None
+            base = _PG_HISTORY_SQL
+            if where:  # the product and date bounds on the registry's columns: its index range is narrow
+                base = _PG_FLAGGED_HISTORY_SQL.replace("{registry_where}", where + "".join(
+                    f" AND {c.replace('ins.', 'r.')}" for c in clauses
+                    if c.startswith(("ins.product_id", "ins.inspection_date"))))
         sql = base + "".join(f" AND {c}" for c in clauses)
         if flt.action_status:  # in the same WHERE, so the newest-first scan stops at the limit
             sql += f" AND ({_ACTION_STATUS}) = :status"
             params["status"] = flt.action_status
         sql = f"SELECT * FROM ({sql}) q ORDER BY q.inspection_date DESC, q.inspection_id DESC LIMIT :limit"
         with self._db.session() as session:
+            if self._db.dialect == "postgresql":
+                # The plan's cost counts every candidate the newest-first scan might visit; the scan stops at the
+                # limit after a few hundred. Above jit_above_cost PostgreSQL would compile it first (~350 ms).
+                session.execute(text("SET LOCAL jit = off"))
+                if "inspection_registry r" in sql:
+                    # the status filter's selectivity is unknown to the planner: without this it may collect and
+                    # sort every candidate in the range (bitmap scan) instead of walking the index in order
+                    session.execute(text("SET LOCAL enable_bitmapscan = off"))
+                    # nor split the walk across workers (a parallel scan of the whole date index looks cheaper)
+                    session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
             return [_row(r) for r in session.execute(text(sql), params)]
 
     def daily_counts(self, product_id: int, start: date, end: date) -> list[DailyCount]:
