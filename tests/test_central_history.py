@@ -170,7 +170,7 @@ def test_migration_0012_adds_and_removes_the_indexes(central) -> None:  # type: 
 
     found, rls = state()
     assert names <= found and rls
-    migrate.downgrade(central.engine, "0010")
+    migrate.downgrade(central.engine, "0011")
     found, rls = state()
     assert not names & found and not rls
     with central.engine.begin() as conn:  # written while the count of actions is not kept: counted on upgrade

@@ -5,7 +5,7 @@ PostgreSQL only (the station's SQLite store has no registry; its history is smal
 decision 10.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-01
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from station.adapters.db.sqlddl import load_statements
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
