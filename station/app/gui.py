@@ -15,8 +15,11 @@ from station.adapters.db.audit_repo import SqlAuditTrail
 from station.adapters.db.inspection_notes_repo import SqlInspectionNotes
 from station.adapters.db.reports_repo import SqlReportReader
 from station.app.bench_assembly import build_station_settings
+from station.app.bench_line_assembly import build_line_settings
 from station.app.central_reports import central_fleet
 from station.app.context import AppContext
+from station.app.onboard_assembly import build_onboarding
+from station.app.override_assembly import build_overrides
 from station.config import load_settings, save_settings
 from station.domain.camera import CameraSpec
 from station.services.admin import AdminService
@@ -55,6 +58,9 @@ def build_gui_services(ctx: AppContext) -> GuiServices:
         sync=ctx.sync,
         notes=SqlInspectionNotes(ctx.db),
         changes=ctx.changes,
+        overrides=build_overrides(ctx),
+        onboarding=build_onboarding(ctx),
+        line=build_line_settings(ctx),
     )
 
 

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from station.domain.catalog import DefectTypeSpec, ProductSpec
-from station.domain.engine import BuildSummary
+from station.domain.engine import BuildSummary, CancelToken, ProgressCallback
 from station.domain.enums import ImageType
 from station.domain.errors import StationError, ValidationError
 from station.services.ports import CatalogReader, CatalogRepository, ObjectStore
@@ -58,7 +58,8 @@ class OnboardingService:
                                     height=frame.shape[0], format="png", uploaded_by=by_user)
 
     def onboard(self, code: str, name: str, good: Sequence[np.ndarray],
-                defects: dict[str, Sequence[np.ndarray]] | None = None, *, by_user: int | None = None) -> OnboardingReport:
+                defects: dict[str, Sequence[np.ndarray]] | None = None, *, by_user: int | None = None,
+                progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> OnboardingReport:
         if len(good) < MIN_GOOD:
             raise ValidationError(f"capture at least {MIN_GOOD} good parts (got {len(good)})")
         started = time.perf_counter()
@@ -73,19 +74,23 @@ class OnboardingService:
             defect = product.defect_by_code(defect_code)
             self._store(product.product_id, frames, ImageType.DEFECT.value, defect.defect_type_id if defect else None,
                         f"{code}-{defect_code}", by_user)
-        return self._build(code, len(good), sum(len(f) for f in defects.values()), started)
+        return self._build(code, len(good), sum(len(f) for f in defects.values()), started, by_user, progress, cancel)
 
-    def add_good(self, code: str, good: Sequence[np.ndarray], *, by_user: int | None = None) -> OnboardingReport:
+    def add_good(self, code: str, good: Sequence[np.ndarray], *, by_user: int | None = None,
+                 progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> OnboardingReport:
         """More good parts for an onboarded product, then a rebuild (the bound tightens)."""
         started = time.perf_counter()
         product = self._catalog.get_product(code)
         before = len(self._catalog.list_images(product.product_id, ImageType.NORMAL.value))
         self._store(product.product_id, good, ImageType.NORMAL.value, None, f"{code}-good-{before}", by_user)
         n_defect = len(self._catalog.list_images(product.product_id, ImageType.DEFECT.value))
-        return self._build(code, before + len(good), n_defect, started)
+        return self._build(code, before + len(good), n_defect, started, by_user, progress, cancel)
 
-    def _build(self, code: str, n_good: int, n_defect: int, started: float) -> OnboardingReport:
-        summary = self._builder.build(code)
+    def _build(self, code: str, n_good: int, n_defect: int, started: float, by_user: int | None = None,
+               progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> OnboardingReport:
+        """A cancelled build raises CancelledError: the parts stay in the library, the product has no new
+        bank (``add_good`` or a build under Technician › Model builds makes one)."""
+        summary = self._builder.build(code, user_id=by_user, progress=progress, cancel=cancel)
         n = summary.n_calibration_images
         bound = None if n == 0 else min(1.0, 3.0 / n)
         return OnboardingReport(code, n_good, n_defect, time.perf_counter() - started, summary, bound)
