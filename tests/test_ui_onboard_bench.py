@@ -60,8 +60,10 @@ def test_new_product_from_the_live_camera(qtbot, main_window, station_ctx, tmp_p
     _capture(qtbot, dialog, 1)
     assert dialog.build_button.isEnabled()
     dialog.build_button.click()
-    qtbot.waitUntil(lambda: dialog.report is not None, timeout=180000)
+    assert dialog.job is not None and dialog.progress.busy
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=300000)
     first = dialog.report
+    assert first is not None, dialog.message.text()
     assert first.n_good == 5 and first.far_upper_bound is not None
     assert f"{first.far_upper_bound:.0%}" in dialog.rate.text() and "ready to inspect" in dialog.rate.text()
     product = station_ctx.catalog.get_product("bracket-a7")
@@ -79,7 +81,8 @@ def test_new_product_from_the_live_camera(qtbot, main_window, station_ctx, tmp_p
     # more good parts: the model is rebuilt and the bound falls (4 of 20 held out: 3/4)
     _capture(qtbot, dialog, 15)
     dialog.add_button.click()
-    qtbot.waitUntil(lambda: dialog.report is not first, timeout=180000)
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=300000)
+    assert dialog.report is not first, dialog.message.text()
     assert dialog.report.n_good == 20 and dialog.report.far_upper_bound == pytest.approx(0.75)
     assert dialog.report.far_upper_bound < first.far_upper_bound and "75%" in dialog.rate.text()
     dialog.close_button.click()
