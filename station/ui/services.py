@@ -128,10 +128,12 @@ class Onboarding(Protocol):
 
     def onboard(self, code: str, name: str, good: Sequence[np.ndarray],
                 defects: dict[str, Sequence[np.ndarray]] | None = ..., *, by_user: int | None = ...,
-                progress: ProgressCallback | None = ..., cancel: CancelToken | None = ...) -> Any: ...
+                progress: ProgressCallback | None = ..., cancel: CancelToken | None = ...,
+                quick: bool = ...) -> Any: ...
 
     def add_good(self, code: str, good: Sequence[np.ndarray], *, by_user: int | None = ...,
-                 progress: ProgressCallback | None = ..., cancel: CancelToken | None = ...) -> Any: ...
+                 progress: ProgressCallback | None = ..., cancel: CancelToken | None = ...,
+                 quick: bool = ...) -> Any: ...
 
 
 class RecordChanges(Protocol):

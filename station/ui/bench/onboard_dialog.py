@@ -12,7 +12,7 @@ import numpy as np
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListView, QListWidget, QListWidgetItem,
+    QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListView, QListWidget, QListWidgetItem,
     QPushButton, QVBoxLayout, QWidget,
 )
 
@@ -54,6 +54,10 @@ class OnboardDialog(QDialog):
         self.kind.addItem(self.tr("good part"), GOOD)
         self.kind.setToolTip(self.tr("Choose 'good part', or type a defect type code (e.g. scratch) for a bad part"))
         form.addRow(self.tr("Next capture is"), self.kind)
+        self.quick = QCheckBox(self.tr("Quick build: the default backbone, no self-configuration (about a minute)"))
+        self.quick.setObjectName("OnboardQuick")
+        self.quick.setChecked(True)
+        form.addRow("", self.quick)
         layout.addLayout(form)
         self.thumbs = QListWidget()
         self.thumbs.setObjectName("OnboardThumbnails")
@@ -150,8 +154,9 @@ class OnboardDialog(QDialog):
             return
         onboarding, user_id = self.env.services.onboarding, self.env.user_id
         good, defects = list(self.good), {k: list(v) for k, v in self.defects.items()}
+        quick = self.quick.isChecked()
         self._run(lambda ctx: onboarding.onboard(code, name or code, good, defects, by_user=user_id,
-                                                 progress=engine_progress(ctx), cancel=ctx.token),
+                                                 progress=engine_progress(ctx), cancel=ctx.token, quick=quick),
                   self.tr("Building {0}…").format(code), code)
 
     def add_good(self) -> None:
@@ -159,8 +164,9 @@ class OnboardDialog(QDialog):
         if code is None or not self.good:
             return
         onboarding, user_id, good = self.env.services.onboarding, self.env.user_id, list(self.good)
+        quick = self.quick.isChecked()
         self._run(lambda ctx: onboarding.add_good(code, good, by_user=user_id, progress=engine_progress(ctx),
-                                                  cancel=ctx.token),
+                                                  cancel=ctx.token, quick=quick),
                   self.tr("Adding {0} good part(s) to {1}…").format(len(good), code), code)
 
     def _run(self, work: Any, title: str, code: str) -> None:
