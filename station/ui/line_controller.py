@@ -89,7 +89,7 @@ class _BenchStatusLink:
 class LineController(QObject):
     state_changed = Signal(str, str)   # level ("ok", "warning", "off"), one line for the status bar
     _arrived = Signal(object)          # LinePart, from the line station's worker to the GUI thread
-    _started = Signal(object, object)  # generation, the started LineStation or None (nothing wired)
+    _started = Signal(object, object, str)  # generation, the started LineStation or None, what is wired
     _start_failed = Signal(object, str)  # generation, one line on why
 
     def __init__(self, service: LineSettingsService, camera: CameraBridge, parent: QObject | None = None) -> None:
@@ -152,15 +152,16 @@ class LineController(QObject):
     def _open(self, generation: int, product: str) -> None:
         try:
             station = self._service.open_station(product, self._frame, self._inspect, wrap=_BenchStatusLink)
+            wired = describe(self._service.wiring()) if station is not None else ""
             if station is not None:
                 station.start()
         except Exception as exc:  # noqa: BLE001 - a line that cannot start must never stop the bench
             log.warning("line not started: %s", exc)
             self._start_failed.emit(generation, error_line(exc))
             return
-        self._started.emit(generation, station)
+        self._started.emit(generation, station, wired)
 
-    def _on_started(self, generation: int, station: LineStation | None) -> None:
+    def _on_started(self, generation: int, station: LineStation | None, wired: str) -> None:
         if generation != self._generation:  # superseded meanwhile: close what was opened
             if station is not None:
                 self._io.submit(self._stop_quietly, station)
@@ -169,8 +170,7 @@ class LineController(QObject):
         if station is None:
             self._show("off", "")
             return
-        wiring = describe(self._service.wiring())
-        self._show("ok", self.tr("Line: {0} · online").format(wiring))
+        self._show("ok", self.tr("Line: {0} · online").format(wired))
 
     def _on_start_failed(self, generation: int, message: str) -> None:
         if generation != self._generation:
