@@ -228,6 +228,17 @@
     </message>
 </context>
 <context>
+    <name>BenchTools</name>
+    <message>
+        <source>Line I/O…</source>
+        <translation>라인 입출력…</translation>
+    </message>
+    <message>
+        <source>New product from live camera…</source>
+        <translation>라이브 카메라로 새 제품…</translation>
+    </message>
+</context>
+<context>
     <name>BuildsView</name>
     <message>
         <source>PatchCore bank and calibration from the good images, then the retrieval index</source>
@@ -974,6 +985,104 @@
     </message>
 </context>
 <context>
+    <name>LineController</name>
+    <message>
+        <source>Line: connecting…</source>
+        <translation>라인: 연결 중…</translation>
+    </message>
+    <message>
+        <source>Line: {0} · online</source>
+        <translation>라인: {0} · 온라인</translation>
+    </message>
+    <message>
+        <source>Line offline: {0} — the bench works without it (retry in 30 s)</source>
+        <translation>라인 오프라인: {0} — 검사대는 라인 없이 계속 작동합니다 (30초 후 재시도)</translation>
+    </message>
+</context>
+<context>
+    <name>LineSettingsDialog</name>
+    <message>
+        <source>Line I/O of this station</source>
+        <translation>이 스테이션의 라인 입출력</translation>
+    </message>
+    <message>
+        <source>MQTT broker</source>
+        <translation>MQTT 브로커</translation>
+    </message>
+    <message>
+        <source>Broker URL</source>
+        <translation>브로커 URL</translation>
+    </message>
+    <message>
+        <source>Trigger topic</source>
+        <translation>트리거 토픽</translation>
+    </message>
+    <message>
+        <source>Result topic</source>
+        <translation>결과 토픽</translation>
+    </message>
+    <message>
+        <source>Status topic</source>
+        <translation>상태 토픽</translation>
+    </message>
+    <message>
+        <source>Modbus TCP (PLC)</source>
+        <translation>Modbus TCP (PLC)</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>호스트</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>포트</translation>
+    </message>
+    <message>
+        <source>Trigger coil</source>
+        <translation>트리거 코일</translation>
+    </message>
+    <message>
+        <source>Verdict register</source>
+        <translation>판정 레지스터</translation>
+    </message>
+    <message>
+        <source>Counter register</source>
+        <translation>카운터 레지스터</translation>
+    </message>
+    <message>
+        <source>Reject coil</source>
+        <translation>불량 배출 코일</translation>
+    </message>
+    <message>
+        <source>Ready coil</source>
+        <translation>준비 코일</translation>
+    </message>
+    <message>
+        <source>Serial line / scanner</source>
+        <translation>시리얼 라인 / 스캐너</translation>
+    </message>
+    <message>
+        <source>Reply with the verdict</source>
+        <translation>판정으로 응답</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>장치</translation>
+    </message>
+    <message>
+        <source>Baud rate</source>
+        <translation>통신 속도(baud)</translation>
+    </message>
+    <message>
+        <source>Trigger line</source>
+        <translation>트리거 문자열</translation>
+    </message>
+    <message>
+        <source>Triggers that may wait</source>
+        <translation>대기 가능한 트리거 수</translation>
+    </message>
+</context>
+<context>
     <name>LoginPage</name>
     <message>
         <source>Inspection Station</source>
@@ -1144,6 +1253,168 @@
     <message>
         <source>Ingesting manual</source>
         <translation>매뉴얼 등록 중</translation>
+    </message>
+</context>
+<context>
+    <name>OnboardDialog</name>
+    <message>
+        <source>New product from the live camera</source>
+        <translation>라이브 카메라로 새 제품 등록</translation>
+    </message>
+    <message>
+        <source>Product code</source>
+        <translation>제품 코드</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>good part</source>
+        <translation>양품</translation>
+    </message>
+    <message>
+        <source>Choose 'good part', or type a defect type code (e.g. scratch) for a bad part</source>
+        <translation>'양품'을 고르거나, 불량품이면 불량 유형 코드(예: scratch)를 입력하세요</translation>
+    </message>
+    <message>
+        <source>Next capture is</source>
+        <translation>다음 촬영</translation>
+    </message>
+    <message>
+        <source>Quick build: the default backbone, no self-configuration (about a minute)</source>
+        <translation>빠른 빌드: 기본 백본, 자동 구성 없음 (약 1분)</translation>
+    </message>
+    <message>
+        <source>Capture (C)</source>
+        <translation>촬영 (C)</translation>
+    </message>
+    <message>
+        <source>Build the product</source>
+        <translation>제품 만들기</translation>
+    </message>
+    <message>
+        <source>Add good parts</source>
+        <translation>양품 추가</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>닫기</translation>
+    </message>
+    <message>
+        <source>No camera picture yet.</source>
+        <translation>아직 카메라 영상이 없습니다.</translation>
+    </message>
+    <message>
+        <source>That is the same picture as the last capture: show the next part.</source>
+        <translation>직전 촬영과 같은 영상입니다: 다음 부품을 보여 주세요.</translation>
+    </message>
+    <message>
+        <source>A defect type code is letters, digits, - or _ (up to 50).</source>
+        <translation>불량 유형 코드는 영문자, 숫자, - 또는 _ 입니다 (최대 50자).</translation>
+    </message>
+    <message>
+        <source>good</source>
+        <translation>정상</translation>
+    </message>
+    <message>
+        <source>{0} good part(s) (at least {1}){2}</source>
+        <translation>양품 {0}개 (최소 {1}개){2}</translation>
+    </message>
+    <message>
+        <source>The product code is letters, digits, - or _.</source>
+        <translation>제품 코드는 영문자, 숫자, - 또는 _ 입니다.</translation>
+    </message>
+    <message>
+        <source>Building {0}…</source>
+        <translation>{0} 만드는 중…</translation>
+    </message>
+    <message>
+        <source>Adding {0} good part(s) to {1}…</source>
+        <translation>{1}에 양품 {0}개 추가 중…</translation>
+    </message>
+    <message>
+        <source>unknown (no good part held out)</source>
+        <translation>알 수 없음 (검증용 양품 없음)</translation>
+    </message>
+    <message>
+        <source>{0} is ready to inspect ({1:.1f} s, {2} good part(s)). Expected false-alarm rate: {3} at 95 % — add good parts to lower it.</source>
+        <translation>{0} 검사 준비 완료 ({1:.1f}초, 양품 {2}개). 예상 오검출률: 95% 신뢰도로 {3} — 양품을 추가하면 낮아집니다.</translation>
+    </message>
+    <message>
+        <source>Build cancelled: {0} keeps its captured parts but has no model yet (build it under Technician › Model builds).</source>
+        <translation>빌드 취소됨: {0}의 촬영 부품은 남아 있지만 아직 모델이 없습니다 (기술자 › 모델 빌드에서 만드세요).</translation>
+    </message>
+    <message>
+        <source>Cancelled: the previous model of {0} stays.</source>
+        <translation>취소됨: {0}의 이전 모델이 유지됩니다.</translation>
+    </message>
+</context>
+<context>
+    <name>OverridePanel</name>
+    <message>
+        <source>The station was wrong?</source>
+        <translation>판정이 틀렸나요?</translation>
+    </message>
+    <message>
+        <source>False alarm</source>
+        <translation>오검출</translation>
+    </message>
+    <message>
+        <source>Missed defect</source>
+        <translation>미검출 불량</translation>
+    </message>
+    <message>
+        <source>Other defect type…</source>
+        <translation>다른 불량 유형…</translation>
+    </message>
+    <message>
+        <source>note (optional)</source>
+        <translation>메모 (선택)</translation>
+    </message>
+    <message>
+        <source>Your role may not override verdicts (workers and supervisors may).</source>
+        <translation>이 역할은 판정을 정정할 수 없습니다 (작업자와 감독자만 가능).</translation>
+    </message>
+    <message>
+        <source>defect type…</source>
+        <translation>불량 유형…</translation>
+    </message>
+    <message>
+        <source>Choose the defect type first.</source>
+        <translation>먼저 불량 유형을 고르세요.</translation>
+    </message>
+    <message>
+        <source>Saving the override…</source>
+        <translation>정정 저장 중…</translation>
+    </message>
+    <message>
+        <source>Override saved; the part is now a labelled sample of the product.</source>
+        <translation>정정이 저장되었습니다. 이 부품은 이제 제품의 라벨링된 샘플입니다.</translation>
+    </message>
+    <message>
+        <source>Stored: {0} by {1} at {2}</source>
+        <translation>저장됨: {0} · {1} · {2}</translation>
+    </message>
+    <message>
+        <source>{0} · {1} → {2} · {3} · {4}</source>
+        <translation>{0} · {1} → {2} · {3} · {4}</translation>
+    </message>
+    <message>
+        <source>Overridden: {0} by {1} at {2}</source>
+        <translation>정정됨: {0} · {1} · {2}</translation>
+    </message>
+    <message>
+        <source>false alarm</source>
+        <translation>오검출</translation>
+    </message>
+    <message>
+        <source>missed defect</source>
+        <translation>미검출</translation>
+    </message>
+    <message>
+        <source>other defect type</source>
+        <translation>다른 불량 유형</translation>
     </message>
 </context>
 <context>

@@ -16,9 +16,11 @@ from station.adapters.db.inspection_notes_repo import SqlInspectionNotes
 from station.adapters.db.recurrence_repo import SqlRecurrenceRepository
 from station.adapters.db.reports_repo import SqlReportReader
 from station.app.bench_assembly import build_station_settings
+from station.app.bench_line_assembly import build_line_settings
 from station.app.central_reports import central_fleet
 from station.app.context import AppContext
-from station.app.override_assembly import build_history_calibration
+from station.app.onboard_assembly import build_onboarding
+from station.app.override_assembly import build_history_calibration, build_overrides
 from station.config import load_settings, save_settings
 from station.domain.camera import CameraSpec
 from station.services.admin import AdminService
@@ -60,6 +62,9 @@ def build_gui_services(ctx: AppContext) -> GuiServices:
         changes=ctx.changes,
         history_thresholds=build_history_calibration(ctx),
         recurrence=ctx.recurrence or RecurrenceWatch(SqlRecurrenceRepository(ctx.db), changes=ctx.changes),
+        overrides=build_overrides(ctx),
+        onboarding=build_onboarding(ctx),
+        line=build_line_settings(ctx),
     )
 
 

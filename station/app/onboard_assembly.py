@@ -14,7 +14,8 @@ from station.services.onboarding import OnboardingService
 
 
 def build_onboarding(ctx: AppContext) -> OnboardingService:
-    return OnboardingService(ctx.catalog, ctx.catalog, ctx.storage, ctx.engine.builder)
+    return OnboardingService(ctx.catalog, ctx.catalog, ctx.storage, ctx.engine.builder,
+                             ctx.engine.models.default_backbone)
 
 
 def capture_frames(source: str, count: int, interval: float, timeout: float = 120.0) -> list[Any]:

@@ -10,7 +10,7 @@ of the ``n`` held-out parts fails; with none of ``n`` failing, the rate is at mo
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,9 +18,10 @@ import cv2
 import numpy as np
 
 from station.domain.catalog import DefectTypeSpec, ProductSpec
-from station.domain.engine import BuildSummary
+from station.domain.engine import BuildSummary, CancelToken, ProgressCallback
 from station.domain.enums import ImageType
 from station.domain.errors import StationError, ValidationError
+from station.services.model_build import BuildOptions
 from station.services.ports import CatalogReader, CatalogRepository, ObjectStore
 
 MIN_GOOD = 5
@@ -43,8 +44,9 @@ class OnboardingReport:
 
 class OnboardingService:
     def __init__(self, products: CatalogRepository, catalog: CatalogReader, storage: ObjectStore,
-                 builder: Any) -> None:
+                 builder: Any, default_backbone: Callable[[], str] | None = None) -> None:
         self._products, self._catalog, self._storage, self._builder = products, catalog, storage, builder
+        self._default_backbone = default_backbone
 
     def _store(self, product_id: int, frames: Sequence[np.ndarray], image_type: str, defect_type_id: int | None,
                prefix: str, by_user: int | None) -> None:
@@ -58,7 +60,11 @@ class OnboardingService:
                                     height=frame.shape[0], format="png", uploaded_by=by_user)
 
     def onboard(self, code: str, name: str, good: Sequence[np.ndarray],
-                defects: dict[str, Sequence[np.ndarray]] | None = None, *, by_user: int | None = None) -> OnboardingReport:
+                defects: dict[str, Sequence[np.ndarray]] | None = None, *, by_user: int | None = None,
+                progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
+                quick: bool = False) -> OnboardingReport:
+        """``quick``: build with the default backbone at the product's size instead of self-configuring
+        (the candidates' validation on a handful of parts takes minutes and says little)."""
         if len(good) < MIN_GOOD:
             raise ValidationError(f"capture at least {MIN_GOOD} good parts (got {len(good)})")
         started = time.perf_counter()
@@ -73,19 +79,29 @@ class OnboardingService:
             defect = product.defect_by_code(defect_code)
             self._store(product.product_id, frames, ImageType.DEFECT.value, defect.defect_type_id if defect else None,
                         f"{code}-{defect_code}", by_user)
-        return self._build(code, len(good), sum(len(f) for f in defects.values()), started)
+        return self._build(code, len(good), sum(len(f) for f in defects.values()), started, by_user, progress,
+                           cancel, quick)
 
-    def add_good(self, code: str, good: Sequence[np.ndarray], *, by_user: int | None = None) -> OnboardingReport:
+    def add_good(self, code: str, good: Sequence[np.ndarray], *, by_user: int | None = None,
+                 progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
+                 quick: bool = False) -> OnboardingReport:
         """More good parts for an onboarded product, then a rebuild (the bound tightens)."""
         started = time.perf_counter()
         product = self._catalog.get_product(code)
         before = len(self._catalog.list_images(product.product_id, ImageType.NORMAL.value))
         self._store(product.product_id, good, ImageType.NORMAL.value, None, f"{code}-good-{before}", by_user)
         n_defect = len(self._catalog.list_images(product.product_id, ImageType.DEFECT.value))
-        return self._build(code, before + len(good), n_defect, started)
+        return self._build(code, before + len(good), n_defect, started, by_user, progress, cancel, quick)
 
-    def _build(self, code: str, n_good: int, n_defect: int, started: float) -> OnboardingReport:
-        summary = self._builder.build(code)
+    def _build(self, code: str, n_good: int, n_defect: int, started: float, by_user: int | None = None,
+               progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
+               quick: bool = False) -> OnboardingReport:
+        """A cancelled build raises CancelledError: the parts stay in the library, the product has no new
+        bank (``add_good`` or a build under Technician › Model builds makes one)."""
+        options = None
+        if quick and self._default_backbone is not None:
+            options = BuildOptions(backbone=self._default_backbone())
+        summary = self._builder.build(code, options, user_id=by_user, progress=progress, cancel=cancel)
         n = summary.n_calibration_images
         bound = None if n == 0 else min(1.0, 3.0 / n)
         return OnboardingReport(code, n_good, n_defect, time.perf_counter() - started, summary, bound)

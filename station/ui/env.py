@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -29,6 +30,7 @@ class ScreenEnv:
     runner: JobRunner
     camera: CameraBridge
     events: EventHub = field(default_factory=EventHub)
+    line: Any = None  # station.ui.line_controller.LineController: the bench's line links
 
     def can(self, capability: Capability) -> bool:
         return self.session.can(capability)

@@ -27,6 +27,7 @@ from station.ui import appearance
 from station.ui.camera_bridge import CameraBridge
 from station.ui.env import EventHub, ScreenEnv
 from station.ui.jobs import JobRunner
+from station.ui.line_controller import LineController
 from station.ui.login import LoginPage
 from station.ui.permissions import Screen, screens_for
 from station.ui.services import GuiServices, Session
@@ -71,6 +72,8 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.camera.status_changed.connect(self.status.show_camera)
         self.events.model_status.connect(self.status.show_model)
+        self.line = LineController(services.line, self.camera, self)
+        self.line.state_changed.connect(self.status.show_line)
         self.login = LoginPage(services, self.runner)
         self.login.signed_in.connect(self.start_session)
         self.root.addWidget(self.login)
@@ -99,6 +102,7 @@ class MainWindow(QMainWindow):
         self.runner.cancel_all()
         self.session = None
         self._drop_workspace()
+        self.line.stop()
         self.status.show_user("", "", None)
         self.login.reset()
         self.root.setCurrentWidget(self.login)
@@ -118,7 +122,7 @@ class MainWindow(QMainWindow):
         assert self.session is not None
         current = self.current_screen()
         self._drop_workspace()
-        env = ScreenEnv(self.services, self.session, self.runner, self.camera, self.events)
+        env = ScreenEnv(self.services, self.session, self.runner, self.camera, self.events, self.line)
         workspace = QWidget()
         workspace.setObjectName("Workspace")
         outer = QVBoxLayout(workspace)
@@ -315,6 +319,7 @@ class MainWindow(QMainWindow):
             if hasattr(screen, "shutdown"):
                 screen.shutdown()
         self.runner.cancel_all()
+        self.line.close()
         self.camera.close()
         self.runner.wait_idle(5000)
         super().closeEvent(event)

@@ -1,7 +1,8 @@
 """Who may do what at the station: capabilities per role and the screens they unlock.
 
 admin: everything. manager (supervisor/technician): inspect, supervise, settings, model builds,
-products and data. worker: inspect at the bench and give feedback. viewer: read dashboards and history.
+products and data. worker: inspect at the bench, give feedback and override a verdict. viewer: read
+dashboards and history.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Capability(StrEnum):
     IMPORT_LIBRARY = "import_library"
     UPLOAD_MANUALS = "upload_manuals"
     MANAGE_USERS = "manage_users"
+    OVERRIDE_VERDICT = "override_verdict"
 
 
 class Screen(StrEnum):
@@ -35,7 +37,7 @@ class Screen(StrEnum):
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.ADMIN: frozenset(Capability),
     Role.MANAGER: frozenset(Capability) - {Capability.MANAGE_USERS},
-    Role.WORKER: frozenset({Capability.INSPECT, Capability.FEEDBACK}),
+    Role.WORKER: frozenset({Capability.INSPECT, Capability.FEEDBACK, Capability.OVERRIDE_VERDICT}),
     Role.VIEWER: frozenset({Capability.VIEW_REPORTS, Capability.EXPORT_REPORT}),
 }
 

@@ -19,12 +19,14 @@ from station.domain.camera import CameraSpec
 from station.domain.catalog import ProductInfo
 from station.domain.engine import CancelToken, InspectionOutcome, ProgressCallback
 from station.domain.guidance import Language, ManualExcerpt
+from station.domain.overrides import OverrideEntry
 from station.domain.recurrence import RecurrenceAlertInfo
 from station.domain.reports import HistoryFilter, InspectionRow
 from station.domain.sync import SyncStatus
 from station.domain.users import UserInfo
 from station.services.admin import AdminService
 from station.services.changes import Listener
+from station.services.line_settings import LineSettingsService
 from station.services.ports import CameraFeed
 from station.services.reports import ReportService
 from station.services.station_settings import StationSettingsService
@@ -130,6 +132,26 @@ class RecurrenceAlerts(Protocol):
     def open_alerts(self, product_id: int | None = ...) -> list[RecurrenceAlertInfo]: ...
 
     def acknowledge(self, alert_id: int, user: UserInfo) -> RecurrenceAlertInfo: ...
+class VerdictOverrides(Protocol):
+    """``OverrideService``: who says the station was wrong about a part (checks the role itself)."""
+
+    def override(self, inspection_code: str, kind: str, user: UserInfo, *, defect_code: str | None = ...,
+                 notes: str | None = ...) -> OverrideEntry: ...
+
+    def history(self, inspection_code: str) -> list[OverrideEntry]: ...
+
+
+class Onboarding(Protocol):
+    """``OnboardingService``: a new product from parts captured at the bench, built in one call."""
+
+    def onboard(self, code: str, name: str, good: Sequence[np.ndarray],
+                defects: dict[str, Sequence[np.ndarray]] | None = ..., *, by_user: int | None = ...,
+                progress: ProgressCallback | None = ..., cancel: CancelToken | None = ...,
+                quick: bool = ...) -> Any: ...
+
+    def add_good(self, code: str, good: Sequence[np.ndarray], *, by_user: int | None = ...,
+                 progress: ProgressCallback | None = ..., cancel: CancelToken | None = ...,
+                 quick: bool = ...) -> Any: ...
 
 
 class RecordChanges(Protocol):
@@ -161,6 +183,9 @@ class GuiServices:
     changes: RecordChanges
     history_thresholds: HistoryThresholds
     recurrence: RecurrenceAlerts
+    overrides: VerdictOverrides
+    onboarding: Onboarding
+    line: LineSettingsService
 
 
 @dataclass

@@ -26,10 +26,14 @@ class StationStatusBar(QStatusBar):
         self.sync_label = QLabel()
         self.sync_label.setObjectName("SyncState")
         self.user_label = QLabel()
+        self.line_label = QLabel()
+        self.line_label.setObjectName("LineState")
+        self.line_label.setVisible(False)
         self.log_label = QLabel()
         self.log_label.setObjectName("LogFile")
         self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for widget in (self.camera_label, self.model_label, self.sync_label, self.user_label, self.log_label):
+        for widget in (self.camera_label, self.line_label, self.model_label, self.sync_label, self.user_label,
+                       self.log_label):
             widget.setObjectName(widget.objectName() or "StatusItem")
             self.addPermanentWidget(widget)
         self.show_camera(CameraStatus())
@@ -56,6 +60,14 @@ class StationStatusBar(QStatusBar):
         self.camera_label.setToolTip(status.message)
         self.camera_label.style().unpolish(self.camera_label)
         self.camera_label.style().polish(self.camera_label)
+
+    def show_line(self, level: str, text: str) -> None:
+        """The bench's line links: hidden while none is wired; one line when they cannot connect."""
+        self.line_label.setVisible(bool(text))
+        self.line_label.setText(text)
+        self.line_label.setProperty("state", level)
+        self.line_label.style().unpolish(self.line_label)
+        self.line_label.style().polish(self.line_label)
 
     def show_log_location(self) -> None:
         path = log_file()

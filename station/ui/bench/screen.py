@@ -21,9 +21,12 @@ from station.domain.errors import error_line
 from station.domain.guidance import ManualExcerpt
 from station.ui.bench.display import ResultDisplay, build_display
 from station.ui.bench.guidance_panel import GuidePanel
+from station.ui.bench.override_panel import OverridePanel
+from station.ui.bench.tools import BenchTools
 from station.ui.bench.result_panel import ResultPanel
 from station.ui.env import ScreenEnv
 from station.ui.jobs import BACKGROUND, URGENT, JobContext, JobHandle, RequestTracker
+from station.ui.line_controller import LinePart
 from station.ui.permissions import Capability
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.image_view import ImageView
@@ -46,6 +49,7 @@ class BenchScreen(QWidget):
         self._inspecting = False
         self._guiding = False
         self._armed = True
+        self._line_part: LinePart | None = None  # the line trigger the shown part answers
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -64,13 +68,21 @@ class BenchScreen(QWidget):
         controls.addStretch(1)
         controls.addWidget(self.still_label)
         lv.addLayout(controls)
+        self.tools = BenchTools(env, self)
+        lv.addWidget(self.tools)
         self.message = MessageBar()
         lv.addWidget(self.message)
         self.result = ResultPanel()
+        self.overrides = OverridePanel(env)
+        result_box = QWidget()
+        rv = QVBoxLayout(result_box)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(self.result, 1)
+        rv.addWidget(self.overrides)
         self.guide = GuidePanel()
         self.right = QSplitter(Qt.Orientation.Vertical)  # the worker drags the guide as large as needed
         self.right.setObjectName("BenchRightSplitter")
-        self.right.addWidget(self.result)
+        self.right.addWidget(result_box)
         self.right.addWidget(self.guide)
         self.right.setChildrenCollapsible(False)
         self.right.setStretchFactor(0, 1)
@@ -107,6 +119,8 @@ class BenchScreen(QWidget):
             self.guide.setTabVisible(2, False)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.warm_up()
+        if env.line is not None:
+            env.line.attach(self, env.session.product.code if env.session.product else None)
 
     # Space --------------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
@@ -179,15 +193,41 @@ class BenchScreen(QWidget):
         return self.rewrite_job or self.run_job
 
     def inspect(self) -> None:
+        """Space / Inspect: the part in view now."""
         if self.busy:
             return
-        product, frame = self.env.session.product, self.env.camera.latest_frame
-        if product is None:
-            self.message.show_message(self.tr("Choose a product first."), "warning", 5000)
-            return
+        frame = self.env.camera.latest_frame
         if frame is None:
             self.message.show_message(self.tr("No camera picture yet."), "warning", 5000)
             return
+        self._start(frame.image)
+
+    def inspect_line_part(self, part: LinePart) -> None:
+        """A line trigger: the frame taken when it arrived, inspected exactly as on Space; the part hears
+        the verdict (or why there is none) once."""
+        if part.image is None:
+            part.failed("no camera frame when the trigger arrived")
+            return
+        trigger = part.trigger
+        if not self._start(part.image, serial=trigger.serial, line_part=part,
+                           source_name=f"line-{trigger.source}-{trigger.trigger_id}.png"):
+            part.failed("the bench cannot inspect now (no product chosen or busy)")
+
+    def _answer_line(self, outcome=None, error: str | None = None) -> None:  # type: ignore[no-untyped-def]
+        part, self._line_part = self._line_part, None
+        if part is not None:
+            part.inspected(outcome) if outcome is not None else part.failed(error or "inspection stopped")
+
+    def _start(self, image, *, serial: str | None = None, line_part: LinePart | None = None,  # type: ignore[no-untyped-def]
+               source_name: str = "camera") -> bool:
+        product = self.env.session.product
+        if self.busy:
+            return False
+        if product is None:
+            self.message.show_message(self.tr("Choose a product first."), "warning", 5000)
+            return False
+        self._answer_line(error="superseded by a new part")
+        self._line_part = line_part
         for job in (self.run_job, self.rewrite_job):  # the previous part's guide stops here
             if job is not None:
                 job.cancel()
@@ -198,10 +238,13 @@ class BenchScreen(QWidget):
         self.guide.clear()
         self.result.show_busy(self.tr("INSPECTING…"))
         self.inspect_button.setEnabled(False)
-        request = BenchRequest(request_id=request_id, product_code=product.code, image=frame.image,
-                               inspector_id=self.env.user_id, language=self.env.session.language)
+        self.overrides.clear()
+        request = BenchRequest(request_id=request_id, product_code=product.code, image=image,
+                               inspector_id=self.env.user_id, language=self.env.session.language,
+                               source_name=source_name, read_serial=serial is None, serial=serial)
         self.run_job = self._submit(lambda ctx: self.workflow.run(request, self._emitter(ctx), ctx.token),
                                     "inspect", request_id, URGENT)
+        return True
 
     def _emitter(self, ctx: JobContext):  # type: ignore[no-untyped-def]
         """Runs in the worker: sends events to the GUI thread, with the pictures of Inspected ready."""
@@ -233,6 +276,7 @@ class BenchScreen(QWidget):
             self.result.show_busy(self.tr("CANCELLED"))
 
     def _ended(self, *_: object) -> None:
+        self._answer_line(error="the inspection ended without a verdict")
         self._inspecting = self._guiding = False
         self.run_job = self.rewrite_job = None
         self.guide.stop_button.setEnabled(False)
@@ -246,6 +290,7 @@ class BenchScreen(QWidget):
 
     def _failed(self, event: Failed) -> None:
         if event.stage == "inspect":
+            self._answer_line(error=event.message)
             self._inspecting = False
             self.inspect_button.setEnabled(True)
             self.result.show_busy(self.tr("ERROR"))
@@ -268,6 +313,8 @@ class BenchScreen(QWidget):
         self.inspect_button.setEnabled(True)
         self.result.show_result(display, self._defect_names(), self.env.session.language)
         outcome = display.outcome
+        self._answer_line(outcome)
+        self.overrides.show_for(outcome, self.env.session.product)
         if outcome.inspection_id:
             self.env.events.inspection_recorded.emit(outcome.inspection_id)
         self.guide.feedback_button.setEnabled(outcome.inspection_id is not None)
@@ -343,8 +390,11 @@ class BenchScreen(QWidget):
         pass
 
     def product_changed(self, product: ProductInfo) -> None:
-        self.shutdown()
+        self._stop_jobs()
         self.warm_job = None  # the cancelled warm-up's end no longer concerns this screen
+        self.overrides.clear()
+        if self.env.line is not None:
+            self.env.line.set_product(product.code)
         self.requests.retire(PART, PREVIEW)
         self._ended()
         self.display, self.excerpts = None, ()
@@ -353,7 +403,13 @@ class BenchScreen(QWidget):
         self.message.clear_message()
         self.warm_up()
 
-    def shutdown(self) -> None:
+    def _stop_jobs(self) -> None:
+        self._answer_line(error="the bench changed product")
         for job in (self.run_job, self.rewrite_job, self.warm_job):
             if job is not None:
                 job.cancel()
+
+    def shutdown(self) -> None:
+        self._stop_jobs()
+        if self.env.line is not None:
+            self.env.line.detach(self)

@@ -1,0 +1,160 @@
+"""Line I/O settings of this station (technician, admin): MQTT broker and topics, Modbus TCP PLC and its
+coils/registers, serial line. Saved to the station's ``line.toml`` (``station serve`` reads the same file),
+validated and audited by the service; the bench's links restart with the new wiring."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLineEdit, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from station.domain.line import LineWiring, ModbusWiring, MqttWiring, SerialWiring, parse_host_port
+from station.ui.env import ScreenEnv
+from station.ui.widgets.feedback import MessageBar
+
+
+def _spin(value: int, top: int = 65535, bottom: int = 0) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(bottom, top)
+    box.setValue(value)
+    return box
+
+
+class LineSettingsDialog(QDialog):
+    def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.env = env
+        self.setObjectName("LineSettingsDialog")
+        self.setWindowTitle(self.tr("Line I/O of this station"))
+        self.saved: LineWiring | None = None
+        station = env.services.line.station_id
+        layout = QVBoxLayout(self)
+        self.mqtt = QGroupBox(self.tr("MQTT broker"))
+        self.mqtt.setCheckable(True)
+        form = QFormLayout(self.mqtt)
+        self.mqtt_url = QLineEdit()
+        self.mqtt_url.setPlaceholderText("mqtt://10.0.0.5:1883")
+        self.topics = [QLineEdit() for _ in range(3)]
+        for edit, default in zip(self.topics, MqttWiring("x").topics(station), strict=True):
+            edit.setPlaceholderText(default)
+        form.addRow(self.tr("Broker URL"), self.mqtt_url)
+        for label, edit in zip((self.tr("Trigger topic"), self.tr("Result topic"), self.tr("Status topic")),
+                               self.topics, strict=True):
+            form.addRow(label, edit)
+        self.modbus = QGroupBox(self.tr("Modbus TCP (PLC)"))
+        self.modbus.setCheckable(True)
+        form = QFormLayout(self.modbus)
+        self.modbus_host = QLineEdit()
+        self.modbus_host.setPlaceholderText("10.0.0.20")
+        d = ModbusWiring("x")
+        self.modbus_port = _spin(d.port, bottom=1)
+        self.coils = {name: _spin(getattr(d, name)) for name in
+                      ("trigger_coil", "verdict_register", "counter_register", "reject_coil", "ready_coil")}
+        form.addRow(self.tr("Host"), self.modbus_host)
+        form.addRow(self.tr("Port"), self.modbus_port)
+        labels = {"trigger_coil": self.tr("Trigger coil"), "verdict_register": self.tr("Verdict register"),
+                  "counter_register": self.tr("Counter register"), "reject_coil": self.tr("Reject coil"),
+                  "ready_coil": self.tr("Ready coil")}
+        for name, box in self.coils.items():
+            form.addRow(labels[name], box)
+        self.serial = QGroupBox(self.tr("Serial line / scanner"))
+        self.serial.setCheckable(True)
+        form = QFormLayout(self.serial)
+        self.serial_device = QLineEdit()
+        self.serial_device.setPlaceholderText("/dev/ttyUSB0")
+        self.baudrate = _spin(9600, 115200, 1200)
+        self.serial_trigger = QLineEdit("T")
+        self.serial_reply = QCheckBox(self.tr("Reply with the verdict"))
+        self.serial_reply.setChecked(True)
+        form.addRow(self.tr("Device"), self.serial_device)
+        form.addRow(self.tr("Baud rate"), self.baudrate)
+        form.addRow(self.tr("Trigger line"), self.serial_trigger)
+        form.addRow("", self.serial_reply)
+        self.queue_size = _spin(4, 100)
+        queue = QFormLayout()
+        queue.addRow(self.tr("Triggers that may wait"), self.queue_size)
+        for widget in (self.mqtt, self.modbus, self.serial):
+            widget.setChecked(False)
+            layout.addWidget(widget)
+        layout.addLayout(queue)
+        self.message = MessageBar()
+        layout.addWidget(self.message)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.setEnabled(False)
+        service = env.services.line
+        env.runner.submit(lambda _ctx: service.wiring(), name="line-settings", owner=self,
+                          on_done=self.load, on_error=self._load_failed)
+
+    def _load_failed(self, error: BaseException) -> None:
+        self.setEnabled(True)
+        self.message.show_error(error)
+
+    def load(self, wiring: LineWiring) -> None:
+        self.setEnabled(True)
+        self._base = wiring
+        if wiring.mqtt is not None:
+            self.mqtt.setChecked(True)
+            self.mqtt_url.setText(wiring.mqtt.url)
+            for edit, topic in zip(self.topics, (wiring.mqtt.trigger_topic, wiring.mqtt.result_topic,
+                                                 wiring.mqtt.status_topic), strict=True):
+                edit.setText(topic or "")
+        if wiring.modbus is not None:
+            self.modbus.setChecked(True)
+            self.modbus_host.setText(wiring.modbus.host)
+            self.modbus_port.setValue(wiring.modbus.port)
+            for name, box in self.coils.items():
+                box.setValue(getattr(wiring.modbus, name))
+        if wiring.serial is not None:
+            self.serial.setChecked(True)
+            self.serial_device.setText(wiring.serial.device)
+            self.baudrate.setValue(wiring.serial.baudrate)
+            self.serial_trigger.setText(wiring.serial.trigger)
+            self.serial_reply.setChecked(wiring.serial.reply)
+        self.queue_size.setValue(wiring.queue_size)
+
+    def wiring(self) -> LineWiring:
+        """What the form says (values the form does not show are kept from the saved wiring)."""
+        base = getattr(self, "_base", LineWiring())
+        mqtt = modbus = serial = None
+        if self.mqtt.isChecked():
+            trigger, result, status = (e.text().strip() or None for e in self.topics)
+            old = base.mqtt or MqttWiring("")
+            mqtt = MqttWiring(self.mqtt_url.text().strip(), trigger, result, status, old.qos, old.client_id)
+        if self.modbus.isChecked():
+            old_b = base.modbus or ModbusWiring("")
+            values = {name: box.value() for name, box in self.coils.items()}
+            modbus = ModbusWiring(self.modbus_host.text().strip(), self.modbus_port.value(), old_b.device_id,
+                                  trigger_register=old_b.trigger_register, reject_pulse_ms=old_b.reject_pulse_ms,
+                                  poll_ms=old_b.poll_ms, **values)
+        if self.serial.isChecked():
+            serial = SerialWiring(self.serial_device.text().strip(), self.baudrate.value(),
+                                  self.serial_trigger.text().strip(), self.serial_reply.isChecked())
+        return LineWiring(mqtt, modbus, serial, self.queue_size.value(), base.recurrence_inspections,
+                          base.recurrence_hours)
+
+    def save(self) -> None:
+        try:
+            wiring = self.wiring()
+            if wiring.mqtt is not None:
+                parse_host_port(wiring.mqtt.url, "mqtt", 1883)
+        except Exception as exc:  # noqa: BLE001 - one line in the dialog, nothing saved
+            self.message.show_error(exc)
+            return
+        service, user_id = self.env.services.line, self.env.user_id
+        self.buttons.setEnabled(False)
+        self.env.runner.submit(lambda _ctx: service.update(wiring, user_id), name="line-settings-save", owner=self,
+                               on_done=self._saved, on_error=self._refused)
+
+    def _refused(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        self.message.show_error(error)
+
+    def _saved(self, wiring: LineWiring) -> None:
+        self.saved = wiring
+        self.buttons.setEnabled(True)
+        if self.env.line is not None:
+            self.env.line.restart()
+        self.accept()
