@@ -67,6 +67,7 @@ class OverridePanel(QFrame):
         self.history = QListWidget()
         self.history.setObjectName("OverrideHistory")
         self.history.setMaximumHeight(64)
+        self.history.setVisible(False)  # shown once the part has overrides
         grid.addWidget(self.history, 3, 0)
         self.message = MessageBar()
         grid.addWidget(self.message, 4, 0)
@@ -83,6 +84,7 @@ class OverridePanel(QFrame):
         self.outcome, self.history_entries = None, []
         self.stored.setText("")
         self.history.clear()
+        self.history.setVisible(False)
         self.message.clear_message()
         self._enable()
 
@@ -157,6 +159,7 @@ class OverridePanel(QFrame):
             self.history.addItem(self.tr("{0} · {1} → {2} · {3} · {4}").format(
                 _when(e), self._kind_text(e.kind), e.corrected_label, names.get(e.by_user or -1, "?"),
                 e.notes or ""))
+        self.history.setVisible(bool(history))
         if history and not self.stored.text():
             last = history[-1]
             self.stored.setText(self.tr("Overridden: {0} by {1} at {2}").format(

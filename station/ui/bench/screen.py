@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QHideEvent, QImage, QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
+)
 
 from station.domain.bench import (
     BenchEvent, BenchRequest, Cancelled, ExcerptsReady, Failed, GuideDone, GuideToken, Inspected,
@@ -82,7 +84,11 @@ class BenchScreen(QWidget):
         self.guide = GuidePanel()
         self.right = QSplitter(Qt.Orientation.Vertical)  # the worker drags the guide as large as needed
         self.right.setObjectName("BenchRightSplitter")
-        self.right.addWidget(result_box)
+        result_scroll = QScrollArea()  # the result and its override buttons never force the window taller
+        result_scroll.setWidget(result_box)
+        result_scroll.setWidgetResizable(True)
+        result_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.right.addWidget(result_scroll)
         self.right.addWidget(self.guide)
         self.right.setChildrenCollapsible(False)
         self.right.setStretchFactor(0, 1)
