@@ -30,7 +30,7 @@ PATTERNS = [
     (["LEGACY_DEFECT"], []),                          # NULL verdict, defect_detected: read as FAIL, 미조치
     ([], []),                                         # no result yet
 ]
-START = datetime(2026, 8, 1, 6, 0)
+START = (datetime.now() - timedelta(days=150)).replace(hour=6, minute=0, second=0, microsecond=0)  # months of past days
 
 
 def _seed(conn) -> None:  # type: ignore[no-untyped-def]

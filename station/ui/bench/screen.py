@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QHideEvent, QImage, QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import (
-    QCheckBox, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from station.domain.bench import (
     BenchEvent, BenchRequest, Cancelled, ExcerptsReady, Failed, GuideDone, GuideToken, Inspected,
@@ -23,6 +21,7 @@ from station.domain.errors import error_line
 from station.domain.guidance import ManualExcerpt
 from station.ui.bench.display import ResultDisplay, build_display
 from station.ui.bench.guidance_panel import GuidePanel
+from station.ui.bench.layout import live_column, result_and_guide
 from station.ui.bench.override_panel import OverridePanel
 from station.ui.bench.tools import BenchTools
 from station.ui.bench.result_panel import ResultPanel
@@ -53,46 +52,22 @@ class BenchScreen(QWidget):
         self._armed = True
         self._line_part: LinePart | None = None  # the line trigger the shown part answers
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        left = QWidget()
-        lv = QVBoxLayout(left)
         self.live = ImageView(placeholder=self.tr("Waiting for the camera…"))
         self.live.setObjectName("LiveView")
-        lv.addWidget(self.live, 1)
-        controls = QHBoxLayout()
         self.inspect_button = QPushButton(self.tr("Inspect (Space)"))
         self.inspect_button.setObjectName("InspectButton")
         self.auto_trigger = QCheckBox(self.tr("Auto-inspect when the part is still"))
         self.auto_trigger.setObjectName("AutoTrigger")
         self.still_label = QLabel("")
         self.still_label.setObjectName("Subtle")
-        controls.addWidget(self.inspect_button)
-        controls.addWidget(self.auto_trigger)
-        controls.addStretch(1)
-        controls.addWidget(self.still_label)
-        lv.addLayout(controls)
         self.tools = BenchTools(env, self)
-        lv.addWidget(self.tools)
         self.message = MessageBar()
-        lv.addWidget(self.message)
+        left = live_column(self.live, [self.inspect_button, self.auto_trigger, self.still_label],
+                           [self.tools, self.message])
         self.result = ResultPanel()
         self.overrides = OverridePanel(env)
-        result_box = QWidget()
-        rv = QVBoxLayout(result_box)
-        rv.setContentsMargins(0, 0, 0, 0)
-        rv.addWidget(self.result, 1)
-        rv.addWidget(self.overrides)
         self.guide = GuidePanel()
-        self.right = QSplitter(Qt.Orientation.Vertical)  # the worker drags the guide as large as needed
-        self.right.setObjectName("BenchRightSplitter")
-        result_scroll = QScrollArea()  # the result and its override buttons never force the window taller
-        result_scroll.setWidget(result_box)
-        result_scroll.setWidgetResizable(True)
-        result_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.right.addWidget(result_scroll)
-        self.right.addWidget(self.guide)
-        self.right.setChildrenCollapsible(False)
-        self.right.setStretchFactor(0, 1)
-        self.right.setStretchFactor(1, 1)
+        self.right = result_and_guide(self.result, self.overrides, self.guide)  # the guide drags larger
         splitter.addWidget(left)
         splitter.addWidget(self.right)
         splitter.setStretchFactor(0, 5)
