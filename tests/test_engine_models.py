@@ -7,6 +7,7 @@ import os
 import pickle
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 import torch
@@ -138,3 +139,31 @@ def test_filterbank_fallback_is_labelled(tmp_path: Path) -> None:
     assert runtime.degraded and "no pretrained backbone weights" in (runtime.degraded_reason or "")
     out = runtime.embed([np.zeros((64, 64, 3), np.uint8)])
     assert out.grid.shape[1:3] == (8, 8)
+
+
+@pytest.mark.network
+def test_two_scale_features_and_map_peak_score(tmp_path: Path) -> None:
+    models = install_mobilenet(tmp_path / "models")
+    assert "mobilenet_v2_2scale" in installed_backbones(models)  # made of the same verified weights
+    single = PatchcoreRuntime("mobilenet_v2", models, input_size=128)
+    double = PatchcoreRuntime("mobilenet_v2_2scale", models, input_size=128)
+    images = [np.dstack([i.image] * 3) for i in demo_images(4, 1, 128)]
+    fine, both = single.embed(images[:3]), double.embed(images[:3])
+    assert double.embedding_dim == 2 * single.embedding_dim and both.grid.shape[1:3] == fine.grid.shape[1:3]
+    # the first half is the single-scale feature; the second is the half-size image's, so it differs
+    assert np.allclose(both.grid[..., :single.embedding_dim], fine.grid, atol=1e-4)
+    small = PatchcoreRuntime("mobilenet_v2", models, input_size=64)
+    half = small.embed([cv2.resize(img, (64, 64), interpolation=cv2.INTER_AREA) for img in images[:1]])
+    up = torch.nn.functional.interpolate(torch.from_numpy(half.grid).permute(0, 3, 1, 2), size=(16, 16),
+                                         mode="bilinear", align_corners=False).permute(0, 2, 3, 1).numpy()
+    coarse = both.grid[:1, ..., single.embedding_dim:]
+    assert np.abs(coarse - up).mean() < 0.1 * np.abs(up).mean()  # rounding of the uint8 half-size image only
+    assert np.abs(coarse - fine.grid[:1]).mean() > 0.3 * np.abs(up).mean()
+    bank = both.grid.reshape(-1, double.embedding_dim)[::4].copy()
+    peak = double.score(images[3:], double.prepare_bank(bank, "map_peak"))
+    plain = double.score(images[3:], double.prepare_bank(bank))
+    for p, q in zip(peak, plain, strict=True):
+        assert p.image_score == pytest.approx(float(p.anomaly_map.max()), rel=1e-6)
+        assert np.array_equal(p.anomaly_map, q.anomaly_map) and p.image_score != q.image_score
+    with pytest.raises(ValueError, match="image score"):
+        double.prepare_bank(bank, "mean")

@@ -17,7 +17,13 @@ from station.pipeline.synthetic import demo_images, write_dataset
 from station.pipeline.synthetic_defects import KINDS, make_defects
 from station.services import evaluation
 from station.services.evaluation import EvaluationService
-from station.services.model_selection import held_out_split, stage1_candidates
+from station.services.model_selection import (
+    Candidate,
+    candidate_sizes,
+    held_out_split,
+    stage1_candidates,
+    stage2_candidates,
+)
 from tests.engine_support import demo_context, install_mobilenet
 
 SIZE = 64
@@ -47,8 +53,20 @@ def test_split_and_candidates() -> None:
     assert held_out_split(3) == ([0, 1, 2], [])
     keys = [c.key for c in stage1_candidates(["mobilenet_v2", "efficientnet_lite0", "efficientnet_lite2",
                                               "filterbank"], 256)]
-    assert keys == ["mobilenet_v2@256", "efficientnet_lite0@256", "efficientnet_lite2@256", "mobilenet_v2@320"]
+    assert keys == ["mobilenet_v2@256", "efficientnet_lite0@256", "efficientnet_lite2@256"]
     assert all(c.cost <= 2.0 for c in stage1_candidates(["efficientnet_lite2", "mobilenet_v2"], 256))
+    every = ["mobilenet_v2", "efficientnet_lite0", "efficientnet_lite2", "mobilenet_v2_2scale",
+             "efficientnet_lite0_2scale", "efficientnet_lite2_2scale"]
+    mnv2, lite0, lite2 = (Candidate(b, 256) for b in every[:3])
+    assert [c.key for c in stage2_candidates(every, [mnv2, lite2, lite0])] == [
+        "mobilenet_v2@128", "mobilenet_v2@320", "mobilenet_v2_2scale@256"]
+    # Lite2 at 320 px or at two scales is over the 2x latency budget: the next backbone's two scales instead
+    assert [c.key for c in stage2_candidates(every, [lite2, lite0, mnv2])] == [
+        "efficientnet_lite2@128", "efficientnet_lite0_2scale@256"]
+    assert all(c.cost <= 2.0 for r in ([mnv2, lite0, lite2], [lite0, lite2, mnv2])
+               for c in stage2_candidates(every, r))
+    assert stage2_candidates(["filterbank"], [Candidate("filterbank", 64)]) == []
+    assert candidate_sizes(every, 256) == [128, 256, 320] and candidate_sizes(["filterbank"], 64) == [64]
     assert [c.key for c in stage1_candidates(["filterbank"], 64)] == ["filterbank@64"]
 
 
@@ -71,7 +89,10 @@ def test_selection_reads_no_test_image(tmp_path: Path, monkeypatch: pytest.Monke
     shutil.copytree(train, alone)
     selection = service.configure(alone, input_size=SIZE)
     assert reads and all(p.parent == alone for p in reads)
-    assert [c.candidate.key for c in selection.scores][:2] == [f"mobilenet_v2@{SIZE}", f"mobilenet_v2@{SIZE + 32}"]
+    keys = [c.candidate.key for c in selection.scores]  # each candidate with both image scores
+    assert keys[:6] == [f"mobilenet_v2@{SIZE}", f"mobilenet_v2@{SIZE}+map_peak",  # no half size: 64 px is the
+                        f"mobilenet_v2@{SIZE + 32}", f"mobilenet_v2@{SIZE + 32}+map_peak",  # smallest
+                        f"mobilenet_v2_2scale@{SIZE}", f"mobilenet_v2_2scale@{SIZE}+map_peak"]
     reads.clear()
     report = service.evaluate(root, input_size=SIZE)
     n_train = len(list(train.iterdir()))

@@ -387,6 +387,7 @@ class EvaluationReport:
     build_seconds: float
     input_size: int = 256
     augment: tuple[str, ...] = ()
+    image_score: str = "reweighted"
     selection: dict[str, Any] | None = None  # self-configuration on train/good only (None: --backbone given)
     selection_seconds: float = 0.0
 

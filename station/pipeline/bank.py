@@ -11,6 +11,10 @@ import numpy as np
 from station.pipeline.scoring import DEFAULT_REVIEW_THRESHOLD, Calibration
 
 BANK_FORMAT = 1
+# how an image's score is taken from its patches: "reweighted" is PatchCore's (anomalib's) re-weighted
+# distance of the most anomalous patch; "map_peak" is the peak of the smoothed anomaly map, which weighs
+# a defect by its neighbourhood and not by one patch
+IMAGE_SCORES = ("reweighted", "map_peak")
 
 
 @dataclass(frozen=True)
@@ -45,13 +49,14 @@ class MemoryBank:
     calibration: Calibration
     review_threshold: float = DEFAULT_REVIEW_THRESHOLD
     info: dict[str, Any] = field(default_factory=dict)  # counts, timings, coverage radius, created_at
+    image_score: str = "reweighted"  # one of IMAGE_SCORES; banks written before it have "reweighted"
 
     def to_files(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         meta = {
             "format": BANK_FORMAT, "product_code": self.product_code, "backbone": self.backbone,
             "degraded": self.degraded, "input_size": self.input_size, "image_steps": self.image_steps,
             "calibration": self.calibration.to_json(), "review_threshold": self.review_threshold,
-            "info": self.info, "shape": list(self.features.shape),
+            "info": self.info, "shape": list(self.features.shape), "image_score": self.image_score,
         }
         return {"features": np.ascontiguousarray(self.features, dtype=np.float32)}, meta
 
@@ -64,5 +69,11 @@ class MemoryBank:
             input_size=int(meta["input_size"]), image_steps=dict(meta["image_steps"]),
             features=arrays["features"], calibration=Calibration.from_json(meta["calibration"]),
             review_threshold=float(meta.get("review_threshold", DEFAULT_REVIEW_THRESHOLD)),
-            info=dict(meta.get("info") or {}),
+            info=dict(meta.get("info") or {}), image_score=_image_score(meta.get("image_score", "reweighted")),
         )
+
+
+def _image_score(value: Any) -> str:
+    if value not in IMAGE_SCORES:
+        raise ValueError(f"unsupported image score {value!r} (expected one of {', '.join(IMAGE_SCORES)})")
+    return str(value)

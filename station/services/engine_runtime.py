@@ -77,7 +77,7 @@ class BankCache:
                 )
             index_files = files[INDEX_FILE]
             index = RetrievalIndex.from_files(*index_files) if index_files else None
-            entry = LoadedProduct(bank, model, model.prepare_bank(bank.features), index, stamp,
+            entry = LoadedProduct(bank, model, model.prepare_bank(bank.features, bank.image_score), index, stamp,
                                   time.perf_counter() - started, loaded[1].get("npz_sha256"))
             self._cache[product_code] = entry
             return entry

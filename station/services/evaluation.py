@@ -83,7 +83,8 @@ class EvaluationService:
             selection = self.configure(root / "train" / "good", input_size=input_size, options=options,
                                        progress=progress, cancel=cancel)
             backbone, input_size = selection.chosen.backbone, selection.chosen.input_size
-            options = replace(options, backbone=backbone, augment=selection.chosen.augment)
+            options = replace(options, backbone=backbone, augment=selection.chosen.augment,
+                              image_score=selection.chosen.image_score)
         test_dir = root / "test"
         classes = sorted(p.name for p in test_dir.iterdir() if p.is_dir()) if test_dir.is_dir() else []
         tests = [(cls, p) for cls in classes for p in folder_images(test_dir / cls)]
@@ -99,7 +100,7 @@ class EvaluationService:
             progress(Progress("load", done, len(train_paths), "loading training images"))
         built = build_memory_bank(root.name, model, train, pre.image_steps(), options, progress, cancel)
         del train
-        handle = model.prepare_bank(built.bank.features)
+        handle = model.prepare_bank(built.bank.features, built.bank.image_score)
         labels, scores, latencies = [], [], []
         pixel_scores: list[np.ndarray] = []
         pixel_labels: list[np.ndarray] = []
@@ -130,7 +131,7 @@ class EvaluationService:
             latency_ms_p95=float(np.percentile(latencies, 95)), n_train=len(train_paths), n_test=len(tests),
             backbone=name, device=model.device_name, degraded=model.degraded,
             coreset_size=int(built.bank.features.shape[0]), build_seconds=round(built.seconds, 2),
-            input_size=input_size, augment=tuple(options.augment),
+            input_size=input_size, augment=tuple(options.augment), image_score=options.image_score,
             selection=_without_paths(selection.to_json()) if selection else None,
             selection_seconds=round(selection.seconds, 2) if selection else 0.0,
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +21,7 @@ from station.domain.catalog import ProductInfo
 from station.domain.engine import BuildSummary, CancelledError, CancelToken, Progress, ProgressCallback
 from station.domain.enums import DeploymentStatus, DeploymentType, ImageType
 from station.domain.errors import ValidationError
-from station.pipeline.bank import MemoryBank
+from station.pipeline.bank import IMAGE_SCORES, MemoryBank
 from station.pipeline.imageio import decode_bytes
 from station.pipeline.preprocessing import Preprocessing, prepare
 from station.pipeline.scoring import DEFAULT_REVIEW_THRESHOLD, Calibration
@@ -49,6 +49,7 @@ class BuildOptions:
     batch_size: int = 8
     seed: int = 0
     augment: tuple[str, ...] = ()  # bank-only copies of the bank images: "hflip", "vflip"
+    image_score: str = "reweighted"  # how an image score is taken (station.pipeline.bank.IMAGE_SCORES)
 
     def validate(self) -> None:
         if not 0 < self.coreset_ratio <= 1:
@@ -58,6 +59,8 @@ class BuildOptions:
         unknown = [a for a in self.augment if a not in AUGMENTATIONS]
         if unknown:
             raise ValidationError(f"unknown bank augmentation {unknown[0]!r}; choose from {', '.join(AUGMENTATIONS)}")
+        if self.image_score not in IMAGE_SCORES:
+            raise ValidationError(f"unknown image score {self.image_score!r}; choose from {', '.join(IMAGE_SCORES)}")
 
 
 AUGMENTATIONS = {"hflip": lambda img: np.ascontiguousarray(img[:, ::-1]),
@@ -85,6 +88,8 @@ class BankBuild:
     n_patches: int
     coverage_radius: float
     seconds: float
+    # the calibration of each way of taking the image score (the bank's own is ``bank.calibration``)
+    calibrations: dict[str, Calibration] = field(default_factory=dict)
 
 
 def build_memory_bank(
@@ -139,7 +144,7 @@ def build_memory_bank(
     # calibrate against the bank without the centres taken from the held-out images' own patches
     held_out = coreset.indices >= n_bank_rows
     calibration_centres = coreset.indices[~held_out] if bool((~held_out).any()) else coreset.indices
-    handle = model.prepare_bank(features[calibration_centres].numpy())
+    handle = model.prepare_bank(features[calibration_centres].numpy(), options.image_score)
     scores, maps = [], []
     for done, i in enumerate(cal_idx, 1):
         if cancel:
@@ -148,7 +153,13 @@ def build_memory_bank(
         scores.append(raw.image_score)
         maps.append(raw.anomaly_map)
         progress(Progress("calibrate", done, len(cal_idx), "scoring held-out good images"))
-    calibration = Calibration.from_good(np.array(scores), maps)
+    calibrations = {"reweighted": Calibration.from_good(np.array(scores), maps),
+                    "map_peak": Calibration.from_good(np.array([float(m.max()) for m in maps]), maps)}
+    if options.image_score == "reweighted":  # the handle took PatchCore's score; the peak is read off the map
+        calibration = calibrations["reweighted"]
+    else:
+        calibration = calibrations[options.image_score]
+        del calibrations["reweighted"]  # ``scores`` were the peaks too: no re-weighted score was taken
     size_bank = int(calibration_centres.numel())
     bank_features = features[coreset.indices].numpy().copy()
     del features
@@ -158,12 +169,14 @@ def build_memory_bank(
         "n_images": len(images), "n_bank_images": len(images), "n_calibration_images": len(cal_idx),
         "n_patches": n_all, "patch_grid": [int(h), int(w)], "coreset_size": int(size_all),
         "coreset_ratio": options.coreset_ratio, "coverage_radius": coreset.radius, "augment": list(options.augment),
+        "image_score": options.image_score,
         "calibrated_bank_size": int(size_bank), "seconds": round(seconds, 3), "device": model.device_name,
     }
     bank = MemoryBank(product_code=product_code, backbone=model.name, degraded=model.degraded,
                       input_size=model.input_size, image_steps=image_steps, features=bank_features,
-                      calibration=calibration, info=info)
-    return BankBuild(bank=bank, pooled=pooled, n_patches=n_all, coverage_radius=coreset.radius, seconds=seconds)
+                      calibration=calibration, info=info, image_score=options.image_score)
+    return BankBuild(bank=bank, pooled=pooled, n_patches=n_all, coverage_radius=coreset.radius, seconds=seconds,
+                     calibrations=calibrations)
 
 
 class ModelBuildService:
@@ -262,7 +275,8 @@ class ModelBuildService:
                 selection, loaded = self._self_configure(product, config, pre, options, progress, cancel)
                 backbone = selection.chosen.backbone
                 pre = replace(pre, resize=selection.chosen.input_size)
-                options = replace(options, backbone=backbone, augment=selection.chosen.augment)
+                options = replace(options, backbone=backbone, augment=selection.chosen.augment,
+                                  image_score=selection.chosen.image_score)
                 goods = [(row, by_size[pre.resize]) for row, by_size in loaded]
                 del loaded
             else:

@@ -13,9 +13,14 @@ has some. Each candidate is scored on the held-out goods and defects:
 part of a build whatever the number of images: at most :data:`VALIDATION_FIT_IMAGES` fit images (evenly
 spread), at most :data:`VALIDATION_HELD_OUT` held-out good images with :data:`SYNTHETIC_PER_IMAGE` synthetic
 defects each, and a validation bank whose size is the deployed bank's in proportion to the fit images (the
-same fraction of the patches is kept as in the final build). Stage 1 compares backbones and input sizes within the latency budget
-(:data:`MAX_RELATIVE_COST` times MobileNetV2 at 256 px); stage 2 tries bank augmentation (flips) on the
-winner. The best objective wins; within :data:`TIE` the cheaper candidate. The report also gives the
+same fraction of the patches is kept as in the final build). Every candidate stays within the latency budget
+(:data:`MAX_RELATIVE_COST` times MobileNetV2 at 256 px). Stage 1 compares the backbones at the product's
+input size; stage 2 tries the winner at half and at 1.25 times that size, and a two-scale backbone (the
+best stage-1 backbone whose two-scale variant fits the budget); stage 3 tries bank augmentation (flips) on
+the best so far. Each candidate is scored with both ways of taking the image score
+(``station.pipeline.bank.IMAGE_SCORES``: PatchCore's re-weighted top patch, or the peak of the smoothed
+anomaly map) from the same validation bank; the peak is taken only when it scores more than :data:`TIE`
+higher. The best objective wins; within :data:`TIE` the cheaper candidate. The report also gives the
 expected false-alarm and miss rates at the deployed thresholds, measured on the same validation images.
 """
 
@@ -30,6 +35,7 @@ import numpy as np
 
 from station.domain.engine import CancelToken, Progress, ProgressCallback
 from station.pipeline import calibration as cal
+from station.pipeline.bank import IMAGE_SCORES
 from station.pipeline.synthetic_defects import make_defects
 from station.services.model_build import BuildOptions, build_memory_bank
 from station.services.ports import ModelProvider
@@ -39,6 +45,9 @@ TIE = 0.002
 # per-image inference cost relative to MobileNetV2 at 256 px on the CPU (backbone plus bank search)
 BACKBONE_COST = {"mobilenet_v2": 1.0, "efficientnet_lite0": 1.25, "efficientnet_lite2": 1.8, "resnet18": 1.6,
                  "wide_resnet50_2": 8.0, "filterbank": 0.6}
+# a two-scale variant runs the backbone on a quarter of the pixels more and searches twice as wide features
+TWO_SCALE_COST = 1.6
+TWO_SCALE_SUFFIX = "_2scale"
 STAGE1_BACKBONES = ("mobilenet_v2", "efficientnet_lite0", "efficientnet_lite2")
 LABELLED_WEIGHT = 2.0
 VALIDATION_FIT_IMAGES = 48
@@ -52,14 +61,19 @@ class Candidate:
     backbone: str
     input_size: int
     augment: tuple[str, ...] = ()
+    image_score: str = "reweighted"
 
     @property
     def key(self) -> str:
-        return f"{self.backbone}@{self.input_size}" + (f"+{'+'.join(self.augment)}" if self.augment else "")
+        extras = list(self.augment) + ([self.image_score] if self.image_score != "reweighted" else [])
+        return f"{self.backbone}@{self.input_size}" + (f"+{'+'.join(extras)}" if extras else "")
 
     @property
     def cost(self) -> float:
-        return round(BACKBONE_COST.get(self.backbone, 4.0) * (self.input_size / 256.0) ** 2, 3)
+        name, factor = self.backbone, 1.0
+        if name.endswith(TWO_SCALE_SUFFIX):
+            name, factor = name[: -len(TWO_SCALE_SUFFIX)], TWO_SCALE_COST
+        return round(BACKBONE_COST.get(name, 4.0) * factor * (self.input_size / 256.0) ** 2, 3)
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,7 @@ class CandidateScore:
         out = asdict(self)
         out["candidate"] = {"key": self.candidate.key, "backbone": self.candidate.backbone,
                             "input_size": self.candidate.input_size, "augment": list(self.candidate.augment),
+                            "image_score": self.candidate.image_score,
                             "relative_cost": self.candidate.cost}
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}
 
@@ -111,7 +126,8 @@ class Selection:
         best = self.chosen_score
         return {
             "chosen": self.chosen.key, "backbone": self.chosen.backbone, "input_size": self.chosen.input_size,
-            "augment": list(self.chosen.augment), "objective": round(best.objective, 4),
+            "augment": list(self.chosen.augment), "image_score": self.chosen.image_score,
+            "objective": round(best.objective, 4),
             "expected_false_alarm_rate": round(best.false_alarm_rate, 4),
             "expected_uncertain_rate": round(best.uncertain_rate, 4),
             "expected_miss_rate": round(best.miss_rate_labelled if best.miss_rate_labelled is not None
@@ -158,13 +174,31 @@ def validation_bank_size(max_bank_size: int, n_fit: int, n_images: int) -> int:
 
 
 def stage1_candidates(installed: list[str], base_size: int) -> list[Candidate]:
+    """The backbones at the product's input size (the degraded filter bank only when nothing else is)."""
     found = [Candidate(b, base_size) for b in STAGE1_BACKBONES if b in installed]
-    if found:
-        larger = max(base_size + 32, int(round(base_size * 1.25 / 32.0)) * 32)
-        found.append(Candidate(found[0].backbone, larger))
-    else:  # no pretrained weights at all: the degraded fallback is the only candidate
-        found = [Candidate(installed[0], base_size)]
+    if not found:  # no pretrained weights at all: the degraded fallback is the only candidate
+        return [Candidate(installed[0], base_size)]
     return [c for c in found if c.cost <= MAX_RELATIVE_COST] or found[:1]
+
+
+def other_sizes(base_size: int) -> tuple[int, int]:
+    """(half, 1.25x) of the input size, in multiples of 32 (at least 64)."""
+    half = max(64, int(round(base_size * 0.5 / 32.0)) * 32)
+    larger = max(base_size + 32, int(round(base_size * 1.25 / 32.0)) * 32)
+    return half, larger
+
+
+def stage2_candidates(installed: list[str], ranked: list[Candidate]) -> list[Candidate]:
+    """The stage-1 winner (``ranked[0]``; the rest follow by their objective) at other sizes, and the
+    best-ranked backbone whose two-scale variant fits the budget, at two scales."""
+    winner = ranked[0]
+    if winner.backbone not in STAGE1_BACKBONES:
+        return []
+    found = [Candidate(winner.backbone, size) for size in other_sizes(winner.input_size) if size != winner.input_size]
+    two_scale = [Candidate(c.backbone + TWO_SCALE_SUFFIX, c.input_size) for c in ranked
+                 if c.backbone + TWO_SCALE_SUFFIX in installed]
+    found += [c for c in two_scale if c.cost <= MAX_RELATIVE_COST][:1]
+    return [c for c in found if c.cost <= MAX_RELATIVE_COST]
 
 
 def _resized(images: list[np.ndarray], size: int) -> list[np.ndarray]:
@@ -172,56 +206,71 @@ def _resized(images: list[np.ndarray], size: int) -> list[np.ndarray]:
             for img in images]
 
 
+def _at(maps: list[np.ndarray], shape: tuple[int, ...]) -> list[np.ndarray]:
+    return [m if m.shape == shape else cv2.resize(m, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
+            for m in maps]
+
+
 def evaluate_candidate(models: ModelProvider, candidate: Candidate, fit: list[np.ndarray], goods: list[np.ndarray],
                        synthetic: list[tuple[np.ndarray, np.ndarray]], labelled: list[np.ndarray],
                        options: BuildOptions, image_threshold: float, review_threshold: float,
                        cancel: CancelToken | None = None, progress: ProgressCallback | None = None,
-                       ) -> CandidateScore:
+                       ) -> list[CandidateScore]:
+    """The candidate's scores, one for each way of taking the image score (:data:`IMAGE_SCORES`): the bank,
+    the anomaly maps and so the pixel AUROC are the same, so one validation bank serves them all."""
     started = time.perf_counter()
     size = candidate.input_size
     model = models.runtime(candidate.backbone, size)
-    opts = replace(options, backbone=candidate.backbone, augment=candidate.augment)
+    opts = replace(options, backbone=candidate.backbone, augment=candidate.augment, image_score="reweighted")
     inner = progress or _noop
 
     def forward(p: Progress) -> None:  # the validation bank's steps, reported as part of the selection
         inner(Progress(f"select:{p.stage}", p.done, p.total, f"{candidate.key}: {p.message}"))
 
     built = build_memory_bank("validation", model, _resized(fit, size), {"resize": size}, opts, forward, cancel)
-    handle = model.prepare_bank(built.bank.features)
+    handle = model.prepare_bank(built.bank.features, "reweighted")
     calib = built.bank.calibration
 
-    def run(images: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
-        scores, maps = [], []
+    def run(images: list[np.ndarray]) -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
+        scores: dict[str, list[float]] = {mode: [] for mode in IMAGE_SCORES}
+        maps = []
         for s in range(0, len(images), options.batch_size):
             if cancel:
                 cancel.raise_if_cancelled()
             for raw in model.score(_resized(images[s:s + options.batch_size], size), handle):
-                scores.append(float(calib.image(raw.image_score)))
+                scores["reweighted"].append(float(built.calibrations["reweighted"].image(raw.image_score)))
+                scores["map_peak"].append(float(built.calibrations["map_peak"].image(float(raw.anomaly_map.max()))))
                 maps.append(np.asarray(calib.pixel(raw.anomaly_map), dtype=np.float32))
-        return np.array(scores), maps
+        return {k: np.array(v) for k, v in scores.items()}, maps
 
     good_s, good_maps = run(goods)
     syn_s, syn_maps = run([img for img, _ in synthetic])
-    lab_s = run(labelled)[0] if labelled else np.array([])
-    masks = [cv2.resize(m.astype(np.uint8), (size, size), interpolation=cv2.INTER_NEAREST) > 0 for _, m in synthetic]
+    lab_s = run(labelled)[0] if labelled else {mode: np.array([]) for mode in IMAGE_SCORES}
+    # pixel AUROC at the synthetic defects' own resolution, whatever the candidate's input size
+    masks = [m > 0 for _, m in synthetic]
+    shape = masks[0].shape if masks else (size, size)
+    good_maps, syn_maps = _at(good_maps, shape), _at(syn_maps, shape)
     pixel_labels = np.concatenate([np.zeros(sum(g.size for g in good_maps), bool)] + [m.ravel() for m in masks])
     pixel_scores = np.concatenate([g.ravel() for g in good_maps] + [m.ravel() for m in syn_maps])
-    img_syn = cal.auroc(good_s, syn_s)
     pix_syn = cal.auroc_labels(pixel_labels, pixel_scores)
-    img_lab = cal.auroc(good_s, lab_s) if lab_s.size else None
-    parts, weights = [img_syn, pix_syn], [1.0, 1.0]
-    if img_lab is not None:
-        parts.append(img_lab)
-        weights.append(LABELLED_WEIGHT)
-    objective = float(np.average(parts, weights=weights))
-    return CandidateScore(
-        candidate=candidate, objective=objective, image_auroc_synthetic=img_syn, pixel_auroc_synthetic=pix_syn,
-        image_auroc_labelled=img_lab, false_alarm_rate=float((good_s >= image_threshold).mean()),
-        uncertain_rate=float(((good_s >= review_threshold) & (good_s < image_threshold)).mean()),
-        miss_rate_synthetic=float((syn_s < review_threshold).mean()),
-        miss_rate_labelled=float((lab_s < review_threshold).mean()) if lab_s.size else None,
-        seconds=time.perf_counter() - started,
-    )
+    seconds = time.perf_counter() - started
+    out = []
+    for mode in IMAGE_SCORES:
+        good, syn, lab = good_s[mode], syn_s[mode], lab_s[mode]
+        img_syn = cal.auroc(good, syn)
+        img_lab = cal.auroc(good, lab) if lab.size else None
+        parts, weights = [img_syn, pix_syn], [1.0, 1.0]
+        if img_lab is not None:
+            parts.append(img_lab)
+            weights.append(LABELLED_WEIGHT)
+        out.append(CandidateScore(
+            candidate=replace(candidate, image_score=mode), objective=float(np.average(parts, weights=weights)),
+            image_auroc_synthetic=img_syn, pixel_auroc_synthetic=pix_syn, image_auroc_labelled=img_lab,
+            false_alarm_rate=float((good >= image_threshold).mean()),
+            uncertain_rate=float(((good >= review_threshold) & (good < image_threshold)).mean()),
+            miss_rate_synthetic=float((syn < review_threshold).mean()),
+            miss_rate_labelled=float((lab < review_threshold).mean()) if lab.size else None, seconds=seconds))
+    return out
 
 
 def _better(a: CandidateScore, b: CandidateScore) -> bool:
@@ -247,20 +296,28 @@ def select_configuration(models: ModelProvider, goods: dict[int, list[np.ndarray
                                                                   len(base_goods)))
     total = len(stage1) + 1
     scores: list[CandidateScore] = []
-    n_synthetic = 0
+
+    # the same synthetic defects for every candidate: painted once at the product's input size (a candidate
+    # of another size sees them resized, and its maps are compared with the masks at this size)
+    synthetic = [(d.image, d.mask) for d in make_defects([base_goods[i] for i in val_idx], seed=options.seed,
+                                                         per_image=SYNTHETIC_PER_IMAGE)]
+    n_synthetic = len(synthetic)
+
+    done = 0
 
     def run(candidate: Candidate) -> CandidateScore:
-        nonlocal n_synthetic
+        """Both image scores of the candidate are recorded; PatchCore's unless the peak is clearly better."""
+        nonlocal done
         imgs = goods[candidate.input_size]
         fit = [imgs[i] for i in fit_idx]
         held = [imgs[i] for i in val_idx]
-        synthetic = [(d.image, d.mask) for d in make_defects(held, seed=options.seed, per_image=SYNTHETIC_PER_IMAGE)]
-        n_synthetic = len(synthetic)
-        progress(Progress("select", len(scores), total, f"validating {candidate.key}"))
-        score = evaluate_candidate(models, candidate, fit, held, synthetic, labelled.get(candidate.input_size, []),
-                                   options, image_threshold, review_threshold, cancel, progress)
-        scores.append(score)
-        return score
+        progress(Progress("select", done, total, f"validating {candidate.key}"))
+        both = evaluate_candidate(models, candidate, fit, held, synthetic, labelled.get(candidate.input_size, []),
+                                  options, image_threshold, review_threshold, cancel, progress)
+        done += 1
+        scores.extend(both)
+        plain, peak = both
+        return peak if peak.objective > plain.objective + TIE else plain
 
     if not val_idx:  # too few good images to hold any out: nothing to choose by
         only = stage1[0]
@@ -268,6 +325,15 @@ def select_configuration(models: ModelProvider, goods: dict[int, list[np.ndarray
                          image_threshold, review_threshold, time.perf_counter() - started, source_images or {})
     best = run(stage1[0])
     for candidate in stage1[1:]:
+        score = run(candidate)
+        if _better(score, best):
+            best = score
+    others = sorted((x for x in scores if x.candidate.backbone != best.candidate.backbone),
+                    key=lambda x: -x.objective)
+    ranked = [best.candidate] + list(dict.fromkeys(replace(x.candidate, image_score="reweighted") for x in others))
+    stage2 = stage2_candidates(installed, ranked)
+    total += len(stage2)
+    for candidate in stage2:
         score = run(candidate)
         if _better(score, best):
             best = score
@@ -282,4 +348,8 @@ def select_configuration(models: ModelProvider, goods: dict[int, list[np.ndarray
 
 
 def candidate_sizes(installed: list[str], base_size: int) -> list[int]:
-    return sorted({c.input_size for c in stage1_candidates(installed, base_size)})
+    """Every input size a candidate may have (the images are prepared at each before the selection)."""
+    stage1 = stage1_candidates(installed, base_size)
+    if not any(c.backbone in STAGE1_BACKBONES for c in stage1):  # the degraded fallback: one size only
+        return [base_size]
+    return sorted({base_size, *other_sizes(base_size)})

@@ -311,8 +311,9 @@ class PatchModel(Protocol):
 
     def embed(self, images: Sequence[np.ndarray]) -> PatchFeatures: ...
 
-    def prepare_bank(self, bank: np.ndarray) -> Any:
-        """An opaque handle of the bank placed on the model's device (reused for every inspection)."""
+    def prepare_bank(self, bank: np.ndarray, image_score: str = "reweighted") -> Any:
+        """An opaque handle of the bank placed on the model's device (reused for every inspection);
+        ``image_score`` (:data:`station.pipeline.bank.IMAGE_SCORES`) says how its image score is taken."""
         ...
 
     def score(self, images: Sequence[np.ndarray], handle: Any) -> list[RawScore]: ...

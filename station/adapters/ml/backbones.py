@@ -1,12 +1,15 @@
 """Backbone registry: which CNNs PatchCore can use, which layers it taps, where their weights come from.
 
 Plain data (no torch import, so the station starts quickly); ``backbone_loader`` builds the models.
-``filterbank`` needs no weights and is the clearly labelled degraded fallback.
+``filterbank`` needs no weights and is the clearly labelled degraded fallback. Each pretrained backbone
+also has a *two-scale* variant (``<name>_2scale``): the same network run on the input and on a half-size
+copy of it, the coarse patch features upsampled onto the fine grid and appended to them, so that every
+patch is compared with the bank by its own detail and by a twice as wide context (large, faint defects).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from station.adapters.ml.manifest import ModelsDirectory
 from station.domain.errors import NotFoundError
@@ -26,6 +29,12 @@ class BackboneSpec:
     mapping: str  # "names" (same keys), "order" (same order and shapes), "none"
     preference: int  # lower is better when choosing a default
     degraded: bool = False
+    scales: tuple[float, ...] = (1.0,)  # input scales whose patch features are concatenated
+    base: str | None = None  # the single-scale backbone this variant is made of
+
+    @property
+    def label(self) -> str:
+        return f"{self.base} at two scales" if self.base else self.name
 
 
 REGISTRY: dict[str, BackboneSpec] = {
@@ -40,6 +49,11 @@ REGISTRY: dict[str, BackboneSpec] = {
                                        TF_LITE, "efficientnet_lite2", "order", 4),
     FILTERBANK: BackboneSpec(FILTERBANK, None, ("layer1", "layer2"), IMAGENET, None, "none", 99, degraded=True),
 }
+TWO_SCALE_SUFFIX = "_2scale"
+for _spec in [s for s in REGISTRY.values() if not s.degraded]:
+    REGISTRY[_spec.name + TWO_SCALE_SUFFIX] = replace(_spec, name=_spec.name + TWO_SCALE_SUFFIX,
+                                                      preference=_spec.preference + 10, scales=(1.0, 0.5),
+                                                      base=_spec.name)
 
 
 def spec_of(name: str) -> BackboneSpec:

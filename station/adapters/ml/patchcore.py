@@ -28,7 +28,7 @@ from torch.nn import functional as F  # noqa: N812
 from station.adapters.ml.backbone_loader import build_patchcore, patchcore_class
 from station.adapters.ml.backbones import BackboneSpec, degraded_reason, spec_of
 from station.adapters.ml.manifest import ModelsDirectory
-from station.pipeline.bank import PatchFeatures, RawScore
+from station.pipeline.bank import IMAGE_SCORES, PatchFeatures, RawScore
 from station.pipeline.nearest import BankSearch
 
 
@@ -45,9 +45,12 @@ class BankHandle(BankSearch):
     """A bank on the model's device with its squared norms precomputed, and a view of it through which
     anomalib's image-score code runs (so concurrent inspections of different banks never share state)."""
 
-    def __init__(self, bank: torch.Tensor, num_neighbors: int) -> None:
+    def __init__(self, bank: torch.Tensor, num_neighbors: int, image_score: str = "reweighted") -> None:
         super().__init__(bank)
+        if image_score not in IMAGE_SCORES:
+            raise ValueError(f"unknown image score {image_score!r}")
         self.view = _BankView(self.bank, num_neighbors)
+        self.image_score = image_score
 
 
 class _BankView:
@@ -191,6 +194,17 @@ class PatchcoreRuntime:
         return out if isinstance(out, dict) else dict(zip(extractor.layers, out, strict=True))
 
     def _embedding(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, D, h, w) patch embeddings; for a two-scale backbone the half-size input's embeddings,
+        bilinearly upsampled onto the same grid, follow the full-size ones (D doubles)."""
+        fine = self._embedding_at(x)
+        parts = [fine]
+        for scale in self.spec.scales[1:]:
+            small = F.interpolate(x, scale_factor=scale, mode="area")
+            coarse = self._embedding_at(small)
+            parts.append(F.interpolate(coarse, size=fine.shape[-2:], mode="bilinear", align_corners=False))
+        return fine if len(parts) == 1 else torch.cat(parts, 1)
+
+    def _embedding_at(self, x: torch.Tensor) -> torch.Tensor:
         model = self.model
         if self.half:
             x = x.half()
@@ -204,9 +218,9 @@ class PatchcoreRuntime:
         grid = emb.permute(0, 2, 3, 1).contiguous()
         return PatchFeatures(grid=grid.cpu().numpy(), pooled=grid.mean((1, 2)).cpu().numpy())
 
-    def prepare_bank(self, bank: np.ndarray) -> BankHandle:
+    def prepare_bank(self, bank: np.ndarray, image_score: str = "reweighted") -> BankHandle:
         tensor = torch.from_numpy(np.ascontiguousarray(bank, dtype=np.float32)).to(self.device)
-        return BankHandle(tensor, self.model.num_neighbors)
+        return BankHandle(tensor, self.model.num_neighbors, image_score)
 
     def score(self, images: Sequence[np.ndarray], handle: BankHandle) -> list[RawScore]:
         with torch.inference_mode():
@@ -216,13 +230,16 @@ class PatchcoreRuntime:
             grid = emb.permute(0, 2, 3, 1)  # (B, h, w, D), a view in channels-last layout
             rows = grid.reshape(-1, dim)
             flat = patch.reshape(batch, -1)
-            # anomalib's image score reads only the nearest entry of each image's most anomalous patch
-            top = flat.argmax(1)
-            images = torch.arange(batch, device=flat.device)
-            loc = torch.zeros_like(flat, dtype=torch.long)
-            loc[images, top] = handle.nearest(rows[images * h * w + top])[1]
-            image_scores = handle.view.compute_anomaly_score(flat, loc, rows)
-            maps = self.blur(patch).cpu().numpy()
+            smoothed = self.blur(patch)
+            if handle.image_score == "map_peak":
+                image_scores = smoothed.reshape(batch, -1).amax(1)
+            else:  # anomalib's image score reads only the nearest entry of each image's most anomalous patch
+                top = flat.argmax(1)
+                images = torch.arange(batch, device=flat.device)
+                loc = torch.zeros_like(flat, dtype=torch.long)
+                loc[images, top] = handle.nearest(rows[images * h * w + top])[1]
+                image_scores = handle.view.compute_anomaly_score(flat, loc, rows)
+            maps = smoothed.cpu().numpy()
             pooled = grid.mean((1, 2)).cpu().numpy()
             patches, grids = patch.cpu().numpy(), grid.cpu().numpy()
         return [
