@@ -5,8 +5,8 @@ For each data set (default ``../shared/data/casting`` and ``../shared/data/magne
 
 * **station (self-configured)**: ``EvaluationService.evaluate`` without ``--backbone`` -- the configuration is
   chosen on ``train/good`` alone (held-out good images plus synthetic defects), then trained and scored;
-* **anomalib PatchCore**: its ``PatchcoreModel`` (same backbone as the station chose, same verified weights,
-  same resized input tensors), trained the way its Lightning module does (embeddings of every training
+* **anomalib PatchCore**: its ``PatchcoreModel`` (same backbone network as the station chose, at one scale
+  for a two-scale choice, same verified weights, same resized input tensors), trained the way its Lightning module does (embeddings of every training
   image into its ``embedding_store``), then its ``forward`` on every test image; the anomaly map is resized
   to the image as the station's is. Its memory bank: with ``--anomalib-coreset station`` (the default, so
   that a run finishes in bounded time) the station's *exact* greedy k-center over anomalib's own
@@ -21,9 +21,10 @@ Prints one JSON line per data set and method: image AUROC, pixel AUROC (with ``g
 selection seconds (wall and process CPU), per-image latency, peak resident memory so far, the load average,
 then the gains over anomalib and the latency ratio to the fixed MobileNetV2 path. Accuracy needs no quiet
 machine (``nice -n 10``); the times are only meaningful under ``flock`` on an otherwise idle machine. Run
-by hand, with ``MALLOC_MMAP_THRESHOLD_=1048576`` (anomalib's coreset loop fragments glibc's heap otherwise)::
+by hand; with ``--anomalib-coreset native`` set ``MALLOC_MMAP_THRESHOLD_=1048576`` (anomalib's coreset loop
+fragments glibc's heap otherwise; the setting slows the station's own build, so leave it out otherwise)::
 
-    MALLOC_MMAP_THRESHOLD_=1048576 .venv/bin/python benchmarks/bench_engine_accuracy.py --models-dir /tmp/m
+    .venv/bin/python benchmarks/bench_engine_accuracy.py --models-dir /tmp/m
 """
 
 from __future__ import annotations

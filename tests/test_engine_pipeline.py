@@ -291,3 +291,18 @@ def test_synthetic_parts_are_deterministic_and_masked(tmp_path: Path) -> None:
     assert (root / "ground_truth" / "scratch").is_dir()
     with pytest.raises(ValueError):
         render_part(1, 64, "crack")
+
+
+def test_bank_files_keep_the_image_score_and_refuse_unknown_ones() -> None:
+    from station.pipeline.bank import MemoryBank
+
+    maps = [np.full((8, 8), v, np.float32) for v in (0.1, 0.2, 0.3)]
+    bank = MemoryBank(product_code="p", backbone="mobilenet_v2_2scale", degraded=False, input_size=64,
+                      image_steps={"resize": [64, 64]}, features=np.ones((4, 256), np.float32),
+                      calibration=Calibration.from_good(np.array([0.1, 0.2, 0.3]), maps), image_score="map_peak")
+    arrays, meta = bank.to_files()
+    assert MemoryBank.from_files(arrays, meta).image_score == "map_peak"
+    older = {k: v for k, v in meta.items() if k != "image_score"}  # banks written before the choice existed
+    assert MemoryBank.from_files(arrays, older).image_score == "reweighted"
+    with pytest.raises(ValueError, match="image score"):
+        MemoryBank.from_files(arrays, meta | {"image_score": "mean"})

@@ -62,7 +62,7 @@ def test_split_and_candidates() -> None:
         "mobilenet_v2@128", "mobilenet_v2@320", "mobilenet_v2_2scale@256"]
     # Lite2 at 320 px or at two scales is over the 2x latency budget: the next backbone's two scales instead
     assert [c.key for c in stage2_candidates(every, [lite2, lite0, mnv2])] == [
-        "efficientnet_lite2@128", "efficientnet_lite0_2scale@256"]
+        "efficientnet_lite2@128", "mobilenet_v2@320", "efficientnet_lite0_2scale@256"]
     assert all(c.cost <= 2.0 for r in ([mnv2, lite0, lite2], [lite0, lite2, mnv2])
                for c in stage2_candidates(every, r))
     assert stage2_candidates(["filterbank"], [Candidate("filterbank", 64)]) == []

@@ -62,6 +62,7 @@ def test_selection_is_deterministic_reports_progress_and_cancels(tmp_path: Path,
                                                                     for s in again.scores]
     # MobileNetV2, at 1.25x the size, at two scales, then the best with flips
     assert first.chosen == again.chosen and len(first.scores) == 2 * 4  # each with both image scores
+    assert models.release_runtimes(set()) == 1  # only the chosen candidate's network stayed cached
     stages = {p.stage for p in seen}
     assert {"select", "select:features", "select:coreset", "select:calibrate"} <= stages
     assert seen[-1].stage == "select" and seen[-1].done == seen[-1].total and "chose" in seen[-1].message

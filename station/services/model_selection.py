@@ -15,8 +15,8 @@ spread), at most :data:`VALIDATION_HELD_OUT` held-out good images with :data:`SY
 defects each, and a validation bank whose size is the deployed bank's in proportion to the fit images (the
 same fraction of the patches is kept as in the final build). Every candidate stays within the latency budget
 (:data:`MAX_RELATIVE_COST` times MobileNetV2 at 256 px). Stage 1 compares the backbones at the product's
-input size; stage 2 tries the winner at half and at 1.25 times that size, and a two-scale backbone (the
-best stage-1 backbone whose two-scale variant fits the budget); stage 3 tries bank augmentation (flips) on
+input size; stage 2 tries the winner at half and at 1.25 times that size, the cheapest backbone at 1.25
+times, and a two-scale backbone (the best stage-1 backbone whose two-scale variant fits the budget); stage 3 tries bank augmentation (flips) on
 the best so far. Each candidate is scored with both ways of taking the image score
 (``station.pipeline.bank.IMAGE_SCORES``: PatchCore's re-weighted top patch, or the peak of the smoothed
 anomaly map) from the same validation bank; the peak is taken only when it scores more than :data:`TIE`
@@ -189,12 +189,16 @@ def other_sizes(base_size: int) -> tuple[int, int]:
 
 
 def stage2_candidates(installed: list[str], ranked: list[Candidate]) -> list[Candidate]:
-    """The stage-1 winner (``ranked[0]``; the rest follow by their objective) at other sizes, and the
-    best-ranked backbone whose two-scale variant fits the budget, at two scales."""
+    """The stage-1 winner (``ranked[0]``; the rest follow by their objective) at other sizes, the cheapest
+    stage-1 backbone at the larger size, and the best-ranked backbone whose two-scale variant fits the
+    budget, at two scales."""
     winner = ranked[0]
     if winner.backbone not in STAGE1_BACKBONES:
         return []
     found = [Candidate(winner.backbone, size) for size in other_sizes(winner.input_size) if size != winner.input_size]
+    cheapest = min(ranked, key=lambda c: c.cost)
+    if cheapest.backbone != winner.backbone:  # the cheapest backbone can afford the larger size too
+        found.append(Candidate(cheapest.backbone, other_sizes(cheapest.input_size)[1]))
     two_scale = [Candidate(c.backbone + TWO_SCALE_SUFFIX, c.input_size) for c in ranked
                  if c.backbone + TWO_SCALE_SUFFIX in installed]
     found += [c for c in two_scale if c.cost <= MAX_RELATIVE_COST][:1]
@@ -273,6 +277,12 @@ def evaluate_candidate(models: ModelProvider, candidate: Candidate, fit: list[np
     return out
 
 
+def _keep_only(models: ModelProvider, best: CandidateScore) -> None:
+    """Only the best candidate's network stays cached: the others (each traced for several input shapes)
+    would otherwise add up over the selection and stay in memory for good."""
+    models.release_runtimes({(best.candidate.backbone, best.candidate.input_size)})
+
+
 def _better(a: CandidateScore, b: CandidateScore) -> bool:
     """Is ``a`` better than ``b``: clearly higher objective, or level and cheaper."""
     if a.objective > b.objective + TIE:
@@ -328,6 +338,7 @@ def select_configuration(models: ModelProvider, goods: dict[int, list[np.ndarray
         score = run(candidate)
         if _better(score, best):
             best = score
+        _keep_only(models, best)
     others = sorted((x for x in scores if x.candidate.backbone != best.candidate.backbone),
                     key=lambda x: -x.objective)
     ranked = [best.candidate] + list(dict.fromkeys(replace(x.candidate, image_score="reweighted") for x in others))
@@ -337,11 +348,13 @@ def select_configuration(models: ModelProvider, goods: dict[int, list[np.ndarray
         score = run(candidate)
         if _better(score, best):
             best = score
+        _keep_only(models, best)
     if not models.is_degraded(best.candidate.backbone):
         flipped = run(replace(best.candidate, augment=("hflip", "vflip")))
         if flipped.objective > best.objective + TIE:  # augmentation costs build time: only when it pays
             best = flipped
     progress(Progress("select", total, total, f"chose {best.candidate.key}"))
+    _keep_only(models, best)
     return Selection(best.candidate, scores, len(fit_idx), len(val_idx), n_synthetic,
                      len(labelled.get(base_size, [])), options.seed, image_threshold, review_threshold,
                      time.perf_counter() - started, source_images or {}, validation_bank=options.max_bank_size)

@@ -340,6 +340,11 @@ class ModelProvider(Protocol):
 
     def runtime(self, backbone: str, input_size: int) -> PatchModel: ...
 
+    def release_runtimes(self, keep: set[tuple[str, int]]) -> int:
+        """Forgets the cached runtimes other than ``keep`` ((backbone, input size) pairs) so that their memory
+        can go once nobody uses them; returns how many were forgotten."""
+        ...
+
     def clip_embedder(self) -> ImageEmbedder | None: ...
 
 

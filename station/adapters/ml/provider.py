@@ -49,6 +49,13 @@ class MlModels:
                 self._runtimes[key] = runtime
             return runtime
 
+    def release_runtimes(self, keep: set[tuple[str, int]]) -> int:
+        with self._lock:
+            gone = [key for key in self._runtimes if key not in keep]
+            for key in gone:
+                del self._runtimes[key]
+        return len(gone)
+
     def clip_embedder(self) -> ClipEmbedder | None:
         from station.adapters.ml.clip import ClipEmbedder, installed_clip
 
