@@ -6,9 +6,9 @@ For each data set (default ``../shared/data/casting`` and ``../shared/data/magne
 * **station (self-configured)**: ``EvaluationService.evaluate`` without ``--backbone`` -- the configuration is
   chosen on ``train/good`` alone (held-out good images plus synthetic defects), then trained and scored;
 * **anomalib PatchCore**: its ``PatchcoreModel`` (same backbone network as the station chose, at one scale
-  for a two-scale choice, same verified weights, same resized input tensors), trained the way its Lightning module does (embeddings of every training
-  image into its ``embedding_store``), then its ``forward`` on every test image; the anomaly map is resized
-  to the image as the station's is. Its memory bank: with ``--anomalib-coreset station`` (the default, so
+  for a two-scale choice, same verified weights, same resized input tensors), trained the way its Lightning
+  module does (embeddings of every training image into its ``embedding_store``), then its ``forward`` on
+  every test image; the anomaly map is resized to the image as the station's is. Its memory bank: with ``--anomalib-coreset station`` (the default, so
   that a run finishes in bounded time) the station's *exact* greedy k-center over anomalib's own
   embeddings, as many entries as the station's bank -- the same algorithm as anomalib's ``KCenterGreedy``
   without its random projection, so a bank at least as good as its own (its coverage radius is smaller):

@@ -14,10 +14,10 @@ part of a build whatever the number of images: at most :data:`VALIDATION_FIT_IMA
 spread), at most :data:`VALIDATION_HELD_OUT` held-out good images with :data:`SYNTHETIC_PER_IMAGE` synthetic
 defects each, and a validation bank whose size is the deployed bank's in proportion to the fit images (the
 same fraction of the patches is kept as in the final build). Every candidate stays within the latency budget
-(:data:`MAX_RELATIVE_COST` times MobileNetV2 at 256 px). Stage 1 compares the backbones at the product's
-input size; stage 2 tries the winner at half and at 1.25 times that size, the cheapest backbone at 1.25
-times, and a two-scale backbone (the best stage-1 backbone whose two-scale variant fits the budget); stage 3 tries bank augmentation (flips) on
-the best so far. Each candidate is scored with both ways of taking the image score
+(:data:`MAX_RELATIVE_COST` times MobileNetV2 at 256 px). Stage 1 compares the backbones at the product's input
+size; stage 2 tries the winner at half and at 1.25 times that size, the cheapest backbone at 1.25 times, and a
+two-scale backbone (the best stage-1 backbone whose two-scale variant fits the budget); stage 3 tries bank
+augmentation (flips) on the best so far. Each candidate is scored with both ways of taking the image score
 (``station.pipeline.bank.IMAGE_SCORES``: PatchCore's re-weighted top patch, or the peak of the smoothed
 anomaly map) from the same validation bank; the peak is taken only when it scores more than :data:`TIE`
 higher. The best objective wins; within :data:`TIE` the cheaper candidate. The report also gives the
