@@ -18,6 +18,28 @@ from station.adapters.storage.local import LocalFolderStore
 
 from tests.central_support import assert_counts_exact
 
+
+def months_back(k: int) -> date:
+    """The first day of the month ``k`` months before this one: the data below is dated relative to the
+    day the tests run, so the partitions, the retention cut and the months ahead keep their relations."""
+    first = date.today().replace(day=1)
+    year, month = divmod(first.year * 12 + first.month - 1 - k, 12)
+    return date(year, month + 1, 1)
+
+
+def partition(day: date) -> str:
+    return f"inspections_{day:%Y_%m}"
+
+
+def code(month: date, day: int, station: str, n: int) -> str:
+    return f"INS-{month:%Y%m}{day:02d}-{station}-{n:04d}"
+
+
+M1, M2, M3 = months_back(3), months_back(2), months_back(1)  # the three months with data, oldest first
+C1, C2 = code(M1, 15, "ST01", 1), code(M1, 15, "ST01", 2)
+C3, C4 = code(M2, 10, "ST02", 1), code(M2, 10, "ST02", 2)
+C5 = code(M3, 3, "ST01", 1)
+
 SEED = [
     "INSERT INTO users (username, email, password_hash) VALUES ('kim', 'kim@example.com', 'h'), "
     "('lee', 'lee@example.com', 'h'), ('boss', 'boss@example.com', 'h')",
@@ -48,12 +70,12 @@ def _inspections(conn, rows) -> None:  # type: ignore[no-untyped-def]
 
 
 DATA = [
-    ("INS-20260915-ST01-0001", 1, 1, "completed", "2026-09-15 07:00", "FAIL", None),
-    ("INS-20260915-ST01-0002", 1, 1, "completed", "2026-09-15 15:00", "FAIL", "resolved"),
-    ("INS-20261010-ST02-0001", 1, 2, "completed", "2026-10-10 23:00", "UNCERTAIN", None),
-    ("INS-20261010-ST02-0002", 2, 2, "pending", "2026-10-10 23:30", None, None),
-    ("INS-20261103-ST01-0001", 2, 1, "completed", "2026-11-03 09:00", "PASS", "pending"),
-    ("legacy-code-7", 1, None, "completed", "2026-11-04 10:00", "FAIL", None),
+    (C1, 1, 1, "completed", f"{M1:%Y-%m}-15 07:00", "FAIL", None),
+    (C2, 1, 1, "completed", f"{M1:%Y-%m}-15 15:00", "FAIL", "resolved"),
+    (C3, 1, 2, "completed", f"{M2:%Y-%m}-10 23:00", "UNCERTAIN", None),
+    (C4, 2, 2, "pending", f"{M2:%Y-%m}-10 23:30", None, None),
+    (C5, 2, 1, "completed", f"{M3:%Y-%m}-03 09:00", "PASS", "pending"),
+    ("legacy-code-7", 1, None, "completed", f"{M3:%Y-%m}-04 10:00", "FAIL", None),
 ]
 
 
@@ -81,19 +103,18 @@ def test_migration_keeps_the_data_in_monthly_partitions(central) -> None:  # typ
         assert conn.execute(text("SELECT relkind FROM pg_class WHERE relname = 'inspections'")).scalar() == "p"
         assert conn.execute(text("SELECT count(*) FROM inspections")).scalar() == len(DATA)
         assert conn.execute(text("SELECT count(*) FROM inspection_results")).scalar() == 5
-        assert _partition_of(conn, "INS-20260915-ST01-0001") == "inspections_2026_09"
-        assert _partition_of(conn, "INS-20261010-ST02-0001") == "inspections_2026_10"
-        assert _partition_of(conn, "legacy-code-7") == "inspections_2026_11"
+        assert _partition_of(conn, C1) == partition(M1)
+        assert _partition_of(conn, C3) == partition(M2)
+        assert _partition_of(conn, "legacy-code-7") == partition(M3)
         stations = dict(conn.execute(text("SELECT inspection_code, station_id FROM inspection_registry")).all())
-        assert stations["INS-20261010-ST02-0001"] == "ST02" and stations["legacy-code-7"] == ""
+        assert stations[C3] == "ST02" and stations["legacy-code-7"] == ""
         assert_counts_exact(conn)
         # partition pruning: a one-month range reads one partition
         plan = "\n".join(r[0] for r in conn.execute(text(
-            "EXPLAIN SELECT * FROM inspections WHERE inspection_date >= '2026-10-01' "
-            "AND inspection_date < '2026-11-01'")))
-        assert "inspections_2026_10" in plan and "inspections_2026_09" not in plan
+            f"EXPLAIN SELECT * FROM inspections WHERE inspection_date >= '{M2}' AND inspection_date < '{M3}'")))
+        assert partition(M2) in plan and partition(M1) not in plan
     names = {p.name for p in central_upkeep.partitions(central)}
-    assert {"inspections_2026_09", "inspections_2026_10", "inspections_2026_11"} <= names
+    assert {partition(M1), partition(M2), partition(M3)} <= names
 
 
 def test_downgrade_and_upgrade_keep_the_data(central) -> None:  # type: ignore[no-untyped-def]
@@ -112,13 +133,13 @@ def test_codes_stay_unique_across_partitions_and_children_keep_integrity(central
     with central.connect() as conn:
         with pytest.raises(DBAPIError, match="inspection_code"), conn.begin():
             conn.execute(text("INSERT INTO inspections (inspection_code, inspection_date) "
-                              "VALUES ('INS-20260915-ST01-0001', '2026-12-24')"))
+                              "VALUES (:c, :d)"), {"c": C1, "d": f"{months_back(0):%Y-%m}-24"})
         with pytest.raises(DBAPIError, match="foreign key"), conn.begin():
             conn.execute(text("INSERT INTO inspection_results (inspection_id, defect_detected) VALUES (999, TRUE)"))
         with pytest.raises(DBAPIError, match="TRUNCATE"), conn.begin():
             conn.execute(text("TRUNCATE inspection_results"))
         with conn.begin():  # deleting an inspection still removes its results, actions and feedback
-            conn.execute(text("DELETE FROM inspections WHERE inspection_code = 'INS-20260915-ST01-0002'"))
+            conn.execute(text("DELETE FROM inspections WHERE inspection_code = :c"), {"c": C2})
         assert conn.execute(text("SELECT count(*) FROM action_logs")).scalar() == 1
         assert conn.execute(text("SELECT count(*) FROM feedbacks")).scalar() == 1
         assert_counts_exact(conn)
@@ -127,12 +148,12 @@ def test_codes_stay_unique_across_partitions_and_children_keep_integrity(central
 def test_counts_follow_inserts_updates_and_deletes_by_plain_sql(central) -> None:  # type: ignore[no-untyped-def]
     with central.begin() as conn:
         _inspections(conn, [
-            ("INS-20261104-ST03-0001", 1, 2, "completed", "2026-11-04 13:59", "FAIL", None),
-            ("INS-20261104-ST03-0002", 1, 2, "in_progress", "2026-11-04 14:00", "UNCERTAIN", "deferred"),
+            (code(M3, 4, "ST03", 1), 1, 2, "completed", f"{M3:%Y-%m}-04 13:59", "FAIL", None),
+            (code(M3, 4, "ST03", 2), 1, 2, "in_progress", f"{M3:%Y-%m}-04 14:00", "UNCERTAIN", "deferred"),
         ])
         assert_counts_exact(conn)
         conn.execute(text("UPDATE inspections SET status = 'completed', product_id = 2 "
-                          "WHERE inspection_code = 'INS-20261004-ST03-0002' OR inspection_code LIKE '%ST03-0002'"))
+                          "WHERE inspection_code LIKE '%ST03-0002'"))
         conn.execute(text("UPDATE inspection_results SET defect_detected = FALSE, verdict = 'PASS' "
                           "WHERE verdict = 'FAIL' AND inspection_id IN (SELECT inspection_id FROM inspections "
                           "WHERE inspection_code LIKE '%ST01%')"))
@@ -140,10 +161,9 @@ def test_counts_follow_inserts_updates_and_deletes_by_plain_sql(central) -> None
         conn.execute(text("UPDATE feedbacks SET rating = 1"))
         assert_counts_exact(conn)
         # a move to another month (and partition), another inspector, then deletes of children and parents
-        conn.execute(text("UPDATE inspections SET inspection_date = '2026-12-01 02:00', inspector_id = 1 "
-                          "WHERE inspection_code = 'INS-20261010-ST02-0001'"))
-        assert _partition_of(conn, "INS-20261010-ST02-0001") == "inspections_default" or \
-            _partition_of(conn, "INS-20261010-ST02-0001").startswith("inspections_2026_12")
+        conn.execute(text("UPDATE inspections SET inspection_date = :d, inspector_id = 1 WHERE inspection_code = :c"),
+                     {"d": f"{months_back(0)} 02:00", "c": C3})
+        assert _partition_of(conn, C3) in ("inspections_default", partition(months_back(0)))
         conn.execute(text("DELETE FROM action_logs WHERE action_result = 'resolved'"))
         conn.execute(text("DELETE FROM inspection_results WHERE verdict = 'UNCERTAIN'"))
         assert_counts_exact(conn)
@@ -170,8 +190,7 @@ def test_rls_hides_another_workers_inspections_in_every_partition(central) -> No
     with central.begin() as conn:
         conn.execute(text("CREATE ROLE app_rls NOLOGIN"))
         conn.execute(text("GRANT SELECT ON ALL TABLES IN SCHEMA public TO app_rls"))
-    for user, expected in ((1, {"INS-20260915-ST01-0001", "INS-20260915-ST01-0002", "INS-20261103-ST01-0001"}),
-                           (2, {"INS-20261010-ST02-0001", "INS-20261010-ST02-0002"})):
+    for user, expected in ((1, {C1, C2, C5}), (2, {C3, C4})):
         with central.connect() as conn, conn.begin():
             conn.execute(text("SET LOCAL ROLE app_rls"))
             conn.execute(text("SELECT set_config('station.user_id', :u, true)"), {"u": str(user)})
@@ -198,22 +217,23 @@ def test_audit_still_records_changes_of_partitioned_inspections(central) -> None
 
 def test_retention_archives_then_drops_only_old_partitions(central, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     store = LocalFolderStore(tmp_path)
-    report = central_upkeep.retention(central, 2, store, today=date(2026, 12, 5))  # keeps 2026-10 onwards
-    assert list(report.archived) == ["inspections_2026_09"]
-    assert report.archived["inspections_2026_09"] == {
+    today = months_back(0).replace(day=5)
+    report = central_upkeep.retention(central, 2, store, today=today)  # keeps the last two months onwards
+    assert list(report.archived) == [partition(M1)]
+    assert report.archived[partition(M1)] == {
         "inspections": 2, "inspection_results": 2, "action_logs": 1, "feedbacks": 1, "verdict_overrides": 0,
         "recurrence_alerts": 0}
-    manifest = json.loads(store.get_bytes(report.manifests["inspections_2026_09"]))
+    manifest = json.loads(store.get_bytes(report.manifests[partition(M1)]))
     assert manifest["tables"]["inspections"]["rows"] == 2
-    assert "INS-20260915-ST01-0002" in gzip.decompress(store.get_bytes(manifest["tables"]["inspections"]["key"])).decode()
+    assert C2 in gzip.decompress(store.get_bytes(manifest["tables"]["inspections"]["key"])).decode()
     with central.connect() as conn:
         codes = {r[0] for r in conn.execute(text("SELECT inspection_code FROM inspections"))}
         assert codes == {d[0] for d in DATA[2:]}
         assert conn.execute(text("SELECT count(*) FROM inspection_registry")).scalar() == 4
         assert conn.execute(text("SELECT count(*) FROM action_logs")).scalar() == 1  # the kept one
-        assert conn.execute(text("SELECT to_regclass('inspections_2026_09')")).scalar() is None
+        assert conn.execute(text("SELECT to_regclass(:p)"), {"p": partition(M1)}).scalar() is None
         assert_counts_exact(conn)
-    assert central_upkeep.retention(central, 2, store, today=date(2026, 12, 5)).archived == {}
+    assert central_upkeep.retention(central, 2, store, today=today).archived == {}
 
 
 def test_maintain_vacuums_and_keeps_partitions_ahead(central) -> None:  # type: ignore[no-untyped-def]
@@ -233,13 +253,12 @@ def test_history_and_recent_read_across_partitions(central) -> None:  # type: ig
     db = open_database(central.url.render_as_string(hide_password=False))
     reader = SqlReportReader(db)
     codes = [r.inspection_code for r in reader.history(HistoryFilter(limit=10))]
-    assert codes == ["legacy-code-7", "INS-20261103-ST01-0001", "INS-20261010-ST02-0001",
-                     "INS-20260915-ST01-0002", "INS-20260915-ST01-0001"]  # completed only, newest first
+    assert codes == ["legacy-code-7", C5, C3, C2, C1]  # completed only, newest first
     defects = reader.history(HistoryFilter(defects_only=True, limit=2))
-    assert [r.inspection_code for r in defects] == ["legacy-code-7", "INS-20260915-ST01-0002"]
+    assert [r.inspection_code for r in defects] == ["legacy-code-7", C2]
     open_ = reader.history(HistoryFilter(action_status="미조치", limit=10))
-    assert [r.inspection_code for r in open_] == ["legacy-code-7", "INS-20260915-ST01-0001"]
+    assert [r.inspection_code for r in open_] == ["legacy-code-7", C1]
     review = reader.history(HistoryFilter(action_status="검토대기", limit=10))
-    assert [(r.inspection_code, r.verdict) for r in review] == [("INS-20261010-ST02-0001", "UNCERTAIN")]
+    assert [(r.inspection_code, r.verdict) for r in review] == [(C3, "UNCERTAIN")]
     assert [r.inspection_code for r in reader.recent()] == codes
     db.dispose()

@@ -8,7 +8,6 @@ import csv
 import gzip
 import io
 import json
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,10 +21,11 @@ from station.config import Settings
 
 from tests.central_support import assert_counts_exact
 from tests.s3_support import LoopbackS3
-from tests.test_central_partitions import DATA, SEED, _inspections
+from tests.test_central_partitions import C1, C2, DATA, M1, M2, M3, SEED, _inspections, months_back, partition
 
-TODAY = date(2026, 12, 5)  # older than 2 months: the partition of 2026-09 goes, 2026-10 onwards stays
-OLD = "inspections_2026_09"
+# retention keeping 2 months on the 5th of this month: the oldest data month (M1) goes, M2 onwards stays
+TODAY = months_back(0).replace(day=5)
+OLD = partition(M1)
 
 
 @pytest.fixture
@@ -35,10 +35,9 @@ def central(pg_empty_url: str):  # type: ignore[no-untyped-def]
     with engine.begin() as conn:
         for sql in SEED:
             conn.execute(text(sql))
-        for month in ("2026_09", "2026_10", "2026_11"):
-            conn.execute(text(f"CREATE TABLE IF NOT EXISTS inspections_{month} PARTITION OF inspections FOR VALUES "
-                              f"FROM ('{month.replace('_', '-')}-01') TO "
-                              f"(CAST('{month.replace('_', '-')}-01' AS timestamp) + interval '1 month')"))
+        for month in (M1, M2, M3):
+            conn.execute(text(f"CREATE TABLE IF NOT EXISTS {partition(month)} PARTITION OF inspections FOR VALUES "
+                              f"FROM ('{month}') TO (CAST('{month}' AS timestamp) + interval '1 month')"))
         _inspections(conn, DATA)
     yield engine
     engine.dispose()
@@ -55,7 +54,7 @@ def _state(engine) -> tuple[int, int, bool]:  # type: ignore[no-untyped-def]
 def _check_archive(store, report) -> dict[str, list[dict[str, str]]]:  # type: ignore[no-untyped-def]
     """Every file of the manifest read back from the store: rows as written, checksum as recorded."""
     manifest = json.loads(store.get_bytes(report.manifests[OLD]))
-    assert manifest["partition"] == OLD and manifest["from"].startswith("2026-09-01")
+    assert manifest["partition"] == OLD and manifest["from"].startswith(str(M1))
     tables = {}
     for table, entry in manifest["tables"].items():
         rows = list(csv.DictReader(io.StringIO(gzip.decompress(store.get_bytes(entry["key"])).decode())))
@@ -69,10 +68,10 @@ def test_retention_to_a_folder_store_verifies_then_drops(central, tmp_path: Path
     store = LocalFolderStore(tmp_path / "objects")
     report = central_upkeep.retention(central, 2, store, today=TODAY)
     tables = _check_archive(store, report)
-    assert {r["inspection_code"] for r in tables["inspections"]} == {"INS-20260915-ST01-0001", "INS-20260915-ST01-0002"}
+    assert {r["inspection_code"] for r in tables["inspections"]} == {C1, C2}
     assert len(tables["action_logs"]) == 1 and len(tables["feedbacks"]) == 1
     assert _state(central) == (before[0] - 2, before[1] - 1, False)
-    assert {"inspections_2026_10", "inspections_2026_11"} <= set(report.kept) and OLD not in report.kept
+    assert {partition(M2), partition(M3)} <= set(report.kept) and OLD not in report.kept
 
 
 def test_retention_to_s3_and_a_store_that_is_down(central) -> None:  # type: ignore[no-untyped-def]

@@ -1,5 +1,5 @@
 """Threshold calibration of a product from validation images: good ones (required) and defective ones
-(optional). Returns a :class:`~station.domain.engine.CalibrationReport` the GUI can plot; ``apply`` saves
+(optional). Returns a :class:`~station.domain.engine_reports.CalibrationReport` the GUI can plot; ``apply`` saves
 the chosen thresholds (image and review threshold, both in ``model_configs``)."""
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from station.domain.camera import IMAGE_SUFFIXES
-from station.domain.engine import (
-    CalibrationReport, CancelToken, Progress, ProgressCallback, RocCurve, review_threshold_of,
-)
+from station.domain.engine import CancelToken, Progress, ProgressCallback, review_threshold_of
+from station.domain.engine_reports import CalibrationReport, RocCurve
 from station.domain.errors import ValidationError
 from station.pipeline import calibration as cal
 from station.pipeline.preprocessing import Preprocessing

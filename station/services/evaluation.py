@@ -18,7 +18,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from station.domain.engine import CancelToken, EvaluationReport, Progress, ProgressCallback
+from station.domain.engine import CancelToken, Progress, ProgressCallback
+from station.domain.engine_reports import EvaluationReport
 from station.domain.errors import ValidationError
 from station.pipeline import calibration as cal
 from station.pipeline.imageio import read_image
