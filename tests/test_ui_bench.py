@@ -13,10 +13,9 @@ import pytest
 from PySide6.QtCore import QElapsedTimer, QTimer
 from sqlalchemy import text
 
-from station.app.demo import DEMO_PASSWORD
 from station.domain.camera import CameraState
 from station.ui.permissions import Screen
-from tests.ui_support import demo_ctx, demo_template, demo_window, sign_in, with_llm  # noqa: F401
+from tests.ui_support import demo_ctx, demo_template, demo_window, open_bench, sign_in, with_llm  # noqa: F401
 
 pytestmark = pytest.mark.slow
 
@@ -47,12 +46,8 @@ class LoopLatency:
 
 
 def _bench(qtbot, window, user: str = "worker", warm: bool = True):  # type: ignore[no-untyped-def]
-    sign_in(qtbot, window, user, DEMO_PASSWORD)
-    window.show_screen(Screen.BENCH)
-    bench = window.screens[Screen.BENCH]
-    qtbot.waitUntil(lambda: not bench.live.image().isNull(), timeout=15000)
+    bench = open_bench(qtbot, window, user, warm)
     if warm:
-        qtbot.waitUntil(lambda: bench.warm_job is None, timeout=120000)  # models load when the bench opens
         assert "Model:" in window.status.model_label.text() and "cpu" in window.status.model_label.text()
     return bench
 

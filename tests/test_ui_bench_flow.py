@@ -18,18 +18,9 @@ from station.domain.bench import BenchRequest
 from station.pipeline.synthetic import render_part
 from station.ui.bench.guidance_panel import INVISIBLE, displayable
 from station.ui.permissions import Screen
-from tests.ui_support import demo_ctx, demo_template, demo_window, sign_in, with_llm  # noqa: F401
+from tests.ui_support import demo_ctx, demo_template, demo_window, open_bench, sign_in, with_llm  # noqa: F401
 
 pytestmark = pytest.mark.slow
-
-
-def _bench(qtbot, window, user: str = "worker"):  # type: ignore[no-untyped-def]
-    sign_in(qtbot, window, user, DEMO_PASSWORD)
-    window.show_screen(Screen.BENCH)
-    bench = window.screens[Screen.BENCH]
-    qtbot.waitUntil(lambda: not bench.live.image().isNull(), timeout=15000)
-    qtbot.waitUntil(lambda: bench.warm_job is None, timeout=120000)
-    return bench
 
 
 def _show_part(window, seed: int, defect: str | None) -> None:  # type: ignore[no-untyped-def]
@@ -50,7 +41,7 @@ def _wait_for_frame(qtbot, window, seed: int, defect: str | None) -> None:  # ty
 
 
 def test_space_inspects_whichever_widget_has_the_focus(qtbot, demo_window) -> None:  # noqa: F811
-    bench = _bench(qtbot, demo_window, "supervisor")
+    bench = open_bench(qtbot, demo_window, "supervisor")
     combo = demo_window.product_combo
     combo.setFocus()
     qtbot.waitUntil(combo.hasFocus, timeout=5000)
@@ -74,7 +65,7 @@ def test_the_next_part_never_shows_the_previous_parts_guide(qtbot, with_llm, dem
                                                              demo_template) -> None:  # noqa: F811
     if not demo_template["llm"]:
         pytest.skip("SmolLM2 could not be fetched from PyPI: without a streaming guide there is nothing to race")
-    bench = _bench(qtbot, demo_window)
+    bench = open_bench(qtbot, demo_window)
     bench.inspect()
     qtbot.waitUntil(lambda: bench.guide_job is not None and len(bench.guide.guide_text()) > 5, timeout=120000)
     old_job = bench.guide_job
@@ -93,12 +84,12 @@ def test_the_next_part_never_shows_the_previous_parts_guide(qtbot, with_llm, dem
 
 
 def test_sign_out_and_language_switch_during_an_inspection_touch_no_deleted_widget(qtbot, demo_window) -> None:  # noqa: F811
-    bench = _bench(qtbot, demo_window)
+    bench = open_bench(qtbot, demo_window)
     bench.inspect()
     demo_window.sign_out()  # pytest-qt fails the test on any exception raised in a callback
     assert demo_window.runner.wait_idle(180000)
     qtbot.wait(200)
-    bench = _bench(qtbot, demo_window)
+    bench = open_bench(qtbot, demo_window)
     bench.inspect()
     demo_window.set_language("ko")
     assert demo_window.runner.wait_idle(180000)
@@ -135,7 +126,7 @@ def test_supervisor_lists_follow_new_inspections_and_actions(qtbot, demo_window)
 
 
 def test_the_guide_is_rendered_markdown_with_clickable_citations(qtbot, demo_window) -> None:  # noqa: F811
-    bench = _bench(qtbot, demo_window)
+    bench = open_bench(qtbot, demo_window)
     bench.inspect()
     qtbot.waitUntil(lambda: bench.display is not None and not bench.busy, timeout=120000)
     qtbot.waitUntil(lambda: bench.guide_job is None and bench.guide.regenerate_button.isEnabled(), timeout=180000)

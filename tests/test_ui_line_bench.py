@@ -9,12 +9,10 @@ import json
 
 import pytest
 
-from station.app.demo import DEMO_PASSWORD
 from station.domain.errors import AuthenticationError
 from station.domain.line import LineWiring, MqttWiring
-from station.ui.permissions import Screen
 from tests.line_support import Listener, free_port, mqtt_broker  # noqa: F401
-from tests.ui_support import demo_ctx, demo_template, demo_window, sign_in  # noqa: F401
+from tests.ui_support import demo_ctx, demo_template, demo_window, open_bench  # noqa: F401
 
 pytestmark = pytest.mark.slow
 
@@ -24,15 +22,6 @@ RESULT_FIELDS = {"kind", "station_id", "product_code", "status", "verdict", "ins
                  "reason"}
 
 
-def _bench(qtbot, window, user: str = "worker"):  # type: ignore[no-untyped-def]
-    sign_in(qtbot, window, user, DEMO_PASSWORD)
-    window.show_screen(Screen.BENCH)
-    bench = window.screens[Screen.BENCH]
-    qtbot.waitUntil(lambda: not bench.live.image().isNull(), timeout=15000)
-    qtbot.waitUntil(lambda: bench.warm_job is None, timeout=120000)
-    return bench
-
-
 def _inspected(qtbot, bench, after: int | None = None):  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: bench.display is not None and not bench.busy
                     and bench.display.outcome.inspection_id != after, timeout=120000)
@@ -40,7 +29,7 @@ def _inspected(qtbot, bench, after: int | None = None):  # type: ignore[no-untyp
 
 
 def test_override_at_the_bench(qtbot, demo_window, demo_ctx) -> None:  # noqa: F811
-    bench = _bench(qtbot, demo_window, "worker")
+    bench = open_bench(qtbot, demo_window, "worker")
     panel = bench.overrides
     assert not panel.false_alarm.isEnabled() and not panel.missed.isEnabled(), "nothing shown, nothing to correct"
     bench.inspect()
@@ -95,7 +84,7 @@ def test_mqtt_trigger_inspects_at_the_bench(qtbot, demo_window, mqtt_broker) -> 
     services.line.update(LineWiring(mqtt=MqttWiring(url=mqtt_broker.url)), None)
     listener = Listener(mqtt_broker.port, f"station/{station_id}/#")
     try:
-        bench = _bench(qtbot, demo_window, "supervisor")
+        bench = open_bench(qtbot, demo_window, "supervisor")
         status = demo_window.status.line_label
         qtbot.waitUntil(lambda: "online" in status.text(), timeout=30000)
         assert status.isVisible() and "mqtt 127.0.0.1" in status.text()

