@@ -238,6 +238,17 @@ def test_pruned_coreset_equals_plain_greedy_and_reports_its_radius() -> None:
     assert len(set(result.indices.tolist())) == 120
 
 
+@pytest.mark.parametrize("dims", [(8, 24, 64), (16,), ()])
+def test_staged_projection_bounds_keep_the_coreset_exact(dims: tuple[int, ...]) -> None:
+    gen = torch.Generator().manual_seed(4)
+    centres = torch.randn(40, 160, generator=gen) * 3
+    x = centres[torch.randint(40, (4000,), generator=gen)] + torch.randn(4000, 160, generator=gen) * 0.5
+    x[:200] = x[200:400] + 1e-4  # near-duplicates: the bounds' float slack must not prune them wrongly
+    result = greedy_coreset(x, 150, seed=1, projection_dims=dims)
+    assert result.indices.tolist() == _plain_greedy(x, 150, int(result.indices[0]))
+    assert result.radius == pytest.approx(coverage_radius(x, x[result.indices]), rel=1e-5)
+
+
 def test_coreset_progress_and_cancel() -> None:
     x = torch.randn(2000, 8, generator=torch.Generator().manual_seed(1))
     seen = []

@@ -6,10 +6,14 @@ centre, after a random projection. Here two exact filters skip most of that work
 
 1. each patch remembers its nearest centre ``a`` and distance ``m``; a new centre ``c`` can only come closer
    if ``d(c, a) < 2 m`` (triangle inequality: ``d(x, c) >= d(c, a) - m``);
-2. the survivors are checked on their first principal components: an orthonormal projection never
-   lengthens a vector, so ``|P x - P c| >= m`` proves ``d(x, c) >= m`` for a 16-number price instead of D.
+2. the survivors are checked on their leading principal components: an orthonormal projection never
+   lengthens a vector, so ``|P x - P c| >= m`` proves ``d(x, c) >= m``. The check is staged: the first 8
+   components for every patch (a dense pass, cheaper than gathering the survivors of filter 1), then the
+   next 16 and the next 40 for what is left, each stage adding its squared part to the bound so far.
 
-Only patches passing both are measured in full. The result is the same greedy coreset in the original
+Only patches passing every stage are measured in full: for 4096 centres among the 204,800 patches of 200
+images (304-dimensional two-scale features) 1.2 % of the plain loop's distances, against 9.8 % with a single
+16-component check, and 27 s instead of 75 s on two cores. The result is the same greedy coreset in the original
 feature space (no projection), and the coverage radius (largest patch-to-coreset distance) comes for free.
 """
 
@@ -41,15 +45,50 @@ def _dist(rows: torch.Tensor, centre: torch.Tensor) -> torch.Tensor:
     return torch.linalg.vector_norm(rows - centre, dim=1)
 
 
-def _principal_projection(x: torch.Tensor, dims: int, seed: int) -> torch.Tensor | None:
-    """(D, dims) orthonormal basis of the leading principal directions (from a subsample), or None."""
-    if x.shape[1] <= dims * 2:
-        return None
+def _principal_projection(x: torch.Tensor, dims: int, seed: int) -> torch.Tensor:
+    """(D, dims) orthonormal basis of the leading principal directions (from a subsample)."""
     gen = torch.Generator(device="cpu").manual_seed(seed)
     sample = x[torch.randperm(x.shape[0], generator=gen)[:20000].to(x.device)]
     sample = sample - sample.mean(0)
     _, _, vh = torch.linalg.svd(sample, full_matrices=False)
     return vh[:dims].T.contiguous()
+
+
+def _projected_parts(x: torch.Tensor, dims: tuple[int, ...], seed: int, chunk: int) -> list[torch.Tensor]:
+    """The features' principal coordinates, split into the stages of ``dims`` (contiguous N x d_i blocks)."""
+    levels = sorted({int(d) for d in dims if 0 < int(d) and int(d) * 2 <= x.shape[1]})
+    if not levels:
+        return []
+    basis = _principal_projection(x, levels[-1], seed)
+    px = torch.cat([x[s:s + chunk] @ basis for s in range(0, x.shape[0], chunk)])
+    parts = [px[:, a:b].contiguous() for a, b in zip([0, *levels[:-1]], levels)]
+    parts[0] = parts[0].T.contiguous()  # the dense first stage runs one component at a time over all rows
+    return parts
+
+
+def _candidates(old: torch.Tensor, centre: torch.Tensor, idx: int, owner: torch.Tensor, min_dist: torch.Tensor,
+                parts: list[torch.Tensor], slack: float) -> torch.Tensor:
+    """Rows the new centre (row ``idx``) might bring closer: those no filter proves to stay as far."""
+    to_centres = _dist(old, centre)  # distance of the new centre to the old ones
+    # x may get closer only if d(c, owner(x)) < 2 * d(x, owner(x))
+    mask = to_centres[owner] < 2.0 * min_dist
+    if not parts:
+        return torch.nonzero(mask).squeeze(1)
+    limit = min_dist.square().mul_(1 + 1e-4).add_(slack)
+    first = parts[0]
+    bound = torch.sub(first[0], first[0, idx]).square_()
+    for j in range(1, first.shape[0]):
+        bound.add_(torch.sub(first[j], first[j, idx]).square_())
+    mask &= bound < limit
+    cand = torch.nonzero(mask).squeeze(1)
+    bound, limit = bound[cand], limit[cand]
+    for part in parts[1:]:
+        if not cand.numel():
+            break
+        bound = bound + torch.sub(part[cand], part[idx]).square_().sum(1)
+        keep = bound < limit
+        cand, bound, limit = cand[keep], bound[keep], limit[keep]
+    return cand
 
 
 def greedy_coreset(
@@ -60,14 +99,16 @@ def greedy_coreset(
     progress: Callable[[Progress], None] | None = None,
     cancel: CancelToken | None = None,
     chunk: int = 65536,
-    projection_dims: int = 16,
+    projection_dims: tuple[int, ...] = (8, 24, 64),
     initial: torch.Tensor | None = None,
 ) -> Coreset:
     """Selects ``size`` rows of ``features`` (N x D, float) by exact greedy k-center.
 
     The first centre is drawn with ``seed``, unless ``initial`` (row indices) gives the first centres: the
     greedy then continues from them (greedy k-center is incremental, so a coreset of part of the rows can be
-    extended to all of them). ``progress`` gets about 100 reports; ``cancel`` is polled every few iterations.
+    extended to all of them). ``projection_dims`` are the cumulative principal-component counts of the
+    staged lower bounds (those above half the feature dimension are dropped; empty: no projection).
+    ``progress`` gets about 100 reports; ``cancel`` is polled every few iterations.
     """
     if features.ndim != 2 or features.shape[0] == 0:
         raise ValueError("features must be a non-empty N x D matrix")
@@ -89,8 +130,7 @@ def greedy_coreset(
     report_every = max(1, size // 100)
     start = 0
     with torch.inference_mode():
-        basis = _principal_projection(x, projection_dims, seed) if projection_dims else None
-        px = None if basis is None else torch.cat([x[s:s + chunk] @ basis for s in range(0, n, chunk)])
+        parts = _projected_parts(x, projection_dims, seed, chunk)
         if initial is not None and initial.numel():
             start = min(int(initial.numel()), size)
             chosen[:start] = initial[:start].to(device)
@@ -99,6 +139,8 @@ def greedy_coreset(
             measured += n * start
             min_dist[chosen[:start]] = 0.0
             idx = int(torch.argmax(min_dist).item())
+        # squared bounds compare with a little slack, so float rounding in the projection never prunes a patch
+        slack = (1e-5 * max(float(_dist(x[s:s + chunk], 0.0).max()) for s in range(0, n, chunk))) ** 2
         for t in range(start, size):
             centre = x[idx]
             centres[t] = centre
@@ -108,12 +150,7 @@ def greedy_coreset(
                     min_dist[s:s + chunk] = _dist(x[s:s + chunk], centre)
                 measured += n
             else:
-                to_centres = _dist(centres[:t], centre)  # distance of the new centre to the old ones
-                # x may get closer only if d(c, owner(x)) < 2 * d(x, owner(x))
-                cand = torch.nonzero(to_centres[owner] < 2.0 * min_dist).squeeze(1)
-                if px is not None and cand.numel():
-                    lower = _dist(px[cand], px[idx])  # <= the true distance
-                    cand = cand[lower < min_dist[cand] * (1 + 1e-6)]
+                cand = _candidates(centres[:t], centre, idx, owner, min_dist, parts, slack)
                 if cand.numel():
                     d = _dist(x[cand], centre)
                     closer = d < min_dist[cand]
