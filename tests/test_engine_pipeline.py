@@ -198,6 +198,15 @@ def test_auroc_matches_pairwise_definition() -> None:
     roc = cal.roc_curve(good, defect)
     assert roc.fpr[0] == 0 and roc.tpr[0] == 0 and roc.fpr[-1] == 1 and roc.tpr[-1] == 1
     assert np.trapezoid(roc.tpr, roc.fpr) == pytest.approx(pairs)
+    # pixel maps are float32 and full of ties; labels pick the defect pixels; int and mixed inputs work too
+    labels = rng.random(500) < 0.3
+    pixels = np.round(rng.normal(0, 1, 500) + labels, 1).astype(np.float32)
+    pix_good, pix_defect = pixels[~labels].astype(np.float64), pixels[labels].astype(np.float64)
+    pix_pairs = ((pix_defect[:, None] > pix_good[None, :]).mean()
+                 + 0.5 * (pix_defect[:, None] == pix_good[None, :]).mean())
+    assert cal.auroc_labels(labels.astype(np.uint8), pixels) == pytest.approx(pix_pairs)
+    assert cal.auroc(pixels[~labels], pix_defect) == pytest.approx(pix_pairs)
+    assert cal.auroc(np.array([1, 1, 2]), np.array([1, 3])) == pytest.approx((0.5 + 0.5 + 0 + 1 + 1 + 1) / 6)
 
 
 def test_f1_and_false_alarm_thresholds() -> None:
