@@ -13,7 +13,7 @@ centre, after a random projection. Here two exact filters skip most of that work
 
 Only patches passing every stage are measured in full: for 4096 centres among the 204,800 patches of 200
 images (304-dimensional two-scale features) 1.2 % of the plain loop's distances, against 9.8 % with a single
-16-component check, and 27 s instead of 75 s on two cores. The result is the same greedy coreset in the original
+16-component check, and 2-3x less time on two cores. The result is the same greedy coreset in the original
 feature space (no projection), and the coverage radius (largest patch-to-coreset distance) comes for free.
 """
 
@@ -60,9 +60,17 @@ def _projected_parts(x: torch.Tensor, dims: tuple[int, ...], seed: int, chunk: i
     if not levels:
         return []
     basis = _principal_projection(x, levels[-1], seed)
-    px = torch.cat([x[s:s + chunk] @ basis for s in range(0, x.shape[0], chunk)])
-    parts = [px[:, a:b].contiguous() for a, b in zip([0, *levels[:-1]], levels)]
-    parts[0] = parts[0].T.contiguous()  # the dense first stage runs one component at a time over all rows
+    bounds = list(zip([0, *levels[:-1]], levels))
+    # the dense first stage runs one component at a time over all rows: it is stored transposed
+    parts = [torch.empty((b - a, x.shape[0]) if j == 0 else (x.shape[0], b - a), dtype=x.dtype, device=x.device)
+             for j, (a, b) in enumerate(bounds)]
+    for s in range(0, x.shape[0], chunk):  # filled a chunk at a time: no full-size temporary
+        projected = x[s:s + chunk] @ basis
+        for j, (a, b) in enumerate(bounds):
+            if j == 0:
+                parts[0][:, s:s + chunk] = projected[:, a:b].T
+            else:
+                parts[j][s:s + chunk] = projected[:, a:b]
     return parts
 
 

@@ -122,21 +122,25 @@ def build_memory_bank(
         return images[i] if copy == 0 else AUGMENTATIONS[options.augment[copy - 1]](images[i])
 
     pooled = np.zeros((len(images), model.embedding_dim), dtype=np.float32)
-    chunks: list[np.ndarray] = []
+    rows: np.ndarray | None = None  # every patch feature, allocated once the grid size is known
     h = w = 0
     for s in range(0, len(order), options.batch_size):
         if cancel:
             cancel.raise_if_cancelled()
         part = order[s:s + options.batch_size]
         feats = model.embed([image_of(k) for k in part])
-        chunks.append(feats.grid.reshape(-1, feats.grid.shape[-1]))
+        h, w = feats.grid.shape[1:3]
+        if rows is None:
+            rows = np.empty((len(order) * h * w, feats.grid.shape[-1]), dtype=np.float32)
+        rows[s * h * w:(s + len(part)) * h * w] = feats.grid.reshape(-1, feats.grid.shape[-1])
         for row, k in enumerate(part):
             if k < n_images:
                 pooled[k] = feats.pooled[row]
-        h, w = feats.grid.shape[1:3]
         progress(Progress("features", min(s + len(part), len(order)), len(order), "extracting patch features"))
-    features = torch.from_numpy(np.concatenate(chunks) if len(chunks) > 1 else chunks[0])
-    del chunks
+    if rows is None:
+        raise ValidationError("no good images to build a bank from")
+    features = torch.from_numpy(rows)
+    del rows  # the tensor shares the array: ``del features`` below frees it
     n_all = int(features.shape[0])
     n_bank_rows = (len(order) - len(cal_idx)) * h * w
     size_all = coreset_size(n_all, options.coreset_ratio, options.max_bank_size)
