@@ -113,13 +113,14 @@ class PatchcoreRuntime:
     """One loaded backbone: patch embeddings for bank builds, scoring against a bank for inspections."""
 
     def __init__(self, name: str, models: ModelsDirectory, input_size: int = 256, device: str | None = None,
-                 compile_backbone: bool = True) -> None:
+                 compile_backbone: bool = True, half: bool | None = None) -> None:
+        """``half``: the backbone in fp16 (default: on CUDA only; the bank search stays fp32 either way)."""
         torch.set_flush_denormal(True)  # denormal intermediates (e.g. in EfficientNet-Lite) cost 20x on x86
         self.spec: BackboneSpec = spec_of(name)
         self.name = name
         self.input_size = int(input_size)
         self.device = select_device(device)
-        self.half = self.device.type == "cuda"
+        self.half = self.device.type == "cuda" and (half is None or bool(half))
         self.model = build_patchcore(name, models).to(self.device)
         if self.half:
             self.model.feature_extractor.half()
