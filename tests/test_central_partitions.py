@@ -173,13 +173,15 @@ def test_counts_follow_inserts_updates_and_deletes_by_plain_sql(central) -> None
 
 def test_rows_outside_the_partitions_wait_in_the_default_one_and_are_moved(central) -> None:  # type: ignore[no-untyped-def]
     with central.begin() as conn:
-        _inspections(conn, [("INS-20010203-ST04-0001", 1, 1, "completed", "2001-02-03 10:00", "FAIL", "resolved")])
-        assert _partition_of(conn, "INS-20010203-ST04-0001") == "inspections_default"
+        old = months_back(300)  # long before any partition the schema creates
+        old_code = code(old, 3, "ST04", 1)
+        _inspections(conn, [(old_code, 1, 1, "completed", f"{old:%Y-%m}-03 10:00", "FAIL", "resolved")])
+        assert _partition_of(conn, old_code) == "inspections_default"
         audits = conn.execute(text("SELECT count(*) FROM audit_logs")).scalar()
     created = central_upkeep.ensure_partitions(central)
-    assert "inspections_2001_02" in created
+    assert partition(old) in created
     with central.connect() as conn:
-        assert _partition_of(conn, "INS-20010203-ST04-0001") == "inspections_2001_02"
+        assert _partition_of(conn, old_code) == partition(old)
         assert conn.execute(text("SELECT count(*) FROM inspections_default")).scalar() == 0
         assert conn.execute(text("SELECT count(*) FROM audit_logs")).scalar() == audits  # a move is not a change
         assert conn.execute(text("SELECT count(*) FROM action_logs")).scalar() == 3
