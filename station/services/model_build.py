@@ -48,7 +48,7 @@ class BuildOptions:
     min_calibration: int = 2
     batch_size: int = 8
     seed: int = 0
-    augment: tuple[str, ...] = ()  # bank-only copies of the bank images: "hflip", "vflip"
+    augment: tuple[str, ...] = ()  # bank-only copies of the bank images: "hflip", "vflip", "rot90"
     image_score: str = "reweighted"  # how an image score is taken (station.pipeline.bank.IMAGE_SCORES)
 
     def validate(self) -> None:
@@ -64,7 +64,8 @@ class BuildOptions:
 
 
 AUGMENTATIONS = {"hflip": lambda img: np.ascontiguousarray(img[:, ::-1]),
-                 "vflip": lambda img: np.ascontiguousarray(img[::-1])}
+                 "vflip": lambda img: np.ascontiguousarray(img[::-1]),
+                 "rot90": lambda img: np.ascontiguousarray(np.rot90(img))}  # square network inputs only
 
 
 def _noop(_: Progress) -> None:
@@ -115,6 +116,8 @@ def build_memory_bank(
     bank_idx, cal_idx = calibration_split(len(images), options.calibration_fraction, options.min_calibration)
     # feature rows: bank images first (then their augmented copies), then calibration images
     n_images = len(images)
+    if "rot90" in options.augment and any(img.shape[0] != img.shape[1] for img in images):
+        raise ValidationError("bank augmentation rot90 needs square network inputs")
     order = bank_idx + [n_images * (1 + a) + i for a in range(len(options.augment)) for i in bank_idx] + cal_idx
 
     def image_of(k: int) -> np.ndarray:
