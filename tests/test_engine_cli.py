@@ -118,3 +118,22 @@ def test_evaluate_without_weights_is_labelled(dataset: Path, capsys: pytest.Capt
     captured = capsys.readouterr()
     assert json.loads(captured.out)["degraded"] is True
     assert "DEGRADED MODE" in captured.err
+
+
+def test_augment_is_for_a_fixed_backbone_and_checked_first(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--product", "demo-cast", "--augment", "rot90"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "--augment needs --backbone" in err and "\n" not in err
+    assert main(["build", "--product", "demo-cast", "--backbone", "mobilenet_v2", "--augment", "hflip,rot45"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "unknown bank augmentation 'rot45'" in err and "\n" not in err
+
+
+@pytest.mark.slow
+def test_evaluate_with_rotated_bank_copies(dataset: Path, capsys: pytest.CaptureFixture[str],
+                                           _isolated_home: Path) -> None:
+    assert main(["evaluate", str(dataset), "--input-size", str(SIZE), "--backbone", "filterbank",
+                 "--augment", "hflip,rot90", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["augment"] == ["hflip", "rot90"] and report["backbone"] == "filterbank"
+    assert report["degraded"] is True and report["selection"] is None

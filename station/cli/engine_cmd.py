@@ -44,6 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                       "labelled defect images; see `station models list`)")
     b.add_argument("--coreset-ratio", type=float, default=BuildOptions.coreset_ratio)
     b.add_argument("--max-bank-size", type=int, default=BuildOptions.max_bank_size)
+    b.add_argument("--augment", help=AUGMENT_HELP)
     b.add_argument("--import-good", type=Path, metavar="DIR", help="first add the images in DIR as good images")
     b.add_argument("--import-defects", type=Path, metavar="DIR",
                    help="first add DIR/<defect code>/* as labelled defect images (a DIR/good folder is skipped)")
@@ -56,6 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     e.add_argument("--input-size", type=int, default=256)
     e.add_argument("--coreset-ratio", type=float, default=BuildOptions.coreset_ratio)
     e.add_argument("--max-bank-size", type=int, default=BuildOptions.max_bank_size)
+    e.add_argument("--augment", help=AUGMENT_HELP)
     e.add_argument("--device", help="cpu or cuda (default: cuda when present)")
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=_evaluate)
@@ -141,6 +143,7 @@ def _inspect(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    augment = _augment(args)  # checked before anything is imported
     ctx = build_context(settings_from(args))
     try:
         if args.import_good:
@@ -153,7 +156,7 @@ def _build(args: argparse.Namespace) -> int:
                                       ImageType.DEFECT.value, folder.name)
                 print(f"added {len(added)} {folder.name} images", file=sys.stderr)
         options = BuildOptions(backbone=args.backbone, coreset_ratio=args.coreset_ratio,
-                               max_bank_size=args.max_bank_size)
+                               max_bank_size=args.max_bank_size, augment=augment)
         backbone = args.backbone or ctx.engine.models.default_backbone()
         if ctx.engine.models.is_degraded(backbone):
             _degraded_banner("no pretrained backbone weights installed: the bank uses fixed hand-made filter "
@@ -176,10 +179,26 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+AUGMENT_HELP = ("bank augmentation with a fixed --backbone, comma-separated: hflip, vflip, rot90 (the "
+                "self-configuration chooses its own)")
+
+
+def _augment(args: argparse.Namespace) -> tuple[str, ...]:
+    """``--augment`` as a validated tuple; only with ``--backbone`` (the self-configuration chooses it)."""
+    if not args.augment:
+        return ()
+    if not args.backbone:
+        raise ValidationError("--augment needs --backbone: the self-configuration chooses the bank augmentation")
+    augment = tuple(a.strip() for a in args.augment.split(",") if a.strip())
+    BuildOptions(augment=augment).validate()
+    return augment
+
+
 def _evaluate(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     service = build_evaluation(settings.resolved_models_dir, args.device)
-    options = BuildOptions(coreset_ratio=args.coreset_ratio, max_bank_size=args.max_bank_size)
+    options = BuildOptions(coreset_ratio=args.coreset_ratio, max_bank_size=args.max_bank_size,
+                           augment=_augment(args))
     with ProgressReporter(not args.json) as progress:
         report = service.evaluate(args.dataset, backbone=args.backbone, input_size=args.input_size,
                                   options=options, progress=progress)
