@@ -19,6 +19,7 @@ from station.adapters.ml.manifest import PACKAGES_ENV, ChecksumError, ModelsDire
 from station.adapters.ml.patchcore import PatchcoreRuntime
 from station.adapters.ml.vision_models import available_models
 from station.domain.errors import NotFoundError
+from station.pipeline.bank import map_image_score
 from station.pipeline.synthetic import demo_images
 from tests.engine_support import install_mobilenet, mobilenet_wheel
 
@@ -165,5 +166,9 @@ def test_two_scale_features_and_map_peak_score(tmp_path: Path) -> None:
     for p, q in zip(peak, plain, strict=True):
         assert p.image_score == pytest.approx(float(p.anomaly_map.max()), rel=1e-6)
         assert np.array_equal(p.anomaly_map, q.anomaly_map) and p.image_score != q.image_score
+    top = double.score(images[3:], double.prepare_bank(bank, "map_top"))
+    for t, p in zip(top, peak, strict=True):  # the mean of the hottest 1 % of the map, below its peak
+        assert t.image_score == pytest.approx(map_image_score("map_top", t.anomaly_map), rel=1e-5)
+        assert np.array_equal(t.anomaly_map, p.anomaly_map) and t.image_score < p.image_score
     with pytest.raises(ValueError, match="image score"):
         double.prepare_bank(bank, "mean")

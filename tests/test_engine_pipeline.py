@@ -326,3 +326,20 @@ def test_bank_files_keep_the_image_score_and_refuse_unknown_ones() -> None:
     assert MemoryBank.from_files(arrays, older).image_score == "reweighted"
     with pytest.raises(ValueError, match="image score"):
         MemoryBank.from_files(arrays, meta | {"image_score": "mean"})
+
+
+def test_map_scores_peak_and_hottest_pixels() -> None:
+    from station.pipeline.bank import map_image_score, top_count
+
+    amap = np.zeros((100, 100), np.float32)
+    amap[:10, :10] = 0.5  # a faint region of 100 pixels: exactly the hottest 1 %
+    amap[50, 50] = 0.9  # and one hot pixel
+    assert top_count(amap.size) == 100 and top_count(10) == 1
+    assert map_image_score("map_peak", amap) == pytest.approx(0.9)
+    assert map_image_score("map_top", amap) == pytest.approx((0.9 + 99 * 0.5) / 100)
+    wide = np.zeros_like(amap)
+    wide[:20, :20] = 0.6  # a larger faint region outranks the single hot pixel on map_top, not on the peak
+    assert map_image_score("map_top", wide) > map_image_score("map_top", amap)
+    assert map_image_score("map_peak", wide) < map_image_score("map_peak", amap)
+    with pytest.raises(ValueError, match="not read off the anomaly map"):
+        map_image_score("reweighted", amap)

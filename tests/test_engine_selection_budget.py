@@ -61,7 +61,7 @@ def test_selection_is_deterministic_reports_progress_and_cancels(tmp_path: Path,
     assert [s.to_json() | {"seconds": 0} for s in first.scores] == [s.to_json() | {"seconds": 0}
                                                                     for s in again.scores]
     # MobileNetV2, at 1.25x the size, at two scales, then the best with flips
-    assert first.chosen == again.chosen and len(first.scores) == 2 * 4  # each with both image scores
+    assert first.chosen == again.chosen and len(first.scores) == 3 * 4  # each with every image score
     assert models.release_runtimes(set()) == 1  # only the chosen candidate's network stayed cached
     stages = {p.stage for p in seen}
     assert {"select", "select:features", "select:coreset", "select:calibrate"} <= stages

@@ -13,8 +13,27 @@ from station.pipeline.scoring import DEFAULT_REVIEW_THRESHOLD, Calibration
 BANK_FORMAT = 1
 # how an image's score is taken from its patches: "reweighted" is PatchCore's (anomalib's) re-weighted
 # distance of the most anomalous patch; "map_peak" is the peak of the smoothed anomaly map, which weighs
-# a defect by its neighbourhood and not by one patch
-IMAGE_SCORES = ("reweighted", "map_peak")
+# a defect by its neighbourhood and not by one patch; "map_top" is the mean of the map's hottest
+# TOP_FRACTION of pixels, which weighs it by its extent too (large, faint defects)
+IMAGE_SCORES = ("reweighted", "map_peak", "map_top")
+MAP_SCORES = ("map_peak", "map_top")  # the scores read off the anomaly map alone
+TOP_FRACTION = 0.01
+
+
+def top_count(n_pixels: int) -> int:
+    """How many of a map's pixels ``map_top`` averages (at least one)."""
+    return max(1, int(n_pixels * TOP_FRACTION))
+
+
+def map_image_score(mode: str, anomaly_map: np.ndarray) -> float:
+    """An image score read off a (smoothed) anomaly map: its peak, or the mean of its hottest pixels."""
+    flat = np.asarray(anomaly_map, dtype=np.float32).ravel()
+    if mode == "map_peak":
+        return float(flat.max())
+    if mode == "map_top":
+        k = top_count(flat.size)
+        return float(np.partition(flat, flat.size - k)[flat.size - k:].mean(dtype=np.float64))
+    raise ValueError(f"{mode!r} is not read off the anomaly map (expected one of {', '.join(MAP_SCORES)})")
 
 
 @dataclass(frozen=True)

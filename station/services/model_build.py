@@ -21,7 +21,7 @@ from station.domain.catalog import ProductInfo
 from station.domain.engine import BuildSummary, CancelledError, CancelToken, Progress, ProgressCallback
 from station.domain.enums import DeploymentStatus, DeploymentType, ImageType
 from station.domain.errors import ValidationError
-from station.pipeline.bank import IMAGE_SCORES, MemoryBank
+from station.pipeline.bank import IMAGE_SCORES, MAP_SCORES, MemoryBank, map_image_score
 from station.pipeline.imageio import decode_bytes
 from station.pipeline.preprocessing import Preprocessing, prepare
 from station.pipeline.scoring import DEFAULT_REVIEW_THRESHOLD, Calibration
@@ -160,13 +160,12 @@ def build_memory_bank(
         scores.append(raw.image_score)
         maps.append(raw.anomaly_map)
         progress(Progress("calibrate", done, len(cal_idx), "scoring held-out good images"))
-    calibrations = {"reweighted": Calibration.from_good(np.array(scores), maps),
-                    "map_peak": Calibration.from_good(np.array([float(m.max()) for m in maps]), maps)}
-    if options.image_score == "reweighted":  # the handle took PatchCore's score; the peak is read off the map
-        calibration = calibrations["reweighted"]
-    else:
-        calibration = calibrations[options.image_score]
-        del calibrations["reweighted"]  # ``scores`` were the peaks too: no re-weighted score was taken
+    # the map's scores are read off the calibration maps; PatchCore's only when the handle took it
+    calibrations = {mode: Calibration.from_good(np.array([map_image_score(mode, m) for m in maps]), maps)
+                    for mode in MAP_SCORES}
+    if options.image_score == "reweighted":
+        calibrations["reweighted"] = Calibration.from_good(np.array(scores), maps)
+    calibration = calibrations[options.image_score]
     size_bank = int(calibration_centres.numel())
     bank_features = features[coreset.indices].numpy().copy()
     del features

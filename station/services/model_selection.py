@@ -17,11 +17,12 @@ same fraction of the patches is kept as in the final build). Every candidate sta
 (:data:`MAX_RELATIVE_COST` times MobileNetV2 at 256 px). Stage 1 compares the backbones at the product's input
 size; stage 2 tries the winner at half and at 1.25 times that size, the cheapest backbone at 1.25 times, and a
 two-scale backbone (the best stage-1 backbone whose two-scale variant fits the budget); stage 3 tries bank
-augmentation (flips) on the best so far. Each candidate is scored with both ways of taking the image score
-(``station.pipeline.bank.IMAGE_SCORES``: PatchCore's re-weighted top patch, or the peak of the smoothed
-anomaly map) from the same validation bank; the peak is taken only when it scores more than :data:`TIE`
-higher. The best objective wins; within :data:`TIE` the cheaper candidate. The report also gives the
-expected false-alarm and miss rates at the deployed thresholds, measured on the same validation images.
+augmentation (flips) on the best so far. Each candidate is scored with every way of taking the image score
+(``station.pipeline.bank.IMAGE_SCORES``: PatchCore's re-weighted top patch, the peak of the smoothed anomaly
+map, or the mean of its hottest pixels) from the same validation bank; a score read off the map (the better
+of the two) is taken only when it scores more than :data:`TIE` higher. The best objective wins; within
+:data:`TIE` the cheaper candidate. The report also gives the expected false-alarm and miss rates at the
+deployed thresholds, measured on the same validation images.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import numpy as np
 
 from station.domain.engine import CancelToken, Progress, ProgressCallback
 from station.pipeline import calibration as cal
-from station.pipeline.bank import IMAGE_SCORES
+from station.pipeline.bank import IMAGE_SCORES, MAP_SCORES, map_image_score
 from station.pipeline.synthetic_defects import make_defects
 from station.services.model_build import BuildOptions, build_memory_bank
 from station.services.ports import ModelProvider
@@ -243,7 +244,8 @@ def evaluate_candidate(models: ModelProvider, candidate: Candidate, fit: list[np
                 cancel.raise_if_cancelled()
             for raw in model.score(_resized(images[s:s + options.batch_size], size), handle):
                 scores["reweighted"].append(float(built.calibrations["reweighted"].image(raw.image_score)))
-                scores["map_peak"].append(float(built.calibrations["map_peak"].image(float(raw.anomaly_map.max()))))
+                for mode in MAP_SCORES:
+                    scores[mode].append(float(built.calibrations[mode].image(map_image_score(mode, raw.anomaly_map))))
                 maps.append(np.asarray(calib.pixel(raw.anomaly_map), dtype=np.float32))
         return {k: np.array(v) for k, v in scores.items()}, maps
 
@@ -316,18 +318,20 @@ def select_configuration(models: ModelProvider, goods: dict[int, list[np.ndarray
     done = 0
 
     def run(candidate: Candidate) -> CandidateScore:
-        """Both image scores of the candidate are recorded; PatchCore's unless the peak is clearly better."""
+        """Every image score of the candidate is recorded; PatchCore's unless one read off the map (the best
+        of them) is clearly better."""
         nonlocal done
         imgs = goods[candidate.input_size]
         fit = [imgs[i] for i in fit_idx]
         held = [imgs[i] for i in val_idx]
         progress(Progress("select", done, total, f"validating {candidate.key}"))
-        both = evaluate_candidate(models, candidate, fit, held, synthetic, labelled.get(candidate.input_size, []),
+        every = evaluate_candidate(models, candidate, fit, held, synthetic, labelled.get(candidate.input_size, []),
                                   options, image_threshold, review_threshold, cancel, progress)
         done += 1
-        scores.extend(both)
-        plain, peak = both
-        return peak if peak.objective > plain.objective + TIE else plain
+        scores.extend(every)
+        plain, *off_map = every
+        best_map = max(off_map, key=lambda x: x.objective)
+        return best_map if best_map.objective > plain.objective + TIE else plain
 
     if not val_idx:  # too few good images to hold any out: nothing to choose by
         only = stage1[0]

@@ -28,7 +28,7 @@ from torch.nn import functional as F  # noqa: N812
 from station.adapters.ml.backbone_loader import build_patchcore, patchcore_class
 from station.adapters.ml.backbones import BackboneSpec, degraded_reason, spec_of
 from station.adapters.ml.manifest import ModelsDirectory
-from station.pipeline.bank import IMAGE_SCORES, PatchFeatures, RawScore
+from station.pipeline.bank import IMAGE_SCORES, PatchFeatures, RawScore, top_count
 from station.pipeline.nearest import BankSearch
 
 
@@ -234,6 +234,9 @@ class PatchcoreRuntime:
             smoothed = self.blur(patch)
             if handle.image_score == "map_peak":
                 image_scores = smoothed.reshape(batch, -1).amax(1)
+            elif handle.image_score == "map_top":
+                hottest = smoothed.reshape(batch, -1)
+                image_scores = hottest.topk(top_count(hottest.shape[1]), dim=1).values.double().mean(1)
             else:  # anomalib's image score reads only the nearest entry of each image's most anomalous patch
                 top = flat.argmax(1)
                 images = torch.arange(batch, device=flat.device)
