@@ -69,16 +69,11 @@ def parse(variant: str) -> tuple[str, str, int, tuple[str, ...]]:
     return tag, register(backbone), int(size), tuple(a for a in aug.split(",") if a)
 
 
-def _resized(images: list[np.ndarray], size: int) -> list[np.ndarray]:
-    return [im if im.shape[:2] == (size, size) else cv2.resize(im, (size, size), interpolation=cv2.INTER_AREA)
-            for im in images]
-
-
 def _scores(model, built, images: list[np.ndarray], size: int) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
     handle = model.prepare_bank(built.bank.features, "reweighted")
     maps, rw, peak = [], [], []
     for s in range(0, len(images), 8):
-        for raw in model.score(_resized(images[s:s + 8], size), handle):
+        for raw in model.score(ms._resized(images[s:s + 8], size), handle):
             rw.append(float(built.calibrations["reweighted"].image(raw.image_score)))
             peak.append(float(built.calibrations["map_peak"].image(float(raw.anomaly_map.max()))))
             m = np.asarray(built.bank.calibration.pixel(raw.anomaly_map), np.float32)

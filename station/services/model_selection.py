@@ -326,7 +326,7 @@ def select_configuration(models: ModelProvider, goods: dict[int, list[np.ndarray
         held = [imgs[i] for i in val_idx]
         progress(Progress("select", done, total, f"validating {candidate.key}"))
         every = evaluate_candidate(models, candidate, fit, held, synthetic, labelled.get(candidate.input_size, []),
-                                  options, image_threshold, review_threshold, cancel, progress)
+                                   options, image_threshold, review_threshold, cancel, progress)
         done += 1
         scores.extend(every)
         plain, *off_map = every
