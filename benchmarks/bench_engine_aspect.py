@@ -1,5 +1,6 @@
-"""Premise check for aspect-preserving inputs and tiling: does PatchCore find defects better when a part keeps
-its shape and scale than when it is squeezed into the network's square?
+"""Premise check for aspect-preserving inputs, tiling and exposure normalisation: does PatchCore find defects
+better when a part keeps its shape and scale than when it is squeezed into the network's square, or when each
+image's exposure is brought to one level?
 
 PatchCore is fully convolutional, so an image at one constant scale, searched patch by patch against a bank
 of patches at that same scale, is what tiling it into squares would give, without the seams. Each ``--modes``
@@ -8,7 +9,11 @@ entry prepares every image (training and test alike) one way:
 - ``square``: resized to ``--size`` x ``--size`` (the station's input today);
 - ``area``: resized to the square's pixel count at the image's own aspect ratio;
 - ``scale``: one factor for every image, ``--size`` over the median ``sqrt(h * w)`` of the training images
-  (the parts keep their shape *and* their texture's scale; what tiling would see).
+  (the parts keep their shape *and* their texture's scale; what tiling would see);
+- ``exposure``: ``square``, then each image's grey levels multiplied so that its median is the median of the
+  training images' medians (a per-image gain: what a station would do against lighting that drifts between
+  parts; a real line's exposure varies, and the magnetic tiles' test images span brighter exposures than
+  their training images).
 
 Sides are rounded to multiples of 32 (at least 64). The bank is the greedy coreset (``--bank`` rows at most,
 10 % of the patches) of the first ``--n-train`` (200) images of ``train/good``; the map is the patch distance
@@ -45,7 +50,7 @@ from station.pipeline.nearest import BankSearch  # noqa: E402
 from station.services.engine_runtime import folder_images  # noqa: E402
 from station.services.evaluation import _mask_for  # noqa: E402
 
-MODES = ("square", "area", "scale")
+MODES = ("square", "area", "scale", "exposure")
 
 
 def _side(value: float) -> int:
@@ -53,7 +58,7 @@ def _side(value: float) -> int:
 
 
 def shape_for(mode: str, h: int, w: int, size: int, factor: float) -> tuple[int, int]:
-    if mode == "square":
+    if mode in ("square", "exposure"):
         return size, size
     f = size / float(np.sqrt(h * w)) if mode == "area" else factor
     return _side(h * f), _side(w * f)
@@ -84,9 +89,14 @@ def run_mode(runtime, dataset: Path, mode: str, size: int,  # type: ignore[no-un
     train = [grey(p) for p in folder_images(dataset / "train" / "good")[:n_train]]
     factor = size / float(np.median([np.sqrt(g.shape[0] * g.shape[1]) for g in train]))
 
+    level = float(np.median([np.median(g) for g in train]))
+
     def prepared(img: np.ndarray) -> np.ndarray:
         h, w = shape_for(mode, img.shape[0], img.shape[1], size, factor)
-        return cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)
+        out = cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)
+        if mode == "exposure":
+            out = np.clip(out * (level / max(float(np.median(out)), 1.0)), 0, 255).astype(np.uint8)
+        return out
 
     rows = torch.cat([embedding(runtime, prepared(g)).permute(1, 2, 0).reshape(-1, runtime.embedding_dim)
                       for g in train])
