@@ -1,7 +1,10 @@
 """Engine variants outside the self-configuration's candidates, measured the way it measures its candidates:
-tapped layers, bank rotations, score-level ensembles of two configurations, separate-scale maps.
+tapped layers, bank rotations, exposure normalisation, score-level ensembles of two configurations,
+separate-scale maps.
 
-Each variant (``TAG=BACKBONE@SIZE``, optionally ``+AUG,AUG`` for bank augmentations; ``BACKBONE`` may name
+Each variant (``TAG=BACKBONE@SIZE``, optionally ``+AUG,AUG`` for bank augmentations, among which ``exposure``
+multiplies every network input -- bank, held-out, synthetic-defect and test images -- so that its median grey
+is the median of the training images' medians; ``BACKBONE`` may name
 its tapped layers, ``efficientnet_lite0:blocks.2,blocks.4,blocks.6``; layers a timm ``features_only`` model
 offers: ``blocks.1`` (stride 4), ``blocks.2`` (8), ``blocks.4`` (16), ``blocks.6`` (32)) is run twice on the
 first ``--n-train`` (200) images of ``train/good``:
@@ -81,13 +84,27 @@ def _scores(model, built, images: list[np.ndarray], size: int) -> dict[str, np.n
     return {"maps": np.stack(maps), "reweighted": np.array(rw), "map_peak": np.array(peak)}
 
 
+def _gain(img: np.ndarray, level: float) -> np.ndarray:
+    """``img`` multiplied so that its median grey is ``level``."""
+    return np.clip(img.astype(np.float32) * (level / max(float(np.median(img)), 1.0)), 0, 255).astype(np.uint8)
+
+
 def run_variant(provider: MlModels, dataset: Path, n_train: int, backbone: str, size: int,
                 augment: tuple[str, ...]) -> dict:
+    exposure = "exposure" in augment
+    augment = tuple(a for a in augment if a != "exposure")
     model = provider.runtime(backbone, size)
     train = folder_images(dataset / "train" / "good")[:n_train]
     pixels = [read_image(p).pixels for p in train]
     imgs = [prepare(px, Preprocessing.from_config({"resize": MAP})).pixels for px in pixels]
     own = imgs if size == MAP else [prepare(px, Preprocessing.from_config({"resize": size})).pixels for px in pixels]
+    level = float(np.median([np.median(i) for i in own]))
+
+    def net(img: np.ndarray) -> np.ndarray:  # the network input at the variant's size
+        img = ms._resized([img], size)[0]
+        return _gain(img, level) if exposure else img
+
+    own = [net(i) for i in own]
     del pixels  # the banks see the images prepared at their own size, as the selection's candidates do
     fit, held = ms.validation_split(len(imgs))
     opts = BuildOptions(augment=augment, max_bank_size=ms.validation_bank_size(4096, len(fit), len(imgs)))
@@ -95,13 +112,14 @@ def run_variant(provider: MlModels, dataset: Path, n_train: int, backbone: str, 
     started = time.perf_counter()
     vbank = build_memory_bank("validation", model, [own[i] for i in fit], {"resize": size}, opts)
     val_good = _scores(model, vbank, [own[i] for i in held], size)
-    val_defect = _scores(model, vbank, [d.image for d in synthetic], size)
+    val_defect = _scores(model, vbank, [net(d.image) for d in synthetic], size)
     val_seconds = time.perf_counter() - started
     started = time.perf_counter()
     bank = build_memory_bank("test", model, own, {"resize": size}, BuildOptions(augment=augment))
     classes = sorted(p.name for p in (dataset / "test").iterdir() if p.is_dir())
     tests = [(c, p) for c in classes for p in folder_images(dataset / "test" / c)]
-    test_imgs = [prepare(read_image(p).pixels, Preprocessing.from_config({"resize": size})).pixels for _, p in tests]
+    test_imgs = [net(prepare(read_image(p).pixels, Preprocessing.from_config({"resize": size})).pixels)
+                 for _, p in tests]
     test = _scores(model, bank, test_imgs, size)
     masks = (np.stack([_mask_for(dataset, c, p, (MAP, MAP)) for c, p in tests])
              if (dataset / "ground_truth").is_dir() else None)
