@@ -64,6 +64,11 @@ def shape_for(mode: str, h: int, w: int, size: int, factor: float) -> tuple[int,
     return _side(h * f), _side(w * f)
 
 
+def exposure_gain(img: np.ndarray, level: float) -> np.ndarray:
+    """``img`` (uint8) multiplied so that its median grey is ``level``, clipped to 0..255."""
+    return np.clip(img.astype(np.float32) * (level / max(float(np.median(img)), 1.0)), 0, 255).astype(np.uint8)
+
+
 def grey(path: Path) -> np.ndarray:
     pixels = read_image(path).pixels
     return pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY)
@@ -94,9 +99,7 @@ def run_mode(runtime, dataset: Path, mode: str, size: int,  # type: ignore[no-un
     def prepared(img: np.ndarray) -> np.ndarray:
         h, w = shape_for(mode, img.shape[0], img.shape[1], size, factor)
         out = cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)
-        if mode == "exposure":
-            out = np.clip(out * (level / max(float(np.median(out)), 1.0)), 0, 255).astype(np.uint8)
-        return out
+        return exposure_gain(out, level) if mode == "exposure" else out
 
     rows = torch.cat([embedding(runtime, prepared(g)).permute(1, 2, 0).reshape(-1, runtime.embedding_dim)
                       for g in train])

@@ -42,6 +42,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench_engine_aspect import exposure_gain  # noqa: E402  (beside this script)
 from station.adapters.ml import backbones  # noqa: E402
 from station.adapters.ml.provider import MlModels  # noqa: E402
 from station.pipeline import calibration as cal  # noqa: E402
@@ -84,11 +85,6 @@ def _scores(model, built, images: list[np.ndarray], size: int) -> dict[str, np.n
     return {"maps": np.stack(maps), "reweighted": np.array(rw), "map_peak": np.array(peak)}
 
 
-def _gain(img: np.ndarray, level: float) -> np.ndarray:
-    """``img`` multiplied so that its median grey is ``level``."""
-    return np.clip(img.astype(np.float32) * (level / max(float(np.median(img)), 1.0)), 0, 255).astype(np.uint8)
-
-
 def run_variant(provider: MlModels, dataset: Path, n_train: int, backbone: str, size: int,
                 augment: tuple[str, ...]) -> dict:
     exposure = "exposure" in augment
@@ -102,7 +98,7 @@ def run_variant(provider: MlModels, dataset: Path, n_train: int, backbone: str, 
 
     def net(img: np.ndarray) -> np.ndarray:  # the network input at the variant's size
         img = ms._resized([img], size)[0]
-        return _gain(img, level) if exposure else img
+        return exposure_gain(img, level) if exposure else img
 
     own = [net(i) for i in own]
     del pixels  # the banks see the images prepared at their own size, as the selection's candidates do
