@@ -39,7 +39,7 @@ import numpy as np  # noqa: E402
 
 def write_video(path: Path, seconds: float, fps: int, size: int) -> Path:
     """A looping 30-fps clip: a good part, then a part with a hole, each sliding slightly, with noise."""
-    from station.pipeline.synthetic import render_part
+    from station.pipeline.synthetic.parts import render_part
 
     parts = [render_part(91_001, size, None).image, render_part(91_000, size, "hole").image]
     parts = [cv2.cvtColor(p, cv2.COLOR_GRAY2BGR) if p.ndim == 2 else p for p in parts]
@@ -59,7 +59,7 @@ def write_video(path: Path, seconds: float, fps: int, size: int) -> Path:
 def llm_source(models_dir: Path | None) -> Path | None:
     import platformdirs
 
-    from station.adapters.ml.llm_models import LLM_MODELS, model_path
+    from station.adapters.guidance.llm_models import LLM_MODELS, model_path
 
     spec = LLM_MODELS["smollm2-135m"]
     for folder in (models_dir, Path(platformdirs.user_cache_dir("inspection-station")) / "models"):
@@ -80,14 +80,14 @@ def main() -> int:
 
     from PySide6.QtCore import QElapsedTimer, QTimer
 
-    from station.adapters.ml.llm_models import LLM_MODELS, model_path
-    from station.app.context import build_context
+    from station.adapters.guidance.llm_models import LLM_MODELS, model_path
+    from station.app.station import build_context
     from station.app.demo import DEMO_PASSWORD, prepare_demo
     from station.app.gui import build_gui_services
     from station.config import load_settings
     from station.domain.bench import GuideDone, GuideToken
     from station.domain.camera import CameraSpec
-    from station.ui.app import open_station, qt_application
+    from station.ui.shell.app import open_station, qt_application
     from station.ui.permissions import Screen
 
     root = Path(tempfile.mkdtemp(prefix="bench-liveview-"))

@@ -48,8 +48,8 @@ from station.adapters.db.sqlddl import load_statements  # noqa: E402
 from station.adapters.sync.central import CentralWriter  # noqa: E402
 from station.adapters.sync.tables import PUSHED_BY_NAME  # noqa: E402
 from station.domain.reports import HistoryFilter  # noqa: E402
-from station.services.actions import ActionService  # noqa: E402
-from station.services.changes import ChangeNotifier  # noqa: E402
+from station.services.records.actions import ActionService  # noqa: E402
+from station.services.records.changes import ChangeNotifier  # noqa: E402
 from station.adapters.db.sync_actions_repo import SqlActionLog  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -44,13 +44,13 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from station.adapters.ml.backbone_loader import build_patchcore  # noqa: E402
-from station.adapters.ml.provider import MlModels  # noqa: E402
-from station.pipeline import calibration as cal  # noqa: E402
-from station.pipeline.imageio import read_image  # noqa: E402
-from station.pipeline.preprocessing import Preprocessing, prepare  # noqa: E402
-from station.services.engine_runtime import folder_images  # noqa: E402
-from station.services.evaluation import EvaluationService, _mask_for  # noqa: E402
+from station.adapters.engine.backbone_loader import build_patchcore  # noqa: E402
+from station.adapters.engine.provider import MlModels  # noqa: E402
+from station.pipeline.patchcore import thresholds as cal  # noqa: E402
+from station.pipeline.images.decode import read_image  # noqa: E402
+from station.pipeline.images.preprocessing import Preprocessing, prepare  # noqa: E402
+from station.services.engine.runtime import folder_images  # noqa: E402
+from station.services.engine.evaluation import EvaluationService, _mask_for  # noqa: E402
 
 
 def subset(dataset: Path, n_train: int, into: Path) -> Path:
@@ -79,7 +79,7 @@ def anomalib_patchcore(root: Path, provider: MlModels, backbone: str, size: int,
                        coreset: str, bank_size: int) -> dict:
     import torch
 
-    from station.pipeline.coreset import greedy_coreset
+    from station.pipeline.patchcore.coreset import greedy_coreset
 
     runtime = provider.runtime(backbone, size)  # only its input tensors: resize, RGB, normalisation
     model = build_patchcore(backbone, provider.directory)

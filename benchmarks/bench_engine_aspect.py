@@ -42,13 +42,13 @@ import torch
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from station.adapters.ml.provider import MlModels  # noqa: E402
-from station.pipeline.calibration import auroc_labels  # noqa: E402
-from station.pipeline.coreset import coreset_size, greedy_coreset  # noqa: E402
-from station.pipeline.imageio import read_image  # noqa: E402
-from station.pipeline.nearest import BankSearch  # noqa: E402
-from station.services.engine_runtime import folder_images  # noqa: E402
-from station.services.evaluation import _mask_for  # noqa: E402
+from station.adapters.engine.provider import MlModels  # noqa: E402
+from station.pipeline.patchcore.thresholds import auroc_labels  # noqa: E402
+from station.pipeline.patchcore.coreset import coreset_size, greedy_coreset  # noqa: E402
+from station.pipeline.images.decode import read_image  # noqa: E402
+from station.pipeline.patchcore.nearest import BankSearch  # noqa: E402
+from station.services.engine.runtime import folder_images  # noqa: E402
+from station.services.engine.evaluation import _mask_for  # noqa: E402
 
 MODES = ("square", "area", "scale", "exposure")
 

@@ -16,8 +16,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from station.app.engine_assembly import build_evaluation  # noqa: E402
-from station.services.model_build import BuildOptions  # noqa: E402
+from station.app.engine import build_evaluation  # noqa: E402
+from station.services.engine.build import BuildOptions  # noqa: E402
 
 
 def main() -> int:

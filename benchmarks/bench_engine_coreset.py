@@ -24,11 +24,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("TQDM_DISABLE", "1")
 
-from station.adapters.ml.manifest import ModelsDirectory  # noqa: E402
-from station.adapters.ml.patchcore import PatchcoreRuntime  # noqa: E402
-from station.pipeline.coreset import coverage_radius, greedy_coreset  # noqa: E402
-from station.pipeline.imageio import read_image  # noqa: E402
-from station.pipeline.preprocessing import Preprocessing, prepare  # noqa: E402
+from station.adapters.weights.manifest import ModelsDirectory  # noqa: E402
+from station.adapters.engine.patchcore import PatchcoreRuntime  # noqa: E402
+from station.pipeline.patchcore.coreset import coverage_radius, greedy_coreset  # noqa: E402
+from station.pipeline.images.decode import read_image  # noqa: E402
+from station.pipeline.images.preprocessing import Preprocessing, prepare  # noqa: E402
 
 
 def main() -> int:

@@ -42,16 +42,16 @@ from torch import nn
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from station.adapters.ml.provider import MlModels  # noqa: E402
-from station.pipeline import calibration as cal  # noqa: E402
-from station.pipeline.imageio import read_image  # noqa: E402
-from station.pipeline.preprocessing import Preprocessing, prepare  # noqa: E402
-from station.pipeline.scoring import good_top  # noqa: E402
-from station.pipeline.synthetic_defects import make_defects  # noqa: E402
-from station.services.engine_runtime import folder_images  # noqa: E402
-from station.services.evaluation import _mask_for  # noqa: E402
-from station.services.model_build import BuildOptions, build_memory_bank, calibration_split  # noqa: E402
-from station.services.model_selection import SYNTHETIC_PER_IMAGE, validation_bank_size, validation_split  # noqa: E402
+from station.adapters.engine.provider import MlModels  # noqa: E402
+from station.pipeline.patchcore import thresholds as cal  # noqa: E402
+from station.pipeline.images.decode import read_image  # noqa: E402
+from station.pipeline.images.preprocessing import Preprocessing, prepare  # noqa: E402
+from station.pipeline.patchcore.scoring import good_top  # noqa: E402
+from station.pipeline.synthetic.defects import make_defects  # noqa: E402
+from station.services.engine.runtime import folder_images  # noqa: E402
+from station.services.engine.evaluation import _mask_for  # noqa: E402
+from station.services.engine.build import BuildOptions, build_memory_bank, calibration_split  # noqa: E402
+from station.services.engine.selection import SYNTHETIC_PER_IMAGE, validation_bank_size, validation_split  # noqa: E402
 
 BATCH = 512
 

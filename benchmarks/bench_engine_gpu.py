@@ -30,13 +30,13 @@ import torch
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from station.adapters.ml.manifest import ModelsDirectory  # noqa: E402
-from station.adapters.ml.patchcore import PatchcoreRuntime  # noqa: E402
-from station.pipeline import calibration as cal  # noqa: E402
-from station.pipeline.imageio import read_image  # noqa: E402
-from station.pipeline.preprocessing import Preprocessing, prepare  # noqa: E402
-from station.services.engine_runtime import folder_images  # noqa: E402
-from station.services.model_build import BuildOptions, build_memory_bank  # noqa: E402
+from station.adapters.weights.manifest import ModelsDirectory  # noqa: E402
+from station.adapters.engine.patchcore import PatchcoreRuntime  # noqa: E402
+from station.pipeline.patchcore import thresholds as cal  # noqa: E402
+from station.pipeline.images.decode import read_image  # noqa: E402
+from station.pipeline.images.preprocessing import Preprocessing, prepare  # noqa: E402
+from station.services.engine.runtime import folder_images  # noqa: E402
+from station.services.engine.build import BuildOptions, build_memory_bank  # noqa: E402
 
 
 def scored(runtime: PatchcoreRuntime, bank: np.ndarray, images: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

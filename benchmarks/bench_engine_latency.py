@@ -37,15 +37,15 @@ import torch
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from station.adapters.ml.backbones import spec_of  # noqa: E402
-from station.adapters.ml.bank_files import BankFiles  # noqa: E402
-from station.adapters.ml.manifest import ModelsDirectory  # noqa: E402
-from station.adapters.ml.patchcore import PatchcoreRuntime  # noqa: E402
-from station.pipeline.bank import MemoryBank  # noqa: E402
-from station.pipeline.imageio import read_image  # noqa: E402
-from station.pipeline.preprocessing import Preprocessing, prepare  # noqa: E402
-from station.services.engine_runtime import analyse  # noqa: E402
-from station.services.model_build import BuildOptions, build_memory_bank  # noqa: E402
+from station.adapters.engine.backbones import spec_of  # noqa: E402
+from station.adapters.engine.bank_files import BankFiles  # noqa: E402
+from station.adapters.weights.manifest import ModelsDirectory  # noqa: E402
+from station.adapters.engine.patchcore import PatchcoreRuntime  # noqa: E402
+from station.pipeline.patchcore.bank import MemoryBank  # noqa: E402
+from station.pipeline.images.decode import read_image  # noqa: E402
+from station.pipeline.images.preprocessing import Preprocessing, prepare  # noqa: E402
+from station.services.engine.runtime import analyse  # noqa: E402
+from station.services.engine.build import BuildOptions, build_memory_bank  # noqa: E402
 
 
 def _percentile(values: list[float], q: float) -> float:

@@ -20,13 +20,13 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from station.adapters.ml.manifest import ModelsDirectory  # noqa: E402
-from station.adapters.ml.patchcore import PatchcoreRuntime  # noqa: E402
-from station.pipeline.imageio import read_image  # noqa: E402
-from station.pipeline.preprocessing import Preprocessing, prepare  # noqa: E402
-from station.pipeline.retrieval import RetrievalIndex, l2_normalise, unknown_threshold  # noqa: E402
-from station.services.model_build import BuildOptions, build_memory_bank  # noqa: E402
-from station.services.retrieval_index import defect_vector  # noqa: E402
+from station.adapters.weights.manifest import ModelsDirectory  # noqa: E402
+from station.adapters.engine.patchcore import PatchcoreRuntime  # noqa: E402
+from station.pipeline.images.decode import read_image  # noqa: E402
+from station.pipeline.images.preprocessing import Preprocessing, prepare  # noqa: E402
+from station.pipeline.retrieval.knn import RetrievalIndex, l2_normalise, unknown_threshold  # noqa: E402
+from station.services.engine.build import BuildOptions, build_memory_bank  # noqa: E402
+from station.services.engine.retrieval_index import defect_vector  # noqa: E402
 
 
 def _index(vectors: np.ndarray, labels: np.ndarray, codes: list[str]) -> RetrievalIndex:

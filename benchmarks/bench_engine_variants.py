@@ -43,16 +43,16 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench_engine_aspect import exposure_gain  # noqa: E402  (beside this script)
-from station.adapters.ml import backbones  # noqa: E402
-from station.adapters.ml.provider import MlModels  # noqa: E402
-from station.pipeline import calibration as cal  # noqa: E402
-from station.pipeline.imageio import read_image  # noqa: E402
-from station.pipeline.preprocessing import Preprocessing, prepare  # noqa: E402
-from station.pipeline.synthetic_defects import make_defects  # noqa: E402
-from station.services.engine_runtime import folder_images  # noqa: E402
-from station.services.evaluation import _mask_for  # noqa: E402
-from station.services.model_build import BuildOptions, build_memory_bank  # noqa: E402
-from station.services import model_selection as ms  # noqa: E402
+from station.adapters.engine import backbones  # noqa: E402
+from station.adapters.engine.provider import MlModels  # noqa: E402
+from station.pipeline.patchcore import thresholds as cal  # noqa: E402
+from station.pipeline.images.decode import read_image  # noqa: E402
+from station.pipeline.images.preprocessing import Preprocessing, prepare  # noqa: E402
+from station.pipeline.synthetic.defects import make_defects  # noqa: E402
+from station.services.engine.runtime import folder_images  # noqa: E402
+from station.services.engine.evaluation import _mask_for  # noqa: E402
+from station.services.engine.build import BuildOptions, build_memory_bank  # noqa: E402
+from station.services.engine import selection as ms  # noqa: E402
 
 MAP = 256  # maps and masks are compared at this size
 

@@ -34,15 +34,15 @@ from station.adapters.db.catalog_repo import SqlCatalogRepository  # noqa: E402
 from station.adapters.db.database import open_database  # noqa: E402
 from station.adapters.db.deployments_repo import SqlDeploymentLog  # noqa: E402
 from station.adapters.db.manuals_repo import SqlManualRepository  # noqa: E402
-from station.adapters.ml.embedder import load_embedder  # noqa: E402
-from station.adapters.ml.llm import LlamaGuideGenerator, SamplingParams, default_threads  # noqa: E402
-from station.adapters.ml.llm_models import find_llm_model  # noqa: E402
+from station.adapters.guidance.embedder import load_embedder  # noqa: E402
+from station.adapters.guidance.llm import LlamaGuideGenerator, SamplingParams, default_threads  # noqa: E402
+from station.adapters.guidance.llm_models import find_llm_model  # noqa: E402
 from station.config import load_settings  # noqa: E402
-from station.services.guidance import GuidanceService  # noqa: E402
-from station.services.guidance_prompt import build_prompt  # noqa: E402
-from station.services.guidance_schema import parse_guide  # noqa: E402
-from station.services.guidance_states import PromptStates  # noqa: E402
-from station.services.guidance_verify import GuideVerifier  # noqa: E402
+from station.services.guidance.service import GuidanceService  # noqa: E402
+from station.services.guidance.prompt import build_prompt  # noqa: E402
+from station.services.guidance.schema import parse_guide  # noqa: E402
+from station.services.guidance.states import PromptStates  # noqa: E402
+from station.services.guidance.verify import GuideVerifier  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 PRODUCT = "prod1"
@@ -208,10 +208,10 @@ def main() -> int:
         states_dir = root / "prompt_states"
         reuse = (root / "bench.sqlite3").is_file()
         db = open_database(db_url, upgrade=True)
-        from station.adapters.manuals.parser import DocumentManualParser
+        from station.adapters.guidance.manuals.parser import DocumentManualParser
         from station.adapters.storage.local import LocalFolderStore
         from station.domain.catalog import load_defect_mapping
-        from station.services.manuals import ManualService
+        from station.services.guidance.ingestion import ManualService
 
         catalog = SqlCatalogRepository(db)
         catalog.upsert_products(load_defect_mapping(SHARED / "defect_mapping.json"))

@@ -72,15 +72,15 @@ def main() -> int:
     from paho.mqtt.enums import CallbackAPIVersion
 
     from station.adapters.line.mqtt import MqttLink
-    from station.adapters.ml.fetch import fetch_model
-    from station.adapters.ml.manifest import ModelsDirectory
-    from station.app.context import build_context
+    from station.adapters.weights.fetch import fetch_model
+    from station.adapters.weights.manifest import ModelsDirectory
+    from station.app.station import build_context
     from station.app.demo import prepare_demo, render_replay
-    from station.app.line_assembly import workflow_inspect
+    from station.app.line import workflow_inspect
     from station.config import load_settings
     from station.domain.line import MqttWiring
-    from station.pipeline.imageio import read_image
-    from station.services.line_station import LineStation
+    from station.pipeline.images.decode import read_image
+    from station.services.line.station import LineStation
 
     settings = load_settings()
     settings.ensure_dirs()

@@ -37,14 +37,14 @@ def main() -> int:
     import cv2
     from PySide6.QtWidgets import QApplication
 
-    from station.adapters.ml.fetch import fetch_model
-    from station.adapters.ml.manifest import ModelsDirectory
-    from station.app.context import build_context
+    from station.adapters.weights.fetch import fetch_model
+    from station.adapters.weights.manifest import ModelsDirectory
+    from station.app.station import build_context
     from station.app.gui import build_gui_services
     from station.config import load_settings
     from station.domain.camera import CameraSpec
-    from station.pipeline.synthetic import render_part
-    from station.ui.main_window import MainWindow
+    from station.pipeline.synthetic.parts import render_part
+    from station.ui.shell.main_window import MainWindow
     from station.ui.permissions import Screen
 
     settings = load_settings()

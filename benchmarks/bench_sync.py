@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import text  # noqa: E402
 
 from station.adapters.db.engine import make_engine  # noqa: E402
-from tests.sync_support import make_station, prepare_central  # noqa: E402
+from tests.support.sync import make_station, prepare_central  # noqa: E402
 
 
 def _new_db(admin_url: str, name: str) -> str:

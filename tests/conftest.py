@@ -103,7 +103,7 @@ def schema_document() -> Path:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """A banner when tests that need PyPI were skipped: the engine and LLM tests must not vanish silently."""
-    from tests.network import SKIP_PREFIX
+    from tests.support.network import SKIP_PREFIX
 
     skipped = [r for r in terminalreporter.stats.get("skipped", [])
                if SKIP_PREFIX in str(r.longrepr) or "PyPI" in str(r.longrepr)]

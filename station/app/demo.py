@@ -1,5 +1,5 @@
 """The demo station on the embedded default: local SQLite store, the demo product with its defect types
-and manual, cast-part images the project renders itself (``station.pipeline.synthetic``), the memory
+and manual, cast-part images the project renders itself (``station.pipeline.synthetic.parts``), the memory
 bank, demo accounts, and a replay camera on a folder of unseen parts. Idempotent: a second run reuses
 what is there (``rebuild`` forces a new bank)."""
 
@@ -12,13 +12,13 @@ from typing import Any
 
 import cv2
 
-from station.app.context import AppContext
+from station.app.station import AppContext
 from station.domain.camera import CameraSpec
 from station.domain.enums import DeploymentStatus, DeploymentType, ImageType
 from station.domain.errors import StationError
-from station.pipeline.synthetic import DEFECT_CODES, render_part
+from station.pipeline.synthetic.parts import DEFECT_CODES, render_part
 from station.resources import resources_dir
-from station.services.catalog import import_defect_mapping
+from station.services.admin.catalog import import_defect_mapping
 
 DEMO_PRODUCT = "demo-cast"
 DEMO_PASSWORD = "demo1234"
@@ -89,7 +89,7 @@ def prepare_demo(ctx: AppContext, engine: Any, *, n_good: int = 40, n_per_defect
                  build_progress: Callable[[Any], None] | None = None, build_options: Any = None) -> DemoSetup:
     """The demo product, accounts, library, manual, replay camera and (first time) its bank; ``build_options``
     (``BuildOptions``) default to a self-configured build."""
-    from station.services.library import import_images
+    from station.services.admin.library import import_images
 
     home = ctx.settings.home
     demo_dir = home / "demo"

@@ -15,18 +15,18 @@ from station.adapters.db.audit_repo import SqlAuditTrail
 from station.adapters.db.inspection_notes_repo import SqlInspectionNotes
 from station.adapters.db.recurrence_repo import SqlRecurrenceRepository
 from station.adapters.db.reports_repo import SqlReportReader
-from station.app.bench_assembly import build_station_settings
-from station.app.bench_line_assembly import build_line_settings
+from station.app.bench import build_station_settings
+from station.app.bench_line import build_line_settings
 from station.app.central_reports import central_fleet
-from station.app.context import AppContext
-from station.app.onboard_assembly import build_onboarding
-from station.app.override_assembly import build_history_calibration, build_overrides
+from station.app.station import AppContext
+from station.app.onboarding import build_onboarding
+from station.app.overrides import build_history_calibration, build_overrides
 from station.config import load_settings, save_settings
 from station.domain.camera import CameraSpec
-from station.services.admin import AdminService
-from station.services.library import ImageLibraryService
-from station.services.recurrence import RecurrenceWatch
-from station.services.reports import ReportService
+from station.services.admin.service import AdminService
+from station.services.admin.library import ImageLibraryService
+from station.services.records.recurrence import RecurrenceWatch
+from station.services.records.reports import ReportService
 from station.ui.services import GuiServices
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def build_gui_services(ctx: AppContext) -> GuiServices:
 
 def run_gui(ctx: AppContext, *, camera: CameraSpec | None = None, sign_in: tuple[str, str] | None = None) -> int:
     """Opens the station window (blocking until it is closed); starts and stops the sync service."""
-    from station.ui.app import open_station, qt_application
+    from station.ui.shell.app import open_station, qt_application
 
     services = build_gui_services(ctx)
     app = qt_application()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from station.app.cli_assembly import backup_postgres, backup_sqlite
+from station.app.cli import backup_postgres, backup_sqlite
 from station.cli.common import settings_from
 from station.domain.errors import ValidationError
 

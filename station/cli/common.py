@@ -8,7 +8,7 @@ import os
 import sys
 from typing import Any
 
-from station.app.cli_assembly import Database, open_database
+from station.app.cli import Database, open_database
 from station.config import Settings, load_settings
 
 

@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from station.app.cli_assembly import archive_target, catalog_import, central_upkeep, make_engine, migrate, redact
+from station.app.cli import archive_target, catalog_import, central_upkeep, make_engine, migrate, redact
 from station.cli.common import add_url_option, database_from, settings_from
 from station.domain.errors import ConfigurationError
 

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from station.app.context import build_context
+from station.app.station import build_context
 from station.cli.common import display_available
 from station.config import load_settings
 from station.domain.errors import StationError
@@ -84,7 +84,7 @@ def self_check(args: argparse.Namespace) -> int:
     """A headless inspection in a throwaway home: exits 0 when a good part passes and a defective part
     does not; prints one line per step. Used by ``station --self-check`` and the frozen app."""
     from station.app.demo import prepare_demo
-    from station.pipeline.synthetic import render_part
+    from station.pipeline.synthetic.parts import render_part
 
     with tempfile.TemporaryDirectory(prefix="station-self-check-") as tmp:
         home = Path(tmp)

@@ -12,18 +12,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from station.app.context import build_context
-from station.app.engine_assembly import build_evaluation
+from station.app.station import build_context
+from station.app.engine import build_evaluation
 from station.cli.common import print_json, settings_from
 from station.cli.progress import ProgressReporter
 from station.domain.bench import BenchRequest, BenchResult
 from station.domain.engine import InspectionOutcome
 from station.domain.enums import ImageType
 from station.domain.errors import StationError, ValidationError
-from station.pipeline.imageio import read_image
-from station.services.engine_runtime import folder_images
-from station.services.model_build import BuildOptions
-from station.services.reference_images import import_images
+from station.pipeline.images.decode import read_image
+from station.services.engine.runtime import folder_images
+from station.services.engine.build import BuildOptions
+from station.services.engine.references import import_images
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from station.app.context import build_context
+from station.app.station import build_context
 from station.cli.common import display_available
 from station.domain.errors import StationError
 from station.config import load_settings

@@ -12,15 +12,15 @@ import sys
 import threading
 from pathlib import Path
 
-from station.app.cli_assembly import guidance_service, manual_parser, manual_service
+from station.app.cli import guidance_service, manual_parser, manual_service
 from station.cli.common import add_url_option, database_from, print_json, settings_from
 from station.cli.progress import ProgressReporter
 from station.domain.catalog import load_defect_mapping
 from station.domain.errors import NotFoundError
 from station.domain.guidance import Guide
-from station.services.guidance import GuidanceService
-from station.services.guidance_states import PromptStates
-from station.services.manuals import ManualService
+from station.services.guidance.service import GuidanceService
+from station.services.guidance.states import PromptStates
+from station.services.guidance.ingestion import ManualService
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

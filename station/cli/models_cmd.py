@@ -1,6 +1,6 @@
 """``station models``: list the model files the station can use and fetch them into the models directory.
 
-Models come from *providers*: modules listed by ``station.app.cli_assembly.model_providers`` that expose
+Models come from *providers*: modules listed by ``station.app.cli.model_providers`` that expose
 
 * ``available_models(models_dir) -> list[dict]`` — rows with at least ``name``, ``kind``, ``file``,
   ``installed``, ``description``, ``source``;
@@ -17,7 +17,7 @@ import argparse
 from pathlib import Path
 from types import ModuleType
 
-from station.app.cli_assembly import model_providers
+from station.app.cli import model_providers
 from station.cli.common import print_json, settings_from
 from station.cli.progress import ProgressReporter
 from station.domain.errors import NotFoundError

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from station.app.context import build_context
-from station.app.onboard_assembly import build_onboarding, capture_frames
+from station.app.station import build_context
+from station.app.onboarding import build_onboarding, capture_frames
 from station.cli.common import print_json, settings_from
 from station.domain.errors import ValidationError
 

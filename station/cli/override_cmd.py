@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from station.app.context import build_context
-from station.app.override_assembly import build_overrides
+from station.app.station import build_context
+from station.app.overrides import build_overrides
 from station.cli.common import print_json, settings_from
 from station.domain.errors import NotFoundError, ValidationError
 from station.domain.overrides import OverrideKind

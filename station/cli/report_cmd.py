@@ -10,7 +10,7 @@ import argparse
 from dataclasses import asdict
 from datetime import date, timedelta
 
-from station.app.cli_assembly import SqlReportReader
+from station.app.cli import SqlReportReader
 from station.cli.common import add_url_option, database_from, print_json
 from station.domain.reports import DashboardQuery
 

@@ -1,12 +1,12 @@
 """``station serve``: the headless station on the line (no display). Only assembles: the wiring is in
-``station.app.line_assembly``; the line protocol and its rules are in docs/readme/line.md."""
+``station.app.line``; the line protocol and its rules are in docs/readme/line.md."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from station.app.context import build_context
+from station.app.station import build_context
 from station.cli.common import settings_from
 
 
@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from station.app.line_assembly import ServeOptions, ServeRun
+    from station.app.line import ServeOptions, ServeRun
 
     ctx = build_context(settings_from(args))
     try:

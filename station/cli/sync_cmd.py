@@ -14,10 +14,10 @@ import sys
 import threading
 from typing import Any
 
-from station.app.cli_assembly import (
+from station.app.cli import (
     SECRET_NAMES, Database, local_store, recover_local_store, store_keyring_secret,
 )
-from station.app.sync_assembly import build_sync
+from station.app.sync import build_sync
 from station.cli.common import print_json, settings_from
 from station.cli.progress import ProgressReporter
 from station.config import Settings

@@ -141,7 +141,7 @@ class ArtifactKeys:
     """Object-store keys of the rendered artifacts (what goes into the ``*_path`` columns).
 
     ``None`` where the artifact was not stored (a re-evaluated, unrecorded outcome has no mask/overlay
-    file because they depend on the thresholds; render them with ``station.pipeline.artifacts``).
+    file because they depend on the thresholds; render them with ``station.pipeline.images.artifacts``).
     """
 
     heatmap: str | None = None
@@ -164,7 +164,7 @@ class InspectionOutcome:
         product_code / product_id: the inspected product.
         verdict: PASS, FAIL or UNCERTAIN.
         image_score: normalised image anomaly score in [0, 1] (0.70 is the top of the good calibration
-            images by construction, see ``station.pipeline.scoring``).
+            images by construction, see ``station.pipeline.patchcore.scoring``).
         raw_image_score: PatchCore's raw score (distance in feature space), for diagnostics.
         image_threshold / pixel_threshold / review_threshold: the thresholds the verdict and mask used.
         image: the inspected image as decoded (uint8, HxW grey or HxWx3 **BGR**, OpenCV order), original size.

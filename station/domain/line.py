@@ -2,7 +2,7 @@
 and the per-station wiring (MQTT topics, Modbus addresses, serial protocol).
 
 Plain data, protocol-free: ``station.adapters.line`` turns these into MQTT messages, Modbus registers and
-serial lines; ``station.services.line_station`` never knows which protocol is wired.
+serial lines; ``station.services.line.station`` never knows which protocol is wired.
 """
 
 from __future__ import annotations

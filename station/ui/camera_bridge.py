@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from station.domain.camera import CameraSpec, CameraState, CameraStatus, Frame
-from station.services.ports import CameraFeed
+from station.services.shared.ports import CameraFeed
 from station.ui.jobs import JobRunner
 from station.ui.widgets.imaging import to_qimage
 

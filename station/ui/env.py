@@ -30,7 +30,7 @@ class ScreenEnv:
     runner: JobRunner
     camera: CameraBridge
     events: EventHub = field(default_factory=EventHub)
-    line: Any = None  # station.ui.line_controller.LineController: the bench's line links
+    line: Any = None  # station.ui.bench.line_controller.LineController: the bench's line links
 
     def can(self, capability: Capability) -> bool:
         return self.session.can(capability)

@@ -24,19 +24,19 @@ from station.domain.recurrence import RecurrenceAlertInfo
 from station.domain.reports import HistoryFilter, InspectionRow
 from station.domain.sync import SyncStatus
 from station.domain.users import UserInfo
-from station.services.admin import AdminService
-from station.services.changes import Listener
-from station.services.line_settings import LineSettingsService
-from station.services.ports import CameraFeed
-from station.services.reports import ReportService
-from station.services.station_settings import StationSettingsService
-from station.services.threshold_history import ThresholdProposal
-from station.services.users import UserService
+from station.services.admin.service import AdminService
+from station.services.records.changes import Listener
+from station.services.line.settings import LineSettingsService
+from station.services.shared.ports import CameraFeed
+from station.services.records.reports import ReportService
+from station.services.engine.settings import StationSettingsService
+from station.services.engine.threshold_history import ThresholdProposal
+from station.services.admin.users import UserService
 from station.ui.permissions import Capability, capabilities
 
 
 class BenchService(Protocol):
-    """``station.services.bench_workflow.BenchWorkflow``: call from a worker thread."""
+    """``station.services.bench.workflow.BenchWorkflow``: call from a worker thread."""
 
     @property
     def has_guidance(self) -> bool: ...

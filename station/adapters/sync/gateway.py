@@ -1,6 +1,6 @@
 """The sync gateway: the local outbox and state on one side, the central PostgreSQL on the other.
 
-Implements ``station.services.ports.SyncGateway``. A push takes the oldest outbox entries, reads
+Implements ``station.services.shared.ports.SyncGateway``. A push takes the oldest outbox entries, reads
 the rows as they are now, writes them to the centre in one transaction and only then forgets the
 entries: a crash at any point leaves the entries queued, and sending them again is harmless
 (upserts on ``sync_uuid``). Errors reach the service as one-line :class:`SyncError`.

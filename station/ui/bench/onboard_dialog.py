@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton, QVBoxLayout, QWidget,
 )
 
-from station.services.onboarding import MIN_GOOD
+from station.services.engine.onboarding import MIN_GOOD
 from station.ui.env import ScreenEnv
 from station.ui.jobs import BACKGROUND, JobHandle, engine_progress
 from station.ui.widgets.feedback import JobProgress, MessageBar

@@ -1,7 +1,7 @@
 """The worker bench: live camera, inspect by button / Space / auto-trigger when the scene is still, the
 result panel, manual excerpts, the streamed guide (Stop = Esc) and feedback.
 
-The screen only starts :class:`~station.services.bench_workflow.BenchWorkflow` runs in jobs and shows
+The screen only starts :class:`~station.services.bench.workflow.BenchWorkflow` runs in jobs and shows
 their events; each run is a new request of the screen's :class:`RequestTracker`, so whatever an older
 part, an older threshold preview or a deleted screen still produces is dropped by the job runner.
 """
@@ -27,7 +27,7 @@ from station.ui.bench.tools import BenchTools
 from station.ui.bench.result_panel import ResultPanel
 from station.ui.env import ScreenEnv
 from station.ui.jobs import BACKGROUND, URGENT, JobContext, JobHandle, RequestTracker
-from station.ui.line_controller import LinePart
+from station.ui.bench.line_controller import LinePart
 from station.ui.permissions import Capability
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.image_view import ImageView

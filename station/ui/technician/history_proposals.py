@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.services.station_settings import Thresholds
-from station.services.threshold_history import ThresholdProposal
+from station.services.engine.settings import Thresholds
+from station.services.engine.threshold_history import ThresholdProposal
 from station.ui.env import ScreenEnv
 from station.ui.jobs import RequestTracker
 from station.ui.permissions import Capability

@@ -31,7 +31,7 @@ from station.ui.widgets.image_view import Box, RoiEditor
 def preprocessing_validator() -> Any:
     """The engine's own parser of ``model_configs.preprocessing`` (None until the engine is installed)."""
     try:
-        from station.pipeline.preprocessing import Preprocessing
+        from station.pipeline.images.preprocessing import Preprocessing
     except ImportError:  # pragma: no cover - the engine ships with the station
         return None
     return Preprocessing.from_config

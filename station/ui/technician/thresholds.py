@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.services.calibration import calibration_images
-from station.services.station_settings import Thresholds
+from station.services.engine.calibration import calibration_images
+from station.services.engine.settings import Thresholds
 from station.ui.env import ScreenEnv
 from station.ui.jobs import BACKGROUND, RequestTracker, engine_progress
 from station.ui.widgets.charts import ChartData, LineChart, Marker, Series

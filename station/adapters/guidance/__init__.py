@@ -1,0 +1,1 @@
+"""Guidance adapters: the local LLM (llama.cpp), sentence embeddings, and the manual parser."""

@@ -1,1 +1,0 @@
-"""Machine-learning model adapters: backbones, PatchCore, CLIP, embedders, LLM."""

@@ -1,0 +1,163 @@
+"""Wires the headless line station (``station serve``): camera, the bench workflow, the line links from
+``line.toml`` and the command line, the recurrence watch, sync, the health endpoint, and a clean stop on
+SIGTERM/SIGINT (see ``station.services.line.station`` for the rules on queued and in-flight triggers)."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from station.adapters.camera.worker import make_capture_worker
+from station.adapters.db.recurrence_repo import SqlRecurrenceRepository
+from station.adapters.line.health_http import HealthServer
+from station.adapters.line.modbus import ModbusLink
+from station.adapters.line.mqtt import MqttLink
+from station.adapters.line.serial_line import SerialLink
+from station.adapters.line.wiring_file import apply_options, load_wiring, wiring_path
+from station.app.station import AppContext
+from station.domain.camera import CameraSpec
+from station.domain.errors import ConfigurationError, StationError
+from station.domain.line import LineTrigger, LineWiring
+from station.domain.recurrence import RecurrenceWindow
+from station.services.line.station import Deliver, LineStation
+from station.services.line.ports import LineLink
+from station.services.records.recurrence import RecurrenceWatch
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    product_code: str
+    camera: str | None = None
+    mqtt: str | None = None
+    modbus: str | None = None
+    serial: str | None = None
+    health_port: int | None = None
+    queue_size: int | None = None
+    guides: bool = False  # write the corrective-action guide for FAIL/UNCERTAIN parts (blocks the next part)
+    language: str = "en"
+
+
+def build_links(wiring: LineWiring, station_id: str) -> list[LineLink]:
+    links: list[LineLink] = []
+    if wiring.mqtt is not None:
+        links.append(MqttLink(wiring.mqtt, station_id))
+    if wiring.modbus is not None:
+        links.append(ModbusLink(wiring.modbus))
+    if wiring.serial is not None:
+        links.append(SerialLink(wiring.serial))
+    return links
+
+
+def workflow_inspect(ctx: AppContext, product_code: str, *, guides: bool, language: str):  # type: ignore[no-untyped-def]
+    """The bench workflow as the line station's Inspect: the verdict is delivered on ``Inspected``, the
+    excerpts and guide (when ``guides``) follow on the same worker."""
+    from station.domain.bench import BenchRequest, Failed, Inspected
+
+    workflow = ctx.bench
+    ids = itertools.count(1)
+
+    def inspect(trigger: LineTrigger, image: Any, deliver: Deliver) -> None:
+        failed: list[Failed] = []
+
+        def emit(event: Any) -> None:
+            if isinstance(event, Inspected):
+                deliver(event.outcome)
+            elif isinstance(event, Failed) and event.stage == "inspect":
+                failed.append(event)
+
+        request = BenchRequest(request_id=next(ids), product_code=product_code, image=image,
+                               language=language,  # type: ignore[arg-type]
+                               source_name=f"line-{trigger.source}-{trigger.trigger_id}.png",
+                               read_serial=trigger.serial is None, serial=trigger.serial, guide=guides)
+        workflow.run(request, emit)
+        if failed:
+            raise StationError(failed[0].message)
+
+    return inspect
+
+
+class ServeRun:
+    """One running headless station; ``wait()`` blocks until SIGTERM/SIGINT or ``request_stop()``."""
+
+    def __init__(self, ctx: AppContext, options: ServeOptions, *, wiring: LineWiring | None = None,
+                 camera_factory: Callable[[CameraSpec], Any] = make_capture_worker) -> None:
+        self.ctx, self.options = ctx, options
+        settings = ctx.settings
+        base = wiring if wiring is not None else load_wiring(wiring_path(settings.home))
+        self.wiring = apply_options(base, mqtt=options.mqtt, modbus=options.modbus, serial=options.serial,
+                                    queue_size=options.queue_size)
+        links = build_links(self.wiring, settings.station_id)
+        if not links and options.health_port is None:
+            raise ConfigurationError("nothing to serve: give --mqtt, --modbus or --serial (or wire them in "
+                                     f"{wiring_path(settings.home)}), or --health-port")
+        spec = CameraSpec(source=options.camera).validated() if options.camera else self._camera_spec()
+        self.camera = camera_factory(spec)
+        self._stop = threading.Event()
+        # The bench workflow raises the alert (ctx.recurrence); the observer publishes it on the result topic.
+        self.recurrence = ctx.recurrence or RecurrenceWatch(SqlRecurrenceRepository(ctx.db), changes=ctx.changes)
+        self.recurrence.window = RecurrenceWindow(self.wiring.recurrence_inspections, self.wiring.recurrence_hours)
+        self.station = LineStation(settings.station_id, options.product_code, links, self._frame,
+                                   workflow_inspect(ctx, options.product_code, guides=options.guides,
+                                                    language=options.language),
+                                   queue_size=self.wiring.queue_size,
+                                   observers=[self.recurrence.line_observer(settings.station_id)])
+        self.health: HealthServer | None = None
+
+    def _camera_spec(self) -> CameraSpec:
+        from station.adapters.camera.settings_file import JsonCameraSettings
+
+        return JsonCameraSettings(self.ctx.settings.home / "camera.json").load()
+
+    def _frame(self) -> Any:
+        frame = self.camera.latest()
+        return None if frame is None else frame.image
+
+    def start(self) -> str:
+        """Loads the model, opens the camera and the links; returns a one-line description."""
+        status = self.ctx.bench.warm_up(self.options.product_code)
+        self.camera.start()
+        try:
+            self.station.start()
+        except BaseException:
+            self.camera.stop()
+            raise
+        if self.options.health_port is not None:
+            self.health = HealthServer(self._health, self.options.health_port)
+            self.health.start()
+        try:
+            self.ctx.sync.start()
+        except Exception as exc:  # noqa: BLE001 - the line works without the centre
+            log.warning("sync not started: %s", exc)
+        links = ", ".join(link.name for link in self.station.links) or "no line links"
+        health = f", health on 127.0.0.1:{self.health.port}" if self.health else ""
+        return f"serving {self.options.product_code} on {links}{health} ({status})"
+
+    def _health(self) -> dict[str, Any]:
+        data = self.station.health()
+        data["camera"] = str(getattr(self.camera.status(), "state", self.camera.status()))
+        return data
+
+    def request_stop(self, *_: Any) -> None:
+        self._stop.set()
+
+    def install_signals(self) -> None:
+        signal.signal(signal.SIGTERM, self.request_stop)
+        signal.signal(signal.SIGINT, self.request_stop)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._stop.wait(timeout)
+
+    def stop(self) -> None:
+        """Finishes the inspection in flight, answers waiting triggers, closes links, camera and sync."""
+        self.station.stop()
+        if self.health is not None:
+            self.health.stop()
+        self.camera.stop()
+        self.ctx.sync.stop()

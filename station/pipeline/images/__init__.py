@@ -1,0 +1,1 @@
+"""Images in and out: decoding and validation, preprocessing, rendered artifacts, dataset folders."""

@@ -1,0 +1,1 @@
+"""PatchCore's computation: bank types, coreset, nearest-neighbour search, score normalisation, thresholds, regions."""

@@ -1,0 +1,1 @@
+"""Synthetic images made by the station itself: rendered demo parts and defects painted on good images."""

@@ -1,0 +1,89 @@
+"""Image-library import: normal and defect images from files or folders into storage and ``images``.
+
+Runs with a progress callback and a cancel check; images that cannot be decoded are skipped and
+reported, never half-stored (the object is written before its row, and a row is only written for it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from station.domain.camera import IMAGE_SUFFIXES
+from station.domain.enums import ImageType
+from station.domain.errors import ValidationError
+from station.services.shared.ports import CatalogReader, ObjectStore
+
+ImageProbe = Callable[[Path], tuple[int, int, str] | None]
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    skipped: list[str] = field(default_factory=list)
+    cancelled: bool = False
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given plus the image files inside given folders (recursively), sorted, no duplicates."""
+    found: dict[Path, None] = {}
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in IMAGE_SUFFIXES:
+                    found[child] = None
+        elif path.is_file():
+            found[path] = None
+    return list(found)
+
+
+def import_images(
+    catalog: CatalogReader, storage: ObjectStore, probe: ImageProbe, product_id: int, image_type: str,
+    paths: Iterable[Path], *, defect_type_id: int | None = None, uploaded_by: int | None = None,
+    progress: Callable[[float, str], None] | None = None, cancelled: Callable[[], bool] | None = None,
+) -> ImportReport:
+    kind = ImageType(image_type)
+    if kind is ImageType.DEFECT and defect_type_id is None:
+        raise ValidationError("defect images need a defect type")
+    if kind is not ImageType.DEFECT:
+        defect_type_id = None
+    files = expand_paths(paths)
+    if not files:
+        raise ValidationError("no image files found to import")
+    report = ImportReport()
+    for index, path in enumerate(files):
+        if cancelled is not None and cancelled():
+            report.cancelled = True
+            break
+        info = probe(path)
+        if info is None:
+            report.skipped.append(f"{path.name}: not a readable image")
+        else:
+            width, height, fmt = info
+            key = storage.put_file(path, kind="images")
+            catalog.add_image(product_id, kind.value, path.name, key, defect_type_id=defect_type_id,
+                              file_size=path.stat().st_size, width=width, height=height, format=fmt,
+                              uploaded_by=uploaded_by)
+            report.imported += 1
+        if progress is not None:
+            progress((index + 1) / len(files), path.name)
+    return report
+
+
+class ImageLibraryService:
+    """:func:`import_images` with the station's catalogue, storage and image probe bound (for the GUI)."""
+
+    def __init__(self, catalog: CatalogReader, storage: ObjectStore, probe: ImageProbe) -> None:
+        self._catalog = catalog
+        self._storage = storage
+        self._probe = probe
+
+    def import_images(self, product_id: int, image_type: str, paths: Iterable[Path], *,
+                      defect_type_id: int | None = None, uploaded_by: int | None = None,
+                      progress: Callable[[float, str], None] | None = None,
+                      cancelled: Callable[[], bool] | None = None) -> ImportReport:
+        return import_images(self._catalog, self._storage, self._probe, product_id, image_type, paths,
+                             defect_type_id=defect_type_id, uploaded_by=uploaded_by, progress=progress,
+                             cancelled=cancelled)

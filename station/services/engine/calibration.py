@@ -1,0 +1,138 @@
+"""Threshold calibration of a product from validation images: good ones (required) and defective ones
+(optional). Returns a :class:`~station.domain.engine_reports.CalibrationReport` the GUI can plot; ``apply`` saves
+the chosen thresholds (image and review threshold, both in ``model_configs``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from station.domain.camera import IMAGE_SUFFIXES
+from station.domain.engine import CancelToken, Progress, ProgressCallback, review_threshold_of
+from station.domain.engine_reports import CalibrationReport, RocCurve
+from station.domain.errors import ValidationError
+from station.pipeline.patchcore import thresholds as cal
+from station.pipeline.images.preprocessing import Preprocessing
+from station.services.engine.runtime import BankCache, analyse
+from station.services.engine.inspection import ImageInput, decode_input
+from station.services.shared.ports import CatalogReader
+from station.services.engine.ports import ModelFiles
+
+DEFAULT_TARGET_FAR = 0.01
+DEFAULT_TARGET_RECALL = 0.99
+
+
+GOOD_FOLDERS = ("good", "normal", "ok", "pass")
+
+
+def calibration_images(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(good, defect) validation images of a folder: ``good/`` (or ``normal/``, ``ok/``) and every other
+    sub-folder as defects; a folder without sub-folders is all good images."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValidationError(f"calibration folder not found: {folder}")
+
+    def images(path: Path) -> list[Path]:
+        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+
+    subdirs = [d for d in sorted(folder.iterdir()) if d.is_dir()]
+    if not subdirs:
+        return images(folder), []
+    good = [p for d in subdirs if d.name.lower() in GOOD_FOLDERS for p in images(d)]
+    defect = [p for d in subdirs if d.name.lower() not in GOOD_FOLDERS for p in images(d)]
+    if not good:
+        raise ValidationError(f"{folder} has no good/ folder with validation images")
+    return good, defect
+
+
+def _noop(_: Progress) -> None:
+    return None
+
+
+def suggest_thresholds(good: np.ndarray, defect: np.ndarray, target_far: float,
+                       target_recall: float = DEFAULT_TARGET_RECALL) -> tuple[float, float, float, float | None, float | None]:
+    """(image threshold, review threshold, far threshold, f1 threshold, f1).
+
+    With defects the image threshold is F1-optimal and the UNCERTAIN band starts where ``target_recall`` of
+    the defects would still be caught; without defects the image threshold keeps the false-alarm rate at
+    ``target_far`` and the band opens at five times that rate."""
+    far_threshold = cal.threshold_for_far(good, target_far)
+    if defect.size:
+        f1_threshold, f1 = cal.best_f1(good, defect)
+        image_threshold = f1_threshold
+        caught = np.sort(defect)[int(np.floor((1 - target_recall) * defect.size))]
+        review = min(float(caught), image_threshold)
+    else:
+        f1_threshold, f1 = None, None
+        image_threshold = far_threshold
+        review = min(cal.threshold_for_far(good, min(0.5, 5 * target_far)), image_threshold)
+    clip = lambda v: float(min(max(v, 0.0), 1.0))  # noqa: E731
+    return clip(image_threshold), clip(review), clip(far_threshold), f1_threshold, f1
+
+
+class CalibrationService:
+    def __init__(self, catalog: CatalogReader, files: ModelFiles, cache: BankCache) -> None:
+        self._catalog = catalog
+        self._files = files
+        self._cache = cache
+
+    def score(self, product_code: str, images: Sequence[ImageInput], progress: ProgressCallback | None = None,
+              cancel: CancelToken | None = None, stage: str = "calibrate") -> np.ndarray:
+        """Normalised image scores of ``images`` against the product's bank (nothing is recorded)."""
+        progress = progress or _noop
+        loaded = self._cache.get(product_code)
+        product = self._catalog.get_product(product_code)
+        ignore = Preprocessing.from_config(self._catalog.get_model_config(product.product_id).preprocessing).ignore
+        scores = []
+        for done, image in enumerate(images, 1):
+            if cancel:
+                cancel.raise_if_cancelled()
+            result = analyse(decode_input(image), loaded.bank, loaded.model, loaded.handle, ignore)
+            scores.append(result.image_score)
+            progress(Progress(stage, done, len(images), f"scoring {stage} images"))
+        return np.array(scores, dtype=np.float64)
+
+    def calibrate(self, product_code: str, good: Sequence[ImageInput], defect: Sequence[ImageInput] = (), *,
+                  target_far: float = DEFAULT_TARGET_FAR, progress: ProgressCallback | None = None,
+                  cancel: CancelToken | None = None) -> CalibrationReport:
+        if not good:
+            raise ValidationError("calibration needs good validation images")
+        good_scores = self.score(product_code, good, progress, cancel, "good")
+        defect_scores = self.score(product_code, defect, progress, cancel, "defect") if defect else np.zeros(0)
+        image_t, review_t, far_t, f1_t, f1 = suggest_thresholds(good_scores, defect_scores, target_far)
+        roc = auroc = None
+        if defect_scores.size:
+            curve = cal.roc_curve(good_scores, defect_scores)
+            roc = RocCurve(tuple(map(float, curve.fpr)), tuple(map(float, curve.tpr)),
+                           tuple(float(min(t, 1.0)) for t in curve.thresholds))
+            auroc = cal.auroc(good_scores, defect_scores)
+        edges, g_hist, d_hist = cal.histogram(good_scores, defect_scores)
+        product = self._catalog.get_product(product_code)
+        config = self._catalog.get_model_config(product.product_id)
+        bank = self._cache.get(product_code).bank
+        return CalibrationReport(
+            product_code=product_code, n_good=int(good_scores.size), n_defect=int(defect_scores.size),
+            good_scores=tuple(map(float, good_scores)), defect_scores=tuple(map(float, defect_scores)),
+            auroc=auroc, roc=roc, f1_threshold=f1_t, f1=f1, target_far=target_far, far_threshold=far_t,
+            suggested_image_threshold=image_t, suggested_review_threshold=review_t,
+            current_image_threshold=config.image_threshold,
+            current_review_threshold=review_threshold_of(config.review_threshold, bank.review_threshold,
+                                                         config.image_threshold),
+            histogram_edges=tuple(map(float, edges)), good_histogram=tuple(map(int, g_hist)),
+            defect_histogram=tuple(map(int, d_hist)),
+        )
+
+    def apply(self, report: CalibrationReport, image_threshold: float | None = None,
+              review_threshold: float | None = None) -> CalibrationReport:
+        """Saves the image and review thresholds (both in ``model_configs``); by default the suggested ones."""
+        image_t = report.suggested_image_threshold if image_threshold is None else float(image_threshold)
+        review_t = report.suggested_review_threshold if review_threshold is None else float(review_threshold)
+        if not (0.0 <= review_t <= image_t <= 1.0):
+            raise ValidationError("thresholds must satisfy 0 <= review <= image threshold <= 1")
+        product = self._catalog.get_product(report.product_code)
+        config = self._catalog.get_model_config(product.product_id)
+        self._catalog.save_model_config(replace(config, image_threshold=image_t, review_threshold=review_t))
+        return replace(report, current_image_threshold=image_t, current_review_threshold=review_t, applied=True)

@@ -1,0 +1,145 @@
+"""``station evaluate``: the engine measured on any MVTec-layout folder, with no database involved.
+
+Without ``--backbone`` the configuration is first chosen by :meth:`EvaluationService.configure`, which reads
+``train/good`` and nothing else (held-out good images plus synthetic defects,
+``station.services.engine.selection``); the test folder is listed only after the choice is made.
+Trains exactly as a product bank is built (all of ``train/good``; a fifth calibrates the scores first), then
+inspects every ``test/<class>/*`` image one at a time (``good`` is the only non-defective class) and reports
+image AUROC, pixel AUROC (when ``ground_truth/<class>/<stem>_mask.png`` masks exist), the F1-optimal
+threshold on the normalised scale, and per-image latency (decode, preprocess, score, normalise, regions).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from station.domain.engine import CancelToken, Progress, ProgressCallback
+from station.domain.engine_reports import EvaluationReport
+from station.domain.errors import ValidationError
+from station.pipeline.patchcore import thresholds as cal
+from station.pipeline.images.decode import read_image
+from station.pipeline.images.preprocessing import Preprocessing, prepare
+from station.pipeline.patchcore.regions import find_regions, threshold_mask
+from station.services.engine.runtime import analyse, folder_images
+from station.services.engine.build import BuildOptions, build_memory_bank
+from station.services.engine.selection import Selection, candidate_sizes, select_configuration
+from station.services.engine.ports import ModelProvider
+
+PIXEL_THRESHOLD = 0.90
+
+
+def _noop(_: Progress) -> None:
+    return None
+
+
+def _mask_for(root: Path, cls: str, image: Path, shape: tuple[int, int]) -> np.ndarray:
+    if cls == "good":
+        return np.zeros(shape, dtype=bool)
+    path = root / "ground_truth" / cls / f"{image.stem}_mask.png"
+    mask = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+    if mask is None:
+        raise ValidationError(f"{path}: missing or unreadable ground-truth mask")
+    if mask.shape != shape:
+        mask = cv2.resize(mask, (shape[1], shape[0]), interpolation=cv2.INTER_NEAREST)
+    return mask > 127
+
+
+class EvaluationService:
+    def __init__(self, models: ModelProvider) -> None:
+        self._models = models
+
+    def configure(self, train_dir: Path, *, input_size: int = 256, options: BuildOptions | None = None,
+                  progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> Selection:
+        """The configuration chosen from the good images in ``train_dir`` alone (no other file is read)."""
+        progress = progress or _noop
+        options = options or BuildOptions()
+        paths = folder_images(Path(train_dir))
+        installed = [b["name"] for b in self._models.backbones() if b["installed"]]
+        sizes = candidate_sizes(installed, input_size)
+        goods: dict[int, list[np.ndarray]] = {s: [] for s in sizes}
+        for done, path in enumerate(paths, 1):
+            pixels = read_image(path).pixels
+            for size in sizes:
+                goods[size].append(prepare(pixels, Preprocessing.from_config({"resize": size})).pixels)
+            progress(Progress("load", done, len(paths), "loading training images for the self-configuration"))
+        return select_configuration(self._models, goods, {}, input_size, options, progress=progress, cancel=cancel,
+                                    source_images={"good": [str(p) for p in paths], "labelled_defect": []})
+
+    def evaluate(self, dataset: Path, *, backbone: str | None = None, input_size: int = 256,
+                 options: BuildOptions | None = None, progress: ProgressCallback | None = None,
+                 cancel: CancelToken | None = None) -> EvaluationReport:
+        root = Path(dataset)
+        progress = progress or _noop
+        train_paths = folder_images(root / "train" / "good")
+        options = options or BuildOptions()
+        if not (root / "test" / "good").is_dir():  # a folder check only: no test image is read before the choice
+            raise ValidationError(f"{root}: expected test/good and at least one test/<defect> folder")
+        selection = None
+        if backbone is None:  # chosen from train/good alone, before the test folder is even listed
+            selection = self.configure(root / "train" / "good", input_size=input_size, options=options,
+                                       progress=progress, cancel=cancel)
+            backbone, input_size = selection.chosen.backbone, selection.chosen.input_size
+            options = replace(options, backbone=backbone, augment=selection.chosen.augment,
+                              image_score=selection.chosen.image_score)
+        test_dir = root / "test"
+        classes = sorted(p.name for p in test_dir.iterdir() if p.is_dir()) if test_dir.is_dir() else []
+        tests = [(cls, p) for cls in classes for p in folder_images(test_dir / cls)]
+        if not tests or "good" not in classes or len(classes) < 2:
+            raise ValidationError(f"{root}: expected test/good and at least one test/<defect> folder")
+        with_masks = (root / "ground_truth").is_dir()
+        name = backbone
+        model = self._models.runtime(name, input_size)
+        pre = Preprocessing.from_config({"resize": input_size})
+        train = []
+        for done, path in enumerate(train_paths, 1):
+            train.append(prepare(read_image(path).pixels, pre).pixels)
+            progress(Progress("load", done, len(train_paths), "loading training images"))
+        built = build_memory_bank(root.name, model, train, pre.image_steps(), options, progress, cancel)
+        del train
+        handle = model.prepare_bank(built.bank.features, built.bank.image_score)
+        labels, scores, latencies = [], [], []
+        pixel_scores: list[np.ndarray] = []
+        pixel_labels: list[np.ndarray] = []
+        analyse(read_image(tests[0][1]), built.bank, model, handle)  # warm-up, not timed
+        for done, (cls, path) in enumerate(tests, 1):
+            if cancel:
+                cancel.raise_if_cancelled()
+            started = time.perf_counter()
+            decoded = read_image(path)
+            result = analyse(decoded, built.bank, model, handle)
+            find_regions(result.anomaly_map, threshold_mask(result.anomaly_map, PIXEL_THRESHOLD))
+            latencies.append((time.perf_counter() - started) * 1000.0)
+            labels.append(cls != "good")
+            scores.append(result.image_score)
+            if with_masks:
+                pixel_labels.append(_mask_for(root, cls, path, result.anomaly_map.shape).ravel())
+                pixel_scores.append(result.anomaly_map.ravel())
+            progress(Progress("evaluate", done, len(tests), "scoring test images"))
+        y = np.array(labels)
+        s = np.array(scores)
+        threshold, f1 = cal.best_f1(s[~y], s[y])
+        pixel_auroc = None
+        if with_masks:
+            pixel_auroc = cal.auroc_labels(np.concatenate(pixel_labels), np.concatenate(pixel_scores))
+        return EvaluationReport(
+            dataset=str(root), image_auroc=cal.auroc(s[~y], s[y]), pixel_auroc=pixel_auroc, f1=f1,
+            threshold=threshold, latency_ms_p50=float(np.percentile(latencies, 50)),
+            latency_ms_p95=float(np.percentile(latencies, 95)), n_train=len(train_paths), n_test=len(tests),
+            backbone=name, device=model.device_name, degraded=model.degraded,
+            coreset_size=int(built.bank.features.shape[0]), build_seconds=round(built.seconds, 2),
+            input_size=input_size, augment=tuple(options.augment), image_score=options.image_score,
+            selection=_without_paths(selection.to_json()) if selection else None,
+            selection_seconds=round(selection.seconds, 2) if selection else 0.0,
+        )
+
+
+def _without_paths(report: dict) -> dict:  # type: ignore[type-arg]
+    """The selection report with image counts instead of every path."""
+    out = dict(report)
+    out["validation_images"] = {k: len(v) for k, v in report.get("validation_images", {}).items()}
+    return out

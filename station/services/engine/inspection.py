@@ -1,0 +1,223 @@
+"""Inspecting one part: score it against the product's memory bank, find regions, retrieve the nearest
+good reference and the likely defect type, render and store the artifacts, record the result.
+
+:class:`InspectionService` is Qt-free and thread-safe; the GUI calls it from a worker thread. Nothing is
+recorded unless the whole inspection succeeded: bad input raises one
+:class:`~station.pipeline.images.decode.ImageInputError` before anything is stored, and the database rows are
+written in one transaction at the very end. (Artifact files are content-addressed, so a failure between
+storing them and recording leaves at most unreferenced blobs, never half a record.)
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from station.domain.engine import (
+    ArtifactKeys, InspectionOutcome, Progress, ProgressCallback, ReferenceMatch, decide_verdict, review_threshold_of,
+)
+from station.domain.enums import Verdict
+from station.domain.inspection import InspectionRecord, TestImage
+from station.pipeline.images import artifacts
+from station.pipeline.images.decode import DecodedImage, ImageInputError, decode_bytes, from_array, read_image
+from station.pipeline.images.preprocessing import Preprocessing
+from station.pipeline.patchcore.regions import find_regions, threshold_mask
+from station.pipeline.patchcore.scoring import check_threshold
+from station.services.engine.runtime import BANK_FILE, Analysis, BankCache, LoadedProduct, analyse
+from station.services.shared.ports import CatalogReader, ObjectStore
+from station.services.engine.ports import InspectionRecorder, ModelFiles, ModelProvider
+from station.services.engine.reference_cache import ReferenceImages
+from station.services.engine.retrieval_index import defect_vector, global_vector
+
+ImageInput = np.ndarray | str | Path | bytes
+
+
+def _noop(_: Progress) -> None:
+    return None
+
+
+def decode_input(image: ImageInput, name: str | None = None) -> DecodedImage:
+    """Any accepted input (array, path, encoded bytes) as a validated image; one clear error otherwise."""
+    if isinstance(image, np.ndarray):
+        return from_array(image, name or "frame")
+    if isinstance(image, (str, Path)):
+        return read_image(Path(image))
+    if isinstance(image, (bytes, bytearray, memoryview)):
+        return decode_bytes(bytes(image), name or "image")
+    raise ImageInputError(f"cannot inspect a {type(image).__name__}; give an image array, file path or bytes")
+
+
+class InspectionService:
+    """Runs inspections against the products' memory banks (see the module docstring)."""
+
+    def __init__(self, catalog: CatalogReader, recorder: InspectionRecorder, storage: ObjectStore,
+                 models: ModelProvider, files: ModelFiles, cache: BankCache | None = None) -> None:
+        self._catalog = catalog
+        self._recorder = recorder
+        self._storage = storage
+        self._models = models
+        self._files = files
+        self.cache = cache or BankCache(files, models)
+        self.references = ReferenceImages(storage)
+
+    # ------------------------------------------------------------------------------------------------
+    def warm_up(self, product_code: str) -> LoadedProduct:
+        """Loads the product's bank and model now (seconds the first time), so the first inspection is fast."""
+        return self.cache.get(product_code)
+
+    def bank_info(self, product_code: str) -> dict | None:
+        """Backbone, degraded flag, counts and creation time of the product's bank; None if not built."""
+        meta = self._files.meta(product_code, BANK_FILE)
+        if meta is None:
+            return None
+        return {"backbone": meta["backbone"], "degraded": meta["degraded"], "input_size": meta["input_size"],
+                "review_threshold": meta.get("review_threshold"), **(meta.get("info") or {})}
+
+    def inspect(self, product_code: str, image: ImageInput, *, inspector_id: int | None = None,
+                progress: ProgressCallback | None = None, record: bool = True,
+                source_name: str | None = None, serial: str | None = None) -> InspectionOutcome:
+        """Inspects one image of ``product_code`` and (by default) records it.
+
+        ``image``: a uint8 grey/BGR (or BGRA) numpy array such as a camera frame, a file path, or encoded
+        bytes. ``progress`` receives a few ``Progress("inspect", done, total)`` reports. Returns the
+        :class:`InspectionOutcome`; with ``record=False`` nothing is stored (no artifacts, no rows).
+        ``serial`` (read from the part) is stored with the test image's metadata in the same transaction.
+        Raises :class:`~station.pipeline.images.decode.ImageInputError` for unusable input, NotFoundError for an
+        unknown product, BankNotBuiltError when the product has no bank yet.
+        """
+        progress = progress or _noop
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+
+        def lap(name: str, since: float) -> float:
+            now = time.perf_counter()
+            timings[name] = (now - since) * 1000.0
+            return now
+
+        steps = 6
+        decoded = decode_input(image, source_name)
+        source_name = source_name or decoded.name
+        product = self._catalog.get_product(product_code)
+        config = self._catalog.get_model_config(product.product_id)
+        ignore = Preprocessing.from_config(config.preprocessing).ignore
+        t = lap("decode", started)
+        progress(Progress("inspect", 1, steps, "loading the memory bank"))
+        loaded = self.cache.get(product_code)
+        t = lap("load", t)
+        progress(Progress("inspect", 2, steps, "scoring"))
+        result = analyse(decoded, loaded.bank, loaded.model, loaded.handle, ignore)
+        t = lap("score", t)
+        image_threshold = check_threshold("image_threshold", config.image_threshold)
+        pixel_threshold = check_threshold("pixel_threshold", config.pixel_threshold)
+        review_threshold = review_threshold_of(config.review_threshold, loaded.bank.review_threshold, image_threshold)
+        verdict = decide_verdict(result.image_score, image_threshold, review_threshold)
+        mask = threshold_mask(result.anomaly_map, pixel_threshold)
+        regions = find_regions(result.anomaly_map, mask)
+        t = lap("regions", t)
+        progress(Progress("inspect", 3, steps, "retrieving references"))
+        reference, candidate, method, embedding = self._retrieve(loaded, result, product)
+        defect = candidate if verdict is not Verdict.PASS else None
+        t = lap("retrieval", t)
+        bank = loaded.bank
+        outcome = InspectionOutcome(
+            product_code=product.code, product_id=product.product_id, verdict=verdict,
+            image_score=result.image_score, raw_image_score=result.raw.image_score,
+            image_threshold=image_threshold, pixel_threshold=pixel_threshold, review_threshold=review_threshold,
+            image=decoded.pixels, anomaly_map=result.anomaly_map, mask=mask, regions=regions,
+            reference=reference, defect=defect,
+            similarity_score=None if reference is None else reference.similarity,
+            confidence_score=None if defect is None else defect.confidence,
+            retrieval_method=method, backbone=bank.backbone, degraded=bank.degraded,
+            degraded_reason=loaded.model.degraded_reason if bank.degraded else None,
+            device=loaded.model.device_name, preprocessing_applied=result.prepared.applied,
+            source_name=source_name, defect_candidate=candidate,
+            provenance={"backbone": bank.backbone, "bank_sha256": loaded.bank_sha256,
+                        "model_config_id": config.sync_uuid, "manual_id": None, "manual_version": None,
+                        "guide_model": None},
+        )
+        if not record:
+            timings["total"] = (time.perf_counter() - started) * 1000.0
+            return replace(outcome, timings_ms=timings)
+        progress(Progress("inspect", 4, steps, "rendering artifacts"))
+        keys = self._store_artifacts(outcome, decoded)
+        t = lap("artifacts", t)
+        progress(Progress("inspect", 5, steps, "recording"))
+        timings["total"] = (time.perf_counter() - started) * 1000.0
+        recorded = self._recorder.record(InspectionRecord(
+            product_id=product.product_id,
+            image=TestImage(file_name=source_name, file_path=keys.test_image or "", file_size=len(decoded.data),
+                            width=decoded.width, height=decoded.height, format=decoded.format,
+                            preprocessing_applied=result.prepared.applied, embedding=embedding.tobytes(),
+                            exif_data={"serial": serial[:200]} if serial else None, quality_score=None),
+            defect_detected=outcome.defect_detected, anomaly_score=outcome.image_score, inspector_id=inspector_id,
+            reference_image_id=None if reference is None else reference.image_id,
+            defect_type_id=None if defect is None else defect.defect_type_id,
+            confidence_score=outcome.confidence_score, similarity_score=outcome.similarity_score,
+            heatmap_path=keys.heatmap, mask_path=keys.mask, overlay_path=keys.overlay,
+            comparison_path=keys.comparison, detected_regions=[r.to_json() for r in regions],
+            processing_time=timings["total"] / 1000.0, verdict=outcome.verdict.value,
+            image_threshold=image_threshold, pixel_threshold=pixel_threshold, review_threshold=review_threshold,
+            provenance=outcome.provenance,
+        ))
+        lap("record", t)
+        timings["total"] = (time.perf_counter() - started) * 1000.0
+        progress(Progress("inspect", steps, steps, "done"))
+        return replace(outcome, artifacts=keys, timings_ms=timings, inspection_code=recorded.inspection_code,
+                       inspection_id=recorded.inspection_id, result_id=recorded.result_id,
+                       test_image_id=recorded.test_image_id)
+
+    def _retrieve(self, loaded: LoadedProduct, result: Analysis, product):  # type: ignore[no-untyped-def]
+        index = loaded.index
+        clip = self._models.clip_embedder() if index is not None and index.method.startswith("open_clip") else None
+        image = result.prepared.pixels
+        embedding = global_vector(clip, image, result.raw)
+        if index is None:
+            return None, None, None, embedding
+        ref = index.nearest_reference(embedding)
+        reference = None if ref is None else ReferenceMatch(image_id=ref[0], file_path=ref[1], similarity=ref[2])
+        names = {d.defect_type_id: d.name_en or d.code for d in product.defect_types}
+        candidate = index.vote(defect_vector(clip, image, result.raw), names)
+        return reference, candidate, index.method, embedding
+
+    def _store_artifacts(self, outcome: InspectionOutcome, decoded: DecodedImage) -> ArtifactKeys:
+        reference_pixels = self.reference_pixels(outcome)
+        heat = artifacts.heatmap(outcome.anomaly_map)
+        over = artifacts.overlay(outcome.image, outcome.anomaly_map, outcome.mask, outcome.regions)
+        comp = artifacts.comparison(outcome.image, reference_pixels, over)
+        put = self._storage.put_bytes
+        return ArtifactKeys(
+            test_image=put(decoded.data, kind="test_images", suffix="." + decoded.format.replace("jpeg", "jpg")),
+            heatmap=put(artifacts.encode_png(heat), kind="heatmaps", suffix=".png"),
+            mask=put(artifacts.encode_png(artifacts.mask_image(outcome.mask)), kind="masks", suffix=".png"),
+            overlay=put(artifacts.encode_png(over), kind="overlays", suffix=".png"),
+            comparison=put(artifacts.encode_png(comp), kind="comparisons", suffix=".png"),
+        )
+
+    def reference_pixels(self, outcome: InspectionOutcome) -> np.ndarray | None:
+        """The decoded nearest good reference of ``outcome`` (read from storage once, then cached)."""
+        return None if outcome.reference is None else self.references.get(outcome.reference.file_path)
+
+    # ------------------------------------------------------------------------------------------------
+    def reevaluate(self, outcome: InspectionOutcome, image_threshold: float | None = None,
+                   pixel_threshold: float | None = None, review_threshold: float | None = None) -> InspectionOutcome:
+        """The same inspection judged with other thresholds: verdict, mask and regions are recomputed from
+        the stored anomaly map (no feature extraction, nothing recorded). Threshold-dependent artifact keys
+        (mask, overlay) are cleared; the defect-type vote is shown whenever the new verdict is not PASS."""
+        image_threshold = check_threshold("image_threshold", outcome.image_threshold if image_threshold is None
+                                          else image_threshold)
+        pixel_threshold = check_threshold("pixel_threshold", outcome.pixel_threshold if pixel_threshold is None
+                                          else pixel_threshold)
+        review = outcome.review_threshold if review_threshold is None else check_threshold("review_threshold",
+                                                                                         review_threshold)
+        review = min(review, image_threshold)
+        verdict = decide_verdict(outcome.image_score, image_threshold, review)
+        mask = threshold_mask(outcome.anomaly_map, pixel_threshold)
+        regions = find_regions(outcome.anomaly_map, mask)
+        keys = replace(outcome.artifacts, mask=None, overlay=None)
+        defect = outcome.defect_candidate if verdict is not Verdict.PASS else None
+        return replace(outcome, verdict=verdict, image_threshold=image_threshold, pixel_threshold=pixel_threshold,
+                       review_threshold=review, mask=mask, regions=regions, artifacts=keys, defect=defect,
+                       confidence_score=None if defect is None else defect.confidence, reevaluated=True)

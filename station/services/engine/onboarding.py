@@ -1,0 +1,108 @@
+"""Few-shot onboarding: a new product from N >= 5 good parts captured at the bench (and optionally a few
+defective ones), built and ready to inspect in one call.
+
+The expected false-alarm rate shown is an upper bound: the build scores its held-out good parts against
+the bank without their own patches and puts the top of those scores at 0.70 < the FAIL threshold, so none
+of the ``n`` held-out parts fails; with none of ``n`` failing, the rate is at most 3/n at 95 % confidence
+(rule of three). It falls as good parts are added (``add_good`` + rebuild).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+
+from station.domain.catalog import DefectTypeSpec, ProductSpec
+from station.domain.engine import BuildSummary, CancelToken, ProgressCallback
+from station.domain.enums import ImageType
+from station.domain.errors import StationError, ValidationError
+from station.services.engine.build import BuildOptions
+from station.services.shared.ports import CatalogReader, ObjectStore
+from station.services.admin.ports import CatalogRepository
+
+MIN_GOOD = 5
+
+
+@dataclass(frozen=True)
+class OnboardingReport:
+    product_code: str
+    n_good: int
+    n_defect: int
+    seconds: float  # capture storage + build
+    build: BuildSummary
+    far_upper_bound: float | None  # None when the build held no good part out
+
+    def to_json(self) -> dict[str, Any]:
+        return {"product_code": self.product_code, "n_good": self.n_good, "n_defect": self.n_defect,
+                "seconds": round(self.seconds, 2), "far_upper_bound": self.far_upper_bound,
+                "build": self.build.to_json()}
+
+
+class OnboardingService:
+    def __init__(self, products: CatalogRepository, catalog: CatalogReader, storage: ObjectStore,
+                 builder: Any, default_backbone: Callable[[], str] | None = None) -> None:
+        self._products, self._catalog, self._storage, self._builder = products, catalog, storage, builder
+        self._default_backbone = default_backbone
+
+    def _store(self, product_id: int, frames: Sequence[np.ndarray], image_type: str, defect_type_id: int | None,
+               prefix: str, by_user: int | None) -> None:
+        for i, frame in enumerate(frames):
+            ok, png = cv2.imencode(".png", frame)
+            if not ok:
+                raise ValidationError(f"frame {i + 1} cannot be encoded")
+            key = self._storage.put_bytes(png.tobytes(), kind="images", suffix=".png")
+            self._catalog.add_image(product_id, image_type, f"{prefix}-{i + 1:03d}.png", key,
+                                    defect_type_id=defect_type_id, file_size=len(png), width=frame.shape[1],
+                                    height=frame.shape[0], format="png", uploaded_by=by_user)
+
+    def onboard(self, code: str, name: str, good: Sequence[np.ndarray],
+                defects: dict[str, Sequence[np.ndarray]] | None = None, *, by_user: int | None = None,
+                progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
+                quick: bool = False) -> OnboardingReport:
+        """``quick``: build with the default backbone at the product's size instead of self-configuring
+        (the candidates' validation on a handful of parts takes minutes and says little)."""
+        if len(good) < MIN_GOOD:
+            raise ValidationError(f"capture at least {MIN_GOOD} good parts (got {len(good)})")
+        started = time.perf_counter()
+        defects = defects or {}
+        self._products.upsert_products([ProductSpec(code=code, name=name, defects=tuple(
+            DefectTypeSpec(code=d, name_ko=d, name_en=d) for d in defects))])
+        product = self._catalog.get_product(code)
+        if self._catalog.list_images(product.product_id, ImageType.NORMAL.value):
+            raise StationError(f"{code} already has good images; add parts with add_good and rebuild")
+        self._store(product.product_id, good, ImageType.NORMAL.value, None, f"{code}-good", by_user)
+        for defect_code, frames in defects.items():
+            defect = product.defect_by_code(defect_code)
+            self._store(product.product_id, frames, ImageType.DEFECT.value, defect.defect_type_id if defect else None,
+                        f"{code}-{defect_code}", by_user)
+        return self._build(code, len(good), sum(len(f) for f in defects.values()), started, by_user, progress,
+                           cancel, quick)
+
+    def add_good(self, code: str, good: Sequence[np.ndarray], *, by_user: int | None = None,
+                 progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
+                 quick: bool = False) -> OnboardingReport:
+        """More good parts for an onboarded product, then a rebuild (the bound tightens)."""
+        started = time.perf_counter()
+        product = self._catalog.get_product(code)
+        before = len(self._catalog.list_images(product.product_id, ImageType.NORMAL.value))
+        self._store(product.product_id, good, ImageType.NORMAL.value, None, f"{code}-good-{before}", by_user)
+        n_defect = len(self._catalog.list_images(product.product_id, ImageType.DEFECT.value))
+        return self._build(code, before + len(good), n_defect, started, by_user, progress, cancel, quick)
+
+    def _build(self, code: str, n_good: int, n_defect: int, started: float, by_user: int | None = None,
+               progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
+               quick: bool = False) -> OnboardingReport:
+        """A cancelled build raises CancelledError: the parts stay in the library, the product has no new
+        bank (``add_good`` or a build under Technician › Model builds makes one)."""
+        options = None
+        if quick and self._default_backbone is not None:
+            options = BuildOptions(backbone=self._default_backbone())
+        summary = self._builder.build(code, options, user_id=by_user, progress=progress, cancel=cancel)
+        n = summary.n_calibration_images
+        bound = None if n == 0 else min(1.0, 3.0 / n)
+        return OnboardingReport(code, n_good, n_defect, time.perf_counter() - started, summary, bound)

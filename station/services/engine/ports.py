@@ -1,0 +1,109 @@
+"""Ports of the inspection engine: loaded backbones, retrieval embedders, model files, the inspection recorder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from station.domain.inspection import InspectionRecord, RecordedInspection
+from station.pipeline.patchcore.bank import PatchFeatures, RawScore
+
+
+class PatchModel(Protocol):
+    """One loaded PatchCore backbone. Images are uint8 BGR arrays of ``input_size`` x ``input_size``."""
+
+    name: str
+    degraded: bool
+    degraded_reason: str | None
+    input_size: int
+    embedding_dim: int
+
+    @property
+    def device_name(self) -> str: ...
+
+    def embed(self, images: Sequence[np.ndarray]) -> PatchFeatures: ...
+
+    def prepare_bank(self, bank: np.ndarray, image_score: str = "reweighted") -> Any:
+        """An opaque handle of the bank placed on the model's device (reused for every inspection);
+        ``image_score`` (:data:`station.pipeline.patchcore.bank.IMAGE_SCORES`) says how its image score is taken."""
+        ...
+
+    def score(self, images: Sequence[np.ndarray], handle: Any) -> list[RawScore]: ...
+
+
+class ImageEmbedder(Protocol):
+    """A retrieval embedder (open_clip); ``method`` names it, e.g. ``"open_clip:ViT-B-32"``."""
+
+    method: str
+
+    def embed(self, images: Sequence[np.ndarray]) -> np.ndarray:
+        """(B, E) L2-normalised embeddings of uint8 grey/BGR images of any size."""
+        ...
+
+
+class ModelProvider(Protocol):
+    def default_backbone(self) -> str:
+        """The best backbone whose weights are installed (``filterbank``, degraded, when none is)."""
+        ...
+
+    def backbones(self) -> list[dict[str, Any]]: ...
+
+    def is_degraded(self, backbone: str) -> bool: ...
+
+    def runtime(self, backbone: str, input_size: int) -> PatchModel: ...
+
+    def release_runtimes(self, keep: set[tuple[str, int]]) -> int:
+        """Forgets the cached runtimes other than ``keep`` ((backbone, input size) pairs) so that their memory
+        can go once nobody uses them; returns how many were forgotten."""
+        ...
+
+    def clip_embedder(self) -> ImageEmbedder | None: ...
+
+
+class ModelFiles(Protocol):
+    """Per-product model files (memory bank, retrieval index) as arrays plus a JSON description."""
+
+    def save(self, product_code: str, name: str, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> tuple[str, str]:
+        """Replaces the files atomically; returns (path, sha256)."""
+        ...
+
+    def publish(self, product_code: str,
+                items: dict[str, tuple[dict[str, np.ndarray], dict[str, Any]]]) -> dict[str, tuple[str, str]]:
+        """Replaces several files (bank and index) as one set, atomically; returns name -> (path, sha256)."""
+        ...
+
+    def load(self, product_code: str, name: str) -> tuple[dict[str, np.ndarray], dict[str, Any]] | None:
+        """The files, checked against their recorded sha256; None when there are none."""
+        ...
+
+    def load_set(self, product_code: str,
+                 names: Iterable[str]) -> dict[str, tuple[dict[str, np.ndarray], dict[str, Any]] | None]:
+        """Several files of the same published set (never a new bank with an old index)."""
+        ...
+
+    def meta(self, product_code: str, name: str) -> dict[str, Any] | None:
+        """Only the JSON description (cheap; not verified), None when there are no files."""
+        ...
+
+    def stamp(self, product_code: str, name: str) -> float | None:
+        """Changes whenever the files are replaced (for caches)."""
+        ...
+
+    def update_meta(self, product_code: str, name: str, changes: dict[str, Any]) -> None: ...
+
+
+class ReviewThresholdStore(Protocol):
+    """The calibrated default review (UNCERTAIN) threshold of a product's memory bank: what applies while
+    none is configured in ``model_configs`` (read-only: the configured value lives in model_configs)."""
+
+    def get(self, product_code: str) -> float | None:
+        """None when the product has no bank yet."""
+        ...
+
+
+class InspectionRecorder(Protocol):
+    def record(self, record: InspectionRecord) -> RecordedInspection:
+        """Image, metadata, inspection and result in one transaction (nothing half-way)."""
+        ...

@@ -1,0 +1,75 @@
+"""Building a product's retrieval index and computing query embeddings the same way at inspection time.
+
+With an open_clip model installed, global vectors are CLIP embeddings of the (preprocessed) image and defect
+vectors CLIP embeddings of a crop around the most anomalous patches. Without one, both come from the
+PatchCore backbone: the mean patch embedding of the whole image, and of its most anomalous patches.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from station.domain.engine import CancelToken, Progress, ProgressCallback
+from station.pipeline.patchcore.bank import MemoryBank, RawScore
+from station.pipeline.retrieval.knn import RetrievalIndex, l2_normalise, peak_box, region_descriptor, unknown_threshold
+from station.services.engine.ports import ImageEmbedder, PatchModel
+
+BATCH = 16
+
+
+def global_vector(clip: ImageEmbedder | None, image: np.ndarray, raw: RawScore) -> np.ndarray:
+    if clip is not None:
+        return clip.embed([image])[0]
+    return l2_normalise(raw.pooled)
+
+
+def defect_vector(clip: ImageEmbedder | None, image: np.ndarray, raw: RawScore) -> np.ndarray:
+    if clip is not None:
+        x, y, w, h = peak_box(raw.patch_scores, image.shape[1], image.shape[0])
+        return clip.embed([image[y:y + h, x:x + w]])[0]
+    return region_descriptor(raw.grid, raw.patch_scores)
+
+
+def build_index(
+    model: PatchModel, bank: MemoryBank, clip: ImageEmbedder | None, goods: list[tuple[Any, np.ndarray]],
+    pooled: np.ndarray, defects: list[tuple[Any, np.ndarray]], codes: dict[int, str],
+    progress: ProgressCallback, cancel: CancelToken | None,
+) -> RetrievalIndex:
+    """``goods``/``defects`` are (ImageInfo, prepared image) pairs; ``pooled`` the goods' mean patch
+    embeddings from the bank build. Defect images without a defect type are skipped."""
+    method = clip.method if clip is not None else f"backbone_pooled:{model.name}"
+    if clip is not None:
+        vectors = []
+        for s in range(0, len(goods), BATCH):
+            if cancel:
+                cancel.raise_if_cancelled()
+            vectors.append(clip.embed([img for _, img in goods[s:s + BATCH]]))
+            progress(Progress("index", min(s + BATCH, len(goods)), len(goods), "embedding good references"))
+        good_vectors = np.concatenate(vectors) if vectors else np.zeros((0, 1), np.float32)
+    else:
+        good_vectors = l2_normalise(pooled)
+    handle = model.prepare_bank(bank.features)
+    labelled = [(row, img) for row, img in defects if row.defect_type_id is not None]
+    d_vectors, d_ids, d_types, d_codes = [], [], [], []
+    for done, (row, img) in enumerate(labelled, 1):
+        if cancel:
+            cancel.raise_if_cancelled()
+        raw = model.score([img], handle)[0]
+        d_vectors.append(defect_vector(clip, img, raw))
+        d_ids.append(row.image_id)
+        d_types.append(row.defect_type_id)
+        d_codes.append(codes.get(row.defect_type_id, str(row.defect_type_id)))
+        progress(Progress("index", done, len(labelled), "embedding labelled defects"))
+    dim = good_vectors.shape[1] if good_vectors.size else model.embedding_dim
+    defect_vectors = np.stack(d_vectors) if d_vectors else np.zeros((0, dim), np.float32)
+    types = np.array(d_types, dtype=np.int64)
+    return RetrievalIndex(
+        method=method, good_ids=np.array([row.image_id for row, _ in goods], dtype=np.int64),
+        good_keys=tuple(row.file_path for row, _ in goods), good_vectors=good_vectors.astype(np.float32),
+        defect_ids=np.array(d_ids, dtype=np.int64), defect_type_ids=types, defect_codes=tuple(d_codes),
+        defect_vectors=defect_vectors.astype(np.float32),
+        unknown_threshold=unknown_threshold(defect_vectors, types),
+        info={"n_good": len(goods), "n_defect": len(d_ids), "bank_backbone": bank.backbone},
+    )

@@ -1,0 +1,68 @@
+"""Ports of guidance: the manual parser and store, the sentence embedder and the local LLM."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from station.domain.engine import CancelToken
+from station.domain.guidance import Generation, PromptParts
+from station.domain.manuals import (
+    DefectName,
+    ManualInfo,
+    NewManual,
+    ParsedManual,
+    StoredSection,
+)
+
+
+class ManualParser(Protocol):
+    def parse(self, data: bytes, file_name: str, defects: Sequence[DefectName]) -> ParsedManual:
+        """Sections per defect type; raises a StationError for unreadable/encrypted/empty files."""
+        ...
+
+
+class TextEmbedder(Protocol):
+    name: str  # stored with each vector: vectors of another embedder are not compared
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        """A (len(texts), dim) float32 array of unit-length rows."""
+        ...
+
+
+class ManualRepository(Protocol):
+    def find_by_file(self, product_id: int, file_path: str) -> ManualInfo | None:
+        """The active manual of the product stored under that object key, if any."""
+        ...
+
+    def add_manual(self, manual: NewManual) -> ManualInfo:
+        """Manual and its sections in one transaction; older active manuals with the same file name
+        are deactivated; ``vector_indexed``/``indexed_at`` set when every section has an embedding."""
+        ...
+
+    def list_manuals(self, product_id: int | None = None, *, active_only: bool = True) -> list[ManualInfo]: ...
+
+    def active_sections(self, product_id: int) -> list[StoredSection]: ...
+
+    def set_section_embeddings(self, embeddings: dict[int, bytes]) -> None: ...
+
+    def save_guide(self, result_id: int, content: str, quality_score: float | None, *,
+                   manual_id: int | None = None, guide_model: str | None = None) -> None:
+        """``inspection_results.guide_content``/``guide_generated``/``guide_quality_score``."""
+        ...
+
+    def get_guide(self, result_id: int) -> tuple[str | None, bool, float | None]: ...
+
+
+class GuideGenerator(Protocol):
+    """A local LLM that writes guides (llama.cpp)."""
+
+    model_name: str
+    languages: tuple[str, ...]
+
+    def generate(self, prompt: PromptParts, on_token: Callable[[str], None] | None = None,
+                 cancel: CancelToken | None = None, max_tokens: int = 512) -> Generation: ...
+
+    def warm(self, prompt: PromptParts) -> None:
+        """Evaluate and cache the system (and stable) part of the prompt ahead of time."""
+        ...

@@ -1,0 +1,231 @@
+"""Guide prompts (fixed system prompt per language, stable and variable parts) and detected-region text.
+
+The prompt is split for KV caching: the system prompt never changes; the stable part (product, defect,
+manual excerpts, instructions, the end of the user turn and the opening of the guide structure) depends
+only on the product, the defect and the manual, so its KV state is saved and a guide for a known
+defect evaluates no prompt token of its own. The detection's location, sizes and scores are the
+station's own first status line (``detection_text``), not the model's words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from station.domain.guidance import GuideRequest, Language, PromptParts, RegionSummary
+from station.services.guidance.schema import STRUCTURE_OPENING, guide_grammar
+from station.services.guidance.terms import glossary_lines
+
+_UNSAFE = re.compile(r'["\\\[\]\x00-\x1f]')
+
+MAX_EXCERPT_CHARS = 500
+MAX_EXCERPTS_CHARS = 1800
+
+SYSTEM_PROMPTS: dict[str, str] = {
+    "ko": (
+        "당신은 제조 품질 검사 스테이션의 현장 기술 지원 도우미입니다. 작업자가 바로 따라 할 수 있는 불량 조치 "
+        "가이드를 JSON으로 씁니다: {\"status\": [...], \"cause\": [...], \"action\": [...], "
+        "\"prevention\": [...]}, 각 항목은 {\"text\": 짧은 한국어 문장 하나, \"refs\": [근거 발췌 번호]}.\n"
+        "규칙: cause와 action의 각 항목은 주어진 매뉴얼 발췌의 원인/조치 문장 하나를 한국어로 짧게 옮겨 쓰고, "
+        "그 문장이 있는 발췌 번호를 refs에 넣습니다. 제목이나 결함 이름만 쓰지 말고 내용을 쓰세요. "
+        "검출된 결함만 다루고 다른 결함은 언급하지 마세요. 한자나 외국 문자를 섞지 말고 한글로 쓰세요. "
+        "status는 검출 결과 요약, prevention은 재발 방지 방법입니다."
+    ),
+    "en": (
+        "You are the shop-floor support assistant of a manufacturing quality inspection station. You write "
+        "corrective-action guides a worker can follow right away, as JSON: {\"status\": [...], \"cause\": "
+        "[...], \"action\": [...], \"prevention\": [...]}, each item {\"text\": one short English "
+        "sentence, \"refs\": [numbers of the excerpts it rests on]}.\n"
+        "Rules: each cause and action item restates one cause or action sentence of the manual excerpts given, "
+        "translated into plain English when the manual is in Korean, and lists that excerpt's number in refs. "
+        "Write the content, not a heading or the defect's name. Cover only the detected defect; never mention "
+        "other defects. Write English only. status sums up the inspection, prevention says how to avoid a "
+        "recurrence."
+    ),
+}
+_TYPE_LABELS = {"ko": {"cause": "원인", "action": "조치", "other": "요약"},
+                "en": {"cause": "cause", "action": "action", "other": "summary"}}
+
+_LOCATION_KO = {
+    "center": "중앙부", "centre": "중앙부", "middle": "중앙부", "edge": "가장자리(외곽)", "border": "외곽 테두리",
+    "rim": "외곽 테두리", "top": "상단", "bottom": "하단", "left": "좌측", "right": "우측",
+    "top-left": "좌상단", "top-right": "우상단", "bottom-left": "좌하단", "bottom-right": "우하단",
+    "surface": "표면", "inner": "내부", "interior": "내부",
+}
+
+
+def location_label(location: str, language: Language) -> str:
+    key = location.strip().lower().replace("_", "-").replace(" quadrant", "").replace(" ", "-")
+    if language == "ko":
+        return _LOCATION_KO.get(key, location)
+    return location.replace("_", " ")
+
+
+def describe_regions(regions: Sequence[Any] | None) -> tuple[RegionSummary, ...]:
+    """Regions (``detected_regions`` dicts or objects with ``to_json()``; tolerant about key names:
+    ``bbox`` {x,y,width,height} or [x,y,w,h], ``area_pct``/``area_ratio``, ``location``, ``max_score``)."""
+    out = []
+    for region in regions or ():
+        if not isinstance(region, Mapping) and hasattr(region, "to_json"):
+            region = region.to_json()  # station.domain.engine.Region
+        bbox = region.get("bbox") or region.get("box")
+        width = _num(region, "width", "w")
+        height = _num(region, "height", "h")
+        if isinstance(bbox, Mapping):
+            width = width or _num(bbox, "width", "w")
+            height = height or _num(bbox, "height", "h")
+        elif isinstance(bbox, Sequence) and len(bbox) == 4 and width is None:
+            width, height = bbox[2], bbox[3]
+        ratio = _num(region, "area_ratio", "area_fraction")
+        if ratio is None:
+            pct = _num(region, "area_pct", "area_percent", "area_percentage")
+            ratio = pct / 100.0 if pct is not None else None
+        location = str(region.get("location") or region.get("location_label") or region.get("position") or "")
+        score = _num(region, "max_score", "score", "mean_score")
+        out.append(RegionSummary(location=location, area_ratio=ratio,
+                                 width=int(width) if width is not None else None,
+                                 height=int(height) if height is not None else None, score=score))
+    return tuple(out)
+
+
+def _num(data: Mapping[str, Any], *keys: str) -> float | None:
+    for key in keys:
+        value = data.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    return None
+
+
+def region_lines(request: GuideRequest) -> list[str]:
+    ko = request.language == "ko"
+    lines = []
+    for i, region in enumerate(request.regions[:5], start=1):
+        parts = [location_label(region.location, request.language) or ("위치 미상" if ko else "unknown location")]
+        if region.width and region.height:
+            parts.append(f"{region.width}x{region.height} px")
+        if region.area_ratio is not None:
+            parts.append(f"{'면적' if ko else 'area'} {region.area_ratio * 100:.1f}%")
+        if region.score is not None:
+            parts.append(f"{'최대 점수' if ko else 'max score'} {region.score:.2f}")
+        lines.append(f"{i}. " + ", ".join(parts))
+    if len(request.regions) > 5:
+        lines.append(f"(+{len(request.regions) - 5})")
+    return lines
+
+
+def score_line(request: GuideRequest, *, short: bool = False) -> str:
+    names = {"anomaly": ("이상 점수", "anomaly score"), "confidence": ("분류 신뢰도", "classification confidence"),
+             "similarity": ("유사도", "similarity")}
+    short_names = {"anomaly": ("이상", "anomaly"), "confidence": ("신뢰도", "confidence"),
+                   "similarity": ("유사도", "similarity")}
+    ko = request.language == "ko"
+    parts = []
+    for key, value in request.scores.items():
+        label = (short_names if short else names).get(key.replace("_score", ""), (key, key))[0 if ko else 1]
+        parts.append(f"{label} {value:.2f}")
+    return ", ".join(parts)
+
+
+def excerpt_lines(text: str) -> list[str]:
+    """The sentences of an excerpt, one per line, without bullets."""
+    lines = []
+    for line in text.splitlines():
+        line = line.strip().lstrip("•-*·").strip()
+        if line:
+            lines.append(line)
+    return lines
+
+
+def refs_by_section(request: GuideRequest) -> dict[str, list[int]]:
+    """The excerpt numbers each guide section may cite: cause items the cause sections and summary rows,
+    action items the action sections and summary rows; prevention any grounding excerpt, status none."""
+    grounding = request.grounding_excerpts()
+    every = [e.ref for e in grounding]
+    out: dict[str, list[int]] = {"status": [], "prevention": every}
+    for kind in ("cause", "action"):
+        refs = [e.ref for e in grounding if e.section_type == kind or e.reason == "summary"]
+        out[kind] = refs or every
+    return out
+
+
+def build_prompt(request: GuideRequest) -> PromptParts:
+    """System / stable / variable parts and the grammar of the guide structure. With a known defect the
+    stable part holds only that defect's cause/action sections and summary row(s); with an unknown defect
+    the retrieved sections of other defects, each labelled as such."""
+    ko = request.language == "ko"
+    severity = f" ({'심각도' if ko else 'severity'} {request.severity}/5)" if request.severity else ""
+    names = " / ".join(n for n in (request.defect_name_ko, request.defect_name_en) if n) or \
+        (request.defect_code or ("미분류 (결함 종류를 모름)" if ko else "unclassified (defect type unknown)"))
+    stable = [
+        f"{'제품' if ko else 'Product'}: {request.product_name} ({request.product_code})",
+        f"{'검출 결함' if ko else 'Detected defect'}: {names}{severity}",
+        "",
+        "매뉴얼 발췌:" if ko else "Manual excerpts:",
+    ]
+    grounding = request.grounding_excerpts()
+    labels = _TYPE_LABELS[request.language]
+    budget = MAX_EXCERPTS_CHARS
+    for excerpt in grounding:
+        if budget <= 0:
+            break
+        text = "\n".join(f"- {line}" for line in excerpt_lines(excerpt.text))[:min(MAX_EXCERPT_CHARS, budget)]
+        budget -= len(text)
+        kind = labels.get(excerpt.section_type, excerpt.section_type)
+        if request.defect_code and excerpt.defect_code == request.defect_code:
+            head = f"[{excerpt.ref}] ({kind}) {excerpt.title}"
+        else:
+            other = excerpt.defect_code or ("일반" if ko else "general")
+            head = (f"[{excerpt.ref}] ({kind}, 참고: 결함 종류를 몰라 가져온 '{other}' 구역) {excerpt.title}" if ko
+                    else f"[{excerpt.ref}] ({kind}; for reference: section of '{other}', the defect type is "
+                         f"unknown) {excerpt.title}")
+        stable.append(f"{head}\n{text}")
+    if not grounding:
+        stable.append("(매뉴얼 발췌 없음)" if ko else "(no manual excerpts)")
+    stable.append("")
+    if not ko:
+        terms = glossary_lines(excerpt.text for excerpt in grounding)
+        if terms:
+            stable.append("Terms used in the manual (Korean = English): " + "; ".join(terms))
+    stable.append("이 검사의 가이드 JSON을 쓰세요. 검출 위치, 크기와 점수는 스테이션이 따로 표시합니다." if ko
+                  else "Write the guide JSON for this inspection; the station shows the detected region's "
+                       "location, size and score itself.")
+    key = f"{request.language}/{request.product_code}/{request.defect_code or '-'}"
+    # with a known defect the whole prompt, up to the structure's opening, is the same for every inspection
+    # of the defect (its KV state is saved): a guide evaluates no prompt token of its own; the detection's
+    # location, sizes and scores are the station's own first status line (``detection_text``)
+    return PromptParts(system=SYSTEM_PROMPTS[request.language], stable="\n".join(stable) + "\n",
+                       variable="", answer_stable=STRUCTURE_OPENING, answer_prefix="",
+                       grammar=guide_grammar(request.language, refs_by_section(request), status_opened=0),
+                       key=key)
+
+
+DETECTION_CHARS = 110
+
+
+def detection_text(request: GuideRequest) -> str:
+    """The detection as the station's own first status line: ``중앙부 14x11 px (면적 0.9%, 점수 0.93)``; two
+    regions at most, scores that repeat a region's maximum left out; without the characters the guide
+    grammar excludes from item texts."""
+    ko = request.language == "ko"
+    parts = []
+    region_scores = set()
+    for region in request.regions[:2]:
+        where = location_label(region.location, request.language) or ("위치 미상" if ko else "unknown location")
+        size = f" {region.width}x{region.height} px" if region.width and region.height else ""
+        details = []
+        if region.area_ratio is not None:
+            details.append(f"{'면적' if ko else 'area'} {region.area_ratio * 100:.1f}%")
+        if region.score is not None:
+            details.append(f"{'점수' if ko else 'score'} {region.score:.2f}")
+            region_scores.add(f"{region.score:.2f}")
+        parts.append(where + size + (f" ({', '.join(details)})" if details else ""))
+    if len(request.regions) > 2:
+        parts.append(f"외 {len(request.regions) - 2}곳" if ko else f"+{len(request.regions) - 2} more")
+    other_scores = {k: v for k, v in request.scores.items() if f"{v:.2f}" not in region_scores}
+    if other_scores:
+        parts.append(score_line(replace(request, scores=other_scores), short=True))
+    text = "; ".join(parts) or ("검출 영역 정보 없음" if ko else "no region details")
+    text = _UNSAFE.sub(" ", text).strip()
+    return ("검출: " if ko else "Detected: ") + text[:DETECTION_CHARS]

@@ -1,0 +1,293 @@
+"""Guidance for a failed part: the manual excerpts to read and a corrective-action guide.
+
+Qt-free and blocking: the GUI calls it from a worker thread. Typical use::
+
+    excerpts = guidance.excerpts("prod1", "hole", regions, {"anomaly": 0.93})      # fast, no LLM
+    request = guidance.build_request("prod1", "hole", regions, {"anomaly": 0.93}, language="ko")
+    guide = guidance.stream_guide(request, on_token=emit_text, cancel_event=stop)  # tokens as they come
+    guidance.save_guide(result_id, guide)
+
+Without a local LLM (or when it fails) ``stream_guide`` returns the deterministic template guide built
+from the excerpts, labelled as such and with a hint how to install a model; a guide is never empty.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from station.domain.errors import NotFoundError, StationError
+from station.domain.guidance import SECTION_HEADINGS, Guide, GuideItem, GuideRequest, Language, ManualExcerpt, PromptParts
+from station.services.guidance.prompt import build_prompt, describe_regions, detection_text, location_label
+from station.services.guidance.quality import assess_guide
+from station.services.guidance.schema import GuideStreamReader, markdown_structure, parse_guide, render_markdown
+from station.services.guidance.retrieval import pack_embedding, rank_sections, to_excerpts, unpack_embedding
+from station.services.guidance.template import INSTALL_HINT, TEMPLATE_NOTICE, sources_footer, template_body
+from station.services.guidance.verify import GuideVerifier
+from station.domain.engine import CancelToken
+from station.services.shared.ports import CatalogReader
+from station.services.guidance.ports import GuideGenerator, ManualRepository, TextEmbedder
+
+log = logging.getLogger(__name__)
+LLM_NOTICE = {
+    "ko": "{model}이(가) 매뉴얼을 근거로 작성한 가이드입니다. 인용 번호로 원문을 확인하세요.",
+    "en": "Written by {model} from the manual; check the cited excerpts.",
+}
+CANCELLED_NOTICE = {"ko": "(생성이 중단되었습니다)", "en": "(generation was cancelled)"}
+
+
+class GuidanceService:
+    """Retrieval of manual excerpts and guide generation for one station.
+
+    ``embedder`` None -> lexical retrieval only (``retrieval_mode`` says so); ``generator`` None ->
+    template guides. Both adapters load their models lazily, on first use, in the calling thread.
+    """
+
+    def __init__(self, catalog: CatalogReader, manuals: ManualRepository, *, embedder: TextEmbedder | None = None,
+                 generator: GuideGenerator | None = None, language: Language = "en",
+                 min_quality: float = 0.6) -> None:
+        self._catalog = catalog
+        self._manuals = manuals
+        self._embedder = embedder
+        self.generator = generator
+        self.language: Language = language
+        self.min_quality = min_quality  # an LLM guide scoring below this is replaced by the template guide
+        self._lock = threading.Lock()
+        self._query_cache: dict[str, np.ndarray] = {}
+        self.states: Any = None  # guidance_states.PromptStates: saved KV state of the prompts, when set
+
+    @property
+    def retrieval_mode(self) -> str:
+        return "semantic+lexical" if self._embedder is not None else "lexical only (embedder not installed)"
+
+    def llm_status(self, language: Language | None = None) -> str:
+        lang = language or self.language
+        if self.generator is None:
+            return INSTALL_HINT[lang]
+        return self.generator.model_name
+
+    # Retrieval --------------------------------------------------------------------------------
+    def excerpts(self, product_code: str, defect_code: str | None, regions: Sequence[Mapping[str, Any]] = (),
+                 scores: Mapping[str, float] | None = None, *, related_limit: int = 3) -> list[ManualExcerpt]:
+        """Manual sections for an inspection, numbered for citation: the defect's cause and action sections
+        first, then its summary rows, then up to ``related_limit`` sections semantically/lexically close to
+        the defect (to the regions' locations when the defect type is unknown)."""
+        product = self._catalog.get_product(product_code)
+        sections = self._manuals.active_sections(product.product_id)
+        if not sections:
+            return []
+        defect = product.defect_by_code(defect_code) if defect_code else None
+        words = [defect_code or "", *(v for v in (defect.name_ko, defect.name_en, defect.full_name_ko) if v)] \
+            if defect else ["결함 원인 조치", "defect cause action"]
+        if defect is None:  # unknown defect: where it is on the part is the best clue left
+            for region in describe_regions(regions):
+                if region.location:
+                    words += [region.location, location_label(region.location, "ko")]
+        # (with a known defect the excerpts depend on the defect only, so the prompt part built from them
+        # is the same for every inspection of that defect and its KV state can be reused)
+        query = " ".join(w for w in words if w)
+        query_vector = None
+        if self._embedder is not None:
+            try:
+                if self._embed_missing(sections):
+                    sections = self._manuals.active_sections(product.product_id)
+                query_vector = self._query_vector(query)
+            except Exception as exc:  # a broken embedder must not cost the worker the excerpts
+                log.warning("embedder failed, lexical retrieval only: %s", exc)
+        ranked = rank_sections(sections, defect_code, query, query_vector=query_vector,
+                               embedder_tag=self._embedder.name if self._embedder else None,
+                               related_limit=related_limit)
+        return to_excerpts(ranked)
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        """The query's embedding, remembered: queries repeat (same defect, same region places)."""
+        assert self._embedder is not None
+        vector = self._query_cache.pop(query, None)
+        if vector is None:
+            vector = np.asarray(self._embedder.embed([query])[0], dtype=np.float32)
+        self._query_cache[query] = vector
+        while len(self._query_cache) > 256:
+            self._query_cache.pop(next(iter(self._query_cache)))
+        return vector
+
+    def _embed_missing(self, sections: Sequence[Any]) -> bool:
+        """Embeds sections stored without (or with another embedder's) vectors; True if any were."""
+        assert self._embedder is not None
+        missing = [s for s in sections if unpack_embedding(s.embedding, self._embedder.name) is None]
+        if not missing:
+            return False
+        vectors = self._embedder.embed([f"{s.title}\n{s.text}" for s in missing])
+        self._manuals.set_section_embeddings(
+            {s.section_id: pack_embedding(self._embedder.name, v) for s, v in zip(missing, vectors)})
+        return True
+
+    def build_request(self, product_code: str, defect_code: str | None,
+                      regions: Sequence[Mapping[str, Any]] = (), scores: Mapping[str, float] | None = None,
+                      *, language: Language | None = None, excerpts: Sequence[ManualExcerpt] | None = None,
+                      ) -> GuideRequest:
+        """Everything a guide is written from; ``excerpts`` None -> retrieved now."""
+        product = self._catalog.get_product(product_code)
+        defect = product.defect_by_code(defect_code) if defect_code else None
+        if defect_code and defect is None:
+            raise NotFoundError(f"product {product_code} has no defect type {defect_code!r}")
+        found = list(excerpts) if excerpts is not None else self.excerpts(product_code, defect_code, regions, scores)
+        return GuideRequest(
+            product_code=product.code, product_name=product.name, defect_code=defect_code,
+            defect_name_ko=defect.name_ko if defect else None, defect_name_en=defect.name_en if defect else None,
+            severity=defect.severity_level if defect else None, language=language or self.language,
+            regions=describe_regions(regions), scores={k: float(v) for k, v in (scores or {}).items()},
+            excerpts=tuple(found), retrieval_mode=self.retrieval_mode,
+            other_defects=tuple(tuple(n for n in (d.code, d.name_ko, d.name_en, d.full_name_ko) if n)
+                                for d in product.defect_types if d.code != defect_code),
+        )
+
+    # Guides ----------------------------------------------------------------------------------
+    def stream_guide(self, request: GuideRequest, on_token: Callable[[str], None] | None = None,
+                     cancel_event: CancelToken | None = None, *, use_llm: bool = True,
+                     max_tokens: int = 400) -> Guide:
+        """The guide for ``request``. With a local LLM the model fills the guide structure (enforced by a
+        grammar while decoding); ``on_token`` gets the Markdown rendered from it as the tokens come. The
+        structure is then verified against the cited excerpts (see ``guidance_verify``): unsupported items
+        are dropped, empty sections filled from the manual, and a guide scoring below ``min_quality``
+        is replaced by the labelled template guide. ``Guide.content`` adds a label line and the cited
+        sources. ``cancel_event.set()`` stops generation within a token (``cancelled=True``)."""
+        if self.generator is None or not use_llm:
+            return self.template_guide(request)
+        if request.language not in self.generator.languages:
+            notice = (f"설치된 모델({self.generator.model_name})은 한국어 가이드를 쓰지 못해 기본 가이드를 표시합니다. "
+                      "`station models fetch qwen2.5-coder-1.5b`로 한국어 모델을 설치하세요."
+                      if request.language == "ko" else
+                      f"The installed model ({self.generator.model_name}) cannot write {request.language} guides; "
+                      "showing the basic guide. Install `station models fetch qwen2.5-coder-1.5b`.")
+            return self.template_guide(request, notice=notice)
+        prompt = build_prompt(request)
+        reader = GuideStreamReader(request.language)
+        # the detection's sizes and scores: the station's own first status line (not the model's words)
+        detected = GuideItem(detection_text(request), (), origin="station")
+        heading = f"## {SECTION_HEADINGS[request.language]['status']}"
+        shown = [False]
+
+        def emit(piece: str) -> None:
+            markdown = reader.feed(piece)
+            if not shown[0] and heading in markdown:
+                markdown = markdown.replace(heading, f"{heading}\n- {detected.text}", 1)
+                shown[0] = True
+            if markdown and on_token is not None:
+                on_token(markdown)
+
+        try:
+            with self._lock:
+                generation = self.generator.generate(prompt, on_token=emit, cancel=cancel_event,
+                                                     max_tokens=max_tokens)
+        except (StationError, RuntimeError, ValueError, OSError) as exc:
+            log.warning("local LLM failed, template guide instead: %s", exc)
+            notice = ("로컬 LLM 오류로 기본 가이드를 표시합니다: " if request.language == "ko"
+                      else "The local LLM failed; showing the basic guide: ") + str(exc)
+            return self.template_guide(request, notice=notice)
+        raw = generation.text.strip()
+        if not raw:
+            if generation.cancelled:
+                return self.template_guide(request, cancelled=True)
+            return self.template_guide(request, notice="The local LLM returned no text.")
+        verification = GuideVerifier(request, self._embedder).verify(parse_guide(raw))
+        seconds = generation.total_s - (generation.first_token_s or 0.0)
+        timing = {"first_token_s": generation.first_token_s,
+                  "tokens_per_s": (generation.completion_tokens - 1) / seconds if seconds > 0 and
+                  generation.completion_tokens > 1 else None}
+        extra = {"prompt_tokens": generation.prompt_tokens, "cached_tokens": generation.cached_tokens,
+                 "completion_tokens": generation.completion_tokens, "gpu_layers": generation.gpu_layers,
+                 "llm_text": raw, "llm_quality": verification.score, "llm_issues": list(verification.issues),
+                 "faithful_share": verification.faithful_share, "filled_from_manual": verification.filled,
+                 "model_name": generation.model_name, **timing}
+        if verification.score < self.min_quality and not generation.cancelled:
+            notice = (f"로컬 LLM({generation.model_name})의 가이드가 매뉴얼 대조 점검을 통과하지 못해 기본 가이드를 "
+                      f"표시합니다 (점수 {verification.score:.2f})." if request.language == "ko" else
+                      f"The guide of the local LLM ({generation.model_name}) failed the checks against the manual "
+                      f"(score {verification.score:.2f}); showing the basic guide.")
+            guide = self.template_guide(request, notice=notice)
+            guide.extra.update(extra)
+            return guide
+        structure = replace(verification.guide, status=(detected, *verification.guide.status))
+        body = render_markdown(structure, request.language)
+        cited = tuple(dict.fromkeys(r for key in ("status", "cause", "action", "prevention")
+                                    for item in structure.section(key) for r in item.refs))
+        notice = LLM_NOTICE[request.language].format(model=generation.model_name)
+        parts = [notice, "", body]
+        if generation.cancelled:
+            parts.append(CANCELLED_NOTICE[request.language])
+        footer = sources_footer(request, cited or None)
+        if footer:
+            parts += ["", footer]
+        return Guide(
+            content="\n".join(parts), language=request.language, source="llm", quality_score=verification.score,
+            quality_issues=verification.issues, citations=cited, excerpts=request.excerpts,
+            model_name=generation.model_name, cancelled=generation.cancelled, notice=notice, extra=extra,
+            structure=structure, grounding=request.grounding_excerpts(), **timing,
+        )
+
+    def template_guide(self, request: GuideRequest, *, notice: str | None = None, cancelled: bool = False) -> Guide:
+        """The deterministic guide from the excerpts, labelled, with the install hint when no model is set."""
+        body = template_body(request)
+        report = assess_guide(body, request.language, [e.ref for e in request.excerpts])
+        label = notice or TEMPLATE_NOTICE[request.language]
+        parts = [label]
+        if self.generator is None:
+            parts.append(INSTALL_HINT[request.language])
+        parts += ["", body]
+        footer = sources_footer(request, report.citations or None)
+        if footer:
+            parts += ["", footer]
+        return Guide(content="\n".join(parts), language=request.language, source="template",
+                     quality_score=report.score, quality_issues=report.issues, citations=report.citations,
+                     excerpts=request.excerpts, cancelled=cancelled, notice=label,
+                     structure=markdown_structure(body),
+                     grounding=tuple(e for e in request.excerpts
+                                     if e in request.grounding_excerpts() or e.ref in report.citations))
+
+    def save_guide(self, result_id: int, guide: Guide) -> None:
+        """Stores the guide on the inspection result (content, generated flag, quality score) and its
+        provenance: the manual of the excerpts (the first cited one, else the first excerpt's) and the model
+        that wrote it (``template`` for the deterministic guide)."""
+        cited = [e for e in guide.excerpts if e.ref in guide.citations] or list(guide.excerpts)
+        self._manuals.save_guide(
+            result_id, guide.content, guide.quality_score, manual_id=cited[0].manual_id if cited else None,
+            guide_model=(guide.model_name or "llm") if guide.source == "llm" else "template")
+
+    def prewarm(self, product_code: str, language: Language | None = None) -> int:
+        """Caches the LLM's system prompt and each defect's stable prompt part; returns how many.
+        With saved prompt states (``states``) they are loaded from disk (a missing or stale one is
+        computed and saved). Call it from a worker thread when a product is selected."""
+        if self.generator is None:
+            return 0
+        lang = language or self.language
+        if self.states is not None and self.states.cache is not None:
+            report = self.states.load(product_code, lang, rebuild=True)
+            return len(report["loaded"]) + len(report["rebuilt"])
+        count = 0
+        for _, prompt in self.stable_prompts(product_code, lang):
+            with self._lock:
+                self.generator.warm(prompt)
+            count += 1
+        return count
+
+    # For saved prompt states (guidance_states.PromptStates) ---------------------------------
+    def stable_prompts(self, product_code: str, language: Language) -> list[tuple[str, PromptParts]]:
+        """Each defect type's prompt without inspection details: its system and stable parts are what
+        every guide for that defect starts with."""
+        product = self._catalog.get_product(product_code)
+        return [(d.code, build_prompt(self.build_request(product_code, d.code, language=language)))
+                for d in product.defect_types]
+
+    def manual_hash(self, product_code: str) -> str:
+        from station.services.guidance.states import manual_hash
+
+        product = self._catalog.get_product(product_code)
+        return manual_hash(self._manuals.active_sections(product.product_id))
+
+    def product_id(self, product_code: str) -> int:
+        return self._catalog.get_product(product_code).product_id

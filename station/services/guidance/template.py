@@ -1,0 +1,95 @@
+"""The deterministic guide used when no local LLM is installed (or it fails): composed from the
+retrieved manual sections, clearly labelled, with a hint how to install a model. Never empty."""
+
+from __future__ import annotations
+
+import re
+
+from station.domain.guidance import SECTION_HEADINGS, GuideRequest, ManualExcerpt
+from station.services.guidance.prompt import region_lines, score_line
+
+INSTALL_HINT = {
+    "ko": "로컬 LLM 모델을 설치하면 상황에 맞춘 가이드가 생성됩니다: `station models fetch qwen2.5-coder-1.5b` "
+          "(한국어) 또는 `station models fetch smollm2-135m` (영어, 가벼움).",
+    "en": "Install a local LLM model for guides written for each inspection: "
+          "`station models fetch qwen2.5-coder-1.5b` (Korean and English) or `station models fetch smollm2-135m` "
+          "(English, small).",
+}
+TEMPLATE_NOTICE = {
+    "ko": "기본 가이드: 로컬 LLM 없이 매뉴얼 발췌로 구성했습니다.",
+    "en": "Basic guide: composed from the manual excerpts, without a local LLM.",
+}
+_PREVENTION_WORDS = ("정기", "관리", "유지보수", "자동", "교육", "regular", "maintenance", "monitor",
+                     "schedule", "training", "automat")
+MAX_ITEMS = 4
+
+
+def _items(excerpt: ManualExcerpt) -> list[str]:
+    lines = [re.sub(r"^[•\-*]\s*", "", ln).strip() for ln in excerpt.text.splitlines()]
+    items = []
+    for line in lines:
+        if ":" in line and excerpt.reason == "summary":
+            line = line.split(":", 1)[1].strip()
+        if line:
+            items.append(line)
+    return items
+
+
+def template_body(request: GuideRequest) -> str:
+    """The four sections, each item citing the excerpt it comes from."""
+    ko = request.language == "ko"
+    h = SECTION_HEADINGS[request.language]
+    severity = f" ({'심각도' if ko else 'severity'} {request.severity}/5)" if request.severity else ""
+    status = [f"- {request.product_name}: {request.defect_label()}"
+              + (f" 결함이 검출되었습니다{severity}." if ko else f" detected{severity}.")]
+    regions = region_lines(request)
+    if regions:
+        status.append(("- 검출 영역: " if ko else "- Regions: ") + "; ".join(r.split(". ", 1)[1] for r in regions))
+    scores = score_line(request)
+    if scores:
+        status.append(f"- {scores}")
+
+    def pick(kind: str) -> list[str]:
+        own = [e for e in request.excerpts if e.section_type == kind and e.reason == "defect"]
+        source = own or [e for e in request.excerpts if e.section_type == kind]
+        out = [f"- {item} [{e.ref}]" for e in source for item in _items(e)]
+        if not out and kind in ("cause", "action"):  # summary rows carry "원인"/"조치" columns
+            for e in request.excerpts:
+                if e.reason == "summary":
+                    for line in e.text.splitlines():
+                        label, _, value = line.partition(":")
+                        if value.strip() and column_kind(label) == kind:
+                            out.append(f"- {value.strip()} [{e.ref}]")
+        return out[:MAX_ITEMS]
+
+    cause = pick("cause") or [("- 매뉴얼에 이 결함의 원인 항목이 없습니다. 담당 기술자에게 확인하세요."
+                               if ko else "- The manual has no cause section for this defect; ask the technician.")]
+    action = pick("action") or [("- 매뉴얼에 이 결함의 조치 항목이 없습니다. 부품을 격리하고 담당 기술자에게 알리세요."
+                                 if ko else "- The manual has no action section for this defect; quarantine the part "
+                                 "and call the technician.")]
+    prevention = [line for line in action if any(w in line.lower() for w in _PREVENTION_WORDS)][:2]
+    prevention.append("- 조치 후 다음 검사 결과에서 같은 위치에 결함이 반복되는지 확인하세요."
+                      if ko else "- After the action, check the next inspections for the same defect at the same place.")
+    parts = [f"## {h['status']}", *status, "", f"## {h['cause']}", *cause, "", f"## {h['action']}", *action, "",
+             f"## {h['prevention']}", *prevention]
+    return "\n".join(parts)
+
+
+def column_kind(label: str) -> str | None:
+    """'cause' or 'action' for a summary-table column label (Korean or English), else None."""
+    text = label.lower()
+    if "원인" in text or "cause" in text:
+        return "cause"
+    if "조치" in text or "대책" in text or "action" in text:
+        return "action"
+    return None
+
+
+def sources_footer(request: GuideRequest, cited: tuple[int, ...] | None = None) -> str:
+    """The manual sections behind the citations (all excerpts when ``cited`` is None)."""
+    refs = set(cited) if cited is not None else None
+    lines = [e.citation() for e in request.excerpts if refs is None or e.ref in refs]
+    if not lines:
+        return ""
+    return ("출처 (매뉴얼):" if request.language == "ko" else "Sources (manual):") + "\n" + \
+        "\n".join(f"- {line}" for line in lines)

@@ -1,0 +1,26 @@
+"""Ports of the line: a link to a PLC, broker or serial device; the workflow never knows which protocol is wired."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from station.domain.line import LineResult, LineStatus, LineTrigger
+
+
+class LineLink(Protocol):
+    """One connection to the line: triggers in, results and station status out.
+
+    ``start`` connects and calls ``on_trigger`` from the adapter's own thread for every trigger (it must
+    return quickly); ``publish_result``/``publish_status`` never raise for a broken connection (they log
+    and, where the protocol allows, queue); ``stop`` publishes nothing more and disconnects."""
+
+    name: str
+
+    def start(self, on_trigger: Callable[[LineTrigger], None]) -> None: ...
+
+    def publish_result(self, result: LineResult) -> None: ...
+
+    def publish_status(self, status: LineStatus) -> None: ...
+
+    def stop(self) -> None: ...

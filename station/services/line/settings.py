@@ -1,0 +1,131 @@
+"""The station's line wiring (MQTT, Modbus TCP, serial) as a use case for the GUI: read it, change it
+(validated, then audited with who, the old and the new values) and open the line for the bench.
+
+The wiring lives in ``line.toml`` (``station serve`` reads the same file); the links themselves are built
+by the app assembly, so neither this module nor the GUI knows the protocols' libraries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from station.domain.errors import ValidationError
+from station.domain.line import LineWiring, ModbusWiring, MqttWiring, SerialWiring, parse_host_port
+from station.services.line.ports import LineLink
+from station.services.line.station import Capture, Inspect, LineStation, Observer
+from station.services.shared.ports import AuditTrail
+
+LINE_AUDIT_TABLE = "station_line"
+_TOPIC_CHARS = set("+#\0")
+
+
+class LineWiringStore(Protocol):
+    def load(self) -> LineWiring: ...
+
+    def save(self, wiring: LineWiring) -> None: ...
+
+
+def _check_address(value: int | None, what: str, top: int = 65535) -> None:
+    if value is not None and (not isinstance(value, int) or not 0 <= value <= top):
+        raise ValidationError(f"{what} must be a whole number from 0 to {top}, got {value!r}")
+
+
+def validate_wiring(wiring: LineWiring) -> LineWiring:
+    """One clear error for the first bad value (a typo must not silently leave a PLC unwired)."""
+    if wiring.mqtt is not None:
+        m = wiring.mqtt
+        parse_host_port(m.url, "mqtt", 1883)
+        for name in ("trigger_topic", "result_topic", "status_topic"):
+            topic = getattr(m, name)
+            if topic is not None and (not topic.strip() or _TOPIC_CHARS & set(topic)):
+                raise ValidationError(f"MQTT {name.replace('_', ' ')} must be a plain topic (no + or #): {topic!r}")
+        if m.qos not in (0, 1, 2):
+            raise ValidationError(f"MQTT QoS must be 0, 1 or 2, got {m.qos!r}")
+    if wiring.modbus is not None:
+        b = wiring.modbus
+        parse_host_port(f"{b.host}:{b.port}", "modbus", 502)
+        _check_address(b.device_id, "Modbus device id", 247)
+        for name in ("trigger_coil", "trigger_register", "verdict_register", "counter_register", "reject_coil",
+                     "ready_coil"):
+            _check_address(getattr(b, name), f"Modbus {name.replace('_', ' ')}")
+        coils = [b.reject_coil, b.ready_coil] + ([b.trigger_coil] if b.trigger_register is None else [])
+        if len(set(coils)) < len(coils):
+            raise ValidationError("the Modbus trigger, reject and ready coils must be different coils")
+        registers = [b.verdict_register, b.counter_register] + (
+            [b.trigger_register] if b.trigger_register is not None else [])
+        if len(set(registers)) < len(registers):
+            raise ValidationError("the Modbus trigger, verdict and counter registers must be different registers")
+        if not 10 <= b.reject_pulse_ms <= 10_000 or not 1 <= b.poll_ms <= 1000:
+            raise ValidationError("the Modbus reject pulse must be 10–10000 ms and the poll interval 1–1000 ms")
+    if wiring.serial is not None:
+        s = wiring.serial
+        if not s.device.strip():
+            raise ValidationError("the serial device must be named (/dev/ttyUSB0, COM3, socket://HOST:PORT)")
+        if s.baudrate not in (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200):
+            raise ValidationError(f"unsupported baud rate {s.baudrate!r}")
+        if not s.trigger or not s.trigger.isprintable() or len(s.trigger) > 16:
+            raise ValidationError("the serial trigger must be 1–16 printable characters")
+    if not isinstance(wiring.queue_size, int) or not 0 <= wiring.queue_size <= 100:
+        raise ValidationError("the trigger queue size must be 0–100")
+    return wiring
+
+
+def _as_dict(wiring: LineWiring) -> dict[str, Any]:
+    return {name: (dataclasses.asdict(part) if part is not None else None)
+            for name, part in (("mqtt", wiring.mqtt), ("modbus", wiring.modbus), ("serial", wiring.serial))} | {
+        "queue_size": wiring.queue_size}
+
+
+def describe(wiring: LineWiring) -> str:
+    """``mqtt 10.0.0.5:1883, modbus 10.0.0.20:502`` (no credentials: URLs carry none)."""
+    parts = []
+    if wiring.mqtt is not None:
+        host, port = wiring.mqtt.host_port()
+        parts.append(f"mqtt {host}:{port}")
+    if wiring.modbus is not None:
+        parts.append(f"modbus {wiring.modbus.host}:{wiring.modbus.port}")
+    if wiring.serial is not None:
+        parts.append(f"serial {wiring.serial.device}")
+    return ", ".join(parts)
+
+
+class LineSettingsService:
+    def __init__(self, store: LineWiringStore, audit: AuditTrail, station_id: str,
+                 links: Callable[[LineWiring], list[LineLink]],
+                 observers: Callable[[], Sequence[Observer]] = lambda: ()) -> None:
+        self._store, self._audit, self.station_id = store, audit, station_id
+        self._links, self._observers = links, observers
+
+    def wiring(self) -> LineWiring:
+        return self._store.load()
+
+    def update(self, wiring: LineWiring, user_id: int | None) -> LineWiring:
+        validate_wiring(wiring)
+        old = self._store.load()
+        if old == wiring:
+            return wiring
+        wiring = dataclasses.replace(wiring, recurrence_inspections=old.recurrence_inspections,
+                                     recurrence_hours=old.recurrence_hours)
+        self._store.save(wiring)
+        before, after = _as_dict(old), _as_dict(wiring)
+        changed = [k for k in after if before[k] != after[k]]
+        self._audit.record(LINE_AUDIT_TABLE, "UPDATE", user_id, {k: before[k] for k in changed},
+                           {k: after[k] for k in changed})
+        return wiring
+
+    def open_station(self, product_code: str, capture: Capture, inspect: Inspect,
+                     wrap: Callable[[LineLink], LineLink] = lambda link: link) -> LineStation | None:
+        """The line station for the bench (not started: ``start`` connects, call it off the GUI thread);
+        None when no link is wired."""
+        wiring = self._store.load()
+        links = [wrap(link) for link in self._links(wiring)]
+        if not links:
+            return None
+        return LineStation(self.station_id, product_code, links, capture, inspect, queue_size=wiring.queue_size,
+                           observers=list(self._observers()))
+
+
+__all__ = ["LINE_AUDIT_TABLE", "LineSettingsService", "LineWiring", "LineWiringStore", "ModbusWiring",
+           "MqttWiring", "SerialWiring", "describe", "validate_wiring"]

@@ -1,0 +1,258 @@
+"""The station on the line: triggers from any wired link (MQTT, Modbus, serial) are served one at a time,
+and every trigger gets exactly one published answer — an inspection, or a refusal with its reason.
+
+Rules (docs/readme/line.md):
+- The camera frame is taken when the trigger arrives (the part is in view *then*); the frame waits in a
+  bounded queue while an earlier part is inspected. A trigger arriving when ``queue_size`` triggers
+  already wait is refused (``busy``) and published so; never dropped silently.
+- A malformed trigger (bad payload) is refused with the reason; no frame -> an ``error`` result.
+- ``stop()`` refuses new triggers, answers the waiting ones ``refused: station stopping``, lets the
+  inspection in flight finish (it is recorded in one transaction, so nothing is half-recorded), publishes
+  its result and the ``offline`` status, then closes the links.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from station.domain.engine import InspectionOutcome
+from station.domain.errors import StationError
+from station.domain.line import LineResult, LineStatus, LineTrigger, StationState, utc_now
+from station.services.line.ports import LineLink
+
+log = logging.getLogger(__name__)
+
+Capture = Callable[[], Any]  # the newest camera image (BGR array), None when there is none
+Deliver = Callable[[InspectionOutcome], None]
+# Inspects and records the image, calls ``deliver`` with the recorded outcome as soon as it exists (the
+# line hears the verdict then), may go on with follow-up work (excerpts, guide); raises on failure.
+Inspect = Callable[[LineTrigger, Any, Deliver], None]
+Observer = Callable[[LineTrigger, InspectionOutcome], Sequence[LineResult]]  # extra messages (alerts)
+
+
+@dataclass
+class LineCounters:
+    inspected: int = 0
+    refused: int = 0
+    errors: int = 0
+    last_inspection_code: str | None = None
+    last_latency_ms: float | None = None
+    by_verdict: dict[str, int] = field(default_factory=dict)
+
+
+def result_of(station_id: str, trigger: LineTrigger, outcome: InspectionOutcome) -> LineResult:
+    defect = outcome.defect
+    return LineResult(
+        station_id=station_id, product_code=outcome.product_code, status="inspected", trigger=trigger,
+        verdict=outcome.verdict.value, inspection_code=outcome.inspection_code, anomaly_score=outcome.image_score,
+        image_threshold=outcome.image_threshold, pixel_threshold=outcome.pixel_threshold,
+        review_threshold=outcome.review_threshold,
+        defect_type=None if defect is None or defect.unknown else defect.defect_code,
+        defect_confidence=None if defect is None else defect.confidence, regions_count=len(outcome.regions),
+        inspection_ms=outcome.timings_ms.get("total"), inspected_at=utc_now(),
+    )
+
+
+class LineStation:
+    """Serves line triggers for one product (see the module docstring). Thread-safe."""
+
+    def __init__(self, station_id: str, product_code: str, links: Sequence[LineLink], capture: Capture,
+                 inspect: Inspect, *, queue_size: int = 4, observers: Sequence[Observer] = ()) -> None:
+        if queue_size < 0:
+            raise StationError("queue_size must be 0 or more")
+        self.station_id, self.product_code = station_id, product_code
+        self.links = list(links)
+        self._capture, self._inspect = capture, inspect
+        self._observers = list(observers)
+        self._queue: queue.Queue[tuple[LineTrigger, Any] | None] = queue.Queue()
+        self._queue_size = queue_size
+        self._lock = threading.Lock()
+        self._waiting = 0
+        self._busy = False
+        self._accepting = False
+        self._worker: threading.Thread | None = None
+        self.counters = LineCounters()
+        self.state: StationState = "offline"
+
+    # life cycle -------------------------------------------------------------------------------------
+    def start(self) -> None:
+        self._worker = threading.Thread(target=self._run, name="line-station", daemon=True)
+        self._worker.start()
+        started: list[LineLink] = []
+        try:
+            for link in self.links:
+                link.start(self.on_trigger)
+                started.append(link)
+        except BaseException:
+            for link in started:
+                link.stop()
+            self._queue.put(None)
+            raise
+        with self._lock:
+            self._accepting = True
+        self._publish_status("online")
+
+    def stop(self, timeout: float = 60.0) -> None:
+        """Clean shutdown (see the module docstring); returns once the links are closed."""
+        with self._lock:
+            self._accepting = False
+        self._publish_status("stopping", "shutting down")
+        pending: list[tuple[LineTrigger, Any]] = []
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is not None:
+                pending.append(item)
+        for trigger, _ in pending:
+            with self._lock:
+                self._waiting -= 1
+            self._refuse(trigger, "station stopping")
+        self._queue.put(None)
+        if self._worker is not None:
+            self._worker.join(timeout)
+            if self._worker.is_alive():
+                log.error("the inspection in flight did not finish within %.0f s", timeout)
+        self._publish_status("offline", "stopped")
+        for link in self.links:
+            try:
+                link.stop()
+            except Exception as exc:  # noqa: BLE001 - one broken link must not keep the others open
+                log.warning("%s link did not close cleanly: %s", link.name, exc)
+
+    # triggers (called from the links' threads) -------------------------------------------------------
+    def on_trigger(self, trigger: LineTrigger) -> None:
+        if trigger.invalid:
+            self._refuse(trigger, trigger.invalid)
+            return
+        with self._lock:
+            if not self._accepting:
+                reason = "station stopping"
+            elif self._waiting >= self._queue_size and (self._busy or self._waiting > 0):
+                reason = f"busy: {self._waiting} trigger(s) already waiting (queue size {self._queue_size})"
+            else:
+                reason = None
+                self._waiting += 1
+        if reason is not None:
+            self._refuse(trigger, reason)
+            return
+        try:
+            image = self._capture()
+        except Exception as exc:  # noqa: BLE001 - a camera fault is reported on the line, not raised here
+            image = None
+            log.warning("camera frame not taken: %s", exc)
+        self._queue.put((trigger, image))
+        self._publish_status("busy")
+
+    def trigger_now(self, serial: str | None = None, part_id: str | None = None) -> LineTrigger:
+        """A trigger from the station itself (CLI, health endpoint, GUI)."""
+        trigger = LineTrigger(source="local", serial=serial, part_id=part_id)
+        self.on_trigger(trigger)
+        return trigger
+
+    # the worker ---------------------------------------------------------------------------------------
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            trigger, image = item
+            with self._lock:
+                self._waiting -= 1
+                self._busy = True
+            try:
+                self._serve(trigger, image)
+            finally:
+                with self._lock:
+                    self._busy = False
+                    idle = self._waiting == 0 and self._accepting
+                if idle:
+                    self._publish_status("online")
+
+    def _serve(self, trigger: LineTrigger, image: Any) -> None:
+        if image is None:
+            self._error(trigger, "no camera frame when the trigger arrived")
+            return
+        delivered: list[InspectionOutcome] = []
+
+        def deliver(outcome: InspectionOutcome) -> None:
+            if delivered:
+                return
+            delivered.append(outcome)
+            self._answer(result_of(self.station_id, trigger, outcome))
+            for observer in self._observers:
+                try:
+                    for extra in observer(trigger, outcome):
+                        self._broadcast(extra)
+                except Exception:  # noqa: BLE001 - a watch failing never blocks the line
+                    log.exception("line observer failed")
+
+        try:
+            self._inspect(trigger, image, deliver)
+        except StationError as exc:
+            if not delivered:
+                self._error(trigger, str(exc))
+            else:
+                log.warning("follow-up work after %s failed: %s", delivered[0].inspection_code, exc)
+        except Exception as exc:  # noqa: BLE001 - the line must hear about every trigger
+            log.exception("inspection failed")
+            if not delivered:
+                self._error(trigger, f"inspection failed: {type(exc).__name__}")
+        else:
+            if not delivered:
+                self._error(trigger, "the workflow ended without an inspection")
+
+    def _error(self, trigger: LineTrigger, reason: str) -> None:
+        self._answer(LineResult(self.station_id, self.product_code, "error", trigger, reason=reason))
+
+    # outputs -------------------------------------------------------------------------------------------
+    def _refuse(self, trigger: LineTrigger, reason: str) -> None:
+        self._answer(LineResult(self.station_id, self.product_code, "refused", trigger, reason=reason))
+
+    def _answer(self, result: LineResult) -> None:
+        self._broadcast(result)
+        with self._lock:
+            c = self.counters
+            if result.status == "inspected":
+                c.inspected += 1
+                c.last_inspection_code = result.inspection_code
+                c.by_verdict[result.verdict or "?"] = c.by_verdict.get(result.verdict or "?", 0) + 1
+                c.last_latency_ms = (time.perf_counter() - result.trigger.received_mono) * 1000.0
+            elif result.status == "refused":
+                c.refused += 1
+            else:
+                c.errors += 1
+
+    def _broadcast(self, result: LineResult) -> None:
+        for link in self.links:
+            try:
+                link.publish_result(result)
+            except Exception:  # noqa: BLE001 - one broken output must not silence the others
+                log.exception("%s link: result not published", link.name)
+
+    def _publish_status(self, state: StationState, detail: str | None = None) -> None:
+        with self._lock:
+            self.state = state
+            status = LineStatus(self.station_id, state, self.product_code, queued=max(self._waiting, 0),
+                                last_inspection_code=self.counters.last_inspection_code, detail=detail)
+        for link in self.links:
+            try:
+                link.publish_status(status)
+            except Exception:  # noqa: BLE001
+                log.exception("%s link: status not published", link.name)
+
+    def health(self) -> dict[str, Any]:
+        with self._lock:
+            c = self.counters
+            return {"station_id": self.station_id, "product_code": self.product_code, "state": self.state,
+                    "queued": max(self._waiting, 0), "busy": self._busy, "inspected": c.inspected,
+                    "refused": c.refused, "errors": c.errors, "by_verdict": dict(c.by_verdict),
+                    "last_inspection_code": c.last_inspection_code, "last_latency_ms": c.last_latency_ms,
+                    "links": [link.name for link in self.links]}

@@ -1,0 +1,112 @@
+"""Ports of the records: supervisor reports, the fleet view, actions, overrides, inspection notes and sync with the centre."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from station.domain.actions import ActionEntry, FeedbackEntry
+from station.domain.overrides import InspectionFacts, NewOverride, OverrideEntry
+from station.domain.reports import (
+    DailyCount,
+    DashboardStats,
+    FleetRow,
+    HistoryFilter,
+    InspectionRow,
+)
+from station.domain.sync import PushResult
+
+
+class ReportReader(Protocol):
+    """Read-only supervisor queries over ``dashboard_stats``, ``recent_inspections`` and history."""
+
+    def dashboard(self) -> list[DashboardStats]: ...
+
+    def recent(self, product_code: str | None = None) -> list[InspectionRow]: ...
+
+    def history(self, flt: HistoryFilter) -> list[InspectionRow]: ...
+
+    def daily_counts(self, product_id: int, start: date, end: date) -> list[DailyCount]: ...
+
+    def defect_type_counts(self, product_id: int, start: datetime | None = None) -> dict[str, int]: ...
+
+
+class FleetReader(Protocol):
+    """The view across stations at the centre (per station and product), from its aggregates."""
+
+    def fleet(self, since: date, station_id: str | None = None,
+              product_code: str | None = None) -> list[FleetRow]: ...
+
+
+class SyncGateway(Protocol):
+    """The local outbox and the central database (``station.adapters.sync.gateway``)."""
+
+    @property
+    def configured(self) -> bool: ...
+
+    def push_batch(self, limit: int) -> PushResult:
+        """Pushes the oldest outbox entries (up to ``limit``) in one central transaction."""
+        ...
+
+    def pull(self) -> dict[str, int]:
+        """Copies the centre-owned tables here; returns changed rows per table."""
+        ...
+
+    def ping(self) -> None:
+        """Raises a StationError when the centre cannot be reached (a pass with nothing to send)."""
+        ...
+
+    def pending_rows(self) -> dict[str, int]: ...
+
+    def file_counts(self) -> dict[str, int]: ...
+
+    def pending_files(self, limit: int) -> list[str]: ...
+
+    def mark_file(self, key: str, state: str, *, size: int | None = None, error: str | None = None) -> None: ...
+
+    def load_state(self) -> dict[str, str | None]: ...
+
+    def save_state(self, values: dict[str, str | None]) -> None: ...
+
+
+class ObjectTarget(Protocol):
+    """Where the station's files go: an S3-compatible bucket or a shared (NAS) folder."""
+
+    def exists(self, key: str) -> bool: ...
+
+    def upload(self, key: str, path: Path) -> int:
+        """Stores the file under ``key`` (multipart when large); returns its size."""
+        ...
+
+
+class ActionLogRepository(Protocol):
+    """``action_logs`` and ``feedbacks`` on the station's store (queued for the centre by the outbox)."""
+
+    def add_action(self, inspection_id: int, action_taken: str, action_result: str | None, by_user: int | None,
+                   notes: str | None = None, when: datetime | None = None) -> ActionEntry: ...
+
+    def add_feedback(self, inspection_id: int, user_id: int | None, rating: int, feedback_text: str | None,
+                     feedback_type: str | None) -> FeedbackEntry: ...
+
+    def actions_for(self, inspection_id: int) -> list[ActionEntry]: ...
+
+    def feedback_for(self, inspection_id: int) -> list[FeedbackEntry]: ...
+
+
+class OverrideRepository(Protocol):
+    """``verdict_overrides`` (0009): the override, its labelled library image and audit row in one go."""
+
+    def facts(self, inspection_code: str) -> InspectionFacts: ...
+
+    def add(self, new: NewOverride, sample: dict[str, Any] | None, audit: dict[str, Any]) -> OverrideEntry: ...
+
+    def for_inspection(self, inspection_id: int) -> list[OverrideEntry]: ...
+
+    def labelled_scores(self, product_id: int) -> list[tuple[float, str]]: ...
+
+
+class InspectionNotes(Protocol):
+    """The serial number read from the frame, stored with the inspection's test image."""
+
+    def serial_of(self, test_image_id: int) -> str | None: ...

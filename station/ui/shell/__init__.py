@@ -1,0 +1,1 @@
+"""The station's window around the screens: application start, look and language, sign-in, main window, status bar."""

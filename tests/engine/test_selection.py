@@ -1,0 +1,153 @@
+"""Self-configuration: synthetic defects are deterministic per seed, the choice reads no test image, a build
+with labelled defect images uses them, and the deployment records candidates, scores and expected rates."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from station.adapters.db.models import Deployment
+from station.adapters.weights.manifest import PACKAGES_ENV
+from station.adapters.engine.provider import MlModels
+from station.pipeline.synthetic.parts import demo_images, write_dataset
+from station.pipeline.synthetic.defects import KINDS, make_defects
+from station.services.engine import evaluation
+from station.services.engine.evaluation import EvaluationService
+from station.services.engine.selection import (
+    Candidate,
+    candidate_sizes,
+    held_out_split,
+    stage1_candidates,
+    stage2_candidates,
+)
+from tests.support.engine import demo_context, install_mobilenet
+
+SIZE = 64
+
+
+def _goods(n: int = 4) -> list[np.ndarray]:
+    return [np.dstack([i.image] * 3) for i in demo_images(n, 0, 96)]
+
+
+def test_synthetic_defects_are_deterministic_per_seed() -> None:
+    goods = _goods()
+    first, again, other = make_defects(goods, seed=3), make_defects(goods, seed=3), make_defects(goods, seed=4)
+    assert [d.kind for d in first] == [KINDS[i % len(KINDS)] for i in range(len(goods))]
+    for a, b in zip(first, again, strict=True):
+        assert np.array_equal(a.image, b.image) and np.array_equal(a.mask, b.mask)
+    assert any(not np.array_equal(a.image, c.image) for a, c in zip(first, other, strict=True))
+    for d, good in zip(first, goods, strict=True):
+        assert d.mask.any() and d.image.shape == good.shape
+        changed = np.abs(d.image.astype(int) - good.astype(int)).max(-1) > 0
+        assert changed[d.mask].mean() > 0.5  # the mask covers what was painted
+    assert all(not np.array_equal(g, d.image) for g, d in zip(goods, first, strict=True))
+
+
+def test_split_and_candidates() -> None:
+    fit, held = held_out_split(20)
+    assert len(held) == 5 and not set(fit) & set(held) and len(fit) + len(held) == 20
+    assert held_out_split(3) == ([0, 1, 2], [])
+    keys = [c.key for c in stage1_candidates(["mobilenet_v2", "efficientnet_lite0", "efficientnet_lite2",
+                                              "filterbank"], 256)]
+    assert keys == ["mobilenet_v2@256", "efficientnet_lite0@256", "efficientnet_lite2@256"]
+    assert all(c.cost <= 2.0 for c in stage1_candidates(["efficientnet_lite2", "mobilenet_v2"], 256))
+    every = ["mobilenet_v2", "efficientnet_lite0", "efficientnet_lite2", "mobilenet_v2_2scale",
+             "efficientnet_lite0_2scale", "efficientnet_lite2_2scale"]
+    mnv2, lite0, lite2 = (Candidate(b, 256) for b in every[:3])
+    assert [c.key for c in stage2_candidates(every, [mnv2, lite2, lite0])] == [
+        "mobilenet_v2@128", "mobilenet_v2@320", "mobilenet_v2_2scale@256"]
+    # Lite2 at 320 px or at two scales is over the 2x latency budget: the next backbone's two scales instead
+    assert [c.key for c in stage2_candidates(every, [lite2, lite0, mnv2])] == [
+        "efficientnet_lite2@128", "mobilenet_v2@320", "efficientnet_lite0_2scale@256"]
+    assert all(c.cost <= 2.0 for r in ([mnv2, lite0, lite2], [lite0, lite2, mnv2])
+               for c in stage2_candidates(every, r))
+    assert stage2_candidates(["filterbank"], [Candidate("filterbank", 64)]) == []
+    assert candidate_sizes(every, 256) == [128, 256, 320] and candidate_sizes(["filterbank"], 64) == [64]
+    assert [c.key for c in stage1_candidates(["filterbank"], 64)] == ["filterbank@64"]
+
+
+@pytest.mark.slow
+def test_selection_reads_no_test_image(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PACKAGES_ENV, "off")  # MobileNetV2 only: two sizes, then flips
+    root = write_dataset(tmp_path / "ds", n_train=10, n_test_good=3, n_per_defect=2, size=SIZE)
+    install_mobilenet(tmp_path / "models")
+    service = EvaluationService(MlModels(tmp_path / "models"))
+    real_read = evaluation.read_image
+    reads: list[Path] = []
+
+    def recording_read(path):  # type: ignore[no-untyped-def]
+        reads.append(Path(path))
+        return real_read(path)
+
+    monkeypatch.setattr(evaluation, "read_image", recording_read)
+    train = root / "train" / "good"
+    alone = tmp_path / "train-only"  # the choice made from a copy of train/good with no test folder anywhere
+    shutil.copytree(train, alone)
+    selection = service.configure(alone, input_size=SIZE)
+    assert reads and all(p.parent == alone for p in reads)
+    keys = [c.candidate.key for c in selection.scores]  # each candidate with every image score
+    scored = [f"{c}{extra}" for c in (f"mobilenet_v2@{SIZE}", f"mobilenet_v2@{SIZE + 32}",  # no half size: 64 px
+                                      f"mobilenet_v2_2scale@{SIZE}")  # is the smallest
+              for extra in ("", "+map_peak", "+map_top")]
+    assert keys[:9] == scored
+    reads.clear()
+    report = service.evaluate(root, input_size=SIZE)
+    n_train = len(list(train.iterdir()))
+    assert all(p.parent == train for p in reads[:n_train])  # the choice: train/good only, before any test image
+    assert all("test" in p.parts for p in reads[2 * n_train:])
+    assert report.selection is not None and report.selection["chosen"] == selection.chosen.key
+    assert report.selection["validation_images"] == {"good": n_train, "labelled_defect": 0}
+    assert (report.backbone, report.input_size) == (selection.chosen.backbone, selection.chosen.input_size)
+
+
+@pytest.mark.slow
+def test_build_with_labelled_defects_uses_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PACKAGES_ENV, "off")
+    ctx = demo_context(size=SIZE, n_good=10, n_per_defect=2)
+    try:
+        progress = []
+        summary = ctx.engine.builder.build("demo-cast", progress=progress.append)
+        chosen = summary.selection
+        assert chosen is not None and chosen["n_labelled"] == 6 and chosen["n_held_out_good"] == 3
+        defects = ctx.catalog.list_images(ctx.catalog.get_product("demo-cast").product_id, "defect")
+        assert sorted(chosen["validation_images"]["labelled_defect"]) == sorted(r.image_id for r in defects)
+        assert all(c["image_auroc_labelled"] is not None for c in chosen["candidates"])
+        assert all(0.0 <= c["miss_rate_labelled"] <= 1.0 for c in chosen["candidates"])
+        assert chosen["expected_miss_rate_from"] == "labelled" and 0.0 <= chosen["expected_false_alarm_rate"] <= 1.0
+        assert summary.backbone == chosen["backbone"] and summary.image_size == chosen["input_size"]
+        assert any(p.stage.startswith("select") for p in progress)
+        with ctx.db.session() as session:
+            row = session.scalars(select(Deployment).where(Deployment.deployment_type == "patchcore_bank")).one()
+            assert row.config_params["self_configured"] is True
+            assert row.result_summary["selection"]["chosen"] == chosen["chosen"]
+        outcome = ctx.engine.inspection.inspect("demo-cast", demo_images(1, 0, SIZE, start_seed=777)[0].image,
+                                                record=False)
+        assert outcome.verdict is not None
+    finally:
+        ctx.close()
+
+
+def test_technician_build_screen_shows_the_selection(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from station.ui.technician.builds import BuildsView
+
+    view = BuildsView(env=None)  # type: ignore[arg-type]  # only the report rendering is exercised
+    qtbot.addWidget(view)
+    view._show_selection([])
+    assert "none recorded" in view.selection.text()
+    cand = {"candidate": {"key": "efficientnet_lite0@256", "relative_cost": 1.25}, "objective": 0.97,
+            "image_auroc_synthetic": 0.99, "pixel_auroc_synthetic": 0.95, "image_auroc_labelled": 0.98,
+            "false_alarm_rate": 0.02, "miss_rate_synthetic": 0.1, "miss_rate_labelled": 0.05}
+    other = {**cand, "candidate": {"key": "mobilenet_v2@256", "relative_cost": 1.0}, "objective": 0.95}
+    selection = {"chosen": "efficientnet_lite0@256", "objective": 0.97, "image_threshold": 0.85,
+                 "review_threshold": 0.7, "expected_false_alarm_rate": 0.02, "expected_uncertain_rate": 0.04,
+                 "expected_miss_rate": 0.05, "expected_miss_rate_from": "labelled", "n_held_out_good": 50,
+                 "n_synthetic": 50, "n_labelled": 6, "candidates": [other, cand]}
+    view._show_selection([{"deployment_id": 3, "deployment_type": "patchcore_bank", "status": "completed",
+                           "result_summary": {"selection": selection}}])
+    text = view.selection.text()
+    assert "efficientnet_lite0@256 ✔" in text and "mobilenet_v2@256" in text
+    assert "false alarms 2.0 %" in text and "misses 5.0 %" in text and "6 labelled" in text

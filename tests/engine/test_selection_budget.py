@@ -1,0 +1,82 @@
+"""Self-configuration on a fixed validation budget: the split is capped, disjoint and deterministic, the
+validation bank keeps the final build's share of patches, and a selection is the same for the same seed,
+reports its progress and stops when cancelled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from station.adapters.weights.manifest import PACKAGES_ENV
+from station.adapters.engine.provider import MlModels
+from station.domain.engine import CancelledError, CancelToken, Progress
+from station.pipeline.synthetic.parts import demo_images
+from station.services.engine.build import BuildOptions
+from station.services.engine.selection import (
+    VALIDATION_FIT_IMAGES,
+    VALIDATION_HELD_OUT,
+    candidate_sizes,
+    select_configuration,
+    spread,
+    validation_bank_size,
+    validation_split,
+)
+from tests.support.engine import install_mobilenet
+
+SIZE = 64
+
+
+def test_validation_split_is_capped_disjoint_and_deterministic() -> None:
+    fit, held = validation_split(200)
+    assert (len(fit), len(held)) == (VALIDATION_FIT_IMAGES, VALIDATION_HELD_OUT)
+    assert not set(fit) & set(held) and validation_split(200) == (fit, held)
+    assert fit[0] == 0 and max(fit) >= 190 and min(held) > 0 and max(held) < 199  # spread over the whole list
+    small_fit, small_held = validation_split(10)
+    assert len(small_held) == 3 and len(small_fit) == 7 and not set(small_fit) & set(small_held)
+    assert spread([5, 6, 7], 10) == [5, 6, 7] and spread(list(range(100)), 3) == [0, 50, 99]
+    # the validation bank keeps the final bank's share of the patches: 4096 of 200 images -> 984 of 48
+    assert validation_bank_size(4096, 48, 200) == 984 and validation_bank_size(4096, 3, 1000) == 64
+
+
+def _goods(sizes: list[int], n: int = 8) -> dict[int, list[np.ndarray]]:
+    base = [np.dstack([i.image] * 3) for i in demo_images(n, 0, max(sizes))]
+    return {s: [cv2.resize(img, (s, s), interpolation=cv2.INTER_AREA) for img in base] for s in sizes}
+
+
+@pytest.mark.slow
+def test_selection_is_deterministic_reports_progress_and_cancels(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PACKAGES_ENV, "off")  # MobileNetV2 only (single and two scales)
+    install_mobilenet(tmp_path / "models")
+    models = MlModels(tmp_path / "models")
+    sizes = candidate_sizes([b["name"] for b in models.backbones() if b["installed"]], SIZE)
+    goods = _goods(sizes)
+    options = BuildOptions(seed=5)
+    seen: list[Progress] = []
+    first = select_configuration(models, goods, {}, SIZE, options, progress=seen.append)
+    again = select_configuration(models, goods, {}, SIZE, options)
+    assert [s.to_json() | {"seconds": 0} for s in first.scores] == [s.to_json() | {"seconds": 0}
+                                                                    for s in again.scores]
+    # MobileNetV2, at 1.25x the size, at two scales, then the best with flips
+    assert first.chosen == again.chosen and len(first.scores) == 3 * 4  # each with every image score
+    assert models.release_runtimes(set()) == 1  # only the chosen candidate's network stayed cached
+    stages = {p.stage for p in seen}
+    assert {"select", "select:features", "select:coreset", "select:calibrate"} <= stages
+    assert seen[-1].stage == "select" and seen[-1].done == seen[-1].total and "chose" in seen[-1].message
+    report = first.to_json()
+    assert report["n_synthetic"] == 2 * report["n_held_out_good"] and report["validation_bank_size"] >= 64
+
+    cancel = CancelToken()
+    reached: list[str] = []
+
+    def cancel_in_second_candidate(p: Progress) -> None:
+        reached.append(p.message)
+        if p.stage == "select" and p.done == 1:
+            cancel.cancel()
+
+    with pytest.raises(CancelledError):
+        select_configuration(models, goods, {}, SIZE, options, progress=cancel_in_second_candidate, cancel=cancel)
+    assert not any(m.startswith("chose") for m in reached)

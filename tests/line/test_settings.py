@@ -1,0 +1,58 @@
+"""Line I/O settings as the GUI changes them: validated, written to the ``line.toml`` that ``station serve``
+reads (other keys kept), audited with the old and the new values; nothing wired opens no line."""
+
+from __future__ import annotations
+
+import pytest
+
+from station.adapters.line.wiring_file import load_wiring, wiring_path
+from station.app.bench_line import build_line_settings
+from station.domain.errors import ValidationError
+from station.domain.line import LineWiring, ModbusWiring, MqttWiring, SerialWiring
+
+
+@pytest.fixture
+def ctx():  # type: ignore[no-untyped-def]
+    from station.app.station import build_context
+
+    context = build_context()
+    yield context
+    context.close()
+
+
+def test_line_settings_round_trip_and_audit(ctx) -> None:  # type: ignore[no-untyped-def]
+    service = build_line_settings(ctx)
+    path = wiring_path(ctx.settings.home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("recurrence_hours = 8.0\n", encoding="utf-8")
+    assert service.open_station("p", lambda: None, lambda *a: None) is None, "nothing wired, no line"
+    wiring = LineWiring(mqtt=MqttWiring(url="mqtt://10.0.0.5:1883", trigger_topic='cell "7"/go'),
+                        modbus=ModbusWiring(host="10.0.0.20", port=1502, trigger_register=10),
+                        serial=SerialWiring(device="socket://127.0.0.1:7000", baudrate=19200, reply=False),
+                        queue_size=2)
+    saved = service.update(wiring, None)
+    loaded = load_wiring(path)
+    assert loaded == saved and loaded.recurrence_hours == 8.0, "keys the form does not show are kept"
+    assert (loaded.mqtt.trigger_topic, loaded.modbus.trigger_register, loaded.serial.reply) == ('cell "7"/go', 10, False)
+    from station.adapters.db.audit_repo import SqlAuditTrail
+
+    entries = SqlAuditTrail(ctx.db).recent("station_line")
+    assert len(entries) == 1 and entries[0].new_data["queue_size"] == 2 and entries[0].old_data["mqtt"] is None
+    service.update(saved, None)
+    assert len(SqlAuditTrail(ctx.db).recent("station_line")) == 1, "no change, no audit row"
+    assert service.open_station("p", lambda: None, lambda *a: None) is not None
+
+
+@pytest.mark.parametrize("bad, message", [
+    (LineWiring(mqtt=MqttWiring(url="http://x:1")), "mqtt://"),
+    (LineWiring(mqtt=MqttWiring(url="mqtt://x", result_topic="a/#")), "plain topic"),
+    (LineWiring(modbus=ModbusWiring(host="plc", reject_coil=2, ready_coil=2)), "different coils"),
+    (LineWiring(modbus=ModbusWiring(host="plc", verdict_register=70000)), "0 to 65535"),
+    (LineWiring(serial=SerialWiring(device="/dev/ttyUSB0", baudrate=1234)), "baud"),
+    (LineWiring(queue_size=-1), "queue size"),
+])
+def test_bad_line_settings_are_refused_with_one_line(ctx, bad, message) -> None:  # type: ignore[no-untyped-def]
+    service = build_line_settings(ctx)
+    with pytest.raises(ValidationError, match=message):
+        service.update(bad, None)
+    assert not wiring_path(ctx.settings.home).exists(), "nothing saved"

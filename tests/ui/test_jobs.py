@@ -1,0 +1,106 @@
+"""The job runner's guarantees with real Qt objects: a result for a request that is no longer current is
+dropped (one place), a job owned by a deleted widget never calls back, inspections jump the queue, and the
+records notifier reaches the GUI thread as a Qt signal."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import QObject, QThread
+from PySide6.QtWidgets import QApplication, QWidget
+
+from station.services.records.changes import ChangeNotifier, RecordsChanged
+from station.ui.env import EventHub
+from station.ui.jobs import BACKGROUND, NORMAL, URGENT, JobRunner, RequestTracker
+
+
+@pytest.fixture
+def runner(qtbot):  # type: ignore[no-untyped-def]
+    owner = QObject()
+    runner = JobRunner(owner, max_threads=1)
+    yield runner
+    runner.cancel_all()
+    runner.wait_idle(10000)
+
+
+def _blocked(gate: threading.Event, value: object):  # type: ignore[no-untyped-def]
+    def work(ctx):  # type: ignore[no-untyped-def]
+        ctx.emit(f"{value}-partial")
+        assert gate.wait(10)
+        return value
+    return work
+
+
+def test_a_result_for_an_older_request_is_dropped(qtbot, runner) -> None:  # type: ignore[no-untyped-def]
+    requests, shown, chunks = RequestTracker(), [], []
+    gate = threading.Event()
+    old = requests.begin("part")
+    old_job = runner.submit(_blocked(gate, "old"), request=(requests, "part", old), on_done=shown.append,
+                            on_chunk=chunks.append)
+    qtbot.waitUntil(lambda: chunks == ["old-partial"], timeout=5000)
+    new = requests.begin("part")  # the next part: the old one's result must never be shown
+    gate.set()
+    qtbot.waitUntil(lambda: old_job.state == "done", timeout=5000)
+    assert shown == [] and old_job.dropped == 1
+    runner.submit(lambda _ctx: "new", request=(requests, "part", new), on_done=shown.append)
+    qtbot.waitUntil(lambda: shown == ["new"], timeout=5000)
+
+
+def test_an_older_threshold_preview_is_dropped_and_a_new_part_retires_previews(qtbot, runner) -> None:  # type: ignore[no-untyped-def]
+    requests, shown = RequestTracker(), []
+    gate = threading.Event()
+    first = requests.begin("preview")
+    job = runner.submit(_blocked(gate, 1), request=(requests, "preview", first), on_done=shown.append)
+    second = requests.begin("preview")
+    runner.submit(lambda _ctx: 2, request=(requests, "preview", second), on_done=shown.append)
+    gate.set()
+    qtbot.waitUntil(lambda: shown == [2], timeout=5000)
+    assert job.dropped == 1
+    requests.begin("part", supersedes=("preview",))
+    late = []
+    runner.submit(lambda _ctx: 3, request=(requests, "preview", second), on_done=late.append)
+    runner.wait_idle(5000)
+    qtbot.wait(50)
+    assert late == [] and requests.current("preview") is None
+
+
+def test_a_job_owned_by_a_deleted_widget_is_cancelled_and_never_calls_back(qtbot, runner) -> None:  # type: ignore[no-untyped-def]
+    widget = QWidget()
+    called, gate = [], threading.Event()
+
+    def work(ctx):  # type: ignore[no-untyped-def]
+        assert gate.wait(10)
+        return ctx.cancelled
+
+    job = runner.submit(work, owner=widget, on_done=lambda cancelled: called.append(widget.objectName()),
+                        on_cancelled=lambda: called.append("cancelled"))
+    widget.deleteLater()
+    qtbot.waitUntil(lambda: job.token.cancelled, timeout=5000)
+    gate.set()
+    qtbot.waitUntil(lambda: job.state != "running", timeout=5000)
+    assert called == []
+
+
+def test_an_inspection_jumps_ahead_of_builds_and_guides(qtbot, runner) -> None:  # type: ignore[no-untyped-def]
+    order: list[str] = []
+    gate = threading.Event()
+    runner.submit(lambda _ctx: gate.wait(10), name="busy")
+    qtbot.wait(50)
+    for name, priority in (("build", BACKGROUND), ("guide", BACKGROUND), ("report", NORMAL), ("inspect", URGENT)):
+        runner.submit(lambda _ctx, n=name: order.append(n), name=name, priority=priority)
+    gate.set()
+    assert runner.wait_idle(10000)
+    assert order[0] == "inspect" and order[1] == "report" and set(order[2:]) == {"build", "guide"}
+
+
+def test_record_changes_from_a_worker_thread_arrive_on_the_gui_thread(qtbot) -> None:  # type: ignore[no-untyped-def]
+    notifier, hub = ChangeNotifier(), EventHub()
+    notifier.subscribe(hub.records_changed.emit)
+    seen: list[tuple[RecordsChanged, bool]] = []
+    hub.records_changed.connect(
+        lambda change: seen.append((change, QThread.currentThread() is QApplication.instance().thread())))
+    worker = threading.Thread(target=notifier.fire, args=(RecordsChanged("inspection", 7),))
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: seen == [(RecordsChanged("inspection", 7), True)], timeout=5000)
