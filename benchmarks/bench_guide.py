@@ -38,11 +38,13 @@ from station.adapters.guidance.embedder import load_embedder  # noqa: E402
 from station.adapters.guidance.llm import LlamaGuideGenerator, SamplingParams, default_threads  # noqa: E402
 from station.adapters.guidance.llm_models import find_llm_model  # noqa: E402
 from station.config import load_settings  # noqa: E402
-from station.services.guidance.service import GuidanceService  # noqa: E402
-from station.services.guidance.prompt import build_prompt  # noqa: E402
-from station.services.guidance.schema import parse_guide  # noqa: E402
-from station.services.guidance.states import PromptStates  # noqa: E402
-from station.services.guidance.verify import GuideVerifier  # noqa: E402
+from station.services.guidance import (  # noqa: E402
+    GuidanceService,
+    GuideVerifier,
+    PromptStates,
+    build_prompt,
+    parse_guide,
+)
 
 SHARED = ROOT.parent / "shared" / "data"
 PRODUCT = "prod1"
@@ -211,7 +213,7 @@ def main() -> int:
         from station.adapters.guidance.manuals.parser import DocumentManualParser
         from station.adapters.storage.local import LocalFolderStore
         from station.domain.catalog import load_defect_mapping
-        from station.services.guidance.ingestion import ManualService
+        from station.services.guidance import ManualService
 
         catalog = SqlCatalogRepository(db)
         catalog.upsert_products(load_defect_mapping(SHARED / "defect_mapping.json"))

@@ -29,9 +29,7 @@ from station.app.sync import build_object_target
 from station.config import Settings
 from station.domain.guidance import Language
 from station.services.admin.catalog import import_defect_mapping
-from station.services.guidance.service import GuidanceService
-from station.services.guidance.states import PromptStates
-from station.services.guidance.ingestion import ManualService
+from station.services.guidance import GuidanceService, ManualService, PromptStates
 from station.services.admin.users import UserService
 
 __all__ = [

@@ -11,9 +11,7 @@ from station.adapters.guidance.manuals.parser import DocumentManualParser
 from station.adapters.guidance.embedder import load_embedder
 from station.adapters.guidance.llm import load_generator
 from station.config import Settings
-from station.services.guidance.service import GuidanceService
-from station.services.guidance.states import PromptStates
-from station.services.guidance.ingestion import ManualService
+from station.services.guidance import GuidanceService, ManualService, PromptStates
 from station.services.shared.ports import CatalogReader, DeploymentLog, ObjectStore
 
 

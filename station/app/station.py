@@ -20,8 +20,7 @@ from station.app.guidance import build_guidance
 from station.config import Settings, load_settings
 from station.domain.errors import ConfigurationError
 from station.domain.recurrence import RecurrenceWindow
-from station.services.guidance.service import GuidanceService
-from station.services.guidance.ingestion import ManualService
+from station.services.guidance import GuidanceService, ManualService
 from station.services.records.actions import ActionService
 from station.services.records.changes import ChangeNotifier
 from station.services.shared.ports import ObjectStore

@@ -18,9 +18,7 @@ from station.cli.progress import ProgressReporter
 from station.domain.catalog import load_defect_mapping
 from station.domain.errors import NotFoundError
 from station.domain.guidance import Guide
-from station.services.guidance.service import GuidanceService
-from station.services.guidance.states import PromptStates
-from station.services.guidance.ingestion import ManualService
+from station.services.guidance import GuidanceService, ManualService, PromptStates
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -17,7 +17,7 @@ from station.adapters.guidance.llm_models import LLM_MODELS, fetch_llm_model
 from station.cli.main import main
 from station.domain.errors import StationError, ValidationError
 from station.domain.guidance import PromptParts
-from station.services.guidance.quality import split_guide_sections
+from station.services.guidance import split_guide_sections
 from tests.support.manuals import PRODUCT, build_station
 from tests.support.network import unreachable
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from station.adapters.db.models import Deployment, Manual, ManualSection
 from station.cli.main import main
-from station.services.guidance.retrieval import unpack_embedding
+from station.services.guidance import unpack_embedding
 from tests.support.manuals import PRODUCT, build_station, make_docx, make_pdf, shared_embedder
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from station.domain.manuals import StoredSection
-from station.services.guidance.retrieval import (
+from station.services.guidance import (
     LexicalIndex,
     char_ngrams,
     pack_embedding,

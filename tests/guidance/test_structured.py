@@ -13,9 +13,7 @@ import pytest
 from station.adapters.guidance.llm import LlamaGuideGenerator, load_generator
 from station.adapters.guidance.llm_state import StaleStateError, read_state, state_path, write_state
 from station.cli.main import main
-from station.services.guidance.prompt import build_prompt, refs_by_section
-from station.services.guidance.schema import ITEM_COUNTS, parse_guide
-from station.services.guidance.states import PromptStates
+from station.services.guidance import ITEM_COUNTS, PromptStates, build_prompt, parse_guide, refs_by_section
 from tests.support.manuals import PRODUCT, build_station, make_docx
 from tests.guidance.test_llm import ENGLISH_MANUAL, GREEDY, SPEC, smollm2  # noqa: F401  (fixture)
 
@@ -56,8 +54,7 @@ def test_grammar_gives_the_structure_with_valid_citations(smollm2: Path, tmp_pat
     from dataclasses import replace
 
     from station.domain.guidance import GuideItem
-    from station.services.guidance.prompt import detection_text
-    from station.services.guidance.schema import render_markdown
+    from station.services.guidance import detection_text, render_markdown
 
     written = parse_guide(raw)
     detected = GuideItem(detection_text(request), (), origin="station")

@@ -11,8 +11,13 @@ from station.adapters.db.inspections_repo import SqlInspectionRecorder
 from station.domain.errors import NotFoundError, ValidationError
 from station.domain.inspection import InspectionRecord
 from station.domain.inspection import TestImage as InspectedImage
-from station.services.guidance.prompt import build_prompt, describe_regions, detection_text
-from station.services.guidance.quality import assess_guide, split_guide_sections
+from station.services.guidance import (
+    assess_guide,
+    build_prompt,
+    describe_regions,
+    detection_text,
+    split_guide_sections,
+)
 from tests.support.manuals import PRODUCT, build_station, make_docx
 
 REGIONS = [{"bbox": {"x": 40, "y": 40, "width": 12, "height": 9}, "area_pct": 0.8, "location": "center",
@@ -98,7 +103,7 @@ def test_prompt_parts(station) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_english_prompt_lists_the_manual_terms_it_needs() -> None:
-    from station.services.guidance.terms import glossary_lines
+    from station.services.guidance import glossary_lines
 
     lines = glossary_lines(["- 금형 접합면의 틈새로 용탕이 새어나와", "- 클램프 압력 보정"])
     assert lines[:3] == ["금형 = die (mould)", "용탕 = molten metal", "접합면 = parting surface"]

@@ -10,9 +10,16 @@ import json
 import pytest
 
 from station.domain.guidance import GuideItem, GuideRequest, ManualExcerpt, StructuredGuide
-from station.services.guidance.prompt import build_prompt, refs_by_section
-from station.services.guidance.schema import GuideStreamReader, guide_grammar, parse_guide, render_markdown
-from station.services.guidance.verify import GuideVerifier, script_problem
+from station.services.guidance import (
+    GuideStreamReader,
+    GuideVerifier,
+    build_prompt,
+    guide_grammar,
+    parse_guide,
+    refs_by_section,
+    render_markdown,
+    script_problem,
+)
 from tests.support.manuals import shared_embedder
 
 

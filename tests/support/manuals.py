@@ -16,8 +16,7 @@ from station.adapters.guidance.manuals.parser import DocumentManualParser
 from station.adapters.guidance.embedder import UseMultilingualEmbedder, embedder_available
 from station.adapters.storage.local import LocalFolderStore
 from station.domain.catalog import DefectTypeSpec, ProductSpec
-from station.services.guidance.service import GuidanceService
-from station.services.guidance.ingestion import ManualService
+from station.services.guidance import GuidanceService, ManualService
 
 PRODUCT = ProductSpec(code="prodk", name="주조 시험품", defects=(
     DefectTypeSpec("hole", "기공", "hole", severity_level=4),

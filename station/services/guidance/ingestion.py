@@ -19,9 +19,9 @@ from station.domain.manuals import (
     ParsedManual,
     SectionToStore,
 )
+from station.services.guidance.ports import ManualParser, ManualRepository, TextEmbedder
 from station.services.guidance.retrieval import pack_embedding
 from station.services.shared.ports import CatalogReader, DeploymentLog, ObjectStore
-from station.services.guidance.ports import ManualParser, ManualRepository, TextEmbedder
 
 log = logging.getLogger(__name__)
 

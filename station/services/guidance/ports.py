@@ -1,9 +1,11 @@
-"""Ports of guidance: the manual parser and store, the sentence embedder and the local LLM."""
+"""Ports of guidance: the manual parser and store, the sentence embedder, the local LLM and its saved
+prompt states."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
 
 from station.domain.engine import CancelToken
 from station.domain.guidance import Generation, PromptParts
@@ -66,3 +68,18 @@ class GuideGenerator(Protocol):
     def warm(self, prompt: PromptParts) -> None:
         """Evaluate and cache the system (and stable) part of the prompt ahead of time."""
         ...
+
+
+@runtime_checkable
+class PromptStateCache(Protocol):
+    """A guide generator that can save and load the KV state of a prompt's fixed parts (llama.cpp)."""
+
+    model_name: str
+    languages: tuple[str, ...]
+
+    @property
+    def model_sha256(self) -> str: ...
+
+    def save_prompt_state(self, prompt: PromptParts, directory: Path, manual_hash: str) -> list[Path]: ...
+
+    def load_prompt_state(self, prompt: PromptParts, directory: Path, manual_hash: str) -> int: ...

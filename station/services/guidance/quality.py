@@ -3,14 +3,13 @@ used for cause/action, written in the UI language. The score (0..1) goes to ``gu
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from station.domain.guidance import GUIDE_SECTIONS, SECTION_HEADINGS, Language
+from station.services.guidance.markdown import split_guide_sections
+from station.services.guidance.text import CITATION_RE, HANGUL_SYLLABLE_RE, LATIN_RE, citation_numbers
 
-CITATION_RE = re.compile(r"\[(\d{1,2})\]")
-_HEADING_RE = re.compile(r"^\s*(?:#{1,4}\s*|\*\*)?\s*([^\n*#:]{1,30}?)\s*(?:\*\*)?\s*:?\s*$")
 WEIGHTS = {"sections": 0.4, "citations": 0.3, "language": 0.2, "substance": 0.1}
 
 
@@ -22,30 +21,10 @@ class QualityReport:
     citations: tuple[int, ...]
 
 
-def split_guide_sections(text: str) -> dict[str, str]:
-    """Body text per guide section, by headings in either language (``## 원인``, ``**Cause**``, ``Cause:``)."""
-    names = {v.lower(): k for lang in SECTION_HEADINGS.values() for k, v in lang.items()}
-    names.update({"situation": "status", "causes": "cause", "actions": "action", "corrective action": "action",
-                  "root cause": "cause", "상황 요약": "status", "예방 조치": "prevention", "재발 방지": "prevention"})
-    sections: dict[str, list[str]] = {}
-    current: str | None = None
-    for line in text.splitlines():
-        match = _HEADING_RE.match(line)
-        key = names.get(match.group(1).strip().lower()) if match else None
-        if key is not None and (line.lstrip().startswith(("#", "**")) or line.rstrip().endswith(":")
-                                or line.strip().lower() == match.group(1).strip().lower()):
-            current = key
-            sections.setdefault(key, [])
-            continue
-        if current is not None:
-            sections[current].append(line)
-    return {k: "\n".join(v).strip() for k, v in sections.items()}
-
-
 def language_share(text: str, language: Language) -> float:
     """Share of the letters written in the language's script (Hangul for ko, Latin for en)."""
-    hangul = sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    hangul = len(HANGUL_SYLLABLE_RE.findall(text))
+    latin = len(LATIN_RE.findall(text))
     total = hangul + latin
     if total == 0:
         return 0.0
@@ -68,7 +47,7 @@ def assess_guide(text: str, language: Language, valid_refs: Sequence[int]) -> Qu
         if key not in filled:
             issues.append(f"section {headings[key]} is empty")
 
-    cited = [int(n) for n in CITATION_RE.findall(text)]
+    cited = citation_numbers(text)
     valid = set(valid_refs)
     if not cited:
         citation_score = 0.0

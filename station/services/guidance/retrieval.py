@@ -9,7 +9,6 @@ Embeddings are stored as ``<8-byte model tag><float32 little-endian vector>``.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,9 +17,9 @@ import numpy as np
 
 from station.domain.guidance import ManualExcerpt
 from station.domain.manuals import StoredSection
+from station.services.guidance.text import char_ngrams
 
 TAG_BYTES = 8
-_CLEAN_RE = re.compile(r"[^0-9a-z\uac00-\ud7a3\u3131-\u318e]+")
 SEMANTIC_WEIGHT = 0.6
 MIN_RELATED_SCORE = 0.12
 _ORDER = {"cause": 0, "action": 1, "other": 2}
@@ -38,21 +37,6 @@ def unpack_embedding(data: bytes | None, tag: str) -> np.ndarray | None:
     if data[:TAG_BYTES].rstrip(b"\0").decode("ascii", "replace") != tag[:TAG_BYTES]:
         return None
     return np.frombuffer(data[TAG_BYTES:], dtype="<f4")
-
-
-def char_ngrams(text: str, sizes: tuple[int, ...] = (2, 3)) -> Counter[str]:
-    """Character n-grams within words (lower case, punctuation dropped), plus whole Latin words."""
-    grams: Counter[str] = Counter()
-    for word in _CLEAN_RE.sub(" ", text.lower()).split():
-        if word.isascii() and len(word) > 1:
-            grams[f"w:{word}"] += 1
-        padded = f" {word} "
-        for n in sizes:
-            for i in range(len(padded) - n + 1):
-                gram = padded[i:i + n]
-                if gram.strip():
-                    grams[gram] += 1
-    return grams
 
 
 class LexicalIndex:

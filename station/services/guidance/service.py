@@ -21,17 +21,20 @@ from typing import Any
 
 import numpy as np
 
+from station.domain.engine import CancelToken
 from station.domain.errors import NotFoundError, StationError
 from station.domain.guidance import SECTION_HEADINGS, Guide, GuideItem, GuideRequest, Language, ManualExcerpt, PromptParts
-from station.services.guidance.prompt import build_prompt, describe_regions, detection_text, location_label
+from station.services.guidance.detection import describe_regions, detection_text, location_label
+from station.services.guidance.markdown import markdown_structure, render_markdown
+from station.services.guidance.ports import GuideGenerator, ManualRepository, TextEmbedder
+from station.services.guidance.prompt import build_prompt
 from station.services.guidance.quality import assess_guide
-from station.services.guidance.schema import GuideStreamReader, markdown_structure, parse_guide, render_markdown
 from station.services.guidance.retrieval import pack_embedding, rank_sections, to_excerpts, unpack_embedding
+from station.services.guidance.states import manual_hash
+from station.services.guidance.stream import GuideStreamReader, parse_guide
 from station.services.guidance.template import INSTALL_HINT, TEMPLATE_NOTICE, sources_footer, template_body
 from station.services.guidance.verify import GuideVerifier
-from station.domain.engine import CancelToken
 from station.services.shared.ports import CatalogReader
-from station.services.guidance.ports import GuideGenerator, ManualRepository, TextEmbedder
 
 log = logging.getLogger(__name__)
 LLM_NOTICE = {
@@ -59,7 +62,7 @@ class GuidanceService:
         self.min_quality = min_quality  # an LLM guide scoring below this is replaced by the template guide
         self._lock = threading.Lock()
         self._query_cache: dict[str, np.ndarray] = {}
-        self.states: Any = None  # guidance_states.PromptStates: saved KV state of the prompts, when set
+        self.states: Any = None  # states.PromptStates: saved KV state of the prompts, when set
 
     @property
     def retrieval_mode(self) -> str:
@@ -152,7 +155,7 @@ class GuidanceService:
                      max_tokens: int = 400) -> Guide:
         """The guide for ``request``. With a local LLM the model fills the guide structure (enforced by a
         grammar while decoding); ``on_token`` gets the Markdown rendered from it as the tokens come. The
-        structure is then verified against the cited excerpts (see ``guidance_verify``): unsupported items
+        structure is then verified against the cited excerpts (see ``verify``): unsupported items
         are dropped, empty sections filled from the manual, and a guide scoring below ``min_quality``
         is replaced by the labelled template guide. ``Guide.content`` adds a label line and the cited
         sources. ``cancel_event.set()`` stops generation within a token (``cancelled=True``)."""
@@ -275,7 +278,7 @@ class GuidanceService:
             count += 1
         return count
 
-    # For saved prompt states (guidance_states.PromptStates) ---------------------------------
+    # For saved prompt states (states.PromptStates) ----------------------------------------
     def stable_prompts(self, product_code: str, language: Language) -> list[tuple[str, PromptParts]]:
         """Each defect type's prompt without inspection details: its system and stable parts are what
         every guide for that defect starts with."""
@@ -284,8 +287,6 @@ class GuidanceService:
                 for d in product.defect_types]
 
     def manual_hash(self, product_code: str) -> str:
-        from station.services.guidance.states import manual_hash
-
         product = self._catalog.get_product(product_code)
         return manual_hash(self._manuals.active_sections(product.product_id))
 

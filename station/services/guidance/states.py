@@ -16,32 +16,18 @@ import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from station.domain.engine import Progress, ProgressCallback
 from station.domain.enums import DeploymentStatus
 from station.domain.errors import StationError
-from station.domain.guidance import Language, PromptParts
+from station.domain.guidance import Language
 from station.domain.manuals import StoredSection
+from station.services.guidance.ports import PromptStateCache
 from station.services.shared.ports import DeploymentLog
 
 log = logging.getLogger(__name__)
 STEP = "prompt_states"
-
-
-@runtime_checkable
-class PromptStateCache(Protocol):
-    """A guide generator that can save and load the KV state of a prompt's fixed parts (llama.cpp)."""
-
-    model_name: str
-    languages: tuple[str, ...]
-
-    @property
-    def model_sha256(self) -> str: ...
-
-    def save_prompt_state(self, prompt: PromptParts, directory: Path, manual_hash: str) -> list[Path]: ...
-
-    def load_prompt_state(self, prompt: PromptParts, directory: Path, manual_hash: str) -> int: ...
 
 
 def manual_hash(sections: Sequence[StoredSection]) -> str:

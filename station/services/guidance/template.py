@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from station.domain.guidance import SECTION_HEADINGS, GuideRequest, ManualExcerpt
-from station.services.guidance.prompt import region_lines, score_line
+from station.services.guidance.detection import region_lines, score_line
+from station.services.guidance.text import cite, column_kind
 
 INSTALL_HINT = {
     "ko": "로컬 LLM 모델을 설치하면 상황에 맞춘 가이드가 생성됩니다: `station models fetch qwen2.5-coder-1.5b` "
@@ -25,6 +26,7 @@ MAX_ITEMS = 4
 
 
 def _items(excerpt: ManualExcerpt) -> list[str]:
+    """The excerpt's lines without their bullet; a summary row's lines without their column label."""
     lines = [re.sub(r"^[•\-*]\s*", "", ln).strip() for ln in excerpt.text.splitlines()]
     items = []
     for line in lines:
@@ -52,14 +54,14 @@ def template_body(request: GuideRequest) -> str:
     def pick(kind: str) -> list[str]:
         own = [e for e in request.excerpts if e.section_type == kind and e.reason == "defect"]
         source = own or [e for e in request.excerpts if e.section_type == kind]
-        out = [f"- {item} [{e.ref}]" for e in source for item in _items(e)]
+        out = [f"- {item}{cite((e.ref,))}" for e in source for item in _items(e)]
         if not out and kind in ("cause", "action"):  # summary rows carry "원인"/"조치" columns
             for e in request.excerpts:
                 if e.reason == "summary":
                     for line in e.text.splitlines():
                         label, _, value = line.partition(":")
                         if value.strip() and column_kind(label) == kind:
-                            out.append(f"- {value.strip()} [{e.ref}]")
+                            out.append(f"- {value.strip()}{cite((e.ref,))}")
         return out[:MAX_ITEMS]
 
     cause = pick("cause") or [("- 매뉴얼에 이 결함의 원인 항목이 없습니다. 담당 기술자에게 확인하세요."
@@ -73,16 +75,6 @@ def template_body(request: GuideRequest) -> str:
     parts = [f"## {h['status']}", *status, "", f"## {h['cause']}", *cause, "", f"## {h['action']}", *action, "",
              f"## {h['prevention']}", *prevention]
     return "\n".join(parts)
-
-
-def column_kind(label: str) -> str | None:
-    """'cause' or 'action' for a summary-table column label (Korean or English), else None."""
-    text = label.lower()
-    if "원인" in text or "cause" in text:
-        return "cause"
-    if "조치" in text or "대책" in text or "action" in text:
-        return "action"
-    return None
 
 
 def sources_footer(request: GuideRequest, cited: tuple[int, ...] | None = None) -> str:

@@ -23,19 +23,22 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from station.domain.guidance import GuideItem, GuideRequest, Language, ManualExcerpt, StructuredGuide
-from station.services.guidance.prompt import excerpt_lines
-from station.services.guidance.retrieval import char_ngrams
-from station.services.guidance.template import column_kind
-from station.services.guidance.terms import gloss
 from station.services.guidance.ports import TextEmbedder
+from station.services.guidance.terms import gloss
+from station.services.guidance.text import (
+    CJK_RE,
+    HANGUL_RE,
+    LATIN_RE,
+    char_ngrams,
+    column_kind,
+    excerpt_lines,
+    row_values,
+)
 
 SEMANTIC_SUPPORT = 0.45
 LEXICAL_SUPPORT = 0.5
 WEAK_SEMANTIC, WEAK_LEXICAL = 0.35, 0.1
 MIN_ITEMS = {"cause": 1, "action": 2}
-_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-_FOREIGN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
 _WORD = re.compile(r"\S+")
 _NORMALISE = re.compile(r"[\s\W_]+", re.UNICODE)
 _HEADING_WORDS = {"발생원인", "원인", "조치", "조치가이드", "대책", "상황", "예방", "cause", "causes", "rootcause",
@@ -71,10 +74,10 @@ class Verification:
 def script_problem(text: str, language: Language) -> str | None:
     """Why ``text`` is not in the requested script, or None."""
     for word in _WORD.findall(text):
-        if _FOREIGN.search(word):
+        if CJK_RE.search(word):
             return f"mixed script: {word!r}"
-    hangul = len(_HANGUL.findall(text))
-    latin = len(_LATIN.findall(text))
+    hangul = len(HANGUL_RE.findall(text))
+    latin = len(LATIN_RE.findall(text))
     if language == "ko":
         if hangul == 0 or hangul < 0.5 * (hangul + latin):
             return "not written in Korean"
@@ -100,7 +103,7 @@ def support_lines(excerpt: ManualExcerpt) -> list[str]:
     for line in excerpt_lines(excerpt.text):
         label, sep, value = line.partition(":")
         if sep and excerpt.reason == "summary" and value.strip():
-            out += [v.strip() for v in re.split(r"[,;]", value) if v.strip()]
+            out += row_values(value)
         else:
             out.append(line)
     return out
@@ -116,7 +119,7 @@ class GuideVerifier:
         self._lines = {ref: support_lines(e) for ref, e in self.grounding.items()}
         if request.language == "en":  # an English item of a Korean manual: also against its words glossed
             for ref, lines in self._lines.items():
-                glossed = [g for g in (gloss(line) for line in lines if _HANGUL.search(line)) if g not in lines]
+                glossed = [g for g in (gloss(line) for line in lines if HANGUL_RE.search(line)) if g not in lines]
                 self._lines[ref] = lines + glossed
         names = [request.defect_code, request.defect_name_ko, request.defect_name_en]
         self._bare = {_norm(n) for n in names if n} | _HEADING_WORDS
@@ -248,9 +251,9 @@ class GuideVerifier:
                 continue
             lines = support_lines(excerpt)
             if excerpt.reason == "summary":
-                lines = [v.strip() for line in excerpt_lines(excerpt.text)
+                lines = [v for line in excerpt_lines(excerpt.text)
                          for label, _, value in [line.partition(":")] if column_kind(label) == key
-                         for v in re.split(r"[,;]", value) if v.strip()]
+                         for v in row_values(value)]
             for line in lines:
                 if _norm(line) not in seen and not self.is_bare(line):
                     seen.add(_norm(line))

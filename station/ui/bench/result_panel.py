@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.services.guidance.prompt import location_label
+from station.services.guidance import location_label
 from station.ui.bench.display import ResultDisplay
 from station.ui.widgets.image_view import ImageView
 
