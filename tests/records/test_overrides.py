@@ -8,9 +8,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from station.adapters.db.line_models import VerdictOverride
-from station.adapters.db.models import Image
-from station.adapters.db.operations_models import AuditLog
+from station.adapters.db.models import AuditLog, Image, VerdictOverride
 from station.app.overrides import build_overrides
 from station.domain.errors import AuthenticationError, NotFoundError, ValidationError
 from station.pipeline.synthetic.parts import render_part

@@ -11,8 +11,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
-from station.adapters.db.models import Base  # noqa: F401 - first: models.py imports operations_models at its end
-from station.adapters.db.operations_models import AuditLog
+from station.adapters.db.models import AuditLog
 from station.app.overrides import build_overrides
 from station.domain.errors import AuthenticationError
 from station.domain.inspection import InspectionRecord

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from station.adapters.db.database import Database
-from station.adapters.db.operations_models import AuditLog
+from station.adapters.db.models import AuditLog
 from station.domain.audit import AuditEntry
 
 OPERATIONS = ("INSERT", "UPDATE", "DELETE")

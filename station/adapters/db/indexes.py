@@ -64,7 +64,7 @@ PG_ONLY_INDEXES = ("idx_detected_regions_gin", "idx_config_params_gin")
 
 
 def attach_indexes(metadata: MetaData) -> None:
-    """Declares every named index on the tables of ``metadata`` (called once by ``models``)."""
+    """Declares every named index on the tables of ``metadata`` (called once, by the models package)."""
     tables = metadata.tables
     for name, (table, cols) in DOC_INDEXES.items():
         Index(name, *(tables[table].c[c] for c in cols))

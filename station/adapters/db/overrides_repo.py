@@ -8,9 +8,16 @@ from typing import Any
 from sqlalchemy import select
 
 from station.adapters.db.database import Database
-from station.adapters.db.line_models import VerdictOverride
-from station.adapters.db.models import ActionLog, DefectType, Image, Inspection, InspectionResult, Product
-from station.adapters.db.operations_models import AuditLog
+from station.adapters.db.models import (
+    ActionLog,
+    AuditLog,
+    DefectType,
+    Image,
+    Inspection,
+    InspectionResult,
+    Product,
+    VerdictOverride,
+)
 from station.domain.errors import NotFoundError
 from station.domain.overrides import InspectionFacts, NewOverride, OverrideEntry
 

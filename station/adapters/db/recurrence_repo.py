@@ -10,9 +10,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from station.adapters.db.database import Database
-from station.adapters.db.line_models import RecurrenceAlert, VerdictOverride
-from station.adapters.db.models import ActionLog, DefectType, Inspection, InspectionResult, Product, User
-from station.adapters.db.operations_models import AuditLog
+from station.adapters.db.models import (
+    ActionLog,
+    AuditLog,
+    DefectType,
+    Inspection,
+    InspectionResult,
+    Product,
+    RecurrenceAlert,
+    User,
+    VerdictOverride,
+)
 from station.domain.recurrence import RecurrenceAlertInfo, RecurrenceWindow
 
 

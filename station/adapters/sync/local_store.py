@@ -13,8 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, text
 
 from station.adapters.db.database import Database
-from station.adapters.db.models import DefectType, Product, User
-from station.adapters.db.operations_models import ObjectFile
+from station.adapters.db.models import DefectType, ObjectFile, Product, User
 from station.adapters.sync.tables import DEFECT_TYPE, PARENT_TABLES, PRODUCT, PUSHED_TABLES, USER, PushedTable
 
 STATE_KEYS = ("last_success", "last_error", "last_error_at", "last_pull", "consecutive_failures", "last_attempt")

@@ -1,5 +1,5 @@
-"""ORM of the operational tables: the audit log and the state of each object key in the central store
-(migration 0004; docs/readme/sync.md)."""
+"""ORM of the operational tables: the audit log of changes, and the state of each object key in the
+central store (migration 0004; docs/readme/sync.md)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import BigInteger, CheckConstraint, DateTime, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from station.adapters.db.models import Base, JSONType, _sync_uuid, _ts
+from station.adapters.db.models.base import Base, JSONType, sync_uuid_column, timestamp_column
 
 
 class AuditLog(Base):
@@ -21,12 +21,12 @@ class AuditLog(Base):
     user_id: Mapped[int | None] = mapped_column(Integer)
     old_data: Mapped[Any | None] = mapped_column(JSONType)
     new_data: Mapped[Any | None] = mapped_column(JSONType)
-    logged_at: Mapped[datetime | None] = _ts()
-    sync_uuid: Mapped[str | None] = _sync_uuid()
+    logged_at: Mapped[datetime | None] = timestamp_column()
+    sync_uuid: Mapped[str | None] = sync_uuid_column()
 
 
 class ObjectFile(Base):
-    """State of one object key in the central store (migration 0004; docs/readme/sync.md)."""
+    """State of one object key in the central store."""
 
     __tablename__ = "object_files"
     __table_args__ = (
@@ -39,5 +39,5 @@ class ObjectFile(Base):
     station_id: Mapped[str | None] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime | None] = _ts()
+    created_at: Mapped[datetime | None] = timestamp_column()
     stored_at: Mapped[datetime | None] = mapped_column(DateTime())

@@ -1,5 +1,5 @@
-"""ORM of the line tables (migration 0009): verdict overrides made at the bench, recurrence alerts (pushed to
-the centre since migration 0011, with who acknowledged them)."""
+"""ORM of the line tables (migration 0009): verdict overrides made at the bench, and recurrence alerts
+(pushed to the centre since migration 0011, with who acknowledged them)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from station.adapters.db.models import NOW, Base, _sync_uuid
+from station.adapters.db.models.base import NOW, Base, sync_uuid_column
 
 
 class VerdictOverride(Base):
@@ -33,7 +33,7 @@ class VerdictOverride(Base):
     overridden_by: Mapped[int | None] = mapped_column(Integer, ForeignKey("users.user_id"))
     overridden_at: Mapped[datetime | None] = mapped_column(DateTime(), server_default=NOW)
     notes: Mapped[str | None] = mapped_column(Text)
-    sync_uuid: Mapped[str | None] = _sync_uuid()
+    sync_uuid: Mapped[str | None] = sync_uuid_column()
 
 
 class RecurrenceAlert(Base):
@@ -58,4 +58,4 @@ class RecurrenceAlert(Base):
     raised_at: Mapped[datetime | None] = mapped_column(DateTime(), server_default=NOW)
     acknowledged_by: Mapped[int | None] = mapped_column(Integer, ForeignKey("users.user_id"))  # migration 0011
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime())
-    sync_uuid: Mapped[str | None] = _sync_uuid()
+    sync_uuid: Mapped[str | None] = sync_uuid_column()
