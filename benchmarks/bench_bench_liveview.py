@@ -59,7 +59,7 @@ def write_video(path: Path, seconds: float, fps: int, size: int) -> Path:
 def llm_source(models_dir: Path | None) -> Path | None:
     import platformdirs
 
-    from station.adapters.guidance.llm_models import LLM_MODELS, model_path
+    from station.adapters.guidance.llm.models import LLM_MODELS, model_path
 
     spec = LLM_MODELS["smollm2-135m"]
     for folder in (models_dir, Path(platformdirs.user_cache_dir("inspection-station")) / "models"):
@@ -80,7 +80,7 @@ def main() -> int:
 
     from PySide6.QtCore import QElapsedTimer, QTimer
 
-    from station.adapters.guidance.llm_models import LLM_MODELS, model_path
+    from station.adapters.guidance.llm.models import LLM_MODELS, model_path
     from station.app.station import build_context
     from station.app.demo import DEMO_PASSWORD, prepare_demo
     from station.app.gui import build_gui_services

@@ -35,8 +35,8 @@ from station.adapters.db.database import open_database  # noqa: E402
 from station.adapters.db.deployments_repo import SqlDeploymentLog  # noqa: E402
 from station.adapters.db.manuals_repo import SqlManualRepository  # noqa: E402
 from station.adapters.guidance.embedder import load_embedder  # noqa: E402
-from station.adapters.guidance.llm import LlamaGuideGenerator, SamplingParams, default_threads  # noqa: E402
-from station.adapters.guidance.llm_models import find_llm_model  # noqa: E402
+from station.adapters.guidance.llm.generator import LlamaGuideGenerator, SamplingParams, default_threads  # noqa: E402
+from station.adapters.guidance.llm.models import find_llm_model  # noqa: E402
 from station.config import load_settings  # noqa: E402
 from station.services.guidance import (  # noqa: E402
     GuidanceService,

@@ -19,7 +19,7 @@ from station.adapters.db.reports_repo import SqlReportReader
 from station.adapters.db.users_repo import SqlUserRepository
 from station.adapters.guidance.manuals.parser import DocumentManualParser
 from station.adapters.guidance.embedder import load_embedder
-from station.adapters.guidance.llm import load_generator
+from station.adapters.guidance.llm.generator import load_generator
 from station.adapters.sync.credentials import SECRET_NAMES, store_keyring_secret
 from station.adapters.sync.recovery import check_local_store, recover_local_store
 from station.adapters.storage.local import LocalFolderStore
@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 MODEL_PROVIDERS: tuple[str, ...] = (
-    "station.adapters.guidance.llm_models",  # GGUF LLMs for guides (SmolLM2, Qwen2.5-Coder-1.5B)
+    "station.adapters.guidance.llm.models",  # GGUF LLMs for guides (SmolLM2, Qwen2.5-Coder-1.5B)
     "station.adapters.engine.vision_models",  # PatchCore backbones and CLIP for the inspection engine
 )
 

@@ -9,7 +9,7 @@ from station.adapters.db.database import Database
 from station.adapters.db.manuals_repo import SqlManualRepository
 from station.adapters.guidance.manuals.parser import DocumentManualParser
 from station.adapters.guidance.embedder import load_embedder
-from station.adapters.guidance.llm import load_generator
+from station.adapters.guidance.llm.generator import load_generator
 from station.config import Settings
 from station.services.guidance import GuidanceService, ManualService, PromptStates
 from station.services.shared.ports import CatalogReader, DeploymentLog, ObjectStore

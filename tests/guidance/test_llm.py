@@ -12,8 +12,8 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from station.adapters.guidance.llm import LlamaGuideGenerator, SamplingParams, load_generator
-from station.adapters.guidance.llm_models import LLM_MODELS, fetch_llm_model
+from station.adapters.guidance.llm.generator import LlamaGuideGenerator, SamplingParams, load_generator
+from station.adapters.guidance.llm.models import LLM_MODELS, fetch_llm_model
 from station.cli.main import main
 from station.domain.errors import StationError, ValidationError
 from station.domain.guidance import PromptParts

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from station.adapters.guidance.llm import LlamaGuideGenerator, load_generator
-from station.adapters.guidance.llm_state import StaleStateError, read_state, state_path, write_state
+from station.adapters.guidance.llm.generator import LlamaGuideGenerator, load_generator
+from station.adapters.guidance.llm.state import StaleStateError, read_state, state_path, write_state
 from station.cli.main import main
 from station.services.guidance import ITEM_COUNTS, PromptStates, build_prompt, parse_guide, refs_by_section
 from tests.support.manuals import PRODUCT, build_station, make_docx

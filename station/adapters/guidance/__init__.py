@@ -1,1 +1,2 @@
-"""Guidance adapters: the local LLM (llama.cpp), sentence embeddings, and the manual parser."""
+"""Guidance adapters: the local LLM that writes guides (llama.cpp, ``llm``), the sentence embedder for
+retrieval, and the manual parser (``manuals``)."""

@@ -8,7 +8,7 @@
   part and after each recent stable part is snapshotted (``llama_state_get_data``) and restored
   (``llama_state_set_data``) instead of being evaluated again, so a guide only pays for its variable tokens
   (none for a known defect) and the last prompt token's logits. Snapshots can be saved to disk with the model's sha256 and the manual's hash
-  (``save_prompt_state``, see ``llm_state.py``) and loaded in a fresh process (``load_prompt_state``).
+  (``save_prompt_state``, see ``state.py``) and loaded in a fresh process (``load_prompt_state``).
 * A prompt with a ``grammar`` (GBNF) is decoded under it (``llama_cpp.LlamaGrammar``).
 * Tokens are streamed to a callback as soon as they decode to whole characters; a cancel token stops
   generation between two tokens.
@@ -26,10 +26,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from station.adapters.guidance.llm_models import LlmModelSpec, find_llm_model, verify_model
-from station.adapters.guidance.llm_prompt import ChatRenderer
-from station.adapters.guidance.llm_sampling import GrammarSampler, grammar_tokens
-from station.adapters.guidance.llm_state import SavedState, StaleStateError, read_state, state_path, write_state
+from station.adapters.guidance.llm.chat import ChatRenderer
+from station.adapters.guidance.llm.models import LlmModelSpec, find_llm_model, verify_model
+from station.adapters.guidance.llm.sampling import GrammarSampler, grammar_tokens
+from station.adapters.guidance.llm.state import SavedState, StaleStateError, read_state, state_path, write_state
 from station.domain.errors import ConfigurationError
 from station.domain.guidance import Generation, PromptParts
 
@@ -53,7 +53,7 @@ class _Snapshot:
 
 
 class LlamaGuideGenerator:
-    """A :class:`station.services.shared.ports.GuideGenerator` backed by ``llama_cpp.Llama`` (thread-safe)."""
+    """A :class:`station.services.guidance.ports.GuideGenerator` backed by ``llama_cpp.Llama`` (thread-safe)."""
 
     def __init__(self, model_path: Path, *, model_name: str | None = None, spec: LlmModelSpec | None = None,
                  n_ctx: int = DEFAULT_CTX, n_threads: int | None = None, n_threads_batch: int | None = None,

@@ -1,5 +1,5 @@
 """Renders a guide prompt with the model's own chat template (from the GGUF) and tokenizes it in three
-parts — system, stable, variable — so the first two can be cached as KV state (see ``llm.py``).
+parts — system, stable, variable — so the first two can be cached as KV state (see ``generator.py``).
 
 The template is rendered once with marker strings in the user message; the text before the first marker
 (system turn and user-turn header) is the system part, the text between the markers the stable part,
