@@ -67,6 +67,11 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
+def no_progress(_report: Progress) -> None:
+    """The progress callback of a caller that does not follow the progress: every report is dropped."""
+    return None
+
+
 @dataclass(frozen=True)
 class Region:
     """One connected anomalous region of the mask (pixel coordinates of the original image).

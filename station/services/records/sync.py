@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from station.domain.engine import Progress, ProgressCallback
+from station.domain.engine import Progress, ProgressCallback, no_progress
 from station.domain.errors import StationError
 from station.domain.sync import SyncRunReport, SyncStatus
 from station.services.records.changes import ChangeNotifier, RecordsChanged
@@ -37,10 +37,6 @@ def _iso(moment: datetime) -> str:
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def _no_progress(_report: Progress) -> None:
-    pass
 
 
 def backoff_delay(failures: int, base: float, cap: float, rand: Callable[[], float] = random.random) -> float:
@@ -74,7 +70,7 @@ class SyncService:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_pull: datetime | None = None
-        self._progress: ProgressCallback = _no_progress
+        self._progress: ProgressCallback = no_progress
 
     # One pass --------------------------------------------------------------------------------
     def run_once(self, *, pull: bool | None = None, max_batches: int | None = None,
@@ -84,7 +80,7 @@ class SyncService:
         with self._run_lock:
             report = SyncRunReport()
             started = self._clock()
-            self._progress = progress or _no_progress
+            self._progress = progress or no_progress
             if self._gateway.configured:
                 try:
                     self._push(report, max_batches)
@@ -110,7 +106,7 @@ class SyncService:
 
     def _push(self, report: SyncRunReport, max_batches: int | None) -> None:
         batches = 0
-        queued = sum(self._gateway.pending_rows().values()) if self._progress is not _no_progress else 0
+        queued = sum(self._gateway.pending_rows().values()) if self._progress is not no_progress else 0
         while not (max_batches is not None and batches >= max_batches):
             result = self._gateway.push_batch(self.batch_size)
             if result.entries == 0:
@@ -131,7 +127,7 @@ class SyncService:
             return None
         done = 0
         files_total = min(self.files_per_run, self._gateway.file_counts().get("pending", 0)) \
-            if self._progress is not _no_progress else 0
+            if self._progress is not no_progress else 0
         while done < self.files_per_run and not self._stop.is_set():
             try:
                 keys = self._gateway.pending_files(min(100, self.files_per_run - done))
