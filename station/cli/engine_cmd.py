@@ -20,8 +20,8 @@ from station.domain.bench import BenchRequest, BenchResult
 from station.domain.engine import InspectionOutcome
 from station.domain.enums import ImageType
 from station.domain.errors import StationError, ValidationError
+from station.pipeline.images.datasets import folder_images
 from station.pipeline.images.decode import read_image
-from station.services.engine.runtime import folder_images
 from station.services.engine.build import BuildOptions
 from station.services.engine.references import import_images
 

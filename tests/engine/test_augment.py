@@ -10,7 +10,8 @@ import pytest
 from station.adapters.engine.provider import MlModels
 from station.domain.errors import ValidationError
 from station.pipeline.synthetic.parts import demo_images
-from station.services.engine.build import AUGMENTATIONS, BuildOptions, build_memory_bank, calibration_split
+from station.pipeline.patchcore.bank_build import AUGMENTATIONS, BuildOptions, build_memory_bank
+from station.pipeline.patchcore.splits import calibration_split
 
 SIZE = 64
 

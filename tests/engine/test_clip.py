@@ -15,7 +15,7 @@ from station.adapters.weights.fetch import fetch_model
 from station.adapters.weights.manifest import ChecksumError, ModelsDirectory, sha256_file
 from station.adapters.engine.provider import MlModels
 from station.pipeline.synthetic.parts import render_part
-from station.services.engine.build import BuildOptions
+from station.pipeline.patchcore.bank_build import BuildOptions
 from tests.support.engine import demo_context
 
 ARCH = "station-test-tiny-clip"

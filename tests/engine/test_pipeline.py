@@ -19,6 +19,7 @@ from station.pipeline.patchcore import thresholds as cal
 from station.pipeline.patchcore.coreset import coverage_radius, greedy_coreset
 from station.pipeline.images.decode import ImageInputError, decode_bytes, encode_png, from_array, read_image
 from station.pipeline.images.preprocessing import Preprocessing, prepare, to_full_frame
+from station.pipeline.patchcore.judge import judge
 from station.pipeline.patchcore.regions import find_regions, location_label
 from station.pipeline.retrieval.knn import RetrievalIndex, unknown_threshold
 from station.pipeline.patchcore.scoring import TAIL_KNEE, Calibration, ScoreNormaliser
@@ -151,6 +152,18 @@ def test_verdict_band() -> None:
     assert decide_verdict(0.75, 0.85, 0.7) is Verdict.UNCERTAIN
     assert decide_verdict(0.69, 0.85, 0.7) is Verdict.PASS
     assert decide_verdict(0.65, 0.6, 0.7) is Verdict.FAIL  # review above the threshold: no band
+
+
+def test_judgement_gives_verdict_mask_and_regions() -> None:
+    amap = np.zeros((200, 300), np.float32)
+    amap[90:110, 140:160] = 0.95
+    amap[20:30, 20:30] = 0.80  # below the pixel threshold
+    judged = judge(0.75, amap, 0.85, 0.9, 0.7)
+    assert judged.verdict is Verdict.UNCERTAIN
+    assert judged.mask.shape == amap.shape and int(judged.mask.sum()) == 400
+    assert [r.bbox for r in judged.regions] == [(140, 90, 20, 20)]
+    assert judge(0.75, amap, 0.85, 0.75, 0.8).verdict is Verdict.PASS
+    assert [r.bbox for r in judge(0.9, amap, 0.85, 0.75, 0.8).regions] == [(140, 90, 20, 20), (20, 20, 10, 10)]
 
 
 # --- regions and artifacts ----------------------------------------------------------------------------

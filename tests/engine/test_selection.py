@@ -17,13 +17,8 @@ from station.pipeline.synthetic.parts import demo_images, write_dataset
 from station.pipeline.synthetic.defects import KINDS, make_defects
 from station.services.engine import evaluation
 from station.services.engine.evaluation import EvaluationService
-from station.services.engine.selection import (
-    Candidate,
-    candidate_sizes,
-    held_out_split,
-    stage1_candidates,
-    stage2_candidates,
-)
+from station.pipeline.patchcore.splits import held_out_split
+from station.services.engine.selection import Candidate, candidate_sizes, stage1_candidates, stage2_candidates
 from tests.support.engine import demo_context, install_mobilenet
 
 SIZE = 64

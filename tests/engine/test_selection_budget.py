@@ -14,16 +14,9 @@ from station.adapters.weights.manifest import PACKAGES_ENV
 from station.adapters.engine.provider import MlModels
 from station.domain.engine import CancelledError, CancelToken, Progress
 from station.pipeline.synthetic.parts import demo_images
-from station.services.engine.build import BuildOptions
-from station.services.engine.selection import (
-    VALIDATION_FIT_IMAGES,
-    VALIDATION_HELD_OUT,
-    candidate_sizes,
-    select_configuration,
-    spread,
-    validation_bank_size,
-    validation_split,
-)
+from station.pipeline.patchcore.bank_build import BuildOptions
+from station.pipeline.patchcore.splits import VALIDATION_FIT_IMAGES, VALIDATION_HELD_OUT, spread, validation_split
+from station.services.engine.selection import candidate_sizes, select_configuration, validation_bank_size
 from tests.support.engine import install_mobilenet
 
 SIZE = 64

@@ -17,7 +17,7 @@ from station.domain.enums import Verdict
 from station.pipeline.images.decode import ImageInputError, encode_png
 from station.pipeline.synthetic.parts import render_part
 from station.services.engine.runtime import BankNotBuiltError
-from station.services.engine.build import BuildOptions
+from station.pipeline.patchcore.bank_build import BuildOptions
 from tests.support.engine import demo_context
 
 SIZE = 128

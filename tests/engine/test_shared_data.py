@@ -10,7 +10,7 @@ import pytest
 
 from station.adapters.engine.provider import MlModels
 from station.services.engine.evaluation import EvaluationService
-from station.services.engine.build import BuildOptions
+from station.pipeline.patchcore.bank_build import BuildOptions
 from tests.support.engine import install_mobilenet
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow]

@@ -52,6 +52,6 @@ def demo_context(size: int = 128, n_good: int = 12, n_per_defect: int = 2, weigh
 def fixed_build(ctx, product: str = "demo-cast"):  # type: ignore[no-untyped-def]
     """A build on the installed default backbone, without the self-configuration (for tests where the choice of
     configuration is not what is tested: it keeps them fast)."""
-    from station.services.engine.build import BuildOptions
+    from station.pipeline.patchcore.bank_build import BuildOptions
 
     return ctx.engine.builder.build(product, BuildOptions(backbone=ctx.engine.models.default_backbone()))

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # torch, timm, anomalib and open_clip load on first use, not 
 
 
 class MlModels:
-    """Implements the ``ModelProvider`` port of ``station.services.shared.ports``."""
+    """Implements the ``ModelProvider`` port of ``station.services.engine.ports``."""
 
     def __init__(self, models_dir: Path, device: str | None = None) -> None:
         self.directory = ModelsDirectory(models_dir)

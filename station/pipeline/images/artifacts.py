@@ -2,7 +2,7 @@
 
 All functions take the normalised anomaly map (float in [0, 1]) and return uint8 BGR images; colour 0.0
 is always the same blue and 1.0 the same red, whatever the image (no per-image stretching).
-``encode_png`` turns any of them into bytes for the object store.
+``encode_png`` (the decoder's lossless PNG encoding) turns any of them into bytes for the object store.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ import cv2
 import numpy as np
 
 from station.domain.engine import Region
+from station.pipeline.images.decode import encode_png
+
+__all__ = ["colour_scale", "comparison", "encode_png", "heatmap", "mask_image", "overlay"]
 
 COLORMAP = cv2.COLORMAP_JET
 OVERLAY_ALPHA = 0.45
@@ -76,10 +79,3 @@ def comparison(test: np.ndarray, reference: np.ndarray | None, test_overlay: np.
         cv2.putText(out, text, org, cv2.FONT_HERSHEY_SIMPLEX, font_scale, (0, 0, 0), 3, cv2.LINE_AA)
         cv2.putText(out, text, org, cv2.FONT_HERSHEY_SIMPLEX, font_scale, (255, 255, 255), 1, cv2.LINE_AA)
     return out
-
-
-def encode_png(image: np.ndarray) -> bytes:
-    ok, buf = cv2.imencode(".png", image)
-    if not ok:  # pragma: no cover
-        raise ValueError("PNG encoding failed")
-    return buf.tobytes()

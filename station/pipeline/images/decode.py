@@ -2,7 +2,8 @@
 
 Images are returned in OpenCV's convention: ``uint8`` arrays, ``HxW`` for grey or ``HxWx3`` **BGR** for
 colour (the camera frames' order). Accepted: PNG, JPEG, BMP, TIFF, WebP files (or their bytes) and numpy
-arrays ``HxW``, ``HxWx1``, ``HxWx3`` (BGR), ``HxWx4`` (BGRA, alpha dropped) of ``uint8``/``uint16``/float.
+arrays ``HxW``, ``HxWx1``, ``HxWx3`` (BGR), ``HxWx4`` (BGRA, alpha dropped) of ``uint8``/``uint16``/float;
+:func:`decode_input` takes any of them (array, file path or encoded bytes).
 """
 
 from __future__ import annotations
@@ -157,6 +158,20 @@ def read_image(path: Path) -> DecodedImage:
     except OSError as exc:
         raise ImageInputError(f"{path}: cannot be read ({exc.strerror})") from None
     return decode_bytes(data, name=path.name)
+
+
+ImageInput = np.ndarray | str | Path | bytes
+
+
+def decode_input(image: ImageInput, name: str | None = None) -> DecodedImage:
+    """Any accepted input (array, path, encoded bytes) as a validated image; one clear error otherwise."""
+    if isinstance(image, np.ndarray):
+        return from_array(image, name or "frame")
+    if isinstance(image, (str, Path)):
+        return read_image(Path(image))
+    if isinstance(image, (bytes, bytearray, memoryview)):
+        return decode_bytes(bytes(image), name or "image")
+    raise ImageInputError(f"cannot inspect a {type(image).__name__}; give an image array, file path or bytes")
 
 
 def encode_png(pixels: np.ndarray) -> bytes:

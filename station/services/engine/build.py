@@ -1,189 +1,38 @@
 """Building a product's PatchCore memory bank and its retrieval index from its catalogued images.
 
-:func:`build_memory_bank` is the database-free core (also used by ``station evaluate``): patch features of
-the good images, exact greedy coreset, calibration on held-out good images. :class:`ModelBuildService`
-adds the catalogue, the object store, the files in the models directory and the ``deployments`` rows
-(``patchcore_bank`` for the bank, ``clip_embedding`` for the retrieval index).
+:class:`ModelBuildService` loads the product's good (and labelled defect) images from the catalogue and the
+object store, chooses the configuration by validation unless a backbone is given
+(``station.services.engine.selection``), builds the bank (``station.pipeline.patchcore.bank_build``) and the
+retrieval index (``station.pipeline.retrieval.embeddings``), publishes both files together in the models
+directory and records the ``deployments`` rows (``patchcore_bank`` for the bank, ``clip_embedding`` for the
+retrieval index).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
 from station.domain.catalog import ProductInfo
-from station.domain.engine import BuildSummary, CancelledError, CancelToken, Progress, ProgressCallback
+from station.domain.engine import BuildSummary, CancelledError, CancelToken, Progress, ProgressCallback, no_progress
 from station.domain.enums import DeploymentStatus, DeploymentType, ImageType
 from station.domain.errors import ValidationError
-from station.pipeline.patchcore.bank import IMAGE_SCORES, MAP_SCORES, MemoryBank, map_image_score
 from station.pipeline.images.decode import decode_bytes
 from station.pipeline.images.preprocessing import Preprocessing, prepare
-from station.pipeline.patchcore.scoring import DEFAULT_REVIEW_THRESHOLD, Calibration
+from station.pipeline.patchcore.bank import MemoryBank
+from station.pipeline.patchcore.bank_build import BuildOptions, build_memory_bank
+from station.pipeline.patchcore.model import PatchModel
+from station.pipeline.patchcore.scoring import DEFAULT_REVIEW_THRESHOLD
+from station.pipeline.patchcore.splits import MIN_GOOD_IMAGES
+from station.pipeline.retrieval.embeddings import build_index
+from station.services.engine.ports import ModelFiles, ModelProvider
 from station.services.engine.runtime import BANK_FILE, INDEX_FILE, BankCache
+from station.services.engine.selection import Selection, candidate_sizes, select_configuration
 from station.services.shared.ports import CatalogReader, DeploymentLog, ObjectStore
-from station.services.engine.ports import ModelFiles, ModelProvider, PatchModel
-from station.services.engine.retrieval_index import build_index
-
-if TYPE_CHECKING:
-    from station.services.engine.selection import Selection
-
-MIN_GOOD_IMAGES = 3
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """``coreset_ratio`` of all patch features is kept (at most ``max_bank_size``, which bounds the time of
-    an inspection); ``calibration_fraction`` of the good images (at least ``min_calibration``) calibrate the
-    scores (against the bank without their own patches)."""
-
-    backbone: str | None = None
-    coreset_ratio: float = 0.1
-    max_bank_size: int = 4096
-    calibration_fraction: float = 0.2
-    min_calibration: int = 2
-    batch_size: int = 8
-    seed: int = 0
-    augment: tuple[str, ...] = ()  # bank-only copies of the bank images: "hflip", "vflip", "rot90"
-    image_score: str = "reweighted"  # how an image score is taken (station.pipeline.patchcore.bank.IMAGE_SCORES)
-
-    def validate(self) -> None:
-        if not 0 < self.coreset_ratio <= 1:
-            raise ValidationError("coreset ratio must be in (0, 1]")
-        if not 0 < self.calibration_fraction < 1:
-            raise ValidationError("calibration fraction must be in (0, 1)")
-        unknown = [a for a in self.augment if a not in AUGMENTATIONS]
-        if unknown:
-            raise ValidationError(f"unknown bank augmentation {unknown[0]!r}; choose from {', '.join(AUGMENTATIONS)}")
-        if self.image_score not in IMAGE_SCORES:
-            raise ValidationError(f"unknown image score {self.image_score!r}; choose from {', '.join(IMAGE_SCORES)}")
-
-
-AUGMENTATIONS = {"hflip": lambda img: np.ascontiguousarray(img[:, ::-1]),
-                 "vflip": lambda img: np.ascontiguousarray(img[::-1]),
-                 "rot90": lambda img: np.ascontiguousarray(np.rot90(img))}  # square network inputs only
-
-
-def _noop(_: Progress) -> None:
-    return None
-
-
-def calibration_split(n: int, fraction: float, minimum: int) -> tuple[list[int], list[int]]:
-    """(bank indices, calibration indices): calibration images spread evenly over the list."""
-    if n < MIN_GOOD_IMAGES:
-        raise ValidationError(f"at least {MIN_GOOD_IMAGES} good images are needed to build a bank, got {n}")
-    n_cal = min(n - 1, max(minimum, int(round(n * fraction))))
-    cal = sorted({int(round(x)) for x in np.linspace(0, n - 1, n_cal + 2)[1:-1]})
-    bank = [i for i in range(n) if i not in set(cal)]
-    return bank, cal
-
-
-@dataclass(frozen=True)
-class BankBuild:
-    bank: MemoryBank
-    pooled: np.ndarray  # (n_images, D) mean patch embedding of every good image, in input order
-    n_patches: int
-    coverage_radius: float
-    seconds: float
-    # the calibration of each way of taking the image score (the bank's own is ``bank.calibration``)
-    calibrations: dict[str, Calibration] = field(default_factory=dict)
-
-
-def build_memory_bank(
-    product_code: str, model: PatchModel, images: list[np.ndarray], image_steps: dict[str, Any],
-    options: BuildOptions, progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
-) -> BankBuild:
-    """Bank from prepared (network-size, BGR) good images.
-
-    The coreset is selected from the patches of all the good images. The score normalisation is calibrated
-    on a held-out fifth of the images, scored against the coreset minus the centres drawn from their own
-    patches (so they are scored as unseen parts). The deployed bank knows a little more than the one
-    calibrated: good parts score slightly lower than calibrated -- the safe side.
-    (Selecting the coreset from the other images only and then extending it costs AUROC: 0.976 instead of
-    0.985 on the casting data.)
-    """
-    import torch  # noqa: PLC0415 - torch loads with the first build, not when the station starts
-
-    from station.pipeline.patchcore.coreset import coreset_size, greedy_coreset  # noqa: PLC0415
-
-    options.validate()
-    progress = progress or _noop
-    started = time.perf_counter()
-    bank_idx, cal_idx = calibration_split(len(images), options.calibration_fraction, options.min_calibration)
-    # feature rows: bank images first (then their augmented copies), then calibration images
-    n_images = len(images)
-    if "rot90" in options.augment and any(img.shape[0] != img.shape[1] for img in images):
-        raise ValidationError("bank augmentation rot90 needs square network inputs")
-    order = bank_idx + [n_images * (1 + a) + i for a in range(len(options.augment)) for i in bank_idx] + cal_idx
-
-    def image_of(k: int) -> np.ndarray:
-        copy, i = divmod(k, n_images)
-        return images[i] if copy == 0 else AUGMENTATIONS[options.augment[copy - 1]](images[i])
-
-    pooled = np.zeros((len(images), model.embedding_dim), dtype=np.float32)
-    rows: np.ndarray | None = None  # every patch feature, allocated once the grid size is known
-    h = w = 0
-    for s in range(0, len(order), options.batch_size):
-        if cancel:
-            cancel.raise_if_cancelled()
-        part = order[s:s + options.batch_size]
-        feats = model.embed([image_of(k) for k in part])
-        h, w = feats.grid.shape[1:3]
-        if rows is None:
-            rows = np.empty((len(order) * h * w, feats.grid.shape[-1]), dtype=np.float32)
-        rows[s * h * w:(s + len(part)) * h * w] = feats.grid.reshape(-1, feats.grid.shape[-1])
-        for row, k in enumerate(part):
-            if k < n_images:
-                pooled[k] = feats.pooled[row]
-        progress(Progress("features", min(s + len(part), len(order)), len(order), "extracting patch features"))
-    if rows is None:
-        raise ValidationError("no good images to build a bank from")
-    features = torch.from_numpy(rows)
-    del rows  # the tensor shares the array: ``del features`` below frees it
-    n_all = int(features.shape[0])
-    n_bank_rows = (len(order) - len(cal_idx)) * h * w
-    size_all = coreset_size(n_all, options.coreset_ratio, options.max_bank_size)
-    coreset = greedy_coreset(features, size_all, seed=options.seed, progress=progress, cancel=cancel)
-    # calibrate against the bank without the centres taken from the held-out images' own patches
-    held_out = coreset.indices >= n_bank_rows
-    calibration_centres = coreset.indices[~held_out] if bool((~held_out).any()) else coreset.indices
-    handle = model.prepare_bank(features[calibration_centres].numpy(), options.image_score)
-    scores, maps = [], []
-    for done, i in enumerate(cal_idx, 1):
-        if cancel:
-            cancel.raise_if_cancelled()
-        raw = model.score([images[i]], handle)[0]
-        scores.append(raw.image_score)
-        maps.append(raw.anomaly_map)
-        progress(Progress("calibrate", done, len(cal_idx), "scoring held-out good images"))
-    # the map's scores are read off the calibration maps; PatchCore's only when the handle took it
-    calibrations = {mode: Calibration.from_good(np.array([map_image_score(mode, m) for m in maps]), maps)
-                    for mode in MAP_SCORES}
-    if options.image_score == "reweighted":
-        calibrations["reweighted"] = Calibration.from_good(np.array(scores), maps)
-    calibration = calibrations[options.image_score]
-    size_bank = int(calibration_centres.numel())
-    bank_features = features[coreset.indices].numpy().copy()
-    del features
-    seconds = time.perf_counter() - started
-    info = {
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "n_images": len(images), "n_bank_images": len(images), "n_calibration_images": len(cal_idx),
-        "n_patches": n_all, "patch_grid": [int(h), int(w)], "coreset_size": int(size_all),
-        "coreset_ratio": options.coreset_ratio, "coverage_radius": coreset.radius, "augment": list(options.augment),
-        "image_score": options.image_score,
-        "calibrated_bank_size": int(size_bank), "seconds": round(seconds, 3), "device": model.device_name,
-    }
-    bank = MemoryBank(product_code=product_code, backbone=model.name, degraded=model.degraded,
-                      input_size=model.input_size, image_steps=image_steps, features=bank_features,
-                      calibration=calibration, info=info, image_score=options.image_score)
-    return BankBuild(bank=bank, pooled=pooled, n_patches=n_all, coverage_radius=coreset.radius, seconds=seconds,
-                     calibrations=calibrations)
 
 
 class ModelBuildService:
@@ -221,8 +70,6 @@ class ModelBuildService:
                         ) -> tuple[Selection, list[tuple[Any, dict[int, np.ndarray]]]]:
         """The product's configuration chosen on its own good images (held out, plus synthetic defects) and
         its labelled defect images (see ``station.services.engine.selection``), with the loaded good images."""
-        from station.services.engine.selection import candidate_sizes, select_configuration  # noqa: PLC0415
-
         installed = [b["name"] for b in self._models.backbones() if b["installed"]]
         sizes = candidate_sizes(installed, pre.resize)
         goods = self._load_sizes(product, ImageType.NORMAL.value, pre, sizes, progress, cancel)
@@ -262,7 +109,7 @@ class ModelBuildService:
         deployment row marked ``cancelled``/``failed``."""
         options = options or BuildOptions()
         options.validate()
-        progress = progress or _noop
+        progress = progress or no_progress
         product = self._catalog.get_product(product_code)
         config = self._catalog.get_model_config(product.product_id)
         pre = Preprocessing.from_config(config.preprocessing)

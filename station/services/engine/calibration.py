@@ -1,55 +1,28 @@
 """Threshold calibration of a product from validation images: good ones (required) and defective ones
-(optional). Returns a :class:`~station.domain.engine_reports.CalibrationReport` the GUI can plot; ``apply`` saves
-the chosen thresholds (image and review threshold, both in ``model_configs``)."""
+(optional; ``station.pipeline.images.datasets.calibration_images`` splits a folder of them). Returns a
+:class:`~station.domain.engine_reports.CalibrationReport` the GUI can plot; ``apply`` saves the chosen
+thresholds (image and review threshold, both in ``model_configs``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
-from station.domain.camera import IMAGE_SUFFIXES
-from station.domain.engine import CancelToken, Progress, ProgressCallback, review_threshold_of
+from station.domain.engine import CancelToken, Progress, ProgressCallback, no_progress, review_threshold_of
 from station.domain.engine_reports import CalibrationReport, RocCurve
 from station.domain.errors import ValidationError
-from station.pipeline.patchcore import thresholds as cal
+from station.pipeline.images.decode import ImageInput, decode_input
 from station.pipeline.images.preprocessing import Preprocessing
-from station.services.engine.runtime import BankCache, analyse
-from station.services.engine.inspection import ImageInput, decode_input
-from station.services.shared.ports import CatalogReader
+from station.pipeline.patchcore import thresholds as cal
+from station.pipeline.patchcore.analysis import analyse
 from station.services.engine.ports import ModelFiles
+from station.services.engine.runtime import BankCache
+from station.services.shared.ports import CatalogReader
 
 DEFAULT_TARGET_FAR = 0.01
 DEFAULT_TARGET_RECALL = 0.99
-
-
-GOOD_FOLDERS = ("good", "normal", "ok", "pass")
-
-
-def calibration_images(folder: Path) -> tuple[list[Path], list[Path]]:
-    """(good, defect) validation images of a folder: ``good/`` (or ``normal/``, ``ok/``) and every other
-    sub-folder as defects; a folder without sub-folders is all good images."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ValidationError(f"calibration folder not found: {folder}")
-
-    def images(path: Path) -> list[Path]:
-        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
-
-    subdirs = [d for d in sorted(folder.iterdir()) if d.is_dir()]
-    if not subdirs:
-        return images(folder), []
-    good = [p for d in subdirs if d.name.lower() in GOOD_FOLDERS for p in images(d)]
-    defect = [p for d in subdirs if d.name.lower() not in GOOD_FOLDERS for p in images(d)]
-    if not good:
-        raise ValidationError(f"{folder} has no good/ folder with validation images")
-    return good, defect
-
-
-def _noop(_: Progress) -> None:
-    return None
 
 
 def suggest_thresholds(good: np.ndarray, defect: np.ndarray, target_far: float,
@@ -82,7 +55,7 @@ class CalibrationService:
     def score(self, product_code: str, images: Sequence[ImageInput], progress: ProgressCallback | None = None,
               cancel: CancelToken | None = None, stage: str = "calibrate") -> np.ndarray:
         """Normalised image scores of ``images`` against the product's bank (nothing is recorded)."""
-        progress = progress or _noop
+        progress = progress or no_progress
         loaded = self._cache.get(product_code)
         product = self._catalog.get_product(product_code)
         ignore = Preprocessing.from_config(self._catalog.get_model_config(product.product_id).preprocessing).ignore

@@ -5,8 +5,9 @@ Without ``--backbone`` the configuration is first chosen by :meth:`EvaluationSer
 ``station.services.engine.selection``); the test folder is listed only after the choice is made.
 Trains exactly as a product bank is built (all of ``train/good``; a fifth calibrates the scores first), then
 inspects every ``test/<class>/*`` image one at a time (``good`` is the only non-defective class) and reports
-image AUROC, pixel AUROC (when ``ground_truth/<class>/<stem>_mask.png`` masks exist), the F1-optimal
-threshold on the normalised scale, and per-image latency (decode, preprocess, score, normalise, regions).
+image AUROC, pixel AUROC (when ``ground_truth/<class>/<stem>_mask.png`` masks exist: the MVTec layout of
+``station.pipeline.images.datasets``), the F1-optimal threshold on the normalised scale, and per-image
+latency (decode, preprocess, score, normalise, regions).
 """
 
 from __future__ import annotations
@@ -15,38 +16,22 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import cv2
 import numpy as np
 
-from station.domain.engine import CancelToken, Progress, ProgressCallback
+from station.domain.engine import CancelToken, Progress, ProgressCallback, no_progress
 from station.domain.engine_reports import EvaluationReport
 from station.domain.errors import ValidationError
-from station.pipeline.patchcore import thresholds as cal
+from station.pipeline.images.datasets import folder_images, ground_truth_mask
 from station.pipeline.images.decode import read_image
 from station.pipeline.images.preprocessing import Preprocessing, prepare
+from station.pipeline.patchcore import thresholds as cal
+from station.pipeline.patchcore.analysis import analyse
+from station.pipeline.patchcore.bank_build import BuildOptions, build_memory_bank
 from station.pipeline.patchcore.regions import find_regions, threshold_mask
-from station.services.engine.runtime import analyse, folder_images
-from station.services.engine.build import BuildOptions, build_memory_bank
-from station.services.engine.selection import Selection, candidate_sizes, select_configuration
 from station.services.engine.ports import ModelProvider
+from station.services.engine.selection import Selection, candidate_sizes, select_configuration
 
 PIXEL_THRESHOLD = 0.90
-
-
-def _noop(_: Progress) -> None:
-    return None
-
-
-def _mask_for(root: Path, cls: str, image: Path, shape: tuple[int, int]) -> np.ndarray:
-    if cls == "good":
-        return np.zeros(shape, dtype=bool)
-    path = root / "ground_truth" / cls / f"{image.stem}_mask.png"
-    mask = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
-    if mask is None:
-        raise ValidationError(f"{path}: missing or unreadable ground-truth mask")
-    if mask.shape != shape:
-        mask = cv2.resize(mask, (shape[1], shape[0]), interpolation=cv2.INTER_NEAREST)
-    return mask > 127
 
 
 class EvaluationService:
@@ -56,7 +41,7 @@ class EvaluationService:
     def configure(self, train_dir: Path, *, input_size: int = 256, options: BuildOptions | None = None,
                   progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> Selection:
         """The configuration chosen from the good images in ``train_dir`` alone (no other file is read)."""
-        progress = progress or _noop
+        progress = progress or no_progress
         options = options or BuildOptions()
         paths = folder_images(Path(train_dir))
         installed = [b["name"] for b in self._models.backbones() if b["installed"]]
@@ -74,7 +59,7 @@ class EvaluationService:
                  options: BuildOptions | None = None, progress: ProgressCallback | None = None,
                  cancel: CancelToken | None = None) -> EvaluationReport:
         root = Path(dataset)
-        progress = progress or _noop
+        progress = progress or no_progress
         train_paths = folder_images(root / "train" / "good")
         options = options or BuildOptions()
         if not (root / "test" / "good").is_dir():  # a folder check only: no test image is read before the choice
@@ -117,7 +102,7 @@ class EvaluationService:
             labels.append(cls != "good")
             scores.append(result.image_score)
             if with_masks:
-                pixel_labels.append(_mask_for(root, cls, path, result.anomaly_map.shape).ravel())
+                pixel_labels.append(ground_truth_mask(root, cls, path, result.anomaly_map.shape).ravel())
                 pixel_scores.append(result.anomaly_map.ravel())
             progress(Progress("evaluate", done, len(tests), "scoring test images"))
         y = np.array(labels)

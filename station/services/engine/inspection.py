@@ -12,43 +12,25 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
 from station.domain.engine import (
-    ArtifactKeys, InspectionOutcome, Progress, ProgressCallback, ReferenceMatch, decide_verdict, review_threshold_of,
+    ArtifactKeys, InspectionOutcome, Progress, ProgressCallback, ReferenceMatch, no_progress, review_threshold_of,
 )
 from station.domain.enums import Verdict
 from station.domain.inspection import InspectionRecord, TestImage
 from station.pipeline.images import artifacts
-from station.pipeline.images.decode import DecodedImage, ImageInputError, decode_bytes, from_array, read_image
+from station.pipeline.images.decode import DecodedImage, ImageInput, decode_input
 from station.pipeline.images.preprocessing import Preprocessing
-from station.pipeline.patchcore.regions import find_regions, threshold_mask
+from station.pipeline.patchcore.analysis import Analysis, analyse
+from station.pipeline.patchcore.judge import judge
 from station.pipeline.patchcore.scoring import check_threshold
-from station.services.engine.runtime import BANK_FILE, Analysis, BankCache, LoadedProduct, analyse
-from station.services.shared.ports import CatalogReader, ObjectStore
+from station.pipeline.retrieval.embeddings import defect_vector, global_vector
 from station.services.engine.ports import InspectionRecorder, ModelFiles, ModelProvider
 from station.services.engine.reference_cache import ReferenceImages
-from station.services.engine.retrieval_index import defect_vector, global_vector
-
-ImageInput = np.ndarray | str | Path | bytes
-
-
-def _noop(_: Progress) -> None:
-    return None
-
-
-def decode_input(image: ImageInput, name: str | None = None) -> DecodedImage:
-    """Any accepted input (array, path, encoded bytes) as a validated image; one clear error otherwise."""
-    if isinstance(image, np.ndarray):
-        return from_array(image, name or "frame")
-    if isinstance(image, (str, Path)):
-        return read_image(Path(image))
-    if isinstance(image, (bytes, bytearray, memoryview)):
-        return decode_bytes(bytes(image), name or "image")
-    raise ImageInputError(f"cannot inspect a {type(image).__name__}; give an image array, file path or bytes")
-
+from station.services.engine.runtime import BANK_FILE, BankCache, LoadedProduct
+from station.services.shared.ports import CatalogReader, ObjectStore
 
 class InspectionService:
     """Runs inspections against the products' memory banks (see the module docstring)."""
@@ -88,7 +70,7 @@ class InspectionService:
         Raises :class:`~station.pipeline.images.decode.ImageInputError` for unusable input, NotFoundError for an
         unknown product, BankNotBuiltError when the product has no bank yet.
         """
-        progress = progress or _noop
+        progress = progress or no_progress
         started = time.perf_counter()
         timings: dict[str, float] = {}
 
@@ -113,9 +95,8 @@ class InspectionService:
         image_threshold = check_threshold("image_threshold", config.image_threshold)
         pixel_threshold = check_threshold("pixel_threshold", config.pixel_threshold)
         review_threshold = review_threshold_of(config.review_threshold, loaded.bank.review_threshold, image_threshold)
-        verdict = decide_verdict(result.image_score, image_threshold, review_threshold)
-        mask = threshold_mask(result.anomaly_map, pixel_threshold)
-        regions = find_regions(result.anomaly_map, mask)
+        judged = judge(result.image_score, result.anomaly_map, image_threshold, pixel_threshold, review_threshold)
+        verdict, mask, regions = judged.verdict, judged.mask, judged.regions
         t = lap("regions", t)
         progress(Progress("inspect", 3, steps, "retrieving references"))
         reference, candidate, method, embedding = self._retrieve(loaded, result, product)
@@ -213,11 +194,10 @@ class InspectionService:
         review = outcome.review_threshold if review_threshold is None else check_threshold("review_threshold",
                                                                                          review_threshold)
         review = min(review, image_threshold)
-        verdict = decide_verdict(outcome.image_score, image_threshold, review)
-        mask = threshold_mask(outcome.anomaly_map, pixel_threshold)
-        regions = find_regions(outcome.anomaly_map, mask)
+        judged = judge(outcome.image_score, outcome.anomaly_map, image_threshold, pixel_threshold, review)
         keys = replace(outcome.artifacts, mask=None, overlay=None)
-        defect = outcome.defect_candidate if verdict is not Verdict.PASS else None
-        return replace(outcome, verdict=verdict, image_threshold=image_threshold, pixel_threshold=pixel_threshold,
-                       review_threshold=review, mask=mask, regions=regions, artifacts=keys, defect=defect,
+        defect = outcome.defect_candidate if judged.verdict is not Verdict.PASS else None
+        return replace(outcome, verdict=judged.verdict, image_threshold=image_threshold,
+                       pixel_threshold=pixel_threshold, review_threshold=review, mask=judged.mask,
+                       regions=judged.regions, artifacts=keys, defect=defect,
                        confidence_score=None if defect is None else defect.confidence, reevaluated=True)

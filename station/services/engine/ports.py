@@ -1,46 +1,22 @@
-"""Ports of the inspection engine: loaded backbones, retrieval embedders, model files, the inspection recorder."""
+"""Ports of the inspection engine: the model provider, model files, review thresholds, the inspection recorder.
+
+The models the provider hands out are the pipeline's protocols (``PatchModel`` in
+``station.pipeline.patchcore.model``, ``ImageEmbedder`` in ``station.pipeline.retrieval.embeddings``): the
+engine's computation calls them, the adapters implement them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 import numpy as np
 
 from station.domain.inspection import InspectionRecord, RecordedInspection
-from station.pipeline.patchcore.bank import PatchFeatures, RawScore
+from station.pipeline.patchcore.model import PatchModel
+from station.pipeline.retrieval.embeddings import ImageEmbedder
 
-
-class PatchModel(Protocol):
-    """One loaded PatchCore backbone. Images are uint8 BGR arrays of ``input_size`` x ``input_size``."""
-
-    name: str
-    degraded: bool
-    degraded_reason: str | None
-    input_size: int
-    embedding_dim: int
-
-    @property
-    def device_name(self) -> str: ...
-
-    def embed(self, images: Sequence[np.ndarray]) -> PatchFeatures: ...
-
-    def prepare_bank(self, bank: np.ndarray, image_score: str = "reweighted") -> Any:
-        """An opaque handle of the bank placed on the model's device (reused for every inspection);
-        ``image_score`` (:data:`station.pipeline.patchcore.bank.IMAGE_SCORES`) says how its image score is taken."""
-        ...
-
-    def score(self, images: Sequence[np.ndarray], handle: Any) -> list[RawScore]: ...
-
-
-class ImageEmbedder(Protocol):
-    """A retrieval embedder (open_clip); ``method`` names it, e.g. ``"open_clip:ViT-B-32"``."""
-
-    method: str
-
-    def embed(self, images: Sequence[np.ndarray]) -> np.ndarray:
-        """(B, E) L2-normalised embeddings of uint8 grey/BGR images of any size."""
-        ...
+__all__ = ["ImageEmbedder", "InspectionRecorder", "ModelFiles", "ModelProvider", "PatchModel", "ReviewThresholdStore"]
 
 
 class ModelProvider(Protocol):

@@ -1,26 +1,21 @@
-"""Shared machinery of the inspection engine's use cases: the per-product cache of loaded banks and
-retrieval indexes, and :func:`analyse` (preprocess, score, normalise one image against a bank)."""
+"""The per-product cache of loaded memory banks and retrieval indexes that the engine's use cases share
+(inspection, calibration, the model build that invalidates it), and the names of a product's model files."""
 
 from __future__ import annotations
 
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from station.domain.errors import StationError, ValidationError
-from station.pipeline.patchcore.bank import MemoryBank, RawScore
-from station.pipeline.images.decode import DecodedImage, read_image
-from station.pipeline.images.preprocessing import Prepared, Preprocessing, prepare, to_full_frame
+from station.pipeline.patchcore.bank import MemoryBank
+from station.pipeline.patchcore.model import PatchModel
 from station.pipeline.retrieval.knn import RetrievalIndex
-from station.services.engine.ports import ModelFiles, ModelProvider, PatchModel
+from station.services.engine.ports import ModelFiles, ModelProvider
 
 BANK_FILE = "patchcore"
 INDEX_FILE = "retrieval"
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
 
 
 class BankNotBuiltError(StationError):
@@ -88,50 +83,3 @@ class BankCache:
                 self._cache.clear()
             else:
                 self._cache.pop(product_code, None)
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """One image scored against a bank: raw output plus normalised score and full-frame map."""
-
-    decoded: DecodedImage
-    prepared: Prepared
-    raw: RawScore
-    image_score: float
-    anomaly_map: np.ndarray  # float32 [0, 1], original image size
-
-
-def analyse(decoded: DecodedImage, bank: MemoryBank, model: PatchModel, handle: Any,
-            ignore: tuple[tuple[int, int, int, int], ...] = ()) -> Analysis:
-    """Preprocesses with the bank's own steps, scores, normalises by the bank's calibration."""
-    pre = Preprocessing.from_config(_config_from_steps(bank.image_steps))
-    prepared = prepare(decoded.pixels, pre)
-    raw = model.score([prepared.pixels], handle)[0]
-    calibration = bank.calibration
-    small = np.asarray(calibration.pixel(raw.anomaly_map), dtype=np.float32)
-    full = to_full_frame(small, prepared.roi, decoded.width, decoded.height, ignore)
-    return Analysis(decoded, prepared, raw, float(calibration.image(raw.image_score)), full)
-
-
-def _config_from_steps(steps: dict[str, Any]) -> dict[str, Any]:
-    config = dict(steps)
-    resize = config.get("resize")
-    if isinstance(resize, list):
-        config["resize"] = resize[0]
-    return config
-
-
-def prepare_for_bank(decoded: DecodedImage, steps: dict[str, Any]) -> Prepared:
-    return prepare(decoded.pixels, Preprocessing.from_config(_config_from_steps(steps)))
-
-
-def folder_images(folder: Path) -> list[Path]:
-    """Image files directly inside ``folder``, sorted by name."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ValidationError(f"{folder}: no such folder")
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
-
-
-def read_images(paths: list[Path]) -> list[DecodedImage]:
-    return [read_image(p) for p in paths]

@@ -10,10 +10,10 @@ has some. Each candidate is scored on the held-out goods and defects:
 * ``image_auroc_labelled`` when there are labelled defects (counted twice: they are the real thing),
 
 ``objective`` is their weighted mean. Validation runs on a fixed budget, so that the selection costs a small
-part of a build whatever the number of images: at most :data:`VALIDATION_FIT_IMAGES` fit images (evenly
-spread), at most :data:`VALIDATION_HELD_OUT` held-out good images with :data:`SYNTHETIC_PER_IMAGE` synthetic
-defects each, and a validation bank whose size is the deployed bank's in proportion to the fit images (the
-same fraction of the patches is kept as in the final build). Every candidate stays within the latency budget
+part of a build whatever the number of images: at most ``VALIDATION_FIT_IMAGES`` fit images (evenly
+spread), at most ``VALIDATION_HELD_OUT`` held-out good images (``station.pipeline.patchcore.splits``) with
+:data:`SYNTHETIC_PER_IMAGE` synthetic defects each, and a validation bank whose size is the deployed
+bank's in proportion to the fit images (the same fraction of the patches is kept as in the final build). Every candidate stays within the latency budget
 (:data:`MAX_RELATIVE_COST` times MobileNetV2 at 256 px). Stage 1 compares the backbones at the product's input
 size; stage 2 tries the winner at half and at 1.25 times that size, the cheapest backbone at 1.25 times, and a
 two-scale backbone (the best stage-1 backbone whose two-scale variant fits the budget); stage 3 tries bank
@@ -34,11 +34,12 @@ from typing import Any
 import cv2
 import numpy as np
 
-from station.domain.engine import CancelToken, Progress, ProgressCallback
+from station.domain.engine import CancelToken, Progress, ProgressCallback, no_progress
 from station.pipeline.patchcore import thresholds as cal
 from station.pipeline.patchcore.bank import IMAGE_SCORES, MAP_SCORES, map_image_score
+from station.pipeline.patchcore.bank_build import BuildOptions, build_memory_bank
+from station.pipeline.patchcore.splits import validation_split
 from station.pipeline.synthetic.defects import make_defects
-from station.services.engine.build import BuildOptions, build_memory_bank
 from station.services.engine.ports import ModelProvider
 
 MAX_RELATIVE_COST = 2.0
@@ -51,8 +52,6 @@ TWO_SCALE_COST = 1.6
 TWO_SCALE_SUFFIX = "_2scale"
 STAGE1_BACKBONES = ("mobilenet_v2", "efficientnet_lite0", "efficientnet_lite2")
 LABELLED_WEIGHT = 2.0
-VALIDATION_FIT_IMAGES = 48
-VALIDATION_HELD_OUT = 40
 SYNTHETIC_PER_IMAGE = 2
 MIN_VALIDATION_BANK = 64
 
@@ -141,34 +140,6 @@ class Selection:
         }
 
 
-def _noop(_: Progress) -> None:
-    return None
-
-
-def held_out_split(n: int, fraction: float = 0.25, minimum: int = 3) -> tuple[list[int], list[int]]:
-    """(fit indices, held-out indices), held-out spread evenly; at least 3 fit images stay."""
-    n_val = min(max(minimum, int(round(n * fraction))), n - 3)
-    if n_val < 1:
-        return list(range(n)), []
-    val = sorted({int(round(x)) for x in np.linspace(0, n - 1, n_val + 2)[1:-1]})
-    return [i for i in range(n) if i not in set(val)], val
-
-
-def spread(indices: list[int], at_most: int) -> list[int]:
-    """At most ``at_most`` of ``indices``, evenly spread over the list (all of them when there are fewer)."""
-    if len(indices) <= at_most:
-        return list(indices)
-    return [indices[int(round(x))] for x in np.linspace(0, len(indices) - 1, at_most)]
-
-
-def validation_split(n: int) -> tuple[list[int], list[int]]:
-    """(fit, held-out) indices of the validation budget: :func:`held_out_split`, then each side thinned."""
-    fit, held = held_out_split(n, minimum=3)
-    fit, held = spread(fit, VALIDATION_FIT_IMAGES), spread(held, VALIDATION_HELD_OUT)
-    assert not set(fit) & set(held), "a held-out image may never be part of a validation bank"
-    return fit, held
-
-
 def validation_bank_size(max_bank_size: int, n_fit: int, n_images: int) -> int:
     """The deployed bank's size scaled to the fit images: the validation bank keeps the same share of patches."""
     return max(MIN_VALIDATION_BANK, int(np.ceil(max_bank_size * n_fit / max(n_images, 1))))
@@ -227,7 +198,7 @@ def evaluate_candidate(models: ModelProvider, candidate: Candidate, fit: list[np
     size = candidate.input_size
     model = models.runtime(candidate.backbone, size)
     opts = replace(options, backbone=candidate.backbone, augment=candidate.augment, image_score="reweighted")
-    inner = progress or _noop
+    inner = progress or no_progress
 
     def forward(p: Progress) -> None:  # the validation bank's steps, reported as part of the selection
         inner(Progress(f"select:{p.stage}", p.done, p.total, f"{candidate.key}: {p.message}"))
@@ -298,7 +269,7 @@ def select_configuration(models: ModelProvider, goods: dict[int, list[np.ndarray
                          cancel: CancelToken | None = None, source_images: dict[str, Any] | None = None) -> Selection:
     """Chooses among the candidates. ``goods``/``labelled`` map each candidate input size to the product's
     prepared good / labelled-defect images at that size (all sizes of :func:`candidate_sizes`)."""
-    progress = progress or _noop
+    progress = progress or no_progress
     started = time.perf_counter()
     installed = [b["name"] for b in models.backbones() if b["installed"]]
     stage1 = stage1_candidates(installed, base_size)

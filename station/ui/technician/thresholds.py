@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.services.engine.calibration import calibration_images
+from station.pipeline.images.datasets import calibration_images
 from station.services.engine.settings import Thresholds
 from station.ui.env import ScreenEnv
 from station.ui.jobs import BACKGROUND, RequestTracker, engine_progress

@@ -1,31 +1,48 @@
-"""Building a product's retrieval index and computing query embeddings the same way at inspection time.
+"""Retrieval embeddings: the vectors a product's retrieval index holds, made the same way for the index and
+for an inspected image.
 
-With an open_clip model installed, global vectors are CLIP embeddings of the (preprocessed) image and defect
-vectors CLIP embeddings of a crop around the most anomalous patches. Without one, both come from the
-PatchCore backbone: the mean patch embedding of the whole image, and of its most anomalous patches.
+With an open_clip model installed (an :class:`ImageEmbedder`), global vectors are CLIP embeddings of the
+(preprocessed) image and defect vectors CLIP embeddings of a crop around the most anomalous patches. Without
+one, both come from the PatchCore backbone: the mean patch embedding of the whole image, and of its most
+anomalous patches. :func:`build_index` makes a product's index from its good and labelled defect images.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
 from station.domain.engine import CancelToken, Progress, ProgressCallback
 from station.pipeline.patchcore.bank import MemoryBank, RawScore
+from station.pipeline.patchcore.model import PatchModel
 from station.pipeline.retrieval.knn import RetrievalIndex, l2_normalise, peak_box, region_descriptor, unknown_threshold
-from station.services.engine.ports import ImageEmbedder, PatchModel
 
-BATCH = 16
+
+class ImageEmbedder(Protocol):
+    """A retrieval embedder (open_clip); ``method`` names it, e.g. ``"open_clip:ViT-B-32"``."""
+
+    method: str
+
+    def embed(self, images: Sequence[np.ndarray]) -> np.ndarray:
+        """(B, E) L2-normalised embeddings of uint8 grey/BGR images of any size."""
+        ...
+
+
+BATCH = 16  # good images embedded per CLIP call
 
 
 def global_vector(clip: ImageEmbedder | None, image: np.ndarray, raw: RawScore) -> np.ndarray:
+    """The whole image's vector (nearest good reference): CLIP's embedding, else the mean patch embedding."""
     if clip is not None:
         return clip.embed([image])[0]
     return l2_normalise(raw.pooled)
 
 
 def defect_vector(clip: ImageEmbedder | None, image: np.ndarray, raw: RawScore) -> np.ndarray:
+    """The anomalous area's vector (defect-type vote): CLIP's embedding of a crop around the most anomalous
+    patches, else their mean patch embedding."""
     if clip is not None:
         x, y, w, h = peak_box(raw.patch_scores, image.shape[1], image.shape[0])
         return clip.embed([image[y:y + h, x:x + w]])[0]
