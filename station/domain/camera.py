@@ -11,7 +11,6 @@ from typing import Any
 from station.domain.errors import ValidationError
 
 URL_RE = re.compile(r"^(rtsp|rtsps|http|https)://\S+$", re.IGNORECASE)
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
 
 
 class SourceKind(StrEnum):

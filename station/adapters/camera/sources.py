@@ -13,7 +13,8 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from station.domain.camera import IMAGE_SUFFIXES, CameraSpec, SourceKind
+from station.domain.camera import CameraSpec, SourceKind
+from station.pipeline.images.datasets import IMAGE_SUFFIXES, folder_images
 
 # A missing camera is retried every few seconds and shown in the status bar; OpenCV's own warning per
 # attempt would only flood the console.
@@ -68,7 +69,7 @@ class FolderReplaySource:
     def _list(self) -> list[Path]:
         if not self._folder.is_dir():
             return []
-        return sorted(p for p in self._folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+        return folder_images(self._folder)
 
     def read(self) -> np.ndarray | None:
         self._pacer.wait()

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from station.domain.camera import IMAGE_SUFFIXES
 from station.domain.enums import ImageType
 from station.domain.errors import ValidationError
+from station.pipeline.images.datasets import folder_images
 from station.services.shared.ports import CatalogReader, ObjectStore
 
 ImageProbe = Callable[[Path], tuple[int, int, str] | None]
@@ -31,9 +31,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in IMAGE_SUFFIXES:
-                    found[child] = None
+            found.update(dict.fromkeys(folder_images(path, recursive=True)))
         elif path.is_file():
             found[path] = None
     return list(found)
