@@ -108,10 +108,9 @@ def prepare_demo(ctx: AppContext, engine: Any, *, n_good: int = 40, n_per_defect
          ", ".join(f"{u} ({r})" for u, r in setup.accounts))
     if not ctx.catalog.list_images(product.product_id, ImageType.NORMAL.value):
         files = render_library(demo_dir / "library", n_good, n_per_defect, size)
-        probe = _probe()
-        import_images(ctx.catalog, ctx.storage, probe, product.product_id, "normal", files["normal"])
+        import_images(ctx.catalog, ctx.storage, product.product_id, "normal", files["normal"])
         for code in DEFECT_CODES:
-            import_images(ctx.catalog, ctx.storage, probe, product.product_id, "defect", files[code],
+            import_images(ctx.catalog, ctx.storage, product.product_id, "defect", files[code],
                           defect_type_id=product.defect_by_code(code).defect_type_id)
         _say(report, setup, f"image library: {n_good} good and {n_per_defect} per defect type rendered")
     else:
@@ -134,9 +133,3 @@ def prepare_demo(ctx: AppContext, engine: Any, *, n_good: int = 40, n_per_defect
     else:
         _say(report, setup, "memory bank: already built")
     return setup
-
-
-def _probe() -> Callable[[Path], tuple[int, int, str] | None]:
-    from station.adapters.camera.probe import probe_image
-
-    return probe_image

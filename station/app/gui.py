@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 
-from station.adapters.camera.probe import probe_image
 from station.adapters.camera.worker import make_capture_worker
 from station.adapters.db.admin_repo import SqlAdminRepository
 from station.adapters.db.audit_repo import SqlAuditTrail
@@ -45,7 +44,7 @@ def build_gui_services(ctx: AppContext) -> GuiServices:
         users=ctx.users,
         catalog=ctx.catalog,
         deployments=ctx.deployments,
-        library=ImageLibraryService(ctx.catalog, ctx.storage, probe_image),
+        library=ImageLibraryService(ctx.catalog, ctx.storage),
         station_settings=build_station_settings(ctx),
         reports=ReportService(SqlReportReader(ctx.db), fleet=central_fleet(ctx.settings)),
         admin=AdminService(SqlAdminRepository(ctx.db), ctx.users, SqlAuditTrail(ctx.db)),

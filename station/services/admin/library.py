@@ -1,7 +1,9 @@
 """Image-library import: normal and defect images from files or folders into storage and ``images``.
 
-Runs with a progress callback and a cancel check; images that cannot be decoded are skipped and
-reported, never half-stored (the object is written before its row, and a row is only written for it).
+Runs with a progress callback and a cancel check; each file goes in the way every library image does
+(``station.services.engine.references.import_file``: decoded and validated, stored, then catalogued).
+Images that cannot be decoded are skipped and reported, never half-stored (the object is written before its
+row, and a row is only written for it).
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from pathlib import Path
 from station.domain.enums import ImageType
 from station.domain.errors import ValidationError
 from station.pipeline.images.datasets import folder_images
+from station.pipeline.images.decode import ImageInputError
+from station.services.engine.references import import_file
 from station.services.shared.ports import CatalogReader, ObjectStore
-
-ImageProbe = Callable[[Path], tuple[int, int, str] | None]
 
 
 @dataclass
@@ -38,7 +40,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 
 def import_images(
-    catalog: CatalogReader, storage: ObjectStore, probe: ImageProbe, product_id: int, image_type: str,
+    catalog: CatalogReader, storage: ObjectStore, product_id: int, image_type: str,
     paths: Iterable[Path], *, defect_type_id: int | None = None, uploaded_by: int | None = None,
     progress: Callable[[float, str], None] | None = None, cancelled: Callable[[], bool] | None = None,
 ) -> ImportReport:
@@ -55,15 +57,12 @@ def import_images(
         if cancelled is not None and cancelled():
             report.cancelled = True
             break
-        info = probe(path)
-        if info is None:
+        try:
+            import_file(catalog, storage, product_id, path, kind.value, defect_type_id=defect_type_id,
+                        uploaded_by=uploaded_by)
+        except ImageInputError:
             report.skipped.append(f"{path.name}: not a readable image")
         else:
-            width, height, fmt = info
-            key = storage.put_file(path, kind="images")
-            catalog.add_image(product_id, kind.value, path.name, key, defect_type_id=defect_type_id,
-                              file_size=path.stat().st_size, width=width, height=height, format=fmt,
-                              uploaded_by=uploaded_by)
             report.imported += 1
         if progress is not None:
             progress((index + 1) / len(files), path.name)
@@ -71,17 +70,16 @@ def import_images(
 
 
 class ImageLibraryService:
-    """:func:`import_images` with the station's catalogue, storage and image probe bound (for the GUI)."""
+    """:func:`import_images` with the station's catalogue and storage bound (for the GUI)."""
 
-    def __init__(self, catalog: CatalogReader, storage: ObjectStore, probe: ImageProbe) -> None:
+    def __init__(self, catalog: CatalogReader, storage: ObjectStore) -> None:
         self._catalog = catalog
         self._storage = storage
-        self._probe = probe
 
     def import_images(self, product_id: int, image_type: str, paths: Iterable[Path], *,
                       defect_type_id: int | None = None, uploaded_by: int | None = None,
                       progress: Callable[[float, str], None] | None = None,
                       cancelled: Callable[[], bool] | None = None) -> ImportReport:
-        return import_images(self._catalog, self._storage, self._probe, product_id, image_type, paths,
+        return import_images(self._catalog, self._storage, product_id, image_type, paths,
                              defect_type_id=defect_type_id, uploaded_by=uploaded_by, progress=progress,
                              cancelled=cancelled)

@@ -14,16 +14,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import cv2
 import numpy as np
 
 from station.domain.catalog import DefectTypeSpec, ProductSpec
 from station.domain.engine import BuildSummary, CancelToken, ProgressCallback
 from station.domain.enums import ImageType
 from station.domain.errors import StationError, ValidationError
-from station.services.engine.build import BuildOptions
-from station.services.shared.ports import CatalogReader, ObjectStore
+from station.pipeline.images.decode import from_array
+from station.pipeline.patchcore.bank_build import BuildOptions
 from station.services.admin.ports import CatalogRepository
+from station.services.engine.references import store_image
+from station.services.shared.ports import CatalogReader, ObjectStore
 
 MIN_GOOD = 5
 
@@ -51,14 +52,10 @@ class OnboardingService:
 
     def _store(self, product_id: int, frames: Sequence[np.ndarray], image_type: str, defect_type_id: int | None,
                prefix: str, by_user: int | None) -> None:
+        """Each frame validated and stored losslessly (PNG) as ``<prefix>-001.png``, ``-002``, ..."""
         for i, frame in enumerate(frames):
-            ok, png = cv2.imencode(".png", frame)
-            if not ok:
-                raise ValidationError(f"frame {i + 1} cannot be encoded")
-            key = self._storage.put_bytes(png.tobytes(), kind="images", suffix=".png")
-            self._catalog.add_image(product_id, image_type, f"{prefix}-{i + 1:03d}.png", key,
-                                    defect_type_id=defect_type_id, file_size=len(png), width=frame.shape[1],
-                                    height=frame.shape[0], format="png", uploaded_by=by_user)
+            store_image(self._catalog, self._storage, product_id, from_array(frame, f"{prefix}-{i + 1:03d}.png"),
+                        image_type, defect_type_id=defect_type_id, uploaded_by=by_user)
 
     def onboard(self, code: str, name: str, good: Sequence[np.ndarray],
                 defects: dict[str, Sequence[np.ndarray]] | None = None, *, by_user: int | None = None,

@@ -1,5 +1,12 @@
-"""Adding a product's reference images (good ``normal`` ones for the bank, labelled ``defect`` ones for
-the defect-type vote) to the catalogue and the object store, from files or the synthetic demo generator."""
+"""A product's library images: good ``normal`` ones for the bank, labelled ``defect`` ones for the defect-type
+vote. One way in for every source -- image files (``station build --import-good``, the admin's image
+library), frames captured at the bench (few-shot onboarding) and the synthetic demo generator:
+
+1. the image is decoded and validated by the pipeline (``station.pipeline.images.decode``: one
+   :class:`~station.pipeline.images.decode.ImageInputError` for anything that is not a usable image);
+2. its encoded bytes go into the object store (kind :data:`LIBRARY_KIND`, content-addressed);
+3. then its catalogue row is written (size, format and pixel size as decoded).
+"""
 
 from __future__ import annotations
 
@@ -9,18 +16,29 @@ from pathlib import Path
 from station.domain.catalog import ImageInfo
 from station.domain.enums import ImageType
 from station.domain.errors import NotFoundError
-from station.pipeline.images.decode import DecodedImage, encode_png, read_image
+from station.pipeline.images.decode import DecodedImage, from_array, read_image
 from station.pipeline.synthetic.parts import demo_images
 from station.services.shared.ports import CatalogReader, ObjectStore
 
+LIBRARY_KIND = "images"
 
-def _store(catalog: CatalogReader, storage: ObjectStore, product_id: int, decoded: DecodedImage, image_type: str,
-           defect_type_id: int | None, user_id: int | None) -> ImageInfo:
+
+def store_image(catalog: CatalogReader, storage: ObjectStore, product_id: int, decoded: DecodedImage,
+                image_type: str, *, defect_type_id: int | None = None, uploaded_by: int | None = None) -> ImageInfo:
+    """Stores a decoded image's bytes, then catalogues it under ``decoded.name``."""
     suffix = "." + decoded.format.replace("jpeg", "jpg")
-    key = storage.put_bytes(decoded.data, kind="references", suffix=suffix)
-    return catalog.add_image(product_id, image_type, decoded.name, key, defect_type_id=defect_type_id,
-                             file_size=len(decoded.data), width=decoded.width, height=decoded.height,
-                             format=decoded.format, uploaded_by=user_id)
+    key = storage.put_bytes(decoded.data, kind=LIBRARY_KIND, suffix=suffix)
+    return catalog.add_image(product_id, ImageType(image_type).value, decoded.name, key,
+                             defect_type_id=defect_type_id, file_size=len(decoded.data), width=decoded.width,
+                             height=decoded.height, format=decoded.format, uploaded_by=uploaded_by)
+
+
+def import_file(catalog: CatalogReader, storage: ObjectStore, product_id: int, path: Path, image_type: str, *,
+                defect_type_id: int | None = None, uploaded_by: int | None = None) -> ImageInfo:
+    """Reads, validates, stores and catalogues one image file; an unusable file raises
+    :class:`~station.pipeline.images.decode.ImageInputError` and nothing is stored."""
+    return store_image(catalog, storage, product_id, read_image(Path(path)), image_type,
+                       defect_type_id=defect_type_id, uploaded_by=uploaded_by)
 
 
 def import_images(catalog: CatalogReader, storage: ObjectStore, product_code: str, paths: Sequence[Path],
@@ -36,8 +54,8 @@ def import_images(catalog: CatalogReader, storage: ObjectStore, product_code: st
             raise NotFoundError(f"product {product_code!r} has no defect type {defect_code!r} (known: {known})")
         defect_type_id = defect.defect_type_id
     decoded = [read_image(Path(p)) for p in paths]
-    return [_store(catalog, storage, product.product_id, d, ImageType(image_type).value, defect_type_id, user_id)
-            for d in decoded]
+    return [store_image(catalog, storage, product.product_id, d, image_type, defect_type_id=defect_type_id,
+                        uploaded_by=user_id) for d in decoded]
 
 
 def add_demo_images(catalog: CatalogReader, storage: ObjectStore, product_code: str, n_good: int = 30,
@@ -55,8 +73,7 @@ def add_demo_images(catalog: CatalogReader, storage: ObjectStore, product_code: 
             if defect is None:
                 continue
             defect_type_id, image_type = defect.defect_type_id, ImageType.DEFECT.value
-        data = encode_png(item.image)
-        decoded = DecodedImage(pixels=item.image, data=data, format="png", name=item.name)
-        _store(catalog, storage, product.product_id, decoded, image_type, defect_type_id, None)
+        store_image(catalog, storage, product.product_id, from_array(item.image, item.name), image_type,
+                    defect_type_id=defect_type_id)
         counts[image_type] += 1
     return counts
