@@ -1,1 +1,27 @@
-"""The inspection engine's use cases: runtime, inspection, bank build, self-configuration, evaluation, calibration, references, onboarding."""
+"""The inspection engine's use cases (Qt-free; the computation itself is ``station.pipeline``): inspecting a
+part, building a product's bank and retrieval index, the self-configuration that chooses its configuration,
+threshold calibration and proposals from history, data-set evaluation, the product's library images and
+few-shot onboarding, and the cache of loaded banks they share. Their ports are in ``ports``."""
+
+from station.services.engine.build import ModelBuildService
+from station.services.engine.calibration import CalibrationService, suggest_thresholds
+from station.services.engine.evaluation import EvaluationService
+from station.services.engine.inspection import InspectionService
+from station.services.engine.onboarding import MIN_GOOD, OnboardingReport, OnboardingService
+from station.services.engine.reference_cache import ReferenceImages
+from station.services.engine.references import LIBRARY_KIND, add_demo_images, import_file, import_images, store_image
+from station.services.engine.runtime import BANK_FILE, INDEX_FILE, BankCache, BankNotBuiltError, LoadedProduct
+from station.services.engine.selection import (
+    Candidate, CandidateScore, Selection, candidate_sizes, select_configuration,
+)
+from station.services.engine.settings import StationSettingsService, Thresholds, validate_thresholds
+from station.services.engine.threshold_history import HistoryCalibration, ThresholdProposal
+
+__all__ = [
+    "BANK_FILE", "INDEX_FILE", "LIBRARY_KIND", "MIN_GOOD", "BankCache", "BankNotBuiltError", "CalibrationService",
+    "Candidate", "CandidateScore", "EvaluationService", "HistoryCalibration", "InspectionService", "LoadedProduct",
+    "ModelBuildService", "OnboardingReport", "OnboardingService", "ReferenceImages", "Selection",
+    "StationSettingsService", "ThresholdProposal", "Thresholds", "add_demo_images", "candidate_sizes",
+    "import_file", "import_images", "select_configuration", "store_image", "suggest_thresholds",
+    "validate_thresholds",
+]
