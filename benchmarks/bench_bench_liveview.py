@@ -10,7 +10,7 @@ Measures, over ``--seconds``:
 
 Targets (2 CPU cores): >= 30 fps shown, no stall over 20 ms. Run by hand (not part of the tests)::
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_bench_liveview.py --seconds 20
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.bench_bench_liveview --seconds 20
 
 A demo station (synthetic parts, memory bank, manual) is built in a temporary folder first (about a
 minute); the local LLM SmolLM2 is used when it is installed in ``--models-dir`` or the tests' user cache,
@@ -30,8 +30,6 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", "1048576")
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402

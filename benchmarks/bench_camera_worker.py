@@ -2,7 +2,7 @@
 100 fps, and how far behind the newest frame a reader polling at 30 Hz sees (frames dropped, not queued).
 The unit tests check behaviour only (frames arrive, stale ones are replaced); the speed lives here.
 
-Run: .venv/bin/python benchmarks/bench_camera_worker.py [--seconds 5] [--fps 100]
+Run: .venv/bin/python -m benchmarks.bench_camera_worker [--seconds 5] [--fps 100]
 Prints the measured fps and the drop ratio. Target: >= 20 fps delivered at a requested 100 fps on 2 cores.
 """
 
@@ -17,10 +17,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from station.adapters.camera.worker import CaptureWorker  # noqa: E402
-from station.domain.camera import CameraSpec  # noqa: E402
+from station.adapters.camera.worker import CaptureWorker
+from station.domain.camera import CameraSpec
 
 
 def main() -> int:

@@ -14,8 +14,8 @@
 3. ``--phase check``: the aggregates and the dashboard against the brute force again (after the sync run).
 
 Run: own PostgreSQL 15 (STATION_TEST_PG_URL, a superuser URL; scripts/with-postgres.sh for small N)
-  .venv/bin/python benchmarks/bench_central_scale.py --n 10000000 --phase generate
-  .venv/bin/python benchmarks/bench_central_scale.py --phase measure
+  .venv/bin/python -m benchmarks.bench_central_scale --n 10000000 --phase generate
+  .venv/bin/python -m benchmarks.bench_central_scale --phase measure
 Targets at 10 M: dashboard <= 100 ms, recent <= 50 ms, history filter <= 200 ms, fleet <= 200 ms, p99 <= 5 s.
 Measured at 10 M on this 2-core machine shared with other jobs (db/README.md "Central scale, measured"):
 generation 1,225 s (rows 331 s, registry 669 s when it was one statement; now written per batch, 2 M in
@@ -34,27 +34,22 @@ import threading
 import time
 import uuid
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from sqlalchemy import text
 
-from sqlalchemy import text  # noqa: E402
-
-from station.adapters.db import migrate  # noqa: E402
-from station.adapters.db.database import open_database  # noqa: E402
-from station.adapters.db.engine import make_engine  # noqa: E402
-from station.adapters.db.reports_repo import SqlReportReader  # noqa: E402
-from station.adapters.db.sqlddl import load_statements  # noqa: E402
-from station.adapters.sync.central import CentralWriter  # noqa: E402
-from station.adapters.sync.tables import PUSHED_BY_NAME  # noqa: E402
-from station.domain.reports import HistoryFilter  # noqa: E402
-from station.services.records.actions import ActionService  # noqa: E402
-from station.services.records.changes import ChangeNotifier  # noqa: E402
-from station.adapters.db.sync_actions_repo import SqlActionLog  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from central_bulk import PRODUCTS, WORKERS, catalogue, first_month, generate  # noqa: E402
-from central_checks import brute_force_equal, exercise_triggers  # noqa: E402
+from station.adapters.db import migrate
+from station.adapters.db.database import open_database
+from station.adapters.db.engine import make_engine
+from station.adapters.db.reports_repo import SqlReportReader
+from station.adapters.db.sqlddl import load_statements
+from station.adapters.sync.central import CentralWriter
+from station.adapters.sync.tables import PUSHED_BY_NAME
+from station.domain.reports import HistoryFilter
+from station.services.records.actions import ActionService
+from station.services.records.changes import ChangeNotifier
+from station.adapters.db.sync_actions_repo import SqlActionLog
+from benchmarks.central_bulk import PRODUCTS, WORKERS, catalogue, first_month, generate
+from benchmarks.central_checks import brute_force_equal, exercise_triggers
 
 MONTHS = 15
 

@@ -24,7 +24,7 @@ machine (``nice -n 10``); the times are only meaningful under ``flock`` on an ot
 by hand; with ``--anomalib-coreset native`` set ``MALLOC_MMAP_THRESHOLD_=1048576`` (anomalib's coreset loop
 fragments glibc's heap otherwise; the setting slows the station's own build, so leave it out otherwise)::
 
-    .venv/bin/python benchmarks/bench_engine_accuracy.py --models-dir /tmp/m
+    .venv/bin/python -m benchmarks.bench_engine_accuracy --models-dir /tmp/m
 """
 
 from __future__ import annotations
@@ -41,16 +41,15 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from station.adapters.engine.backbone_loader import build_patchcore
+from station.adapters.engine.provider import MlModels
+from station.pipeline.images.datasets import folder_images, ground_truth_mask
+from station.pipeline.images.decode import read_image
+from station.pipeline.images.preprocessing import Preprocessing, prepare
+from station.pipeline.patchcore import thresholds as cal
+from station.services.engine.evaluation import EvaluationService
 
-from station.adapters.engine.backbone_loader import build_patchcore  # noqa: E402
-from station.adapters.engine.provider import MlModels  # noqa: E402
-from station.pipeline.patchcore import thresholds as cal  # noqa: E402
-from station.pipeline.images.decode import read_image  # noqa: E402
-from station.pipeline.images.preprocessing import Preprocessing, prepare  # noqa: E402
-from station.services.engine.runtime import folder_images  # noqa: E402
-from station.services.engine.evaluation import EvaluationService, _mask_for  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 
 def subset(dataset: Path, n_train: int, into: Path) -> Path:
@@ -115,7 +114,7 @@ def anomalib_patchcore(root: Path, provider: MlModels, backbone: str, size: int,
             labels.append(cls != "good")
             scores.append(float(out.pred_score[0]))
             if with_masks:
-                pix_l.append(_mask_for(root, cls, path, amap.shape).ravel())
+                pix_l.append(ground_truth_mask(root, cls, path, amap.shape).ravel())
                 pix_s.append(amap.ravel())
     y, s = np.array(labels), np.array(scores)
     return {"image_auroc": cal.auroc(s[~y], s[y]),

@@ -2,7 +2,7 @@
 ``../shared/data/magnetic_tile``), with the per-image latency, through the same code as ``station evaluate``.
 Run by hand; prints one line per data set and backbone. Usage::
 
-    MALLOC_MMAP_THRESHOLD_=1048576 .venv/bin/python benchmarks/bench_engine_auroc.py \
+    MALLOC_MMAP_THRESHOLD_=1048576 .venv/bin/python -m benchmarks.bench_engine_auroc \
         --models-dir ~/.local/share/inspection-station/models --backbone mobilenet_v2 efficientnet_lite0
 """
 
@@ -13,11 +13,10 @@ import json
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from station.app.engine import build_evaluation
+from station.pipeline.patchcore.bank_build import BuildOptions
 
-from station.app.engine import build_evaluation  # noqa: E402
-from station.services.engine.build import BuildOptions  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 
 def main() -> int:

@@ -4,7 +4,7 @@ same patch features, in one run (run by hand; prints times, their ratio and both
 The coverage radius is the largest distance from any patch feature to its nearest coreset member, measured
 in the original feature space for both (anomalib selects in a sparse random projection). Usage::
 
-    MALLOC_MMAP_THRESHOLD_=1048576 TQDM_DISABLE=1 .venv/bin/python benchmarks/bench_engine_coreset.py \
+    MALLOC_MMAP_THRESHOLD_=1048576 TQDM_DISABLE=1 .venv/bin/python -m benchmarks.bench_engine_coreset \
         --models-dir ~/.local/share/inspection-station/models --images 100 --ratio 0.01
 """
 
@@ -21,7 +21,6 @@ import numpy as np
 import torch
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 os.environ.setdefault("TQDM_DISABLE", "1")
 
 from station.adapters.weights.manifest import ModelsDirectory  # noqa: E402

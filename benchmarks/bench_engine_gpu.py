@@ -13,7 +13,7 @@ chose on the real sets), on the first ``--n-train`` images of ``<dataset>/train/
 Prints one JSON line per backbone. Without a CUDA device it says so in one line and exits with status 2
 (``--device cpu`` runs the same steps on the CPU, to check the script; its fp16 row is then fp32 too)::
 
-    .venv/bin/python benchmarks/bench_engine_gpu.py --models-dir /tmp/m --dataset ../shared/data/casting
+    .venv/bin/python -m benchmarks.bench_engine_gpu --models-dir /tmp/m --dataset ../shared/data/casting
 """
 
 from __future__ import annotations
@@ -27,16 +27,15 @@ from pathlib import Path
 import numpy as np
 import torch
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from station.adapters.weights.manifest import ModelsDirectory
+from station.adapters.engine.patchcore import PatchcoreRuntime
+from station.pipeline.images.datasets import folder_images
+from station.pipeline.images.decode import read_image
+from station.pipeline.images.preprocessing import Preprocessing, prepare
+from station.pipeline.patchcore import thresholds as cal
+from station.pipeline.patchcore.bank_build import BuildOptions, build_memory_bank
 
-from station.adapters.weights.manifest import ModelsDirectory  # noqa: E402
-from station.adapters.engine.patchcore import PatchcoreRuntime  # noqa: E402
-from station.pipeline.patchcore import thresholds as cal  # noqa: E402
-from station.pipeline.images.decode import read_image  # noqa: E402
-from station.pipeline.images.preprocessing import Preprocessing, prepare  # noqa: E402
-from station.services.engine.runtime import folder_images  # noqa: E402
-from station.services.engine.build import BuildOptions, build_memory_bank  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 
 def scored(runtime: PatchcoreRuntime, bank: np.ndarray, images: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

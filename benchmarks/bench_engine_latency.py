@@ -12,7 +12,7 @@ Scores are compared on identical input tensors: largest absolute and relative di
 score and of the raw anomaly map, and of both after the bank's calibration (the [0, 1] scores the station
 shows and thresholds). Usage::
 
-    .venv/bin/python benchmarks/bench_engine_latency.py \
+    .venv/bin/python -m benchmarks.bench_engine_latency \
         --dataset ../shared/data/casting --models-dir ~/.local/share/inspection-station/models
 
 Run it without ``MALLOC_MMAP_THRESHOLD_`` to measure the station as it runs (the application does not set
@@ -34,18 +34,17 @@ from pathlib import Path
 import numpy as np
 import torch
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from station.adapters.engine.backbones import spec_of
+from station.adapters.engine.bank_files import BankFiles
+from station.adapters.weights.manifest import ModelsDirectory
+from station.adapters.engine.patchcore import PatchcoreRuntime
+from station.pipeline.patchcore.analysis import analyse
+from station.pipeline.patchcore.bank import MemoryBank
+from station.pipeline.patchcore.bank_build import BuildOptions, build_memory_bank
+from station.pipeline.images.decode import read_image
+from station.pipeline.images.preprocessing import Preprocessing, prepare
 
-from station.adapters.engine.backbones import spec_of  # noqa: E402
-from station.adapters.engine.bank_files import BankFiles  # noqa: E402
-from station.adapters.weights.manifest import ModelsDirectory  # noqa: E402
-from station.adapters.engine.patchcore import PatchcoreRuntime  # noqa: E402
-from station.pipeline.patchcore.bank import MemoryBank  # noqa: E402
-from station.pipeline.images.decode import read_image  # noqa: E402
-from station.pipeline.images.preprocessing import Preprocessing, prepare  # noqa: E402
-from station.services.engine.runtime import analyse  # noqa: E402
-from station.services.engine.build import BuildOptions, build_memory_bank  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _percentile(values: list[float], q: float) -> float:

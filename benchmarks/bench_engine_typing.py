@@ -5,7 +5,7 @@ anomalous patches (``defect_vector``), the index's "unknown" threshold from the 
 :meth:`RetrievalIndex.vote`. Baselines measured in the same run: the majority class, and the same vote on
 whole-image pooled features (what the descriptor would be without the anomaly map). Run by hand::
 
-    .venv/bin/python benchmarks/bench_engine_typing.py --models-dir ~/.local/share/inspection-station/models
+    .venv/bin/python -m benchmarks.bench_engine_typing --models-dir ~/.local/share/inspection-station/models
 """
 
 from __future__ import annotations
@@ -17,16 +17,15 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from station.adapters.weights.manifest import ModelsDirectory
+from station.adapters.engine.patchcore import PatchcoreRuntime
+from station.pipeline.images.decode import read_image
+from station.pipeline.images.preprocessing import Preprocessing, prepare
+from station.pipeline.patchcore.bank_build import BuildOptions, build_memory_bank
+from station.pipeline.retrieval.embeddings import defect_vector
+from station.pipeline.retrieval.knn import RetrievalIndex, l2_normalise, unknown_threshold
 
-from station.adapters.weights.manifest import ModelsDirectory  # noqa: E402
-from station.adapters.engine.patchcore import PatchcoreRuntime  # noqa: E402
-from station.pipeline.images.decode import read_image  # noqa: E402
-from station.pipeline.images.preprocessing import Preprocessing, prepare  # noqa: E402
-from station.pipeline.retrieval.knn import RetrievalIndex, l2_normalise, unknown_threshold  # noqa: E402
-from station.services.engine.build import BuildOptions, build_memory_bank  # noqa: E402
-from station.services.engine.retrieval_index import defect_vector  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _index(vectors: np.ndarray, labels: np.ndarray, codes: list[str]) -> RetrievalIndex:

