@@ -10,19 +10,19 @@ has some. Each candidate is scored on the held-out goods and defects:
 * ``image_auroc_labelled`` when there are labelled defects (counted twice: they are the real thing),
 
 ``objective`` is their weighted mean. Validation runs on a fixed budget, so that the selection costs a small
-part of a build whatever the number of images: at most ``VALIDATION_FIT_IMAGES`` fit images (evenly
-spread), at most ``VALIDATION_HELD_OUT`` held-out good images (``station.pipeline.patchcore.splits``) with
-:data:`SYNTHETIC_PER_IMAGE` synthetic defects each, and a validation bank whose size is the deployed
-bank's in proportion to the fit images (the same fraction of the patches is kept as in the final build). Every candidate stays within the latency budget
-(:data:`MAX_RELATIVE_COST` times MobileNetV2 at 256 px). Stage 1 compares the backbones at the product's input
-size; stage 2 tries the winner at half and at 1.25 times that size, the cheapest backbone at 1.25 times, and a
-two-scale backbone (the best stage-1 backbone whose two-scale variant fits the budget); stage 3 tries bank
-augmentation (flips) on the best so far. Each candidate is scored with every way of taking the image score
-(``station.pipeline.patchcore.bank.IMAGE_SCORES``: PatchCore's re-weighted top patch, the peak of the smoothed anomaly
-map, or the mean of its hottest pixels) from the same validation bank; a score read off the map (the better
-of the two) is taken only when it scores more than :data:`TIE` higher. The best objective wins; within
-:data:`TIE` the cheaper candidate. The report also gives the expected false-alarm and miss rates at the
-deployed thresholds, measured on the same validation images.
+part of a build whatever the number of images: at most ``VALIDATION_FIT_IMAGES`` fit images (evenly spread),
+at most ``VALIDATION_HELD_OUT`` held-out good images (``station.pipeline.patchcore.splits``) with
+:data:`SYNTHETIC_PER_IMAGE` synthetic defects each, and a validation bank whose size is the deployed bank's in
+proportion to the fit images (the same fraction of the patches is kept as in the final build). Every candidate
+stays within the latency budget (:data:`MAX_RELATIVE_COST` times MobileNetV2 at 256 px). Stage 1 compares the
+backbones at the product's input size; stage 2 tries the winner at half and at 1.25 times that size, the
+cheapest backbone at 1.25 times, and a two-scale backbone (the best stage-1 backbone whose two-scale variant
+fits the budget); stage 3 tries bank augmentation (flips) on the best so far. Each candidate is scored with
+every way of taking the image score (``station.pipeline.patchcore.bank.IMAGE_SCORES``: PatchCore's re-weighted
+top patch, the peak of the smoothed anomaly map, or the mean of its hottest pixels) from the same validation
+bank; a score read off the map (the better of the two) is taken only when it scores more than :data:`TIE`
+higher. The best objective wins; within :data:`TIE` the cheaper candidate. The report also gives the expected
+false-alarm and miss rates at the deployed thresholds, measured on the same validation images.
 """
 
 from __future__ import annotations
