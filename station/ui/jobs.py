@@ -8,7 +8,8 @@ Two rules make results that cannot be stale, both enforced here and nowhere else
 * a job submitted with an ``owner`` (the widget that shows its result) is cancelled and its callbacks
   dropped when the owner is destroyed (sign-out, language switch), so nothing calls into a deleted
   widget;
-* a job submitted with a ``request`` (a :class:`RequestTracker` topic and request id) only delivers while
+* a job submitted with a ``request`` (a Qt-free
+  :class:`~station.services.bench.requests.RequestTracker`, a topic and a request id) only delivers while
   that request is still the tracker's current one for the topic: the result of an older inspection or an
   older threshold preview is dropped, never shown.
 
@@ -26,6 +27,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from station.domain.engine import CancelledError, CancelToken
+from station.services.bench.requests import RequestTracker
 
 URGENT, NORMAL, BACKGROUND = 10, 0, -10
 
@@ -35,34 +37,6 @@ __all__ = ["BACKGROUND", "NORMAL", "URGENT", "CancelToken", "JobCancelled", "Job
            "JobRunner", "RequestTracker"]
 
 log = logging.getLogger(__name__)
-
-
-class RequestTracker:
-    """The current request per topic of one screen (e.g. ``"part"``, ``"preview"``): :meth:`begin` makes a
-    new one current (and, with ``supersedes``, retires other topics' requests); results of any other
-    request are dropped by the job runner. Request ids are unique within the tracker."""
-
-    def __init__(self) -> None:
-        self._last = 0
-        self._current: dict[str, int] = {}
-
-    def begin(self, topic: str, *, supersedes: tuple[str, ...] = ()) -> int:
-        self._last += 1
-        self._current[topic] = self._last
-        for other in supersedes:
-            self._current.pop(other, None)
-        return self._last
-
-    def current(self, topic: str) -> int | None:
-        return self._current.get(topic)
-
-    def is_current(self, topic: str, request_id: int) -> bool:
-        return self._current.get(topic) == request_id
-
-    def retire(self, *topics: str) -> None:
-        """No request of these topics is current any more (the screen was cleared)."""
-        for topic in topics:
-            self._current.pop(topic, None)
 
 
 class _Signals(QObject):
