@@ -76,7 +76,8 @@ def workflow_inspect(ctx: AppContext, product_code: str, *, guides: bool, langua
                                language=language,  # type: ignore[arg-type]
                                source_name=f"line-{trigger.source}-{trigger.trigger_id}.png",
                                read_serial=trigger.serial is None, serial=trigger.serial, guide=guides)
-        workflow.run(request, emit)
+        for event in workflow.run(request):
+            emit(event)
         if failed:
             raise StationError(failed[0].message)
 

@@ -16,7 +16,9 @@ from station.app.station import build_context
 from station.app.engine import build_evaluation
 from station.cli.common import print_json, settings_from
 from station.cli.progress import ProgressReporter
-from station.domain.bench import BenchRequest, BenchResult
+from station.domain.bench import (
+    BenchEvent, BenchRequest, ExcerptsReady, Failed, GuideDone, GuideToken, Inspected, events_json,
+)
 from station.domain.engine import InspectionOutcome
 from station.domain.enums import ImageType
 from station.domain.errors import StationError, ValidationError
@@ -99,16 +101,18 @@ def _print_outcome(o: InspectionOutcome) -> None:
         print(f"    recorded as {o.inspection_code}; heatmap {o.artifacts.heatmap}, overlay {o.artifacts.overlay}")
 
 
-def _print_guidance(result: BenchResult) -> None:
-    for e in result.excerpts:
-        page = f", p.{e.page}" if e.page else ""
-        print(f"    manual [{e.ref}] {e.file_name}{page} — {e.title}")
-    if result.guide is not None:
-        guide = result.guide.guide
-        print(f"    guide ({guide.source}{', ' + guide.model_name if guide.model_name else ''}"
-              f"{', stored' if result.guide.saved else ''}):")
-        for line in guide.content.splitlines():
-            print(f"      {line}")
+def _print_guidance(events: list[BenchEvent]) -> None:
+    for event in events:
+        if isinstance(event, ExcerptsReady):
+            for e in event.excerpts:
+                page = f", p.{e.page}" if e.page else ""
+                print(f"    manual [{e.ref}] {e.file_name}{page} — {e.title}")
+        elif isinstance(event, GuideDone):
+            guide = event.guide
+            print(f"    guide ({guide.source}{', ' + guide.model_name if guide.model_name else ''}"
+                  f"{', stored' if event.saved else ''}):")
+            for line in guide.content.splitlines():
+                print(f"      {line}")
 
 
 def _inspect(args: argparse.Namespace) -> int:
@@ -118,25 +122,28 @@ def _inspect(args: argparse.Namespace) -> int:
     try:
         workflow = ctx.bench
         language = args.language or ctx.settings.language
-        results: list[BenchResult] = []
+        results: list[list[BenchEvent]] = []
         for number, path in enumerate(args.images, start=1):
-            result = workflow.run(BenchRequest(
+            run = workflow.run(BenchRequest(
                 request_id=number, product_code=args.product, image=path, inspector_id=args.inspector_id,
                 language=language, source_name=path.name, record=not args.no_record, read_serial=False,
                 guide=args.guide))
-            if result.failed is not None and result.inspected is None:
-                raise result.failed.error or StationError(result.failed.message)
-            outcome = result.inspected.outcome  # type: ignore[union-attr]
+            events = [event for event in run if not isinstance(event, GuideToken)]  # GuideDone has the guide
+            inspected = next((e for e in events if isinstance(e, Inspected)), None)
+            failed = next((e for e in events if isinstance(e, Failed)), None)
+            if inspected is None and failed is not None:
+                raise failed.error or StationError(failed.message)
+            outcome = inspected.outcome  # type: ignore[union-attr]
             if outcome.degraded and not results:
                 _degraded_banner(outcome.degraded_reason)
-            results.append(result)
-            if result.failed is not None:
-                print(f"station: {path.name}: {result.failed.stage} failed: {result.failed.message}", file=sys.stderr)
+            results.append(events)
+            if failed is not None:
+                print(f"station: {path.name}: {failed.stage} failed: {failed.message}", file=sys.stderr)
             if not args.json:
                 _print_outcome(outcome)
-                _print_guidance(result)
+                _print_guidance(events)
         if args.json:
-            print_json([r.to_json() for r in results])
+            print_json([events_json(events) for events in results])
     finally:
         ctx.close()
     return 0

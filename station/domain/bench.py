@@ -1,11 +1,13 @@
 """The bench workflow's vocabulary: one request (a part to inspect) and the typed events that answer it.
 
 Every event carries the ``request_id`` of the request it answers, so a consumer (the bench screen, the
-CLI, the headless station) can drop what answers an older request in one place.
+CLI, the headless station) can drop what answers an older request in one place. :func:`events_json` is
+what ``station inspect --json`` prints for one request.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -98,33 +100,27 @@ class Cancelled:
 BenchEvent = Inspected | ExcerptsReady | GuideToken | GuideDone | Failed | Cancelled
 
 
-@dataclass(frozen=True)
-class BenchResult:
-    """Everything one run produced, in order (what a caller that does not stream reads)."""
-
-    request_id: int
-    inspected: Inspected | None = None
-    excerpts: tuple[ManualExcerpt, ...] = ()
-    guide: GuideDone | None = None
-    failed: Failed | None = None
-    cancelled: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        """JSON-friendly (no arrays): the outcome's summary plus serial, excerpts, guide and failure."""
-        data: dict[str, Any] = dict(self.inspected.outcome.summary()) if self.inspected is not None else {}
-        if self.inspected is not None:
-            data["serial"] = self.inspected.serial
-        if self.excerpts:
+def events_json(events: Iterable[BenchEvent]) -> dict[str, Any]:
+    """One request's events as JSON (no arrays): the outcome's summary plus serial, excerpts, guide,
+    failure and cancellation; GuideTokens add nothing (GuideDone holds the whole guide)."""
+    data: dict[str, Any] = {}
+    for event in events:
+        if isinstance(event, Inspected):
+            data.update(event.outcome.summary())
+            data["serial"] = event.serial
+        elif isinstance(event, ExcerptsReady) and event.excerpts:
             data["excerpts"] = [{"ref": e.ref, "manual_id": e.manual_id, "file_name": e.file_name,
                                  "title": e.title, "page": e.page, "section_type": e.section_type}
-                                for e in self.excerpts]
-        if self.guide is not None:
-            g = self.guide.guide
+                                for e in event.excerpts]
+        elif isinstance(event, GuideDone):
+            g = event.guide
             data["guide"] = {"source": g.source, "model": g.model_name, "language": g.language,
                              "quality_score": round(g.quality_score, 3), "citations": list(g.citations),
-                             "cancelled": g.cancelled, "saved": self.guide.saved, "content": g.content}
-        if self.failed is not None:
-            data["error"] = {"stage": self.failed.stage, "message": self.failed.message}
-        if self.cancelled:
+                             "cancelled": g.cancelled, "saved": event.saved, "content": g.content}
+            if g.cancelled:
+                data["cancelled"] = True
+        elif isinstance(event, Failed):
+            data["error"] = {"stage": event.stage, "message": event.message}
+        elif isinstance(event, Cancelled):
             data["cancelled"] = True
-        return data
+    return data

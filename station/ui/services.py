@@ -6,7 +6,7 @@ these (a station without a local LLM or centre still has the services; they say 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from station.config import Settings
-from station.domain.bench import BenchEvent, BenchRequest, BenchResult, Failed, GuideDone, Inspected
+from station.domain.bench import BenchEvent, BenchRequest, Failed, GuideDone, GuideToken, Inspected
 from station.domain.camera import CameraSpec
 from station.domain.catalog import ProductInfo
 from station.domain.engine import CancelToken, InspectionOutcome, ProgressCallback
@@ -25,7 +25,7 @@ from station.domain.reports import HistoryFilter, InspectionRow
 from station.domain.sync import SyncStatus
 from station.domain.users import UserInfo
 from station.services.admin.service import AdminService
-from station.services.records.changes import Listener
+from station.services.records.changes import Change, Listener
 from station.services.line.settings import LineSettingsService
 from station.services.shared.ports import CameraFeed
 from station.services.records.reports import ReportService
@@ -36,19 +36,18 @@ from station.ui.permissions import Capability, capabilities
 
 
 class BenchService(Protocol):
-    """``station.services.bench.workflow.BenchWorkflow``: call from a worker thread."""
+    """``station.services.bench.workflow.BenchWorkflow``: iterate its events on a worker thread."""
 
     @property
     def has_guidance(self) -> bool: ...
 
     def warm_up(self, product_code: str) -> str: ...
 
-    def run(self, request: BenchRequest, emit: Callable[[BenchEvent], None] | None = None,
-            cancel: CancelToken | None = None) -> BenchResult: ...
+    def run(self, request: BenchRequest, cancel: CancelToken | None = None) -> Iterator[BenchEvent]: ...
 
     def write_guide(self, request_id: int, outcome: InspectionOutcome, language: Language,
-                    excerpts: Sequence[ManualExcerpt] | None, emit: Callable[[BenchEvent], None] | None = None,
-                    cancel: CancelToken | None = None) -> GuideDone | Failed: ...
+                    excerpts: Sequence[ManualExcerpt] | None,
+                    cancel: CancelToken | None = None) -> Iterator[GuideToken | GuideDone | Failed]: ...
 
     def reevaluate(self, request_id: int, shown: Inspected) -> Inspected: ...
 
@@ -154,10 +153,13 @@ class Onboarding(Protocol):
                  quick: bool = ...) -> Any: ...
 
 
-class RecordChanges(Protocol):
-    """``ChangeNotifier``: inspections recorded, actions logged, rows synced (listeners run on a worker)."""
+class ChangeBus(Protocol):
+    """``ChangeNotifier``: the station's one change bus (records, thresholds, catalogue, model status);
+    listeners run on the thread that fires."""
 
     def subscribe(self, listener: Listener) -> Callable[[], None]: ...
+
+    def fire(self, change: Change) -> None: ...
 
 
 @dataclass
@@ -180,7 +182,7 @@ class GuiServices:
     actions: ActionLog
     sync: SyncControl
     notes: SerialNotes
-    changes: RecordChanges
+    changes: ChangeBus
     history_thresholds: HistoryThresholds
     recurrence: RecurrenceAlerts
     overrides: VerdictOverrides

@@ -105,8 +105,8 @@ def test_bench_workflow_raises_the_alert_without_a_line() -> None:
         action = ctx.actions.log_action(earlier.inspection_id, "reground the mould", "resolved", None)
         heard: list[str] = []
         ctx.changes.subscribe(lambda change: heard.append(change.kind))
-        result = ctx.bench.run(BenchRequest(request_id=1, product_code="demo-cast", image=image, guide=False))
-        outcome = result.inspected.outcome
+        [inspected] = ctx.bench.run(BenchRequest(request_id=1, product_code="demo-cast", image=image, guide=False))
+        outcome = inspected.outcome
         assert outcome.verdict.value == "FAIL" and outcome.inspection_id is not None
         [alert] = ctx.recurrence.open_alerts(product.product_id)
         assert (alert.action_id, alert.inspection_code) == (action.action_id, outcome.inspection_code)

@@ -110,10 +110,10 @@ def test_supervisor_lists_follow_new_inspections_and_actions(qtbot, demo_window)
     services, recorded = demo_window.services, []
     request = BenchRequest(request_id=1, product_code="demo-cast", image=render_part(91_000, 128, "hole").image,
                            guide=False)
-    worker = threading.Thread(target=lambda: recorded.append(services.bench.run(request)))  # as a second bench would
+    worker = threading.Thread(target=lambda: recorded.extend(services.bench.run(request)))  # as a second bench would
     worker.start()
     qtbot.waitUntil(lambda: not worker.is_alive(), timeout=120000)
-    outcome = recorded[0].inspected.outcome
+    outcome = recorded[0].outcome
     assert outcome.defect_detected
     qtbot.waitUntil(lambda: awaiting.table.model().rowCount() == before + 1, timeout=15000)
     qtbot.waitUntil(lambda: history.table.model().rowCount() == history_before + 1, timeout=15000)

@@ -1,6 +1,6 @@
 """The job runner's guarantees with real Qt objects: a result for a request that is no longer current is
 dropped (one place), a job owned by a deleted widget never calls back, inspections jump the queue, and the
-records notifier reaches the GUI thread as a Qt signal."""
+station's change notifier reaches the GUI thread as Qt signals."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import pytest
 from PySide6.QtCore import QObject, QThread
 from PySide6.QtWidgets import QApplication, QWidget
 
-from station.services.records.changes import ChangeNotifier, RecordsChanged
-from station.ui.env import EventHub
+from station.services.records.changes import (
+    CatalogChanged, ChangeNotifier, ModelStatusChanged, RecordsChanged, ThresholdsChanged,
+)
+from station.ui.change_bridge import ChangeBridge
 from station.ui.jobs import BACKGROUND, NORMAL, URGENT, JobRunner, RequestTracker
 
 
@@ -95,12 +97,32 @@ def test_an_inspection_jumps_ahead_of_builds_and_guides(qtbot, runner) -> None: 
 
 
 def test_record_changes_from_a_worker_thread_arrive_on_the_gui_thread(qtbot) -> None:  # type: ignore[no-untyped-def]
-    notifier, hub = ChangeNotifier(), EventHub()
-    notifier.subscribe(hub.records_changed.emit)
+    notifier = ChangeNotifier()
+    bridge = ChangeBridge(notifier)
     seen: list[tuple[RecordsChanged, bool]] = []
-    hub.records_changed.connect(
+    bridge.records_changed.connect(
         lambda change: seen.append((change, QThread.currentThread() is QApplication.instance().thread())))
     worker = threading.Thread(target=notifier.fire, args=(RecordsChanged("inspection", 7),))
     worker.start()
     worker.join()
     qtbot.waitUntil(lambda: seen == [(RecordsChanged("inspection", 7), True)], timeout=5000)
+    bridge.close()
+
+
+def test_every_kind_of_change_reaches_its_signal_and_the_gui_hears_it_at_once(qtbot) -> None:  # type: ignore[no-untyped-def]
+    notifier = ChangeNotifier()
+    bridge = ChangeBridge(notifier)
+    heard: list[object] = []
+    notifier.subscribe(lambda change: heard.append(("service", change)))  # a Qt-free listener hears it too
+    bridge.thresholds_changed.connect(lambda product_id: heard.append(("thresholds", product_id)))
+    bridge.catalog_changed.connect(lambda: heard.append(("catalog",)))
+    bridge.model_status.connect(lambda text: heard.append(("model", text)))
+    bridge.fire(ThresholdsChanged(3))  # fired on the GUI thread: delivered before fire() returns
+    bridge.fire(CatalogChanged())
+    bridge.fire(ModelStatusChanged("resnet18 · cpu"))
+    assert heard == [("thresholds", 3), ("service", ThresholdsChanged(3)), ("catalog",),
+                     ("service", CatalogChanged()), ("model", "resnet18 · cpu"),
+                     ("service", ModelStatusChanged("resnet18 · cpu"))]
+    bridge.close()
+    notifier.fire(CatalogChanged())
+    assert heard[-1] == ("service", CatalogChanged()), "a closed bridge re-emits nothing"

@@ -71,7 +71,8 @@ def test_override_at_the_bench(qtbot, demo_window, demo_ctx) -> None:  # noqa: F
     from station.ui.env import ScreenEnv
     from station.ui.services import Session
 
-    env = ScreenEnv(demo_window.services, Session(user=viewer), demo_window.runner, demo_window.camera)
+    env = ScreenEnv(demo_window.services, Session(user=viewer), demo_window.runner, demo_window.camera,
+                    demo_window.changes)
     locked = OverridePanel(env)
     qtbot.addWidget(locked)
     locked.show_for(outcome, demo_window.session.product)

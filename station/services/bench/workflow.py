@@ -1,60 +1,61 @@
 """The bench workflow, Qt-free: read the serial -> inspect and record -> decode the display assets (the
 reference image read once) -> manual excerpts -> stream the guide -> save it on the result.
 
-One object serves the bench screen, ``station inspect`` and a headless station alike::
+One object serves the bench screen, ``station inspect`` and a headless station alike; a run is a
+generator of typed events (blocking: iterate it on a worker thread)::
 
     workflow = BenchWorkflow(inspection, guidance, read_serial=read_serial, thresholds=settings)
     cancel = CancelToken()
-    result = workflow.run(BenchRequest(request_id=7, product_code="demo-cast", image=frame, language="ko"),
-                          emit=on_event, cancel=cancel)      # blocking: call it from a worker thread
+    for event in workflow.run(BenchRequest(request_id=7, product_code="demo-cast", image=frame, language="ko"),
+                              cancel):
+        show(event)
 
-``emit`` receives, in order, :class:`Inspected`, then (FAIL/UNCERTAIN with ``request.guide``)
-:class:`ExcerptsReady`, :class:`GuideToken`\\ s and :class:`GuideDone`; a stage that fails emits one
-:class:`Failed` (the stages before it stand: a recorded inspection stays recorded when its guide fails);
-After a recorded FAIL (once :class:`Inspected` is emitted) the recurrence watch, when given, looks for a
-corrective action that did not hold, whichever front end runs the workflow. ``cancel.cancel()`` before the inspection ends emits :class:`Cancelled`, during the guide stops the LLM
-within a token (GuideDone with ``guide.cancelled``). Every event carries ``request.request_id``. The
-returned :class:`BenchResult` holds the same events for callers that do not stream (the CLI).
+The run yields, in order, :class:`Inspected`, then (FAIL/UNCERTAIN with ``request.guide``)
+:class:`ExcerptsReady`, :class:`GuideToken`\\ s and :class:`GuideDone`; a stage that fails yields one
+:class:`Failed` and ends the run (the stages before it stand: a recorded inspection stays recorded when
+its guide fails). After a recorded FAIL (once :class:`Inspected` is yielded and the consumer asks for the
+next event) the recurrence watch, when given, looks for a corrective action that did not hold, whichever
+front end runs the workflow. ``cancel.cancel()`` before the inspection ends yields :class:`Cancelled`,
+during the guide stops the LLM within a token (GuideDone with ``guide.cancelled``). The guide's tokens
+come from the LLM's callback on a helper thread and are yielded as they arrive; a consumer that stops
+iterating during the guide cancels ``cancel`` and the helper thread is joined before the generator closes.
+Every event carries ``request.request_id``.
 
 Other entry points: :meth:`warm_up` (load models before the first part), :meth:`write_guide` ("write
-again" on an inspection already shown), :meth:`reevaluate` (the shown result judged with the product's
-current thresholds, nothing recorded). Every method is thread-safe and blocking.
+again" on an inspection already shown: the guide's events), :meth:`reevaluate` (the shown result judged
+with the product's current thresholds, nothing recorded). Every method is thread-safe and blocking.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import Protocol
 
 import numpy as np
 
 from station.domain.bench import (
-    BenchEvent, BenchRequest, BenchResult, Cancelled, ExcerptsReady, Failed, GuideDone, GuideToken, Inspected,
+    BenchEvent, BenchRequest, Cancelled, ExcerptsReady, Failed, GuideDone, GuideToken, Inspected,
 )
 from station.domain.engine import CancelledError, CancelToken, InspectionOutcome
 from station.domain.errors import error_line
-from station.domain.guidance import Language, ManualExcerpt
-from station.services.records.changes import ChangeNotifier, RecordsChanged
-from station.services.guidance.service import GuidanceService
+from station.domain.guidance import Guide, Language, ManualExcerpt
+from station.services.bench.streaming import stream_callback
 from station.services.engine.inspection import InspectionService
-from station.services.records.recurrence import RecurrenceWatch
 from station.services.engine.settings import Thresholds
+from station.services.guidance.service import GuidanceService
+from station.services.records.changes import ChangeNotifier, RecordsChanged
+from station.services.records.recurrence import RecurrenceWatch
 
 log = logging.getLogger(__name__)
 
 SerialReader = Callable[[np.ndarray], "str | None"]
-Emit = Callable[[BenchEvent], None]
 
 
 class ThresholdSource(Protocol):
     """Where the product's configured thresholds live (``StationSettingsService``)."""
 
     def thresholds(self, product_code: str) -> Thresholds: ...
-
-
-def _ignore(_: BenchEvent) -> None:
-    return None
 
 
 def guide_inputs(outcome: InspectionOutcome) -> tuple[str | None, list[dict], dict[str, float]]:
@@ -96,9 +97,9 @@ class BenchWorkflow:
             parts.append(f"guide: {generator.model_name}" if generator is not None else "guide: template")
         return " · ".join(parts)
 
-    def run(self, request: BenchRequest, emit: Emit | None = None, cancel: CancelToken | None = None) -> BenchResult:
-        """The whole workflow for one part (see the module docstring); never raises for a failed stage."""
-        emit = emit or _ignore
+    def run(self, request: BenchRequest, cancel: CancelToken | None = None) -> Generator[BenchEvent, None, None]:
+        """The whole workflow for one part, as events (see the module docstring); never raises for a
+        failed stage."""
         cancel = cancel or CancelToken()
         rid = request.request_id
         try:
@@ -106,33 +107,26 @@ class BenchWorkflow:
             inspected = self.inspect(request)
             cancel.raise_if_cancelled()
         except CancelledError:
-            event = Cancelled(rid, "inspect")
-            emit(event)
-            return BenchResult(rid, cancelled=True)
-        except Exception as exc:  # noqa: BLE001 - one Failed event, the caller shows its line
-            failed = Failed(rid, "inspect", error_line(exc), exc)
-            emit(failed)
-            return BenchResult(rid, failed=failed)
-        emit(inspected)
+            yield Cancelled(rid, "inspect")
+            return
+        except Exception as exc:  # noqa: BLE001 - one Failed event, the consumer shows its line
+            yield Failed(rid, "inspect", error_line(exc), exc)
+            return
+        yield inspected
         outcome = inspected.outcome
         self._watch_recurrence(outcome)
         if not request.guide or not outcome.needs_attention or self._guidance is None:
-            return BenchResult(rid, inspected=inspected)
+            return
         try:
             ready = self.excerpts(rid, outcome)
         except Exception as exc:  # noqa: BLE001
-            failed = Failed(rid, "excerpts", error_line(exc), exc)
-            emit(failed)
-            return BenchResult(rid, inspected=inspected, failed=failed)
-        emit(ready)
+            yield Failed(rid, "excerpts", error_line(exc), exc)
+            return
+        yield ready
         if cancel.cancelled:
-            emit(Cancelled(rid, "guide"))
-            return BenchResult(rid, inspected=inspected, excerpts=ready.excerpts, cancelled=True)
-        done = self.write_guide(rid, outcome, request.language, ready.excerpts, emit, cancel)
-        if isinstance(done, Failed):
-            return BenchResult(rid, inspected=inspected, excerpts=ready.excerpts, failed=done)
-        return BenchResult(rid, inspected=inspected, excerpts=ready.excerpts, guide=done,
-                           cancelled=done.guide.cancelled)
+            yield Cancelled(rid, "guide")
+            return
+        yield from self.write_guide(rid, outcome, request.language, ready.excerpts, cancel)
 
     # Stages ---------------------------------------------------------------------------------------
     def inspect(self, request: BenchRequest) -> Inspected:
@@ -156,32 +150,39 @@ class BenchWorkflow:
         return ExcerptsReady(request_id, tuple(guidance.excerpts(outcome.product_code, code, regions, scores)))
 
     def write_guide(self, request_id: int, outcome: InspectionOutcome, language: Language,
-                    excerpts: Sequence[ManualExcerpt] | None, emit: Emit | None = None,
-                    cancel: CancelToken | None = None) -> GuideDone | Failed:
-        """Streams the guide (GuideToken events), stores it on the recorded result and emits GuideDone;
-        ``excerpts`` None retrieves them again. A failure emits and returns Failed."""
-        emit = emit or _ignore
+                    excerpts: Sequence[ManualExcerpt] | None,
+                    cancel: CancelToken | None = None) -> Generator[GuideToken | GuideDone | Failed, None, None]:
+        """Streams the guide (GuideToken events), stores it on the recorded result and yields GuideDone;
+        ``excerpts`` None retrieves them again. A failed stage yields one Failed and ends the stream."""
         guidance = self._require_guidance()
+        cancel = cancel or CancelToken()
         code, regions, scores = guide_inputs(outcome)
-        stage = "guide"
         try:
             request = guidance.build_request(outcome.product_code, code, regions, {"anomaly": scores["anomaly"]},
                                              language=language,
                                              excerpts=list(excerpts) if excerpts is not None else None)
-            guide = guidance.stream_guide(request, on_token=lambda text: emit(GuideToken(request_id, text)),
-                                          cancel_event=cancel)
-            saved = False
-            if outcome.result_id:
-                stage = "save"
-                guidance.save_guide(outcome.result_id, guide)
-                saved = True
         except Exception as exc:  # noqa: BLE001
-            failed = Failed(request_id, stage, error_line(exc), exc)  # type: ignore[arg-type]
-            emit(failed)
-            return failed
-        done = GuideDone(request_id, guide, saved)
-        emit(done)
-        return done
+            yield Failed(request_id, "guide", error_line(exc), exc)
+            return
+
+        def write(report: Callable[[GuideToken], None]) -> Guide:
+            return guidance.stream_guide(request, on_token=lambda text: report(GuideToken(request_id, text)),
+                                         cancel_event=cancel)
+
+        try:
+            guide = yield from stream_callback(write, cancel, name="bench-guide")
+        except Exception as exc:  # noqa: BLE001
+            yield Failed(request_id, "guide", error_line(exc), exc)
+            return
+        saved = False
+        if outcome.result_id:
+            try:
+                guidance.save_guide(outcome.result_id, guide)
+            except Exception as exc:  # noqa: BLE001
+                yield Failed(request_id, "save", error_line(exc), exc)
+                return
+            saved = True
+        yield GuideDone(request_id, guide, saved)
 
     def reevaluate(self, request_id: int, shown: Inspected) -> Inspected:
         """``shown`` judged with the product's current thresholds (nothing recorded, same reference)."""

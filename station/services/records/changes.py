@@ -1,9 +1,15 @@
-"""A Qt-free notifier of changed records: the inspection workflow, action logging, the recurrence watch
-(an alert raised or acknowledged) and sync fire it; screens that list records (queue, history,
-dashboard) subscribe and refresh.
+"""The station's change notifier, Qt-free: the one bus that carries every change a screen needs to hear
+about, whoever makes it.
 
-Listeners run on the thread that fires (a worker); the GUI bridges them to a Qt signal. A failing
-listener is logged and never stops the others or the writer.
+- :class:`RecordsChanged`: the bench workflow (an inspection recorded), action logging, the recurrence
+  watch (an alert raised or acknowledged) and sync (rows pushed or pulled); the lists of records (queue,
+  history, dashboard) refresh.
+- :class:`ThresholdsChanged`: a product's thresholds were saved; the bench judges the part it shows again.
+- :class:`CatalogChanged`: products were added or edited; the product selector reloads.
+- :class:`ModelStatusChanged`: the models in use, in one line (the status bar's "Model: …").
+
+Listeners run on the thread that fires (often a worker); the GUI re-emits each change on its own thread
+(``station.ui.change_bridge``). A failing listener is logged and never stops the others or the writer.
 """
 
 from __future__ import annotations
@@ -27,7 +33,27 @@ class RecordsChanged:
     inspection_id: int | None = None
 
 
-Listener = Callable[[RecordsChanged], None]
+@dataclass(frozen=True)
+class ThresholdsChanged:
+    """The product's image, pixel or review threshold was saved."""
+
+    product_id: int
+
+
+@dataclass(frozen=True)
+class CatalogChanged:
+    """Products or their defect types were added, edited or removed."""
+
+
+@dataclass(frozen=True)
+class ModelStatusChanged:
+    """The models the bench uses, in one line (``"not ready"`` when they could not load)."""
+
+    text: str
+
+
+Change = RecordsChanged | ThresholdsChanged | CatalogChanged | ModelStatusChanged
+Listener = Callable[[Change], None]
 
 
 class ChangeNotifier:
@@ -48,11 +74,11 @@ class ChangeNotifier:
 
         return unsubscribe
 
-    def fire(self, change: RecordsChanged) -> None:
+    def fire(self, change: Change) -> None:
         with self._lock:
             listeners = list(self._listeners)
         for listener in listeners:
             try:
                 listener(change)
             except Exception:  # noqa: BLE001 - a screen's refresh never breaks the writer
-                log.exception("records-changed listener failed")
+                log.exception("change listener failed")

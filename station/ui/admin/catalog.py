@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from station.domain.catalog import DefectTypeSpec, ProductInfo
+from station.services.records.changes import CatalogChanged
 from station.ui.env import ScreenEnv
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.tables import DataTable
@@ -132,7 +133,7 @@ class CatalogView(QWidget):
         def done(_r: object) -> None:
             self.message.show_message(done_text, "info", 5000)
             self.refresh()
-            self.env.events.catalog_changed.emit()
+            self.env.changes.fire(CatalogChanged())
         self.env.runner.submit(lambda _ctx: fn(), name="admin-catalog", on_done=done,
                                on_error=self.message.show_error)
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from station.services.engine.onboarding import MIN_GOOD
+from station.services.records.changes import CatalogChanged
 from station.ui.env import ScreenEnv
 from station.ui.jobs import BACKGROUND, JobHandle, engine_progress
 from station.ui.widgets.feedback import JobProgress, MessageBar
@@ -188,7 +189,7 @@ class OnboardDialog(QDialog):
         self.rate.setText(self.tr("{0} is ready to inspect ({1:.1f} s, {2} good part(s)). Expected false-alarm "
                                   "rate: {3} at 95 % — add good parts to lower it.").format(
             code, report.seconds, report.n_good, rate))
-        self.env.events.catalog_changed.emit()
+        self.env.changes.fire(CatalogChanged())
         self._update()
 
     def _stopped(self, error: BaseException | None, code: str) -> None:
@@ -196,7 +197,7 @@ class OnboardDialog(QDialog):
         if self.built_code is None and error is None:
             self.message.show_message(self.tr("Build cancelled: {0} keeps its captured parts but has no model yet "
                                               "(build it under Technician › Model builds).").format(code), "warning")
-            self.env.events.catalog_changed.emit()
+            self.env.changes.fire(CatalogChanged())
         elif error is None:
             self.message.show_message(self.tr("Cancelled: the previous model of {0} stays.").format(code), "warning")
         else:

@@ -1,12 +1,17 @@
 """The worker bench: live camera, inspect by button / Space / auto-trigger when the scene is still, the
 result panel, manual excerpts, the streamed guide (Stop = Esc) and feedback.
 
-The screen only starts :class:`~station.services.bench.workflow.BenchWorkflow` runs in jobs and shows
-their events; each run is a new request of the screen's :class:`RequestTracker`, so whatever an older
-part, an older threshold preview or a deleted screen still produces is dropped by the job runner.
+The bench's state (idle, inspecting, guiding, the current request, its jobs, the part shown, the line
+trigger waiting for a verdict) is a Qt-free :class:`~station.services.bench.session.BenchSession`: this
+screen renders it and routes the worker's actions and the workflow's events to it. Each part is a run of
+:class:`~station.services.bench.workflow.BenchWorkflow` in a job that forwards its events here; each run is
+a new request of the session, so whatever an older part, an older threshold preview or a deleted screen
+still produces is dropped by the job runner.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QHideEvent, QImage, QKeySequence, QShortcut, QShowEvent
@@ -17,8 +22,11 @@ from station.domain.bench import (
 )
 from station.domain.camera import CameraState, CameraStatus, Frame
 from station.domain.catalog import ProductInfo
+from station.domain.engine import CancelToken
 from station.domain.errors import error_line
 from station.domain.guidance import ManualExcerpt
+from station.services.bench.session import PART, PREVIEW, BenchSession
+from station.services.records.changes import ModelStatusChanged
 from station.ui.bench.display import ResultDisplay, build_display
 from station.ui.bench.guidance_panel import GuidePanel
 from station.ui.bench.layout import live_column, result_and_guide
@@ -26,13 +34,11 @@ from station.ui.bench.override_panel import OverridePanel
 from station.ui.bench.tools import BenchTools
 from station.ui.bench.result_panel import ResultPanel
 from station.ui.env import ScreenEnv
-from station.ui.jobs import BACKGROUND, URGENT, JobContext, JobHandle, RequestTracker
+from station.ui.jobs import BACKGROUND, URGENT, JobContext, JobHandle
 from station.ui.bench.line_controller import LinePart
 from station.ui.permissions import Capability
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.image_view import ImageView
-
-PART, PREVIEW = "part", "preview"
 
 
 class BenchScreen(QWidget):
@@ -41,16 +47,8 @@ class BenchScreen(QWidget):
         self.env = env
         self.workflow = env.services.bench
         self.setObjectName("BenchScreen")
-        self.requests = RequestTracker()
-        self.run_job: JobHandle | None = None     # the current part's workflow run (inspect … guide)
-        self.rewrite_job: JobHandle | None = None  # "write again" on the shown part
-        self.warm_job: JobHandle | None = None
-        self.display: ResultDisplay | None = None
-        self.excerpts: tuple[ManualExcerpt, ...] = ()
-        self._inspecting = False
-        self._guiding = False
+        self.session: BenchSession[ResultDisplay] = BenchSession(self.workflow.has_guidance)
         self._armed = True
-        self._line_part: LinePart | None = None  # the line trigger the shown part answers
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.live = ImageView(placeholder=self.tr("Waiting for the camera…"))
         self.live.setObjectName("LiveView")
@@ -94,7 +92,7 @@ class BenchScreen(QWidget):
         self.space.setEnabled(False)
         env.camera.frame_ready.connect(self._frame)
         env.camera.status_changed.connect(self._camera_status)
-        env.events.thresholds_changed.connect(self._thresholds_changed)
+        env.changes.thresholds_changed.connect(self._thresholds_changed)
         self._camera_status(env.camera.status)
         if not env.can(Capability.FEEDBACK):
             self.guide.setTabVisible(2, False)
@@ -116,24 +114,24 @@ class BenchScreen(QWidget):
     def warm_up(self) -> None:
         """Loads the product's bank, the backbone and the manual embedder in the background (heavy file
         loads happen here, not in the middle of an inspection)."""
-        product, workflow = self.env.session.product, self.workflow
-        if product is None or self.warm_job is not None:
+        product, workflow, session = self.env.session.product, self.workflow, self.session
+        if product is None or session.warm_job is not None:
             return
         code = product.code
 
         def failed(error: BaseException) -> None:
-            self.env.events.model_status.emit(self.tr("not ready"))
+            self.env.changes.fire(ModelStatusChanged(self.tr("not ready")))
             self.message.show_message(self.tr("Models not ready: {0}. A technician builds the memory bank under "
                                               "Technician › Model builds.").format(error_line(error)), "warning")
 
         def ended(*_: object) -> None:
-            if self.warm_job is handle:
-                self.warm_job = None
+            session.warm_up_ended(handle)
 
-        handle = self.warm_job = self.env.runner.submit(
+        handle = self.env.runner.submit(
             lambda _ctx: workflow.warm_up(code), name="warm-up", owner=self, priority=BACKGROUND,
-            on_done=lambda status: (ended(), self.env.events.model_status.emit(status)),
+            on_done=lambda status: (ended(), self.env.changes.fire(ModelStatusChanged(status))),
             on_error=lambda e: (ended(), failed(e)), on_cancelled=ended)
+        session.warm_up_started(handle)
 
     # Camera -------------------------------------------------------------------------------
     def _frame(self, image: QImage, frame: Frame) -> None:
@@ -160,19 +158,32 @@ class BenchScreen(QWidget):
         else:
             self.live.set_caption(self.tr("camera stopped"))
 
-    # Inspection ---------------------------------------------------------------------------
+    # The session, as the screen shows it ------------------------------------------------------
     @property
     def busy(self) -> bool:
         """An inspection is running (its guide may still stream after it: that does not count)."""
-        return self._inspecting
+        return self.session.busy
+
+    @property
+    def display(self) -> ResultDisplay | None:
+        """The part shown, rendered."""
+        return self.session.shown
+
+    @property
+    def excerpts(self) -> tuple[ManualExcerpt, ...]:
+        return self.session.excerpts
 
     @property
     def guide_job(self) -> JobHandle | None:
         """The job writing the shown part's guide, while it writes."""
-        if not self._guiding:
-            return None
-        return self.rewrite_job or self.run_job
+        return self.session.guide_job  # type: ignore[return-value]
 
+    @property
+    def warm_job(self) -> JobHandle | None:
+        """The job loading the product's models, while it loads."""
+        return self.session.warm_job  # type: ignore[return-value]
+
+    # Inspection ---------------------------------------------------------------------------
     def inspect(self) -> None:
         """Space / Inspect: the part in view now."""
         if self.busy:
@@ -194,11 +205,6 @@ class BenchScreen(QWidget):
                            source_name=f"line-{trigger.source}-{trigger.trigger_id}.png"):
             part.failed("the bench cannot inspect now (no product chosen or busy)")
 
-    def _answer_line(self, outcome=None, error: str | None = None) -> None:  # type: ignore[no-untyped-def]
-        part, self._line_part = self._line_part, None
-        if part is not None:
-            part.inspected(outcome) if outcome is not None else part.failed(error or "inspection stopped")
-
     def _start(self, image, *, serial: str | None = None, line_part: LinePart | None = None,  # type: ignore[no-untyped-def]
                source_name: str = "camera") -> bool:
         product = self.env.session.product
@@ -207,14 +213,7 @@ class BenchScreen(QWidget):
         if product is None:
             self.message.show_message(self.tr("Choose a product first."), "warning", 5000)
             return False
-        self._answer_line(error="superseded by a new part")
-        self._line_part = line_part
-        for job in (self.run_job, self.rewrite_job):  # the previous part's guide stops here
-            if job is not None:
-                job.cancel()
-        request_id = self.requests.begin(PART, supersedes=(PREVIEW,))
-        self.display, self.excerpts, self.rewrite_job = None, (), None
-        self._inspecting, self._guiding = True, False
+        request_id = self.session.start_inspection(line_part)  # the previous part's guide stops here
         self.message.clear_message()
         self.guide.clear()
         self.result.show_busy(self.tr("INSPECTING…"))
@@ -223,29 +222,31 @@ class BenchScreen(QWidget):
         request = BenchRequest(request_id=request_id, product_code=product.code, image=image,
                                inspector_id=self.env.user_id, language=self.env.session.language,
                                source_name=source_name, read_serial=serial is None, serial=serial)
-        self.run_job = self._submit(lambda ctx: self.workflow.run(request, self._emitter(ctx), ctx.token),
-                                    "inspect", request_id, URGENT)
+        workflow = self.workflow
+        self.session.run_job = self._submit(lambda token: workflow.run(request, token), "inspect", request_id,
+                                            URGENT)
         return True
 
-    def _emitter(self, ctx: JobContext):  # type: ignore[no-untyped-def]
-        """Runs in the worker: sends events to the GUI thread, with the pictures of Inspected ready."""
-        def emit(event: BenchEvent) -> None:
-            ctx.emit(build_display(event) if isinstance(event, Inspected) else event, check_cancel=False)
-        return emit
+    def _submit(self, events: Callable[[CancelToken], Iterable[BenchEvent]], name: str, request_id: int,
+                priority: int) -> JobHandle:
+        """A job that iterates ``events(its cancel token)`` on a worker and forwards each event to
+        :meth:`_event` on the GUI thread (Inspected with its pictures ready)."""
+        def forward(ctx: JobContext) -> None:
+            for event in events(ctx.token):  # the workflow honours the token itself and ends its stream
+                ctx.emit(build_display(event) if isinstance(event, Inspected) else event, check_cancel=False)
 
-    def _submit(self, work, name: str, request_id: int, priority: int) -> JobHandle:  # type: ignore[no-untyped-def]
-        return self.env.runner.submit(work, name=name, owner=self, request=(self.requests, PART, request_id),
-                                      priority=priority, on_chunk=self._event, on_done=self._ended,
-                                      on_error=self._crashed, on_cancelled=self._ended)
+        return self.env.runner.submit(forward, name=name, owner=self,
+                                      request=(self.session.requests, PART, request_id), priority=priority,
+                                      on_chunk=self._event, on_done=self._ended, on_error=self._crashed,
+                                      on_cancelled=self._ended)
 
     def _event(self, event: ResultDisplay | BenchEvent) -> None:
         """A current event of the shown part (stale ones never get here)."""
         if isinstance(event, ResultDisplay):
             self._inspected(event)
         elif isinstance(event, ExcerptsReady):
-            self.excerpts = event.excerpts
+            self.session.excerpts_ready(event.excerpts)
             self.guide.show_excerpts(event.excerpts)
-            self._guiding = True
             self.guide.start_guide(self.tr("Writing the guide…"))
         elif isinstance(event, GuideToken):
             self.guide.append_token(event.text)
@@ -257,11 +258,12 @@ class BenchScreen(QWidget):
             self.result.show_busy(self.tr("CANCELLED"))
 
     def _ended(self, *_: object) -> None:
-        self._answer_line(error="the inspection ended without a verdict")
-        self._inspecting = self._guiding = False
-        self.run_job = self.rewrite_job = None
+        self.session.job_ended()
+        self._show_idle()
+
+    def _show_idle(self) -> None:
         self.guide.stop_button.setEnabled(False)
-        if self.display is not None and self.display.outcome.needs_attention and self.workflow.has_guidance:
+        if self.session.offers_write_again:
             self.guide.regenerate_button.setEnabled(True)
         self.inspect_button.setEnabled(True)
 
@@ -270,9 +272,8 @@ class BenchScreen(QWidget):
         self.message.show_error(error)
 
     def _failed(self, event: Failed) -> None:
+        self.session.failed(event.stage, event.message)
         if event.stage == "inspect":
-            self._answer_line(error=event.message)
-            self._inspecting = False
             self.inspect_button.setEnabled(True)
             self.result.show_busy(self.tr("ERROR"))
             self.message.show_message(event.message, "error")
@@ -289,15 +290,11 @@ class BenchScreen(QWidget):
         return {d.code: (d.name_ko if ko else (d.name_en or d.code)) for d in product.defect_types}
 
     def _inspected(self, display: ResultDisplay) -> None:
-        self.display = display
-        self._inspecting = False
+        self.session.inspected(display)  # the waiting line part hears the verdict here
         self.inspect_button.setEnabled(True)
         self.result.show_result(display, self._defect_names(), self.env.session.language)
         outcome = display.outcome
-        self._answer_line(outcome)
         self.overrides.show_for(outcome, self.env.session.product)
-        if outcome.inspection_id:
-            self.env.events.inspection_recorded.emit(outcome.inspection_id)
         self.guide.feedback_button.setEnabled(outcome.inspection_id is not None)
         if not outcome.needs_attention:
             self.guide.show_message(self.tr("PASS: no manual section needed."))
@@ -305,33 +302,33 @@ class BenchScreen(QWidget):
             self.guide.show_message(self.tr("Manual guidance is not available in this station build."))
 
     def _thresholds_changed(self, product_id: int) -> None:
+        preview = self.session.begin_preview(product_id)  # a newer change retires this one's result
         display = self.display
-        if display is None or display.outcome.product_id != product_id:
+        if preview is None or display is None:
             return
-        preview = self.requests.begin(PREVIEW)  # a newer change retires this one's result
         workflow, reference = self.workflow, display.reference
 
         def work(_ctx: JobContext) -> ResultDisplay:
             return build_display(workflow.reevaluate(preview, display.shown), reference=reference)
 
-        self.env.runner.submit(work, name="reevaluate", owner=self, request=(self.requests, PREVIEW, preview),
+        self.env.runner.submit(work, name="reevaluate", owner=self,
+                               request=(self.session.requests, PREVIEW, preview),
                                on_done=self._reevaluated, on_error=self.message.show_error)
 
     def _reevaluated(self, display: ResultDisplay) -> None:
-        self.display = display
+        self.session.reevaluated(display)
         self.result.show_result(display, self._defect_names(), self.env.session.language)
 
     # Guidance -----------------------------------------------------------------------------
     def write_again(self) -> None:
-        display, request_id = self.display, self.requests.current(PART)
-        if display is None or request_id is None or self._guiding or self.busy:
+        display, request_id = self.display, self.session.start_write_again()
+        if display is None or request_id is None:
             return
         outcome, language, excerpts = display.outcome, self.env.session.language, self.excerpts
-        self._guiding = True
+        workflow = self.workflow
         self.guide.start_guide(self.tr("Writing the guide…"))
-        self.rewrite_job = self._submit(
-            lambda ctx: self.workflow.write_guide(request_id, outcome, language, excerpts or None,
-                                                  self._emitter(ctx), ctx.token),
+        self.session.rewrite_job = self._submit(
+            lambda token: workflow.write_guide(request_id, outcome, language, excerpts or None, token),
             "guide", request_id, BACKGROUND)
 
     def _guide_done(self, event: GuideDone) -> None:
@@ -340,13 +337,11 @@ class BenchScreen(QWidget):
         state = self.tr("Guide from {0}").format(source)
         if guide.cancelled:
             state += " · " + self.tr("stopped")
-        self._guiding = False
+        self.session.guide_done()
         self.guide.finish_guide(guide.content, state)
 
     def stop_guide(self) -> None:
-        job = self.guide_job
-        if job is not None:
-            job.cancel()
+        if self.session.stop_guide():
             self.guide.guide_state.setText(self.tr("Stopping…"))
 
     # Feedback -----------------------------------------------------------------------------
@@ -371,26 +366,17 @@ class BenchScreen(QWidget):
         pass
 
     def product_changed(self, product: ProductInfo) -> None:
-        self._stop_jobs()
-        self.warm_job = None  # the cancelled warm-up's end no longer concerns this screen
+        self.session.product_changed()  # every job stops, nothing is shown
         self.overrides.clear()
         if self.env.line is not None:
             self.env.line.set_product(product.code)
-        self.requests.retire(PART, PREVIEW)
-        self._ended()
-        self.display, self.excerpts = None, ()
+        self._show_idle()
         self.result.show_busy(self.tr("READY"))
         self.guide.clear()
         self.message.clear_message()
         self.warm_up()
 
-    def _stop_jobs(self) -> None:
-        self._answer_line(error="the bench changed product")
-        for job in (self.run_job, self.rewrite_job, self.warm_job):
-            if job is not None:
-                job.cancel()
-
     def shutdown(self) -> None:
-        self._stop_jobs()
+        self.session.stop("the bench changed product")
         if self.env.line is not None:
             self.env.line.detach(self)

@@ -25,7 +25,8 @@ from station.domain.catalog import ProductInfo
 from station.domain.users import UserInfo
 from station.ui.shell import appearance
 from station.ui.camera_bridge import CameraBridge
-from station.ui.env import EventHub, ScreenEnv
+from station.ui.change_bridge import ChangeBridge
+from station.ui.env import ScreenEnv
 from station.ui.jobs import JobRunner
 from station.ui.bench.line_controller import LineController
 from station.ui.shell.login import LoginPage
@@ -54,10 +55,9 @@ class MainWindow(QMainWindow):
         self.services = services
         self.runner = runner or JobRunner(self)
         self.camera = CameraBridge(services.camera_factory, self.runner, self)
-        self.events = EventHub(self)
-        self.events.catalog_changed.connect(self.reload_products)
-        # records written on any thread (inspections, actions, sync) reach the screens as a Qt signal
-        self._unsubscribe_changes = services.changes.subscribe(self.events.records_changed.emit)
+        # the station's changes, fired on any thread, reach the screens as Qt signals on this thread
+        self.changes = ChangeBridge(services.changes, self)
+        self.changes.catalog_changed.connect(self.reload_products)
         self.session: Session | None = None
         self.language = services.settings.language
         self.theme = services.settings.theme
@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         self.status = StationStatusBar(services, self.runner, self)
         self.setStatusBar(self.status)
         self.camera.status_changed.connect(self.status.show_camera)
-        self.events.model_status.connect(self.status.show_model)
+        self.changes.model_status.connect(self.status.show_model)
         self.line = LineController(services.line, self.camera, self)
         self.line.state_changed.connect(self.status.show_line)
         self.login = LoginPage(services, self.runner)
@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         assert self.session is not None
         current = self.current_screen()
         self._drop_workspace()
-        env = ScreenEnv(self.services, self.session, self.runner, self.camera, self.events, self.line)
+        env = ScreenEnv(self.services, self.session, self.runner, self.camera, self.changes, self.line)
         workspace = QWidget()
         workspace.setObjectName("Workspace")
         outer = QVBoxLayout(workspace)
@@ -314,7 +314,7 @@ class MainWindow(QMainWindow):
         self.runner.submit(lambda _ctx: self.services.save_preferences(language, theme), name="save-preferences")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
-        self._unsubscribe_changes()
+        self.changes.close()
         for screen in self.screens.values():
             if hasattr(screen, "shutdown"):
                 screen.shutdown()

@@ -37,7 +37,7 @@ class SupervisorScreen(QWidget):
         self._follow.setSingleShot(True)
         self._follow.setInterval(250)  # a burst of changes (a sync pass) refreshes once
         self._follow.timeout.connect(self.refresh)
-        env.events.records_changed.connect(self._records_changed)
+        env.changes.records_changed.connect(self._records_changed)
         self.tabs.currentChanged.connect(lambda _i: self.refresh_current())
         self.refresh()
 

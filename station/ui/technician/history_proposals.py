@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from station.services.engine.settings import Thresholds
 from station.services.engine.threshold_history import ThresholdProposal
+from station.services.records.changes import ThresholdsChanged
 from station.ui.env import ScreenEnv
 from station.ui.jobs import RequestTracker
 from station.ui.permissions import Capability
@@ -191,7 +192,7 @@ class HistoryProposalsView(QWidget):
         def done(_audit_id: int) -> None:
             self.message.show_message(self.tr("Thresholds from '{0}' applied to {1}.").format(
                 self.names.get(proposal.name, proposal.name), product_code), "info", 6000)
-            self.env.events.thresholds_changed.emit(product_id)
+            self.env.changes.fire(ThresholdsChanged(product_id))
             self.applied.emit(product_id)
             self.refresh()
 

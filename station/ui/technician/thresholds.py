@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from station.pipeline.images.datasets import calibration_images
 from station.services.engine.settings import Thresholds
+from station.services.records.changes import ThresholdsChanged
 from station.ui.env import ScreenEnv
 from station.ui.jobs import BACKGROUND, RequestTracker, engine_progress
 from station.ui.widgets.charts import ChartData, LineChart, Marker, Series
@@ -135,7 +136,7 @@ class ThresholdsView(QWidget):
         def done(saved: Thresholds) -> None:
             self.show_thresholds(saved)
             self.message.show_message(self.tr("Thresholds saved."), "info", 5000)
-            self.env.events.thresholds_changed.emit(product.product_id)
+            self.env.changes.fire(ThresholdsChanged(product.product_id))
 
         self.env.runner.submit(
             lambda _ctx: settings.update_thresholds(product.code, image, pixel, user_id, review_threshold=review),
