@@ -79,7 +79,7 @@ def main() -> int:
     from PySide6.QtCore import QElapsedTimer, QTimer
 
     from station.adapters.guidance.llm.models import LLM_MODELS, model_path
-    from station.app.station import build_context
+    from station.app.station import build_station
     from station.app.demo import DEMO_PASSWORD, prepare_demo
     from station.app.gui import build_gui_services
     from station.config import load_settings
@@ -99,7 +99,7 @@ def main() -> int:
             model_path(models, LLM_MODELS["smollm2-135m"]).symlink_to(source)
         print(f"setting up the demo station in {home} ...", file=sys.stderr)
         t0 = time.perf_counter()
-        ctx = build_context(load_settings(home=home, models_dir=models))
+        ctx = build_station(load_settings(home=home, models_dir=models))
         prepare_demo(ctx, ctx.engine, n_good=12, n_per_defect=2, size=args.size, report=None)
         video = write_video(root / "clip.avi", 4.0, args.fps, args.size)
         print(f"  ready in {time.perf_counter() - t0:.0f} s; guide: "

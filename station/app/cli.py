@@ -16,27 +16,27 @@ from station.adapters.db.deployments_repo import SqlDeploymentLog
 from station.adapters.db.engine import make_engine, redact
 from station.adapters.db.manuals_repo import SqlManualRepository
 from station.adapters.db.reports_repo import SqlReportReader
-from station.adapters.db.users_repo import SqlUserRepository
 from station.adapters.guidance.manuals.parser import DocumentManualParser
 from station.adapters.guidance.embedder import load_embedder
 from station.adapters.guidance.llm.generator import load_generator
 from station.adapters.sync.credentials import SECRET_NAMES, store_keyring_secret
-from station.adapters.sync.recovery import check_local_store, recover_local_store
+from station.adapters.sync.recovery import recover_local_store
 from station.adapters.storage.local import LocalFolderStore
-from station.app.station import build_storage
-from station.app.guidance import prompt_states_dir
-from station.app.sync import build_object_target
+from station.app.admin import build_users
+from station.app.guidance import build_guidance_service
+from station.app.station import open_local_store
+from station.app.storage import build_object_store, build_object_target
 from station.config import Settings
 from station.domain.guidance import Language
 from station.services.admin.catalog import import_defect_mapping
-from station.services.guidance import GuidanceService, ManualService, PromptStates
+from station.services.guidance import GuidanceService, ManualService
 from station.services.admin.users import UserService
 
 __all__ = [
     "SECRET_NAMES", "Database", "SqlReportReader", "archive_target", "backup_postgres", "backup_sqlite",
     "catalog_import", "central_upkeep", "guidance_service",
-    "local_store", "make_engine", "manual_parser", "manual_service", "migrate", "model_providers", "open_database",
-    "recover_local_store", "redact", "store_keyring_secret", "user_service",
+    "make_engine", "manual_parser", "manual_service", "migrate", "model_providers", "open_database",
+    "open_local_store", "recover_local_store", "redact", "store_keyring_secret", "user_service",
 ]
 
 MODEL_PROVIDERS: tuple[str, ...] = (
@@ -60,15 +60,8 @@ def archive_target(settings: Settings, folder: Path | None) -> tuple[central_upk
     return LocalFolderStore(settings.resolved_storage_dir), f"folder {settings.resolved_storage_dir}"
 
 
-def local_store(settings: Settings) -> Database:
-    """The station's local store, checked first (a damaged SQLite file stops with the recovery path)."""
-    if not settings.local_db_url:
-        check_local_store(settings.local_db_path)
-    return open_database(settings.resolved_local_db_url, upgrade=True)
-
-
 def user_service(db: Database) -> UserService:
-    return UserService(SqlUserRepository(db))
+    return build_users(db)
 
 
 def catalog_import(db: Database, path: Path) -> dict[str, int]:
@@ -82,14 +75,11 @@ def manual_parser() -> DocumentManualParser:
 
 def manual_service(settings: Settings, db: Database) -> ManualService:
     return ManualService(SqlCatalogRepository(db), SqlManualRepository(db), DocumentManualParser(),
-                         build_storage(settings), SqlDeploymentLog(db), load_embedder())
+                         build_object_store(settings), SqlDeploymentLog(db), load_embedder())
 
 
 def guidance_service(settings: Settings, db: Database, *, model: str | None = None, use_llm: bool = True,
                      language: Language | None = None) -> GuidanceService:
     generator = load_generator(settings.resolved_models_dir, model) if use_llm else None
-    guidance = GuidanceService(SqlCatalogRepository(db), SqlManualRepository(db), embedder=load_embedder(),
-                               generator=generator, language=language or settings.language)
-    # the saved KV state of the guide prompts (guidance.states), as the bench loads it
-    guidance.states = PromptStates(guidance, prompt_states_dir(settings), SqlDeploymentLog(db))
-    return guidance
+    return build_guidance_service(settings, SqlCatalogRepository(db), SqlManualRepository(db), SqlDeploymentLog(db),
+                                  load_embedder(), generator, language or settings.language)

@@ -12,7 +12,7 @@ from typing import Any
 
 import cv2
 
-from station.app.station import AppContext
+from station.app.station import Station
 from station.domain.camera import CameraSpec
 from station.domain.enums import DeploymentStatus, DeploymentType, ImageType
 from station.domain.errors import StationError
@@ -78,13 +78,13 @@ def render_replay(folder: Path, size: int, count: int = 12) -> Path:
     return folder
 
 
-def _has_completed_bank(ctx: AppContext, product_id: int) -> bool:
+def _has_completed_bank(ctx: Station, product_id: int) -> bool:
     return any(row["deployment_type"] == DeploymentType.PATCHCORE_BANK.value
                and row["status"] == DeploymentStatus.COMPLETED.value
                for row in ctx.deployments.history(product_id, limit=200))
 
 
-def prepare_demo(ctx: AppContext, engine: Any, *, n_good: int = 40, n_per_defect: int = 6, size: int = 256,
+def prepare_demo(ctx: Station, engine: Any, *, n_good: int = 40, n_per_defect: int = 6, size: int = 256,
                  rebuild: bool = False, replay_fps: float = 1.0, report: Callable[[str], None] | None = print,
                  build_progress: Callable[[Any], None] | None = None, build_options: Any = None) -> DemoSetup:
     """The demo product, accounts, library, manual, replay camera and (first time) its bank; ``build_options``

@@ -1,25 +1,28 @@
 """Wires the inspection engine: model files in the models directory, loaded backbones, and the use cases
-(inspection, bank build, calibration, evaluation). Nothing heavy happens here: backbones and banks load on
-first use (``InspectionService.warm_up`` loads them ahead of time)."""
+(inspection, bank build, calibration, evaluation, few-shot onboarding). Nothing heavy happens here:
+backbones and banks load on first use (``InspectionService.warm_up`` loads them ahead of time)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+from station.adapters.db.catalog_repo import SqlCatalogRepository
 from station.adapters.engine.bank_files import BankFiles
 from station.adapters.engine.provider import MlModels
+from station.app.lazy import Lazy
 from station.config import Settings
+from station.services.engine.build import ModelBuildService
 from station.services.engine.calibration import CalibrationService
-from station.services.engine.runtime import BankCache
 from station.services.engine.evaluation import EvaluationService
 from station.services.engine.inspection import InspectionService
-from station.services.engine.build import ModelBuildService
-from station.services.shared.ports import CatalogReader, DeploymentLog, ObjectStore
+from station.services.engine.onboarding import OnboardingService
 from station.services.engine.ports import InspectionRecorder
+from station.services.engine.runtime import BankCache
+from station.services.shared.ports import DeploymentLog, ObjectStore
 
 
-@dataclass
+@dataclass(frozen=True)
 class EngineServices:
     models: MlModels
     files: BankFiles
@@ -27,22 +30,36 @@ class EngineServices:
     builder: ModelBuildService  # build(product, progress=..., cancel=CancelToken())
     calibration: CalibrationService
     evaluation: EvaluationService
+    onboarding: OnboardingService  # a new product from camera frames: library, bank, calibration
 
 
-def build_engine(settings: Settings, catalog: CatalogReader, recorder: InspectionRecorder, storage: ObjectStore,
-                 deployments: DeploymentLog, device: str | None = None) -> EngineServices:
+def build_engine(settings: Settings, catalog: SqlCatalogRepository, recorder: InspectionRecorder,
+                 storage: ObjectStore, deployments: DeploymentLog, device: str | None = None) -> EngineServices:
     models = MlModels(settings.resolved_models_dir, device=device)
     files = BankFiles(settings.resolved_models_dir)
     cache = BankCache(files, models)
-    inspection = InspectionService(catalog, recorder, storage, models, files, cache)
+    builder = ModelBuildService(catalog, storage, deployments, models, files, cache)
     return EngineServices(
-        models=models, files=files, inspection=inspection,
-        builder=ModelBuildService(catalog, storage, deployments, models, files, cache),
+        models=models, files=files, builder=builder,
+        inspection=InspectionService(catalog, recorder, storage, models, files, cache),
         calibration=CalibrationService(catalog, files, cache),
         evaluation=EvaluationService(models),
+        onboarding=OnboardingService(catalog, catalog, storage, builder, models.default_backbone),
     )
 
 
 def build_evaluation(models_dir: Path, device: str | None = None) -> EvaluationService:
     """``station evaluate`` needs no database: only the models directory."""
     return EvaluationService(MlModels(models_dir, device=device))
+
+
+class BankReviewThresholds:
+    """The calibrated default review threshold in the memory bank's description (read-only); the engine is
+    built when a threshold is first read."""
+
+    def __init__(self, engine: Lazy[EngineServices]) -> None:
+        self._engine = engine
+
+    def get(self, product_code: str) -> float | None:
+        info = self._engine.get().inspection.bank_info(product_code)
+        return None if info is None or info.get("review_threshold") is None else float(info["review_threshold"])

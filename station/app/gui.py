@@ -1,4 +1,4 @@
-"""Assembly of the desktop station: wires adapters to services and hands them to the Qt GUI.
+"""The desktop front end: the services the Qt GUI gets from the built station, and the window's run.
 
 Imported by the CLI through ``importlib`` only (``station gui``, ``station demo``), so that the CLI
 modules themselves stay free of Qt (see the import contracts in pyproject.toml).
@@ -9,23 +9,13 @@ from __future__ import annotations
 import logging
 
 from station.adapters.camera.worker import make_capture_worker
-from station.adapters.db.admin_repo import SqlAdminRepository
-from station.adapters.db.audit_repo import SqlAuditTrail
 from station.adapters.db.inspection_notes_repo import SqlInspectionNotes
-from station.adapters.db.recurrence_repo import SqlRecurrenceRepository
-from station.adapters.db.reports_repo import SqlReportReader
-from station.app.bench import build_station_settings
-from station.app.bench_line import build_line_settings
-from station.app.central_reports import central_fleet
-from station.app.station import AppContext
-from station.app.onboarding import build_onboarding
-from station.app.overrides import build_history_calibration, build_overrides
+from station.app.admin import build_admin
+from station.app.line import build_line_settings
+from station.app.records import build_reports
+from station.app.station import Station
 from station.config import load_settings, save_settings
 from station.domain.camera import CameraSpec
-from station.services.admin.service import AdminService
-from station.services.admin.library import ImageLibraryService
-from station.services.records.recurrence import RecurrenceWatch
-from station.services.records.reports import ReportService
 from station.ui.services import GuiServices
 
 log = logging.getLogger(__name__)
@@ -36,45 +26,48 @@ def _save_preferences(language: str, theme: str) -> None:
     save_settings(settings.model_copy(update={"language": language, "theme": theme}))
 
 
-def build_gui_services(ctx: AppContext) -> GuiServices:
-    """Every service the GUI uses, built once from the context (the bench shares ``ctx.bench``)."""
-    engine = ctx.engine
+def build_gui_services(station: Station) -> GuiServices:
+    """Every service the GUI uses: the station's own (the bench and its settings, the engine, records, sync),
+    and the ones only its screens use (image library, admin edits, reports, serial notes, Line I/O settings),
+    built here from the station's parts."""
+    engine = station.engine
+    admin = build_admin(station.db, station.catalog, station.storage, station.users, station.audit)
     return GuiServices(
-        settings=ctx.settings,
-        users=ctx.users,
-        catalog=ctx.catalog,
-        deployments=ctx.deployments,
-        library=ImageLibraryService(ctx.catalog, ctx.storage),
-        station_settings=build_station_settings(ctx),
-        reports=ReportService(SqlReportReader(ctx.db), fleet=central_fleet(ctx.settings)),
-        admin=AdminService(SqlAdminRepository(ctx.db), ctx.users, SqlAuditTrail(ctx.db)),
+        settings=station.settings,
+        users=station.users,
+        catalog=station.catalog,
+        deployments=station.deployments,
+        library=admin.library,
+        station_settings=station.station_settings,
+        reports=build_reports(station.settings, station.db),
+        admin=admin.admin,
         camera_factory=make_capture_worker,
         save_preferences=_save_preferences,
-        bench=ctx.bench,
+        bench=station.bench,
         preview=engine.inspection,
         builder=engine.builder,
         calibration=engine.calibration,
-        manuals=ctx.manuals,
-        actions=ctx.actions,
-        sync=ctx.sync,
-        notes=SqlInspectionNotes(ctx.db),
-        changes=ctx.changes,
-        history_thresholds=build_history_calibration(ctx),
-        recurrence=ctx.recurrence or RecurrenceWatch(SqlRecurrenceRepository(ctx.db), changes=ctx.changes),
-        overrides=build_overrides(ctx),
-        onboarding=build_onboarding(ctx),
-        line=build_line_settings(ctx),
+        manuals=station.manuals,
+        actions=station.actions,
+        sync=station.sync,
+        notes=SqlInspectionNotes(station.db),
+        changes=station.changes,
+        history_thresholds=station.history_thresholds,
+        recurrence=station.recurrence,
+        overrides=station.overrides,
+        onboarding=engine.onboarding,
+        line=build_line_settings(station.settings, station.audit, station.recurrence),
     )
 
 
-def run_gui(ctx: AppContext, *, camera: CameraSpec | None = None, sign_in: tuple[str, str] | None = None) -> int:
+def run_gui(station: Station, *, camera: CameraSpec | None = None, sign_in: tuple[str, str] | None = None) -> int:
     """Opens the station window (blocking until it is closed); starts and stops the sync service."""
     from station.ui.shell.app import open_station, qt_application
 
-    services = build_gui_services(ctx)
+    services = build_gui_services(station)
     app = qt_application()
     window = open_station(services, camera=camera)
-    sync = ctx.sync
+    sync = station.sync
     if sync is not None:
         try:
             sync.start()

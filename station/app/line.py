@@ -1,6 +1,7 @@
-"""Wires the headless line station (``station serve``): camera, the bench workflow, the line links from
-``line.toml`` and the command line, the recurrence watch, sync, the health endpoint, and a clean stop on
-SIGTERM/SIGINT (see ``station.services.line.station`` for the rules on queued and in-flight triggers)."""
+"""Wires the line: the headless line station (``station serve``: camera, the bench workflow, the line links
+from ``line.toml`` and the command line, the recurrence watch, sync, the health endpoint, and a clean stop
+on SIGTERM/SIGINT; see ``station.services.line.station`` for the rules on queued and in-flight triggers),
+and the Line I/O settings the GUI edits in the same ``line.toml``."""
 
 from __future__ import annotations
 
@@ -13,20 +14,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from station.adapters.camera.worker import make_capture_worker
-from station.adapters.db.recurrence_repo import SqlRecurrenceRepository
 from station.adapters.line.health_http import HealthServer
 from station.adapters.line.modbus import ModbusLink
 from station.adapters.line.mqtt import MqttLink
 from station.adapters.line.serial_line import SerialLink
 from station.adapters.line.wiring_file import apply_options, load_wiring, wiring_path
-from station.app.station import AppContext
+from station.adapters.line.wiring_store import TomlWiringStore
+from station.app.station import Station
+from station.config import Settings
 from station.domain.camera import CameraSpec
 from station.domain.errors import ConfigurationError, StationError
 from station.domain.line import LineTrigger, LineWiring
 from station.domain.recurrence import RecurrenceWindow
-from station.services.line.station import Deliver, LineStation
 from station.services.line.ports import LineLink
+from station.services.line.settings import LineSettingsService
+from station.services.line.station import Deliver, LineStation
 from station.services.records.recurrence import RecurrenceWatch
+from station.services.shared.ports import AuditTrail
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +59,21 @@ def build_links(wiring: LineWiring, station_id: str) -> list[LineLink]:
     return links
 
 
-def workflow_inspect(ctx: AppContext, product_code: str, *, guides: bool, language: str):  # type: ignore[no-untyped-def]
+def build_line_settings(settings: Settings, audit: AuditTrail, recurrence: RecurrenceWatch) -> LineSettingsService:
+    """The GUI bench's Line I/O settings: saved to ``line.toml`` (the file ``station serve`` reads), the
+    links built by :func:`build_links`, and the station's recurrence watch as the line observer."""
+    station_id = settings.station_id
+    store = TomlWiringStore(wiring_path(settings.home))
+
+    def observers():  # type: ignore[no-untyped-def]
+        wiring = store.load()  # the settings just saved: the window applies to the bench's own watch too
+        recurrence.window = RecurrenceWindow(wiring.recurrence_inspections, wiring.recurrence_hours)
+        return [recurrence.line_observer(station_id)]
+
+    return LineSettingsService(store, audit, station_id, lambda wiring: build_links(wiring, station_id), observers)
+
+
+def workflow_inspect(ctx: Station, product_code: str, *, guides: bool, language: str):  # type: ignore[no-untyped-def]
     """The bench workflow as the line station's Inspect: the verdict is delivered on ``Inspected``, the
     excerpts and guide (when ``guides``) follow on the same worker."""
     from station.domain.bench import BenchRequest, Failed, Inspected
@@ -87,7 +105,7 @@ def workflow_inspect(ctx: AppContext, product_code: str, *, guides: bool, langua
 class ServeRun:
     """One running headless station; ``wait()`` blocks until SIGTERM/SIGINT or ``request_stop()``."""
 
-    def __init__(self, ctx: AppContext, options: ServeOptions, *, wiring: LineWiring | None = None,
+    def __init__(self, ctx: Station, options: ServeOptions, *, wiring: LineWiring | None = None,
                  camera_factory: Callable[[CameraSpec], Any] = make_capture_worker) -> None:
         self.ctx, self.options = ctx, options
         settings = ctx.settings
@@ -102,7 +120,7 @@ class ServeRun:
         self.camera = camera_factory(spec)
         self._stop = threading.Event()
         # The bench workflow raises the alert (ctx.recurrence); the observer publishes it on the result topic.
-        self.recurrence = ctx.recurrence or RecurrenceWatch(SqlRecurrenceRepository(ctx.db), changes=ctx.changes)
+        self.recurrence = ctx.recurrence
         self.recurrence.window = RecurrenceWindow(self.wiring.recurrence_inspections, self.wiring.recurrence_hours)
         self.station = LineStation(settings.station_id, options.product_code, links, self._frame,
                                    workflow_inspect(ctx, options.product_code, guides=options.guides,

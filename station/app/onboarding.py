@@ -1,5 +1,5 @@
-"""Wires few-shot onboarding: frames from the camera (distinct frames, spaced in time), the catalogue,
-the object store and the bank builder."""
+"""Frames for few-shot onboarding (``station onboard``): distinct frames from the camera, spaced in time.
+The onboarding itself is the engine's (``EngineServices.onboarding``)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,8 @@ import time
 from typing import Any
 
 from station.adapters.camera.worker import make_capture_worker
-from station.app.station import AppContext
 from station.domain.camera import CameraSpec
 from station.domain.errors import StationError
-from station.services.engine.onboarding import OnboardingService
-
-
-def build_onboarding(ctx: AppContext) -> OnboardingService:
-    return OnboardingService(ctx.catalog, ctx.catalog, ctx.storage, ctx.engine.builder,
-                             ctx.engine.models.default_backbone)
 
 
 def capture_frames(source: str, count: int, interval: float, timeout: float = 120.0) -> list[Any]:

@@ -1,129 +1,110 @@
-"""Builds the station's object graph from settings: databases, repositories, storage, services."""
+"""Builds the station once from settings: its local store, storage and sync, and every service the front
+ends (the CLI commands, the GUI, a headless line station) share, each built exactly once by the wiring
+function of its feature. The inspection engine and the bench workflow on it are built on first use."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from functools import partial
 
+from station.adapters.db.audit_repo import SqlAuditTrail
 from station.adapters.db.catalog_repo import SqlCatalogRepository
 from station.adapters.db.database import Database, open_database
 from station.adapters.db.deployments_repo import SqlDeploymentLog
 from station.adapters.db.inspections_repo import SqlInspectionRecorder
-from station.adapters.db.recurrence_repo import SqlRecurrenceRepository
-from station.adapters.db.reports_repo import SqlReportReader
-from station.adapters.db.sync_actions_repo import SqlActionLog
-from station.adapters.db.users_repo import SqlUserRepository
 from station.adapters.sync.recovery import check_local_store
-from station.app.sync import build_object_store, build_sync
+from station.app.admin import build_users
+from station.app.bench import build_bench_workflow, build_station_settings
+from station.app.engine import BankReviewThresholds, EngineServices, build_engine
 from station.app.guidance import build_guidance
+from station.app.lazy import Lazy
+from station.app.records import build_records
+from station.app.storage import build_object_store
+from station.app.sync import build_sync
 from station.config import Settings, load_settings
-from station.domain.errors import ConfigurationError
-from station.domain.recurrence import RecurrenceWindow
+from station.services.admin.users import UserService
+from station.services.bench.workflow import BenchWorkflow
+from station.services.engine.settings import StationSettingsService
+from station.services.engine.threshold_history import HistoryCalibration
 from station.services.guidance import GuidanceService, ManualService
 from station.services.records.actions import ActionService
 from station.services.records.changes import ChangeNotifier
-from station.services.shared.ports import ObjectStore
+from station.services.records.overrides import OverrideService
 from station.services.records.recurrence import RecurrenceWatch
 from station.services.records.sync import SyncService
-from station.services.admin.users import UserService
-
-log = logging.getLogger(__name__)
-
-if TYPE_CHECKING:
-    from station.app.engine import EngineServices
-    from station.services.bench.workflow import BenchWorkflow
+from station.services.shared.ports import ObjectStore
 
 
-@dataclass
-class AppContext:
+@dataclass(frozen=True)
+class Station:
     settings: Settings
     db: Database
-    catalog: SqlCatalogRepository
-    recorder: SqlInspectionRecorder
-    deployments: SqlDeploymentLog
-    users: UserService
     storage: ObjectStore
+    changes: ChangeNotifier  # inspections, actions, synced rows, thresholds, catalogue, model status
+    catalog: SqlCatalogRepository
+    deployments: SqlDeploymentLog
+    audit: SqlAuditTrail
+    recorder: SqlInspectionRecorder
+    users: UserService
     manuals: ManualService  # manual ingestion (station manuals ingest, admin screens)
     guidance: GuidanceService  # manual excerpts and guides for an inspection (call from a worker thread)
     sync: SyncService  # not started here: the GUI calls sync.start(); `station sync run` runs one pass
     actions: ActionService
-    changes: ChangeNotifier = field(default_factory=ChangeNotifier)  # inspections, actions, synced rows
     # checked by the bench workflow after every recorded FAIL (GUI, inspect, serve); window from line.toml
-    recurrence: RecurrenceWatch | None = None
-    _engine: EngineServices | None = field(default=None, repr=False)
-    _bench: BenchWorkflow | None = field(default=None, repr=False)
+    recurrence: RecurrenceWatch
+    overrides: OverrideService
+    history_thresholds: HistoryCalibration
+    station_settings: StationSettingsService  # camera, thresholds, preprocessing: the bench's and the GUI's
+    _engine: Lazy[EngineServices] = field(repr=False)
+    _bench: Lazy[BenchWorkflow] = field(repr=False)
 
     @property
     def engine(self) -> EngineServices:
-        """Inspection, bank build, calibration. Built on first use: importing the ML stack takes seconds,
-        which commands that never inspect (db, users, sync, manuals) should not pay."""
-        if self._engine is None:
-            from station.app.engine import build_engine
-
-            self._engine = build_engine(self.settings, self.catalog, self.recorder, self.storage, self.deployments)
-        return self._engine
-
-    @engine.setter
-    def engine(self, value: EngineServices) -> None:
-        self._engine = value
+        """Inspection, bank build, calibration, onboarding. Built on first use: commands that never inspect
+        (db, users, sync, manuals) never build it, nor load the ML stack."""
+        return self._engine.get()
 
     @property
     def bench(self) -> BenchWorkflow:
         """The bench workflow (serial -> inspect -> excerpts -> guide -> save) the GUI, ``station inspect``
         and a headless station share; built with the engine on first use."""
-        if self._bench is None:
-            from station.app.bench import build_bench_workflow
-
-            self._bench = build_bench_workflow(self)
-        return self._bench
+        return self._bench.get()
 
     def close(self) -> None:
         self.sync.stop()
         self.db.dispose()
 
 
-def build_storage(settings: Settings) -> ObjectStore:
-    """The local/NAS folder, or (``storage_backend = "s3"``) local-first with upload to the bucket."""
-    return build_object_store(settings)
+def open_local_store(settings: Settings) -> Database:
+    """The station's local store, checked first (a damaged SQLite file stops with the recovery path),
+    created or upgraded to the current schema."""
+    if not settings.local_db_url:
+        check_local_store(settings.local_db_path)
+    return open_database(settings.resolved_local_db_url, upgrade=True)
 
 
-def build_context(settings: Settings | None = None) -> AppContext:
+def build_station(settings: Settings | None = None) -> Station:
     """Opens (creating/upgrading) the local store and wires everything the station needs."""
     settings = settings or load_settings()
     settings.ensure_dirs()
-    if not settings.local_db_url:
-        check_local_store(settings.local_db_path)  # a damaged store stops here, with the recovery path
-    db = open_database(settings.resolved_local_db_url, upgrade=True)
-    catalog, storage, deployments = SqlCatalogRepository(db), build_storage(settings), SqlDeploymentLog(db)
-    guidance = build_guidance(settings, db, catalog, storage, deployments)
+    db = open_local_store(settings)
+    storage = build_object_store(settings)
     changes = ChangeNotifier()
+    catalog, deployments, audit = SqlCatalogRepository(db), SqlDeploymentLog(db), SqlAuditTrail(db)
     sync = build_sync(settings, db, changes=changes)
-    return AppContext(
-        settings=settings,
-        db=db,
-        catalog=catalog,
-        # a recorded inspection wakes the sync thread (when it runs): no wait for the next periodic pass
-        recorder=SqlInspectionRecorder(db, settings.station_id, on_recorded=sync.trigger),
-        deployments=deployments,
-        users=UserService(SqlUserRepository(db)),
-        storage=storage,
-        manuals=guidance.manuals,
-        guidance=guidance.guidance,
-        sync=sync,
-        actions=ActionService(SqlActionLog(db), SqlReportReader(db), changes),
-        changes=changes,
-        recurrence=RecurrenceWatch(SqlRecurrenceRepository(db), _recurrence_window(settings), changes),
+    # a recorded inspection wakes the sync thread (when it runs): no wait for the next periodic pass
+    recorder = SqlInspectionRecorder(db, settings.station_id, on_recorded=sync.trigger)
+    engine = Lazy(partial(build_engine, settings, catalog, recorder, storage, deployments))
+    review_thresholds = BankReviewThresholds(engine)
+    records = build_records(settings, db, catalog, audit, changes, review_thresholds)
+    guidance = build_guidance(settings, db, catalog, storage, deployments)
+    station_settings = build_station_settings(settings, catalog, audit, review_thresholds)
+    bench = Lazy(lambda: build_bench_workflow(engine.get(), guidance.guidance, station_settings, changes,
+                                              records.recurrence))
+    return Station(
+        settings=settings, db=db, storage=storage, changes=changes, catalog=catalog, deployments=deployments,
+        audit=audit, recorder=recorder, users=build_users(db), manuals=guidance.manuals, guidance=guidance.guidance,
+        sync=sync, actions=records.actions, recurrence=records.recurrence, overrides=records.overrides,
+        history_thresholds=records.history_thresholds, station_settings=station_settings,
+        _engine=engine, _bench=bench,
     )
-
-
-def _recurrence_window(settings: Settings) -> RecurrenceWindow:
-    """The window of ``line.toml`` (``station serve`` reports a bad file itself; here it means the default)."""
-    from station.adapters.line.wiring_file import load_wiring, wiring_path
-
-    try:
-        wiring = load_wiring(wiring_path(settings.home))
-    except ConfigurationError as exc:
-        log.warning("recurrence window: %s; the default applies", exc)
-        return RecurrenceWindow()
-    return RecurrenceWindow(wiring.recurrence_inspections, wiring.recurrence_hours)

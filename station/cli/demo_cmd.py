@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from station.app.station import build_context
+from station.app.station import build_station
 from station.cli.common import display_available
 from station.config import load_settings
 from station.domain.errors import StationError
@@ -52,7 +52,7 @@ def _demo(args: argparse.Namespace) -> int:
     from station.app.demo import DEMO_PASSWORD, prepare_demo
 
     settings = load_settings(home=getattr(args, "home", None))
-    ctx = build_context(settings)
+    ctx = build_station(settings)
     try:
         engine = _engine(ctx)
         print(f"local store: {settings.local_db_path}")
@@ -89,7 +89,7 @@ def self_check(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="station-self-check-") as tmp:
         home = Path(tmp)
         os.environ["STATION_CONFIG"] = str(home / "config.toml")
-        ctx = build_context(load_settings(home=home, models_dir=getattr(args, "models_dir", None)))
+        ctx = build_station(load_settings(home=home, models_dir=getattr(args, "models_dir", None)))
         try:
             engine = _engine(ctx)
             prepare_demo(ctx, engine, n_good=12, n_per_defect=2, size=128, report=lambda s: print(f"self-check: {s}"))

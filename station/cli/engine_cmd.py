@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from station.app.station import build_context
+from station.app.station import build_station
 from station.app.engine import build_evaluation
 from station.cli.common import print_json, settings_from
 from station.cli.progress import ProgressReporter
@@ -118,7 +118,7 @@ def _print_guidance(events: list[BenchEvent]) -> None:
 def _inspect(args: argparse.Namespace) -> int:
     for path in args.images:  # every file is checked before anything is inspected or recorded
         read_image(path)
-    ctx = build_context(settings_from(args))
+    ctx = build_station(settings_from(args))
     try:
         workflow = ctx.bench
         language = args.language or ctx.settings.language
@@ -151,7 +151,7 @@ def _inspect(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     augment = _augment(args)  # checked before anything is imported
-    ctx = build_context(settings_from(args))
+    ctx = build_station(settings_from(args))
     try:
         if args.import_good:
             added = import_images(ctx.catalog, ctx.storage, args.product, folder_images(args.import_good))
@@ -257,7 +257,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     if args.dir is None:
         raise ValidationError("give DIR (validation images) or --from-history")
     good, defect = _calibration_sets(args.dir)
-    ctx = build_context(settings_from(args))
+    ctx = build_station(settings_from(args))
     try:
         service = ctx.engine.calibration
         with ProgressReporter(not args.json) as progress:

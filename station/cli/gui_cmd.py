@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from station.app.station import build_context
+from station.app.station import build_station
 from station.cli.common import display_available
 from station.domain.errors import StationError
 from station.config import load_settings
@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _gui(args: argparse.Namespace) -> int:
     if not display_available():
         raise StationError("no display (DISPLAY/WAYLAND_DISPLAY unset): run on a desktop session or under xvfb-run")
-    ctx = build_context(load_settings(home=getattr(args, "home", None)))
+    ctx = build_station(load_settings(home=getattr(args, "home", None)))
     try:
         camera = CameraSpec(source=args.camera).validated() if args.camera else None
         from station.app.gui import run_gui  # imported here: Qt loads only when a window opens

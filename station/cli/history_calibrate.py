@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import argparse
 
-from station.app.station import build_context
-from station.app.overrides import build_history_calibration
+from station.app.station import build_station
 from station.cli.common import print_json, settings_from
 from station.domain.errors import NotFoundError, ValidationError
 from station.domain.users import UserInfo
 
 
 def calibrate_from_history(args: argparse.Namespace) -> int:
-    ctx = build_context(settings_from(args))
+    ctx = build_station(settings_from(args))
     try:
-        service = build_history_calibration(ctx)
+        service = ctx.history_thresholds
         proposals = service.propose(args.product, target_far=args.target_far)
         applied = None
         if args.proposal:

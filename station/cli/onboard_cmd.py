@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from station.app.station import build_context
-from station.app.onboarding import build_onboarding, capture_frames
+from station.app.onboarding import capture_frames
+from station.app.station import build_station
 from station.cli.common import print_json, settings_from
 from station.domain.errors import ValidationError
 
@@ -32,9 +32,9 @@ def _onboard(args: argparse.Namespace) -> int:
         if not code or not n.isdigit():
             raise ValidationError(f"--defect takes CODE=N, got {item!r}")
         defects[code] = int(n)
-    ctx = build_context(settings_from(args))
+    ctx = build_station(settings_from(args))
     try:
-        service = build_onboarding(ctx)
+        service = ctx.engine.onboarding
         good = capture_frames(args.camera, args.good, args.interval)
         if args.more:
             report = service.add_good(args.product, good)

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from station.app.station import build_context
-from station.app.overrides import build_overrides
+from station.app.station import build_station
 from station.cli.common import print_json, settings_from
 from station.domain.errors import NotFoundError, ValidationError
 from station.domain.overrides import OverrideKind
@@ -25,9 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _override(args: argparse.Namespace) -> int:
-    ctx = build_context(settings_from(args))
+    ctx = build_station(settings_from(args))
     try:
-        service = build_overrides(ctx)
+        service = ctx.overrides
         if args.list:
             entries = service.history(args.inspection_code)
         else:

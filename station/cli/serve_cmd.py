@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from station.app.station import build_context
+from station.app.station import build_station
 from station.cli.common import settings_from
 
 
@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _serve(args: argparse.Namespace) -> int:
     from station.app.line import ServeOptions, ServeRun
 
-    ctx = build_context(settings_from(args))
+    ctx = build_station(settings_from(args))
     try:
         run = ServeRun(ctx, ServeOptions(
             product_code=args.product, camera=args.camera, mqtt=args.mqtt, modbus=args.modbus, serial=args.serial,

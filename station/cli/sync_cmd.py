@@ -15,7 +15,7 @@ import threading
 from typing import Any
 
 from station.app.cli import (
-    SECRET_NAMES, Database, local_store, recover_local_store, store_keyring_secret,
+    SECRET_NAMES, Database, open_local_store, recover_local_store, store_keyring_secret,
 )
 from station.app.sync import build_sync
 from station.cli.common import print_json, settings_from
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _local(settings: Settings) -> Database:
-    return local_store(settings)
+    return open_local_store(settings)
 
 
 def _run(args: argparse.Namespace) -> int:

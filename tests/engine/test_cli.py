@@ -40,12 +40,12 @@ def test_build_inspect_calibrate_from_the_cli(dataset: Path, capsys: pytest.Capt
 
     from dataclasses import replace
 
-    from station.app.station import build_context
+    from station.app.station import build_station
     from station.resources import resources_dir
     from station.services.admin.catalog import import_defect_mapping
 
     install_mobilenet(load_settings().resolved_models_dir)
-    ctx = build_context()
+    ctx = build_station()
     import_defect_mapping(ctx.catalog, resources_dir() / "demo" / "demo_product.json")
     product = ctx.catalog.get_product("demo-cast")  # network input 128 px: small and quick
     ctx.catalog.save_model_config(replace(ctx.catalog.get_model_config(product.product_id),

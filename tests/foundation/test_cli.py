@@ -119,8 +119,8 @@ def test_users_add_passwd_list(monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
     out = capsys.readouterr().out
     assert '"username": "kim"' in out and '"worker"' in out and "a brand new secret" not in out
 
-    from station.app.station import build_context
-    ctx = build_context()
+    from station.app.station import build_station
+    ctx = build_station()
     try:
         assert ctx.users.authenticate("kim", "a brand new secret").username == "kim"
         with ctx.db.session() as s:
@@ -182,12 +182,12 @@ def test_backup_of_the_local_store(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_users_unlock_lifts_a_lockout(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from station.app.station import build_context
+    from station.app.station import build_station
     from station.domain.errors import AuthenticationError
 
     monkeypatch.setenv("PW", "worker password 1")
     assert run("users", "add", "lee", "--email", "lee@example.com", "--role", "worker", "--password-env", "PW") == 0
-    ctx = build_context()
+    ctx = build_station()
     try:
         for _ in range(6):
             with pytest.raises(AuthenticationError):

@@ -136,10 +136,10 @@ def test_every_sqlite_connection_has_wal_and_foreign_keys(sqlite_url: str) -> No
 
 
 def test_local_store_is_created_at_start_up(tmp_path: Path) -> None:
-    from station.app.station import build_context
+    from station.app.station import build_station
     from station.config import load_settings
 
-    ctx = build_context(load_settings(home=tmp_path / "home"))
+    ctx = build_station(load_settings(home=tmp_path / "home"))
     try:
         assert (tmp_path / "home" / "station.sqlite3").exists()
         assert migrate.current_revision(ctx.db.engine) == migrate.head_revision()

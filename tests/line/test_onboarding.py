@@ -21,7 +21,7 @@ def _folder(path: Path, seeds: range, defect: str | None = None) -> Path:
 
 
 def test_onboard_from_camera(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from station.app.station import build_context
+    from station.app.station import build_station
     from station.cli.main import main
     from station.config import load_settings
 
@@ -32,24 +32,22 @@ def test_onboard_from_camera(tmp_path: Path, capsys: pytest.CaptureFixture[str])
                  "--interval", "0"]) == 0
     out = capsys.readouterr().out
     assert "new-part: ready to inspect" in out and "from 5 good" in out and "expected false-alarm rate" in out
-    ctx = build_context(load_settings())
+    ctx = build_station(load_settings())
     try:
         outcome = ctx.engine.inspection.inspect("new-part", render_part(90_100, SIZE).image, record=False)
         assert outcome.verdict.value in ("PASS", "FAIL", "UNCERTAIN")
-        from station.app.onboarding import build_onboarding
-
         first = ctx.engine.inspection.bank_info("new-part")
-        more = build_onboarding(ctx).add_good("new-part", [render_part(s, SIZE).image for s in range(92_000, 92_015)])
+        more = ctx.engine.onboarding.add_good("new-part", [render_part(s, SIZE).image for s in range(92_000, 92_015)])
         assert more.n_good == 20 and first is not None
         n_held_out = more.build.n_calibration_images  # 20 % of the good parts
         assert n_held_out == 4 and more.far_upper_bound == pytest.approx(3 / n_held_out)  # tighter than 5 parts' 1.0
-        with_defects = build_onboarding(ctx).onboard(
+        with_defects = ctx.engine.onboarding.onboard(
             "other-part", "Other part", [render_part(s, SIZE).image for s in range(93_000, 93_006)],
             {"hole": [render_part(s, SIZE, "hole").image for s in range(94_000, 94_002)]})
         product = ctx.catalog.get_product("other-part")
         assert with_defects.n_defect == 2 and product.defect_by_code("hole") is not None
         assert len(ctx.catalog.list_images(product.product_id, "defect")) == 2
         with pytest.raises(Exception, match="already has good images"):
-            build_onboarding(ctx).onboard("other-part", "x", [render_part(1, SIZE).image] * 5)
+            ctx.engine.onboarding.onboard("other-part", "x", [render_part(1, SIZE).image] * 5)
     finally:
         ctx.close()

@@ -6,22 +6,22 @@ from __future__ import annotations
 import pytest
 
 from station.adapters.line.wiring_file import load_wiring, wiring_path
-from station.app.bench_line import build_line_settings
+from station.app.line import build_line_settings
 from station.domain.errors import ValidationError
 from station.domain.line import LineWiring, ModbusWiring, MqttWiring, SerialWiring
 
 
 @pytest.fixture
 def ctx():  # type: ignore[no-untyped-def]
-    from station.app.station import build_context
+    from station.app.station import build_station
 
-    context = build_context()
+    context = build_station()
     yield context
     context.close()
 
 
 def test_line_settings_round_trip_and_audit(ctx) -> None:  # type: ignore[no-untyped-def]
-    service = build_line_settings(ctx)
+    service = build_line_settings(ctx.settings, ctx.audit, ctx.recurrence)
     path = wiring_path(ctx.settings.home)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("recurrence_hours = 8.0\n", encoding="utf-8")
@@ -52,7 +52,7 @@ def test_line_settings_round_trip_and_audit(ctx) -> None:  # type: ignore[no-unt
     (LineWiring(queue_size=-1), "queue size"),
 ])
 def test_bad_line_settings_are_refused_with_one_line(ctx, bad, message) -> None:  # type: ignore[no-untyped-def]
-    service = build_line_settings(ctx)
+    service = build_line_settings(ctx.settings, ctx.audit, ctx.recurrence)
     with pytest.raises(ValidationError, match=message):
         service.update(bad, None)
     assert not wiring_path(ctx.settings.home).exists(), "nothing saved"

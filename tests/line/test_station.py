@@ -41,11 +41,11 @@ def built_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 @pytest.fixture
 def ctx(built_home, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    from station.app.station import build_context
+    from station.app.station import build_station
     from station.config import load_settings
 
     monkeypatch.setenv("STATION_HOME", str(built_home))
-    context = build_context(load_settings())
+    context = build_station(load_settings())
     yield context
     context.close()
 

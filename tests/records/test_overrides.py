@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from station.adapters.db.models import AuditLog, Image, VerdictOverride
-from station.app.overrides import build_overrides
 from station.domain.errors import AuthenticationError, NotFoundError, ValidationError
 from station.pipeline.synthetic.parts import render_part
 from tests.support.engine import demo_context, fixed_build
@@ -47,7 +46,7 @@ def _user(ctx, name):  # type: ignore[no-untyped-def]
 
 def test_false_alarm_becomes_a_good_library_sample(station) -> None:  # type: ignore[no-untyped-def]
     ctx, outcomes = station
-    service = build_overrides(ctx)
+    service = ctx.overrides
     product = ctx.catalog.get_product("demo-cast")
     good_before = len(ctx.catalog.list_images(product.product_id, "normal"))
     failed = outcomes["FAIL"]
@@ -68,7 +67,7 @@ def test_false_alarm_becomes_a_good_library_sample(station) -> None:  # type: ig
 
 def test_missed_defect_and_other_type(station) -> None:  # type: ignore[no-untyped-def]
     ctx, outcomes = station
-    service = build_overrides(ctx)
+    service = ctx.overrides
     worker = _user(ctx, "worker1")
     missed = service.override(outcomes["PASS"].inspection_code, "missed_defect", worker, defect_code="hole")
     hole = ctx.catalog.get_product("demo-cast").defect_by_code("hole")
@@ -84,7 +83,7 @@ def test_missed_defect_and_other_type(station) -> None:  # type: ignore[no-untyp
 
 def test_override_rules(station) -> None:  # type: ignore[no-untyped-def]
     ctx, outcomes = station
-    service = build_overrides(ctx)
+    service = ctx.overrides
     worker = _user(ctx, "worker1")
     with pytest.raises(AuthenticationError):
         service.override(outcomes["FAIL"].inspection_code, "false_alarm", _user(ctx, "viewer1"))
@@ -118,16 +117,15 @@ def test_override_cli(station, capsys: pytest.CaptureFixture[str]) -> None:  # t
 
 
 def test_threshold_proposals_from_history(station, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
-    from station.app.overrides import build_history_calibration
     from station.cli.main import main
     from station.services.engine.threshold_history import rates
 
     ctx, outcomes = station
     worker = _user(ctx, "worker1")
-    history = build_history_calibration(ctx)
+    history = ctx.history_thresholds
     with pytest.raises(ValidationError, match="at least one of each"):
         history.propose("demo-cast")
-    service = build_overrides(ctx)
+    service = ctx.overrides
     service.override(outcomes["FAIL"].inspection_code, "false_alarm", worker)  # a good part, high score
     service.override(outcomes["PASS"].inspection_code, "missed_defect", worker, defect_code="hole")  # low score
     good, bad = outcomes["FAIL"].image_score, outcomes["PASS"].image_score

@@ -10,7 +10,6 @@ import pytest
 from station.adapters.db.recurrence_repo import SqlRecurrenceRepository
 from station.adapters.line.mqtt import MqttLink
 from station.app.line import workflow_inspect
-from station.app.overrides import build_overrides
 from station.domain.errors import AuthenticationError, ValidationError
 from station.domain.line import MqttWiring
 from station.domain.recurrence import RecurrenceWindow
@@ -27,7 +26,7 @@ SIZE = 64
 def _as_hole(ctx, outcome, worker) -> None:  # type: ignore[no-untyped-def]
     """Makes sure the inspection counts as a 'hole' (a person corrects the vote when it said otherwise)."""
     if outcome.defect is None or outcome.defect.unknown or outcome.defect.defect_code != "hole":
-        build_overrides(ctx).override(outcome.inspection_code, "other_defect_type", worker, defect_code="hole")
+        ctx.overrides.override(outcome.inspection_code, "other_defect_type", worker, defect_code="hole")
 
 
 def test_recurrence_after_resolved_action(mqtt_broker: Broker) -> None:
@@ -62,7 +61,7 @@ def test_recurrence_after_resolved_action(mqtt_broker: Broker) -> None:
 
         second = SqlOverrideRepository(ctx.db).facts(second_code)
         if second.defect_code != "hole":  # the vote said otherwise: corrected, then the watch looks again
-            build_overrides(ctx).override(second_code, "other_defect_type", worker, defect_code="hole")
+            ctx.overrides.override(second_code, "other_defect_type", worker, defect_code="hole")
         else:
             alerts = [m for m in listener.json_on("station/ST01/result") if m["kind"] == "recurrence_alert"]
             assert len(alerts) == 1 and alerts[0]["action_id"] == action.action_id

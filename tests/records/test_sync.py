@@ -107,10 +107,10 @@ def test_a_recorded_inspection_wakes_the_sync_at_once(pg_empty_url: str, tmp_pat
 
 
 def test_the_station_wires_its_recorder_to_the_sync(tmp_path: Path) -> None:
-    from station.app.station import build_context
+    from station.app.station import build_station
     from station.config import load_settings
 
-    ctx = build_context(load_settings(home=tmp_path / "home"))
+    ctx = build_station(load_settings(home=tmp_path / "home"))
     try:
         assert not ctx.sync.wake_pending
         assert ctx.recorder.on_recorded == ctx.sync.trigger

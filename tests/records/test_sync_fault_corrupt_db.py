@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from station.adapters.db.engine import make_engine
-from station.app.station import build_context
+from station.app.station import build_station
 from station.cli.sync_cmd import main as sync_main
 from station.config import load_settings
 from station.domain.sync import CorruptLocalStoreError
@@ -55,7 +55,7 @@ def test_damaged_store_is_refused_then_recovered_without_loss_or_duplicate(pg_em
 
     settings = load_settings(home=home, station_id="ST15")
     with pytest.raises(CorruptLocalStoreError) as info:
-        build_context(settings)
+        build_station(settings)
     message = str(info.value)
     assert "is damaged" in message and "station sync recover-local" in message and "Nothing was changed" in message
     assert _digest(db_file) == before  # no silent reset, not even a schema upgrade
@@ -66,7 +66,7 @@ def test_damaged_store_is_refused_then_recovered_without_loss_or_duplicate(pg_em
     assert len(damaged) == 1 and _digest(damaged[0]) == before
     assert "images:" in out and "unreadable" in out and "queued for the centre" in out
 
-    ctx = build_context(load_settings(home=home, station_id="ST15", central_db_url=pg_empty_url))
+    ctx = build_station(load_settings(home=home, station_id="ST15", central_db_url=pg_empty_url))
     try:
         with ctx.db.session() as s:
             local_codes = set(s.execute(text("SELECT inspection_code FROM inspections")).scalars())
@@ -96,5 +96,5 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
     home.mkdir()
     (home / "station.sqlite3").write_bytes(b"this is not sqlite" * 500)
     with pytest.raises(CorruptLocalStoreError, match="file is not a database"):
-        build_context(load_settings(home=home))
+        build_station(load_settings(home=home))
     assert (home / "station.sqlite3").read_bytes() == b"this is not sqlite" * 500

@@ -29,9 +29,9 @@ def install_mobilenet(models_dir: Path) -> ModelsDirectory:
 
 
 def demo_context(size: int = 128, n_good: int = 12, n_per_defect: int = 2, weights: bool = True):  # type: ignore[no-untyped-def]
-    """An AppContext on the isolated STATION_HOME with ``demo-cast``, its synthetic images and, when
+    """A Station on the isolated STATION_HOME with ``demo-cast``, its synthetic images and, when
     ``weights``, MobileNetV2 installed. The product's input size is ``size``."""
-    from station.app.station import build_context
+    from station.app.station import build_station
     from station.config import load_settings
     from station.resources import resources_dir
     from station.services.admin.catalog import import_defect_mapping
@@ -40,7 +40,7 @@ def demo_context(size: int = 128, n_good: int = 12, n_per_defect: int = 2, weigh
     settings = load_settings()
     if weights:
         install_mobilenet(settings.resolved_models_dir)
-    ctx = build_context(settings)
+    ctx = build_station(settings)
     import_defect_mapping(ctx.catalog, resources_dir() / "demo" / "demo_product.json")
     product = ctx.catalog.get_product("demo-cast")
     config = ctx.catalog.get_model_config(product.product_id)

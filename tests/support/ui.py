@@ -13,7 +13,7 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from station.app.station import AppContext, build_context  # noqa: E402
+from station.app.station import Station, build_station  # noqa: E402
 from station.app.gui import build_gui_services  # noqa: E402
 from station.domain.camera import CameraSpec  # noqa: E402
 from station.resources import resources_dir  # noqa: E402
@@ -33,8 +33,8 @@ def write_replay_frames(folder: Path, count: int = 4, size: int = 96) -> Path:
 
 
 @pytest.fixture
-def station_ctx(tmp_path: Path) -> Iterator[AppContext]:
-    ctx = build_context()
+def station_ctx(tmp_path: Path) -> Iterator[Station]:
+    ctx = build_station()
     import_defect_mapping(ctx.catalog, resources_dir() / "demo" / "demo_product.json")
     for role, username in ROLE_USERS.items():
         ctx.users.add_user(username, f"{username}@example.com", PASSWORD, [role], full_name=f"{role.title()} User")
@@ -48,7 +48,7 @@ def replay_folder(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def gui_services(station_ctx: AppContext, replay_folder: Path):  # type: ignore[no-untyped-def]
+def gui_services(station_ctx: Station, replay_folder: Path):  # type: ignore[no-untyped-def]
     services = build_gui_services(station_ctx)
     services.station_settings.update_camera(CameraSpec(source=str(replay_folder), fps=20), None)
     return services
@@ -126,7 +126,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> dict:
     os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", "1048576")
     home = tmp_path_factory.mktemp("demo-template")
     has_llm = _fetch_smollm2(home / "models")
-    ctx = build_context(load_settings(home=home, models_dir=home / "models"))
+    ctx = build_station(load_settings(home=home, models_dir=home / "models"))
     try:
         from station.services.engine.build import BuildOptions  # the screens, not the self-configuration, are tested
 
@@ -144,7 +144,7 @@ def with_llm(demo_template: dict) -> bool:
 
 
 @pytest.fixture
-def demo_ctx(request: pytest.FixtureRequest, demo_template: dict, _isolated_home: Path) -> Iterator[AppContext]:
+def demo_ctx(request: pytest.FixtureRequest, demo_template: dict, _isolated_home: Path) -> Iterator[Station]:
     """A private copy of the demo home (the test's STATION_HOME) and its context."""
     import shutil
 
@@ -154,7 +154,7 @@ def demo_ctx(request: pytest.FixtureRequest, demo_template: dict, _isolated_home
     keep_llm = "with_llm" in request.fixturenames
     shutil.copytree(demo_template["home"], home, symlinks=True,
                     ignore=None if keep_llm else shutil.ignore_patterns("*.gguf"))
-    ctx = build_context(load_settings(home=home, models_dir=home / "models"))
+    ctx = build_station(load_settings(home=home, models_dir=home / "models"))
     yield ctx
     ctx.close()
 

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from station.adapters.db.models import AuditLog
-from station.app.overrides import build_overrides
 from station.domain.errors import AuthenticationError
 from station.domain.inspection import InspectionRecord
 from station.domain.inspection import TestImage as StoredImage
@@ -40,7 +39,7 @@ def _user(ctx, name: str):  # type: ignore[no-untyped-def]
 def _labelled_history(ctx) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]
     """Two false alarms overridden, two defects confirmed by resolved actions, one missed defect."""
     worker, manager = _user(ctx, "worker"), _user(ctx, "manager")
-    overrides = build_overrides(ctx)
+    overrides = ctx.overrides
     for score in (0.82, 0.86):
         _, code = _record(ctx, score, True, 50)
         overrides.override(code, "false_alarm", worker)

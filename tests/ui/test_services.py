@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from sqlalchemy import text
 
-from station.app.station import build_context
+from station.app.station import build_station
 from station.app.gui import build_gui_services
 from station.domain.camera import CameraSpec
 from station.domain.catalog import DefectTypeSpec
@@ -26,7 +26,7 @@ from station.services.admin.catalog import import_defect_mapping
 
 @pytest.fixture
 def ctx():  # type: ignore[no-untyped-def]
-    context = build_context()
+    context = build_station()
     import_defect_mapping(context.catalog, resources_dir() / "demo" / "demo_product.json")
     yield context
     context.close()
