@@ -1,22 +1,27 @@
 """Wires what the station does with its recorded inspections: corrective actions, the recurrence watch
 (window from ``line.toml``), verdict overrides and the threshold proposals drawn from them, and the
-supervisor's reports (with the centre's view across stations when a centre is configured)."""
+supervisor's reports, with the view across stations when a centre is configured: the centre's aggregates,
+read through the station's own central login (no application user: the ``station_sync`` read policies),
+opened on first use."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
+from datetime import date
 
-from station.adapters.db.database import Database
+from station.adapters.db.database import Database, open_database
 from station.adapters.db.overrides_repo import SqlOverrideRepository
 from station.adapters.db.recurrence_repo import SqlRecurrenceRepository
 from station.adapters.db.reports_repo import SqlReportReader
 from station.adapters.db.sync_actions_repo import SqlActionLog
 from station.adapters.line.wiring_file import load_wiring, wiring_path
-from station.app.central_reports import central_fleet
+from station.adapters.sync.credentials import central_url
 from station.config import Settings
 from station.domain.errors import ConfigurationError
 from station.domain.recurrence import RecurrenceWindow
+from station.domain.reports import FleetRow
 from station.services.engine.ports import ReviewThresholdStore
 from station.services.engine.threshold_history import HistoryCalibration
 from station.services.records.actions import ActionService
@@ -49,9 +54,32 @@ def build_records(settings: Settings, db: Database, catalog: CatalogReader, audi
     )
 
 
+class CentralFleet:
+    """The centre's per-station aggregates for the supervisor's dashboard; the connection opens on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._db: Database | None = None
+        self._lock = threading.Lock()
+
+    def fleet(self, since: date, station_id: str | None = None, product_code: str | None = None) -> list[FleetRow]:
+        with self._lock:
+            if self._db is None:
+                url = central_url(self._settings)
+                assert url is not None  # built only when a centre is configured
+                self._db = open_database(url)
+            db = self._db
+        return SqlReportReader(db).fleet(since, station_id=station_id, product_code=product_code)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+
+
 def build_reports(settings: Settings, db: Database) -> ReportService:
     """The supervisor's reports on this station's store, and across stations through the centre."""
-    return ReportService(SqlReportReader(db), fleet=central_fleet(settings))
+    fleet = CentralFleet(settings) if settings.central_db_url else None
+    return ReportService(SqlReportReader(db), fleet=fleet)
 
 
 def recurrence_window(settings: Settings) -> RecurrenceWindow:
