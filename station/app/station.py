@@ -37,6 +37,8 @@ from station.services.shared.ports import ObjectStore
 
 @dataclass(frozen=True)
 class Station:
+    """The station's shared services, each built once by :func:`build_station`."""
+
     settings: Settings
     db: Database
     storage: ObjectStore
