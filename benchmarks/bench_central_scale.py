@@ -45,7 +45,7 @@ from station.adapters.db.sqlddl import load_statements
 from station.adapters.sync.central import CentralWriter
 from station.adapters.sync.tables import PUSHED_BY_NAME
 from station.domain.reports import HistoryFilter
-from station.services.records.actions import ActionService
+from station.services.records import ActionService
 from station.services.records.changes import ChangeNotifier
 from station.adapters.db.sync_actions_repo import SqlActionLog
 from benchmarks.central_bulk import PRODUCTS, WORKERS, catalogue, first_month, generate

@@ -77,7 +77,7 @@ def main() -> int:
     from station.config import load_settings
     from station.domain.line import MqttWiring
     from station.pipeline.images.decode import read_image
-    from station.services.line.station import LineStation
+    from station.services.line import LineStation
 
     settings = load_settings()
     settings.ensure_dirs()

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from station.adapters.db.admin_repo import SqlAdminRepository
 from station.adapters.db.database import Database
 from station.adapters.db.users_repo import SqlUserRepository
-from station.services.admin.library import ImageLibraryService
-from station.services.admin.service import AdminService
-from station.services.admin.users import UserService
+from station.services.admin import AdminService, ImageLibraryService, UserService
 from station.services.shared.ports import AuditTrail, CatalogReader, ObjectStore
 
 

@@ -11,9 +11,9 @@ from station.config import Settings
 from station.services.bench.workflow import BenchWorkflow
 from station.services.engine.ports import ReviewThresholdStore
 from station.services.engine.settings import StationSettingsService
-from station.services.guidance.service import GuidanceService
+from station.services.guidance import GuidanceService
 from station.services.records.changes import ChangeNotifier
-from station.services.records.recurrence import RecurrenceWatch
+from station.services.records import RecurrenceWatch
 from station.services.shared.ports import AuditTrail, CatalogReader
 
 

@@ -28,9 +28,8 @@ from station.app.station import open_local_store
 from station.app.storage import build_object_store, build_object_target
 from station.config import Settings
 from station.domain.guidance import Language
-from station.services.admin.catalog import import_defect_mapping
+from station.services.admin import UserService, import_defect_mapping
 from station.services.guidance import GuidanceService, ManualService
-from station.services.admin.users import UserService
 
 __all__ = [
     "SECRET_NAMES", "Database", "SqlReportReader", "archive_target", "backup_postgres", "backup_sqlite",

@@ -18,7 +18,7 @@ from station.domain.enums import DeploymentStatus, DeploymentType, ImageType
 from station.domain.errors import StationError
 from station.pipeline.synthetic.parts import DEFECT_CODES, render_part
 from station.resources import resources_dir
-from station.services.admin.catalog import import_defect_mapping
+from station.services.admin import import_defect_mapping
 
 DEMO_PRODUCT = "demo-cast"
 DEMO_PASSWORD = "demo1234"

@@ -27,9 +27,8 @@ from station.domain.errors import ConfigurationError, StationError
 from station.domain.line import LineTrigger, LineWiring
 from station.domain.recurrence import RecurrenceWindow
 from station.services.line.ports import LineLink
-from station.services.line.settings import LineSettingsService
-from station.services.line.station import Deliver, LineStation
-from station.services.records.recurrence import RecurrenceWatch
+from station.services.line import Deliver, LineSettingsService, LineStation
+from station.services.records import RecurrenceWatch
 from station.services.shared.ports import AuditTrail
 
 log = logging.getLogger(__name__)

@@ -24,11 +24,8 @@ from station.domain.recurrence import RecurrenceWindow
 from station.domain.reports import FleetRow
 from station.services.engine.ports import ReviewThresholdStore
 from station.services.engine.threshold_history import HistoryCalibration
-from station.services.records.actions import ActionService
+from station.services.records import ActionService, OverrideService, RecurrenceWatch, ReportService
 from station.services.records.changes import ChangeNotifier
-from station.services.records.overrides import OverrideService
-from station.services.records.recurrence import RecurrenceWatch
-from station.services.records.reports import ReportService
 from station.services.shared.ports import AuditTrail, CatalogReader
 
 log = logging.getLogger(__name__)

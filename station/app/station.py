@@ -22,16 +22,13 @@ from station.app.records import build_records
 from station.app.storage import build_object_store
 from station.app.sync import build_sync
 from station.config import Settings, load_settings
-from station.services.admin.users import UserService
+from station.services.admin import UserService
 from station.services.bench.workflow import BenchWorkflow
 from station.services.engine.settings import StationSettingsService
 from station.services.engine.threshold_history import HistoryCalibration
 from station.services.guidance import GuidanceService, ManualService
-from station.services.records.actions import ActionService
+from station.services.records import ActionService, OverrideService, RecurrenceWatch, SyncService
 from station.services.records.changes import ChangeNotifier
-from station.services.records.overrides import OverrideService
-from station.services.records.recurrence import RecurrenceWatch
-from station.services.records.sync import SyncService
 from station.services.shared.ports import ObjectStore
 
 

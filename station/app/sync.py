@@ -10,7 +10,7 @@ from station.adapters.sync.gateway import SqlSyncGateway
 from station.app.storage import build_object_target
 from station.config import Settings
 from station.services.records.changes import ChangeNotifier
-from station.services.records.sync import SyncService
+from station.services.records import SyncService
 
 
 def build_sync(settings: Settings, db: Database, changes: ChangeNotifier | None = None,

@@ -11,7 +11,7 @@ from station.app.cli import user_service
 from station.cli.common import add_url_option, database_from, print_json
 from station.domain.enums import Role
 from station.domain.errors import ValidationError
-from station.services.admin.users import UserService
+from station.services.admin import UserService
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

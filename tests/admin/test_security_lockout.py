@@ -10,7 +10,7 @@ import pytest
 from station.adapters.db.database import open_database
 from station.adapters.db.users_repo import SqlUserRepository
 from station.domain.errors import AuthenticationError
-from station.services.admin.users import UserService
+from station.services.admin import UserService
 
 
 class Clock:

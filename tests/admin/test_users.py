@@ -9,7 +9,7 @@ from station.adapters.db.database import open_database
 from station.adapters.db.users_repo import SqlUserRepository
 from station.domain.enums import Role
 from station.domain.errors import AuthenticationError, NotFoundError, ValidationError
-from station.services.admin.users import UserService
+from station.services.admin import UserService
 
 
 @pytest.fixture

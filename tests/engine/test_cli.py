@@ -42,7 +42,7 @@ def test_build_inspect_calibrate_from_the_cli(dataset: Path, capsys: pytest.Capt
 
     from station.app.station import build_station
     from station.resources import resources_dir
-    from station.services.admin.catalog import import_defect_mapping
+    from station.services.admin import import_defect_mapping
 
     install_mobilenet(load_settings().resolved_models_dir)
     ctx = build_station()

@@ -18,7 +18,7 @@ from station.adapters.db.users_repo import SqlUserRepository
 from station.cli.main import main
 from station.config import config_file_path, load_settings, save_settings
 from station.domain.errors import AuthenticationError, ConfigurationError, ValidationError
-from station.services.admin.users import UserService
+from station.services.admin import UserService
 
 
 def _one_line_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:

@@ -17,7 +17,7 @@ from station.adapters.line.mqtt import MqttLink
 from station.app.line import workflow_inspect
 from station.domain.line import LineTrigger, MqttWiring
 from station.pipeline.synthetic.parts import render_part
-from station.services.line.station import LineStation
+from station.services.line import LineStation
 from tests.support.engine import demo_context, fixed_build
 from tests.support.line import Broker, Listener, mqtt_broker, wait_for  # noqa: F401
 

@@ -19,10 +19,8 @@ from station.adapters.db.sync_actions_repo import SqlActionLog
 from station.domain.enums import Role
 from station.domain.errors import AuthenticationError
 from station.domain.users import UserInfo
-from station.services.records.actions import ActionService
+from station.services.records import ActionService, OverrideService, RecurrenceWatch
 from station.services.records.changes import ChangeNotifier
-from station.services.records.overrides import OverrideService
-from station.services.records.recurrence import RecurrenceWatch
 from tests.support.sync import make_station, prepare_central, record, recording_day
 
 

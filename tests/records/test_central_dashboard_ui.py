@@ -10,7 +10,7 @@ from station.adapters.db import migrate
 from station.adapters.db.database import open_database
 from station.adapters.db.engine import make_engine
 from station.adapters.db.reports_repo import SqlReportReader
-from station.services.records.reports import ReportService
+from station.services.records import ReportService
 from station.ui.permissions import Screen
 from tests.support.ui import gui_services, main_window, replay_folder, sign_in, station_ctx  # noqa: F401
 

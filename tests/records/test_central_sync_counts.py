@@ -17,7 +17,7 @@ from station.adapters.db.database import open_database
 from station.adapters.db.sync_actions_repo import SqlActionLog
 from station.cli.main import main
 from station.domain.reports import DashboardQuery
-from station.services.records.actions import ActionService
+from station.services.records import ActionService
 from tests.support.central import assert_counts_exact
 from tests.support.sync import central_counts, make_station, prepare_central, record, recording_day
 

@@ -15,8 +15,8 @@ from station.domain.line import MqttWiring
 from station.domain.recurrence import RecurrenceWindow
 from station.pipeline.synthetic.parts import render_part
 from station.services.engine.runtime import BANK_FILE
-from station.services.line.station import LineStation
-from station.services.records.recurrence import RecurrenceWatch
+from station.services.line import LineStation
+from station.services.records import RecurrenceWatch
 from tests.support.engine import demo_context, fixed_build
 from tests.support.line import Broker, Listener, mqtt_broker, wait_for  # noqa: F401
 

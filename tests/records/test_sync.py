@@ -15,7 +15,7 @@ from station.adapters.db.engine import make_engine
 from station.adapters.db.manuals_repo import SqlManualRepository
 from station.domain.inspection import InspectionRecord
 from station.domain.inspection import TestImage as StoredImage
-from station.services.records.sync import SyncService
+from station.services.records import SyncService
 from tests.support.sync import make_station, prepare_central
 
 PROVENANCE = {"backbone": "mobilenet_v3_large", "bank_sha256": "cd" * 32, "model_config_id": "c0ffee",

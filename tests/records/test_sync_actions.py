@@ -14,7 +14,7 @@ from station.adapters.db.reports_repo import SqlReportReader
 from station.adapters.db.sync_actions_repo import SqlActionLog
 from station.domain.errors import NotFoundError, ValidationError
 from station.domain.reports import HistoryFilter
-from station.services.records.actions import ActionService
+from station.services.records import ActionService
 from tests.support.sync import code_for, make_station, prepare_central, record
 
 

@@ -18,7 +18,7 @@ from station.adapters.storage.local import LocalFolderStore
 from station.adapters.sync.gateway import SqlSyncGateway
 from station.domain.inspection import InspectionRecord
 from station.domain.inspection import TestImage as CapturedImage
-from station.services.records.sync import SyncService
+from station.services.records import SyncService
 from tests.support.s3 import LoopbackS3
 from tests.support.sync import make_station, prepare_central
 

@@ -11,7 +11,7 @@ import pytest
 
 from station.cli.main import COMMANDS
 from station.cli.sync_cmd import main as sync_main
-from station.services.records.sync import backoff_delay
+from station.services.records import backoff_delay
 from tests.support.s3 import free_port
 from tests.support.sync import make_station
 

@@ -21,8 +21,7 @@ from station.adapters.db.sync_actions_repo import SqlActionLog
 from station.domain.inspection import PROVENANCE_KEYS, InspectionRecord
 from station.domain.inspection import TestImage as StoredImage
 from station.domain.reports import STATUS_OK, STATUS_OPEN, STATUS_REVIEW, HistoryFilter, local_time
-from station.services.records.actions import ActionService
-from station.services.records.reports import ReportService
+from station.services.records import ActionService, ReportService
 
 PROVENANCE = {"backbone": "wide_resnet50_2", "bank_sha256": "ab" * 32, "model_config_id": "cfg-uuid",
               "manual_id": None, "manual_version": None, "guide_model": None}

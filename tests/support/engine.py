@@ -34,7 +34,7 @@ def demo_context(size: int = 128, n_good: int = 12, n_per_defect: int = 2, weigh
     from station.app.station import build_station
     from station.config import load_settings
     from station.resources import resources_dir
-    from station.services.admin.catalog import import_defect_mapping
+    from station.services.admin import import_defect_mapping
     from station.services.engine.references import add_demo_images
 
     settings = load_settings()

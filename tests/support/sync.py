@@ -16,7 +16,7 @@ from station.adapters.db.engine import make_engine
 from station.adapters.db.inspections_repo import SqlInspectionRecorder
 from station.adapters.sync.gateway import SqlSyncGateway
 from station.domain.inspection import InspectionRecord, TestImage
-from station.services.records.sync import SyncService
+from station.services.records import SyncService
 
 WORKERS = ("kim_worker", "lee_worker")
 

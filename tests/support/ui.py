@@ -17,7 +17,7 @@ from station.app.station import Station, build_station  # noqa: E402
 from station.app.gui import build_gui_services  # noqa: E402
 from station.domain.camera import CameraSpec  # noqa: E402
 from station.resources import resources_dir  # noqa: E402
-from station.services.admin.catalog import import_defect_mapping  # noqa: E402
+from station.services.admin import import_defect_mapping  # noqa: E402
 
 PASSWORD = "password123"
 ROLE_USERS = {"admin": "admin", "manager": "manager", "worker": "worker", "viewer": "viewer"}

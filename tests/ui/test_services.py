@@ -21,7 +21,7 @@ from station.domain.inspection import InspectionRecord
 from station.domain.inspection import TestImage as StoredImage
 from station.domain.reports import STATUS_OPEN, HistoryFilter
 from station.resources import resources_dir
-from station.services.admin.catalog import import_defect_mapping
+from station.services.admin import import_defect_mapping
 
 
 @pytest.fixture

@@ -1,1 +1,14 @@
-"""Administration: user accounts and roles, products and defect types, the image library."""
+"""Administration: user accounts, roles and sign-in, products and defect types (edited, or imported from a
+catalogue file), and the image library.
+
+Modules of this package import one another by their full module path; this file only gathers the names
+other layers use.
+"""
+
+from station.services.admin.library import ImageLibraryService, ImportReport
+from station.services.admin.service import AdminService, import_defect_mapping
+from station.services.admin.users import UserService
+
+__all__ = [
+    "AdminService", "ImageLibraryService", "ImportReport", "UserService", "import_defect_mapping",
+]

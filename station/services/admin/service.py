@@ -1,16 +1,18 @@
-"""Admin use cases: users and roles, products, defect types — validated, and audited (who, old, new)."""
+"""Admin use cases: users and roles, products, defect types — validated, and audited (who, old, new) —
+and the import of a catalogue file (``defect_mapping.json``)."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from station.domain.catalog import DefectTypeSpec
+from station.domain.catalog import DefectTypeSpec, load_defect_mapping
 from station.domain.enums import Role
 from station.domain.errors import ValidationError
 from station.domain.users import UserInfo, validate_new_user
-from station.services.admin.ports import AdminRepository
-from station.services.shared.ports import AuditTrail
+from station.services.admin.ports import AdminRepository, CatalogRepository
 from station.services.admin.users import UserService
+from station.services.shared.ports import AuditTrail
 
 PRODUCT_CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{2,50}$")
 DEFECT_CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,50}$")
@@ -32,6 +34,11 @@ def validate_defect_type(spec: DefectTypeSpec) -> None:
         raise ValidationError("English defect name must be at most 100 characters")
     if not isinstance(spec.severity_level, int) or not 1 <= spec.severity_level <= 5:
         raise ValidationError(f"severity must be 1 (minor) to 5 (critical), got {spec.severity_level}")
+
+
+def import_defect_mapping(repo: CatalogRepository, path: Path) -> dict[str, int]:
+    """Products and defect types from ``path``; running it twice changes nothing the second time."""
+    return repo.upsert_products(load_defect_mapping(path))
 
 
 class AdminService:

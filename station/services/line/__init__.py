@@ -1,1 +1,13 @@
-"""The station on the factory line: triggers from any wired link served through the bench workflow, and the line wiring."""
+"""The station on the production line: triggers from the wired links (MQTT, Modbus, serial) served one at a
+time with exactly one published answer each, and the line wiring as a validated, audited setting.
+
+Modules of this package import one another by their full module path; this file only gathers the names
+other layers use.
+"""
+
+from station.services.line.settings import LineSettingsService, describe, validate_wiring
+from station.services.line.station import Capture, Deliver, Inspect, LineStation, Observer
+
+__all__ = [
+    "Capture", "Deliver", "Inspect", "LineSettingsService", "LineStation", "Observer", "describe", "validate_wiring",
+]

@@ -1,11 +1,12 @@
-"""Ports of the line: a link to a PLC, broker or serial device; the workflow never knows which protocol is wired."""
+"""Ports of the line: a link to a PLC, broker or serial device (the workflow never knows which protocol is
+wired), and where the station's line wiring is kept."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Protocol
 
-from station.domain.line import LineResult, LineStatus, LineTrigger
+from station.domain.line import LineResult, LineStatus, LineTrigger, LineWiring
 
 
 class LineLink(Protocol):
@@ -24,3 +25,11 @@ class LineLink(Protocol):
     def publish_status(self, status: LineStatus) -> None: ...
 
     def stop(self) -> None: ...
+
+
+class LineWiringStore(Protocol):
+    """The station's line wiring (``line.toml``, which ``station serve`` reads too)."""
+
+    def load(self) -> LineWiring: ...
+
+    def save(self, wiring: LineWiring) -> None: ...

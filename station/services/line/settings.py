@@ -9,22 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from station.domain.errors import ValidationError
-from station.domain.line import LineWiring, ModbusWiring, MqttWiring, SerialWiring, parse_host_port
-from station.services.line.ports import LineLink
+from station.domain.line import LineWiring, parse_host_port
+from station.services.line.ports import LineLink, LineWiringStore
 from station.services.line.station import Capture, Inspect, LineStation, Observer
 from station.services.shared.ports import AuditTrail
 
 LINE_AUDIT_TABLE = "station_line"
 _TOPIC_CHARS = set("+#\0")
-
-
-class LineWiringStore(Protocol):
-    def load(self) -> LineWiring: ...
-
-    def save(self, wiring: LineWiring) -> None: ...
 
 
 def _check_address(value: int | None, what: str, top: int = 65535) -> None:
@@ -125,7 +119,3 @@ class LineSettingsService:
             return None
         return LineStation(self.station_id, product_code, links, capture, inspect, queue_size=wiring.queue_size,
                            observers=list(self._observers()))
-
-
-__all__ = ["LINE_AUDIT_TABLE", "LineSettingsService", "LineWiring", "LineWiringStore", "ModbusWiring",
-           "MqttWiring", "SerialWiring", "describe", "validate_wiring"]

@@ -1,1 +1,17 @@
-"""What happened to each part, kept and shared: corrective actions, overrides, recurrence, reports, changes and sync with the centre."""
+"""What happened to each part, kept and shared: corrective actions and feedback, verdict overrides, the
+recurrence watch, supervisor reports, the change notifier and sync with the centre.
+
+Modules of this package import one another by their full module path; this file only gathers the names
+other layers use.
+"""
+
+from station.services.records.actions import ActionService
+from station.services.records.overrides import OverrideService
+from station.services.records.recurrence import RecurrenceWatch
+from station.services.records.reports import ReportService, ShiftReport, row_verdict, shift_window
+from station.services.records.sync import SyncService, backoff_delay
+
+__all__ = [
+    "ActionService", "OverrideService", "RecurrenceWatch", "ReportService", "ShiftReport", "SyncService",
+    "backoff_delay", "row_verdict", "shift_window",
+]

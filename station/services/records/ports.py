@@ -1,4 +1,5 @@
-"""Ports of the records: supervisor reports, the fleet view, actions, overrides, inspection notes and sync with the centre."""
+"""Ports of the records: supervisor reports, the fleet view, actions, overrides, recurrence alerts, inspection
+notes and sync with the centre."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any, Protocol
 
 from station.domain.actions import ActionEntry, FeedbackEntry
 from station.domain.overrides import InspectionFacts, NewOverride, OverrideEntry
+from station.domain.recurrence import RecurrenceAlertInfo, RecurrenceWindow
 from station.domain.reports import (
     DailyCount,
     DashboardStats,
@@ -104,6 +106,20 @@ class OverrideRepository(Protocol):
     def for_inspection(self, inspection_id: int) -> list[OverrideEntry]: ...
 
     def labelled_scores(self, product_id: int) -> list[tuple[float, str]]: ...
+
+
+class RecurrenceRepository(Protocol):
+    """Recurrence alerts on the station's store: a new defect checked against the resolved action it
+    follows (one alert per inspection), the open alerts and their acknowledgement."""
+
+    def check(self, inspection_id: int, window: RecurrenceWindow) -> RecurrenceAlertInfo | None: ...
+
+    def open_alerts(self, product_id: int | None = None) -> list[RecurrenceAlertInfo]: ...
+
+    def acknowledge(self, alert_id: int, user_id: int, audit: dict[str, Any]) -> RecurrenceAlertInfo | None:
+        """Marks the alert acknowledged by ``user_id`` with an audit row (one transaction); None when the
+        alert does not exist; an alert already acknowledged is returned unchanged."""
+        ...
 
 
 class InspectionNotes(Protocol):

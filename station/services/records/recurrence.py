@@ -6,7 +6,7 @@ the corrective action that did not hold. A supervisor acknowledges it (audited, 
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 
 from station.domain.engine import InspectionOutcome
 from station.domain.errors import AuthenticationError, NotFoundError
@@ -14,17 +14,7 @@ from station.domain.line import LineResult, LineTrigger
 from station.domain.recurrence import ACKNOWLEDGE_ROLES, RecurrenceAlertInfo, RecurrenceWindow
 from station.domain.users import UserInfo
 from station.services.records.changes import ChangeNotifier, RecordsChanged
-
-
-class RecurrenceRepository(Protocol):
-    def check(self, inspection_id: int, window: RecurrenceWindow) -> RecurrenceAlertInfo | None: ...
-
-    def open_alerts(self, product_id: int | None = None) -> list[RecurrenceAlertInfo]: ...
-
-    def acknowledge(self, alert_id: int, user_id: int, audit: dict[str, Any]) -> RecurrenceAlertInfo | None:
-        """Marks the alert acknowledged by ``user_id`` with an audit row (one transaction); None when the
-        alert does not exist; an alert already acknowledged is returned unchanged."""
-        ...
+from station.services.records.ports import RecurrenceRepository
 
 
 class RecurrenceWatch:

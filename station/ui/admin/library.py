@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from station.domain.manuals import IngestReport, ManualInfo
-from station.services.admin.library import ImportReport
+from station.services.admin import ImportReport
 from station.ui.env import ScreenEnv
 from station.ui.widgets.feedback import JobProgress, MessageBar
 

@@ -21,9 +21,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from station.domain.engine import InspectionOutcome
 from station.domain.errors import StationError, error_line
 from station.domain.line import LineResult, LineStatus, LineTrigger
-from station.services.line.settings import LineSettingsService, describe
+from station.services.line import Deliver, LineSettingsService, LineStation, describe
 from station.services.line.ports import LineLink
-from station.services.line.station import Deliver, LineStation
 from station.ui.camera_bridge import CameraBridge
 
 log = logging.getLogger(__name__)

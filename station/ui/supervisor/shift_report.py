@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from station.domain.reports import local_time
-from station.services.records.reports import ShiftReport, row_verdict, shift_window
+from station.services.records import ShiftReport, row_verdict, shift_window
 from station.ui.env import ScreenEnv
 from station.ui.widgets.feedback import MessageBar
 
