@@ -14,12 +14,16 @@ _ITEM_RE = re.compile(r"^\s*[-*]\s+(?P<text>.*?)\s*(?P<refs>(?:\[\d{1,2}\]\s*)*)
 _HEADING_RE = re.compile(r"^\s*(?:#{1,4}\s*|\*\*)?\s*([^\n*#:]{1,30}?)\s*(?:\*\*)?\s*:?\s*$")
 
 
+def section_heading(key: str, language: Language) -> str:
+    """The Markdown heading line of a guide section: ``## 원인``, ``## Cause``."""
+    return f"## {SECTION_HEADINGS[language][key]}"
+
+
 def render_markdown(guide: StructuredGuide, language: Language) -> str:
     """The four sections under their headings, one ``- text [n]`` line per item."""
-    headings = SECTION_HEADINGS[language]
     blocks = []
     for key in GUIDE_SECTIONS:
-        lines = [f"## {headings[key]}"]
+        lines = [section_heading(key, language)]
         lines += [f"- {MANUAL_MARK if item.origin == 'manual' else ''}{item.text}{cite(item.refs)}"
                   for item in guide.section(key)]
         blocks.append("\n".join(lines))

@@ -23,9 +23,9 @@ import numpy as np
 
 from station.domain.engine import CancelToken
 from station.domain.errors import NotFoundError, StationError
-from station.domain.guidance import SECTION_HEADINGS, Guide, GuideItem, GuideRequest, Language, ManualExcerpt, PromptParts
+from station.domain.guidance import Guide, GuideItem, GuideRequest, Language, ManualExcerpt, PromptParts
 from station.services.guidance.detection import describe_regions, detection_text, location_label
-from station.services.guidance.markdown import markdown_structure, render_markdown
+from station.services.guidance.markdown import markdown_structure, render_markdown, section_heading
 from station.services.guidance.ports import GuideGenerator, ManualRepository, TextEmbedder
 from station.services.guidance.prompt import build_prompt
 from station.services.guidance.quality import assess_guide
@@ -172,7 +172,7 @@ class GuidanceService:
         reader = GuideStreamReader(request.language)
         # the detection's sizes and scores: the station's own first status line (not the model's words)
         detected = GuideItem(detection_text(request), (), origin="station")
-        heading = f"## {SECTION_HEADINGS[request.language]['status']}"
+        heading = section_heading("status", request.language)
         shown = [False]
 
         def emit(piece: str) -> None:

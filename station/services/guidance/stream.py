@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from station.domain.guidance import GUIDE_SECTIONS, SECTION_HEADINGS, GuideItem, Language, StructuredGuide
+from station.domain.guidance import GUIDE_SECTIONS, GuideItem, Language, StructuredGuide
+from station.services.guidance.markdown import section_heading
 from station.services.guidance.text import cite
 
 
@@ -40,7 +41,7 @@ class GuideStreamReader:
     ``render_markdown`` would write for what has been read so far: ``feed`` returns the new Markdown."""
 
     def __init__(self, language: Language) -> None:
-        self._headings = SECTION_HEADINGS[language]
+        self._language = language
         self._stack: list[list] = []  # [kind, key-or-index]; kind "obj" / "arr"
         self._expect_key = False
         self._in_string = False
@@ -127,7 +128,7 @@ class GuideStreamReader:
             if self._started_sections:
                 out.append("\n\n")
             self._started_sections += 1
-            out.append(f"## {self._headings[path[0]]}")
+            out.append(section_heading(path[0], self._language))
             self._sections.setdefault(path[0], [])
         if kind == "obj" and len(path) == 2 and path[0] in self._sections:
             self._current = {"text": "", "refs": []}

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from station.domain.guidance import SECTION_HEADINGS, GuideRequest, ManualExcerpt
+from station.domain.guidance import GUIDE_SECTIONS, GuideRequest, ManualExcerpt
 from station.services.guidance.detection import region_lines, score_line
+from station.services.guidance.markdown import section_heading
 from station.services.guidance.text import cite, column_kind
 
 INSTALL_HINT = {
@@ -40,7 +41,6 @@ def _items(excerpt: ManualExcerpt) -> list[str]:
 def template_body(request: GuideRequest) -> str:
     """The four sections, each item citing the excerpt it comes from."""
     ko = request.language == "ko"
-    h = SECTION_HEADINGS[request.language]
     severity = f" ({'심각도' if ko else 'severity'} {request.severity}/5)" if request.severity else ""
     status = [f"- {request.product_name}: {request.defect_label()}"
               + (f" 결함이 검출되었습니다{severity}." if ko else f" detected{severity}.")]
@@ -72,9 +72,8 @@ def template_body(request: GuideRequest) -> str:
     prevention = [line for line in action if any(w in line.lower() for w in _PREVENTION_WORDS)][:2]
     prevention.append("- 조치 후 다음 검사 결과에서 같은 위치에 결함이 반복되는지 확인하세요."
                       if ko else "- After the action, check the next inspections for the same defect at the same place.")
-    parts = [f"## {h['status']}", *status, "", f"## {h['cause']}", *cause, "", f"## {h['action']}", *action, "",
-             f"## {h['prevention']}", *prevention]
-    return "\n".join(parts)
+    lines = {"status": status, "cause": cause, "action": action, "prevention": prevention}
+    return "\n\n".join("\n".join([section_heading(key, request.language), *lines[key]]) for key in GUIDE_SECTIONS)
 
 
 def sources_footer(request: GuideRequest, cited: tuple[int, ...] | None = None) -> str:
