@@ -21,6 +21,7 @@ from station.domain.manuals import (
 )
 from station.services.guidance.ports import ManualParser, ManualRepository, TextEmbedder
 from station.services.guidance.retrieval import pack_embedding
+from station.services.guidance.text import section_text
 from station.services.shared.ports import CatalogReader, DeploymentLog, ObjectStore
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ class ManualService:
         if self._embedder is None:
             return None
         try:
-            return self._embedder.embed([f"{s.title}\n{s.text}" for s in manual.sections])
+            return self._embedder.embed([section_text(s) for s in manual.sections])
         except Exception as exc:  # stored without vectors: retrieval embeds them later or stays lexical
             log.warning("embedding failed, manual stored for lexical retrieval: %s", exc)
             return None

@@ -17,7 +17,7 @@ import numpy as np
 
 from station.domain.guidance import ManualExcerpt
 from station.domain.manuals import StoredSection
-from station.services.guidance.text import char_ngrams
+from station.services.guidance.text import char_ngrams, section_text
 
 TAG_BYTES = 8
 SEMANTIC_WEIGHT = 0.6
@@ -83,7 +83,7 @@ def rank_sections(
     ranked = [RankedSection(s, 1.0, "defect") for s in primary] + [RankedSection(s, 0.9, "summary") for s in summary]
     if not rest or related_limit <= 0:
         return ranked
-    index = LexicalIndex([f"{s.title}\n{s.text}" for s in sections])
+    index = LexicalIndex([section_text(s) for s in sections])
     lexical_all = index.scores(query)
     position = {id(s): i for i, s in enumerate(sections)}
     scored = []

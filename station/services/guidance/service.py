@@ -33,6 +33,7 @@ from station.services.guidance.retrieval import pack_embedding, rank_sections, t
 from station.services.guidance.states import manual_hash
 from station.services.guidance.stream import GuideStreamReader, parse_guide
 from station.services.guidance.template import INSTALL_HINT, TEMPLATE_NOTICE, sources_footer, template_body
+from station.services.guidance.text import section_text
 from station.services.guidance.verify import GuideVerifier
 from station.services.shared.ports import CatalogReader
 
@@ -124,7 +125,7 @@ class GuidanceService:
         missing = [s for s in sections if unpack_embedding(s.embedding, self._embedder.name) is None]
         if not missing:
             return False
-        vectors = self._embedder.embed([f"{s.title}\n{s.text}" for s in missing])
+        vectors = self._embedder.embed([section_text(s) for s in missing])
         self._manuals.set_section_embeddings(
             {s.section_id: pack_embedding(self._embedder.name, v) for s, v in zip(missing, vectors)})
         return True

@@ -1,6 +1,7 @@
 """Text helpers shared by the guidance modules: the character ranges of the scripts (for the guide grammar
 and the checks), the sentences of a manual excerpt, the values and column kinds of a summary-table row,
-citation marks (``[n]``) and the character n-grams that lexical retrieval and verification compare.
+citation marks (``[n]``), the text of a manual section as it is embedded and indexed, and the character
+n-grams that lexical retrieval and verification compare.
 
 The ranges are written as regular-expression / GBNF character-class bodies (``\\uXXXX`` escapes), so the
 grammar and the compiled patterns below use the very same sets.
@@ -11,6 +12,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+
+from station.domain.manuals import ParsedSection, StoredSection
 
 # Hangul: jamo, compatibility jamo and syllables
 HANGUL = r"\u1100-\u11FF\u3130-\u318F\uAC00-\uD7A3"
@@ -62,6 +65,11 @@ def cite(refs: Sequence[int]) -> str:
 def citation_numbers(text: str) -> list[int]:
     """The excerpt numbers cited in ``text``, in order, repeats kept."""
     return [int(n) for n in CITATION_RE.findall(text)]
+
+
+def section_text(section: ParsedSection | StoredSection) -> str:
+    """A manual section as it is embedded and lexically indexed: its title, then its text."""
+    return f"{section.title}\n{section.text}"
 
 
 def char_ngrams(text: str, sizes: tuple[int, ...] = (2, 3)) -> Counter[str]:
