@@ -23,12 +23,11 @@ from station.domain.engine import Progress, ProgressCallback, no_progress
 from station.domain.errors import StationError
 from station.domain.sync import SyncRunReport, SyncStatus
 from station.services.records.changes import ChangeNotifier, RecordsChanged
-from station.services.shared.ports import ObjectStore
 from station.services.records.ports import ObjectTarget, SyncGateway
+from station.services.shared.ports import ObjectStore
 
 log = logging.getLogger(__name__)
 _KEY_DIGEST = re.compile(r"([0-9a-f]{64})(\.[A-Za-z0-9]+)?$")
-MAX_FILE_ATTEMPTS = 5
 
 
 def _iso(moment: datetime) -> str:
