@@ -7,31 +7,23 @@ other layers use.
 """
 
 from station.services.guidance.detection import describe_regions, detection_text, location_label
-from station.services.guidance.grammar import ITEM_COUNTS, STRUCTURE_OPENING, guide_grammar
+from station.services.guidance.grammar import ITEM_COUNTS, guide_grammar
 from station.services.guidance.ingestion import ManualService
-from station.services.guidance.markdown import markdown_structure, render_markdown, split_guide_sections
+from station.services.guidance.markdown import render_markdown, split_guide_sections
 from station.services.guidance.prompt import build_prompt, refs_by_section
 from station.services.guidance.quality import QualityReport, assess_guide
-from station.services.guidance.retrieval import (
-    LexicalIndex,
-    RankedSection,
-    pack_embedding,
-    rank_sections,
-    to_excerpts,
-    unpack_embedding,
-)
+from station.services.guidance.retrieval import LexicalIndex, pack_embedding, rank_sections, unpack_embedding
 from station.services.guidance.service import GuidanceService
 from station.services.guidance.states import PromptStates
 from station.services.guidance.stream import GuideStreamReader, parse_guide
-from station.services.guidance.terms import gloss, glossary_lines
+from station.services.guidance.terms import glossary_lines
 from station.services.guidance.text import char_ngrams
-from station.services.guidance.verify import GuideVerifier, ItemCheck, Verification, script_problem
+from station.services.guidance.verify import GuideVerifier, Verification, script_problem
 
 __all__ = [
-    "ITEM_COUNTS", "STRUCTURE_OPENING", "GuidanceService", "GuideStreamReader", "GuideVerifier", "ItemCheck",
-    "LexicalIndex", "ManualService", "PromptStates", "QualityReport", "RankedSection", "Verification",
-    "assess_guide", "build_prompt", "char_ngrams", "describe_regions", "detection_text", "gloss",
-    "glossary_lines", "guide_grammar", "location_label", "markdown_structure", "pack_embedding", "parse_guide",
-    "rank_sections", "refs_by_section", "render_markdown", "script_problem", "split_guide_sections",
-    "to_excerpts", "unpack_embedding",
+    "ITEM_COUNTS", "GuidanceService", "GuideStreamReader", "GuideVerifier", "LexicalIndex", "ManualService",
+    "PromptStates", "QualityReport", "Verification", "assess_guide", "build_prompt", "char_ngrams",
+    "describe_regions", "detection_text", "glossary_lines", "guide_grammar", "location_label", "pack_embedding",
+    "parse_guide", "rank_sections", "refs_by_section", "render_markdown", "script_problem", "split_guide_sections",
+    "unpack_embedding",
 ]
