@@ -1,0 +1,1 @@
+"""The ``station`` command line: one module per sub-command, registered by ``main``."""
