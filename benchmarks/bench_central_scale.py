@@ -33,7 +33,7 @@ import sys
 import threading
 import time
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import text
 
@@ -46,7 +46,7 @@ from station.adapters.sync.central import CentralWriter
 from station.adapters.sync.tables import PUSHED_BY_NAME
 from station.domain.reports import HistoryFilter
 from station.services.records import ActionService
-from station.services.records.changes import ChangeNotifier
+from station.services.shared.changes import ChangeNotifier
 from station.adapters.db.sync_actions_repo import SqlActionLog
 from benchmarks.central_bulk import PRODUCTS, WORKERS, catalogue, first_month, generate
 from benchmarks.central_checks import brute_force_equal, exercise_triggers

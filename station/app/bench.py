@@ -8,11 +8,10 @@ from station.adapters.camera.codes import read_serial
 from station.adapters.camera.settings_file import JsonCameraSettings
 from station.app.engine import EngineServices
 from station.config import Settings
-from station.services.bench.workflow import BenchWorkflow
-from station.services.engine.ports import ReviewThresholdStore
-from station.services.engine.settings import StationSettingsService
+from station.services.bench import BenchWorkflow
+from station.services.engine import ReviewThresholdStore, StationSettingsService
 from station.services.guidance import GuidanceService
-from station.services.records.changes import ChangeNotifier
+from station.services.shared.changes import ChangeNotifier
 from station.services.records import RecurrenceWatch
 from station.services.shared.ports import AuditTrail, CatalogReader
 

@@ -22,10 +22,9 @@ from station.config import Settings
 from station.domain.errors import ConfigurationError
 from station.domain.recurrence import RecurrenceWindow
 from station.domain.reports import FleetRow
-from station.services.engine.ports import ReviewThresholdStore
-from station.services.engine.threshold_history import HistoryCalibration
+from station.services.engine import HistoryCalibration, ReviewThresholdStore
 from station.services.records import ActionService, OverrideService, RecurrenceWatch, ReportService
-from station.services.records.changes import ChangeNotifier
+from station.services.shared.changes import ChangeNotifier
 from station.services.shared.ports import AuditTrail, CatalogReader
 
 log = logging.getLogger(__name__)

@@ -23,12 +23,11 @@ from station.app.storage import build_object_store
 from station.app.sync import build_sync
 from station.config import Settings, load_settings
 from station.services.admin import UserService
-from station.services.bench.workflow import BenchWorkflow
-from station.services.engine.settings import StationSettingsService
-from station.services.engine.threshold_history import HistoryCalibration
+from station.services.bench import BenchWorkflow
+from station.services.engine import HistoryCalibration, StationSettingsService
 from station.services.guidance import GuidanceService, ManualService
 from station.services.records import ActionService, OverrideService, RecurrenceWatch, SyncService
-from station.services.records.changes import ChangeNotifier
+from station.services.shared.changes import ChangeNotifier
 from station.services.shared.ports import ObjectStore
 
 

@@ -9,7 +9,7 @@ from station.adapters.sync.credentials import central_url
 from station.adapters.sync.gateway import SqlSyncGateway
 from station.app.storage import build_object_target
 from station.config import Settings
-from station.services.records.changes import ChangeNotifier
+from station.services.shared.changes import ChangeNotifier
 from station.services.records import SyncService
 
 

@@ -1,5 +1,5 @@
 """The station's change notifier on the GUI thread: every change fired on the one
-:class:`~station.services.records.changes.ChangeNotifier`, on any thread and by services or screens
+:class:`~station.services.shared.changes.ChangeNotifier`, on any thread and by services or screens
 alike, is re-emitted here as a Qt signal on the GUI thread (queued when it was fired elsewhere, at once
 when fired on the GUI thread). Screens fire through :meth:`ChangeBridge.fire` and connect to the signals.
 """
@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from station.services.records.changes import (
+from station.services.shared.changes import (
     CatalogChanged, Change, ModelStatusChanged, RecordsChanged, ThresholdsChanged,
 )
 from station.ui.services import ChangeBus

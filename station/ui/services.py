@@ -25,12 +25,11 @@ from station.domain.reports import HistoryFilter, InspectionRow
 from station.domain.sync import SyncStatus
 from station.domain.users import UserInfo
 from station.services.admin import AdminService, UserService
-from station.services.records.changes import Change, Listener
+from station.services.shared.changes import Change, Listener
 from station.services.line import LineSettingsService
 from station.services.shared.ports import CameraFeed
 from station.services.records import ReportService
-from station.services.engine.settings import StationSettingsService
-from station.services.engine.threshold_history import ThresholdProposal
+from station.services.engine import StationSettingsService, ThresholdProposal
 from station.ui.permissions import Capability, capabilities
 
 

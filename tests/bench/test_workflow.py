@@ -11,7 +11,7 @@ from station.domain.bench import (
 )
 from station.domain.engine import CancelToken
 from station.pipeline.synthetic.parts import render_part
-from station.services.records.changes import RecordsChanged
+from station.services.shared.changes import RecordsChanged
 from tests.support.ui import demo_ctx, demo_template  # noqa: F401
 
 pytestmark = pytest.mark.slow

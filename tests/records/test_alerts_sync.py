@@ -20,7 +20,7 @@ from station.domain.enums import Role
 from station.domain.errors import AuthenticationError
 from station.domain.users import UserInfo
 from station.services.records import ActionService, OverrideService, RecurrenceWatch
-from station.services.records.changes import ChangeNotifier
+from station.services.shared.changes import ChangeNotifier
 from tests.support.sync import make_station, prepare_central, record, recording_day
 
 

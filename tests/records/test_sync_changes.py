@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from station.services.records.changes import RecordsChanged
+from station.services.shared.changes import RecordsChanged
 from tests.support.sync import make_station, prepare_central, record
 
 

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QObject, QThread
 from PySide6.QtWidgets import QApplication, QWidget
 
-from station.services.records.changes import (
+from station.services.shared.changes import (
     CatalogChanged, ChangeNotifier, ModelStatusChanged, RecordsChanged, ThresholdsChanged,
 )
 from station.ui.change_bridge import ChangeBridge

@@ -1,14 +1,11 @@
-"""Ports of administration: user accounts, the catalogue's import and the admin edits."""
+"""Ports of administration: user accounts and the admin edits."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Protocol
 
-from station.domain.catalog import (
-    DefectTypeSpec,
-    ProductSpec,
-)
+from station.domain.catalog import DefectTypeSpec
 from station.domain.enums import Role
 from station.domain.users import UserInfo
 
@@ -39,12 +36,6 @@ class UserRepository(Protocol):
     def clear_failed_logins(self, username: str) -> None: ...
 
     def locked_until(self, username: str) -> datetime | None: ...
-
-
-class CatalogRepository(Protocol):
-    def upsert_products(self, products: list[ProductSpec]) -> dict[str, int]:
-        """Creates missing products/defect types, updates names; returns counts by kind."""
-        ...
 
 
 class AdminRepository(Protocol):

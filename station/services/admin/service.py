@@ -10,7 +10,8 @@ from station.domain.catalog import DefectTypeSpec, load_defect_mapping
 from station.domain.enums import Role
 from station.domain.errors import ValidationError
 from station.domain.users import UserInfo, validate_new_user
-from station.services.admin.ports import AdminRepository, CatalogRepository
+from station.services.admin.ports import AdminRepository
+from station.services.shared.ports import CatalogRepository
 from station.services.admin.users import UserService
 from station.services.shared.ports import AuditTrail
 

@@ -41,11 +41,10 @@ from station.domain.engine import CancelledError, CancelToken, InspectionOutcome
 from station.domain.errors import error_line
 from station.domain.guidance import Guide, Language, ManualExcerpt
 from station.services.bench.streaming import stream_callback
-from station.services.engine.inspection import InspectionService
-from station.services.engine.settings import Thresholds
-from station.services.guidance.service import GuidanceService
-from station.services.records.changes import ChangeNotifier, RecordsChanged
-from station.services.records.recurrence import RecurrenceWatch
+from station.services.engine import InspectionService, Thresholds
+from station.services.guidance import GuidanceService
+from station.services.records import RecurrenceWatch
+from station.services.shared.changes import ChangeNotifier, RecordsChanged
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from station.domain.enums import ImageType
 from station.domain.errors import StationError, ValidationError
 from station.pipeline.images.decode import from_array
 from station.pipeline.patchcore.bank_build import BuildOptions
-from station.services.admin.ports import CatalogRepository
+from station.services.shared.ports import CatalogRepository
 from station.services.engine.references import store_image
 from station.services.shared.ports import CatalogReader, ObjectStore
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from station.domain.actions import ActionEntry, FeedbackEntry, validate_action, validate_feedback
 from station.domain.reports import STATUS_IN_PROGRESS, STATUS_OPEN, STATUS_REVIEW, HistoryFilter, InspectionRow
-from station.services.records.changes import ChangeNotifier, RecordsChanged
+from station.services.shared.changes import ChangeNotifier, RecordsChanged
 from station.services.records.ports import ActionLogRepository, ReportReader
 
 

@@ -13,7 +13,7 @@ from station.domain.errors import AuthenticationError, NotFoundError
 from station.domain.line import LineResult, LineTrigger
 from station.domain.recurrence import ACKNOWLEDGE_ROLES, RecurrenceAlertInfo, RecurrenceWindow
 from station.domain.users import UserInfo
-from station.services.records.changes import ChangeNotifier, RecordsChanged
+from station.services.shared.changes import ChangeNotifier, RecordsChanged
 from station.services.records.ports import RecurrenceRepository
 
 

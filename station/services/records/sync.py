@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from station.domain.engine import Progress, ProgressCallback, no_progress
 from station.domain.errors import StationError
 from station.domain.sync import SyncRunReport, SyncStatus
-from station.services.records.changes import ChangeNotifier, RecordsChanged
+from station.services.shared.changes import ChangeNotifier, RecordsChanged
 from station.services.records.ports import ObjectTarget, SyncGateway
 from station.services.shared.ports import ObjectStore
 

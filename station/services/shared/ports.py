@@ -7,11 +7,13 @@ from typing import Any, Protocol
 
 from station.domain.audit import AuditEntry
 from station.domain.camera import CameraSpec, CameraStatus, Frame
-from station.domain.catalog import (
-    ImageInfo,
-    ModelConfigInfo,
-    ProductInfo,
-)
+from station.domain.catalog import ImageInfo, ModelConfigInfo, ProductInfo, ProductSpec
+
+
+class CatalogRepository(Protocol):
+    def upsert_products(self, products: list[ProductSpec]) -> dict[str, int]:
+        """Creates missing products/defect types, updates names; returns counts by kind."""
+        ...
 
 
 class CatalogReader(Protocol):

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from station.domain.catalog import DefectTypeSpec, ProductInfo
-from station.services.records.changes import CatalogChanged
+from station.services.shared.changes import CatalogChanged
 from station.ui.env import ScreenEnv
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.tables import DataTable

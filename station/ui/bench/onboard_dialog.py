@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QPushButton, QVBoxLayout, QWidget,
 )
 
-from station.services.engine.onboarding import MIN_GOOD
-from station.services.records.changes import CatalogChanged
+from station.services.engine import MIN_GOOD
+from station.services.shared.changes import CatalogChanged
 from station.ui.env import ScreenEnv
 from station.ui.jobs import BACKGROUND, JobHandle, engine_progress
 from station.ui.widgets.feedback import JobProgress, MessageBar

@@ -25,8 +25,8 @@ from station.domain.catalog import ProductInfo
 from station.domain.engine import CancelToken
 from station.domain.errors import error_line
 from station.domain.guidance import ManualExcerpt
-from station.services.bench.session import PART, PREVIEW, BenchSession
-from station.services.records.changes import ModelStatusChanged
+from station.services.bench import BenchSession, PART, PREVIEW
+from station.services.shared.changes import ModelStatusChanged
 from station.ui.bench.display import ResultDisplay, build_display
 from station.ui.bench.guidance_panel import GuidePanel
 from station.ui.bench.layout import live_column, result_and_guide

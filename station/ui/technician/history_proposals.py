@@ -19,9 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.services.engine.settings import Thresholds
-from station.services.engine.threshold_history import ThresholdProposal
-from station.services.records.changes import ThresholdsChanged
+from station.services.engine import ThresholdProposal, Thresholds
+from station.services.shared.changes import ThresholdsChanged
 from station.ui.env import ScreenEnv
 from station.ui.jobs import RequestTracker
 from station.ui.permissions import Capability

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from station.pipeline.images.datasets import calibration_images
-from station.services.engine.settings import Thresholds
-from station.services.records.changes import ThresholdsChanged
+from station.services.engine import Thresholds
+from station.services.shared.changes import ThresholdsChanged
 from station.ui.env import ScreenEnv
 from station.ui.jobs import BACKGROUND, RequestTracker, engine_progress
 from station.ui.widgets.charts import ChartData, LineChart, Marker, Series
