@@ -89,7 +89,7 @@ def prepare_demo(ctx: Station, engine: Any, *, n_good: int = 40, n_per_defect: i
                  build_progress: Callable[[Any], None] | None = None, build_options: Any = None) -> DemoSetup:
     """The demo product, accounts, library, manual, replay camera and (first time) its bank; ``build_options``
     (``BuildOptions``) default to a self-configured build."""
-    from station.services.admin.library import import_images
+    from station.services.admin import import_images
 
     home = ctx.settings.home
     demo_dir = home / "demo"

@@ -12,13 +12,7 @@ from station.adapters.engine.bank_files import BankFiles
 from station.adapters.engine.provider import MlModels
 from station.app.lazy import Lazy
 from station.config import Settings
-from station.services.engine.build import ModelBuildService
-from station.services.engine.calibration import CalibrationService
-from station.services.engine.evaluation import EvaluationService
-from station.services.engine.inspection import InspectionService
-from station.services.engine.onboarding import OnboardingService
-from station.services.engine.ports import InspectionRecorder
-from station.services.engine.runtime import BankCache
+from station.services.engine import BankCache, CalibrationService, EvaluationService, InspectionRecorder, InspectionService, ModelBuildService, OnboardingService
 from station.services.shared.ports import DeploymentLog, ObjectStore
 
 

@@ -14,7 +14,7 @@ from station.adapters.guidance.llm.generator import load_generator
 from station.config import Settings
 from station.domain.guidance import Language
 from station.services.guidance import GuidanceService, ManualService, PromptStates
-from station.services.guidance.ports import GuideGenerator, ManualRepository, TextEmbedder
+from station.services.guidance import GuideGenerator, ManualRepository, TextEmbedder
 from station.services.shared.ports import CatalogReader, DeploymentLog, ObjectStore
 
 

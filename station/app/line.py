@@ -26,7 +26,7 @@ from station.domain.camera import CameraSpec
 from station.domain.errors import ConfigurationError, StationError
 from station.domain.line import LineTrigger, LineWiring
 from station.domain.recurrence import RecurrenceWindow
-from station.services.line.ports import LineLink
+from station.services.line import LineLink
 from station.services.line import Deliver, LineSettingsService, LineStation
 from station.services.records import RecurrenceWatch
 from station.services.shared.ports import AuditTrail

@@ -13,7 +13,7 @@ from station.adapters.storage.s3 import S3ObjectStore
 from station.adapters.sync.credentials import secret
 from station.config import Settings
 from station.domain.errors import ConfigurationError
-from station.services.records.ports import ObjectTarget
+from station.services.records import ObjectTarget
 from station.services.shared.ports import ObjectStore
 
 

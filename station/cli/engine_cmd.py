@@ -24,8 +24,8 @@ from station.domain.enums import ImageType
 from station.domain.errors import StationError, ValidationError
 from station.pipeline.images.datasets import folder_images
 from station.pipeline.images.decode import read_image
-from station.services.engine.build import BuildOptions
-from station.services.engine.references import import_images
+from station.services.engine import BuildOptions
+from station.services.engine import import_reference_images
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -154,12 +154,12 @@ def _build(args: argparse.Namespace) -> int:
     ctx = build_station(settings_from(args))
     try:
         if args.import_good:
-            added = import_images(ctx.catalog, ctx.storage, args.product, folder_images(args.import_good))
+            added = import_reference_images(ctx.catalog, ctx.storage, args.product, folder_images(args.import_good))
             print(f"added {len(added)} good images", file=sys.stderr)
         if args.import_defects:
             folders = sorted(p for p in Path(args.import_defects).iterdir() if p.is_dir() and p.name != "good")
             for folder in folders:
-                added = import_images(ctx.catalog, ctx.storage, args.product, folder_images(folder),
+                added = import_reference_images(ctx.catalog, ctx.storage, args.product, folder_images(folder),
                                       ImageType.DEFECT.value, folder.name)
                 print(f"added {len(added)} {folder.name} images", file=sys.stderr)
         options = BuildOptions(backbone=args.backbone, coreset_ratio=args.coreset_ratio,

@@ -32,7 +32,7 @@ def parse_defect_mapping(data: dict[str, Any]) -> list[ProductSpec]:
     """Products and defect types from a ``defect_mapping.json`` document.
 
     Accepts the original layout ``{"products": {code: {"name_ko", "defects": {code: {"en", "ko"}}}}}``
-    and the older flat layout of the schema document (§7): ``{code: {defect: {"en", "ko"}}}``.
+    and the older flat layout: ``{code: {defect: {"en", "ko"}}}``.
     """
     if not isinstance(data, dict) or not data:
         raise ValidationError("defect mapping: expected a JSON object with products")

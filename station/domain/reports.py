@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-# recent_inspections.action_status values (schema_design.md §3.8)
+# recent_inspections.action_status values (the view ``recent_inspections``, db/sql/0002_views.sql)
 STATUS_OPEN = "미조치"
 STATUS_IN_PROGRESS = "조치중"
 STATUS_RESOLVED = "조치완료"

@@ -27,7 +27,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from station.domain.engine import CancelledError, CancelToken
-from station.services.bench.requests import RequestTracker
+from station.services.bench import RequestTracker
 
 URGENT, NORMAL, BACKGROUND = 10, 0, -10
 

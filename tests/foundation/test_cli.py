@@ -62,7 +62,7 @@ def test_db_upgrade_on_postgres_and_import_mapping_is_idempotent(
 
 def test_import_mapping_into_the_local_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     mapping = tmp_path / "m.json"
-    mapping.write_text('{"prodX": {"hole": {"en": "hole", "ko": "기공"}}}', encoding="utf-8")  # §7 flat layout
+    mapping.write_text('{"prodX": {"hole": {"en": "hole", "ko": "기공"}}}', encoding="utf-8")  # the older flat layout
     assert run("db", "import-mapping", str(mapping)) == 0
     assert "products created: 1" in capsys.readouterr().out
 

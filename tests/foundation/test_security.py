@@ -1,4 +1,4 @@
-"""§9 on PostgreSQL: the audit trigger records changes with the acting user; row-level security hides
+"""Security on PostgreSQL: the audit trigger records changes with the acting user; row-level security hides
 another worker's inspections; current_user_id() follows the per-session setting."""
 
 from __future__ import annotations

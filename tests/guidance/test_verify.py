@@ -1,7 +1,7 @@
 """The guide verifier on hand-made good and bad guides in Korean and English: supported items pass,
 another defect's content, invented citations, bare titles, untranslated or garbled text are refused,
 a translation of the manual's cause is accepted, empty sections are filled from the manual, the score
-measures faithfulness (the issue's example guide fails); and the guide structure's grammar/reader."""
+measures faithfulness (a guide of plausible but unsupported items fails); and the guide structure's grammar/reader."""
 
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ def test_english_items_are_compared_with_the_glossed_korean_sentences(embedder) 
     assert checked.guide.action and all("gold" not in item.text for item in checked.guide.action)
 
 
-def test_the_issues_example_guide_fails(embedder) -> None:  # type: ignore[no-untyped-def]
+def test_a_guide_of_unsupported_items_fails(embedder) -> None:  # type: ignore[no-untyped-def]
     example = guide([("The defect is related to a hole (기공)", (2,))],
                     [("Remove the burr (날개 버)", (5,)), ("Reapply the burr (날개 버) after cleaning", (5,))],
                     status="A hole was detected", prevention="Regularly maintain and inspect the equipment")

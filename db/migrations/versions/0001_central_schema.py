@@ -1,4 +1,4 @@
-"""Central schema tables, constraints, indexes, comments and role rows (schema_design.md §3, §5.2, §9.2).
+"""Central schema tables, constraints, indexes, comments and role rows (db/sql/0001_tables.sql).
 
 Revision ID: 0001
 Revises:

@@ -1,4 +1,4 @@
-"""Views dashboard_stats and recent_inspections (schema_design.md §3.8).
+"""Views dashboard_stats and recent_inspections (db/sql/0002_views.sql).
 
 Revision ID: 0002
 Revises: 0001

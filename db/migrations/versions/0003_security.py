@@ -1,4 +1,4 @@
-"""Row-level security on inspections, current_user_id() and the audit trigger (§9). PostgreSQL only.
+"""Row-level security on inspections, current_user_id() and the audit trigger (db/sql/0003_security.sql). PostgreSQL only.
 
 Revision ID: 0003
 Revises: 0002

@@ -1,4 +1,4 @@
-"""Backups (schema document §6.1): ``pg_dump | gzip`` for PostgreSQL, the SQLite backup API for
+"""Backups: ``pg_dump | gzip`` for PostgreSQL, the SQLite backup API for
 the local store; old backups beyond the retention period are deleted."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Upkeep of the central PostgreSQL (schema_design.md §5.1, §6.2; db/README.md decisions 1 and 8):
+"""Upkeep of the central PostgreSQL (db/README.md decisions 1 and 8):
 monthly partitions of ``inspections`` made ahead, VACUUM ANALYZE, REINDEX of bloated indexes, and
 retention that archives old partitions (with their results, actions and feedback) to the object store,
 verified there, before dropping them.

@@ -1,11 +1,11 @@
-"""Named indexes of the central schema (schema_design.md §3, §5.2, migration 0004), declared on the ORM
+"""Named indexes of the central schema (db/sql/0001_tables.sql and migration 0004), declared on the ORM
 metadata so that the models match the migrated databases."""
 
 from __future__ import annotations
 
 from sqlalchemy import Index, MetaData, text
 
-# Indexes named as in schema_design.md §3 and §5.2 (GIN indexes are PostgreSQL-only).
+# Indexes named as in the schema's SQL (GIN indexes are PostgreSQL-only).
 DOC_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
     "idx_users_username": ("users", ("username",)),
     "idx_users_email": ("users", ("email",)),
@@ -59,7 +59,7 @@ SYNC_UUID_TABLES = (
     "deployments", "audit_logs", "model_configs", "manuals", "manual_sections",
 )
 
-# §5.2 GIN indexes are PostgreSQL-only: created by the migration, declared here for that dialect.
+# GIN indexes are PostgreSQL-only: created by the migration, declared here for that dialect.
 PG_ONLY_INDEXES = ("idx_detected_regions_gin", "idx_config_params_gin")
 
 

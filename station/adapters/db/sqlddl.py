@@ -1,6 +1,6 @@
 """Runs the schema's SQL files (``db/sql``) on PostgreSQL and, translated, on SQLite.
 
-The SQL is written once, in PostgreSQL, as in the schema document. For the station's local
+The SQL is written once, in PostgreSQL. For the station's local
 SQLite store, :func:`to_sqlite` maps SERIAL/JSONB/BYTEA, turns the regex CHECK into a
 ``REGEXP`` call (a function registered on every SQLite connection) and drops the statements
 tagged ``-- pg-only``.

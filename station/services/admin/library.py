@@ -16,7 +16,7 @@ from station.domain.enums import ImageType
 from station.domain.errors import ValidationError
 from station.pipeline.images.datasets import folder_images
 from station.pipeline.images.decode import ImageInputError
-from station.services.engine.references import import_file
+from station.services.engine import import_file
 from station.services.shared.ports import CatalogReader, ObjectStore
 
 

@@ -9,19 +9,47 @@ from station.services.engine.evaluation import EvaluationService
 from station.services.engine.inspection import InspectionService
 from station.services.engine.onboarding import MIN_GOOD, OnboardingReport, OnboardingService
 from station.services.engine.reference_cache import ReferenceImages
-from station.services.engine.references import LIBRARY_KIND, add_demo_images, import_file, import_images, store_image
+from station.services.engine.references import LIBRARY_KIND, add_demo_images, import_file, import_reference_images, store_image
 from station.services.engine.runtime import BANK_FILE, INDEX_FILE, BankCache, BankNotBuiltError, LoadedProduct
 from station.services.engine.selection import (
     Candidate, CandidateScore, Selection, candidate_sizes, select_configuration,
 )
 from station.services.engine.settings import StationSettingsService, Thresholds, validate_thresholds
 from station.services.engine.threshold_history import HistoryCalibration, ThresholdProposal
+from station.pipeline.patchcore.bank_build import BuildOptions
+from station.services.engine.ports import InspectionRecorder, ReviewThresholdStore
 
 __all__ = [
-    "BANK_FILE", "INDEX_FILE", "LIBRARY_KIND", "MIN_GOOD", "BankCache", "BankNotBuiltError", "CalibrationService",
-    "Candidate", "CandidateScore", "EvaluationService", "HistoryCalibration", "InspectionService", "LoadedProduct",
-    "ModelBuildService", "OnboardingReport", "OnboardingService", "ReferenceImages", "Selection",
-    "StationSettingsService", "ThresholdProposal", "Thresholds", "add_demo_images", "candidate_sizes",
-    "import_file", "import_images", "select_configuration", "store_image", "suggest_thresholds",
+    "add_demo_images",
+    "BANK_FILE",
+    "BankCache",
+    "BankNotBuiltError",
+    "BuildOptions",
+    "CalibrationService",
+    "Candidate",
+    "candidate_sizes",
+    "CandidateScore",
+    "EvaluationService",
+    "HistoryCalibration",
+    "import_file",
+    "import_reference_images",
+    "INDEX_FILE",
+    "InspectionRecorder",
+    "InspectionService",
+    "LIBRARY_KIND",
+    "LoadedProduct",
+    "MIN_GOOD",
+    "ModelBuildService",
+    "OnboardingReport",
+    "OnboardingService",
+    "ReferenceImages",
+    "ReviewThresholdStore",
+    "select_configuration",
+    "Selection",
+    "StationSettingsService",
+    "store_image",
+    "suggest_thresholds",
+    "ThresholdProposal",
+    "Thresholds",
     "validate_thresholds",
 ]

@@ -41,7 +41,7 @@ def import_file(catalog: CatalogReader, storage: ObjectStore, product_id: int, p
                        defect_type_id=defect_type_id, uploaded_by=uploaded_by)
 
 
-def import_images(catalog: CatalogReader, storage: ObjectStore, product_code: str, paths: Sequence[Path],
+def import_reference_images(catalog: CatalogReader, storage: ObjectStore, product_code: str, paths: Sequence[Path],
                   image_type: str = ImageType.NORMAL.value, defect_code: str | None = None,
                   user_id: int | None = None) -> list[ImageInfo]:
     """Validates every file first (one bad file: nothing is added), then stores and catalogues them all."""

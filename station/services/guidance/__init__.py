@@ -19,11 +19,35 @@ from station.services.guidance.stream import GuideStreamReader, parse_guide
 from station.services.guidance.terms import glossary_lines
 from station.services.guidance.text import char_ngrams
 from station.services.guidance.verify import GuideVerifier, Verification, script_problem
+from station.services.guidance.ports import GuideGenerator, ManualRepository, TextEmbedder
 
 __all__ = [
-    "ITEM_COUNTS", "GuidanceService", "GuideStreamReader", "GuideVerifier", "LexicalIndex", "ManualService",
-    "PromptStates", "QualityReport", "Verification", "assess_guide", "build_prompt", "char_ngrams",
-    "describe_regions", "detection_text", "glossary_lines", "guide_grammar", "location_label", "pack_embedding",
-    "parse_guide", "rank_sections", "refs_by_section", "render_markdown", "script_problem", "split_guide_sections",
+    "assess_guide",
+    "build_prompt",
+    "char_ngrams",
+    "describe_regions",
+    "detection_text",
+    "glossary_lines",
+    "GuidanceService",
+    "guide_grammar",
+    "GuideGenerator",
+    "GuideStreamReader",
+    "GuideVerifier",
+    "ITEM_COUNTS",
+    "LexicalIndex",
+    "location_label",
+    "ManualRepository",
+    "ManualService",
+    "pack_embedding",
+    "parse_guide",
+    "PromptStates",
+    "QualityReport",
+    "rank_sections",
+    "refs_by_section",
+    "render_markdown",
+    "script_problem",
+    "split_guide_sections",
+    "TextEmbedder",
     "unpack_embedding",
+    "Verification",
 ]

@@ -7,7 +7,16 @@ other layers use.
 
 from station.services.line.settings import LineSettingsService, describe, validate_wiring
 from station.services.line.station import Capture, Deliver, Inspect, LineStation, Observer
+from station.services.line.ports import LineLink
 
 __all__ = [
-    "Capture", "Deliver", "Inspect", "LineSettingsService", "LineStation", "Observer", "describe", "validate_wiring",
+    "Capture",
+    "Deliver",
+    "describe",
+    "Inspect",
+    "LineLink",
+    "LineSettingsService",
+    "LineStation",
+    "Observer",
+    "validate_wiring",
 ]

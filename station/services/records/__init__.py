@@ -10,8 +10,17 @@ from station.services.records.overrides import OverrideService
 from station.services.records.recurrence import RecurrenceWatch
 from station.services.records.reports import ReportService, ShiftReport, row_verdict, shift_window
 from station.services.records.sync import SyncService, backoff_delay
+from station.services.records.ports import ObjectTarget
 
 __all__ = [
-    "ActionService", "OverrideService", "RecurrenceWatch", "ReportService", "ShiftReport", "SyncService",
-    "backoff_delay", "row_verdict", "shift_window",
+    "ActionService",
+    "backoff_delay",
+    "ObjectTarget",
+    "OverrideService",
+    "RecurrenceWatch",
+    "ReportService",
+    "row_verdict",
+    "shift_window",
+    "ShiftReport",
+    "SyncService",
 ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -144,7 +143,7 @@ class LibraryView(QWidget):
 
 
 class ManualsView(QWidget):
-    """Manual upload: runs the guidance issue's ingestion (parse, link to defect types, index)."""
+    """Manual upload: runs the manual ingestion of the guidance services (parse, link to defect types, index)."""
 
     def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -22,7 +22,7 @@ from station.domain.engine import InspectionOutcome
 from station.domain.errors import StationError, error_line
 from station.domain.line import LineResult, LineStatus, LineTrigger
 from station.services.line import Deliver, LineSettingsService, LineStation, describe
-from station.services.line.ports import LineLink
+from station.services.line import LineLink
 from station.ui.camera_bridge import CameraBridge
 
 log = logging.getLogger(__name__)
