@@ -5,10 +5,10 @@ Modules of this package import one another by their full module path; this file 
 other layers use.
 """
 
-from station.services.admin.library import ImageLibraryService, ImportReport
+from station.services.admin.library import ImageLibraryService, ImportReport, import_images
 from station.services.admin.service import AdminService, import_defect_mapping
 from station.services.admin.users import UserService
 
 __all__ = [
-    "AdminService", "ImageLibraryService", "ImportReport", "UserService", "import_defect_mapping",
+    "AdminService", "ImageLibraryService", "ImportReport", "UserService", "import_defect_mapping", "import_images",
 ]
