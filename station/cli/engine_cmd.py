@@ -3,7 +3,8 @@
 ``inspect`` records each inspection in the local store like the bench screen does; ``build`` makes the
 product's memory bank and retrieval index from its catalogued images (optionally importing folders first);
 ``evaluate`` measures the engine on an MVTec-layout folder without touching any database; ``calibrate``
-proposes thresholds from validation images and, with ``--apply``, saves them.
+proposes thresholds from validation images (always with an UNCERTAIN band, its width stated) and, with
+``--apply``, saves them.
 """
 
 from __future__ import annotations
@@ -276,4 +277,21 @@ def _calibrate(args: argparse.Namespace) -> int:
     print(f"  suggested: FAIL >= {report.suggested_image_threshold:.3f}, UNCERTAIN >= "
           f"{report.suggested_review_threshold:.3f} (current {report.current_image_threshold:.3f} / "
           f"{report.current_review_threshold:.3f})" + ("  [applied]" if report.applied else ""))
+    print(f"  UNCERTAIN band {report.suggested_review_threshold:.3f}-{report.suggested_image_threshold:.3f}, "
+          f"width {report.band_width:.3f}: {_band_reason(report)}")
     return 0
+
+
+def _band_reason(report) -> str:  # type: ignore[no-untyped-def]
+    """Where the suggested UNCERTAIN band comes from, in one phrase."""
+    good = f"good parts' {1 - report.target_far:.0%} quantile {report.band_good_edge:.3f}" \
+        if report.band_good_edge is not None else "good parts' high quantile"
+    if report.band_rule == "gap":
+        reason = f"the gap between the {good} and the defects' low quantile {report.band_defect_edge:.3f}"
+    elif report.band_rule == "overlap":
+        reason = f"the overlap of defects (from {report.band_defect_edge:.3f}) and good parts (up to the {good})"
+    else:
+        reason = f"below the {good} (no defect images)"
+    if report.band_widened:
+        reason += f", widened to the minimum width {report.min_band_width:.2f}"
+    return reason

@@ -1,5 +1,7 @@
-"""``station calibrate --product P --from-history [--apply NAME]``: threshold proposals from the labelled
-outcomes on the line (overrides, resolved actions), with the false-alarm and miss rate of each."""
+"""``station calibrate --product P --from-history [--proposal NAME]``: threshold proposals from the labelled
+outcomes on the line (overrides, resolved actions), with the false-alarm and miss rate of each and their
+95 % Wilson intervals, the width of each UNCERTAIN band, and the labelled defects a proposal would pass.
+Below the minimum of labelled outcomes it refuses with one line saying how many are missing."""
 
 from __future__ import annotations
 
@@ -33,13 +35,21 @@ def calibrate_from_history(args: argparse.Namespace) -> int:
         return 0
     first = proposals[0]
     print(f"{args.product}: {first.n_good} good and {first.n_defect} defective labelled outcomes "
-          f"(pixel threshold {first.pixel_threshold:.3f} kept)")
+          f"(pixel threshold {first.pixel_threshold:.3f} kept; rates with their 95% Wilson intervals)")
     for p in proposals:
         mark = "  [applied]" if p.name == applied else ""
-        print(f"  {p.name:<11} FAIL >= {p.image_threshold:.3f}  UNCERTAIN >= {p.review_threshold:.3f}  "
-              f"false alarms {p.false_alarm_rate:6.1%}  misses {p.miss_rate:6.1%}  "
-              f"good held for review {p.review_rate:6.1%}{mark}")
+        print(f"  {p.name:<11} FAIL >= {p.image_threshold:.3f}  UNCERTAIN >= {p.review_threshold:.3f} "
+              f"(band width {p.band_width:.3f})  false alarms {_rate(p.false_alarm_rate, p.false_alarm_interval)}  "
+              f"misses {_rate(p.miss_rate, p.miss_interval)}  "
+              f"good held for review {_rate(p.review_rate, p.review_interval)}{mark}")
+        if p.passed_defects:
+            print(f"      would PASS {len(p.passed_defects)} labelled defect(s) scored "
+                  f"{', '.join(f'{s:.3f}' for s in p.passed_defects[-5:])}")
     return 0
+
+
+def _rate(rate: float, interval: tuple[float, float]) -> str:
+    return f"{rate:6.1%} ({interval[0]:.1%}-{interval[1]:.1%})"
 
 
 def _applying_user(ctx, args: argparse.Namespace) -> UserInfo:  # type: ignore[no-untyped-def]

@@ -20,8 +20,13 @@ class CalibrationReport:
 
     ``auroc``, ``roc``, ``f1_threshold`` and ``f1`` are ``None`` without defect images. ``far_threshold``
     is the lowest threshold whose false-alarm rate on the good images is at most ``target_far``.
-    ``suggested_image_threshold`` is the F1-optimal threshold when defects are given, else
-    ``far_threshold``; ``suggested_review_threshold`` opens the UNCERTAIN band below it.
+    The suggestion is an UNCERTAIN band ``[suggested_review_threshold, suggested_image_threshold)`` of
+    width :attr:`band_width`, never below ``min_band_width``: ``band_rule`` ``"gap"`` (good and defect
+    scores apart: the band spans the gap between the good parts' ``1 - target_far`` quantile
+    ``band_good_edge`` and the defects' ``1 - target_recall`` quantile ``band_defect_edge``), ``"overlap"``
+    (the classes overlap: the band covers the overlap between the same quantiles) or ``"good_only"`` (no
+    defects: between two high quantiles of the good scores); ``band_widened`` when it was widened to the
+    minimum. ``f1_threshold`` is reported for reference.
     ``histogram_edges`` with ``good_histogram``/``defect_histogram`` are ready for a bar plot.
     """
 
@@ -43,11 +48,23 @@ class CalibrationReport:
     histogram_edges: tuple[float, ...]
     good_histogram: tuple[int, ...]
     defect_histogram: tuple[int, ...]
+    band_rule: str = "good_only"
+    band_widened: bool = False
+    min_band_width: float = 0.0
+    band_good_edge: float | None = None
+    band_defect_edge: float | None = None
+    target_recall: float | None = None
     applied: bool = False
+
+    @property
+    def band_width(self) -> float:
+        """Width of the suggested UNCERTAIN band (FAIL threshold minus review threshold)."""
+        return self.suggested_image_threshold - self.suggested_review_threshold
 
     def to_json(self) -> dict[str, Any]:
         data = dict(self.__dict__)
         data["roc"] = None if self.roc is None else dict(self.roc.__dict__)
+        data["band_width"] = self.band_width
         return data
 
 

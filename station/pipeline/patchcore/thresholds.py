@@ -1,8 +1,10 @@
 """Threshold calibration maths: ROC, AUROC (ties counted half), F1-optimal threshold, threshold for a
-target false-alarm rate, histograms. Pure numpy; "positive" means defective."""
+target false-alarm rate, the UNCERTAIN band between the classes, the Wilson score interval of a rate,
+histograms. Pure numpy; "positive" means defective."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,3 +110,83 @@ def histogram(good: np.ndarray, defect: np.ndarray, bins: int = 20) -> tuple[np.
     g, _ = np.histogram(np.clip(good, 0, 1), bins=edges)
     d, _ = np.histogram(np.clip(defect, 0, 1), bins=edges) if np.size(defect) else (np.zeros(bins, int), None)
     return edges, g, d
+
+
+# Two-sided 95 % normal quantile used for the intervals shown to the technician.
+Z_95 = 1.959963984540054
+
+# Narrowest UNCERTAIN band a calibration proposes, on the normalised score scale (0.70 is the top of the
+# bank's good calibration images). Narrower than 0.05 the band holds almost no part for review in
+# practice and the threshold spin boxes' 0.01 steps could close it by accident.
+MIN_BAND_WIDTH = 0.05
+
+
+def wilson_interval(k: int, n: int, z: float = Z_95) -> tuple[float, float]:
+    """Wilson score interval of the rate ``k / n`` (95 % by default): stays inside [0, 1] and is honest
+    for small ``n`` and for rates of 0 or 1, where the normal approximation collapses to a point.
+
+    ``n == 0`` gives ``(0.0, 1.0)``: nothing is known."""
+    if n < 0 or not 0 <= k <= n:
+        raise ValidationError(f"a rate needs 0 <= k <= n, got k={k}, n={n}")
+    if n == 0:
+        return 0.0, 1.0
+    p = k / n
+    z2 = z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    return max(0.0, centre - half) if k else 0.0, min(1.0, centre + half) if k < n else 1.0
+
+
+@dataclass(frozen=True)
+class Band:
+    """The UNCERTAIN band ``[lower, upper)``: ``upper`` is the FAIL threshold, ``lower`` the review one.
+
+    ``rule`` says how it was found: ``"gap"`` (classes apart: the band spans the gap between the good
+    parts' high quantile and the defects' low quantile), ``"overlap"`` (classes overlap: the band covers
+    the overlap between the same two quantiles), ``"good_only"`` (no defects: between two high quantiles
+    of the good scores). ``widened`` is true when the band was widened to ``min_width``.
+    ``good_edge`` / ``defect_edge`` are the two quantile scores the band was drawn from."""
+
+    lower: float
+    upper: float
+    rule: str
+    widened: bool
+    good_edge: float
+    defect_edge: float | None
+    min_width: float
+
+    @property
+    def width(self) -> float:
+        return self.upper - self.lower
+
+
+def uncertain_band(good: np.ndarray, defect: np.ndarray, target_far: float, target_recall: float,
+                   min_width: float = MIN_BAND_WIDTH) -> Band:
+    """The UNCERTAIN band of a calibration, never narrower than ``min_width``.
+
+    The good edge is :func:`threshold_for_far` of ``target_far`` (at most that share of good parts at or
+    above it); the defect edge is the lowest score that keeps ``target_recall`` of the defects at or above
+    it. The band runs from the lower of the two edges to the higher: across the gap when the classes are
+    apart (parts there resemble neither class), across the overlap when they mix (parts there could be
+    either). Without defects it runs from the good edge of ``5 * target_far`` (at most 0.5) up to the good
+    edge. A band narrower than ``min_width`` is widened around its middle and kept inside [0, 1]."""
+    good = np.asarray(good, dtype=np.float64).ravel()
+    defect = np.asarray(defect, dtype=np.float64).ravel()
+    if not 0.0 < target_recall <= 1.0:
+        raise ValidationError(f"target recall must be in (0, 1], got {target_recall}")
+    good_edge = min(threshold_for_far(good, target_far), 1.0)
+    defect_edge: float | None = None
+    if defect.size:
+        defect_edge = float(np.sort(defect)[int(np.floor((1 - target_recall) * defect.size + 1e-9))])
+        defect_edge = min(max(defect_edge, 0.0), 1.0)
+        lower, upper = sorted((good_edge, defect_edge))
+        rule = "gap" if good_edge <= defect_edge else "overlap"
+    else:
+        lower = min(threshold_for_far(good, min(0.5, 5 * target_far)), good_edge)
+        upper, rule = good_edge, "good_only"
+    lower, upper = max(lower, 0.0), min(upper, 1.0)
+    widened = upper - lower < min_width
+    if widened:
+        middle = min(max((lower + upper) / 2, min_width / 2), 1.0 - min_width / 2)
+        lower, upper = middle - min_width / 2, middle + min_width / 2
+    return Band(float(lower), float(upper), rule, widened, float(good_edge), defect_edge, float(min_width))

@@ -1,10 +1,11 @@
 """The inspection engine's use cases (Qt-free; the computation itself is ``station.pipeline``): inspecting a
 part, building a product's bank and retrieval index, the self-configuration that chooses its configuration,
-threshold calibration and proposals from history, data-set evaluation, the product's library images and
+threshold calibration and proposals from history, the readable change log, data-set evaluation, the product's library images and
 few-shot onboarding, and the cache of loaded banks they share. Their ports are in ``ports``."""
 
 from station.services.engine.build import ModelBuildService
-from station.services.engine.calibration import CalibrationService, suggest_thresholds
+from station.services.engine.calibration import CalibrationService, suggest_band, suggest_thresholds
+from station.services.engine.change_log import ChangeLogEntry, FieldChange, describe_all
 from station.services.engine.evaluation import EvaluationService
 from station.services.engine.inspection import InspectionService
 from station.services.engine.onboarding import MIN_GOOD, OnboardingReport, OnboardingService
@@ -15,7 +16,9 @@ from station.services.engine.selection import (
     Candidate, CandidateScore, Selection, candidate_sizes, select_configuration,
 )
 from station.services.engine.settings import StationSettingsService, Thresholds, validate_thresholds
-from station.services.engine.threshold_history import HistoryCalibration, ThresholdProposal
+from station.services.engine.threshold_history import (
+    MIN_LABELLED_DEFECT, MIN_LABELLED_GOOD, HistoryCalibration, ThresholdProposal, enough_outcomes, shortfall,
+)
 from station.pipeline.patchcore.bank_build import BuildOptions
 from station.services.engine.ports import InspectionRecorder, ReviewThresholdStore
 
@@ -29,7 +32,11 @@ __all__ = [
     "Candidate",
     "candidate_sizes",
     "CandidateScore",
+    "ChangeLogEntry",
+    "describe_all",
+    "enough_outcomes",
     "EvaluationService",
+    "FieldChange",
     "HistoryCalibration",
     "import_file",
     "import_reference_images",
@@ -39,15 +46,19 @@ __all__ = [
     "LIBRARY_KIND",
     "LoadedProduct",
     "MIN_GOOD",
+    "MIN_LABELLED_DEFECT",
+    "MIN_LABELLED_GOOD",
     "ModelBuildService",
     "OnboardingReport",
     "OnboardingService",
     "ReferenceImages",
     "ReviewThresholdStore",
     "select_configuration",
+    "shortfall",
     "Selection",
     "StationSettingsService",
     "store_image",
+    "suggest_band",
     "suggest_thresholds",
     "ThresholdProposal",
     "Thresholds",

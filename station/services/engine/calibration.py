@@ -1,7 +1,8 @@
 """Threshold calibration of a product from validation images: good ones (required) and defective ones
 (optional; ``station.pipeline.images.datasets.calibration_images`` splits a folder of them). Returns a
-:class:`~station.domain.engine_reports.CalibrationReport` the GUI can plot; ``apply`` saves the chosen
-thresholds (image and review threshold, both in ``model_configs``)."""
+:class:`~station.domain.engine_reports.CalibrationReport` the GUI can plot, whose suggestion always has an
+UNCERTAIN band of stated width (:func:`suggest_band`); ``apply`` saves the chosen thresholds (image and
+review threshold, both in ``model_configs``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from station.domain.errors import ValidationError
 from station.pipeline.images.decode import ImageInput, decode_input
 from station.pipeline.images.preprocessing import Preprocessing
 from station.pipeline.patchcore import thresholds as cal
+from station.pipeline.patchcore.thresholds import MIN_BAND_WIDTH
 from station.pipeline.patchcore.analysis import analyse
 from station.services.engine.ports import ModelFiles
 from station.services.engine.runtime import BankCache
@@ -27,23 +29,24 @@ DEFAULT_TARGET_RECALL = 0.99
 
 def suggest_thresholds(good: np.ndarray, defect: np.ndarray, target_far: float,
                        target_recall: float = DEFAULT_TARGET_RECALL) -> tuple[float, float, float, float | None, float | None]:
-    """(image threshold, review threshold, far threshold, f1 threshold, f1).
+    """(image threshold, review threshold, far threshold, f1 threshold, f1): the edges of
+    :func:`suggest_band` with the false-alarm threshold and the F1 optimum (``None`` without defects)."""
+    band = suggest_band(good, defect, target_far, target_recall)
+    far_threshold = float(min(max(cal.threshold_for_far(good, target_far), 0.0), 1.0))
+    f1_threshold, f1 = cal.best_f1(good, defect) if np.size(defect) else (None, None)
+    return band.upper, band.lower, far_threshold, f1_threshold, f1
 
-    With defects the image threshold is F1-optimal and the UNCERTAIN band starts where ``target_recall`` of
-    the defects would still be caught; without defects the image threshold keeps the false-alarm rate at
-    ``target_far`` and the band opens at five times that rate."""
-    far_threshold = cal.threshold_for_far(good, target_far)
-    if defect.size:
-        f1_threshold, f1 = cal.best_f1(good, defect)
-        image_threshold = f1_threshold
-        caught = np.sort(defect)[int(np.floor((1 - target_recall) * defect.size))]
-        review = min(float(caught), image_threshold)
-    else:
-        f1_threshold, f1 = None, None
-        image_threshold = far_threshold
-        review = min(cal.threshold_for_far(good, min(0.5, 5 * target_far)), image_threshold)
-    clip = lambda v: float(min(max(v, 0.0), 1.0))  # noqa: E731
-    return clip(image_threshold), clip(review), clip(far_threshold), f1_threshold, f1
+
+def suggest_band(good: np.ndarray, defect: np.ndarray, target_far: float,
+                 target_recall: float = DEFAULT_TARGET_RECALL) -> cal.Band:
+    """The suggested UNCERTAIN band: FAIL at or above ``upper``, UNCERTAIN from ``lower``.
+
+    It always has a width of at least :data:`MIN_BAND_WIDTH`. Its edges are the good parts' high quantile
+    (``1 - target_far``) and the defects' low quantile (``1 - target_recall``): classes apart, the band is
+    the gap between them (a part there looks like neither); classes overlapping, the band is the overlap
+    (a part there could be either) and a person decides. Without defects the band lies between the good
+    parts' ``1 - 5 * target_far`` and ``1 - target_far`` quantiles."""
+    return cal.uncertain_band(good, defect, target_far, target_recall, MIN_BAND_WIDTH)
 
 
 class CalibrationService:
@@ -75,6 +78,7 @@ class CalibrationService:
             raise ValidationError("calibration needs good validation images")
         good_scores = self.score(product_code, good, progress, cancel, "good")
         defect_scores = self.score(product_code, defect, progress, cancel, "defect") if defect else np.zeros(0)
+        band = suggest_band(good_scores, defect_scores, target_far)
         image_t, review_t, far_t, f1_t, f1 = suggest_thresholds(good_scores, defect_scores, target_far)
         roc = auroc = None
         if defect_scores.size:
@@ -96,6 +100,8 @@ class CalibrationService:
                                                          config.image_threshold),
             histogram_edges=tuple(map(float, edges)), good_histogram=tuple(map(int, g_hist)),
             defect_histogram=tuple(map(int, d_hist)),
+            band_rule=band.rule, band_widened=band.widened, min_band_width=band.min_width,
+            band_good_edge=band.good_edge, band_defect_edge=band.defect_edge, target_recall=DEFAULT_TARGET_RECALL,
         )
 
     def apply(self, report: CalibrationReport, image_threshold: float | None = None,
