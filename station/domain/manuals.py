@@ -122,3 +122,4 @@ class IngestReport:
     embedder: str | None = None
     already_present: bool = False
     deployment_id: int | None = None
+    notes: list[str] = field(default_factory=list)  # one line each: what was cut to keep indexing bounded

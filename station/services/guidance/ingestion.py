@@ -1,6 +1,8 @@
 """Manual ingestion: parse, link to the product's defect types, embed, store file and sections,
 and record a ``rag_indexing`` deployment. All files of one call are parsed before anything is stored,
-so a manual that cannot be parsed stores nothing."""
+so a manual that cannot be parsed stores nothing. What one manual indexes is bounded
+(:mod:`station.services.guidance.bounds`): too large a file is refused unread, too many sections are cut
+with one line saying what was cut."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from station.domain.manuals import (
     ParsedManual,
     SectionToStore,
 )
+from station.services.guidance.bounds import MAX_MANUAL_BYTES, bound_sections
 from station.services.guidance.ports import ManualParser, ManualRepository, TextEmbedder
 from station.services.guidance.retrieval import pack_embedding
 from station.services.guidance.text import section_text
@@ -32,6 +35,7 @@ class _Parsed:
     path: Path
     data: bytes
     manual: ParsedManual
+    note: str | None = None  # what was cut to bound the indexing
 
 
 class ManualService:
@@ -61,7 +65,11 @@ class ManualService:
         for done, path in enumerate(paths):
             report(Progress("parse", done, len(paths), Path(path).name))
             data = _read(path)
-            parsed.append(_Parsed(Path(path), data, self._parser.parse(data, Path(path).name, product.defect_types)))
+            manual, note = bound_sections(self._parser.parse(data, Path(path).name, product.defect_types),
+                                          Path(path).name)
+            if note:
+                log.warning("%s", note)
+            parsed.append(_Parsed(Path(path), data, manual, note))
         report(Progress("parse", len(paths), len(paths), "parsed"))
         stored = []
         for done, item in enumerate(parsed):
@@ -74,7 +82,7 @@ class ManualService:
         key = self._store.put_bytes(item.data, kind="manual", suffix=item.path.suffix)
         existing = self._repo.find_by_file(product_id, key)
         if existing is not None:
-            return _report(existing, item.manual, defect_types, None, already=True)
+            return _report(existing, item.manual, defect_types, None, already=True, note=item.note)
         config = {"file_name": item.path.name, "file_path": key, "sections": len(item.manual.sections),
                   "embedder": self._embedder.name if self._embedder else None}
         deployment_id = self._deployments.start(DeploymentType.RAG_INDEXING.value, product_id, config, user_id)
@@ -93,11 +101,11 @@ class ManualService:
             self._deployments.finish(deployment_id, DeploymentStatus.FAILED.value, error_message=str(exc)[:2000])
             raise
         report = _report(info, item.manual, defect_types, self._embedder.name if self._embedder else None,
-                         deployment_id=deployment_id)
+                         deployment_id=deployment_id, note=item.note)
         self._deployments.finish(deployment_id, DeploymentStatus.COMPLETED.value, {
             "manual_id": info.manual_id, "version": info.version, "sections": report.sections,
             "linked": report.linked, "missing": report.missing, "vector_indexed": info.vector_indexed,
-            "unlinked_headings": list(item.manual.unlinked_headings)})
+            "unlinked_headings": list(item.manual.unlinked_headings), "notes": report.notes})
         return report
 
     def _embed(self, manual: ParsedManual):  # type: ignore[no-untyped-def]
@@ -116,6 +124,10 @@ class ManualService:
 
 def _read(path: Path) -> bytes:
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_MANUAL_BYTES:
+            raise ValidationError(f"manual {Path(path).name} is {size / 1e6:.1f} MB; at most "
+                                  f"{MAX_MANUAL_BYTES / 1e6:.0f} MB is accepted: split it into several files")
         return Path(path).read_bytes()
     except FileNotFoundError as exc:
         raise NotFoundError(f"manual file not found: {path}") from exc
@@ -126,7 +138,7 @@ def _read(path: Path) -> bytes:
 
 
 def _report(info: ManualInfo, manual: ParsedManual, defect_types, embedder: str | None, *,  # type: ignore[no-untyped-def]
-            already: bool = False, deployment_id: int | None = None) -> IngestReport:
+            already: bool = False, deployment_id: int | None = None, note: str | None = None) -> IngestReport:
     linked: dict[str, list[str]] = {}
     for section in manual.sections:
         if section.defect_code:
@@ -136,4 +148,5 @@ def _report(info: ManualInfo, manual: ParsedManual, defect_types, embedder: str 
     missing = [d.code for d in defect_types
                if not {"cause", "action"} <= set(linked.get(d.code, []))]
     return IngestReport(manual=info, sections=len(manual.sections), linked=linked, missing=missing,
-                        embedder=embedder, already_present=already, deployment_id=deployment_id)
+                        embedder=embedder, already_present=already, deployment_id=deployment_id,
+                        notes=[note] if note else [])
