@@ -1,5 +1,5 @@
 """Wires administration: the user accounts (sign-in, roles, lockout), the admin screens' audited edits of
-users and the catalogue, and the image-library import."""
+users and the catalogue, and the image library (import, and browsing with audited relabel and removal)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from station.adapters.db.admin_repo import SqlAdminRepository
 from station.adapters.db.database import Database
 from station.adapters.db.users_repo import SqlUserRepository
-from station.services.admin import AdminService, ImageLibraryService, UserService
+from station.services.admin import AdminService, ImageLibraryService, LibraryBrowser, UserService
 from station.services.shared.ports import AuditTrail, CatalogReader, ObjectStore
 
 
@@ -24,5 +24,6 @@ def build_users(db: Database) -> UserService:
 
 def build_admin(db: Database, catalog: CatalogReader, storage: ObjectStore, users: UserService,
                 audit: AuditTrail) -> AdminServices:
-    return AdminServices(admin=AdminService(SqlAdminRepository(db), users, audit),
-                         library=ImageLibraryService(catalog, storage))
+    repo = SqlAdminRepository(db)
+    return AdminServices(admin=AdminService(repo, users, audit),
+                         library=ImageLibraryService(catalog, storage, LibraryBrowser(repo, storage, audit)))

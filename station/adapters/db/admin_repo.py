@@ -1,4 +1,5 @@
-"""SQL for the admin screens: user roles and activation, products and defect types (create/edit/retire).
+"""SQL for the admin screens: user roles and activation, products and defect types (create/edit/retire),
+and the image library's browsing, relabelling and removal.
 
 Every method returns the values before and after the change so the service can audit it.
 """
@@ -10,10 +11,11 @@ from typing import Any
 from sqlalchemy import delete, func, select
 
 from station.adapters.db.database import Database
-from station.adapters.db.models import DefectType, Product, RoleRow, User, UserRole
+from station.adapters.db.models import DefectType, Image, Inspection, Product, RoleRow, User, UserRole
 from station.domain.catalog import DefectTypeSpec
 from station.domain.enums import Role
-from station.domain.errors import NotFoundError
+from station.domain.errors import NotFoundError, ValidationError
+from station.domain.library import LIBRARY_TYPES, LibraryFilter, LibraryImage, LibraryPage
 
 Change = tuple[dict[str, Any] | None, dict[str, Any]]
 
@@ -118,3 +120,70 @@ class SqlAdminRepository:
             row.updated_at = func.current_timestamp()
             return ({"defect_type_id": row.defect_type_id, "is_active": old},
                     {"defect_type_id": row.defect_type_id, "is_active": active})
+
+    # Image library ----------------------------------------------------------------------
+    def library_page(self, flt: LibraryFilter, offset: int, limit: int) -> LibraryPage:
+        """One page of the product's active good/defect images, newest first, with how many inspections
+        name each one."""
+        with self._db.session() as session:
+            where = [Image.product_id == flt.product_id, Image.is_active.is_(True)]
+            where.append(Image.image_type.in_([flt.image_type] if flt.image_type else LIBRARY_TYPES))
+            if flt.defect_type_id is not None:
+                where.append(Image.defect_type_id == flt.defect_type_id)
+            total = int(session.scalar(select(func.count()).select_from(Image).where(*where)) or 0)
+            rows = list(session.scalars(select(Image).where(*where).order_by(Image.image_id.desc())
+                                        .offset(max(0, offset)).limit(max(1, limit))))
+            used = self._inspection_counts(session, [r.image_id for r in rows])
+            images = tuple(LibraryImage(r.image_id, r.product_id or 0, r.image_type, r.defect_type_id, r.file_name,
+                                        r.file_path, r.width, r.height, r.uploaded_at, used.get(r.image_id, 0))
+                           for r in rows)
+            return LibraryPage(images, total, max(0, offset), max(1, limit))
+
+    def _inspection_counts(self, session, image_ids: list[int]) -> dict[int, int]:  # type: ignore[no-untyped-def]
+        if not image_ids:
+            return {}
+        counts: dict[int, int] = {}
+        for column in (Inspection.test_image_id, Inspection.reference_image_id):
+            for image_id, n in session.execute(select(column, func.count()).where(column.in_(image_ids))
+                                               .group_by(column)):
+                counts[image_id] = counts.get(image_id, 0) + int(n)
+        return counts
+
+    def _library_rows(self, session, image_ids: list[int]) -> list[Image]:  # type: ignore[no-untyped-def]
+        rows = list(session.scalars(select(Image).where(Image.image_id.in_(image_ids)).order_by(Image.image_id)))
+        found = {r.image_id for r in rows if r.is_active and r.image_type in LIBRARY_TYPES}
+        missing = [i for i in image_ids if i not in found]
+        if missing:
+            raise NotFoundError(f"{len(missing)} of the selected images are no longer in the library; "
+                                f"refresh the list")
+        return rows
+
+    def relabel_images(self, image_ids: list[int], image_type: str, defect_type_id: int | None,
+                       by_user: int | None) -> Change:
+        with self._db.session(user_id=by_user) as session:
+            rows = self._library_rows(session, image_ids)
+            if defect_type_id is not None:
+                defect = session.get(DefectType, defect_type_id)
+                if defect is None or any(r.product_id != defect.product_id for r in rows):
+                    raise ValidationError("the defect type is not one of the images' product")
+            old = [{"image_id": r.image_id, "image_type": r.image_type, "defect_type_id": r.defect_type_id}
+                   for r in rows]
+            for row in rows:
+                row.image_type, row.defect_type_id = image_type, defect_type_id
+            new = [{"image_id": r.image_id, "image_type": image_type, "defect_type_id": defect_type_id}
+                   for r in rows]
+            return {"images": old}, {"images": new}
+
+    def retire_images(self, image_ids: list[int], by_user: int | None) -> Change:
+        """Takes the images out of the library (``is_active`` false). Rows and object files stay: inspections
+        and overrides may name them, and one content-addressed file can back several rows."""
+        with self._db.session(user_id=by_user) as session:
+            rows = self._library_rows(session, image_ids)
+            used = self._inspection_counts(session, image_ids)
+            old = [{"image_id": r.image_id, "image_type": r.image_type, "defect_type_id": r.defect_type_id,
+                    "file_name": r.file_name, "file_path": r.file_path, "is_active": True} for r in rows]
+            for row in rows:
+                row.is_active = False
+            new = [{"image_id": r.image_id, "is_active": False, "used_by_inspections": used.get(r.image_id, 0)}
+                   for r in rows]
+            return {"images": old}, {"images": new}

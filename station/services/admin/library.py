@@ -16,6 +16,7 @@ from station.domain.enums import ImageType
 from station.domain.errors import ValidationError
 from station.pipeline.images.datasets import folder_images
 from station.pipeline.images.decode import ImageInputError
+from station.services.admin.browser import LibraryBrowser
 from station.services.engine import import_file
 from station.services.shared.ports import CatalogReader, ObjectStore
 
@@ -70,11 +71,13 @@ def import_images(
 
 
 class ImageLibraryService:
-    """:func:`import_images` with the station's catalogue and storage bound (for the GUI)."""
+    """:func:`import_images` with the station's catalogue and storage bound (for the GUI), and the library's
+    ``browser`` (pages, thumbnails, relabel, remove) when the station wires one."""
 
-    def __init__(self, catalog: CatalogReader, storage: ObjectStore) -> None:
+    def __init__(self, catalog: CatalogReader, storage: ObjectStore, browser: LibraryBrowser | None = None) -> None:
         self._catalog = catalog
         self._storage = storage
+        self.browser = browser
 
     def import_images(self, product_id: int, image_type: str, paths: Iterable[Path], *,
                       defect_type_id: int | None = None, uploaded_by: int | None = None,

@@ -1,4 +1,4 @@
-"""Ports of administration: user accounts and the admin edits."""
+"""Ports of administration: user accounts, the admin edits and the image library's browsing."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from station.domain.catalog import DefectTypeSpec
 from station.domain.enums import Role
+from station.domain.library import LibraryFilter, LibraryPage
 from station.domain.users import UserInfo
 
 
@@ -56,3 +57,15 @@ class AdminRepository(Protocol):
 
     def set_defect_type_active(self, product_id: int, code: str, active: bool,
                                by_user: int | None) -> tuple[Any, Any]: ...
+
+
+class LibraryRepository(Protocol):
+    """The image library's rows: pages by filter, relabelling and removal (each returns old and new values
+    for the audit trail)."""
+
+    def library_page(self, flt: LibraryFilter, offset: int, limit: int) -> LibraryPage: ...
+
+    def relabel_images(self, image_ids: list[int], image_type: str, defect_type_id: int | None,
+                       by_user: int | None) -> tuple[Any, Any]: ...
+
+    def retire_images(self, image_ids: list[int], by_user: int | None) -> tuple[Any, Any]: ...
