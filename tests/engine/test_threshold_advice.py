@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from station.domain.audit import AuditEntry
-from station.domain.errors import ValidationError
+from station.adapters.db.models import AuditLog
+from station.domain.errors import AuthenticationError, ValidationError
 from station.domain.inspection import InspectionRecord
 from station.domain.inspection import TestImage as StoredImage
 from station.domain.users import UserInfo
@@ -173,8 +174,17 @@ def test_enough_outcomes_give_proposals_with_bands_and_intervals(station_ctx) ->
     # The current thresholds (FAIL 0.85) say which labelled defects they pass.
     current = proposals["current"]
     assert current.passed_defects == tuple(s for s in sorted(defect) if s < current.review_threshold)
+    with pytest.raises(AuthenticationError, match="technician or admin"):
+        history.apply("demo-cast", proposals["no_miss"], _user(ctx, "worker"))
     audit_id = history.apply("demo-cast", proposals["no_miss"], _user(ctx, "manager"))
-    assert audit_id
+    product = ctx.catalog.get_product("demo-cast")
+    config = ctx.catalog.get_model_config(product.product_id)
+    assert (config.image_threshold, config.review_threshold) == (proposals["no_miss"].image_threshold,
+                                                                 proposals["no_miss"].review_threshold)
+    with ctx.db.session() as session:
+        entry = session.get(AuditLog, audit_id)
+        assert entry.new_data["source"] == "history" and entry.new_data["proposal"] == "no_miss"
+        assert entry.user_id == _user(ctx, "manager").user_id
     with pytest.raises(ValidationError, match="already applied"):
         history.apply("demo-cast", proposals["current"], _user(ctx, "manager"))
 
@@ -199,6 +209,16 @@ def test_history_cli_states_intervals_and_band_widths(station_ctx, capsys) -> No
     assert main(["calibrate", "--product", "demo-cast", "--from-history", "--target-far", "0"]) == 0
     out = capsys.readouterr().out
     assert "95% Wilson" in out and "band width" in out and "misses   0.0% (0.0%-27.8%)" in out
+    assert main(["calibrate", "--product", "demo-cast", "--from-history", "--proposal", "no_miss"]) == 2  # who?
+    assert main(["calibrate", "--product", "demo-cast", "--from-history", "--proposal", "no_miss",
+                 "--user", "worker"]) == 2  # not a technician
+    assert main(["calibrate", "--product", "demo-cast", "--from-history", "--apply"]) == 2
+    assert main(["calibrate", "--product", "demo-cast"]) == 2  # neither DIR nor --from-history
+    capsys.readouterr()
+    assert main(["calibrate", "--product", "demo-cast", "--from-history", "--target-far", "0",
+                 "--proposal", "no_miss", "--user", "manager"]) == 0
+    out = capsys.readouterr().out
+    assert "no_miss" in out and "[applied]" in out
 
 
 # Readable change log -----------------------------------------------------------------------------------

@@ -224,6 +224,9 @@ def test_calibration_view_plots_scores_and_suggests_thresholds(qtbot, demo_windo
     view.review_threshold.setValue(0.998)
     qtbot.waitUntil(lambda: view.preview_outcome.image_threshold == pytest.approx(0.999), timeout=10000)
     assert view.preview_outcome.reevaluated
+    assert view.has_unsaved() and view.report.band_width >= 0.05 - 1e-9
+    assert f"a band {view.report.band_width:.3f} wide" in view.summary.text()
+    view.discard_edits()  # nothing saved: closing the window asks nothing
 
 
 def test_admin_manages_users_products_defect_types_and_imports_images(qtbot, main_window, station_ctx,  # noqa: F811

@@ -38,6 +38,7 @@ class ChangeLogEntry:
     logged_at: datetime | None
     user_id: int | None
     user_name: str | None  # full name, else user name; None for changes made by the station itself
+    user_roles: tuple[str, ...]  # role codes of that account ("manager", "admin", ...)
     table_name: str
     operation: str  # INSERT / UPDATE / DELETE
     product_code: str | None
@@ -56,6 +57,7 @@ def describe(entry: AuditEntry, users: dict[int, UserInfo] | None = None) -> Cha
     return ChangeLogEntry(
         log_id=entry.log_id, logged_at=entry.logged_at, user_id=entry.user_id,
         user_name=None if user is None else (user.full_name or user.username),
+        user_roles=() if user is None else tuple(getattr(r, "value", str(r)) for r in user.roles),
         table_name=entry.table_name, operation=entry.operation,
         product_code=None if product is None else str(product),
         source=new.get("source"), proposal=new.get("proposal"),

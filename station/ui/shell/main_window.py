@@ -4,6 +4,8 @@ F5 refresh, Ctrl+L sign out, Ctrl+Q quit, F1 the list of shortcuts (the bench ad
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -207,6 +209,12 @@ class MainWindow(QMainWindow):
         product = next((p for p in self.products if p.code == code), None)
         if self.session is None or product is None:
             return
+        current = self.session.product
+        if current is not None and current.code != product.code and not self.may_leave():
+            self.product_combo.blockSignals(True)  # Cancel: the product with the unsaved edits stays
+            self.product_combo.setCurrentIndex(max(0, self.product_combo.findData(current.code)))
+            self.product_combo.blockSignals(False)
+            return
         self.session.product = product
         for screen in self.screens.values():
             if hasattr(screen, "product_changed"):
@@ -313,7 +321,15 @@ class MainWindow(QMainWindow):
         language, theme = self.language, self.theme
         self.runner.submit(lambda _ctx: self.services.save_preferences(language, theme), name="save-preferences")
 
+    def may_leave(self, then: Callable[[], None] | None = None) -> bool:
+        """Asks every screen holding unsaved edits (Save / Discard / Cancel); False: stay, or with ``then``,
+        a save is on its way and ``then`` follows it."""
+        return all(screen.confirm_leave(then) for screen in self.screens.values() if hasattr(screen, "confirm_leave"))
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if self.session is not None and self.isVisible() and not self.may_leave(then=self.close):
+            event.ignore()
+            return
         self.changes.close()
         for screen in self.screens.values():
             if hasattr(screen, "shutdown"):

@@ -1,8 +1,10 @@
 """Thresholds from the line's history: the proposals of ``HistoryCalibration`` for the selected product
-(FAIL / UNCERTAIN / pixel thresholds, the false-alarm and miss rates each would have produced and the
-labelled outcomes they rest on) beside the current thresholds, and "Apply" with a confirmation (the
-service saves the thresholds with an audit entry). Every call runs as a job; a result that answers an
-older product or an older request is dropped."""
+(FAIL / UNCERTAIN thresholds and the band's width, the false-alarm, miss and review rates each would have
+produced with their 95 % Wilson intervals, the labelled outcomes they rest on and the labelled defects a
+proposal would pass) beside the current thresholds, and "Apply" with a confirmation that repeats any
+passed defect (the service saves the thresholds with an audit entry). Below the minimum of labelled
+outcomes the view says how many are missing and offers nothing to apply. Every call runs as a job; a
+result that answers an older product or an older request is dropped."""
 
 from __future__ import annotations
 
@@ -19,12 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.services.engine import ThresholdProposal, Thresholds
+from station.services.engine import (
+    MIN_LABELLED_DEFECT, MIN_LABELLED_GOOD, ThresholdProposal, Thresholds, enough_outcomes, shortfall,
+)
 from station.services.shared.changes import ThresholdsChanged
 from station.ui.env import ScreenEnv
 from station.ui.jobs import RequestTracker
 from station.ui.permissions import Capability
 from station.ui.widgets.feedback import MessageBar
+from station.ui.widgets.names import verdict_name
 from station.ui.widgets.tables import DataTable
 
 
@@ -37,13 +42,15 @@ class ProposalTable(DataTable):
 
 @dataclass(frozen=True)
 class ProposalsLoaded:
-    """What one request found: the counts, the proposals (empty when too few outcomes), the current values."""
+    """What one request found: the counts, the proposals (empty below the minimum), the current values."""
 
     product_code: str
     n_good: int
     n_defect: int
     proposals: list[ThresholdProposal]
     current: Thresholds
+    min_good: int = MIN_LABELLED_GOOD
+    min_defect: int = MIN_LABELLED_DEFECT
 
 
 class HistoryProposalsView(QWidget):
@@ -88,9 +95,12 @@ class HistoryProposalsView(QWidget):
         self.basis_label.setObjectName("HistoryBasis")
         self.basis_label.setWordWrap(True)
         layout.addWidget(self.basis_label)
-        self.table = ProposalTable([self.tr("Proposal"), self.tr("FAIL at or above"), self.tr("UNCERTAIN from"),
-                                self.tr("Defect pixels from"), self.tr("False alarms"), self.tr("Missed defects"),
-                                self.tr("Good held for review"), self.tr("Labelled good / defective")])
+        fail, uncertain = verdict_name("FAIL"), verdict_name("UNCERTAIN")
+        self.table = ProposalTable([
+            self.tr("Proposal"), self.tr("{0} at or above").format(fail), self.tr("{0} from").format(uncertain),
+            self.tr("{0} band width").format(uncertain), self.tr("False alarms (95% interval)"),
+            self.tr("Missed defects (95% interval)"), self.tr("Good held for review (95% interval)"),
+            self.tr("Labelled good / defective"), self.tr("Labelled defects it would pass")])
         self.table.setObjectName("HistoryProposals")
         layout.addWidget(self.table, 1)
         self.message = MessageBar()
@@ -115,7 +125,7 @@ class HistoryProposalsView(QWidget):
 
         def work(_ctx):  # type: ignore[no-untyped-def]
             n_good, n_defect = history.labelled_counts(code)
-            proposals = history.propose(code, target_far=target) if n_good and n_defect else []
+            proposals = history.propose(code, target_far=target) if enough_outcomes(n_good, n_defect) else []
             return ProposalsLoaded(code, n_good, n_defect, proposals, settings.thresholds(code))
 
         self.env.runner.submit(work, name="history-proposals", owner=self,
@@ -129,25 +139,48 @@ class HistoryProposalsView(QWidget):
         self.loaded = loaded
         current = loaded.current
         review = "—" if current.review_threshold is None else f"{current.review_threshold:.3f}"
-        self.current_label.setText(self.tr("Current: FAIL at or above {0:.3f}, UNCERTAIN from {1}, defect pixels "
-                                           "from {2:.3f}").format(current.image_threshold, review,
-                                                                   current.pixel_threshold))
+        self.current_label.setText(self.tr("Current: {0} at or above {1:.3f}, {2} from {3}, defect pixels from "
+                                           "{4:.3f}").format(verdict_name("FAIL"), current.image_threshold,
+                                                             verdict_name("UNCERTAIN"), review,
+                                                             current.pixel_threshold))
         if not loaded.proposals:
-            self.basis_label.setText(self.tr(
-                "Too few labelled outcomes for proposals: {0} good and {1} defective; at least one of each is "
-                "needed (override verdicts at the bench, log corrective actions as resolved).").format(
-                loaded.n_good, loaded.n_defect))
+            self.basis_label.setText(self.tr("No proposals: {0}. Override verdicts at the bench and log corrective "
+                                             "actions as resolved to label more parts.").format(
+                self.shortfall_text(loaded.n_good, loaded.n_defect)))
             self.basis_label.setProperty("level", "warning")
             return
         self.basis_label.setProperty("level", "info")
         self.basis_label.setText(self.tr(
-            "Rates are what each proposal would have produced on {0} good and {1} defective labelled parts. "
-            "The pixel threshold cannot be learned from part labels and is kept.").format(
-            loaded.n_good, loaded.n_defect))
-        self.table.set_rows([[self.names.get(p.name, p.name), p.image_threshold, p.review_threshold,
-                              p.pixel_threshold, f"{p.false_alarm_rate:.1%}", f"{p.miss_rate:.1%}",
-                              f"{p.review_rate:.1%}", f"{p.n_good} / {p.n_defect}"] for p in loaded.proposals],
+            "Rates are what each proposal would have produced on {0} good and {1} defective labelled parts, with "
+            "their 95% Wilson intervals: the true rate on the line lies in that range. The pixel threshold cannot "
+            "be learned from part labels and is kept.").format(loaded.n_good, loaded.n_defect))
+        self.table.set_rows([[self.names.get(p.name, p.name), f"{p.image_threshold:.3f}", f"{p.review_threshold:.3f}",
+                              f"{p.band_width:.3f}", self.rate_text(p.false_alarm_rate, p.false_alarm_interval),
+                              self.rate_text(p.miss_rate, p.miss_interval),
+                              self.rate_text(p.review_rate, p.review_interval), f"{p.n_good} / {p.n_defect}",
+                              self.passed_text(p)] for p in loaded.proposals],
                             [p.name for p in loaded.proposals])
+
+    def shortfall_text(self, n_good: int, n_defect: int) -> str:
+        """``needs at least 20 labelled good parts, have 1; ...`` in the UI language."""
+        parts = []
+        for label, needed, have in shortfall(n_good, n_defect):
+            if label == "normal":
+                parts.append(self.tr("needs at least {0} labelled good parts, have {1}").format(needed, have))
+            else:
+                parts.append(self.tr("needs at least {0} labelled defective parts, have {1}").format(needed, have))
+        return "; ".join(parts)
+
+    @staticmethod
+    def rate_text(rate: float, interval: tuple[float, float]) -> str:
+        return f"{rate:.1%} ({interval[0]:.1%}–{interval[1]:.1%})"
+
+    def passed_text(self, proposal: ThresholdProposal) -> str:
+        if not proposal.passed_defects:
+            return self.tr("none")
+        shown = ", ".join(f"{s:.3f}" for s in proposal.passed_defects[-5:])
+        return self.tr("{0} would be {1} (scores {2})").format(len(proposal.passed_defects), verdict_name("PASS"),
+                                                              shown)
 
     def proposal_names(self) -> list[str]:
         return [] if self.loaded is None else [p.name for p in self.loaded.proposals]
@@ -160,19 +193,29 @@ class HistoryProposalsView(QWidget):
 
     def _selection_changed(self) -> None:
         chosen = self.selected_proposal()
-        self.apply_button.setEnabled(chosen is not None and chosen.name != "current")
+        self.apply_button.setEnabled(chosen is not None and chosen.applicable)
 
     # Applying --------------------------------------------------------------------------------------
     def ask_apply(self) -> QMessageBox | None:
         chosen, loaded = self.selected_proposal(), self.loaded
-        if chosen is None or loaded is None or not self.env.can(Capability.EDIT_SETTINGS):
+        if chosen is None or loaded is None or not chosen.applicable or not self.env.can(Capability.EDIT_SETTINGS):
             return None
-        self.confirm = QMessageBox(QMessageBox.Icon.Question, self.tr("Apply thresholds"), self.tr(
-            "Apply '{0}' to {1}? FAIL at or above {2:.3f}, UNCERTAIN from {3:.3f} (false alarms {4:.1%}, missed "
-            "defects {5:.1%} on the labelled parts). The change is recorded in the change log.").format(
-            self.names.get(chosen.name, chosen.name), loaded.product_code, chosen.image_threshold,
-            chosen.review_threshold, chosen.false_alarm_rate, chosen.miss_rate),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        text = self.tr(
+            "Apply '{0}' to {1}? {2} at or above {3:.3f}, {4} from {5:.3f} (band width {6:.3f}). On the labelled "
+            "parts: false alarms {7}, missed defects {8}. The change is recorded in the change log.").format(
+            self.names.get(chosen.name, chosen.name), loaded.product_code, verdict_name("FAIL"),
+            chosen.image_threshold, verdict_name("UNCERTAIN"), chosen.review_threshold, chosen.band_width,
+            self.rate_text(chosen.false_alarm_rate, chosen.false_alarm_interval),
+            self.rate_text(chosen.miss_rate, chosen.miss_interval))
+        icon = QMessageBox.Icon.Question
+        if chosen.passed_defects:
+            icon = QMessageBox.Icon.Warning
+            text += "\n\n" + self.tr("Warning: {0} labelled defects of this period would be {1} with these "
+                                      "thresholds (scores {2}).").format(
+                len(chosen.passed_defects), verdict_name("PASS"),
+                ", ".join(f"{s:.3f}" for s in chosen.passed_defects))
+        self.confirm = QMessageBox(icon, self.tr("Apply thresholds"), text,
+                                   QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
         self.confirm.setObjectName("ApplyHistoryConfirm")
         yes = self.confirm.button(QMessageBox.StandardButton.Yes)
         yes.setText(self.tr("Apply"))

@@ -1,8 +1,12 @@
 """Thresholds with a calibration view: score histograms of good vs defect samples, ROC, suggested
-thresholds, the uncertain band, and a live preview that re-evaluates a result with the edited values."""
+thresholds with their UNCERTAIN band (its edges, width and where it comes from), the band of the edited
+values, and a live preview that re-evaluates a result with the edited values. Unsaved edits ask before they
+are lost (Save / Discard / Cancel): the technician screen asks on a tab switch, the main window on a product
+switch and on closing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +17,13 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
+
+from station.domain.catalog import ProductInfo
 
 from station.pipeline.images.datasets import calibration_images
 from station.services.engine import Thresholds
@@ -25,6 +32,10 @@ from station.ui.env import ScreenEnv
 from station.ui.jobs import BACKGROUND, RequestTracker, engine_progress
 from station.ui.widgets.charts import ChartData, LineChart, Marker, Series
 from station.ui.widgets.feedback import JobProgress, MessageBar
+from station.ui.widgets.names import verdict_name
+
+# Spin boxes show three decimals: values closer than this are the same value.
+_SAME = 5e-4
 
 
 def _spin(value: float = 0.5) -> QDoubleSpinBox:
@@ -41,6 +52,9 @@ class ThresholdsView(QWidget):
         super().__init__(parent)
         self.env = env
         self.saved: Thresholds | None = None
+        self.saved_product: ProductInfo | None = None  # the product whose saved values the spin boxes started from
+        self.shown: tuple[float, float, float] | None = None  # (image, pixel, review) as loaded or saved
+        self.unsaved_box: QMessageBox | None = None
         self.report: Any = None
         self.preview_outcome: Any = None
         self.previews = RequestTracker()
@@ -54,11 +68,19 @@ class ThresholdsView(QWidget):
         self.review_threshold.setObjectName("ReviewThreshold")
         self.pixel_threshold = _spin(0.90)
         self.pixel_threshold.setObjectName("PixelThreshold")
-        form.addRow(self.tr("FAIL at or above"), self.image_threshold)
-        form.addRow(self.tr("UNCERTAIN from"), self.review_threshold)
+        form.addRow(self.tr("{0} at or above").format(verdict_name("FAIL")), self.image_threshold)
+        form.addRow(self.tr("{0} from").format(verdict_name("UNCERTAIN")), self.review_threshold)
         form.addRow(self.tr("Defect pixels from"), self.pixel_threshold)
+        self.band_label = QLabel()
+        self.band_label.setObjectName("BandWidth")
+        self.band_label.setWordWrap(True)
+        form.addRow(self.band_label)
         left.addWidget(box)
         row = QHBoxLayout()
+        self.unsaved_label = QLabel(self.tr("Unsaved changes"))
+        self.unsaved_label.setObjectName("UnsavedThresholds")
+        self.unsaved_label.setProperty("level", "warning")
+        self.unsaved_label.setVisible(False)
         self.save_button = QPushButton(self.tr("Save thresholds"))
         self.save_button.setObjectName("PrimaryButton")
         self.calibrate_button = QPushButton(self.tr("Run calibration…"))
@@ -69,6 +91,7 @@ class ThresholdsView(QWidget):
         row.addWidget(self.calibrate_button)
         row.addWidget(self.suggest_button)
         row.addStretch(1)
+        row.addWidget(self.unsaved_label)
         row.addWidget(self.save_button)
         left.addLayout(row)
         self.progress = JobProgress()
@@ -97,7 +120,7 @@ class ThresholdsView(QWidget):
         charts.addWidget(self.histogram, 3)
         charts.addWidget(self.roc, 2)
         layout.addLayout(charts, 3)
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())
         self.calibrate_button.clicked.connect(self._ask_folder)
         self.suggest_button.clicked.connect(self.use_suggested)
         self.preview_button.clicked.connect(self.preview_current_frame)
@@ -114,29 +137,100 @@ class ThresholdsView(QWidget):
             return
         code = product.code
         self.env.runner.submit(lambda _ctx: self.env.services.station_settings.thresholds(code),
-                               name="thresholds", on_done=self.show_thresholds, on_error=self.message.show_error)
+                               name="thresholds", on_done=lambda saved: self.show_thresholds(saved, product),
+                               on_error=self.message.show_error)
 
-    def show_thresholds(self, saved: Thresholds) -> None:
-        self.saved = saved
+    def show_thresholds(self, saved: Thresholds, product: ProductInfo | None = None) -> None:
+        """Shows the saved thresholds of ``product`` (default: the selected one); an answer for a product
+        that is no longer selected is dropped."""
+        current = self.env.session.product
+        product = product or current
+        if product is None or current is None or product.code != current.code:
+            return
+        self.saved, self.saved_product = saved, product
         review = saved.review_threshold if saved.review_threshold is not None else saved.image_threshold
         for spin, value in ((self.image_threshold, saved.image_threshold),
                             (self.pixel_threshold, saved.pixel_threshold), (self.review_threshold, review)):
             spin.blockSignals(True)
             spin.setValue(value)
             spin.blockSignals(False)
+        self.shown = self.thresholds()
         self._draw()
 
-    def save(self) -> None:
-        product = self.env.session.product
+    def has_unsaved(self) -> bool:
+        """True while the spin boxes differ from the thresholds last loaded or saved."""
+        if self.shown is None:
+            return False
+        return any(abs(a - b) > _SAME for a, b in zip(self.thresholds(), self.shown))
+
+    def discard_edits(self) -> None:
+        """Puts the loaded (saved) values back into the spin boxes."""
+        if self.shown is None:
+            return
+        for spin, value in zip((self.image_threshold, self.pixel_threshold, self.review_threshold), self.shown):
+            spin.blockSignals(True)
+            spin.setValue(value)
+            spin.blockSignals(False)
+        self._thresholds_edited()
+
+    def confirm_leave(self, then: Callable[[], None] | None = None) -> bool:
+        """Asks about unsaved edits: Save (saved for the product they belong to), Discard or Cancel.
+
+        True: go on. False: stay (Cancel), or, with ``then``, the save is on its way and ``then`` runs
+        once it is done (closing the window waits for the save)."""
+        if not self.has_unsaved():
+            return True
+        choice = self.ask_unsaved()
+        if choice == QMessageBox.StandardButton.Save:
+            self.save(self.saved_product, then)
+            return then is None
+        if choice == QMessageBox.StandardButton.Discard:
+            self.discard_edits()
+            return True
+        return False
+
+    def ask_unsaved(self) -> QMessageBox.StandardButton:
+        """The Save / Discard / Cancel question (modal); the box stays in ``unsaved_box`` while it is open."""
+        product = self.saved_product.code if self.saved_product is not None else ""
+        self.unsaved_box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Unsaved thresholds"), self.tr(
+            "The thresholds of {0} were changed and not saved: {1}. Save them?").format(
+            product, self.edits_text()),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self)
+        self.unsaved_box.setObjectName("UnsavedThresholdsQuestion")
+        self.unsaved_box.setDefaultButton(QMessageBox.StandardButton.Save)
+        self.unsaved_box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        try:
+            return QMessageBox.StandardButton(self.unsaved_box.exec())
+        finally:
+            self.unsaved_box.deleteLater()
+            self.unsaved_box = None
+
+    def edits_text(self) -> str:
+        """The edited values against the saved ones, e.g. ``FAIL 0.850 → 0.800``."""
+        if self.shown is None:
+            return ""
+        names = (verdict_name("FAIL"), self.tr("defect pixels"), verdict_name("UNCERTAIN"))
+        return ", ".join(f"{name} {old:.3f} → {new:.3f}" for name, old, new in zip(names, self.shown, self.thresholds())
+                         if abs(old - new) > _SAME)
+
+    def save(self, product: ProductInfo | None = None, then: Callable[[], None] | None = None) -> None:
+        """Saves the edited values for ``product`` (default: the product they were loaded for, else the
+        selected one); ``then`` runs after a successful save."""
+        product = product or self.saved_product or self.env.session.product
         if product is None:
             return
         image, pixel, review = self.thresholds()
         settings, user_id = self.env.services.station_settings, self.env.user_id
 
         def done(saved: Thresholds) -> None:
-            self.show_thresholds(saved)
-            self.message.show_message(self.tr("Thresholds saved."), "info", 5000)
+            current = self.env.session.product
+            if current is not None and current.code == product.code:
+                self.show_thresholds(saved, product)
+            self.message.show_message(self.tr("Thresholds of {0} saved.").format(product.code), "info", 5000)
             self.env.changes.fire(ThresholdsChanged(product.product_id))
+            if then is not None:
+                then()
 
         self.env.runner.submit(
             lambda _ctx: settings.update_thresholds(product.code, image, pixel, user_id, review_threshold=review),
@@ -177,9 +271,27 @@ class ThresholdsView(QWidget):
         self._draw()
         self._reevaluate_preview()
 
-    def _draw(self) -> None:
+    def _draw_band(self) -> None:
         image, _pixel, review = self.thresholds()
-        markers = [Marker(image, self.tr("FAIL"), "#d93025"), Marker(review, self.tr("review"), "#f5a524")]
+        uncertain = verdict_name("UNCERTAIN")
+        if review >= image - _SAME:
+            self.band_label.setText(self.tr("No {0} band: every part is {1} or {2}. Lower \"{0} from\" to hold "
+                                            "doubtful parts for a person.").format(
+                uncertain, verdict_name("PASS"), verdict_name("FAIL")))
+            self.band_label.setProperty("level", "warning")
+        else:
+            self.band_label.setText(self.tr("{0} band {1:.3f} – {2:.3f}, width {3:.3f}").format(
+                uncertain, review, image, image - review))
+            self.band_label.setProperty("level", "info")
+        self.band_label.style().unpolish(self.band_label)
+        self.band_label.style().polish(self.band_label)
+        self.unsaved_label.setVisible(self.has_unsaved())
+
+    def _draw(self) -> None:
+        self._draw_band()
+        image, _pixel, review = self.thresholds()
+        markers = [Marker(image, verdict_name("FAIL"), "#d93025"), Marker(review, verdict_name("UNCERTAIN"),
+                                                                          "#f5a524")]
         report = self.report
         if report is None:
             self.histogram.set_data(ChartData(title=self.tr("Score distribution"), markers=markers,
@@ -205,10 +317,36 @@ class ThresholdsView(QWidget):
         else:
             self.roc.set_data(ChartData(title=self.tr("ROC")),
                               empty_text=self.tr("Add labelled defect images to see the ROC"))
-        self.summary.setText(self.tr(
-            "{0} good and {1} defect samples. Suggested: FAIL from {2:.3f}, review from {3:.3f} "
-            "(false-alarm target {4:.0%}).").format(report.n_good, report.n_defect, report.suggested_image_threshold,
-                                                   report.suggested_review_threshold, report.target_far))
+        self.summary.setText(self.suggestion_text(report))
+
+    def suggestion_text(self, report: Any) -> str:
+        """The suggestion in words: both thresholds, the band's width and where the band comes from."""
+        text = self.tr("{0} good and {1} defect samples. Suggested: {2} from {3:.3f}, {4} from {5:.3f}: a band "
+                       "{6:.3f} wide").format(report.n_good, report.n_defect, verdict_name("FAIL"),
+                                              report.suggested_image_threshold, verdict_name("UNCERTAIN"),
+                                              report.suggested_review_threshold, report.band_width)
+        good_q, good_edge = 1 - report.target_far, report.band_good_edge
+        defect_q, defect_edge = 1 - (report.target_recall or 1.0), report.band_defect_edge
+        if good_edge is None:
+            reason = ""
+        elif report.band_rule == "gap" and defect_edge is not None:
+            reason = self.tr("the gap between the good parts' {0:.0%} quantile ({1:.3f}) and the defects' {2:.0%} "
+                             "quantile ({3:.3f}): a part there looks like neither and is held for a person").format(
+                good_q, good_edge, defect_q, defect_edge)
+        elif report.band_rule == "overlap" and defect_edge is not None:
+            reason = self.tr("the overlap of the classes, from the defects' {0:.0%} quantile ({1:.3f}) to the good "
+                             "parts' {2:.0%} quantile ({3:.3f}): a part there could be either and a person "
+                             "decides").format(defect_q, defect_edge, good_q, good_edge)
+        else:
+            reason = self.tr("below the good parts' {0:.0%} quantile ({1:.3f}); add defect images for a band drawn "
+                             "from both classes").format(good_q, good_edge)
+        if reason:
+            text = self.tr("{0}, covering {1}.").format(text, reason)
+        else:
+            text += "."
+        if report.band_widened:
+            text += " " + self.tr("Widened to the minimum width {0:.2f}.").format(report.min_band_width)
+        return text + " " + self.tr("False-alarm target {0:.0%}.").format(report.target_far)
 
     # Live preview -----------------------------------------------------------------------
     def preview_current_frame(self) -> None:
@@ -240,5 +378,5 @@ class ThresholdsView(QWidget):
     def _show_preview(self, outcome: Any) -> None:
         self.preview_outcome = outcome
         self.preview_label.setText(self.tr("{0}: score {1:.3f}, {2} regions at these thresholds").format(
-            outcome.verdict.value, outcome.image_score, len(outcome.regions)))
+            verdict_name(outcome.verdict.value), outcome.image_score, len(outcome.regions)))
         self.preview_label.setProperty("verdict", outcome.verdict.value)
