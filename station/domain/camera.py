@@ -46,6 +46,12 @@ class CameraSpec:
     still_tolerance: float = 2.0
 
     @property
+    def replay_dwell(self) -> int:
+        """Frames a folder replay shows each picture: a replayed picture is a part that stays in view,
+        still long enough for the auto-trigger (``still_frames``) with two frames to spare."""
+        return self.still_frames + 2
+
+    @property
     def kind(self) -> SourceKind:
         text = self.source.strip()
         if text.isdigit():

@@ -36,13 +36,36 @@ def _wait(predicate, timeout: float = 30.0) -> bool:  # a deadline for a conditi
     return False
 
 
-def test_folder_replay_loops_in_name_order(tmp_path: Path) -> None:
+def test_folder_replay_loops_in_name_order_holding_each_picture(tmp_path: Path) -> None:
     _write_frames(tmp_path / "replay", 3)
-    source = open_source(CameraSpec(source=str(tmp_path / "replay"), fps=120))
-    means = [int(source.read().mean()) for _ in range(6)]  # type: ignore[union-attr]
-    assert means[:3] == means[3:], "replay must loop"
-    assert means[0] < means[1] < means[2], "frames come in file-name order"
+    spec = CameraSpec(source=str(tmp_path / "replay"), fps=120, still_frames=2)
+    dwell = spec.replay_dwell
+    assert dwell == 4
+    source = open_source(spec)
+    means = [int(source.read().mean()) for _ in range(6 * dwell)]  # type: ignore[union-attr]
+    pictures = means[::dwell]
+    assert all(means[i] == means[i - i % dwell] for i in range(len(means))), "each picture stays in view"
+    assert pictures[:3] == pictures[3:], "replay must loop"
+    assert pictures[0] < pictures[1] < pictures[2], "pictures come in file-name order"
     source.release()
+
+
+def test_the_stillness_trigger_fires_once_for_every_replayed_part(tmp_path: Path) -> None:
+    """A replayed folder of different parts: the stillness count reaches the trigger's frame count on each
+    part and starts again at 1 when the next part comes into view."""
+    _write_frames(tmp_path / "replay", 3)
+    spec = CameraSpec(source=str(tmp_path / "replay"), fps=120, still_frames=3)
+    source, meter = open_source(spec), StillnessMeter(spec.still_tolerance)
+    counts = [meter.update(source.read()) for _ in range(3 * spec.replay_dwell)]  # type: ignore[arg-type]
+    source.release()
+    armed, fired = True, 0
+    for count in counts:  # the bench's rule: re-armed by motion, fires once still for still_frames
+        if count < 2:
+            armed = True
+        elif armed and count >= spec.still_frames:
+            armed, fired = False, fired + 1
+    assert fired == 3, counts
+    assert counts[:spec.replay_dwell] == list(range(1, spec.replay_dwell + 1))
 
 
 def test_video_file_replays_and_loops(tmp_path: Path) -> None:

@@ -55,12 +55,20 @@ class _Pacer:
 
 
 class FolderReplaySource:
-    """The images of a folder in name order, looping; a folder that vanishes or empties is a lost source."""
+    """The images of a folder in name order, looping; a folder that vanishes or empties is a lost source.
+
+    Each picture is one part: it is delivered ``spec.replay_dwell`` times in a row at ``fps`` (a part in
+    view for a while, as under a real camera), so the stillness auto-trigger sees it settle and fires
+    once per part (a picture shown for a single frame would differ from every frame around it, and the
+    trigger could never fire). Each delivery is a copy: a reader may draw on its frame."""
 
     def __init__(self, spec: CameraSpec) -> None:
         self._folder = Path(spec.source).expanduser()
         self._loop = spec.loop
         self._pacer = _Pacer(spec.fps)
+        self._dwell = spec.replay_dwell
+        self._shown = 0
+        self._current: np.ndarray | None = None
         self._index = 0
         self._files = self._list()
         if not self._files:
@@ -73,6 +81,16 @@ class FolderReplaySource:
 
     def read(self) -> np.ndarray | None:
         self._pacer.wait()
+        if self._current is not None and self._shown < self._dwell:
+            if not self._folder.is_dir():
+                return None
+            self._shown += 1
+            return self._current.copy()
+        self._current = self._next_picture()
+        self._shown = 1
+        return None if self._current is None else self._current.copy()
+
+    def _next_picture(self) -> np.ndarray | None:
         for _ in range(len(self._files) + 1):
             if self._index >= len(self._files):
                 if not self._loop:
@@ -92,6 +110,7 @@ class FolderReplaySource:
 
     def release(self) -> None:
         self._files = []
+        self._current = None
 
 
 class VideoCaptureSource:
