@@ -134,11 +134,17 @@ class DefectPrediction:
 
 @dataclass(frozen=True)
 class ReferenceMatch:
-    """The nearest good reference image of the product (``file_path`` is its object-store key)."""
+    """The nearest good reference image of the product (``file_path`` is its object-store key).
+
+    ``similarity`` is the cosine similarity of the whole-image embeddings (stored with the result); near 1
+    for any two parts of one product, it tells little by itself. ``spread`` is the distance to the
+    reference in units of the good references' usual distance to their own nearest good neighbour (1.0:
+    as close as good parts usually are; ``None`` when the index has too few references to tell)."""
 
     image_id: int
     file_path: str
     similarity: float
+    spread: float | None = None
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,17 @@ reference) and a *defect* one (the anomalous area only: the mean patch embedding
 patches with backbone features, or a CLIP embedding of a crop around them). Similarities are cosine
 similarities clipped to [0, 1]. A query whose best defect similarity stays below the index's
 ``unknown_threshold`` gets the "unknown" type.
+
+Whole-image embeddings of one product are all alike (cosine similarities of 0.99 and more), so the nearest
+reference's similarity says little by itself. :meth:`RetrievalIndex.reference_spread` measures the distance
+to the nearest good reference against the good references' own spread: the median distance of each good
+reference to its nearest other good reference (leave-one-out).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -62,6 +68,17 @@ def similarities(query: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     return np.clip(vectors @ l2_normalise(query), 0.0, 1.0)
 
 
+def nearest_other_distances(vectors: np.ndarray, chunk: int = 1024) -> np.ndarray:
+    """Each normalised row's Euclidean distance to its nearest other row (leave-one-out)."""
+    n = len(vectors)
+    out = np.empty(n, dtype=np.float32)
+    for s in range(0, n, chunk):
+        sims = vectors[s:s + chunk] @ vectors.T
+        sims[np.arange(len(sims)), np.arange(s, s + len(sims))] = -np.inf
+        out[s:s + chunk] = sims.max(1)
+    return np.sqrt(np.maximum(0.0, 2.0 - 2.0 * out))
+
+
 def unknown_threshold(vectors: np.ndarray, labels: np.ndarray, quantile: float = 0.05) -> float:
     """From the labelled defects themselves: each one's best similarity to another labelled defect of the
     same type (leave-one-out); a query less similar to every labelled defect than nearly all of these is
@@ -104,6 +121,23 @@ class RetrievalIndex:
             return None
         best = int(np.argmax(sims))
         return int(self.good_ids[best]), self.good_keys[best], float(sims[best])
+
+    @cached_property
+    def good_spread(self) -> float | None:
+        """The median distance of a good reference to its nearest other good reference; ``None`` with
+        fewer than 3 references or when they are all identical."""
+        if len(self.good_vectors) < 3:
+            return None
+        spread = float(np.median(nearest_other_distances(np.asarray(self.good_vectors, dtype=np.float32))))
+        return spread if spread > 1e-6 else None
+
+    def reference_spread(self, query: np.ndarray) -> float | None:
+        """The distance from ``query`` to its nearest good reference in units of :attr:`good_spread`."""
+        spread = self.good_spread
+        if spread is None:
+            return None
+        best = float(np.max(self.good_vectors @ l2_normalise(query)))
+        return float(np.sqrt(max(0.0, 2.0 - 2.0 * best))) / spread
 
     def vote(self, descriptor: np.ndarray, names: dict[int, str] | None = None) -> DefectPrediction:
         """k-NN vote over the labelled defects, weighted by similarity."""

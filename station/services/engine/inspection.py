@@ -158,7 +158,8 @@ class InspectionService:
         if index is None:
             return None, None, None, embedding
         ref = index.nearest_reference(embedding)
-        reference = None if ref is None else ReferenceMatch(image_id=ref[0], file_path=ref[1], similarity=ref[2])
+        reference = None if ref is None else ReferenceMatch(image_id=ref[0], file_path=ref[1], similarity=ref[2],
+                                                            spread=index.reference_spread(embedding))
         names = {d.defect_type_id: d.name_en or d.code for d in product.defect_types}
         candidate = index.vote(defect_vector(clip, image, result.raw), names)
         return reference, candidate, index.method, embedding
