@@ -183,3 +183,13 @@ def test_warm_up_ends_only_for_its_own_job() -> None:
     assert session.warm_job is new, "the cancelled warm-up's end no longer concerns the session"
     session.warm_up_ended(new)
     assert session.warm_job is None
+
+
+def test_a_restored_part_is_shown_idle_and_can_be_written_again() -> None:
+    """A part carried over from an earlier bench of the same sign-in: shown, idle, a request of its own."""
+    session = BenchSession(has_guidance=True)
+    shown = _shown()
+    request_id = session.restore(shown, ["excerpt"])  # type: ignore[list-item]
+    assert session.shown is shown and session.excerpts == ("excerpt",) and session.state is BenchState.IDLE
+    assert session.request_id == request_id and session.requests.is_current(PART, request_id)
+    assert session.offers_write_again and session.start_write_again() == request_id and session.guiding

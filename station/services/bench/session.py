@@ -119,6 +119,18 @@ class BenchSession(Generic[ShownT]):
         self.state = BenchState.INSPECTING
         return request_id
 
+    def restore(self, shown: ShownT, excerpts: Sequence[ManualExcerpt] = ()) -> int:
+        """A part shown by an earlier bench of this sign-in (the screen was rebuilt, e.g. in another
+        language): shown again, idle, with a request of its own so that "write again" works; returns it."""
+        for job in (self.run_job, self.rewrite_job):
+            if job is not None:
+                job.cancel()
+        request_id = self.requests.begin(PART, supersedes=(PREVIEW,))
+        self.shown, self.excerpts = shown, tuple(excerpts)
+        self.run_job = self.rewrite_job = None
+        self.state = BenchState.IDLE
+        return request_id
+
     def inspected(self, shown: ShownT) -> None:
         """The verdict (Inspected): shown, and told to the waiting line part."""
         self.shown = shown

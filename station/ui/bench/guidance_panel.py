@@ -5,6 +5,10 @@ A citation ``[n]`` in the guide is a link: clicking it opens the Manual tab at e
 the manual file and page. Streamed tokens are re-rendered at most every 80 ms, so a fast model never
 floods the event loop. Characters no installed font can draw (emoji) and invisible marks (BOM,
 zero-width) are dropped before display.
+
+Links are drawn in a colour of the theme (light blue on the dark theme, dark blue on the light one, both
+above 4.5:1 contrast against the text background): the Markdown reader would take the application
+palette's link colour, dark blue, which is unreadable on near-black.
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
-from PySide6.QtCore import QTimer, QUrl
-from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
+from PySide6.QtCore import QEvent, QTimer, QUrl
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -37,6 +41,37 @@ from station.ui.widgets.feedback import MessageBar
 CITATION = re.compile(r"\[(\d{1,2})\](?!\()")
 INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\ufffe"))
 RENDER_INTERVAL_MS = 80
+LINK_ON_DARK, LINK_ON_LIGHT = QColor("#8ab4f8"), QColor("#1d4ed8")
+
+
+def link_colour(background: QColor) -> QColor:
+    """A readable link colour on ``background``."""
+    return LINK_ON_DARK if background.lightnessF() < 0.5 else LINK_ON_LIGHT
+
+
+def recolour_links(browser: QTextBrowser) -> None:
+    """Draws every link of ``browser``'s document in :func:`link_colour` of its background, and sets the
+    palette's link colours for links added later."""
+    colour = link_colour(browser.palette().color(QPalette.ColorRole.Base))
+    palette = browser.palette()
+    for role in (QPalette.ColorRole.Link, QPalette.ColorRole.LinkVisited):
+        palette.setColor(role, colour)
+    browser.setPalette(palette)
+    document = browser.document()
+    block = document.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.isValid() and fragment.charFormat().isAnchor() and fragment.charFormat().anchorHref():
+                cursor = QTextCursor(document)
+                cursor.setPosition(fragment.position())
+                cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
+                fmt = QTextCharFormat()
+                fmt.setForeground(colour)
+                cursor.mergeCharFormat(fmt)
+            it += 1
+        block = block.next()
 
 
 @lru_cache(maxsize=4096)
@@ -103,7 +138,7 @@ class GuidePanel(QTabWidget):
         # Feedback
         feedback_page = QWidget()
         f = QVBoxLayout(feedback_page)
-        f.addWidget(QLabel(self.tr("How useful was this result and guide? (keys 1–5 while here)")))
+        f.addWidget(QLabel(self.tr("How useful was this result and guide? (keys 1–5 anywhere on the bench)")))
         stars = QHBoxLayout()
         self.rating_group = QButtonGroup(self)
         for value in range(1, 6):
@@ -204,8 +239,14 @@ class GuidePanel(QTabWidget):
         bar = self.guide.verticalScrollBar()
         at_end = bar.value() >= bar.maximum() - 4
         self.guide.setMarkdown(linked_citations(displayable(self._markdown)))
+        recolour_links(self.guide)
         if at_end:
             bar.setValue(bar.maximum())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.PaletteChange) and self._markdown:
+            recolour_links(self.guide)  # the theme changed
 
     def guide_text(self) -> str:
         """The guide as written (Markdown source), also while it streams."""

@@ -1,5 +1,7 @@
 """Verdict override at the bench: under the result, "False alarm", "Missed defect" and "Other defect type…"
 (with the product's defect types) for the inspection on screen, and its override history (who, when).
+:attr:`OverridePanel.corrected` tells the bench the part's latest override (saved here or found in its
+history) so that the verdict banner shows the corrected state.
 
 The buttons are disabled for a role that may not override (the service refuses it too) and for an override
 that contradicts the verdict (a PASS is no false alarm). Storing runs in a job; the answer for an
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QWidget,
 )
@@ -22,6 +25,7 @@ from station.ui.env import ScreenEnv
 from station.ui.jobs import RequestTracker
 from station.ui.permissions import Capability
 from station.ui.widgets.feedback import MessageBar
+from station.ui.widgets.names import defect_name, image_label_name, override_name
 
 SHOWN = "override"
 _ALLOWED = {OverrideKind.FALSE_ALARM: ("FAIL", "UNCERTAIN"), OverrideKind.MISSED_DEFECT: ("PASS", "UNCERTAIN"),
@@ -29,6 +33,8 @@ _ALLOWED = {OverrideKind.FALSE_ALARM: ("FAIL", "UNCERTAIN"), OverrideKind.MISSED
 
 
 class OverridePanel(QFrame):
+    corrected = Signal(object, str)  # the shown part's latest OverrideEntry, who made it
+
     def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.env = env
@@ -56,21 +62,25 @@ class OverridePanel(QFrame):
         self.notes.setObjectName("OverrideNotes")
         self.notes.setPlaceholderText(self.tr("note (optional)"))
         self.notes.setMaxLength(2000)
-        for widget in (self.false_alarm, self.missed, self.other_type, self.defect_type):
+        for widget in (self.false_alarm, self.missed, self.other_type):
             row.addWidget(widget)
-        row.addWidget(self.notes, 1)
+        row.addStretch(1)
         grid.addLayout(row, 1, 0)
+        details = QHBoxLayout()
+        details.addWidget(self.defect_type)
+        details.addWidget(self.notes, 1)
+        grid.addLayout(details, 2, 0)
         self.stored = QLabel("")
         self.stored.setObjectName("OverrideStored")
         self.stored.setWordWrap(True)
-        grid.addWidget(self.stored, 2, 0)
+        grid.addWidget(self.stored, 3, 0)
         self.history = QListWidget()
         self.history.setObjectName("OverrideHistory")
-        self.history.setMaximumHeight(64)
+        self.history.setFixedHeight(self.history.fontMetrics().height() * 2 + 12)
         self.history.setVisible(False)  # shown once the part has overrides
-        grid.addWidget(self.history, 3, 0)
+        grid.addWidget(self.history, 4, 0)
         self.message = MessageBar()
-        grid.addWidget(self.message, 4, 0)
+        grid.addWidget(self.message, 5, 0)
         self.false_alarm.clicked.connect(lambda: self.submit(OverrideKind.FALSE_ALARM))
         self.missed.clicked.connect(lambda: self.submit(OverrideKind.MISSED_DEFECT))
         self.other_type.clicked.connect(lambda: self.submit(OverrideKind.OTHER_DEFECT_TYPE))
@@ -96,9 +106,8 @@ class OverridePanel(QFrame):
         self.outcome = outcome
         self.defect_type.clear()
         self.defect_type.addItem(self.tr("defect type…"), None)
-        ko = self.env.session.language == "ko"
         for d in (product.defect_types if product is not None else ()):
-            self.defect_type.addItem(d.name_ko if ko else (d.name_en or d.code), d.code)
+            self.defect_type.addItem(defect_name(d.name_ko, d.name_en, d.code), d.code)
         self._enable()
         request = self.requests.begin(SHOWN)
         overrides, users, code = self.env.services.overrides, self.env.services.users, outcome.inspection_code
@@ -106,8 +115,16 @@ class OverridePanel(QFrame):
                                owner=self, request=(self.requests, SHOWN, request),
                                on_done=lambda r: self._show_history(*r), on_error=self.message.show_error)
 
+    def current_verdict(self) -> str | None:
+        """What the shown part is now: PASS/FAIL after its latest override, else the station's verdict."""
+        if self.outcome is None:
+            return None
+        if self.history_entries:
+            return "PASS" if self.history_entries[-1].corrected_label == "normal" else "FAIL"
+        return self.outcome.verdict.value
+
     def _enable(self) -> None:
-        verdict = self.outcome.verdict.value if self.outcome is not None else None
+        verdict = self.current_verdict()
         for kind, button in ((OverrideKind.FALSE_ALARM, self.false_alarm), (OverrideKind.MISSED_DEFECT, self.missed),
                              (OverrideKind.OTHER_DEFECT_TYPE, self.other_type)):
             button.setEnabled(self.allowed and verdict in _ALLOWED[kind])
@@ -146,28 +163,26 @@ class OverridePanel(QFrame):
     def _stored(self, entry: OverrideEntry, history: list[OverrideEntry], names: dict[int, str]) -> None:
         self._enable()
         self.notes.clear()
-        self.message.show_message(self.tr("Override saved; the part is now a labelled sample of the product."),
-                                  "info", 6000)
+        self.message.clear_message()  # the verdict banner shows the correction
         self._show_history(history, names)
         self.stored.setText(self.tr("Stored: {0} by {1} at {2}").format(
-            self._kind_text(entry.kind), names.get(entry.by_user or -1, "?"), _when(entry)))
+            override_name(entry.kind), names.get(entry.by_user or -1, "?"), _when(entry)))
+        self.corrected.emit(entry, names.get(entry.by_user or -1, "?"))
 
     def _show_history(self, history: list[OverrideEntry], names: dict[int, str]) -> None:
         self.history_entries = list(history)
+        self._enable()
         self.history.clear()
         for e in history:
             self.history.addItem(self.tr("{0} · {1} → {2} · {3} · {4}").format(
-                _when(e), self._kind_text(e.kind), e.corrected_label, names.get(e.by_user or -1, "?"),
-                e.notes or ""))
+                _when(e), override_name(e.kind), image_label_name(e.corrected_label),
+                names.get(e.by_user or -1, "?"), e.notes or ""))
         self.history.setVisible(bool(history))
         if history and not self.stored.text():
             last = history[-1]
             self.stored.setText(self.tr("Overridden: {0} by {1} at {2}").format(
-                self._kind_text(last.kind), names.get(last.by_user or -1, "?"), _when(last)))
-
-    def _kind_text(self, kind: str) -> str:
-        return {"false_alarm": self.tr("false alarm"), "missed_defect": self.tr("missed defect"),
-                "other_defect_type": self.tr("other defect type")}.get(kind, kind)
+                override_name(last.kind), names.get(last.by_user or -1, "?"), _when(last)))
+            self.corrected.emit(last, names.get(last.by_user or -1, "?"))
 
 
 def _names(users: Any) -> dict[int, str]:

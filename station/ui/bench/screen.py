@@ -7,6 +7,12 @@ screen renders it and routes the worker's actions and the workflow's events to i
 :class:`~station.services.bench.workflow.BenchWorkflow` in a job that forwards its events here; each run is
 a new request of the session, so whatever an older part, an older threshold preview or a deleted screen
 still produces is dropped by the job runner.
+
+The verdict, scores, defect type, regions and override buttons sit at the top of the verdict column, never
+below a fold (see :mod:`station.ui.bench.layout`). Rating keys 1–5 choose the feedback rating from anywhere
+on the bench once a recorded result is shown (text fields keep their digits). When the window rebuilds its
+screens (a language switch) the shown part, its excerpts and guide move to the new bench
+(:mod:`station.ui.bench.carry`) and are shown again in the new language.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QHideEvent, QImage, QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from station.domain.bench import (
     BenchEvent, BenchRequest, Cancelled, ExcerptsReady, Failed, GuideDone, GuideToken, Inspected,
@@ -27,9 +33,11 @@ from station.domain.errors import error_line
 from station.domain.guidance import ManualExcerpt
 from station.services.bench import BenchSession, PART, PREVIEW
 from station.services.shared.changes import ModelStatusChanged
+from station.domain.overrides import OverrideEntry
+from station.ui.bench.carry import BenchCarry, hand_over, take_over
 from station.ui.bench.display import ResultDisplay, build_display
 from station.ui.bench.guidance_panel import GuidePanel
-from station.ui.bench.layout import live_column, result_and_guide
+from station.ui.bench.layout import bench_splitter, live_column, verdict_column
 from station.ui.bench.override_panel import OverridePanel
 from station.ui.bench.tools import BenchTools
 from station.ui.bench.result_panel import ResultPanel
@@ -39,6 +47,7 @@ from station.ui.bench.line_controller import LinePart
 from station.ui.permissions import Capability
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.image_view import ImageView
+from station.ui.widgets.names import defect_name
 
 
 class BenchScreen(QWidget):
@@ -49,7 +58,6 @@ class BenchScreen(QWidget):
         self.setObjectName("BenchScreen")
         self.session: BenchSession[ResultDisplay] = BenchSession(self.workflow.has_guidance)
         self._armed = True
-        splitter = QSplitter(Qt.Orientation.Horizontal)
         self.live = ImageView(placeholder=self.tr("Waiting for the camera…"))
         self.live.setObjectName("LiveView")
         self.inspect_button = QPushButton(self.tr("Inspect (Space)"))
@@ -60,18 +68,15 @@ class BenchScreen(QWidget):
         self.still_label.setObjectName("Subtle")
         self.tools = BenchTools(env, self)
         self.message = MessageBar()
-        left = live_column(self.live, [self.inspect_button, self.auto_trigger, self.still_label],
-                           [self.tools, self.message])
         self.result = ResultPanel()
         self.overrides = OverridePanel(env)
         self.guide = GuidePanel()
-        self.right = result_and_guide(self.result, self.overrides, self.guide)  # the guide drags larger
-        splitter.addWidget(left)
-        splitter.addWidget(self.right)
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 6)
+        left = live_column(self.live, [self.inspect_button, self.auto_trigger, self.still_label],
+                           self.result.images, [self.tools, self.message])
+        self.right = verdict_column(self.result, self.overrides, self.guide)
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(bench_splitter(left, self.right))
+        self.overrides.corrected.connect(self._corrected)
         self.inspect_button.clicked.connect(self.inspect)
         self.guide.stop_button.clicked.connect(self.stop_guide)
         self.guide.regenerate_button.clicked.connect(self.write_again)
@@ -79,10 +84,15 @@ class BenchScreen(QWidget):
         for key, slot in (("H", self.result.heatmap_toggle.toggle), ("Esc", self.stop_guide)):
             shortcut = QShortcut(QKeySequence(key), self, activated=slot)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # Rating keys, window-wide like Space and enabled only while the bench is shown with a recorded
+        # result (text fields claim digits before shortcuts, so typing a note is not rating).
+        self.rating_keys: list[QShortcut] = []
         for value in range(1, 6):
-            shortcut = QShortcut(QKeySequence(str(value)), self.guide.feedback_page,
-                                 activated=lambda v=value: self.guide.set_rating(v))
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut = QShortcut(QKeySequence(str(value)), self, activated=lambda v=value: self.rate(v))
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.setAutoRepeat(False)
+            shortcut.setEnabled(False)
+            self.rating_keys.append(shortcut)
         # Space inspects whichever widget of the window has the focus (the product box included); text
         # fields keep it for typing (they claim printable keys before shortcuts). Window-wide, so it is
         # only enabled while the bench is shown.
@@ -100,15 +110,32 @@ class BenchScreen(QWidget):
         self.warm_up()
         if env.line is not None:
             env.line.attach(self, env.session.product.code if env.session.product else None)
+        self._take_over(take_over(env.session))
 
-    # Space --------------------------------------------------------------------------------
+    # Keys ---------------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         self.space.setEnabled(True)
+        self._enable_rating_keys()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
         super().hideEvent(event)
         self.space.setEnabled(False)
+        self._enable_rating_keys()
+
+    def _enable_rating_keys(self) -> None:
+        display = self.display
+        on = (self.isVisible() and display is not None and display.outcome.inspection_id is not None
+              and self.env.can(Capability.FEEDBACK))
+        for shortcut in self.rating_keys:
+            shortcut.setEnabled(on)
+
+    def rate(self, value: int) -> None:
+        """Rating key 1–5: chooses the feedback rating of the shown result and shows the feedback form."""
+        if self.display is None or self.display.outcome.inspection_id is None:
+            return
+        self.guide.set_rating(value)
+        self.guide.setCurrentWidget(self.guide.feedback_page)
 
     # Models -------------------------------------------------------------------------------
     def warm_up(self) -> None:
@@ -219,6 +246,7 @@ class BenchScreen(QWidget):
         self.result.show_busy(self.tr("INSPECTING…"))
         self.inspect_button.setEnabled(False)
         self.overrides.clear()
+        self._enable_rating_keys()
         request = BenchRequest(request_id=request_id, product_code=product.code, image=image,
                                inspector_id=self.env.user_id, language=self.env.session.language,
                                source_name=source_name, read_serial=serial is None, serial=serial)
@@ -283,23 +311,42 @@ class BenchScreen(QWidget):
             self.guide.finish_guide(self.guide.guide_text(), event.message)
 
     def _defect_names(self) -> dict[str, str]:
+        """Defect code -> its name in the UI language."""
         product = self.env.session.product
         if product is None:
             return {}
-        ko = self.env.session.language == "ko"
-        return {d.code: (d.name_ko if ko else (d.name_en or d.code)) for d in product.defect_types}
+        return {d.code: defect_name(d.name_ko, d.name_en, d.code) for d in product.defect_types}
 
     def _inspected(self, display: ResultDisplay) -> None:
         self.session.inspected(display)  # the waiting line part hears the verdict here
         self.inspect_button.setEnabled(True)
-        self.result.show_result(display, self._defect_names(), self.env.session.language)
+        self._show(display)
         outcome = display.outcome
-        self.overrides.show_for(outcome, self.env.session.product)
-        self.guide.feedback_button.setEnabled(outcome.inspection_id is not None)
         if not outcome.needs_attention:
             self.guide.show_message(self.tr("PASS: no manual section needed."))
         elif not self.workflow.has_guidance:
             self.guide.show_message(self.tr("Manual guidance is not available in this station build."))
+
+    def _show(self, display: ResultDisplay) -> None:
+        """The part's result, its override buttons and history, and its feedback form."""
+        outcome = display.outcome
+        self.result.show_result(display, self._defect_names())
+        self.overrides.show_for(outcome, self.env.session.product)
+        self.guide.feedback_button.setEnabled(outcome.inspection_id is not None)
+        self._enable_rating_keys()
+
+    def _corrected(self, entry: OverrideEntry, who: str) -> None:
+        """An override of the shown part (saved now or found in its history): the banner shows it."""
+        display, product = self.display, self.env.session.product
+        if display is None or entry.inspection_id != display.outcome.inspection_id:
+            return
+        detail = ""
+        if entry.kind == "other_defect_type" and product is not None:
+            detail = next((defect_name(d.name_ko, d.name_en, d.code) for d in product.defect_types
+                           if d.defect_type_id == entry.defect_type_id), "")
+        self.result.show_correction(display.outcome.inspection_code or "",
+                                    entry.original_verdict or display.outcome.verdict.value, entry.kind, detail,
+                                    who, entry.at)
 
     def _thresholds_changed(self, product_id: int) -> None:
         preview = self.session.begin_preview(product_id)  # a newer change retires this one's result
@@ -317,7 +364,7 @@ class BenchScreen(QWidget):
 
     def _reevaluated(self, display: ResultDisplay) -> None:
         self.session.reevaluated(display)
-        self.result.show_result(display, self._defect_names(), self.env.session.language)
+        self.result.show_result(display, self._defect_names())
 
     # Guidance -----------------------------------------------------------------------------
     def write_again(self) -> None:
@@ -368,6 +415,7 @@ class BenchScreen(QWidget):
     def product_changed(self, product: ProductInfo) -> None:
         self.session.product_changed()  # every job stops, nothing is shown
         self.overrides.clear()
+        self._enable_rating_keys()
         if self.env.line is not None:
             self.env.line.set_product(product.code)
         self._show_idle()
@@ -377,6 +425,39 @@ class BenchScreen(QWidget):
         self.warm_up()
 
     def shutdown(self) -> None:
+        hand_over(self.env.session, self._carry())
         self.session.stop("the bench changed product")
         if self.env.line is not None:
             self.env.line.detach(self)
+
+    # Rebuilt screens ----------------------------------------------------------------------
+    def _carry(self) -> BenchCarry | None:
+        """The shown part for the bench that replaces this one (None while a part is being inspected)."""
+        display, product = self.display, self.env.session.product
+        if display is None or product is None or self.busy or display.outcome.product_id != product.product_id:
+            return None
+        return BenchCarry(product.code, display, self.excerpts, self.guide.guide_text(),
+                          guide_stopped=self.session.guiding)
+
+    def _take_over(self, carry: BenchCarry | None) -> None:
+        """Shows what the previous bench of this sign-in showed, in this screen's language."""
+        product = self.env.session.product
+        if carry is None or product is None or carry.product_code != product.code:
+            return
+        display = carry.display
+        self.session.restore(display, carry.excerpts)
+        self._show(display)
+        outcome = display.outcome
+        if carry.excerpts:
+            self.guide.show_excerpts(carry.excerpts)
+        elif not outcome.needs_attention:
+            self.guide.show_message(self.tr("PASS: no manual section needed."))
+        elif self.workflow.has_guidance and not carry.guide:
+            self.guide.show_message(self.tr("The manual excerpts had not arrived when the language changed: "
+                                            "\"Write again\" on the Guide tab fetches them and writes the guide."))
+        if carry.guide:
+            state = self.tr("Guide written before the language changed")
+            if carry.guide_stopped:
+                state += " · " + self.tr("stopped")
+            self.guide.finish_guide(carry.guide, state)
+        self._show_idle()
