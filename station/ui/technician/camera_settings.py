@@ -1,14 +1,20 @@
 """Camera settings: source (device index, video file, stream URL, image folder), resolution, exposure,
-replay speed and the auto-trigger stillness; validated and audited by the settings service."""
+replay speed and the auto-trigger stillness; validated and audited by the settings service.
+
+The form shows the camera that is running now (which may differ from the saved setting, e.g. the demo's
+replay folder), and a line above it says what runs: the kind of source, where, its set and measured frame
+rate; a saved setting that differs is named, so Apply never surprises."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -16,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.domain.camera import CameraSpec
+from station.domain.camera import CameraSpec, CameraState, CameraStatus, SourceKind
 from station.ui.env import ScreenEnv
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.image_view import ImageView
@@ -28,6 +34,16 @@ class CameraSettingsView(QWidget):
         self.env = env
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
+        self.running = QLabel("")
+        self.running.setObjectName("CameraRunning")
+        self.running.setWordWrap(True)
+        self.running.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        left.addWidget(self.running)
+        self.saved_note = QLabel("")
+        self.saved_note.setObjectName("Subtle")
+        self.saved_note.setWordWrap(True)
+        left.addWidget(self.saved_note)
+        self.saved: CameraSpec | None = None
         form = QFormLayout()
         self.source = QLineEdit()
         self.source.setObjectName("CameraSource")
@@ -85,6 +101,8 @@ class CameraSettingsView(QWidget):
         self.apply_button.clicked.connect(self.apply)
         self.reload_button.clicked.connect(self.refresh)
         env.camera.frame_ready.connect(self._frame)  # a bound slot: disconnected when this view is deleted
+        env.camera.status_changed.connect(self._show_running)
+        self._show_running(env.camera.status)
 
     def _frame(self, image: object, _frame: object) -> None:
         if self.isVisible():
@@ -110,7 +128,49 @@ class CameraSettingsView(QWidget):
 
     def refresh(self) -> None:
         self.env.runner.submit(lambda _ctx: self.env.services.station_settings.camera(), name="camera-settings",
-                               on_done=self.show_spec, on_error=self.message.show_error)
+                               on_done=self._show_settings, on_error=self.message.show_error)
+
+    def _running_spec(self) -> CameraSpec | None:
+        feed = self.env.camera.feed
+        return feed.spec if feed is not None else None
+
+    def _show_settings(self, saved: CameraSpec) -> None:
+        """The running camera's settings in the form (else the saved ones), and whether they differ."""
+        self.saved = saved
+        running = self._running_spec()
+        self.show_spec(running or saved)
+        if running is not None and running.to_dict() != saved.to_dict():
+            self.saved_note.setText(self.tr("The saved setting differs: {0}. Apply saves what this form "
+                                            "shows.").format(self._describe(saved)))
+        else:
+            self.saved_note.setText("")
+        self._show_running(self.env.camera.status)
+
+    def _describe(self, spec: CameraSpec) -> str:
+        kind = spec.kind
+        if kind is SourceKind.DEVICE:
+            return self.tr("camera device {0}").format(spec.source)
+        if kind is SourceKind.URL:
+            return self.tr("stream {0}").format(spec.source)
+        if kind is SourceKind.FOLDER:
+            return self.tr("replay of the image folder {0} at {1:.1f} fps, each picture held {2} frames").format(
+                spec.source, spec.fps, spec.replay_dwell)
+        return self.tr("replay of the video file {0}").format(spec.source)
+
+    def _show_running(self, status: CameraStatus) -> None:
+        """What runs now: its source and frame rate (set and measured)."""
+        running = self._running_spec()
+        if running is None:
+            self.running.setText(self.tr("No camera is running."))
+            return
+        text = self.tr("Running now: {0}").format(self._describe(running))
+        if status.state is CameraState.LIVE:
+            text += " · " + self.tr("{0:.1f} frames per second measured").format(status.fps)
+        elif status.state is CameraState.RECONNECTING:
+            text += " · " + self.tr("reconnecting")
+        elif status.state is CameraState.CONNECTING:
+            text += " · " + self.tr("connecting")
+        self.running.setText(text)
 
     def show_spec(self, spec: CameraSpec) -> None:
         self.source.setText(spec.source)
@@ -137,6 +197,7 @@ class CameraSettingsView(QWidget):
         def done(saved: CameraSpec) -> None:
             self.message.show_message(self.tr("Camera settings saved."), "info", 5000)
             self.env.camera.open(saved)
+            self._show_settings(saved)
 
         self.env.runner.submit(lambda _ctx: self.env.services.station_settings.update_camera(spec, user_id),
                                name="save-camera", on_done=done, on_error=self.message.show_error)
