@@ -12,7 +12,7 @@ from station.adapters.camera.worker import make_capture_worker
 from station.adapters.db.inspection_notes_repo import SqlInspectionNotes
 from station.app.admin import build_admin
 from station.app.line import build_line_settings
-from station.app.records import build_reports
+from station.app.records import build_reports, build_review
 from station.app.station import Station
 from station.config import load_settings, save_settings
 from station.domain.camera import CameraSpec
@@ -40,6 +40,7 @@ def build_gui_services(station: Station) -> GuiServices:
         library=admin.library,
         station_settings=station.station_settings,
         reports=build_reports(station.settings, station.db),
+        review=build_review(station.db, station.storage),
         admin=admin.admin,
         camera_factory=make_capture_worker,
         save_preferences=_save_preferences,

@@ -15,6 +15,7 @@ from station.adapters.db.database import Database, open_database
 from station.adapters.db.overrides_repo import SqlOverrideRepository
 from station.adapters.db.recurrence_repo import SqlRecurrenceRepository
 from station.adapters.db.reports_repo import SqlReportReader
+from station.adapters.db.review_repo import SqlReviewReader
 from station.adapters.db.sync_actions_repo import SqlActionLog
 from station.adapters.line.wiring_file import load_wiring, wiring_path
 from station.adapters.sync.credentials import central_url
@@ -23,9 +24,15 @@ from station.domain.errors import ConfigurationError
 from station.domain.recurrence import RecurrenceWindow
 from station.domain.reports import FleetRow
 from station.services.engine import HistoryCalibration, ReviewThresholdStore
-from station.services.records import ActionService, OverrideService, RecurrenceWatch, ReportService
+from station.services.records import (
+    ActionService,
+    InspectionReviewService,
+    OverrideService,
+    RecurrenceWatch,
+    ReportService,
+)
 from station.services.shared.changes import ChangeNotifier
-from station.services.shared.ports import AuditTrail, CatalogReader
+from station.services.shared.ports import AuditTrail, CatalogReader, ObjectStore
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +83,12 @@ def build_reports(settings: Settings, db: Database) -> ReportService:
     """The supervisor's reports on this station's store, and across stations through the centre."""
     fleet = CentralFleet(settings) if settings.central_db_url else None
     return ReportService(SqlReportReader(db), fleet=fleet)
+
+
+def build_review(db: Database, storage: ObjectStore) -> InspectionReviewService:
+    """The supervisor's review of one inspection: its records on this station's store, its pictures from the
+    station's object storage (folder or S3)."""
+    return InspectionReviewService(SqlReviewReader(db), storage)
 
 
 def recurrence_window(settings: Settings) -> RecurrenceWindow:

@@ -22,6 +22,7 @@ from station.domain.guidance import Language, ManualExcerpt
 from station.domain.overrides import OverrideEntry
 from station.domain.recurrence import RecurrenceAlertInfo
 from station.domain.reports import HistoryFilter, InspectionRow
+from station.domain.review import InspectionReview, ReviewImages
 from station.domain.sync import SyncStatus
 from station.domain.users import UserInfo
 from station.services.admin import AdminService, UserService
@@ -138,6 +139,14 @@ class VerdictOverrides(Protocol):
     def history(self, inspection_code: str) -> list[OverrideEntry]: ...
 
 
+class InspectionReviews(Protocol):
+    """``InspectionReviewService``: one recorded inspection and its pictures (call from a worker thread)."""
+
+    def review(self, inspection_id: int) -> InspectionReview: ...
+
+    def images(self, review: InspectionReview) -> ReviewImages: ...
+
+
 class Onboarding(Protocol):
     """``OnboardingService``: a new product from parts captured at the bench, built in one call."""
 
@@ -169,6 +178,7 @@ class GuiServices:
     library: ImageLibrary
     station_settings: StationSettingsService
     reports: ReportService
+    review: InspectionReviews
     admin: AdminService
     camera_factory: Callable[[CameraSpec], CameraFeed]
     save_preferences: Callable[[str, str], None]

@@ -8,13 +8,16 @@ other layers use.
 from station.services.records.actions import ActionService
 from station.services.records.overrides import OverrideService
 from station.services.records.recurrence import RecurrenceWatch
+from station.services.records.review import InspectionReviewService
 from station.services.records.reports import ReportService, ShiftReport, row_verdict, shift_window
 from station.services.records.sync import SyncService, backoff_delay
-from station.services.records.ports import ObjectTarget
+from station.services.records.ports import InspectionReviewReader, ObjectTarget
 
 __all__ = [
     "ActionService",
     "backoff_delay",
+    "InspectionReviewReader",
+    "InspectionReviewService",
     "ObjectTarget",
     "OverrideService",
     "RecurrenceWatch",

@@ -17,6 +17,7 @@ from station.domain.reports import (
     HistoryFilter,
     InspectionRow,
 )
+from station.domain.review import InspectionReview
 from station.domain.sync import PushResult
 
 
@@ -126,3 +127,11 @@ class InspectionNotes(Protocol):
     """The serial number read from the frame, stored with the inspection's test image."""
 
     def serial_of(self, test_image_id: int) -> str | None: ...
+
+
+class InspectionReviewReader(Protocol):
+    """One recorded inspection as the supervisor reviews it (``station.adapters.db.review_repo``): latest
+    result, image keys, regions, overrides and actions with who made them, the saved guide; None when the
+    station has no such inspection."""
+
+    def review(self, inspection_id: int) -> InspectionReview | None: ...

@@ -1,5 +1,6 @@
-"""The action dialog: what was done about a defect, with result (resolved / pending / failed / deferred)
-and notes; validated before it is saved through the actions service."""
+"""The action dialog: the review of the part (its picture, heatmap, regions, reference, verdict history,
+earlier actions and guide) beside the form of what was done about it, with result (resolved / pending /
+failed / deferred) and notes; validated before it is saved through the actions service."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (
 
 from station.domain.enums import ActionResult
 from station.domain.reports import InspectionRow
+from station.ui.env import ScreenEnv
+from station.ui.supervisor.inspection_review import InspectionReviewPanel, fit_to_screen
 from station.ui.widgets.feedback import MessageBar
 
 
@@ -30,21 +33,27 @@ class ActionDraft:
 
 
 class ActionDialog(QDialog):
-    def __init__(self, row: InspectionRow, parent: QWidget | None = None) -> None:
+    def __init__(self, row: InspectionRow, env: ScreenEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.row = row
+        self.setObjectName("ActionDialog")
         self.setWindowTitle(self.tr("Log action for {0}").format(row.inspection_code))
-        self.setMinimumWidth(520)
-        layout = QVBoxLayout(self)
-        summary = QLabel(self.tr("{0} · {1} · defect: {2}").format(
-            row.inspection_code, row.product_name, row.defect_name_ko or self.tr("unclassified")))
-        summary.setObjectName("DialogSummary")
-        layout.addWidget(summary)
+        outer = QVBoxLayout(self)
+        self.review = InspectionReviewPanel(env)
+        outer.addWidget(self.review, 1)
+        box = QWidget()
+        box.setObjectName("ActionForm")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 6, 0, 0)
+        heading = QLabel(self.tr("Log corrective action"))
+        heading.setObjectName("SectionTitle")
+        layout.addWidget(heading)
         form = QFormLayout()
         self.action_taken = QPlainTextEdit()
         self.action_taken.setObjectName("ActionTaken")
         self.action_taken.setPlaceholderText(self.tr("What was done (required)"))
         self.action_taken.setTabChangesFocus(True)
+        self.action_taken.setMaximumHeight(84)
         self.result = QComboBox()
         self.result.setObjectName("ActionResult")
         labels = {ActionResult.RESOLVED: self.tr("resolved"), ActionResult.PENDING: self.tr("pending"),
@@ -54,7 +63,7 @@ class ActionDialog(QDialog):
         self.notes = QPlainTextEdit()
         self.notes.setObjectName("ActionNotes")
         self.notes.setTabChangesFocus(True)
-        self.notes.setMaximumHeight(90)
+        self.notes.setMaximumHeight(60)
         form.addRow(self.tr("Action taken"), self.action_taken)
         form.addRow(self.tr("Result"), self.result)
         form.addRow(self.tr("Notes"), self.notes)
@@ -65,6 +74,10 @@ class ActionDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.review.add_side_widget(box)
+        fit_to_screen(self)
+        self.review.show_inspection(row.inspection_id, row)
+        self.action_taken.setFocus()
 
     def draft(self) -> ActionDraft:
         return ActionDraft(self.row.inspection_id, self.action_taken.toPlainText().strip(),

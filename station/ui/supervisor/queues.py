@@ -1,5 +1,6 @@
 """Defects awaiting action (the view ``recent_inspections``: 미조치), with the open recurrence alerts on top
-as their own kind of entry, and the filtered history."""
+as their own kind of entry, and the filtered history. A row of either opens the review of its inspection
+(double-click or Enter; in the queue, with the right to log actions, inside the action dialog)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.domain.catalog import ProductInfo
 from station.domain.reports import (
     STATUS_IN_PROGRESS,
     STATUS_OK,
@@ -33,8 +35,10 @@ from station.domain.reports import (
 from station.ui.env import ScreenEnv
 from station.ui.permissions import Capability
 from station.ui.supervisor.action_dialog import ActionDialog, ActionDraft
+from station.ui.supervisor.inspection_review import InspectionReviewDialog
 from station.ui.supervisor.recurrence_alerts import RecurrenceAlertsPanel
 from station.ui.widgets.feedback import MessageBar
+from station.ui.widgets.names import defect_name, status_name
 from station.ui.widgets.tables import DataTable
 
 
@@ -43,6 +47,7 @@ class InspectionTable(DataTable):
         super().__init__([self.tr("Code"), self.tr("Date"), self.tr("Product"), self.tr("Defect"),
                           self.tr("Anomaly"), self.tr("Confidence"), self.tr("Inspector"), self.tr("Status")], parent)
         self.rows: list[InspectionRow] = []
+        self.defect_names: dict[str, str] = {}  # stored Korean name -> name in the UI language
         # recent_inspections.action_status values, shown in the interface language
         self.status_names = {STATUS_OPEN: self.tr("awaiting action"), STATUS_IN_PROGRESS: self.tr("in progress"),
                              STATUS_RESOLVED: self.tr("resolved"), STATUS_OK: self.tr("good"),
@@ -51,8 +56,14 @@ class InspectionTable(DataTable):
     def row_values(self, r: InspectionRow) -> list[object]:
         shown = local_time(r.inspection_date)  # stored in UTC, shown in the station's time zone
         return [r.inspection_code, shown.strftime("%Y-%m-%d %H:%M") if shown else "",
-                r.product_code, r.defect_name_ko or "—", r.anomaly_score, r.confidence_score, r.inspector or "—",
-                self.status_names.get(r.action_status, r.action_status)]
+                r.product_code, self.defect_names.get(r.defect_name_ko or "", r.defect_name_ko) or "—",
+                r.anomaly_score, r.confidence_score, r.inspector or "—",
+                self.status_names.get(r.action_status) or status_name(r.action_status)]
+
+    def name_defects(self, product: ProductInfo | None) -> None:
+        """Shows the defect types of ``product`` in the UI language (the rows carry the stored Korean name)."""
+        self.defect_names = {d.name_ko: defect_name(d.name_ko, d.name_en, d.code)
+                             for d in (product.defect_types if product is not None else ())}
 
     def show_rows(self, rows: list[InspectionRow]) -> None:
         self.rows = rows
@@ -80,6 +91,10 @@ class AwaitingActionView(QWidget):
         self.action_button.setToolTip("Enter")
         self.action_button.setVisible(env.can(Capability.LOG_ACTION))
         self.action_button.clicked.connect(self.open_action_dialog)
+        self.review_button = QPushButton(self.tr("Review…"))
+        self.review_button.setObjectName("ReviewButton")
+        self.review_button.clicked.connect(self.open_review)
+        top.addWidget(self.review_button)
         top.addWidget(self.action_button)
         layout.addLayout(top)
         self.message = MessageBar()
@@ -89,13 +104,15 @@ class AwaitingActionView(QWidget):
         layout.addWidget(self.recurrence)
         self.table = InspectionTable()
         self.table.setObjectName("AwaitingTable")
-        if env.can(Capability.LOG_ACTION):
-            self.table.doubleClicked.connect(lambda _i: self.open_action_dialog())
-            for key in ("Return", "Enter"):
-                shortcut = QShortcut(QKeySequence(key), self.table, activated=self.open_action_dialog)
-                shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        # with the right to log actions a row opens the action dialog (the review inside), else the review
+        opener = self.open_action_dialog if env.can(Capability.LOG_ACTION) else self.open_review
+        self.table.doubleClicked.connect(lambda _i: opener())
+        for key in ("Return", "Enter"):
+            shortcut = QShortcut(QKeySequence(key), self.table, activated=opener)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         layout.addWidget(self.table, 1)
         self.dialog: ActionDialog | None = None
+        self.review: InspectionReviewDialog | None = None
 
     def refresh(self) -> None:
         product, actions = self.env.session.product, self.env.services.actions
@@ -111,15 +128,25 @@ class AwaitingActionView(QWidget):
         self.table.setFocus()
 
     def _show(self, rows: list[InspectionRow]) -> None:
+        self.table.name_defects(self.env.session.product)
         self.table.show_rows(rows)
         self.count_label.setText(self.tr("{0} defects awaiting action").format(len(rows)))
+
+    def open_review(self) -> InspectionReviewDialog | None:
+        row = self.table.selected_row()
+        if row is None:
+            self.message.show_message(self.tr("Select a defect first."), "warning", 4000)
+            return None
+        self.review = InspectionReviewDialog(self.env, row, self)
+        self.review.open()
+        return self.review
 
     def open_action_dialog(self) -> ActionDialog | None:
         row = self.table.selected_row()
         if row is None:
             self.message.show_message(self.tr("Select a defect first."), "warning", 4000)
             return None
-        self.dialog = ActionDialog(row, self)
+        self.dialog = ActionDialog(row, self.env, self)
         self.dialog.accepted.connect(lambda: self.save(self.dialog.draft()))
         self.dialog.open()
         return self.dialog
@@ -172,7 +199,13 @@ class HistoryView(QWidget):
         layout.addWidget(self.count_label)
         self.table = InspectionTable()
         self.table.setObjectName("HistoryTable")
+        self.table.setToolTip(self.tr("Double-click or press Enter to review the inspection"))
+        self.table.doubleClicked.connect(lambda _i: self.open_review())
+        for key in ("Return", "Enter"):
+            shortcut = QShortcut(QKeySequence(key), self.table, activated=self.open_review)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         layout.addWidget(self.table, 1)
+        self.review: InspectionReviewDialog | None = None
         self.apply_button.clicked.connect(self.refresh)
         self.text.returnPressed.connect(self.refresh)
 
@@ -191,5 +224,16 @@ class HistoryView(QWidget):
                                on_done=self._show, on_error=self.message.show_error)
 
     def _show(self, rows: list[InspectionRow]) -> None:
+        self.table.name_defects(self.env.session.product)
         self.table.show_rows(rows)
         self.count_label.setText(self.tr("{0} inspections").format(len(rows)))
+
+    def open_review(self) -> InspectionReviewDialog | None:
+        """The review of the selected inspection (its picture, verdict history, actions and guide)."""
+        row = self.table.selected_row()
+        if row is None:
+            self.message.show_message(self.tr("Select an inspection first."), "warning", 4000)
+            return None
+        self.review = InspectionReviewDialog(self.env, row, self)
+        self.review.open()
+        return self.review
