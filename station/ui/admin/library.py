@@ -22,6 +22,7 @@ from station.domain.manuals import IngestReport, ManualInfo
 from station.services.admin import ImportReport
 from station.ui.env import ScreenEnv
 from station.ui.widgets.feedback import JobProgress, MessageBar
+from station.ui.widgets.names import defect_name
 
 
 class DropList(QListWidget):
@@ -98,7 +99,7 @@ class LibraryView(QWidget):
         self.defect_type.clear()
         product = self.env.session.product
         for d in product.defect_types if product else ():
-            self.defect_type.addItem(f"{d.name_ko} ({d.code})", d.defect_type_id)
+            self.defect_type.addItem(defect_name(d.name_ko, d.name_en, d.code), d.defect_type_id)
 
     def _add_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("Images"), "",
@@ -173,6 +174,9 @@ class ManualsView(QWidget):
 
     def _show(self, items: list[ManualInfo]) -> None:
         self.list.clear()
+        if not items:
+            self.list.addItem(self.tr("No manual for this product yet: upload a DOCX, PDF, Markdown or text "
+                                      "manual with a cause and an action section for each defect type."))
         for m in items:
             indexed = self.tr("indexed") if m.vector_indexed else self.tr("not indexed")
             self.list.addItem(self.tr("{0} · {1} · version {2} · {3} sections · {4}").format(
@@ -189,17 +193,22 @@ class ManualsView(QWidget):
         if manuals is None or product is None:
             return
 
+        parsing = self.tr("parsing")
+        names = {d.code: defect_name(d.name_ko, d.name_en, d.code) for d in product.defect_types}
+
         def work(ctx):  # type: ignore[no-untyped-def]
-            ctx.progress(0.1, self.tr("parsing"))
+            ctx.progress(0.1, parsing)
             return manuals.ingest(product.code, paths, user_id=user_id)
 
         def done(reports: list[IngestReport]) -> None:
-            text = self.tr("Ingested {0} manual(s), {1} sections.").format(
-                len(reports), sum(r.sections for r in reports))
-            missing = sorted({code for r in reports for code in r.missing})
-            if missing:
-                text += " " + self.tr("No cause/action section for: {0}").format(", ".join(missing))
-            self.message.show_message(text, "warning" if missing else "info")
+            lines = [self.tr("Ingested {0} manual(s), {1} sections.").format(
+                len(reports), sum(r.sections for r in reports))]
+            for r in reports:  # per file: one manual's gaps are not another's
+                if r.missing:
+                    lines.append(self.tr("{0}: no cause/action section for {1}").format(
+                        r.manual.file_name, ", ".join(names.get(code, code) for code in r.missing)))
+                lines.extend(r.notes)
+            self.message.show_message("\n".join(lines), "warning" if len(lines) > 1 else "info")
             self.refresh()
 
         handle = self.env.runner.submit(work, name="ingest-manual", on_done=done, on_error=self.message.show_error,

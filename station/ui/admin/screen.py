@@ -1,10 +1,12 @@
-"""The admin screen: users and roles (admin only), products and defect types, image library, manuals."""
+"""The admin screen: users and roles (admin only), products and defect types, image library (import and
+browse), manuals."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from station.domain.catalog import ProductInfo
+from station.ui.admin.browser import LibraryBrowserView
 from station.ui.admin.catalog import CatalogView
 from station.ui.admin.library import LibraryView, ManualsView
 from station.ui.admin.users import UsersView
@@ -29,6 +31,8 @@ class AdminScreen(QWidget):
         if env.can(Capability.IMPORT_LIBRARY):
             self.views["library"] = LibraryView(env)
             self.tabs.addTab(self.views["library"], self.tr("Image library"))
+            self.views["browser"] = LibraryBrowserView(env)
+            self.tabs.addTab(self.views["browser"], self.tr("Browse library"))
         if env.can(Capability.UPLOAD_MANUALS):
             self.views["manuals"] = ManualsView(env)
             self.tabs.addTab(self.views["manuals"], self.tr("Manuals"))

@@ -17,6 +17,7 @@ from station.domain.enums import Role
 from station.domain.users import UserInfo
 from station.ui.env import ScreenEnv
 from station.ui.widgets.feedback import MessageBar
+from station.ui.widgets.names import role_name
 from station.ui.widgets.tables import DataTable
 
 
@@ -46,7 +47,7 @@ class UsersView(QWidget):
         self.password.setObjectName("NewPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("at least 8 characters"))
-        self.role_boxes = {role: QCheckBox(role.value) for role in Role}
+        self.role_boxes = {role: QCheckBox(role_name(role.value)) for role in Role}
         roles_row = QHBoxLayout()
         for box_ in self.role_boxes.values():
             roles_row.addWidget(box_)
@@ -77,7 +78,7 @@ class UsersView(QWidget):
 
     def _show(self, users: list[UserInfo]) -> None:
         self.users = users
-        self.table.set_rows([[u.username, u.full_name or "", u.email, ", ".join(r.value for r in u.roles),
+        self.table.set_rows([[u.username, u.full_name or "", u.email, ", ".join(role_name(r.value) for r in u.roles),
                               self.tr("yes") if u.is_active else self.tr("no"),
                               u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "—"]
                              for u in users], [u.username for u in users])
@@ -96,18 +97,29 @@ class UsersView(QWidget):
     def _roles(self) -> list[str]:
         return [role.value for role, box in self.role_boxes.items() if box.isChecked()]
 
-    def _run(self, fn, done_text: str) -> None:  # type: ignore[no-untyped-def]
+    def _run(self, fn, done_text: str, after=None) -> None:  # type: ignore[no-untyped-def]
         def done(_r: object) -> None:
+            if after is not None:
+                after()
             self.message.show_message(done_text, "info", 5000)
             self.refresh()
         self.env.runner.submit(lambda _ctx: fn(), name="admin-users", on_done=done, on_error=self.message.show_error)
+
+    def clear_form(self) -> None:
+        """Empties the user form (after a user was added, ready for the next one)."""
+        self.table.clearSelection()
+        for field in (self.username, self.full_name, self.email, self.password):
+            field.clear()
+        for box in self.role_boxes.values():
+            box.setChecked(False)
+        self.username.setFocus()
 
     def add_user(self) -> None:
         admin, by = self.env.services.admin, self.env.user_id
         username, email, password = self.username.text().strip(), self.email.text().strip(), self.password.text()
         roles, name = self._roles(), self.full_name.text().strip() or None
         self._run(lambda: admin.add_user(username, email, password, roles, name, by),
-                  self.tr("User {0} added.").format(username))
+                  self.tr("User {0} added.").format(username), after=self.clear_form)
 
     def save_roles(self) -> None:
         admin, by, username, roles = self.env.services.admin, self.env.user_id, self.username.text().strip(), self._roles()
