@@ -27,6 +27,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from station.domain.engine import CancelledError, CancelToken
+from station.domain.errors import AuthenticationError, ValidationError
 from station.services.bench import RequestTracker
 
 URGENT, NORMAL, BACKGROUND = 10, 0, -10
@@ -37,6 +38,10 @@ __all__ = ["BACKGROUND", "NORMAL", "URGENT", "CancelToken", "JobCancelled", "Job
            "JobRunner", "RequestTracker"]
 
 log = logging.getLogger(__name__)
+
+# A person's mistake (wrong password, a value out of range): logged as one line, never with a traceback.
+# Every other failure is a fault and is logged with its traceback.
+USER_MISTAKES = (AuthenticationError, ValidationError)
 
 
 class _Signals(QObject):
@@ -179,8 +184,11 @@ class _Runnable(QRunnable):
         except CancelledError:
             self._signals.cancelled.emit()
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI as a message
-            exc.__dict__.setdefault("job_traceback", traceback.format_exc())
-            log.exception("job %r failed", self._name)
+            if isinstance(exc, USER_MISTAKES):
+                log.warning("job %r refused: %s", self._name, exc)
+            else:
+                exc.__dict__.setdefault("job_traceback", traceback.format_exc())
+                log.exception("job %r failed", self._name)
             self._signals.failed.emit(exc)
         else:
             self._signals.done.emit(result)
