@@ -129,7 +129,7 @@ def _ingest(args: argparse.Namespace) -> int:
         print_json([{"manual_id": r.manual.manual_id, "file_name": r.manual.file_name, "version": r.manual.version,
                      "sections": r.sections, "linked": r.linked, "missing": r.missing, "embedder": r.embedder,
                      "vector_indexed": r.manual.vector_indexed, "already_present": r.already_present,
-                     "deployment_id": r.deployment_id, "prompt_states": states} for r in reports])
+                     "deployment_id": r.deployment_id, "notes": r.notes, "prompt_states": states} for r in reports])
         return 0
     for r in reports:
         if r.already_present:
@@ -142,6 +142,8 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"  linked: {linked}")
         if r.missing:
             print(f"  warning: no cause/action section for: {', '.join(r.missing)}")
+        for note in r.notes:
+            print(f"  warning: {note}")
     if states is not None:
         print(f"prompt states: {states.get('skipped') or str(states['saved']) + ' saved'}")
     return 0
