@@ -58,6 +58,7 @@ class BenchScreen(QWidget):
         self.setObjectName("BenchScreen")
         self.session: BenchSession[ResultDisplay] = BenchSession(self.workflow.has_guidance)
         self._armed = True
+        self._building: str | None = None  # the product's model is being built (the progress shown)
         self.live = ImageView(placeholder=self.tr("Waiting for the camera…"))
         self.live.setObjectName("LiveView")
         self.inspect_button = QPushButton(self.tr("Inspect (Space)"))
@@ -147,6 +148,8 @@ class BenchScreen(QWidget):
         code = product.code
 
         def failed(error: BaseException) -> None:
+            if self._building is not None:  # no bank yet: it is being built, the bench says so
+                return
             self.env.changes.fire(ModelStatusChanged(self.tr("not ready")))
             self.message.show_message(self.tr("Models not ready: {0}. A technician builds the memory bank under "
                                               "Technician › Model builds.").format(error_line(error)), "warning")
@@ -159,6 +162,19 @@ class BenchScreen(QWidget):
             on_done=lambda status: (ended(), self.env.changes.fire(ModelStatusChanged(status))),
             on_error=lambda e: (ended(), failed(e)), on_cancelled=ended)
         session.warm_up_started(handle)
+
+    def set_model_building(self, text: str | None) -> None:
+        """The product's model is being built in the background (``text``: what the bench shows, with the
+        progress): Inspect waits. None once it is ready: the models load and Inspect comes back."""
+        was_building, self._building = self._building is not None, text
+        self.inspect_button.setEnabled(text is None and not self.busy)
+        self.inspect_button.setToolTip(self.tr("Inspect is available once the model is built.") if text else "")
+        if text is not None:
+            self.result.show_busy(text)
+        elif was_building:
+            self.result.show_busy(self.tr("READY"))
+            self.message.clear_message()
+            self.warm_up()
 
     # Camera -------------------------------------------------------------------------------
     def _frame(self, image: QImage, frame: Frame) -> None:
@@ -240,6 +256,10 @@ class BenchScreen(QWidget):
         if product is None:
             self.message.show_message(self.tr("Choose a product first."), "warning", 5000)
             return False
+        if self._building is not None:
+            self.message.show_message(self.tr("The model is still being built: inspect once it is ready."),
+                                      "warning", 5000)
+            return False
         request_id = self.session.start_inspection(line_part)  # the previous part's guide stops here
         self.message.clear_message()
         self.guide.clear()
@@ -293,7 +313,7 @@ class BenchScreen(QWidget):
         self.guide.stop_button.setEnabled(False)
         if self.session.offers_write_again:
             self.guide.regenerate_button.setEnabled(True)
-        self.inspect_button.setEnabled(True)
+        self.inspect_button.setEnabled(self._building is None)
 
     def _crashed(self, error: BaseException) -> None:
         self._ended()
