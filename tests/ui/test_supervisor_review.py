@@ -166,6 +166,9 @@ def test_a_missing_or_damaged_picture_is_one_clear_line(qtbot, main_window, stat
     assert not panel.reference.image().isNull() and panel.verdict.text() == "FAIL"
     assert "other defect type" in panel.verdict_history.text() and panel.guide.text() == GUIDE
     assert not panel.message.isVisible()
+    if os.environ.get("REVIEW_SHOTS"):
+        dialog.resize(SCREEN)
+        dialog.grab().save(str(Path(os.environ["REVIEW_SHOTS"]) / f"h4-review-{broken}.png"))
     dialog.reject()
 
 
@@ -237,3 +240,24 @@ def test_review_and_action_dialog_fit_a_1366x768_window(qtbot, main_window, stat
     finally:
         appearance.apply_language(app, "en")
         appearance.apply_theme(app, "light")
+
+
+def test_the_stored_heatmap_becomes_a_see_through_overlay(qapp) -> None:  # type: ignore[no-untyped-def]
+    import cv2
+    import numpy as np
+
+    from station.pipeline.images import artifacts
+    from station.ui.supervisor.inspection_review import heatmap_overlay
+
+    scores = np.zeros((40, 60), np.float32)
+    scores[10:20, 30:50] = 0.95
+    scores[30:35, 5:10] = 0.5
+    ok, png = cv2.imencode(".png", artifacts.heatmap(scores))
+    overlay = heatmap_overlay(png.tobytes())
+    assert overlay.size() == QSize(60, 40)
+    hot, warm, cool = (overlay.pixelColor(x, y) for x, y in ((40, 15), (7, 32), (2, 2)))
+    assert cool.alpha() == 0, "good areas stay clear"
+    # the scores come back from the colours: the bench's overlay of 0.95 and 0.5 (alpha floor 0.2)
+    assert abs(hot.alpha() - 241) <= 4 and abs(warm.alpha() - 120) <= 4
+    assert hot.red() > max(hot.green(), hot.blue()) and warm.green() > max(warm.red(), warm.blue())
+    assert heatmap_overlay(b"not a picture").isNull()

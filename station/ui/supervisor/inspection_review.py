@@ -91,8 +91,9 @@ def heatmap_overlay(data: bytes) -> QImage:
     bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     if bgr is None or bgr.size == 0:
         return QImage()
-    q = (bgr >> 3).astype(np.int32)
-    scores = _heat_lookup()[q[:, :, 0] * 1024 + q[:, :, 1] * 32 + q[:, :, 2]].astype(np.float32) / 255.0
+    q = (bgr >> 3).astype(np.uint16)
+    index = (q[:, :, 0] << 10) | (q[:, :, 1] << 5) | q[:, :, 2]
+    scores = _heat_lookup()[index].astype(np.float32) / 255.0
     return to_qimage(heat_colours(scores, alpha_floor=0.2), bgr=False)
 
 
