@@ -1,7 +1,7 @@
 """The supervisor's review of one inspection on a real SQLite store and local-folder object store: the
 recorded result, regions, serial, saved guide, verdict history with who overrode it and when, the
-corrective actions with who logged them, and the pictures (a missing or damaged one does not fail the
-review)."""
+corrective actions with who logged them, and the pictures, also from an S3 endpoint (a missing, damaged or
+unreachable one does not fail the review)."""
 
 from __future__ import annotations
 
@@ -90,3 +90,29 @@ def test_an_unknown_inspection_is_one_clear_error(ctx: Station) -> None:
     with pytest.raises(NotFoundError, match="no inspection 999"):
         build_review(ctx.db, ctx.storage).review(999)
     assert build_review(ctx.db, ctx.storage).image(None).problem == "none"
+
+
+def test_pictures_come_from_an_s3_store_and_a_lost_or_unreachable_one_is_named(ctx: Station) -> None:
+    from tests.support.s3 import LoopbackS3
+
+    part = record_reviewed_part(ctx, inspected_at=WHEN)
+    server = LoopbackS3()
+    server.start()
+    try:
+        store = server.store()
+        store.ensure_bucket()
+        for key in (part.test_key, part.heatmap_key, part.reference_key):
+            store.upload(key, ctx.storage.local_path(key))
+        service = build_review(ctx.db, store)
+        review = service.review(part.inspection_id)
+        images = service.images(review)
+        assert images.test.data == ctx.storage.get_bytes(part.test_key)
+        assert images.heatmap.data and images.reference.data
+        store._client.delete_object(Bucket=store.bucket, Key=part.test_key)
+        images = service.images(review)
+        assert images.test.problem == "missing" and images.reference.data
+    finally:
+        server.stop()
+    gone = service.images(review)  # nothing listens any more: one reason per picture, no exception
+    assert {gone.test.problem, gone.heatmap.problem, gone.reference.problem} == {"unavailable"}
+    assert "unavailable" in (gone.test.detail or "")
