@@ -17,6 +17,9 @@ from station.app.station import Station
 from station.config import load_settings, save_settings
 from station.domain.camera import CameraSpec
 from station.ui.services import GuiServices
+from station.ui.shell.model_build import BackgroundBuild
+
+__all__ = ["BackgroundBuild", "build_gui_services", "run_gui"]
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +64,10 @@ def build_gui_services(station: Station) -> GuiServices:
     )
 
 
-def run_gui(station: Station, *, camera: CameraSpec | None = None, sign_in: tuple[str, str] | None = None) -> int:
-    """Opens the station window (blocking until it is closed); starts and stops the sync service."""
+def run_gui(station: Station, *, camera: CameraSpec | None = None, sign_in: tuple[str, str] | None = None,
+            build: BackgroundBuild | None = None) -> int:
+    """Opens the station window (blocking until it is closed); starts and stops the sync service. ``build``:
+    a product's model to build in the background once the window is shown (its progress shows there)."""
     from station.ui.shell.app import open_station, qt_application
 
     services = build_gui_services(station)
@@ -75,6 +80,8 @@ def run_gui(station: Station, *, camera: CameraSpec | None = None, sign_in: tupl
         except Exception as exc:  # noqa: BLE001 - the station works without the centre
             log.warning("sync not started: %s", exc)
     window.show()
+    if build is not None:
+        window.build_in_background(build)
     if sign_in is not None:
         window.login.username.setText(sign_in[0])
         window.login.password.setText(sign_in[1])

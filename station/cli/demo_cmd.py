@@ -2,6 +2,10 @@
 defect types and a manual, rendered cast-part images, the memory bank, demo accounts — then the station
 window on a replay camera (``--headless``: one inspection printed instead, for CI).
 
+The window opens first: a bank still to be built (first start, ``--rebuild``) is built in the background
+while the window shows its progress, with the demo's fixed configuration (``resources/demo/demo_model.json``).
+``--headless`` builds it in the foreground, then inspects.
+
 ``station --self-check`` (see :func:`self_check`) runs the same set-up in a throwaway home and exits 0
 when a good and a defective part are judged correctly; it works in the frozen app too.
 """
@@ -36,20 +40,20 @@ def _engine(ctx: Any) -> Any:
 
 
 class _Progress:
-    """Prints a build's progress: each stage when it starts and at every quarter."""
+    """Prints a build's overall progress (``Progress("build", percent, 100)``) at every tenth."""
 
     def __init__(self) -> None:
-        self._last: tuple[str, int] | None = None
+        self._last = -1
 
     def __call__(self, progress: Any) -> None:
-        quarter = int(progress.fraction * 4) if progress.total else 0
-        if (progress.stage, quarter) != self._last:
-            self._last = (progress.stage, quarter)
-            print(f"  {progress.stage}: {progress.done}/{progress.total} {progress.message}", flush=True)
+        tenth = progress.done // 10
+        if tenth != self._last:
+            self._last = tenth
+            print(f"  building the memory bank: {progress.done} % ({progress.message})", flush=True)
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from station.app.demo import DEMO_PASSWORD, prepare_demo
+    from station.app.demo import DEMO_PASSWORD, OverallProgress, build_demo_model, describe_build, prepare_demo
 
     settings = load_settings(home=getattr(args, "home", None))
     ctx = build_station(settings)
@@ -57,15 +61,23 @@ def _demo(args: argparse.Namespace) -> int:
         engine = _engine(ctx)
         print(f"local store: {settings.local_db_path}")
         print(f"object storage: {settings.resolved_storage_dir}")
-        setup = prepare_demo(ctx, engine, n_good=args.good_images, rebuild=args.rebuild, build_progress=_Progress())
-        if not args.headless and not display_available():
+        setup = prepare_demo(ctx, engine, n_good=args.good_images, rebuild=args.rebuild, build=False)
+        windowed = not args.headless and display_available()
+        if not args.headless and not windowed:
             print("no display here (no DISPLAY or WAYLAND_DISPLAY): inspecting one part headless instead; "
                   "open the window on a desktop session, or with `xvfb-run .venv/bin/station demo`")
-        if args.headless or not display_available():
+        if not windowed:
+            if setup.needs_build:
+                print("building the memory bank (first time only)…", flush=True)
+                print(describe_build(build_demo_model(engine, progress=OverallProgress(_Progress()))), flush=True)
             return _inspect_one(engine, setup.replay_folder)
         print(f"opening the station; signed in as {args.user!r} (password {DEMO_PASSWORD})")
+        if setup.needs_build:
+            print("the memory bank is built in the background: the window shows its progress")
         from station.app import gui  # imported here: Qt loads only when a window opens
-        return int(gui.run_gui(ctx, camera=setup.camera, sign_in=(args.user, DEMO_PASSWORD)))
+        build = gui.BackgroundBuild(DEMO_PRODUCT, lambda progress, cancel: build_demo_model(
+            engine, progress=OverallProgress(progress), cancel=cancel)) if setup.needs_build else None
+        return int(gui.run_gui(ctx, camera=setup.camera, sign_in=(args.user, DEMO_PASSWORD), build=build))
     finally:
         ctx.close()
 

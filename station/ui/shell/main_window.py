@@ -1,6 +1,10 @@
 """The station window: sign-in page, then a workspace with the screens the user's roles allow,
 a product selector, language and theme switches, and the status bar. Keyboard: Ctrl+1…4 screens,
-F5 refresh, Ctrl+L sign out, Ctrl+Q quit, F1 the list of shortcuts (the bench adds Space, H and Esc)."""
+F5 refresh, Ctrl+L sign out, Ctrl+Q quit, F1 the list of shortcuts (the bench adds Space, H and Esc).
+
+A product's model can be built in the background while the window is open (:meth:`MainWindow.build_in_background`,
+the demo's first start): the status bar shows its progress, and the screens that inspect hear it through
+their ``set_model_building`` (the bench holds Inspect back until the model is ready)."""
 
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ from station.ui.env import ScreenEnv
 from station.ui.jobs import JobRunner
 from station.ui.bench.line_controller import LineController
 from station.ui.shell.login import LoginPage
+from station.ui.shell.model_build import BackgroundBuild, ModelBuildJob
 from station.ui.permissions import Screen, screens_for
 from station.ui.services import GuiServices, Session
 from station.ui.shell.status_bar import StationStatusBar
@@ -80,6 +85,7 @@ class MainWindow(QMainWindow):
         self.login.signed_in.connect(self.start_session)
         self.root.addWidget(self.login)
         self.workspace: QWidget | None = None
+        self.model_build: ModelBuildJob | None = None
         for key, slot in (("Ctrl+L", self.sign_out), ("Ctrl+Q", self.close), ("F5", self.refresh_current),
                           ("F1", self.show_shortcuts)):
             QShortcut(QKeySequence(key), self, activated=slot)
@@ -108,6 +114,41 @@ class MainWindow(QMainWindow):
         self.status.show_user("", "", None)
         self.login.reset()
         self.root.setCurrentWidget(self.login)
+
+    # A model built in the background ------------------------------------------------------
+    def build_in_background(self, build: BackgroundBuild) -> ModelBuildJob:
+        """Starts ``build`` on the job runner; its progress shows until it ends (closing the window cancels it)."""
+        job = ModelBuildJob(self.runner, build, self)
+        self.model_build = job
+        job.progressed.connect(lambda _percent: self._show_build())
+        job.finished.connect(self._build_finished)
+        self._show_build()
+        return job
+
+    def _building_text(self) -> str | None:
+        """What the screens of the session's product show while its model is built; None when it is not."""
+        job = self.model_build
+        product = self.session.product if self.session is not None else None
+        if job is None or not job.running or product is None or product.code != job.product_code:
+            return None
+        return self.tr("Building the model… {0} %").format(job.percent)
+
+    def _show_build(self) -> None:
+        job = self.model_build
+        if job is not None and job.running:
+            self.status.show_build(job.product_code, job.percent)
+        else:
+            self.status.show_build(None)
+        text = self._building_text()
+        for screen in self.screens.values():
+            if hasattr(screen, "set_model_building"):
+                screen.set_model_building(text)
+
+    def _build_finished(self, built: bool, message: str) -> None:
+        job = self.model_build
+        if not built and job is not None:
+            self.status.showMessage(self.tr("The model of {0} was not built: {1}").format(job.product_code, message))
+        self._show_build()
 
     # Workspace ----------------------------------------------------------------------------
     def _drop_workspace(self) -> None:
@@ -158,6 +199,7 @@ class MainWindow(QMainWindow):
         keep = list(self.screens).index(current) if current in self.screens else 0
         self.nav.setCurrentRow(keep)
         self._update_status_user()
+        self._show_build()
 
     def _header(self) -> QWidget:
         assert self.session is not None
@@ -220,6 +262,7 @@ class MainWindow(QMainWindow):
             if hasattr(screen, "product_changed"):
                 screen.product_changed(product)
         self._update_status_user()
+        self._show_build()
 
     def _update_status_user(self) -> None:
         if self.session is None:

@@ -1,5 +1,6 @@
-"""The status bar: camera state and fps, model and device, sync state, product and user, and where the
-log file is (its tooltip; the log holds every job failure with its traceback)."""
+"""The status bar: camera state and fps, model and device (and a model being built in the background, with
+its progress), sync state, product and user, and where the log file is (its tooltip; the log holds every
+job failure with its traceback)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from logging.handlers import RotatingFileHandler
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from station.domain.camera import CameraState, CameraStatus
 from station.ui.jobs import JobRunner
@@ -23,6 +24,14 @@ class StationStatusBar(QStatusBar):
         self.camera_label = QLabel()
         self.camera_label.setObjectName("CameraState")
         self.model_label = QLabel()
+        self.build_label = QLabel()
+        self.build_label.setObjectName("ModelBuild")
+        self.build_bar = QProgressBar()
+        self.build_bar.setObjectName("ModelBuildProgress")
+        self.build_bar.setRange(0, 100)
+        self.build_bar.setTextVisible(False)
+        self.build_bar.setMaximumWidth(120)
+        self._build: tuple[str, int] | None = None
         self.sync_label = QLabel()
         self.sync_label.setObjectName("SyncState")
         self.user_label = QLabel()
@@ -32,10 +41,11 @@ class StationStatusBar(QStatusBar):
         self.log_label = QLabel()
         self.log_label.setObjectName("LogFile")
         self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for widget in (self.camera_label, self.line_label, self.model_label, self.sync_label, self.user_label,
-                       self.log_label):
+        for widget in (self.camera_label, self.line_label, self.model_label, self.build_label, self.build_bar,
+                       self.sync_label, self.user_label, self.log_label):
             widget.setObjectName(widget.objectName() or "StatusItem")
             self.addPermanentWidget(widget)
+        self.show_build(None)
         self.show_camera(CameraStatus())
         self.model_label.setText(self.tr("Model: —"))
         self.sync_label.setText(self.tr("Sync: local only"))
@@ -79,12 +89,23 @@ class StationStatusBar(QStatusBar):
         self._model_text = text
         self.model_label.setText(self.tr("Model: {0}").format(text))
 
+    def show_build(self, product_code: str | None, percent: int = 0) -> None:
+        """A model being built in the background and how far it is; None: no build (hidden)."""
+        self._build = None if product_code is None else (product_code, percent)
+        self.build_label.setVisible(product_code is not None)
+        self.build_bar.setVisible(product_code is not None)
+        if product_code is not None:
+            self.build_label.setText(self.tr("Building the model of {0}… {1} %").format(product_code, percent))
+            self.build_bar.setValue(percent)
+
     def retranslate(self) -> None:
         """Re-labels after a language switch (the values stay)."""
         if getattr(self, "_model_text", None):
             self.show_model(self._model_text)
         else:
             self.model_label.setText(self.tr("Model: —"))
+        if self._build is not None:
+            self.show_build(*self._build)
         self.sync_label.setText(self.tr("Sync: local only"))
         self.show_log_location()
         self.refresh_sync()
