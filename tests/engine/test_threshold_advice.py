@@ -59,7 +59,7 @@ def test_touching_classes_still_get_a_band_of_minimum_width() -> None:
     defect = np.array([0.505, 0.62, 0.71])
     band = suggest_band(good, defect, target_far=0.0)
     assert band.widened and band.width == pytest.approx(MIN_BAND_WIDTH)
-    assert band.lower < 0.505 < band.upper
+    assert band.upper == 0.505 and band.lower == pytest.approx(0.455)  # widened downwards: FAIL still catches 0.505
     image, review, *_ = suggest_thresholds(good, defect, 0.0)
     assert image - review == pytest.approx(MIN_BAND_WIDTH)
 
@@ -79,6 +79,14 @@ def test_band_near_the_top_of_the_scale_stays_below_one() -> None:
     good = np.full(50, 0.999)
     band = suggest_band(good, np.array([]), target_far=0.0)
     assert band.upper <= 1.0 and band.width == pytest.approx(MIN_BAND_WIDTH)
+    low = suggest_band(np.full(50, 0.01), np.array([]), target_far=0.0)
+    assert (low.lower, low.upper) == (0.0, pytest.approx(MIN_BAND_WIDTH))
+
+
+def test_without_defects_fail_stays_at_the_false_alarm_threshold() -> None:
+    good = np.random.default_rng(2).normal(0.5, 0.01, 200).clip(0, 1)  # a narrow good distribution
+    image, review, far, f1_threshold, f1 = suggest_thresholds(good, np.array([]), 0.01)
+    assert image == far and image - review >= MIN_BAND_WIDTH - 1e-12 and f1_threshold is None and f1 is None
 
 
 # Wilson score interval ---------------------------------------------------------------------------------

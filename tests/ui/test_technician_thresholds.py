@@ -193,7 +193,7 @@ def test_history_proposals_show_intervals_and_apply(qtbot, main_window, station_
     assert view.proposal_names() == ["current", "far_target", "balanced", "no_miss"]
     assert f"{len(good)} good and {len(defect)} defective" in view.basis_label.text()
     headers = [view.table.horizontalHeaderItem(c).text() for c in range(view.table.columnCount())]
-    assert headers[1:4] == ["FAIL at or above", "UNCERTAIN from", "UNCERTAIN band width"]
+    assert headers[1:4] == ["FAIL at or above", "UNCERTAIN from", "Band width"]
     for row, p in enumerate(view.loaded.proposals):
         assert (p.false_alarm_rate, p.miss_rate, p.review_rate) == rates(good, defect, p.image_threshold,
                                                                          p.review_threshold)
@@ -203,12 +203,21 @@ def test_history_proposals_show_intervals_and_apply(qtbot, main_window, station_
     current = view.loaded.proposals[0]
     # FAIL and UNCERTAIN at 0.85 now: the defects below it would pass, and the table says so
     assert current.passed_defects == (0.5, 0.8, 0.815, 0.83, 0.845)
-    assert view.table.item(0, 8).text() == "5 would be PASS (scores 0.500, 0.800, 0.815, 0.830, 0.845)"
+    assert view.table.item(0, 8).text() == "5 would be PASS (0.500, 0.800, 0.815, 0.830, 0.845)"
     assert view.table.item(3, 8).text() == "none"
+    # The narrow-band proposals would pass the defect at 0.5 and say so; applying one warns again.
+    far_target = view.loaded.proposals[1]
+    assert far_target.passed_defects == (0.5,) and far_target.band_width == pytest.approx(0.05, abs=1e-4)
+    assert view.table.item(1, 8).text() == "1 would be PASS (0.500)"
+    assert view.table.select_id("far_target")
+    warned = view.ask_apply()
+    assert warned is not None and "Warning: 1 labelled defects of this period would be PASS" in warned.text()
+    assert warned.icon() == QMessageBox.Icon.Warning
+    warned.button(QMessageBox.StandardButton.Cancel).click()
     assert view.table.select_id("current") and not view.apply_button.isEnabled()
     assert view.table.select_id("no_miss") and view.apply_button.isEnabled()
     chosen = view.selected_proposal()
-    assert chosen.passed_defects == () and chosen.band_width >= 0.05 - 1e-4
+    assert chosen.passed_defects == () and chosen.review_threshold == pytest.approx(0.5)  # holds every defect
     confirm = view.ask_apply()
     assert confirm is not None and "no missed defect" in confirm.text() and "band width" in confirm.text()
     confirm.button(QMessageBox.StandardButton.Yes).click()

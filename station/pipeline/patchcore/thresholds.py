@@ -169,7 +169,8 @@ def uncertain_band(good: np.ndarray, defect: np.ndarray, target_far: float, targ
     it. The band runs from the lower of the two edges to the higher: across the gap when the classes are
     apart (parts there resemble neither class), across the overlap when they mix (parts there could be
     either). Without defects it runs from the good edge of ``5 * target_far`` (at most 0.5) up to the good
-    edge. A band narrower than ``min_width`` is widened around its middle and kept inside [0, 1]."""
+    edge. A band narrower than ``min_width`` is widened downwards (the FAIL threshold stays where the targets
+put it; only near 0 does it move up to ``min_width``)."""
     good = np.asarray(good, dtype=np.float64).ravel()
     defect = np.asarray(defect, dtype=np.float64).ravel()
     if not 0.0 < target_recall <= 1.0:
@@ -186,7 +187,7 @@ def uncertain_band(good: np.ndarray, defect: np.ndarray, target_far: float, targ
         upper, rule = good_edge, "good_only"
     lower, upper = max(lower, 0.0), min(upper, 1.0)
     widened = upper - lower < min_width
-    if widened:
-        middle = min(max((lower + upper) / 2, min_width / 2), 1.0 - min_width / 2)
-        lower, upper = middle - min_width / 2, middle + min_width / 2
+    if widened:  # downwards: FAIL keeps its false-alarm and recall targets, more parts are held for review
+        upper = max(upper, min_width)
+        lower = upper - min_width
     return Band(float(lower), float(upper), rule, widened, float(good_edge), defect_edge, float(min_width))

@@ -18,7 +18,8 @@ from station.domain.users import UserInfo
 # Keys of audit rows that identify a row or describe where a change came from rather than what changed.
 _CONTEXT_KEYS = frozenset({
     "config_id", "product_id", "product_code", "source", "proposal", "false_alarm_rate", "miss_rate",
-    "n_good", "n_defect", "passed_defects", "sync_uuid",
+    "n_good", "n_defect", "passed_defects", "sync_uuid", "override_id", "library_image_id", "user_id",
+    "by",  # the person, shown as who made the change
 })
 
 # The thresholds first, in the order the technician reads them; other fields follow alphabetically.

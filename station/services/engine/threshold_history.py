@@ -8,7 +8,9 @@ for review are what those thresholds would have produced on these outcomes, each
 Wilson score interval, and the scores of the labelled defects it would have passed are listed. Proposals
 need at least :data:`MIN_LABELLED_GOOD` good and :data:`MIN_LABELLED_DEFECT` defective outcomes; below
 that there is nothing to propose or apply. Every proposal keeps an UNCERTAIN band at least
-:data:`~station.pipeline.patchcore.thresholds.MIN_BAND_WIDTH` wide. The pixel threshold cannot be learned
+:data:`~station.pipeline.patchcore.thresholds.MIN_BAND_WIDTH` wide: ``far_target`` (lowest FAIL threshold
+within the false-alarm target) and ``balanced`` (fewest errors of both kinds) hold that width below FAIL,
+``no_miss`` widens the band down to the lowest labelled defect so that none would pass. The pixel threshold cannot be learned
 from part-level labels and is kept. Applying a proposal saves the image threshold in the product's
 configuration, review threshold included, and writes an audit entry; only a supervisor/technician
 (``manager``) or an admin may apply one.
@@ -169,8 +171,8 @@ class HistoryCalibration:
             return measure(name, good, defect, image, review, config.pixel_threshold)
 
         def band(image: float) -> float:
-            # the review threshold: no labelled defect below it, and a band at least MIN_BAND_WIDTH wide
-            return min(lowest_defect, image - MIN_BAND_WIDTH)
+            # the narrowest band: MIN_BAND_WIDTH below FAIL (labelled defects below it are listed as passed)
+            return image - MIN_BAND_WIDTH
 
         candidates = sorted(set(good + defect + [1.0]))
         # Lowest FAIL threshold whose false-alarm rate stays within the target: catches the most defects.
@@ -183,7 +185,7 @@ class HistoryCalibration:
             make("current", config.image_threshold, current_review),
             make("far_target", far_image, band(far_image)),
             make("balanced", balanced, band(balanced)),
-            make("no_miss", no_miss, band(no_miss)),
+            make("no_miss", no_miss, min(lowest_defect, band(no_miss))),  # holds every labelled defect
         ]
 
     def apply(self, product_code: str, proposal: ThresholdProposal, user: UserInfo) -> int:

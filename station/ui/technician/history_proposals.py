@@ -98,9 +98,8 @@ class HistoryProposalsView(QWidget):
         fail, uncertain = verdict_name("FAIL"), verdict_name("UNCERTAIN")
         self.table = ProposalTable([
             self.tr("Proposal"), self.tr("{0} at or above").format(fail), self.tr("{0} from").format(uncertain),
-            self.tr("{0} band width").format(uncertain), self.tr("False alarms (95% interval)"),
-            self.tr("Missed defects (95% interval)"), self.tr("Good held for review (95% interval)"),
-            self.tr("Labelled good / defective"), self.tr("Labelled defects it would pass")])
+            self.tr("Band width"), self.tr("False alarms"), self.tr("Missed defects"), self.tr("Good held"),
+            self.tr("Good / defective"), self.tr("Labelled defects passed")])
         self.table.setObjectName("HistoryProposals")
         layout.addWidget(self.table, 1)
         self.message = MessageBar()
@@ -151,9 +150,9 @@ class HistoryProposalsView(QWidget):
             return
         self.basis_label.setProperty("level", "info")
         self.basis_label.setText(self.tr(
-            "Rates are what each proposal would have produced on {0} good and {1} defective labelled parts, with "
-            "their 95% Wilson intervals: the true rate on the line lies in that range. The pixel threshold cannot "
-            "be learned from part labels and is kept.").format(loaded.n_good, loaded.n_defect))
+            "Rates are what each proposal would have produced on {0} good and {1} defective labelled parts; in "
+            "brackets their 95% Wilson intervals: the true rate on the line lies in that range. The pixel threshold "
+            "cannot be learned from part labels and is kept.").format(loaded.n_good, loaded.n_defect))
         self.table.set_rows([[self.names.get(p.name, p.name), f"{p.image_threshold:.3f}", f"{p.review_threshold:.3f}",
                               f"{p.band_width:.3f}", self.rate_text(p.false_alarm_rate, p.false_alarm_interval),
                               self.rate_text(p.miss_rate, p.miss_interval),
@@ -179,8 +178,7 @@ class HistoryProposalsView(QWidget):
         if not proposal.passed_defects:
             return self.tr("none")
         shown = ", ".join(f"{s:.3f}" for s in proposal.passed_defects[-5:])
-        return self.tr("{0} would be {1} (scores {2})").format(len(proposal.passed_defects), verdict_name("PASS"),
-                                                              shown)
+        return self.tr("{0} would be {1} ({2})").format(len(proposal.passed_defects), verdict_name("PASS"), shown)
 
     def proposal_names(self) -> list[str]:
         return [] if self.loaded is None else [p.name for p in self.loaded.proposals]

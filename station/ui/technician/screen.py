@@ -19,7 +19,7 @@ from station.ui.technician.history_proposals import HistoryProposalsView
 from station.ui.technician.preprocessing import PreprocessingView
 from station.ui.technician.thresholds import ThresholdsView
 from station.ui.widgets.feedback import MessageBar
-from station.ui.widgets.names import role_name, verdict_name
+from station.ui.widgets.names import image_label_name, override_name, role_name, verdict_name
 from station.ui.widgets.tables import DataTable
 
 
@@ -68,15 +68,18 @@ class AuditView(QWidget):
         return what
 
     def change_text(self, entry: ChangeLogEntry) -> str:
-        """``FAIL 0.62 → 0.58, UNCERTAIN 0.50 → 0.47`` (nested settings field by field)."""
-        parts = [self._field_text(c) for c in entry.changes]
+        """``FAIL 0.62 → 0.58, UNCERTAIN 0.50 → 0.47`` (nested settings field by field); the new values of a
+        created row stand alone."""
+        parts = [self._field_text(c, entry.operation == "INSERT") for c in entry.changes]
         text = ", ".join(p for p in parts if p) or self.tr("no value changed")
         if entry.source == "history":
             text = self.tr("{0} (proposal from history: {1})").format(text, entry.proposal or "")
         return text
 
-    def _field_text(self, change: FieldChange) -> str:
+    def _field_text(self, change: FieldChange, created: bool = False) -> str:
         label = self.field_name(change.field)
+        if created and change.old is None:  # a value of a created row: no "before"
+            return f"{label} {self.value_text(change.field, change.new)}"
         if isinstance(change.old, dict) or isinstance(change.new, dict):
             old = change.old if isinstance(change.old, dict) else {}
             new = change.new if isinstance(change.new, dict) else {}
@@ -96,7 +99,10 @@ class AuditView(QWidget):
             "exposure": lambda: self.tr("exposure"), "roles": lambda: self.tr("roles"),
             "is_active": lambda: self.tr("active"), "full_name": lambda: self.tr("name"),
             "email": lambda: self.tr("e-mail"), "username": lambda: self.tr("user name"),
-            "password": lambda: self.tr("password"),
+            "password": lambda: self.tr("password"), "verdict": lambda: self.tr("verdict"),
+            "override": lambda: self.tr("override"), "label": lambda: self.tr("label"),
+            "inspection_code": lambda: self.tr("inspection"), "defect_code": lambda: self.tr("defect type"),
+            "by": lambda: self.tr("by"),
         }
         name = names.get(field)
         return name() if name is not None else field.replace("_", " ")
@@ -109,6 +115,9 @@ class AuditView(QWidget):
         if isinstance(value, float):
             text = f"{value:.3f}"
             return text[:-1] if text.endswith("0") else text
+        coded = {"verdict": verdict_name, "override": override_name, "label": image_label_name}
+        if field in coded:
+            return coded[field](str(value))
         if field == "roles" and isinstance(value, (list, tuple)):
             return ", ".join(role_name(str(r)) for r in value) or "—"
         if isinstance(value, (list, tuple, dict)):

@@ -75,12 +75,13 @@ class ThresholdsView(QWidget):
         self.band_label.setObjectName("BandWidth")
         self.band_label.setWordWrap(True)
         form.addRow(self.band_label)
-        left.addWidget(box)
-        row = QHBoxLayout()
         self.unsaved_label = QLabel(self.tr("Unsaved changes"))
         self.unsaved_label.setObjectName("UnsavedThresholds")
         self.unsaved_label.setProperty("level", "warning")
         self.unsaved_label.setVisible(False)
+        form.addRow(self.unsaved_label)
+        left.addWidget(box)
+        row = QHBoxLayout()
         self.save_button = QPushButton(self.tr("Save thresholds"))
         self.save_button.setObjectName("PrimaryButton")
         self.calibrate_button = QPushButton(self.tr("Run calibration…"))
@@ -91,7 +92,6 @@ class ThresholdsView(QWidget):
         row.addWidget(self.calibrate_button)
         row.addWidget(self.suggest_button)
         row.addStretch(1)
-        row.addWidget(self.unsaved_label)
         row.addWidget(self.save_button)
         left.addLayout(row)
         self.progress = JobProgress()
@@ -306,7 +306,8 @@ class ThresholdsView(QWidget):
         if report.n_defect:
             series.append(Series(self.tr("defect ({0})").format(report.n_defect), bad, "#e5484d", fill=True,
                                  step=True))
-        markers.append(Marker(report.suggested_image_threshold, self.tr("suggested"), "#2563eb"))
+        if abs(report.suggested_image_threshold - image) > 0.005:  # the edited FAIL marker already sits there
+            markers.append(Marker(report.suggested_image_threshold, self.tr("suggested"), "#2563eb"))
         self.histogram.set_data(ChartData(title=self.tr("Score distribution"), x_label=self.tr("image score"),
                                           series=series, markers=markers, band=(review, image), x_range=(0.0, 1.0)))
         if report.roc is not None:
