@@ -17,7 +17,7 @@ from station.adapters.db.database import open_database
 from station.adapters.db.models import Image, Inspection
 from station.adapters.storage.local import LocalFolderStore
 from station.domain.catalog import DefectTypeSpec, ProductSpec
-from station.domain.errors import NotFoundError, ValidationError
+from station.domain.errors import ValidationError
 from station.services.admin import LibraryBrowser, import_images
 from station.services.admin.browser import PAGE_SIZE
 
@@ -118,5 +118,5 @@ def test_relabel_and_remove_are_audited_and_keep_used_objects(lib, tmp_path: Pat
     with db.session() as session:
         assert session.scalar(select(Inspection.reference_image_id)) == c.image_id
         assert session.get(Image, c.image_id) is not None
-    with pytest.raises(NotFoundError, match="no longer in the library"):
+    with pytest.raises(ValidationError, match="no longer in the library"):
         browser.remove([c.image_id], None)

@@ -195,3 +195,18 @@ def test_user_mistakes_are_one_log_line_and_faults_keep_their_traceback(qtbot, m
     [fault] = [r for r in _station_records(caplog) if "'fault'" in r.getMessage()]
     assert fault.levelno == logging.ERROR and fault.exc_info is not None and fault.exc_info[0] is RuntimeError
     assert not isinstance(errors[0], ValidationError)
+
+
+def test_uploading_the_demo_manual_reports_no_gap(qtbot, main_window) -> None:  # noqa: F811
+    from station.resources import resources_dir
+
+    sign_in(qtbot, main_window, "admin")
+    main_window.show_screen(Screen.ADMIN)
+    admin = main_window.screens[Screen.ADMIN]
+    manuals = admin.views["manuals"]
+    admin.tabs.setCurrentWidget(manuals)
+    qtbot.waitUntil(manuals.empty_hint.isVisible, timeout=10000)  # no manual yet: says what to upload
+    manuals.upload([resources_dir() / "demo" / "demo_manual.md"])
+    qtbot.waitUntil(lambda: manuals.list.count() == 1, timeout=60000)
+    assert manuals.message.level == "info" and "Ingested 1 manual(s)" in manuals.message.text()
+    assert "cause/action" not in manuals.message.text() and not manuals.empty_hint.isVisible()

@@ -153,8 +153,8 @@ class SqlAdminRepository:
         rows = list(session.scalars(select(Image).where(Image.image_id.in_(image_ids)).order_by(Image.image_id)))
         found = {r.image_id for r in rows if r.is_active and r.image_type in LIBRARY_TYPES}
         missing = [i for i in image_ids if i not in found]
-        if missing:
-            raise NotFoundError(f"{len(missing)} of the selected images are no longer in the library; "
+        if missing:  # removed or relabelled elsewhere meanwhile: the person refreshes and chooses again
+            raise ValidationError(f"{len(missing)} of the selected images are no longer in the library; "
                                 f"refresh the list")
         return rows
 

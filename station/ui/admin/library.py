@@ -160,6 +160,12 @@ class ManualsView(QWidget):
         layout.addWidget(self.progress)
         self.message = MessageBar()
         layout.addWidget(self.message)
+        self.empty_hint = QLabel(self.tr("No manual for this product yet: upload a DOCX, PDF, Markdown or text "
+                                         "manual with a cause and an action section for each defect type."))
+        self.empty_hint.setObjectName("Subtle")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.hide()
+        layout.addWidget(self.empty_hint)
         self.list = QListWidget()
         self.list.setObjectName("ManualsList")
         layout.addWidget(self.list, 1)
@@ -174,9 +180,7 @@ class ManualsView(QWidget):
 
     def _show(self, items: list[ManualInfo]) -> None:
         self.list.clear()
-        if not items:
-            self.list.addItem(self.tr("No manual for this product yet: upload a DOCX, PDF, Markdown or text "
-                                      "manual with a cause and an action section for each defect type."))
+        self.empty_hint.setVisible(not items)
         for m in items:
             indexed = self.tr("indexed") if m.vector_indexed else self.tr("not indexed")
             self.list.addItem(self.tr("{0} · {1} · version {2} · {3} sections · {4}").format(
