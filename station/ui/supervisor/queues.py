@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -40,6 +41,12 @@ from station.ui.supervisor.recurrence_alerts import RecurrenceAlertsPanel
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.names import defect_name, status_name
 from station.ui.widgets.tables import DataTable
+
+
+def _drop(dialog: QDialog | None) -> None:
+    """Deletes a closed dialog of an earlier row (its pictures with it)."""
+    if dialog is not None and not dialog.isVisible():
+        dialog.deleteLater()
 
 
 class InspectionTable(DataTable):
@@ -137,6 +144,7 @@ class AwaitingActionView(QWidget):
         if row is None:
             self.message.show_message(self.tr("Select a defect first."), "warning", 4000)
             return None
+        _drop(self.review)
         self.review = InspectionReviewDialog(self.env, row, self)
         self.review.open()
         return self.review
@@ -146,6 +154,7 @@ class AwaitingActionView(QWidget):
         if row is None:
             self.message.show_message(self.tr("Select a defect first."), "warning", 4000)
             return None
+        _drop(self.dialog)
         self.dialog = ActionDialog(row, self.env, self)
         self.dialog.accepted.connect(lambda: self.save(self.dialog.draft()))
         self.dialog.open()
@@ -234,6 +243,7 @@ class HistoryView(QWidget):
         if row is None:
             self.message.show_message(self.tr("Select an inspection first."), "warning", 4000)
             return None
+        _drop(self.review)
         self.review = InspectionReviewDialog(self.env, row, self)
         self.review.open()
         return self.review
