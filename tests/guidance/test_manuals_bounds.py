@@ -89,7 +89,8 @@ def test_many_heading_manual_is_cut_to_the_bounds(tmp_path: Path) -> None:
         body = f"part {i} note: " + "검사 기록과 정비 이력을 확인한다. " * 60
         parts.append(f"## Part {i}\n\n{body}\n")
     text = "".join(parts)
-    text += "\n## hole (기공)\n### 발생 원인\n- 가스 포획\n### 조치 가이드\n- 탈기 강화\n"  # at the very end
+    # the defect's own sections come last of all
+    text += "\n## hole (기공)\n### 발생 원인\n- 가스 포획\n### 조치 가이드\n- 탈기 강화\n"
     path = tmp_path / "many_headings.md"
     path.write_text(text, encoding="utf-8")
     assert path.stat().st_size >= 5_000_000

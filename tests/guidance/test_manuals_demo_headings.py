@@ -47,10 +47,12 @@ VARIANTS = {
     "keycap without variation selector": lambda: _defect_headings("### {n}\u20e3 {en} ({ko})"),
     "Korean name first": lambda: _defect_headings("## {n}. {ko} ({en})"),
     "Korean name only": lambda: _defect_headings("## {n}\ufe0f\u20e3 {ko}"),
-    "capitalised, full-width brackets": lambda: _defect_headings("## {n}) {en}（{ko}）").replace("hole（", "Hole（"),
+    "capitalised, full-width brackets":
+        lambda: _defect_headings("## {n}) {en}（{ko}）").replace("hole（", "Hole（"),
     "defect word": lambda: _defect_headings("## 🔴 {en} defect ({ko} 불량)"),
     "emoji section headings": lambda: _section_headings("### 🔍 발생 원인", "### 🛠️ 조치 가이드"),
-    "bold bilingual sections": lambda: _section_headings("**발생 원인 (Cause)**", "**조치 가이드 (Corrective action)**"),
+    "bold bilingual sections":
+        lambda: _section_headings("**발생 원인 (Cause)**", "**조치 가이드 (Corrective action)**"),
     "bulleted sections": lambda: _section_headings("- 발생 원인:", "- 조치 가이드:"),
     "CRLF and BOM": lambda: "\ufeff" + _demo_text().replace("\n", "\r\n"),
 }
