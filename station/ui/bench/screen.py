@@ -171,6 +171,8 @@ class BenchScreen(QWidget):
         self.inspect_button.setToolTip(self.tr("Inspect is available once the model is built.") if text else "")
         if text is not None:
             self.result.show_busy(text)
+            if not was_building:
+                self.message.show_message(self.tr("Inspect is available once the model is built."), "info")
         elif was_building:
             self.result.show_busy(self.tr("READY"))
             self.message.clear_message()
