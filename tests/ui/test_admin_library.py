@@ -210,3 +210,23 @@ def test_uploading_the_demo_manual_reports_no_gap(qtbot, main_window) -> None:  
     qtbot.waitUntil(lambda: manuals.list.count() == 1, timeout=60000)
     assert manuals.message.level == "info" and "Ingested 1 manual(s)" in manuals.message.text()
     assert "cause/action" not in manuals.message.text() and not manuals.empty_hint.isVisible()
+
+
+def test_ten_thousand_images_page_in_the_browser(qtbot, main_window, station_ctx) -> None:  # noqa: F811
+    from sqlalchemy import insert
+
+    from station.adapters.db.models import Image
+
+    product = station_ctx.catalog.get_product("demo-cast")
+    with station_ctx.db.session() as session:  # rows only: their objects are missing, placeholders show
+        session.execute(insert(Image), [{"product_id": product.product_id, "image_type": "normal",
+                                         "file_name": f"{i}.png", "file_path": f"images/missing{i}.png"}
+                                        for i in range(10_000)])
+    _admin, browser = _open_browser(qtbot, main_window)
+    assert browser.page_data.total == 10_000 and browser.grid.count() == 60
+    assert "Page 1 of 167" in browser.page_label.text()
+    for _ in range(3):
+        browser.next_button.click()
+    qtbot.waitUntil(lambda: browser.page_number == 3 and "Page 4 of 167" in browser.page_label.text(),
+                    timeout=10000)
+    assert browser.grid.count() == 60 and len(browser.cache) == 0  # unreadable objects are not cached

@@ -78,7 +78,8 @@ class LibraryBrowserView(QWidget):
         self.env = env
         self.products: list[ProductInfo] = []
         self.page_data: LibraryPage | None = None
-        self.page_number = 0
+        self.page_number = 0  # the page shown
+        self.requested_page = 0  # the page last asked for (quick clicks on Next move on from it)
         self.cache = ThumbnailCache()
         self._generation = 0
         self._thumb_job: JobHandle | None = None
@@ -141,8 +142,8 @@ class LibraryBrowserView(QWidget):
         self.product.currentIndexChanged.connect(self._product_chosen)
         self.label_filter.currentIndexChanged.connect(lambda _i: self.load_page(0))
         self.refresh_button.clicked.connect(lambda: self.load_page(self.page_number))
-        self.prev_button.clicked.connect(lambda: self.load_page(self.page_number - 1))
-        self.next_button.clicked.connect(lambda: self.load_page(self.page_number + 1))
+        self.prev_button.clicked.connect(lambda: self.load_page(self.requested_page - 1))
+        self.next_button.clicked.connect(lambda: self.load_page(self.requested_page + 1))
         self.grid.itemSelectionChanged.connect(self._selection_changed)
         self.relabel_button.clicked.connect(self.relabel_selected)
         self.remove_button.clicked.connect(self.remove_selected)
@@ -165,6 +166,12 @@ class LibraryBrowserView(QWidget):
         self.product.setCurrentIndex(index if index >= 0 else (0 if products else -1))
         self.product.blockSignals(False)
         self._product_chosen()
+
+    def show_product(self, code: str) -> None:
+        """Browses ``code`` (the product chosen in the top bar), when the product list has it."""
+        index = self.product.findData(code)
+        if index >= 0 and index != self.product.currentIndex():
+            self.product.setCurrentIndex(index)
 
     def selected_product(self) -> ProductInfo | None:
         code = self.product.currentData()
@@ -203,6 +210,7 @@ class LibraryBrowserView(QWidget):
         label = None if kind == ALL else kind
         pages = self.page_data.pages if self.page_data is not None else 1
         number = max(0, min(number, pages - 1)) if self.page_data is not None else max(0, number)
+        self.requested_page = number
         self._generation += 1
         generation = self._generation
         if self._thumb_job is not None:
@@ -219,7 +227,7 @@ class LibraryBrowserView(QWidget):
             self.page_data = page
             self.load_page(page.pages - 1)
             return
-        self.page_data, self.page_number = page, page.page
+        self.page_data, self.page_number, self.requested_page = page, page.page, page.page
         names = self._defect_names()
         self.grid.clear()
         missing: list[str] = []

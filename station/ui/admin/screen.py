@@ -47,3 +47,5 @@ class AdminScreen(QWidget):
         for key in ("library", "manuals"):
             if key in self.views:
                 self.views[key].refresh()
+        if "browser" in self.views:
+            self.views["browser"].show_product(product.code)
