@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         self._build_workspace()
 
     def sign_out(self) -> None:
-        if self.session is None:
+        if self.session is None or not self.may_leave(then=self.sign_out):
             return
         self.runner.cancel_all()
         self.session = None
