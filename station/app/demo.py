@@ -18,11 +18,12 @@ from typing import Any
 
 import cv2
 
+from station.adapters.engine.backbones import spec_of
 from station.app.station import Station
 from station.domain.camera import CameraSpec
 from station.domain.engine import BuildSummary, CancelToken, Progress, ProgressCallback
 from station.domain.enums import DeploymentStatus, DeploymentType, ImageType
-from station.domain.errors import StationError, ValidationError
+from station.domain.errors import NotFoundError, StationError, ValidationError
 from station.pipeline.synthetic.parts import DEFECT_CODES, render_part
 from station.resources import resources_dir
 from station.services.admin import import_defect_mapping
@@ -73,8 +74,13 @@ def demo_model(path: Path | None = None) -> DemoModel:
                           coreset_ratio=float(data["coreset_ratio"]), max_bank_size=int(data["max_bank_size"]),
                           image_score=str(data.get("image_score", "reweighted")),
                           augment=tuple(data.get("augment", ())))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        layers = tuple(data.get("layers", ()))
+        known = spec_of(model.backbone).layers
+    except (OSError, ValueError, KeyError, TypeError, NotFoundError) as exc:
         raise StationError(f"the demo model configuration {path} is unreadable: {exc}") from exc
+    if layers and layers != known:  # the layers are the backbone's own: the file only documents them
+        raise StationError(f"the demo model configuration {path} names layers {list(layers)}; "
+                           f"{model.backbone} taps {list(known)}")
     model.options().validate()
     return model
 

@@ -32,6 +32,13 @@ def test_an_unreadable_demo_model_file_is_one_clear_error(tmp_path: Path) -> Non
     path.write_text(json.dumps({"backbone": "mobilenet_v2"}), encoding="utf-8")
     with pytest.raises(StationError, match="demo model configuration"):
         demo_model(path)
+    fields = {"backbone": "mobilenet_v2", "input_size": 320, "coreset_ratio": 0.05, "max_bank_size": 4096}
+    path.write_text(json.dumps({**fields, "layers": ["layer2", "layer3"]}), encoding="utf-8")
+    with pytest.raises(StationError, match="taps"):  # the documented layers must be the backbone's
+        demo_model(path)
+    path.write_text(json.dumps({**fields, "coreset_ratio": 1.5}), encoding="utf-8")
+    with pytest.raises(StationError):
+        demo_model(path)
 
 
 def test_the_overall_progress_rises_through_the_stages_and_never_steps_back() -> None:
