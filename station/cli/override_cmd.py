@@ -1,5 +1,7 @@
 """``station override``: correct a recorded verdict (false alarm, missed defect, other defect type); the
-part becomes a labelled sample of the product's image library. ``--list`` shows an inspection's overrides."""
+part becomes a labelled sample of the product's image library; the latest override decides what the part is
+in the queues, counts and reports. ``--list`` shows an inspection's overrides (oldest first), who made them
+and when, and the station's and the effective verdict."""
 
 from __future__ import annotations
 
@@ -27,8 +29,10 @@ def _override(args: argparse.Namespace) -> int:
     ctx = build_station(settings_from(args))
     try:
         service = ctx.overrides
+        status = None
         if args.list:
-            entries = service.history(args.inspection_code)
+            status = service.status(args.inspection_code)
+            entries = list(status.overrides)
         else:
             if not args.kind or not args.user:
                 raise ValidationError("give --kind and --user (or --list)")
@@ -40,10 +44,13 @@ def _override(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     if args.json:
-        print_json([e.__dict__ for e in entries])
+        print_json([{**e.__dict__, "verdict": e.verdict} for e in entries])
         return 0
+    if status is not None:
+        print(f"{args.inspection_code}: station verdict {status.station_verdict}, now {status.verdict}"
+              f"{'' if status.defect_code is None else f' ({status.defect_code})'}")
     for e in entries:
         print(f"{args.inspection_code}: {e.kind} (was {e.original_verdict}) -> {e.corrected_label}"
-              f"{'' if e.defect_type_id is None else f' type {e.defect_type_id}'}, by user {e.by_user} at {e.at}, "
-              f"library image {e.library_image_id}")
+              f"{'' if e.defect_code is None else f' type {e.defect_code}'}, "
+              f"by {e.by_username or f'user {e.by_user}'} at {e.at}, library image {e.library_image_id}")
     return 0

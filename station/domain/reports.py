@@ -63,7 +63,43 @@ class InspectionRow:
     anomaly_score: float | None
     inspector: str | None
     action_status: str
-    verdict: str | None = None  # PASS / FAIL / UNCERTAIN (legacy rows: FAIL if a defect, else PASS)
+    verdict: str | None = None  # the effective PASS / FAIL / UNCERTAIN: the latest override's, else the station's
+    station_verdict: str | None = None  # what the station judged (kept when a person overrides it)
+    override_kind: str | None = None  # the latest override (false_alarm / missed_defect / other_defect_type)
+    overridden_from: str | None = None  # the verdict that override corrected
+    overridden_by: str | None = None  # username
+    overridden_at: datetime | None = None  # UTC
+
+    @property
+    def overridden(self) -> bool:
+        return self.override_kind is not None
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    """A corrective action of a report's period: when, who, which part, the part's action result before and
+    after it (None before: no result yet)."""
+
+    at: datetime | None  # UTC
+    inspection_code: str
+    by: str | None
+    action_taken: str
+    result_before: str | None
+    result: str | None
+
+
+@dataclass(frozen=True)
+class OverrideLine:
+    """A verdict override of a report's period: when, who, which part, the verdict it corrected and the
+    verdict (and defect type) it made."""
+
+    at: datetime | None  # UTC
+    inspection_code: str
+    by: str | None
+    kind: str
+    from_verdict: str | None
+    to_verdict: str  # PASS for a false alarm, FAIL otherwise
+    defect_name_ko: str | None = None
 
 
 @dataclass(frozen=True)

@@ -114,3 +114,86 @@ def test_override_cli(station, capsys: pytest.CaptureFixture[str]) -> None:  # t
     assert '"corrected_label": "normal"' in capsys.readouterr().out
     assert main(["override", code, "--kind", "false_alarm", "--user", "viewer1"]) == 2
     assert main(["override", code, "--kind", "false_alarm"]) == 2
+
+
+def test_overrides_count_in_the_dashboard_queue_history_and_shift_report(  # type: ignore[no-untyped-def]
+        station, capsys: pytest.CaptureFixture[str], qapp, tmp_path) -> None:
+    import json
+    from datetime import datetime, timedelta
+
+    from station.adapters.db.reports_repo import SqlReportReader
+    from station.cli.main import main
+    from station.domain.reports import HistoryFilter
+    from station.services.records import ReportService
+    from station.ui.supervisor.shift_report import report_html, write_pdf
+
+    ctx, outcomes = station
+    failed, passed = outcomes["FAIL"].inspection_code, outcomes["PASS"].inspection_code
+    reports = ReportService(SqlReportReader(ctx.db))
+    worker = _user(ctx, "worker1")
+    product_id = ctx.catalog.get_product("demo-cast").product_id
+
+    def dashboard() -> tuple[int, int]:
+        assert main(["report", "dashboard", "--json"]) == 0
+        product = next(p for p in json.loads(capsys.readouterr().out)["products"] if p["product_id"] == product_id)
+        return product["defect_detected_count"], product["pending_action_count"]
+
+    def queue() -> set[str]:
+        return {r.inspection_code for r in reports.awaiting_action()}
+
+    defects, pending = dashboard()
+    assert failed in queue() and passed not in queue()
+    # a false alarm, through the CLI: out of the counts and the queue; the station's verdict stays on record
+    assert main(["override", failed, "--kind", "false_alarm", "--user", "worker1"]) == 0
+    capsys.readouterr()
+    assert dashboard() == (defects - 1, pending - 1)
+    assert failed not in queue()
+    assert failed not in {r.inspection_code for r in reports.history(HistoryFilter(defects_only=True))}
+    row = next(r for r in reports.history(HistoryFilter(verdict="PASS")) if r.inspection_code == failed)
+    assert (row.verdict, row.station_verdict, row.override_kind, row.overridden_from, row.overridden_by) == (
+        "PASS", "FAIL", "false_alarm", "FAIL", "worker1")
+    assert row.overridden_at is not None and row.action_status == "정상" and row.defect_name_ko is None
+    # a missed defect: into the counts and the queue, of the type given
+    service = ctx.overrides
+    service.override(passed, "missed_defect", worker, defect_code="hole")
+    assert dashboard() == (defects, pending)
+    assert passed in queue()
+    hole = ctx.catalog.get_product("demo-cast").defect_by_code("hole")
+    assert reports.defect_type_counts(product_id).get(hole.name_ko) == 1
+    # a second override of the same part corrects its current verdict: the false alarm was a defect after all
+    with pytest.raises(ValidationError, match="PASS cannot be a false alarm"):
+        service.override(failed, "false_alarm", worker)
+    service.override(failed, "missed_defect", worker, defect_code="hole")
+    assert dashboard() == (defects + 1, pending + 1)
+    status = service.status(failed)
+    assert (status.station_verdict, status.verdict, status.defect_code) == ("FAIL", "FAIL", "hole")
+    assert [(e.kind, e.original_verdict, e.verdict, e.by_username) for e in status.overrides] == [
+        ("false_alarm", "FAIL", "PASS", "worker1"), ("missed_defect", "PASS", "FAIL", "worker1")]
+    # an action on the missed defect; the shift report lists actions and overrides, counts agree
+    passed_id = next(r.inspection_id for r in reports.history(HistoryFilter()) if r.inspection_code == passed)
+    ctx.actions.log_action(passed_id, "re-cast", "resolved", by_user=worker.user_id)
+    now = datetime.now()
+    report = reports.shift_report(product_id, "demo-cast", "Demo", now - timedelta(hours=2), now + timedelta(hours=1))
+    assert report.defects == dashboard()[0] and report.open_actions == pending
+    assert [(o.inspection_code, o.by, o.kind, o.from_verdict, o.to_verdict) for o in report.overrides] == [
+        (failed, "worker1", "false_alarm", "FAIL", "PASS"), (passed, "worker1", "missed_defect", "PASS", "FAIL"),
+        (failed, "worker1", "missed_defect", "PASS", "FAIL")]
+    assert [(a.inspection_code, a.by, a.result_before, a.result) for a in report.actions] == [
+        (passed, "worker1", None, "resolved")]
+    assert report.overridden == 2 and all(o.at is not None for o in report.overrides)
+    labels = {"title": "Shift report", "summary": "{0} inspections, {1} defects ({2}), {3} awaiting action",
+              "uncertain": "UNCERTAIN", "types": "Defects by type", "generated": "Generated",
+              "columns": "Code|Time|Inspector|Verdict|Defect|Anomaly|Status",
+              "overridden": "{0} (overridden: {1} → {2} by {3} at {4})",
+              "activity": "{0} corrective actions and {1} overrides in this period; {2} listed parts overridden",
+              "actions": "Corrective actions ({0})", "action_columns": "When|Part|By|Action|Result",
+              "overrides": "Verdict overrides ({0})", "override_columns": "When|Part|By|Override|Verdict",
+              "none": "None in this period."}
+    document = report_html(report, labels)
+    assert "Corrective actions (1)" in document and "Verdict overrides (3)" in document
+    assert "1 corrective actions and 3 overrides in this period; 2 listed parts overridden" in document
+    assert "re-cast" in document and document.count("worker1") >= 4 and "(overridden: " in document
+    pdf = write_pdf(tmp_path / "shift.pdf", document)
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
+    csv_text = report.to_csv()
+    assert "station_verdict,override,overridden_by" in csv_text and "missed_defect,worker1" in csv_text

@@ -12,11 +12,12 @@ COUNT_COLUMNS = ("total_inspection_count", "defect_detected_count", "resolved_co
 
 
 def bruteforce_view_sql() -> str:
-    """The SELECT of 0007's dashboard_stats: every count from the base tables."""
-    for s in load_statements("0007_result_verdicts.sql", "postgresql"):
-        if s.startswith("CREATE OR REPLACE VIEW dashboard_stats AS"):
-            return s.removeprefix("CREATE OR REPLACE VIEW dashboard_stats AS").rstrip(";")
-    raise AssertionError("0007 dashboard_stats not found")
+    """The SELECT of 0013's portable dashboard_stats: every count from the base tables (the latest override
+    of an inspection decides whether it is a defect or UNCERTAIN)."""
+    for s in load_statements("0013_effective_verdicts.sql", "postgresql"):
+        if s.startswith("CREATE VIEW dashboard_stats AS"):
+            return s.removeprefix("CREATE VIEW dashboard_stats AS").rstrip(";")
+    raise AssertionError("0013 dashboard_stats not found")
 
 
 def _norm(rows) -> dict:  # type: ignore[no-untyped-def]
@@ -46,10 +47,14 @@ def daily(conn: Connection) -> tuple[dict, dict]:
             SELECT i.inspection_id, i.inspection_date::date AS d, inspection_shift_of(i.inspection_date) AS sh,
                    COALESCE(i.product_id, 0) AS p, inspection_station_of(i.inspection_code) AS st,
                    COALESCE(i.inspector_id, 0) AS u, i.status = 'completed' AS done,
-                   EXISTS (SELECT 1 FROM inspection_results r WHERE r.inspection_id = i.inspection_id
-                           AND r.defect_detected) AS bad,
-                   EXISTS (SELECT 1 FROM inspection_results r WHERE r.inspection_id = i.inspection_id
-                           AND r.verdict = 'UNCERTAIN') AS unc,
+                   COALESCE((SELECT o.corrected_label = 'defect' FROM verdict_overrides o
+                             WHERE o.inspection_id = i.inspection_id
+                             ORDER BY o.overridden_at DESC, o.override_id DESC LIMIT 1),
+                            EXISTS (SELECT 1 FROM inspection_results r WHERE r.inspection_id = i.inspection_id
+                                    AND r.defect_detected)) AS bad,
+                   NOT EXISTS (SELECT 1 FROM verdict_overrides o WHERE o.inspection_id = i.inspection_id)
+                   AND EXISTS (SELECT 1 FROM inspection_results r WHERE r.inspection_id = i.inspection_id
+                               AND r.verdict = 'UNCERTAIN') AS unc,
                    EXISTS (SELECT 1 FROM action_logs a WHERE a.inspection_id = i.inspection_id
                            AND a.action_result = 'resolved') AS res,
                    EXISTS (SELECT 1 FROM action_logs a WHERE a.inspection_id = i.inspection_id

@@ -96,6 +96,21 @@ def test_unsaved_edits_ask_on_tab_switch_cancel_discard_and_save(qtbot, main_win
     assert log.table.item(station_row, 1).text() == "the station"
 
 
+def test_a_refresh_keeps_the_edits_and_signing_out_asks(qtbot, main_window) -> None:  # noqa: F811
+    technician, view = open_thresholds(qtbot, main_window)
+    view.review_threshold.setValue(0.6)
+    technician.refresh()  # F5, a finished build or an applied proposal reload the saved values
+    qtbot.waitUntil(lambda: not any(h.name == "thresholds" for h in main_window.runner.active), timeout=15000)
+    qtbot.wait(50)
+    assert view.review_threshold.value() == pytest.approx(0.6) and view.has_unsaved()
+    answer(qtbot, view, Button.Cancel)
+    main_window.sign_out()
+    assert main_window.session is not None and view.review_threshold.value() == pytest.approx(0.6)
+    answer(qtbot, view, Button.Discard)
+    main_window.sign_out()
+    assert main_window.session is None
+
+
 def test_no_band_is_stated_as_a_warning(qtbot, main_window) -> None:  # noqa: F811
     _technician, view = open_thresholds(qtbot, main_window)
     assert view.saved.review_threshold is None  # no bank and none configured: no band at all

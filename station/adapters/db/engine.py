@@ -2,7 +2,8 @@
 
 Engines never echo bound parameters into error messages (``hide_parameters``): a failed INSERT of a
 user must not show the password hash. Every SQLite connection gets WAL journaling, ``foreign_keys=ON``, a busy timeout and a
-``REGEXP`` function (used by the e-mail CHECK of ``users``).
+``REGEXP`` function: stores created before migration 0013 call it from the e-mail CHECK of ``users``
+until that migration rebuilds the table (current stores need no function of the station).
 """
 
 from __future__ import annotations

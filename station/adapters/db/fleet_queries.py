@@ -2,7 +2,8 @@
 
 At the centre (PostgreSQL, migration 0008) both read the aggregate tables ``inspection_stats_daily`` /
 ``inspection_stats_total``, kept by triggers in the writers' transactions. The station's SQLite store
-has no aggregates; there the same columns are counted from the base tables (the brute-force form,
+has no aggregates; there the same columns are counted from the base tables (the latest verdict override of
+an inspection decides whether it is a defect or UNCERTAIN, as the aggregates do) (the brute-force form,
 also the baseline of benchmarks/bench_central_scale.py). Row-level security applies to both.
 """
 
@@ -57,19 +58,25 @@ def bruteforce_dashboard_sql(q: DashboardQuery, params: dict[str, Any] | None = 
     if q.station_id is not None:
         ins += " AND ins.inspection_code LIKE :station_code"
         params["station_code"] = f"INS-________-{q.station_id}-%"
-    defect = "EXISTS (SELECT 1 FROM inspection_results ir WHERE ir.inspection_id = ins.inspection_id AND {})"
+    result = "EXISTS (SELECT 1 FROM inspection_results ir WHERE ir.inspection_id = ins.inspection_id AND {})"
     acted = "EXISTS (SELECT 1 FROM action_logs al WHERE al.inspection_id = ins.inspection_id AND {})"
     count = "(SELECT COUNT(*) FROM inspections ins WHERE " + ins + "{})"
+    # the latest override decides (db/README.md "Verdict overrides"), as in the view of migration 0013
+    defect = (f"COALESCE((SELECT o.corrected_label = 'defect' FROM verdict_overrides o "
+              f"WHERE o.inspection_id = ins.inspection_id ORDER BY o.overridden_at DESC, o.override_id DESC LIMIT 1), "
+              f"{result.format('ir.defect_detected = TRUE')})")
+    uncertain = ("NOT EXISTS (SELECT 1 FROM verdict_overrides o WHERE o.inspection_id = ins.inspection_id) AND "
+                 + result.format("ir.verdict = 'UNCERTAIN'"))
     sql = f"""SELECT p.product_id, p.product_name, {_IMAGE_COUNTS},
         {count.format('')} AS total_inspection_count,
-        {count.format(' AND ' + defect.format('ir.defect_detected = TRUE'))} AS defect_detected_count,
+        {count.format(' AND ' + defect)} AS defect_detected_count,
         {count.format(' AND ' + acted.format("al.action_result = 'resolved'"))} AS resolved_count,
-        {count.format(' AND ' + defect.format('ir.defect_detected = TRUE') + ' AND NOT '
+        {count.format(' AND ' + defect + ' AND NOT '
                       + acted.format('al.action_result IS NOT NULL'))} AS pending_action_count,
         (SELECT AVG(f.rating) FROM feedbacks f JOIN inspections ins ON f.inspection_id = ins.inspection_id
           WHERE {ins} AND f.feedback_type = 'guide_quality') AS avg_guide_rating,
-        {count.format(' AND ' + defect.format("ir.verdict = 'UNCERTAIN'"))} AS uncertain_count,
-        {count.format(' AND ' + defect.format("ir.verdict = 'UNCERTAIN'") + ' AND NOT '
+        {count.format(' AND ' + uncertain)} AS uncertain_count,
+        {count.format(' AND ' + uncertain + ' AND NOT '
                       + acted.format('al.action_result IS NOT NULL'))} AS pending_review_count
         FROM products p WHERE p.is_active = TRUE{product} ORDER BY p.product_id"""
     return sql, params

@@ -16,19 +16,24 @@ from station.adapters.db.models import (
     Inspection,
     InspectionResult,
     Product,
+    User,
     VerdictOverride,
 )
 from station.domain.errors import NotFoundError
-from station.domain.overrides import InspectionFacts, NewOverride, OverrideEntry
+from station.domain.overrides import InspectionFacts, NewOverride, OverrideEntry, verdict_of_label
 
 # The verdict column arrives with migration 0007; before it, the verdict is read from defect_detected.
 _VERDICT = getattr(InspectionResult, "verdict", None)
 
 
-def _entry(row: VerdictOverride) -> OverrideEntry:
+def _entry(row: VerdictOverride, username: str | None = None, defect_code: str | None = None) -> OverrideEntry:
     return OverrideEntry(row.override_id, row.inspection_id, row.override_kind, row.original_verdict,
                          row.corrected_label, row.defect_type_id, row.library_image_id, row.anomaly_score,
-                         row.overridden_by, row.overridden_at, row.notes)
+                         row.overridden_by, row.overridden_at, row.notes, username, defect_code)
+
+
+# The latest override of an inspection decides (db/README.md "Verdict overrides"): newest time, then id.
+_LATEST_FIRST = (VerdictOverride.overridden_at.desc(), VerdictOverride.override_id.desc())
 
 
 def verdict_of(result: InspectionResult) -> str:
@@ -52,10 +57,21 @@ class SqlOverrideRepository:
             if row is None:
                 raise NotFoundError(f"no inspection {inspection_code} on this station")
             inspection, result, product, image, defect = row
+            latest = session.execute(
+                select(VerdictOverride.corrected_label, DefectType.defect_code)
+                .outerjoin(DefectType, DefectType.defect_type_id == VerdictOverride.defect_type_id)
+                .where(VerdictOverride.inspection_id == inspection.inspection_id)
+                .order_by(*_LATEST_FIRST).limit(1)).first()
+            station_code = None if defect is None else defect.defect_code
+            effective_verdict = effective_code = None
+            if latest is not None:
+                effective_verdict = verdict_of_label(latest.corrected_label)
+                effective_code = None if latest.corrected_label == "normal" else (latest.defect_code or station_code)
             return InspectionFacts(
                 inspection.inspection_id, inspection.inspection_code, product.product_id, product.product_code,
-                verdict_of(result), result.anomaly_score, None if defect is None else defect.defect_code,
-                None if image is None else image.file_path, None if image is None else image.file_name)
+                verdict_of(result), result.anomaly_score, station_code,
+                None if image is None else image.file_path, None if image is None else image.file_name,
+                effective_verdict, effective_code)
 
     def add(self, new: NewOverride, sample: dict[str, Any] | None, audit: dict[str, Any]) -> OverrideEntry:
         """``sample``: the Image columns of the labelled library copy (same object key), or None."""
@@ -77,13 +93,20 @@ class SqlOverrideRepository:
                                  new_data={**audit, "override_id": row.override_id, "library_image_id": image_id}))
             session.flush()
             session.refresh(row)
-            return _entry(row)
+            user = None if new.by_user is None else session.get(User, new.by_user)
+            defect = None if new.defect_type_id is None else session.get(DefectType, new.defect_type_id)
+            return _entry(row, None if user is None else user.username, None if defect is None else defect.defect_code)
 
     def for_inspection(self, inspection_id: int) -> list[OverrideEntry]:
+        """The inspection's overrides, oldest first (the last one decides), with who made them."""
         with self._db.session() as session:
-            rows = session.scalars(select(VerdictOverride).where(VerdictOverride.inspection_id == inspection_id)
-                                   .order_by(VerdictOverride.override_id))
-            return [_entry(r) for r in rows]
+            rows = session.execute(
+                select(VerdictOverride, User.username, DefectType.defect_code)
+                .outerjoin(User, User.user_id == VerdictOverride.overridden_by)
+                .outerjoin(DefectType, DefectType.defect_type_id == VerdictOverride.defect_type_id)
+                .where(VerdictOverride.inspection_id == inspection_id)
+                .order_by(*(c.asc() for c in (VerdictOverride.overridden_at, VerdictOverride.override_id))))
+            return [_entry(r, username, code) for r, username, code in rows]
 
     def labelled_scores(self, product_id: int) -> list[tuple[float, str]]:
         """(anomaly score, true label) of the product's labelled inspections: overridden ones (the latest
@@ -92,7 +115,8 @@ class SqlOverrideRepository:
             rows = session.execute(
                 select(VerdictOverride.inspection_id, VerdictOverride.anomaly_score, VerdictOverride.corrected_label)
                 .join(Inspection, Inspection.inspection_id == VerdictOverride.inspection_id)
-                .where(Inspection.product_id == product_id).order_by(VerdictOverride.override_id)).all()
+                .where(Inspection.product_id == product_id)
+                .order_by(VerdictOverride.overridden_at, VerdictOverride.override_id)).all()
             confirmed = session.execute(
                 select(Inspection.inspection_id, InspectionResult.anomaly_score)
                 .join(InspectionResult, InspectionResult.inspection_id == Inspection.inspection_id)

@@ -12,38 +12,62 @@ from sqlalchemy import text
 from station.adapters.db.database import Database
 from station.adapters.db.fleet_queries import FLEET_SQL, dashboard_sql
 from station.domain.errors import ConfigurationError
+from station.domain.overrides import verdict_of_label
 from station.domain.reports import (
+    ActionLine,
     DailyCount,
     DashboardQuery,
     DashboardStats,
     FleetRow,
     HistoryFilter,
     InspectionRow,
+    OverrideLine,
     local_time,
     utc_from_local,
 )
 
-# recent_inspections.action_status, for one inspection (its latest result ir and latest action la).
-_ACTION_STATUS = """CASE
+# What a part is, for one inspection (its latest result ir and latest override vo, db/README.md "Verdict
+# overrides"): the latest override decides where a person corrected the verdict; the station's own verdict
+# otherwise (legacy rows without a stored verdict: FAIL if a defect, else PASS).
+STATION_VERDICT = ("COALESCE(ir.verdict, CASE WHEN ir.defect_detected = TRUE THEN 'FAIL' "
+                   "WHEN ir.defect_detected = FALSE THEN 'PASS' END)")
+EFFECTIVE_VERDICT = (f"CASE vo.corrected_label WHEN 'normal' THEN 'PASS' WHEN 'defect' THEN 'FAIL' "
+                     f"ELSE {STATION_VERDICT} END")
+EFFECTIVE_DEFECT = ("(CASE WHEN vo.corrected_label IS NULL THEN ir.defect_detected = TRUE "
+                    "ELSE vo.corrected_label = 'defect' END)")
+EFFECTIVE_UNCERTAIN = "(vo.corrected_label IS NULL AND ir.verdict = 'UNCERTAIN')"
+EFFECTIVE_TYPE = ("(CASE WHEN vo.corrected_label = 'normal' THEN NULL "
+                  "ELSE COALESCE(vo.defect_type_id, ir.defect_type_id) END)")
+LATEST_OVERRIDE = ("SELECT o2.override_id FROM verdict_overrides o2 WHERE o2.inspection_id = ins.inspection_id "
+                   "ORDER BY o2.overridden_at DESC, o2.override_id DESC LIMIT 1")
+
+# recent_inspections.action_status, for one inspection (its latest result ir, latest override vo and latest
+# action la).
+_ACTION_STATUS = f"""CASE
            WHEN la.action_result = 'resolved' THEN '조치완료'
-           WHEN ir.verdict = 'UNCERTAIN' AND la.action_result IS NULL THEN '검토대기'
-           WHEN ir.defect_detected = TRUE AND la.action_result IS NULL THEN '미조치'
-           WHEN ir.defect_detected = TRUE OR ir.verdict = 'UNCERTAIN' THEN '조치중'
+           WHEN {EFFECTIVE_UNCERTAIN} AND la.action_result IS NULL THEN '검토대기'
+           WHEN {EFFECTIVE_DEFECT} AND la.action_result IS NULL THEN '미조치'
+           WHEN {EFFECTIVE_DEFECT} OR {EFFECTIVE_UNCERTAIN} THEN '조치중'
            ELSE '정상'
        END"""
 
 _HISTORY_SQL = f"""
 SELECT ins.inspection_id, ins.inspection_code, ins.inspection_date, ins.product_id, p.product_code,
-       p.product_name, dt.defect_name_ko, ir.defect_detected, ir.confidence_score, ir.anomaly_score,
+       p.product_name, dt.defect_name_ko,
+       CASE WHEN vo.corrected_label IS NULL THEN ir.defect_detected
+            ELSE vo.corrected_label = 'defect' END AS defect_detected,
+       ir.confidence_score, ir.anomaly_score,
        u.username AS inspector,
        {_ACTION_STATUS} AS action_status,
-       COALESCE(ir.verdict, CASE WHEN ir.defect_detected = TRUE THEN 'FAIL'
-                                 WHEN ir.defect_detected = FALSE THEN 'PASS' END) AS verdict
+       {EFFECTIVE_VERDICT} AS verdict,
+       {STATION_VERDICT} AS station_verdict, vo.override_kind, vo.original_verdict AS overridden_from,
+       (SELECT ou.username FROM users ou WHERE ou.user_id = vo.overridden_by) AS overridden_by, vo.overridden_at
 FROM inspections ins
 JOIN products p ON ins.product_id = p.product_id
 LEFT JOIN inspection_results ir ON ir.result_id = (
     SELECT MAX(r2.result_id) FROM inspection_results r2 WHERE r2.inspection_id = ins.inspection_id)
-LEFT JOIN defect_types dt ON ir.defect_type_id = dt.defect_type_id
+LEFT JOIN verdict_overrides vo ON vo.override_id = ({LATEST_OVERRIDE})
+LEFT JOIN defect_types dt ON dt.defect_type_id = {EFFECTIVE_TYPE}
 LEFT JOIN users u ON ins.inspector_id = u.user_id
 LEFT JOIN action_logs la ON la.action_id = (
     SELECT a2.action_id FROM action_logs a2 WHERE a2.inspection_id = ins.inspection_id
@@ -52,16 +76,18 @@ WHERE ins.status = 'completed'
 """
 
 
-# PostgreSQL: the same latest result and action as LATERAL top-1 joins, so that a newest-first scan of the
-# date index (partition by partition) stops at the limit instead of joining every inspection first.
+# PostgreSQL: the same latest result, override and action as LATERAL top-1 joins, so that a newest-first scan
+# of the date index (partition by partition) stops at the limit instead of joining every inspection first.
 _PG_HISTORY_SQL = _HISTORY_SQL.replace(
     """LEFT JOIN inspection_results ir ON ir.result_id = (
     SELECT MAX(r2.result_id) FROM inspection_results r2 WHERE r2.inspection_id = ins.inspection_id)""",
     """LEFT JOIN LATERAL (SELECT r2.* FROM inspection_results r2 WHERE r2.inspection_id = ins.inspection_id
     ORDER BY r2.result_id DESC LIMIT 1) ir ON TRUE""").replace(
-    "LEFT JOIN defect_types dt ON ir.defect_type_id = dt.defect_type_id\n", "").replace(
+    f"LEFT JOIN verdict_overrides vo ON vo.override_id = ({LATEST_OVERRIDE})",
+    f"LEFT JOIN LATERAL ({LATEST_OVERRIDE.replace('o2.override_id FROM', 'o2.* FROM')}) vo ON TRUE").replace(
+    f"LEFT JOIN defect_types dt ON dt.defect_type_id = {EFFECTIVE_TYPE}\n", "").replace(
     "p.product_name, dt.defect_name_ko,",  # looked up for the rows shown only, not for every row scanned
-    "p.product_name, (SELECT d.defect_name_ko FROM defect_types d WHERE d.defect_type_id = ir.defect_type_id)"
+    f"p.product_name, (SELECT d.defect_name_ko FROM defect_types d WHERE d.defect_type_id = {EFFECTIVE_TYPE})"
     " AS defect_name_ko,").replace(
     """LEFT JOIN action_logs la ON la.action_id = (
     SELECT a2.action_id FROM action_logs a2 WHERE a2.inspection_id = ins.inspection_id
@@ -84,10 +110,11 @@ _PG_FLAGGED_HISTORY_SQL = _PG_HISTORY_SQL.replace(
     "JOIN LATERAL (SELECT * FROM inspections i WHERE i.inspection_id = reg.rid AND i.inspection_date = reg.rdate\n"
     "              OFFSET 0) ins ON TRUE\n")
 assert "reg.rid AS inspection_id" in _PG_FLAGGED_HISTORY_SQL and "{registry_where}" in _PG_FLAGGED_HISTORY_SQL
-# Registry rows that can pass: any defect or UNCERTAIN result (defects only, UNCERTAIN); for the open states,
+# Registry rows that can pass: any defect or UNCERTAIN result or a latest override that made the part a defect
+# (defects only, UNCERTAIN); for the open states,
 # of those the ones whose actions are not all resolved (with all resolved, the latest is resolved: 조치완료).
-# Each is the predicate of a partial index of migration 0012.
-_FLAGGED = "(r.defect_results > 0 OR r.uncertain_results > 0)"
+# Each is the predicate of a partial index of migration 0013 (0012's, with the overrides).
+_FLAGGED = "(r.defect_results > 0 OR r.uncertain_results > 0 OR r.override_label = 'defect')"
 _OPEN = f"{_FLAGGED} AND (r.actions = 0 OR r.resolved_actions < r.actions)"
 _OPEN_STATUSES = frozenset({"미조치", "검토대기", "조치중"})
 
@@ -106,6 +133,9 @@ def _row(r: Any) -> InspectionRow:
         defect_detected=None if r.defect_detected is None else bool(r.defect_detected),
         confidence_score=r.confidence_score, anomaly_score=r.anomaly_score, inspector=r.inspector,
         action_status=r.action_status, verdict=r.verdict,
+        station_verdict=getattr(r, "station_verdict", None), override_kind=getattr(r, "override_kind", None),
+        overridden_from=getattr(r, "overridden_from", None), overridden_by=getattr(r, "overridden_by", None),
+        overridden_at=_as_datetime(getattr(r, "overridden_at", None)),
     )
 
 
@@ -176,10 +206,9 @@ class SqlReportReader:
             clauses.append("ins.inspection_date < :end")
             params["end"] = flt.end
         if flt.defects_only:
-            clauses.append("ir.defect_detected = TRUE")
+            clauses.append(EFFECTIVE_DEFECT)
         if flt.verdict:
-            clauses.append("COALESCE(ir.verdict, CASE WHEN ir.defect_detected = TRUE THEN 'FAIL' ELSE 'PASS' END)"
-                           " = :verdict")
+            clauses.append(f"({EFFECTIVE_VERDICT}) = :verdict")
             params["verdict"] = flt.verdict
         if flt.inspector:  # by id (usernames are unique): the inspections' own index serves it
             clauses.append("ins.inspector_id = (SELECT u2.user_id FROM users u2 WHERE u2.username = :inspector)")
@@ -192,7 +221,7 @@ class SqlReportReader:
                 with self._db.session() as session:
                     types = [r[0] for r in session.execute(text(
                         "SELECT defect_type_id FROM defect_types WHERE defect_name_ko LIKE :text"), params)]
-                clauses.append("(ins.inspection_code LIKE :text OR ir.defect_type_id = ANY(:types))" if types
+                clauses.append(f"(ins.inspection_code LIKE :text OR {EFFECTIVE_TYPE} = ANY(:types))" if types
                                else "ins.inspection_code LIKE :text")
                 if types:
                     params["types"] = types
@@ -225,11 +254,43 @@ class SqlReportReader:
                     session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
             return [_row(r) for r in session.execute(text(sql), params)]
 
+    def shift_activity(self, product_id: int, start: datetime,
+                       end: datetime) -> tuple[list[ActionLine], list[OverrideLine]]:
+        """The corrective actions and verdict overrides made in [start, end) (UTC) on the product's parts,
+        oldest first, with who made them; an action's result before it is the part's previous action's."""
+        params = {"pid": product_id, "start": start, "end": end}
+        actions_sql = text(
+            "SELECT a.action_date AS at, ins.inspection_code, u.username AS who, a.action_taken, a.action_result, "
+            "(SELECT a2.action_result FROM action_logs a2 WHERE a2.inspection_id = a.inspection_id "
+            " AND (a2.action_date < a.action_date OR (a2.action_date = a.action_date AND a2.action_id < a.action_id)) "
+            " ORDER BY a2.action_date DESC, a2.action_id DESC LIMIT 1) AS result_before "
+            "FROM action_logs a JOIN inspections ins ON ins.inspection_id = a.inspection_id "
+            "LEFT JOIN users u ON u.user_id = a.action_by "
+            "WHERE ins.product_id = :pid AND a.action_date >= :start AND a.action_date < :end "
+            "ORDER BY a.action_date, a.action_id")
+        overrides_sql = text(
+            "SELECT o.overridden_at AS at, ins.inspection_code, u.username AS who, o.override_kind, "
+            "o.original_verdict, o.corrected_label, dt.defect_name_ko "
+            "FROM verdict_overrides o JOIN inspections ins ON ins.inspection_id = o.inspection_id "
+            "LEFT JOIN users u ON u.user_id = o.overridden_by "
+            "LEFT JOIN defect_types dt ON dt.defect_type_id = o.defect_type_id "
+            "WHERE ins.product_id = :pid AND o.overridden_at >= :start AND o.overridden_at < :end "
+            "ORDER BY o.overridden_at, o.override_id")
+        with self._db.session() as session:
+            actions = [ActionLine(_as_datetime(r.at), r.inspection_code, r.who, r.action_taken, r.result_before,
+                                  r.action_result) for r in session.execute(actions_sql, params)]
+            overrides = [OverrideLine(_as_datetime(r.at), r.inspection_code, r.who, r.override_kind,
+                                      r.original_verdict, verdict_of_label(r.corrected_label), r.defect_name_ko)
+                         for r in session.execute(overrides_sql, params)]
+        return actions, overrides
+
     def daily_counts(self, product_id: int, start: date, end: date) -> list[DailyCount]:
         sql = text(
-            "SELECT ins.inspection_date AS d, ir.defect_detected AS bad, ir.verdict AS verdict FROM inspections ins "
+            f"SELECT ins.inspection_date AS d, {EFFECTIVE_DEFECT} AS bad, {EFFECTIVE_VERDICT} AS verdict "
+            "FROM inspections ins "
             "LEFT JOIN inspection_results ir ON ir.result_id = (SELECT MAX(r2.result_id) FROM "
             "inspection_results r2 WHERE r2.inspection_id = ins.inspection_id) "
+            f"LEFT JOIN verdict_overrides vo ON vo.override_id = ({LATEST_OVERRIDE}) "
             "WHERE ins.product_id = :pid AND ins.status = 'completed' "
             "AND ins.inspection_date >= :start AND ins.inspection_date < :end")
         totals: Counter[date] = Counter()
@@ -247,10 +308,14 @@ class SqlReportReader:
         return [DailyCount(day, totals[day], defects[day], uncertain[day]) for day in sorted(totals)]
 
     def defect_type_counts(self, product_id: int, start: datetime | None = None) -> dict[str, int]:
-        sql = ("SELECT COALESCE(dt.defect_name_ko, '?') AS name, COUNT(*) AS n FROM inspection_results ir "
-               "JOIN inspections ins ON ins.inspection_id = ir.inspection_id "
-               "LEFT JOIN defect_types dt ON dt.defect_type_id = ir.defect_type_id "
-               "WHERE ins.product_id = :pid AND ir.defect_detected = TRUE")
+        """Defective inspections per (effective) defect type: the latest result's type, or the type the
+        latest override gave; a false alarm counts nowhere."""
+        sql = ("SELECT COALESCE(dt.defect_name_ko, '?') AS name, COUNT(*) AS n FROM inspections ins "
+               "JOIN inspection_results ir ON ir.result_id = (SELECT MAX(r2.result_id) FROM inspection_results r2 "
+               "WHERE r2.inspection_id = ins.inspection_id) "
+               f"LEFT JOIN verdict_overrides vo ON vo.override_id = ({LATEST_OVERRIDE}) "
+               f"LEFT JOIN defect_types dt ON dt.defect_type_id = {EFFECTIVE_TYPE} "
+               f"WHERE ins.product_id = :pid AND {EFFECTIVE_DEFECT}")
         params: dict[str, Any] = {"pid": product_id}
         if start is not None:
             sql += " AND ins.inspection_date >= :start"

@@ -4,13 +4,25 @@ The override is stored with who and when, audited, and pushed to the centre; the
 image joins the product's image library as a labelled sample (``normal`` for a false alarm, ``defect`` of
 the given type otherwise), so the next bank build and the calibration use it. Nothing is copied: the
 library image refers to the same content-addressed object as the inspection.
+
+The latest override decides what the part is from then on (its effective verdict, in the queues, counts and
+reports); an override corrects that current verdict, so a second override may undo or change the first.
+:meth:`OverrideService.status` gives the station's verdict, the effective one and every override with who
+made it and when.
 """
 
 from __future__ import annotations
 
 from station.domain.enums import ImageType
 from station.domain.errors import AuthenticationError, ValidationError
-from station.domain.overrides import OVERRIDE_ROLES, NewOverride, OverrideEntry, OverrideKind, corrected_label
+from station.domain.overrides import (
+    OVERRIDE_ROLES,
+    NewOverride,
+    OverrideEntry,
+    OverrideKind,
+    OverrideStatus,
+    corrected_label,
+)
 from station.domain.users import UserInfo
 from station.services.records.ports import OverrideRepository
 from station.services.shared.ports import CatalogReader
@@ -31,7 +43,7 @@ class OverrideService:
         except ValueError:
             raise ValidationError(f"override must be one of {', '.join(k.value for k in OverrideKind)}") from None
         facts = self._repo.facts(inspection_code)
-        label = corrected_label(kind, facts.verdict, defect_code, facts.defect_code)
+        label = corrected_label(kind, facts.current_verdict, defect_code, facts.current_defect_code)
         defect_type_id = None
         if label == "defect" and defect_code:
             product = self._catalog.get_product(facts.product_code)
@@ -47,11 +59,18 @@ class OverrideService:
                       "image_type": ImageType.NORMAL.value if label == "normal" else ImageType.DEFECT.value,
                       "defect_type_id": defect_type_id, "file_path": facts.test_image_key,
                       "file_name": f"override-{facts.inspection_code}-{facts.test_image_name or 'image'}"[:255]}
-        new = NewOverride(facts.inspection_id, kind, facts.verdict, label, defect_type_id, facts.anomaly_score,
+        new = NewOverride(facts.inspection_id, kind, facts.current_verdict, label, defect_type_id, facts.anomaly_score,
                           user.user_id, notes)
         audit = {"inspection_code": facts.inspection_code, "override": kind.value, "label": label,
                  "defect_code": defect_code, "by": user.username}
         return self._repo.add(new, sample, audit)
 
     def history(self, inspection_code: str) -> list[OverrideEntry]:
+        """The inspection's overrides, oldest first, with who made them and when."""
         return self._repo.for_inspection(self._repo.facts(inspection_code).inspection_id)
+
+    def status(self, inspection_code: str) -> OverrideStatus:
+        """The station's verdict, the effective one (the latest override's) and every override."""
+        facts = self._repo.facts(inspection_code)
+        return OverrideStatus(facts.inspection_code, facts.verdict, facts.defect_code,
+                              tuple(self._repo.for_inspection(facts.inspection_id)))

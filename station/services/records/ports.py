@@ -11,18 +11,21 @@ from station.domain.actions import ActionEntry, FeedbackEntry
 from station.domain.overrides import InspectionFacts, NewOverride, OverrideEntry
 from station.domain.recurrence import RecurrenceAlertInfo, RecurrenceWindow
 from station.domain.reports import (
+    ActionLine,
     DailyCount,
     DashboardStats,
     FleetRow,
     HistoryFilter,
     InspectionRow,
+    OverrideLine,
 )
 from station.domain.review import InspectionReview
 from station.domain.sync import PushResult
 
 
 class ReportReader(Protocol):
-    """Read-only supervisor queries over ``dashboard_stats``, ``recent_inspections`` and history."""
+    """Read-only supervisor queries over ``dashboard_stats``, ``recent_inspections`` and history (rows show
+    the effective verdict: the latest override's where a person corrected the station)."""
 
     def dashboard(self) -> list[DashboardStats]: ...
 
@@ -33,6 +36,11 @@ class ReportReader(Protocol):
     def daily_counts(self, product_id: int, start: date, end: date) -> list[DailyCount]: ...
 
     def defect_type_counts(self, product_id: int, start: datetime | None = None) -> dict[str, int]: ...
+
+    def shift_activity(self, product_id: int, start: datetime,
+                       end: datetime) -> tuple[list[ActionLine], list[OverrideLine]]:
+        """Corrective actions and verdict overrides made in [start, end) (UTC) on the product's parts."""
+        ...
 
 
 class FleetReader(Protocol):
@@ -98,7 +106,8 @@ class ActionLogRepository(Protocol):
 
 
 class OverrideRepository(Protocol):
-    """``verdict_overrides`` (0009): the override, its labelled library image and audit row in one go."""
+    """``verdict_overrides`` (0009): the override, its labelled library image and audit row in one go; the
+    facts give the station's verdict and the effective one (the latest override decides, migration 0013)."""
 
     def facts(self, inspection_code: str) -> InspectionFacts: ...
 

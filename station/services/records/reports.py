@@ -1,6 +1,9 @@
 """Supervisor reporting: dashboard per product, defects awaiting action, history, shift report (CSV rows).
 
-The PDF of the shift report is rendered by the GUI from :class:`ShiftReport`; everything else is here.
+Every row and count uses the effective verdict: where a person overrode the station, the latest override
+decides (a false alarm leaves the defects and the queue, a missed defect enters them); the row keeps the
+station's verdict and who overrode it when. The shift report also lists the period's corrective actions and
+overrides. Its PDF is rendered by the GUI from :class:`ShiftReport`; everything else is here.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from station.domain.reports import (
     AWAITING_STATUSES,
+    ActionLine,
     STATUS_OPEN,
     STATUS_REVIEW,
     DailyCount,
@@ -19,13 +23,15 @@ from station.domain.reports import (
     FleetRow,
     HistoryFilter,
     InspectionRow,
+    OverrideLine,
     local_time,
     utc_from_local,
 )
 from station.services.records.ports import FleetReader, ReportReader
 
 CSV_COLUMNS = ("inspection_code", "inspection_date", "product_code", "inspector", "verdict", "defect_type",
-               "anomaly_score", "confidence", "action_status")
+               "anomaly_score", "confidence", "action_status", "station_verdict", "override", "overridden_by",
+               "overridden_at")
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,13 @@ class ShiftReport:
     end: datetime
     rows: list[InspectionRow]
     by_defect_type: dict[str, int] = field(default_factory=dict)
+    actions: list[ActionLine] = field(default_factory=list)  # made in the period, oldest first
+    overrides: list[OverrideLine] = field(default_factory=list)  # made in the period, oldest first
+
+    @property
+    def overridden(self) -> int:
+        """Listed parts whose verdict a person overrode (at any time)."""
+        return sum(1 for r in self.rows if r.overridden)
 
     @property
     def total(self) -> int:
@@ -74,8 +87,15 @@ class ShiftReport:
                 r.inspection_code, shown.isoformat(sep=" ", timespec="seconds") if shown else "", r.product_code, r.inspector or "", row_verdict(r),
                 r.defect_name_ko or "", "" if r.anomaly_score is None else f"{r.anomaly_score:.4f}",
                 "" if r.confidence_score is None else f"{r.confidence_score:.4f}", r.action_status,
+                r.station_verdict or "", r.override_kind or "", r.overridden_by or "",
+                _shown(r.overridden_at),
             ])
         return out.getvalue()
+
+
+def _shown(moment: datetime | None) -> str:
+    shown = local_time(moment)
+    return shown.isoformat(sep=" ", timespec="seconds") if shown else ""
 
 
 def row_verdict(row: InspectionRow) -> str:
@@ -144,4 +164,5 @@ class ReportService:
             if r.defect_detected:
                 key = r.defect_name_ko or "?"
                 by_type[key] = by_type.get(key, 0) + 1
-        return ShiftReport(product_code, product_name, start, end, rows, by_type)
+        actions, overrides = self._reader.shift_activity(product_id, utc_from_local(start), utc_from_local(end))
+        return ShiftReport(product_code, product_name, start, end, rows, by_type, actions, overrides)

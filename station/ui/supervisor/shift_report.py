@@ -1,5 +1,7 @@
-"""Shift report: inspections of one product in a shift window, summarised, exported as CSV and PDF
-(files are written in a background job)."""
+"""Shift report: inspections of one product in a shift window, summarised, with the period's corrective
+actions and verdict overrides (who, when, part, from → to), exported as CSV and PDF (files are written in a
+background job). Rows show the effective verdict and, for an overridden part, the station's verdict and who
+overrode it when."""
 
 from __future__ import annotations
 
@@ -25,25 +27,55 @@ from station.domain.reports import local_time
 from station.services.records import ShiftReport, row_verdict, shift_window
 from station.ui.env import ScreenEnv
 from station.ui.widgets.feedback import MessageBar
+from station.ui.widgets.names import override_name, status_name, verdict_name
+
+
+def _when(moment: datetime | None) -> str:
+    shown = local_time(moment)
+    return shown.strftime("%m-%d %H:%M") if shown else ""
+
+
+def _table(columns: str, rows: list[tuple[object, ...]]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in columns.split("|"))
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
+    return f"<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr>{head}</tr>{body}</table>"
+
+
+def _verdict_cell(row, labels: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
+    shown = verdict_name(row_verdict(row))
+    if not row.overridden:
+        return shown
+    return labels["overridden"].format(shown, verdict_name(row.overridden_from or row.station_verdict or ""),
+                                       override_name(row.override_kind), row.overridden_by or "?",
+                                       _when(row.overridden_at))
 
 
 def report_html(report: ShiftReport, labels: dict[str, str]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in labels["columns"].split("|"))
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in (
-            r.inspection_code, local_time(r.inspection_date).strftime("%H:%M") if r.inspection_date else "",
-            r.inspector or "", row_verdict(r), r.defect_name_ko or "",
-            "" if r.anomaly_score is None else f"{r.anomaly_score:.3f}", r.action_status)) + "</tr>"
-        for r in report.rows)
+    rows = [(r.inspection_code, local_time(r.inspection_date).strftime("%H:%M") if r.inspection_date else "",
+             r.inspector or "", _verdict_cell(r, labels), r.defect_name_ko or "",
+             "" if r.anomaly_score is None else f"{r.anomaly_score:.3f}", status_name(r.action_status))
+            for r in report.rows]
+    actions = [(_when(a.at), a.inspection_code, a.by or "?", a.action_taken,
+                f"{status_name(a.result_before) if a.result_before else '—'} → "
+                f"{status_name(a.result) if a.result else '—'}") for a in report.actions]
+    overrides = [(_when(o.at), o.inspection_code, o.by or "?", override_name(o.kind),
+                  f"{verdict_name(o.from_verdict) if o.from_verdict else '—'} → {verdict_name(o.to_verdict)}"
+                  + (f" ({o.defect_name_ko})" if o.defect_name_ko else "")) for o in report.overrides]
     types = ", ".join(f"{html.escape(k)}: {v}" for k, v in report.by_defect_type.items()) or "—"
+    none = f"<p>{html.escape(labels['none'])}</p>"
     return (
         f"<h2>{html.escape(labels['title'])}</h2>"
         f"<p><b>{html.escape(report.product_name)}</b> ({html.escape(report.product_code)})<br>"
         f"{report.start:%Y-%m-%d %H:%M} – {report.end:%Y-%m-%d %H:%M}</p>"
         f"<p>{html.escape(labels['summary'].format(report.total, report.defects, f'{report.defect_rate:.1%}', report.open_actions))}"
         f"<br>{html.escape(labels['uncertain'])}: {report.uncertain}"
-        f"<br>{html.escape(labels['types'])}: {types}</p>"
-        f"<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr>{head}</tr>{body}</table>"
+        f"<br>{html.escape(labels['types'])}: {types}"
+        f"<br>{html.escape(labels['activity'].format(len(report.actions), len(report.overrides), report.overridden))}</p>"
+        f"{_table(labels['columns'], rows)}"
+        f"<h3>{html.escape(labels['actions'].format(len(report.actions)))}</h3>"
+        f"{_table(labels['action_columns'], actions) if actions else none}"
+        f"<h3>{html.escape(labels['overrides'].format(len(report.overrides)))}</h3>"
+        f"{_table(labels['override_columns'], overrides) if overrides else none}"
         f"<p style='color:#666'>{html.escape(labels['generated'])} {datetime.now():%Y-%m-%d %H:%M}</p>")
 
 
@@ -103,7 +135,15 @@ class ShiftReportView(QWidget):
                 "summary": self.tr("{0} inspections, {1} defects ({2}), {3} awaiting action"),
                 "uncertain": self.tr("UNCERTAIN"),
                 "types": self.tr("Defects by type"), "generated": self.tr("Generated"),
-                "columns": self.tr("Code|Time|Inspector|Verdict|Defect|Anomaly|Status")}
+                "columns": self.tr("Code|Time|Inspector|Verdict|Defect|Anomaly|Status"),
+                "overridden": self.tr("{0} (overridden: {1} → {2} by {3} at {4})"),
+                "activity": self.tr("{0} corrective actions and {1} overrides in this period; "
+                                    "{2} listed parts overridden"),
+                "actions": self.tr("Corrective actions ({0})"),
+                "action_columns": self.tr("When|Part|By|Action|Result"),
+                "overrides": self.tr("Verdict overrides ({0})"),
+                "override_columns": self.tr("When|Part|By|Override|Verdict"),
+                "none": self.tr("None in this period.")}
 
     def refresh(self) -> None:
         product = self.env.session.product

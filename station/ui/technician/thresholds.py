@@ -142,19 +142,24 @@ class ThresholdsView(QWidget):
 
     def show_thresholds(self, saved: Thresholds, product: ProductInfo | None = None) -> None:
         """Shows the saved thresholds of ``product`` (default: the selected one); an answer for a product
-        that is no longer selected is dropped."""
+        that is no longer selected is dropped, and unsaved edits of the same product are kept."""
         current = self.env.session.product
         product = product or current
         if product is None or current is None or product.code != current.code:
             return
+        keep_edits = (self.has_unsaved() and self.saved_product is not None
+                      and self.saved_product.code == product.code)
         self.saved, self.saved_product = saved, product
         review = saved.review_threshold if saved.review_threshold is not None else saved.image_threshold
-        for spin, value in ((self.image_threshold, saved.image_threshold),
-                            (self.pixel_threshold, saved.pixel_threshold), (self.review_threshold, review)):
-            spin.blockSignals(True)
-            spin.setValue(value)
-            spin.blockSignals(False)
-        self.shown = self.thresholds()
+        values = (saved.image_threshold, saved.pixel_threshold, review)
+        if keep_edits:  # a refresh while editing: the edits stay, measured against the new saved values
+            self.shown = tuple(round(v, self.image_threshold.decimals()) for v in values)  # type: ignore[assignment]
+        else:
+            for spin, value in zip((self.image_threshold, self.pixel_threshold, self.review_threshold), values):
+                spin.blockSignals(True)
+                spin.setValue(value)
+                spin.blockSignals(False)
+            self.shown = self.thresholds()
         self._draw()
 
     def has_unsaved(self) -> bool:
