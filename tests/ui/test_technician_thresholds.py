@@ -260,3 +260,24 @@ def test_worker_neither_sees_nor_applies_proposals(qtbot, main_window, station_c
     worker = next(u for u in station_ctx.users.list_users() if u.username == "worker")
     with pytest.raises(AuthenticationError, match="technician or admin"):
         history.apply("demo-cast", proposal, worker)
+
+
+def test_change_log_values_read_as_numbers_names_and_words(qtbot, main_window) -> None:  # noqa: F811
+    from station.services.engine import ChangeLogEntry, FieldChange
+
+    sign_in(qtbot, main_window, "manager")
+    main_window.show_screen(Screen.TECHNICIAN)
+    log = main_window.screens[Screen.TECHNICIAN].audit
+
+    def entry(operation: str, *changes: FieldChange, roles: tuple[str, ...] = ()) -> ChangeLogEntry:
+        return ChangeLogEntry(1, None, 5, "Kim", roles, "model_configs", operation, "demo-cast", None, None,
+                              tuple(changes))
+
+    assert log.change_text(entry("UPDATE", FieldChange("image_threshold", 0.62, 0.585),
+                                 FieldChange("fps", 15.0, 20))) == "FAIL 0.62 → 0.585, frame rate 15 → 20"
+    assert log.change_text(entry("UPDATE", FieldChange("preprocessing", {"resize": 256, "roi": None},
+                                                       {"resize": 128, "grayscale": True}))) == \
+        "preprocessing: greyscale — → on, input size 256 → 128"
+    assert log.change_text(entry("INSERT", FieldChange("override", None, "false_alarm"),
+                                 FieldChange("label", None, "normal"))) == "override false alarm, label good"
+    assert log.who(entry("UPDATE", roles=("manager", "admin"))) == "Kim (Supervisor, Administrator)"

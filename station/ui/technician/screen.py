@@ -112,9 +112,11 @@ class AuditView(QWidget):
             return "—"
         if isinstance(value, bool):
             return self.tr("on") if value else self.tr("off")
-        if isinstance(value, float):
+        if isinstance(value, float) and field.endswith("_threshold"):  # scores: 0.62, 0.585
             text = f"{value:.3f}"
             return text[:-1] if text.endswith("0") else text
+        if isinstance(value, float):
+            return f"{value:.3f}".rstrip("0").rstrip(".")
         coded = {"verdict": verdict_name, "override": override_name, "label": image_label_name}
         if field in coded:
             return coded[field](str(value))
