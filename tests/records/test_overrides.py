@@ -116,6 +116,21 @@ def test_override_cli(station, capsys: pytest.CaptureFixture[str]) -> None:  # t
     assert main(["override", code, "--kind", "false_alarm"]) == 2
 
 
+def test_the_latest_override_labels_the_history_for_thresholds(station) -> None:  # type: ignore[no-untyped-def]
+    """Overrides make the labelled outcomes that thresholds from history use; a part overridden twice counts
+    once, as its latest override says (the proposals themselves: tests/engine/test_threshold_advice.py)."""
+    ctx, outcomes = station
+    worker = _user(ctx, "worker1")
+    history = ctx.history_thresholds
+    service = ctx.overrides
+    assert history.labelled_counts("demo-cast") == (0, 0)
+    service.override(outcomes["FAIL"].inspection_code, "false_alarm", worker)
+    service.override(outcomes["PASS"].inspection_code, "missed_defect", worker, defect_code="hole")
+    assert history.labelled_counts("demo-cast") == (1, 1)
+    service.override(outcomes["FAIL"].inspection_code, "missed_defect", worker, defect_code="hole")
+    assert history.labelled_counts("demo-cast") == (0, 2)
+
+
 def test_overrides_count_in_the_dashboard_queue_history_and_shift_report(  # type: ignore[no-untyped-def]
         station, capsys: pytest.CaptureFixture[str], qapp, tmp_path) -> None:
     import json
