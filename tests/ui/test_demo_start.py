@@ -55,8 +55,13 @@ def test_window_opens_before_the_build_and_the_bench_is_ready_after_it(qtbot, _i
             assert job.running
             assert not bench.inspect_button.isEnabled()
             assert bench.result.verdict.text().startswith("Building the model")
+            assert bench.message.text() == "Inspect is available once the model is built."
             bench.inspect()  # Space while building: a message, no inspection
             assert not bench.busy and "still being built" in bench.message.text()
+            window.sign_out()  # the session's jobs stop, the build goes on
+            assert job.running and not job.handle.token.cancelled
+            bench = open_bench(qtbot, window, warm=False)
+            assert not bench.inspect_button.isEnabled()
 
             release.set()
             qtbot.waitUntil(lambda: not job.running, timeout=600000)

@@ -107,7 +107,10 @@ class MainWindow(QMainWindow):
     def sign_out(self) -> None:
         if self.session is None or not self.may_leave(then=self.sign_out):
             return
-        self.runner.cancel_all()
+        building = self.model_build.handle if self.model_build is not None and self.model_build.running else None
+        for handle in self.runner.active:  # the session's jobs stop; a model being built goes on
+            if handle is not building:
+                handle.cancel()
         self.session = None
         self._drop_workspace()
         self.line.stop()
