@@ -1,6 +1,10 @@
 """Guide generation with llama.cpp (llama-cpp-python) from a local GGUF file.
 
-* The model is loaded lazily (first ``warm``/``generate``) after its sha256 was checked.
+* The model is loaded lazily (first ``warm``/``generate``) after its sha256 was checked. Its weights are
+  read into process memory (``use_mmap=False``) rather than mapped: on the CPU llama.cpp copies most
+  quantised weights into a faster interleaved layout anyway ("repack"), and a mapped file would stay resident
+  beside that copy (1.06 GB of file pages beside 0.6 GB repacked for Qwen2.5-1.5B Q4_K_M); read, each
+  weight is held once.
 * GPU offload of all layers when llama.cpp was built with CUDA/Metal/Vulkan support, else CPU threads.
 * The prompt is rendered with the model's own chat template and split into the fixed system part, the
   stable part (product, defect, manual excerpts, instructions, the answer's opening) and a variable part,
@@ -34,6 +38,10 @@ from station.domain.errors import ConfigurationError
 from station.domain.guidance import Generation, PromptParts
 
 DEFAULT_CTX = 4096
+# Prompt tokens evaluated per step. llama.cpp sizes its compute buffer for the logits of a whole step
+# (n_batch x n_vocab floats: 300 MB at 512 for Qwen2.5's 152k-token vocabulary) and llama-cpp-python keeps a
+# logits array of the same size; 128 keeps both a quarter of that, and a guide prompt still takes few steps.
+PROMPT_BATCH = 128
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,7 @@ class LlamaGuideGenerator:
         self.sampling = sampling or SamplingParams()
         self._seed = seed
         self._cache_size = prefix_cache_size
+        self.n_batch = min(PROMPT_BATCH, n_ctx)
         self._llm = None
         self._renderer: ChatRenderer | None = None
         self._snapshots: OrderedDict[tuple[int, ...], _Snapshot] = OrderedDict()
@@ -93,8 +102,9 @@ class LlamaGuideGenerator:
                 gpu = -1 if llama_cpp.llama_supports_gpu_offload() else 0
             try:
                 self._llm = llama_cpp.Llama(
-                    model_path=str(self.model_path), n_ctx=self._n_ctx, n_batch=512, n_threads=self._n_threads,
-                    n_threads_batch=self._n_threads_batch, n_gpu_layers=gpu, seed=self._seed, verbose=False)
+                    model_path=str(self.model_path), n_ctx=self._n_ctx, n_batch=self.n_batch,
+                    n_threads=self._n_threads, n_threads_batch=self._n_threads_batch, n_gpu_layers=gpu,
+                    seed=self._seed, use_mmap=False, verbose=False)
             except ValueError as exc:
                 raise ConfigurationError(f"llama.cpp cannot load {self.model_path.name}: {exc}") from exc
             self.gpu_layers = gpu
@@ -119,7 +129,7 @@ class LlamaGuideGenerator:
 
     def _snapshot(self, tokens: list[int]) -> None:
         """The live KV state (``llama_state_get_data``; ``Llama.save_state`` would also copy up to n_batch
-        rows of logits, 311 MB for Qwen2.5, that nothing here reads)."""
+        rows of logits, 78 MB for Qwen2.5, that nothing here reads)."""
         import llama_cpp
 
         ctx = self._llm._ctx.ctx
@@ -139,8 +149,8 @@ class LlamaGuideGenerator:
 
     def _restore(self, snapshot: _Snapshot) -> None:
         """Sets the KV cache to the snapshot with ``llama_state_set_data`` directly: ``Llama.load_state``
-        also rewrites and scans its whole logits buffer (n_batch x n_vocab floats, 311 MB for Qwen2.5),
-        which took over a second per restore and is unused here (logits_all is off)."""
+        also rewrites and scans its whole logits buffer (n_batch x n_vocab floats, 78 MB for Qwen2.5), which
+        is unused here (logits_all is off)."""
         import llama_cpp
 
         llm = self._llm
