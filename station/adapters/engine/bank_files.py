@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from station.adapters.engine.heap import release_free_memory
 from station.adapters.files import atomic_write
 from station.domain.errors import ValidationError
 
@@ -107,6 +108,7 @@ class BankFiles:
             shutil.rmtree(version, ignore_errors=True)
             raise
         self._prune(folder, keep={version.name, None if base is None else base.name})
+        release_free_memory()  # a publish ends a build: the heap it grew goes back to the system
         return out
 
     def _carry_over(self, base: Path, version: Path, exclude: set[str]) -> None:

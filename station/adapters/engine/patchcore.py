@@ -27,6 +27,7 @@ from torch.nn import functional as F  # noqa: N812
 
 from station.adapters.engine.backbone_loader import build_patchcore, patchcore_class
 from station.adapters.engine.backbones import BackboneSpec, degraded_reason, spec_of
+from station.adapters.engine.heap import release_free_memory
 from station.adapters.weights.manifest import ModelsDirectory
 from station.pipeline.patchcore.bank import IMAGE_SCORES, PatchFeatures, RawScore, top_count
 from station.pipeline.patchcore.nearest import BankSearch
@@ -137,6 +138,8 @@ class PatchcoreRuntime:
             probe = self._embedding(self.to_tensor([np.zeros((self.input_size, self.input_size, 3), np.uint8)]))
         self.embedding_dim = int(probe.shape[1])
         self.grid_size = (int(probe.shape[2]), int(probe.shape[3]))
+        del probe
+        release_free_memory()  # the weights' loading and the first trace leave freed heap behind
 
     @property
     def device_name(self) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 from typing import TYPE_CHECKING
 
 from station.adapters.engine.backbones import REGISTRY, default_backbone, installed_backbones, spec_of
+from station.adapters.engine.heap import release_free_memory
 from station.adapters.weights.manifest import ModelsDirectory
 
 if TYPE_CHECKING:  # torch, timm, anomalib and open_clip load on first use, not at start-up
@@ -54,6 +55,8 @@ class MlModels:
             gone = [key for key in self._runtimes if key not in keep]
             for key in gone:
                 del self._runtimes[key]
+        if gone:
+            release_free_memory()  # the dropped backbones' weights and traces
         return len(gone)
 
     def clip_embedder(self) -> ClipEmbedder | None:
