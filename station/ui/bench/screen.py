@@ -76,7 +76,9 @@ class BenchScreen(QWidget):
                            self.result.images, [self.tools, self.message])
         self.right = verdict_column(self.result, self.overrides, self.guide)
         layout = QVBoxLayout(self)
-        layout.addWidget(bench_splitter(left, self.right))
+        self.splitter = bench_splitter(left, self.right)
+        self._sized = False  # the splitter gets its 5:4 split when first shown
+        layout.addWidget(self.splitter)
         self.overrides.corrected.connect(self._corrected)
         self.inspect_button.clicked.connect(self.inspect)
         self.guide.stop_button.clicked.connect(self.stop_guide)
@@ -117,6 +119,10 @@ class BenchScreen(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         self.space.setEnabled(True)
+        if not self._sized and self.splitter.width() > 0:
+            self._sized = True
+            width = self.splitter.width()
+            self.splitter.setSizes([width * 5 // 9, width - width * 5 // 9])
         self._enable_rating_keys()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
@@ -265,6 +271,8 @@ class BenchScreen(QWidget):
         request_id = self.session.start_inspection(line_part)  # the previous part's guide stops here
         self.message.clear_message()
         self.guide.clear()
+        if self.guide.currentWidget() is self.guide.feedback_page:
+            self.guide.setCurrentIndex(0)  # the feedback form was the previous part's
         self.result.show_busy(self.tr("INSPECTING…"))
         self.inspect_button.setEnabled(False)
         self.overrides.clear()
