@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.domain.reports import local_time
+from station.domain.reports import InspectionRow, local_time
 from station.services.records import ShiftReport, row_verdict, shift_window
 from station.ui.env import ScreenEnv
 from station.ui.widgets.feedback import MessageBar
@@ -41,7 +41,7 @@ def _table(columns: str, rows: list[tuple[object, ...]]) -> str:
     return f"<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr>{head}</tr>{body}</table>"
 
 
-def _verdict_cell(row, labels: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
+def _verdict_cell(row: InspectionRow, labels: dict[str, str]) -> str:
     shown = verdict_name(row_verdict(row))
     if not row.overridden:
         return shown
