@@ -40,6 +40,9 @@ def test_override_at_the_bench(qtbot, demo_window, demo_ctx) -> None:  # noqa: F
     assert panel.missed.isEnabled() == (verdict != "FAIL")
     label = "normal" if verdict != "PASS" else "defect"
     before = len(demo_ctx.catalog.list_images(product.product_id, label))
+    if verdict != "PASS":  # "Other defect type…" needs a type: nothing is stored without one
+        panel.other_type.click()
+        assert "defect type" in panel.message.text() and not panel.history_entries
     panel.notes.setText("burr, not a crack")
     (panel.false_alarm if verdict != "PASS" else panel.missed).click()
     qtbot.waitUntil(lambda: bool(panel.history_entries), timeout=30000)
@@ -48,19 +51,21 @@ def test_override_at_the_bench(qtbot, demo_window, demo_ctx) -> None:  # noqa: F
     assert entry.by_user == worker.user_id and entry.at is not None and entry.notes == "burr, not a crack"
     assert "Demo Worker" in panel.stored.text() and entry.at.strftime("%Y-%m-%d %H:%M") in panel.stored.text()
     assert panel.history.count() == 1
+    kind = "false alarm" if verdict != "PASS" else "missed defect"
+    assert bench.result.verdict.text() == f"{verdict} → {kind}" and "Demo Worker" in bench.result.correction.text()
     library = demo_ctx.catalog.list_images(product.product_id, label)
     assert len(library) == before + 1, "the overridden part is a labelled sample of the product's library"
     assert any(image.image_id == entry.library_image_id for image in library)
 
-    # "Other defect type…" needs a type; with one chosen it is stored (on a FAIL/UNCERTAIN part)
+    # the buttons follow what the part is now; a second override corrects the first
     if verdict != "PASS":
-        panel.other_type.click()
-        assert "defect type" in panel.message.text() and len(panel.history_entries) == 1
-        other = "burr" if outcome.defect is not None and outcome.defect.defect_code == "scratch" else "scratch"
-        panel.defect_type.setCurrentIndex(panel.defect_type.findData(other))
-        panel.other_type.click()
+        assert panel.current_verdict() == "PASS"
+        assert not panel.false_alarm.isEnabled() and not panel.other_type.isEnabled() and panel.missed.isEnabled()
+        panel.defect_type.setCurrentIndex(panel.defect_type.findData("scratch"))
+        panel.missed.click()
         qtbot.waitUntil(lambda: len(panel.history_entries) == 2, timeout=30000)
-        assert panel.history_entries[-1].kind == "other_defect_type"
+        assert panel.history_entries[-1].kind == "missed_defect" and panel.current_verdict() == "FAIL"
+        assert bench.result.verdict.text() == "PASS → missed defect"
 
     # a role without the right: the service refuses, whatever the GUI shows
     viewer = next(u for u in demo_ctx.users.list_users() if u.username == "viewer")
