@@ -242,6 +242,7 @@ def visible_texts(window: QWidget) -> Iterator[tuple[QWidget, str, str]]:
             yield w, "placeholder", w.placeholderText()
         elif isinstance(w, (QPlainTextEdit, QTextEdit)) and not w.toPlainText() and w.placeholderText():
             yield w, "placeholder", w.placeholderText()
+        yield from ((w, what, text) for what, text in painted_texts(w))
         if isinstance(w, QListWidget):
             for i in range(w.count()):
                 item = w.item(i)
@@ -255,6 +256,32 @@ def visible_texts(window: QWidget) -> Iterator[tuple[QWidget, str, str]]:
                     item = w.item(r, c)
                     if item is not None and item.text() and not w.isColumnHidden(c):
                         yield w, f"cell {r},{c}", item.text()
+
+
+def painted_texts(widget: QWidget) -> list[tuple[str, str]]:
+    """Texts an image view paints itself: its caption over the picture, its placeholder without one."""
+    if not hasattr(widget, "set_caption"):
+        return []
+    texts = []
+    caption = getattr(widget, "_caption", "")
+    if caption:
+        texts.append(("caption", caption))
+    placeholder = getattr(widget, "_placeholder", "")
+    if placeholder and hasattr(widget, "image") and widget.image().isNull():
+        texts.append(("placeholder", placeholder))
+    return texts
+
+
+def caption_problem(widget: QWidget) -> str | None:
+    """Why an image view's caption (bold, 8 px padding each side, 2 px from each edge) is cut, or None."""
+    caption = getattr(widget, "_caption", "")
+    if not caption or not hasattr(widget, "set_caption"):
+        return None
+    font = widget.font()
+    font.setBold(True)
+    need = QFontMetrics(font).horizontalAdvance(caption) + 16
+    room = widget.width() - 4
+    return f"caption clipped: needs {need} px of width, has {room} px" if need > room + _TOLERANCE else None
 
 
 def _header_sections(header: QHeaderView) -> list[int]:
@@ -423,10 +450,12 @@ def header_problems(header: QHeaderView) -> Iterator[tuple[str, str]]:
         opt.sortIndicator = (QStyleOptionHeader.SortIndicator.SortDown if sorted_here
                              else QStyleOptionHeader.SortIndicator.None_)
         need = style.sizeFromContents(QStyle.ContentsType.CT_HeaderSection, opt, QSize(), header)
-        size = header.sectionSize(i)
-        want = need.width() if header.orientation() == Qt.Orientation.Horizontal else need.height()
+        if header.orientation() == Qt.Orientation.Horizontal:  # a column: its text needs the section's width
+            size, want, what = header.sectionSize(i), need.width(), "the column has"
+        else:  # a row: its text needs the header's width
+            size, want, what = header.width(), need.width(), "the row header has"
         if size + _TOLERANCE < want:
-            yield str(text), f"header text clipped: needs {want} px, the column has {size} px"
+            yield str(text), f"header text clipped: needs {want} px, {what} {size} px"
 
 
 def fit_findings(window: QWidget, ctx: ReviewContext) -> list[Finding]:
@@ -454,6 +483,8 @@ def fit_findings(window: QWidget, ctx: ReviewContext) -> list[Finding]:
             found += [ctx.finding(w, t, p, "fit") for t, p in header_problems(w)]
         elif isinstance(w, QListWidget):
             found += [ctx.finding(w, t, p, "fit") for t, p in item_problems(w)]
+        elif caption_problem(w) is not None:
+            text, problem = getattr(w, "_caption", ""), caption_problem(w)
         if problem is not None:
             found.append(ctx.finding(w, text, problem, "fit"))
     return found

@@ -4,6 +4,7 @@ English left in the Korean UI, Korean left in the English UI and widgets outside
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,23 @@ from tests.support.screen_review import (
 )
 
 TEXT = "Thresholds and calibration"
+
+
+@pytest.fixture(autouse=True, params=["plain", "light"])
+def look(request: pytest.FixtureRequest, qapp) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Each check runs on Qt's own look and on the station's (its font and light theme), as the review
+    does; the application's look is restored afterwards."""
+    from station.ui.shell import appearance
+
+    sheet, font = qapp.styleSheet(), qapp.font()
+    if request.param == "plain":
+        qapp.setStyleSheet("")
+    else:
+        appearance.apply_font(qapp)
+        appearance.apply_theme(qapp, request.param)
+    yield request.param
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +138,7 @@ def test_elided_tab_and_tab_behind_scroll_buttons_are_caught(qtbot, catalogue: C
 def test_narrow_table_header_is_caught(qtbot, catalogue: Catalogue) -> None:
     table = QTableWidget(1, 2)
     table.setHorizontalHeaderLabels(["When", TEXT])
+    table.horizontalHeader().resizeSection(0, table.fontMetrics().horizontalAdvance("When") + 60)
     table.horizontalHeader().resizeSection(1, 40)
     table.horizontalHeader().setStretchLastSection(False)
     window = _window(qtbot, table, 380, 120)
@@ -138,6 +157,25 @@ def test_elided_list_items_are_caught(qtbot, catalogue: Catalogue) -> None:
     tight.addItems(items)
     problems = _fits(qtbot, catalogue, tight, 120, 120)
     assert len(problems) == 2 and all("list item elided" in p for p in problems), problems
+
+
+def test_image_view_captions_are_checked_for_fit_and_language(qtbot, catalogue: Catalogue) -> None:
+    from PySide6.QtGui import QImage
+
+    from station.ui.widgets.image_view import ImageView
+
+    view = ImageView(placeholder="Waiting for the camera…")
+    window = _window(qtbot, view, 300, 200)
+    assert [f.text for f in language_findings(window, _ctx(catalogue, "ko"))] == ["Waiting for the camera…"]
+    image = QImage(64, 64, QImage.Format.Format_RGB888)
+    image.fill(0)
+    view.set_image(image)
+    view.set_caption("Nearest good reference")
+    assert fit_findings(window, _ctx(catalogue)) == []
+    assert [f.text for f in language_findings(window, _ctx(catalogue, "ko"))] == ["Nearest good reference"]
+    view.setMinimumSize(0, 0)
+    view.resize(60, 200)
+    assert "caption clipped" in fit_findings(window, _ctx(catalogue))[0].problem
 
 
 def test_korean_pass_catches_english_ui_text_and_allows_names_and_data(qtbot, catalogue: Catalogue) -> None:
