@@ -183,7 +183,8 @@ def test_korean_pass_catches_english_ui_text_and_allows_names_and_data(qtbot, ca
     layout = QVBoxLayout(panel)
     english = QLabel("Thresholds and calibration")  # a source the catalogue translates
     latin = QLabel("모델 status 확인")                  # not a source, but an English word
-    allowed = [QLabel("ROI 128 px · 12.5 fps"), QLabel(catalogue.finished["ROI: {0}"].format("전체 이미지")), QLabel("데모 주조 임펠러 (demo-cast)"), QLabel("Admin User"),
+    allowed = [QLabel("ROI 128 px · 12.5 fps"), QLabel(catalogue.finished["ROI: {0}"].format("전체 이미지")),
+               QLabel("데모 주조 임펠러 (demo-cast)"), QLabel("Admin User"),
                QLabel("모델: mobilenet_v2 · demo_manual.md · Ctrl+L · 19x19")]
     korean = QLabel(catalogue.finished["Thresholds and calibration"])
     for widget in (english, latin, korean, *allowed):
