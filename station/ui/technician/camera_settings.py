@@ -174,6 +174,7 @@ class CameraSettingsView(QWidget):
 
     def show_spec(self, spec: CameraSpec) -> None:
         self.source.setText(spec.source)
+        self.source.setToolTip(spec.source)
         self.width_spin.setValue(spec.width or 0)
         self.height_spin.setValue(spec.height or 0)
         self.auto_exposure.setChecked(spec.exposure is None)
