@@ -27,6 +27,10 @@ class AuthenticationError(StationError):
     """Wrong user name or password, or a locked/disabled account."""
 
 
+class NotReadyError(StationError):
+    """An expected state, not a fault: something the request needs is not there yet (a model not built)."""
+
+
 def error_line(error: BaseException) -> str:
     """One line for people: a StationError's own message, otherwise the exception's type and text."""
     return str(error) if isinstance(error, StationError) else f"{error.__class__.__name__}: {error}"

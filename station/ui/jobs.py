@@ -27,7 +27,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from station.domain.engine import CancelledError, CancelToken
-from station.domain.errors import AuthenticationError, ValidationError
+from station.domain.errors import AuthenticationError, NotReadyError, ValidationError
 from station.services.bench import RequestTracker
 
 URGENT, NORMAL, BACKGROUND = 10, 0, -10
@@ -40,7 +40,8 @@ __all__ = ["BACKGROUND", "NORMAL", "URGENT", "CancelToken", "JobCancelled", "Job
 log = logging.getLogger(__name__)
 
 # A person's mistake (wrong password, a value out of range): logged as one line, never with a traceback.
-# Every other failure is a fault and is logged with its traceback.
+# An expected state (a model not built yet) is logged as one info line. Every other failure is a fault
+# and is logged with its traceback.
 USER_MISTAKES = (AuthenticationError, ValidationError)
 
 
@@ -186,6 +187,8 @@ class _Runnable(QRunnable):
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI as a message
             if isinstance(exc, USER_MISTAKES):
                 log.warning("job %r refused: %s", self._name, exc)
+            elif isinstance(exc, NotReadyError):
+                log.info("job %r waits: %s", self._name, exc)
             else:
                 exc.__dict__.setdefault("job_traceback", traceback.format_exc())
                 log.exception("job %r failed", self._name)

@@ -4,12 +4,14 @@ station's change notifier reaches the GUI thread as Qt signals."""
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import pytest
 from PySide6.QtCore import QObject, QThread
 from PySide6.QtWidgets import QApplication, QWidget
 
+from station.services.engine import BankNotBuiltError
 from station.services.shared.changes import (
     CatalogChanged, ChangeNotifier, ModelStatusChanged, RecordsChanged, ThresholdsChanged,
 )
@@ -126,3 +128,17 @@ def test_every_kind_of_change_reaches_its_signal_and_the_gui_hears_it_at_once(qt
     bridge.close()
     notifier.fire(CatalogChanged())
     assert heard[-1] == ("service", CatalogChanged()), "a closed bridge re-emits nothing"
+
+
+def test_a_model_not_built_yet_is_one_info_line_without_a_traceback(qtbot, runner, caplog) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level(logging.INFO, logger="station")
+    errors: list[BaseException] = []
+
+    def warm_up(_ctx):  # type: ignore[no-untyped-def]
+        raise BankNotBuiltError("product 'p1' has no memory bank yet")
+
+    runner.submit(warm_up, name="warm-up", on_error=errors.append)
+    qtbot.waitUntil(lambda: len(errors) == 1, timeout=5000)
+    records = [r for r in caplog.records if r.name.startswith("station.ui.jobs")]
+    assert [r.levelno for r in records] == [logging.INFO]
+    assert records[0].exc_info is None and "no memory bank yet" in records[0].getMessage()

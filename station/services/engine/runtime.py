@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from station.domain.errors import StationError, ValidationError
+from station.domain.errors import NotReadyError, ValidationError
 from station.pipeline.patchcore.bank import MemoryBank
 from station.pipeline.patchcore.model import PatchModel
 from station.pipeline.retrieval.knn import RetrievalIndex
@@ -18,7 +18,7 @@ BANK_FILE = "patchcore"
 INDEX_FILE = "retrieval"
 
 
-class BankNotBuiltError(StationError):
+class BankNotBuiltError(NotReadyError):
     """The product has no memory bank yet."""
 
 
