@@ -113,6 +113,7 @@ class HistoryFilter:
     inspector: str | None = None
     text: str | None = None
     limit: int = 500
+    overridden_only: bool = False  # parts whose verdict a person corrected
 
 
 @dataclass(frozen=True)

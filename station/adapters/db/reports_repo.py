@@ -207,6 +207,8 @@ class SqlReportReader:
             params["end"] = flt.end
         if flt.defects_only:
             clauses.append(EFFECTIVE_DEFECT)
+        if flt.overridden_only:
+            clauses.append("vo.override_id IS NOT NULL")
         if flt.verdict:
             clauses.append(f"({EFFECTIVE_VERDICT}) = :verdict")
             params["verdict"] = flt.verdict
