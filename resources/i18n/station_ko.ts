@@ -7,12 +7,8 @@
         <translation>{0} 조치 기록</translation>
     </message>
     <message>
-        <source>{0} · {1} · defect: {2}</source>
-        <translation>{0} · {1} · 불량: {2}</translation>
-    </message>
-    <message>
-        <source>unclassified</source>
-        <translation>미분류</translation>
+        <source>Log corrective action</source>
+        <translation>조치 기록</translation>
     </message>
     <message>
         <source>What was done (required)</source>
@@ -66,6 +62,10 @@
         <translation>이미지 라이브러리</translation>
     </message>
     <message>
+        <source>Browse library</source>
+        <translation>라이브러리 보기</translation>
+    </message>
+    <message>
         <source>Manuals</source>
         <translation>매뉴얼</translation>
     </message>
@@ -77,24 +77,180 @@
         <translation>일시</translation>
     </message>
     <message>
-        <source>User</source>
-        <translation>사용자</translation>
+        <source>Who</source>
+        <translation>변경자</translation>
     </message>
     <message>
-        <source>Table</source>
-        <translation>테이블</translation>
+        <source>What</source>
+        <translation>항목</translation>
     </message>
     <message>
-        <source>Operation</source>
-        <translation>작업</translation>
+        <source>Product</source>
+        <translation>제품</translation>
     </message>
     <message>
-        <source>Before</source>
-        <translation>변경 전</translation>
+        <source>Change</source>
+        <translation>변경 내용</translation>
     </message>
     <message>
-        <source>After</source>
-        <translation>변경 후</translation>
+        <source>the station</source>
+        <translation>스테이션</translation>
+    </message>
+    <message>
+        <source>a removed account</source>
+        <translation>삭제된 계정</translation>
+    </message>
+    <message>
+        <source>Thresholds and model settings</source>
+        <translation>임계값 및 모델 설정</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>카메라</translation>
+    </message>
+    <message>
+        <source>Line connection</source>
+        <translation>라인 연결</translation>
+    </message>
+    <message>
+        <source>User accounts</source>
+        <translation>사용자 계정</translation>
+    </message>
+    <message>
+        <source>User roles</source>
+        <translation>사용자 역할</translation>
+    </message>
+    <message>
+        <source>Products</source>
+        <translation>제품</translation>
+    </message>
+    <message>
+        <source>Defect types</source>
+        <translation>불량 유형</translation>
+    </message>
+    <message>
+        <source>Verdict overrides</source>
+        <translation>판정 정정</translation>
+    </message>
+    <message>
+        <source>created</source>
+        <translation>생성</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}: {1}</translation>
+    </message>
+    <message>
+        <source>no value changed</source>
+        <translation>변경된 값 없음</translation>
+    </message>
+    <message>
+        <source>{0} (proposal from history: {1})</source>
+        <translation>{0} (이력 기반 제안: {1})</translation>
+    </message>
+    <message>
+        <source>defect pixels</source>
+        <translation>불량 픽셀</translation>
+    </message>
+    <message>
+        <source>preprocessing</source>
+        <translation>전처리</translation>
+    </message>
+    <message>
+        <source>input size</source>
+        <translation>입력 크기</translation>
+    </message>
+    <message>
+        <source>greyscale</source>
+        <translation>흑백</translation>
+    </message>
+    <message>
+        <source>ROI</source>
+        <translation>ROI</translation>
+    </message>
+    <message>
+        <source>ignore areas</source>
+        <translation>제외 영역</translation>
+    </message>
+    <message>
+        <source>source</source>
+        <translation>소스</translation>
+    </message>
+    <message>
+        <source>frame rate</source>
+        <translation>프레임 속도</translation>
+    </message>
+    <message>
+        <source>width</source>
+        <translation>너비</translation>
+    </message>
+    <message>
+        <source>height</source>
+        <translation>높이</translation>
+    </message>
+    <message>
+        <source>exposure</source>
+        <translation>노출</translation>
+    </message>
+    <message>
+        <source>roles</source>
+        <translation>역할</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>활성</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>e-mail</source>
+        <translation>이메일</translation>
+    </message>
+    <message>
+        <source>user name</source>
+        <translation>사용자 이름</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>비밀번호</translation>
+    </message>
+    <message>
+        <source>verdict</source>
+        <translation>판정</translation>
+    </message>
+    <message>
+        <source>override</source>
+        <translation>정정</translation>
+    </message>
+    <message>
+        <source>label</source>
+        <translation>라벨</translation>
+    </message>
+    <message>
+        <source>inspection</source>
+        <translation>검사</translation>
+    </message>
+    <message>
+        <source>defect type</source>
+        <translation>불량 유형</translation>
+    </message>
+    <message>
+        <source>by</source>
+        <translation>작성자</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>켜짐</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>꺼짐</translation>
     </message>
 </context>
 <context>
@@ -102,6 +258,10 @@
     <message>
         <source>Log action…</source>
         <translation>조치 기록…</translation>
+    </message>
+    <message>
+        <source>Review…</source>
+        <translation>검토…</translation>
     </message>
     <message>
         <source>That inspection is no longer awaiting action.</source>
@@ -143,6 +303,14 @@
         <translation>모델이 준비되지 않았습니다: {0}. 기술자가 기술자 › 모델 생성에서 메모리 뱅크를 만들어야 합니다.</translation>
     </message>
     <message>
+        <source>Inspect is available once the model is built.</source>
+        <translation>모델 생성이 끝나면 검사할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Press Space or Inspect to check the part in view.</source>
+        <translation>Space 키나 검사 버튼을 눌러 화면의 부품을 검사하세요.</translation>
+    </message>
+    <message>
         <source>still {0}/{1}</source>
         <translation>정지 {0}/{1}</translation>
     </message>
@@ -165,6 +333,14 @@
     <message>
         <source>Choose a product first.</source>
         <translation>먼저 제품을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>The manual excerpts had not arrived when the language changed: "Write again" on the Guide tab fetches them and writes the guide.</source>
+        <translation>언어를 바꿀 때 매뉴얼 발췌가 아직 도착하지 않았습니다. 가이드 탭의 "다시 작성"으로 발췌를 가져오고 가이드를 작성합니다.</translation>
+    </message>
+    <message>
+        <source>Guide written before the language changed</source>
+        <translation>언어 변경 전에 작성된 가이드</translation>
     </message>
     <message>
         <source>No camera picture yet.</source>
@@ -193,6 +369,10 @@
     <message>
         <source>Writing the guide…</source>
         <translation>가이드 작성 중…</translation>
+    </message>
+    <message>
+        <source>The model is still being built: inspect once it is ready.</source>
+        <translation>모델을 아직 생성하고 있습니다. 준비되면 검사하세요.</translation>
     </message>
     <message>
         <source>local LLM {0}</source>
@@ -440,6 +620,46 @@
         <translation>동영상 (*.mp4 *.avi *.mkv *.mov);;모든 파일 (*)</translation>
     </message>
     <message>
+        <source>The saved setting differs: {0}. Apply saves what this form shows.</source>
+        <translation>저장된 설정은 다릅니다: {0}. 적용을 누르면 이 양식의 값이 저장됩니다.</translation>
+    </message>
+    <message>
+        <source>camera device {0}</source>
+        <translation>카메라 장치 {0}</translation>
+    </message>
+    <message>
+        <source>stream {0}</source>
+        <translation>스트림 {0}</translation>
+    </message>
+    <message>
+        <source>replay of the image folder {0} at {1:.1f} fps, each picture held {2} frames</source>
+        <translation>이미지 폴더 {0} 재생, {1:.1f} fps, 이미지마다 {2}프레임 유지</translation>
+    </message>
+    <message>
+        <source>replay of the video file {0}</source>
+        <translation>동영상 파일 {0} 재생</translation>
+    </message>
+    <message>
+        <source>No camera is running.</source>
+        <translation>실행 중인 카메라가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Running now: {0}</source>
+        <translation>현재 실행 중: {0}</translation>
+    </message>
+    <message>
+        <source>{0:.1f} frames per second measured</source>
+        <translation>측정 {0:.1f} 프레임/초</translation>
+    </message>
+    <message>
+        <source>reconnecting</source>
+        <translation>재연결 중</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>연결 중</translation>
+    </message>
+    <message>
         <source>Camera settings saved.</source>
         <translation>카메라 설정을 저장했습니다.</translation>
     </message>
@@ -653,8 +873,8 @@
         <translation>가이드</translation>
     </message>
     <message>
-        <source>How useful was this result and guide? (keys 1–5 while here)</source>
-        <translation>이 결과와 가이드가 얼마나 유용했나요? (이 탭에서 1–5 키)</translation>
+        <source>How useful was this result and guide? (keys 1–5 anywhere on the bench)</source>
+        <translation>이 결과와 가이드가 얼마나 유용했나요? (검사대 어디서나 1–5 키)</translation>
     </message>
     <message>
         <source>guide quality</source>
@@ -744,16 +964,64 @@
         <translation>제안</translation>
     </message>
     <message>
-        <source>FAIL at or above</source>
-        <translation>불합격 기준 (이상)</translation>
+        <source>{0} at or above</source>
+        <translation>{0} 기준 (이상)</translation>
     </message>
     <message>
-        <source>UNCERTAIN from</source>
-        <translation>판정 보류 시작</translation>
+        <source>{0} from</source>
+        <translation>{0} 시작</translation>
     </message>
     <message>
-        <source>Defect pixels from</source>
-        <translation>불량 픽셀 기준</translation>
+        <source>Band width</source>
+        <translation>구간 폭</translation>
+    </message>
+    <message>
+        <source>Good held</source>
+        <translation>보류된 양품</translation>
+    </message>
+    <message>
+        <source>Good / defective</source>
+        <translation>양품 / 불량</translation>
+    </message>
+    <message>
+        <source>Labelled defects passed</source>
+        <translation>통과될 라벨 불량</translation>
+    </message>
+    <message>
+        <source>Current: {0} at or above {1:.3f}, {2} from {3}, defect pixels from {4:.3f}</source>
+        <translation>현재: {0} 기준 {1:.3f} 이상, {2} {3}부터, 불량 픽셀 {4:.3f}부터</translation>
+    </message>
+    <message>
+        <source>No proposals: {0}. Override verdicts at the bench and log corrective actions as resolved to label more parts.</source>
+        <translation>제안 없음: {0}. 더 많은 부품을 확정하려면 검사대에서 판정을 정정하고 조치를 조치완료로 기록하세요.</translation>
+    </message>
+    <message>
+        <source>Rates are what each proposal would have produced on {0} good and {1} defective labelled parts; in brackets their 95% Wilson intervals: the true rate on the line lies in that range. The pixel threshold cannot be learned from part labels and is kept.</source>
+        <translation>비율은 라벨된 양품 {0}개와 불량 {1}개에 각 제안을 적용했을 때의 결과입니다. 괄호 안은 95% 윌슨 구간으로, 라인의 실제 비율은 이 범위 안에 있습니다. 픽셀 임계값은 부품 라벨로 학습할 수 없으므로 유지됩니다.</translation>
+    </message>
+    <message>
+        <source>needs at least {0} labelled good parts, have {1}</source>
+        <translation>라벨된 양품이 최소 {0}개 필요합니다 (현재 {1}개)</translation>
+    </message>
+    <message>
+        <source>needs at least {0} labelled defective parts, have {1}</source>
+        <translation>라벨된 불량품이 최소 {0}개 필요합니다 (현재 {1}개)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>{0} would be {1} ({2})</source>
+        <translation>{0}개가 {1} 처리됨 ({2})</translation>
+    </message>
+    <message>
+        <source>Apply '{0}' to {1}? {2} at or above {3:.3f}, {4} from {5:.3f} (band width {6:.3f}). On the labelled parts: false alarms {7}, missed defects {8}. The change is recorded in the change log.</source>
+        <translation>'{0}'을(를) {1}에 적용하시겠습니까? {2} 기준 {3:.3f} 이상, {4} {5:.3f}부터 (구간 폭 {6:.3f}). 라벨된 부품 기준: 오경보 {7}, 미검출 {8}. 변경 내용은 변경 기록에 남습니다.</translation>
+    </message>
+    <message>
+        <source>Warning: {0} labelled defects of this period would be {1} with these thresholds (scores {2}).</source>
+        <translation>경고: 이 임계값으로는 이 기간의 라벨된 불량 {0}개가 {1} 처리됩니다 (점수 {2}).</translation>
     </message>
     <message>
         <source>False alarms</source>
@@ -764,36 +1032,12 @@
         <translation>미검출</translation>
     </message>
     <message>
-        <source>Good held for review</source>
-        <translation>검토 보류된 양품</translation>
-    </message>
-    <message>
-        <source>Labelled good / defective</source>
-        <translation>확정 양품 / 불량</translation>
-    </message>
-    <message>
         <source>Looking at the labelled outcomes of {0}…</source>
         <translation>{0}의 확정 결과를 살펴보는 중…</translation>
     </message>
     <message>
-        <source>Current: FAIL at or above {0:.3f}, UNCERTAIN from {1}, defect pixels from {2:.3f}</source>
-        <translation>현재: 불합격 {0:.3f} 이상, 판정 보류 {1} 이상, 불량 픽셀 {2:.3f} 이상</translation>
-    </message>
-    <message>
-        <source>Too few labelled outcomes for proposals: {0} good and {1} defective; at least one of each is needed (override verdicts at the bench, log corrective actions as resolved).</source>
-        <translation>제안하기에 확정 결과가 너무 적습니다: 양품 {0}건, 불량 {1}건. 각각 최소 1건이 필요합니다(작업대에서 판정을 정정하거나 조치를 완료로 기록하세요).</translation>
-    </message>
-    <message>
-        <source>Rates are what each proposal would have produced on {0} good and {1} defective labelled parts. The pixel threshold cannot be learned from part labels and is kept.</source>
-        <translation>비율은 확정된 양품 {0}건과 불량 {1}건에 각 제안을 적용했을 때의 결과입니다. 픽셀 임계값은 부품 단위 확정으로 학습할 수 없어 그대로 유지됩니다.</translation>
-    </message>
-    <message>
         <source>Apply thresholds</source>
         <translation>임계값 적용</translation>
-    </message>
-    <message>
-        <source>Apply '{0}' to {1}? FAIL at or above {2:.3f}, UNCERTAIN from {3:.3f} (false alarms {4:.1%}, missed defects {5:.1%} on the labelled parts). The change is recorded in the change log.</source>
-        <translation>'{0}'을(를) {1}에 적용할까요? 불합격 {2:.3f} 이상, 판정 보류 {3:.3f} 이상 (확정 부품 기준 오경보 {4:.1%}, 미검출 {5:.1%}). 변경 내용은 변경 이력에 기록됩니다.</translation>
     </message>
     <message>
         <source>Apply</source>
@@ -851,8 +1095,218 @@
         <translation>~</translation>
     </message>
     <message>
+        <source>Double-click or press Enter to review the inspection</source>
+        <translation>두 번 클릭하거나 Enter 키를 눌러 검사를 검토합니다</translation>
+    </message>
+    <message>
         <source>{0} inspections</source>
         <translation>검사 {0}건</translation>
+    </message>
+    <message>
+        <source>Select an inspection first.</source>
+        <translation>먼저 검사를 선택하세요.</translation>
+    </message>
+</context>
+<context>
+    <name>InspectionReviewDialog</name>
+    <message>
+        <source>Inspection {0}</source>
+        <translation>검사 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>InspectionReviewPanel</name>
+    <message>
+        <source>Loading the inspection…</source>
+        <translation>검사 기록을 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>Loading the image…</source>
+        <translation>이미지를 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>Loading the reference…</source>
+        <translation>기준 이미지를 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>Heatmap (H)</source>
+        <translation>히트맵 (H)</translation>
+    </message>
+    <message>
+        <source>Region boxes (B)</source>
+        <translation>영역 상자 (B)</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Defect type</source>
+        <translation>불량 유형</translation>
+    </message>
+    <message>
+        <source>Anomaly score</source>
+        <translation>이상 점수</translation>
+    </message>
+    <message>
+        <source>Type confidence</source>
+        <translation>유형 신뢰도</translation>
+    </message>
+    <message>
+        <source>Reference similarity</source>
+        <translation>기준 이미지 유사도</translation>
+    </message>
+    <message>
+        <source>Serial</source>
+        <translation>일련번호</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>검사자</translation>
+    </message>
+    <message>
+        <source>Regions</source>
+        <translation>영역</translation>
+    </message>
+    <message>
+        <source>Verdict history</source>
+        <translation>판정 이력</translation>
+    </message>
+    <message>
+        <source>Corrective actions</source>
+        <translation>조치 내역</translation>
+    </message>
+    <message>
+        <source>Guide</source>
+        <translation>가이드</translation>
+    </message>
+    <message>
+        <source>The inspection could not be loaded.</source>
+        <translation>검사 기록을 불러올 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>{0} · {1} · {2}</source>
+        <translation>{0} · {1} · {2}</translation>
+    </message>
+    <message>
+        <source>No good reference was found for this part.</source>
+        <translation>이 부품에 맞는 양품 기준 이미지가 없습니다.</translation>
+    </message>
+    <message>
+        <source>The reference image is missing from the image store.</source>
+        <translation>기준 이미지가 이미지 저장소에 없습니다.</translation>
+    </message>
+    <message>
+        <source>The reference image is damaged and cannot be shown.</source>
+        <translation>기준 이미지가 손상되어 표시할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>The image store cannot be reached; the reference is not shown.</source>
+        <translation>이미지 저장소에 연결할 수 없어 기준 이미지를 표시하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>No image was recorded for this inspection.</source>
+        <translation>이 검사에는 기록된 이미지가 없습니다.</translation>
+    </message>
+    <message>
+        <source>The recorded image is missing from the image store.</source>
+        <translation>기록된 이미지가 이미지 저장소에 없습니다.</translation>
+    </message>
+    <message>
+        <source>The recorded image is damaged and cannot be shown.</source>
+        <translation>기록된 이미지가 손상되어 표시할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>The image store cannot be reached; the image is not shown.</source>
+        <translation>이미지 저장소에 연결할 수 없어 이미지를 표시하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>No guide was saved for this inspection.</source>
+        <translation>이 검사에 저장된 가이드가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Recorded image</source>
+        <translation>기록된 이미지</translation>
+    </message>
+    <message>
+        <source>No heatmap is stored for this inspection.</source>
+        <translation>이 검사에는 저장된 히트맵이 없습니다.</translation>
+    </message>
+    <message>
+        <source>The heatmap cannot be shown.</source>
+        <translation>히트맵을 표시할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Nearest good reference</source>
+        <translation>가장 가까운 양품 기준</translation>
+    </message>
+    <message>
+        <source>Nearest good reference · similarity {0:.2f}</source>
+        <translation>가장 가까운 양품 기준 · 유사도 {0:.2f}</translation>
+    </message>
+    <message>
+        <source>Corrected by {0} ({1}); the station said {2}.</source>
+        <translation>{0}님이 정정함 ({1}); 스테이션 판정은 {2}였습니다.</translation>
+    </message>
+    <message>
+        <source>unknown user</source>
+        <translation>알 수 없는 사용자</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>unclassified</source>
+        <translation>미분류</translation>
+    </message>
+    <message>
+        <source>{0} (FAIL ≥ {1:.3f})</source>
+        <translation>{0} (불합격 기준 ≥ {1:.3f})</translation>
+    </message>
+    <message>
+        <source>No region above the pixel threshold.</source>
+        <translation>픽셀 임계값을 넘는 영역이 없습니다.</translation>
+    </message>
+    <message>
+        <source>{0:.2f}% of the image</source>
+        <translation>이미지의 {0:.2f}%</translation>
+    </message>
+    <message>
+        <source>max {0:.2f}</source>
+        <translation>최대 {0:.2f}</translation>
+    </message>
+    <message>
+        <source>{0} · station: {1}</source>
+        <translation>{0} · 스테이션: {1}</translation>
+    </message>
+    <message>
+        <source>{0} · {1}: {2} → {3}</source>
+        <translation>{0} · {1}: {2} → {3}</translation>
+    </message>
+    <message>
+        <source>No corrective action logged yet.</source>
+        <translation>아직 기록된 조치가 없습니다.</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>조치완료</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>보류</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>deferred</source>
+        <translation>연기</translation>
+    </message>
+    <message>
+        <source>{0} · {1} · {2}: {3}</source>
+        <translation>{0} · {1} · {2}: {3}</translation>
     </message>
 </context>
 <context>
@@ -919,6 +1373,89 @@
     <message>
         <source>cancelling…</source>
         <translation>취소 중…</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryBrowserView</name>
+    <message>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>제품</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>라벨</translation>
+    </message>
+    <message>
+        <source>‹ Previous</source>
+        <translation>‹ 이전</translation>
+    </message>
+    <message>
+        <source>Next ›</source>
+        <translation>다음 ›</translation>
+    </message>
+    <message>
+        <source>Relabel</source>
+        <translation>라벨 변경</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>삭제…</translation>
+    </message>
+    <message>
+        <source>Relabel selected as</source>
+        <translation>선택한 이미지의 라벨을 다음으로 변경</translation>
+    </message>
+    <message>
+        <source>All images</source>
+        <translation>모든 이미지</translation>
+    </message>
+    <message>
+        <source>Defect: all types</source>
+        <translation>불량: 전체 유형</translation>
+    </message>
+    <message>
+        <source>Defect: {0}</source>
+        <translation>불량: {0}</translation>
+    </message>
+    <message>
+        <source>No product</source>
+        <translation>제품 없음</translation>
+    </message>
+    <message>
+        <source>Page {0} of {1} · {2}–{3} of {4} images</source>
+        <translation>{0}/{1} 페이지 · 이미지 {4}장 중 {2}–{3}</translation>
+    </message>
+    <message>
+        <source>used by {0} inspection(s)</source>
+        <translation>검사 {0}건에서 사용됨</translation>
+    </message>
+    <message>
+        <source>{0} selected</source>
+        <translation>{0}개 선택됨</translation>
+    </message>
+    <message>
+        <source>Select one or more images first.</source>
+        <translation>먼저 이미지를 하나 이상 선택하세요.</translation>
+    </message>
+    <message>
+        <source>{0} image(s) relabelled as {1}.</source>
+        <translation>이미지 {0}장의 라벨을 {1}(으)로 변경했습니다.</translation>
+    </message>
+    <message>
+        <source>{0} image(s) removed from the library.</source>
+        <translation>이미지 {0}장을 라이브러리에서 삭제했습니다.</translation>
+    </message>
+    <message>
+        <source>Remove images</source>
+        <translation>이미지 삭제</translation>
+    </message>
+    <message>
+        <source>Remove {0} image(s) from the library? Models built later will not use them; inspections that used them keep their images.</source>
+        <translation>이미지 {0}장을 라이브러리에서 삭제할까요? 이후 만드는 모델은 이 이미지를 쓰지 않으며, 이 이미지를 사용한 검사 기록의 이미지는 그대로 남습니다.</translation>
     </message>
 </context>
 <context>
@@ -1136,6 +1673,14 @@
         <translation>검사 스테이션</translation>
     </message>
     <message>
+        <source>Building the model… {0} %</source>
+        <translation>모델 생성 중… {0} %</translation>
+    </message>
+    <message>
+        <source>The model of {0} was not built: {1}</source>
+        <translation>{0} 모델을 생성하지 못했습니다: {1}</translation>
+    </message>
+    <message>
         <source>Bench</source>
         <translation>검사대</translation>
     </message>
@@ -1219,6 +1764,10 @@
         <translation>매뉴얼 업로드…</translation>
     </message>
     <message>
+        <source>No manual for this product yet: upload a DOCX, PDF, Markdown or text manual with a cause and an action section for each defect type.</source>
+        <translation>이 제품의 매뉴얼이 아직 없습니다: 불량 유형마다 원인과 조치 섹션이 있는 DOCX, PDF, Markdown 또는 텍스트 매뉴얼을 올리세요.</translation>
+    </message>
+    <message>
         <source>indexed</source>
         <translation>인덱싱됨</translation>
     </message>
@@ -1247,8 +1796,8 @@
         <translation>매뉴얼 {0}개, 섹션 {1}개를 등록했습니다.</translation>
     </message>
     <message>
-        <source>No cause/action section for: {0}</source>
-        <translation>원인/조치 섹션이 없는 불량: {0}</translation>
+        <source>{0}: no cause/action section for {1}</source>
+        <translation>{0}: {1}의 원인/조치 섹션이 없습니다</translation>
     </message>
     <message>
         <source>Ingesting manual</source>
@@ -1389,10 +1938,6 @@
         <translation>정정 저장 중…</translation>
     </message>
     <message>
-        <source>Override saved; the part is now a labelled sample of the product.</source>
-        <translation>정정이 저장되었습니다. 이 부품은 이제 제품의 라벨링된 샘플입니다.</translation>
-    </message>
-    <message>
         <source>Stored: {0} by {1} at {2}</source>
         <translation>저장됨: {0} · {1} · {2}</translation>
     </message>
@@ -1403,18 +1948,6 @@
     <message>
         <source>Overridden: {0} by {1} at {2}</source>
         <translation>정정됨: {0} · {1} · {2}</translation>
-    </message>
-    <message>
-        <source>false alarm</source>
-        <translation>오검출</translation>
-    </message>
-    <message>
-        <source>missed defect</source>
-        <translation>미검출</translation>
-    </message>
-    <message>
-        <source>other defect type</source>
-        <translation>다른 불량 유형</translation>
     </message>
 </context>
 <context>
@@ -1590,40 +2123,12 @@
         <translation>Space 키나 검사 버튼을 눌러 화면의 부품을 검사하세요.</translation>
     </message>
     <message>
-        <source>inspected image</source>
-        <translation>검사 이미지</translation>
-    </message>
-    <message>
-        <source>nearest good reference</source>
-        <translation>가장 가까운 양품 기준</translation>
-    </message>
-    <message>
-        <source>Heatmap (H)</source>
-        <translation>히트맵 (H)</translation>
-    </message>
-    <message>
-        <source>Opacity</source>
-        <translation>불투명도</translation>
-    </message>
-    <message>
         <source>Regions</source>
         <translation>영역</translation>
     </message>
     <message>
         <source>Most similar labelled cases</source>
         <translation>가장 유사한 라벨 사례</translation>
-    </message>
-    <message>
-        <source>PASS</source>
-        <translation>합격</translation>
-    </message>
-    <message>
-        <source>FAIL</source>
-        <translation>불합격</translation>
-    </message>
-    <message>
-        <source>UNCERTAIN</source>
-        <translation>판정 보류</translation>
     </message>
     <message>
         <source>Score {0:.3f} · FAIL ≥ {1:.3f} · review ≥ {2:.3f} · pixel ≥ {3:.3f}</source>
@@ -1638,16 +2143,16 @@
         <translation>성능 저하 모델</translation>
     </message>
     <message>
-        <source>reference #{0} · similarity {1:.2f}</source>
-        <translation>기준 #{0} · 유사도 {1:.2f}</translation>
-    </message>
-    <message>
         <source>no good reference indexed</source>
         <translation>인덱싱된 양품 기준 없음</translation>
     </message>
     <message>
-        <source>{0}. {1} · {2:.2f}% of image · max {3:.2f}</source>
-        <translation>{0}. {1} · 이미지의 {2:.2f}% · 최대 {3:.2f}</translation>
+        <source>{0}. {1} · {2:.1f}% · max {3:.2f}</source>
+        <translation>{0}. {1} · {2:.1f}% · 최대 {3:.2f}</translation>
+    </message>
+    <message>
+        <source>Region {0}: {1}, {2:.2f}% of the image, highest anomaly score {3:.2f}</source>
+        <translation>영역 {0}: {1}, 이미지의 {2:.2f}%, 최고 이상 점수 {3:.2f}</translation>
     </message>
     <message>
         <source>no region above the pixel threshold</source>
@@ -1673,7 +2178,23 @@
         <source>Serial: {0}</source>
         <translation>일련번호: {0}</translation>
     </message>
-</context>
+    <message>
+        <source>reference #{0}</source>
+        <translation>기준 이미지 #{0}</translation>
+    </message>
+    <message>
+        <source>reference #{0} · distance {1:.1f}× usual</source>
+        <translation>기준 이미지 #{0} · 거리 평소의 {1:.1f}배</translation>
+    </message>
+    <message>
+        <source>The good reference image most like this part. "Distance 1.0× usual" means the part is as far from it as good references usually are from their own nearest good neighbour; 2× or more means no good reference looks much like this part (the comparison is less telling). It measures the whole picture, not the defect: the score and the heatmap decide the verdict.</source>
+        <translation>이 부품과 가장 닮은 양품 기준 이미지입니다. "거리 평소의 1.0배"는 양품 기준 이미지들이 서로 가장 가까운 양품과 떨어진 보통 거리만큼 떨어져 있다는 뜻이며, 2배 이상이면 이 부품과 많이 닮은 양품 기준 이미지가 없다는 뜻입니다(비교의 의미가 약함). 결함이 아니라 이미지 전체를 비교한 값이며, 판정은 점수와 히트맵으로 합니다.</translation>
+    </message>
+    <message>
+        <source>Corrected from {0} by {1} at {2}; the part is now a labelled sample of the product.</source>
+        <translation>{1}님이 {2}에 {0} 판정을 정정함. 이 부품은 이제 제품의 라벨 샘플입니다.</translation>
+    </message>
+<message><source>Heatmap (H)</source><translation>히트맵 (H)</translation></message><message><source>inspected image</source><translation>검사 이미지</translation></message><message><source>nearest good reference</source><translation>가장 가까운 양품 기준</translation></message><message><source>Opacity</source><translation>불투명도</translation></message></context>
 <context>
     <name>ShiftReportView</name>
     <message>
@@ -1727,6 +2248,34 @@
     <message>
         <source>Code|Time|Inspector|Verdict|Defect|Anomaly|Status</source>
         <translation>코드|시각|검사자|판정|불량|이상 점수|상태</translation>
+    </message>
+    <message>
+        <source>{0} (overridden: {1} → {2} by {3} at {4})</source>
+        <translation>{0} (정정됨: {1} → {2}, {3}, {4})</translation>
+    </message>
+    <message>
+        <source>{0} corrective actions and {1} overrides in this period; {2} listed parts overridden</source>
+        <translation>이 기간 조치 {0}건, 판정 정정 {1}건; 목록 중 정정된 부품 {2}건</translation>
+    </message>
+    <message>
+        <source>Corrective actions ({0})</source>
+        <translation>조치 내역 ({0})</translation>
+    </message>
+    <message>
+        <source>When|Part|By|Action|Result</source>
+        <translation>일시|부품|담당자|조치|결과</translation>
+    </message>
+    <message>
+        <source>Verdict overrides ({0})</source>
+        <translation>판정 정정 ({0})</translation>
+    </message>
+    <message>
+        <source>When|Part|By|Override|Verdict</source>
+        <translation>일시|부품|담당자|정정 유형|판정</translation>
+    </message>
+    <message>
+        <source>None in this period.</source>
+        <translation>이 기간에는 없습니다.</translation>
     </message>
     <message>
         <source>Choose a product first.</source>
@@ -1790,6 +2339,10 @@
     <message>
         <source>Model: {0}</source>
         <translation>모델: {0}</translation>
+    </message>
+    <message>
+        <source>Building the model of {0}… {1} %</source>
+        <translation>{0} 모델 생성 중… {1} %</translation>
     </message>
     <message>
         <source>Sync: error</source>
@@ -1867,14 +2420,6 @@ last error: {1}</source>
         <translation>임계값 (정규화 점수, 0–1)</translation>
     </message>
     <message>
-        <source>FAIL at or above</source>
-        <translation>불합격 기준 (이상)</translation>
-    </message>
-    <message>
-        <source>UNCERTAIN from</source>
-        <translation>판정 보류 시작</translation>
-    </message>
-    <message>
         <source>Defect pixels from</source>
         <translation>불량 픽셀 기준</translation>
     </message>
@@ -1911,10 +2456,6 @@ last error: {1}</source>
         <translation>아직 미리보기가 없습니다.</translation>
     </message>
     <message>
-        <source>Thresholds saved.</source>
-        <translation>임계값을 저장했습니다.</translation>
-    </message>
-    <message>
         <source>Validation images (good/ and defect folders)</source>
         <translation>검증 이미지 (good/ 및 불량 폴더)</translation>
     </message>
@@ -1923,12 +2464,40 @@ last error: {1}</source>
         <translation>보정 중</translation>
     </message>
     <message>
-        <source>FAIL</source>
-        <translation>불합격</translation>
+        <source>{0} at or above</source>
+        <translation>{0} 기준 (이상)</translation>
     </message>
     <message>
-        <source>review</source>
-        <translation>재검토</translation>
+        <source>{0} from</source>
+        <translation>{0} 시작</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>저장되지 않은 변경</translation>
+    </message>
+    <message>
+        <source>Unsaved thresholds</source>
+        <translation>저장되지 않은 임계값</translation>
+    </message>
+    <message>
+        <source>The thresholds of {0} were changed and not saved: {1}. Save them?</source>
+        <translation>{0}의 임계값이 변경되었으나 저장되지 않았습니다: {1}. 저장하시겠습니까?</translation>
+    </message>
+    <message>
+        <source>defect pixels</source>
+        <translation>불량 픽셀</translation>
+    </message>
+    <message>
+        <source>Thresholds of {0} saved.</source>
+        <translation>{0}의 임계값을 저장했습니다.</translation>
+    </message>
+    <message>
+        <source>No {0} band: every part is {1} or {2}. Lower "{0} from" to hold doubtful parts for a person.</source>
+        <translation>{0} 구간 없음: 모든 부품이 {1} 또는 {2}입니다. 애매한 부품을 사람이 확인하도록 "{0} 시작" 값을 낮추십시오.</translation>
+    </message>
+    <message>
+        <source>{0} band {1:.3f} – {2:.3f}, width {3:.3f}</source>
+        <translation>{0} 구간 {1:.3f} – {2:.3f}, 폭 {3:.3f}</translation>
     </message>
     <message>
         <source>Score distribution</source>
@@ -1971,8 +2540,32 @@ last error: {1}</source>
         <translation>ROC를 보려면 라벨이 있는 불량 이미지를 추가하세요</translation>
     </message>
     <message>
-        <source>{0} good and {1} defect samples. Suggested: FAIL from {2:.3f}, review from {3:.3f} (false-alarm target {4:.0%}).</source>
-        <translation>양품 {0}개, 불량 {1}개 샘플. 추천: 불합격 {2:.3f}부터, 재검토 {3:.3f}부터 (목표 오검출률 {4:.0%}).</translation>
+        <source>{0} good and {1} defect samples. Suggested: {2} from {3:.3f}, {4} from {5:.3f}: a band {6:.3f} wide</source>
+        <translation>양품 {0}개, 불량 {1}개 샘플. 제안: {2} {3:.3f}부터, {4} {5:.3f}부터: 폭 {6:.3f}의 구간</translation>
+    </message>
+    <message>
+        <source>the gap between the good parts' {0:.0%} quantile ({1:.3f}) and the defects' {2:.0%} quantile ({3:.3f}): a part there looks like neither and is held for a person</source>
+        <translation>양품의 {0:.0%} 분위수({1:.3f})와 불량의 {2:.0%} 분위수({3:.3f}) 사이의 틈: 이 구간의 부품은 어느 쪽과도 닮지 않아 사람이 확인합니다</translation>
+    </message>
+    <message>
+        <source>the overlap of the classes, from the defects' {0:.0%} quantile ({1:.3f}) to the good parts' {2:.0%} quantile ({3:.3f}): a part there could be either and a person decides</source>
+        <translation>두 부류가 겹치는 구간, 불량의 {0:.0%} 분위수({1:.3f})부터 양품의 {2:.0%} 분위수({3:.3f})까지: 이 구간의 부품은 어느 쪽일 수도 있어 사람이 판정합니다</translation>
+    </message>
+    <message>
+        <source>below the good parts' {0:.0%} quantile ({1:.3f}); add defect images for a band drawn from both classes</source>
+        <translation>양품의 {0:.0%} 분위수({1:.3f}) 아래; 두 부류에서 구간을 정하려면 불량 이미지를 추가하십시오</translation>
+    </message>
+    <message>
+        <source>{0}, covering {1}.</source>
+        <translation>{0}, 범위: {1}.</translation>
+    </message>
+    <message>
+        <source>Widened to the minimum width {0:.2f}.</source>
+        <translation>최소 폭 {0:.2f}로 넓혔습니다.</translation>
+    </message>
+    <message>
+        <source>False-alarm target {0:.0%}.</source>
+        <translation>오경보 목표 {0:.0%}.</translation>
     </message>
     <message>
         <source>No camera frame yet.</source>
@@ -2085,4 +2678,4 @@ last error: {1}</source>
         <translation>카메라를 시작하지 못했습니다: {0}</translation>
     </message>
 </context>
-</TS>
+<context><name>DisplayNames</name><message><source>Awaiting action</source><translation>조치 대기</translation></message><message><source>In progress</source><translation>조치중</translation></message><message><source>Resolved</source><translation>조치 완료</translation></message><message><source>OK</source><translation>정상</translation></message><message><source>Awaiting review</source><translation>검토대기</translation></message><message><source>False alarm</source><translation>오검출</translation></message><message><source>Administrator</source><translation>시스템 관리자</translation></message><message><source>Supervisor</source><translation>감독</translation></message><message><source>Worker</source><translation>작업자</translation></message><message><source>Viewer</source><translation>열람자</translation></message><message><source>Station</source><translation>스테이션</translation></message><message><source>PASS</source><translation>합격</translation></message><message><source>FAIL</source><translation>불합격</translation></message><message><source>UNCERTAIN</source><translation>판정 보류</translation></message><message><source>false alarm</source><translation>오검출</translation></message><message><source>missed defect</source><translation>미검출</translation></message><message><source>other defect type</source><translation>다른 불량 유형</translation></message><message><source>good</source><translation>정상</translation></message><message><source>defect</source><translation>불량</translation></message><message><source>test</source><translation>검사용</translation></message><message><source>unclassified</source><translation>미분류</translation></message></context></TS>

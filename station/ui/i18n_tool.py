@@ -4,7 +4,9 @@
     python -m station.ui.i18n_tool --check  # exit 1 when a UI string has no Korean translation
 
 ``pyside6-lupdate`` collects every ``tr()`` string of ``station/ui`` into ``resources/i18n/station_ko.ts``
-(existing translations are kept; Qt Linguist can edit the file). Unfinished entries whose source text is
+(existing translations are kept; Qt Linguist can edit the file). Strings passed to a module's own
+translation helper (``def _t(text): return QCoreApplication.translate("Context", text)``), which lupdate
+does not see, are added to the helper's context. Unfinished entries whose source text is
 in ``resources/i18n/ko_glossary.json`` are filled from it, then ``pyside6-lrelease`` compiles the ``.qm``
 that the application loads.
 """
@@ -12,6 +14,7 @@ that the application loads.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import shutil
 import subprocess
@@ -46,12 +49,89 @@ def run_lupdate(ts_file: Path) -> None:
                     "-no-obsolete", "-locations", "none"], check=True, cwd=root, capture_output=True)
 
 
+def _helper_context(function: ast.FunctionDef) -> str | None:
+    """The context of a one-line helper ``return QCoreApplication.translate("Context", text)``, else None."""
+    body = [node for node in function.body
+            if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or not isinstance(body[0].value, ast.Call):
+        return None
+    call = body[0].value
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "translate" and len(call.args) == 2):
+        return None
+    context, text = call.args
+    params = [a.arg for a in function.args.args]
+    if (isinstance(context, ast.Constant) and isinstance(context.value, str)
+            and isinstance(text, ast.Name) and params[:1] == [text.id]):
+        return context.value
+    return None
+
+
+def helper_strings(files: list[Path] | None = None) -> list[tuple[str, str]]:
+    """(context, source) of every literal passed to a module-level translation helper, in source order."""
+    found: list[tuple[str, str]] = []
+    for path in files if files is not None else sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        helpers = {node.name: ctx for node in tree.body if isinstance(node, ast.FunctionDef)
+                   and (ctx := _helper_context(node)) is not None}
+        if not helpers:
+            continue
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in helpers
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                item = (helpers[node.func.id], node.args[0].value)
+                if item not in found:
+                    found.append(item)
+    return found
+
+
+def translations(ts_file: Path) -> dict[tuple[str, str], str]:
+    """Finished translations by (context, source)."""
+    result: dict[tuple[str, str], str] = {}
+    for context in ET.parse(ts_file).iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            if translation is not None and translation.get("type") is None and (translation.text or "").strip():
+                result[(name, message.findtext("source") or "")] = translation.text or ""
+    return result
+
+
+def add_helper_strings(ts_file: Path, known: dict[tuple[str, str], str]) -> None:
+    """Adds the helpers' strings that lupdate left out, with their earlier translation where there was one."""
+    tree = ET.parse(ts_file)
+    root = tree.getroot()
+    contexts = {c.findtext("name") or "": c for c in root.iter("context")}
+    for name, source in helper_strings():
+        context = contexts.get(name)
+        if context is None:
+            context = ET.SubElement(root, "context")
+            ET.SubElement(context, "name").text = name
+            contexts[name] = context
+        if any(m.findtext("source") == source for m in context.iter("message")):
+            continue
+        message = ET.SubElement(context, "message")
+        ET.SubElement(message, "source").text = source
+        translation = ET.SubElement(message, "translation")
+        if (name, source) in known:
+            translation.text = known[(name, source)]
+        else:
+            translation.set("type", "unfinished")
+    tree.write(ts_file, encoding="utf-8", xml_declaration=True)
+
+
+def update(ts_file: Path) -> None:
+    """lupdate, then the translation helpers' strings."""
+    known = translations(ts_file)
+    run_lupdate(ts_file)
+    add_helper_strings(ts_file, known)
+
+
 def check(ts_file: Path) -> list[str]:
     """UI strings without a translation, found on a scratch copy (the committed file is not touched)."""
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp) / ts_file.name
         shutil.copyfile(ts_file, scratch)
-        run_lupdate(scratch)
+        update(scratch)
         return untranslated(scratch)
 
 
@@ -92,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         missing = check(ts_file)
     else:
-        run_lupdate(ts_file)
+        update(ts_file)
         glossary = json.loads((I18N / f"{LANGUAGE}_glossary.json").read_text(encoding="utf-8"))
         missing = fill_from_glossary(ts_file, glossary)
         release(ts_file, qm_file)
