@@ -54,3 +54,31 @@ def test_check_mode_leaves_the_committed_file_alone() -> None:
     result = subprocess.run([sys.executable, "-m", "station.ui.i18n_tool", "--check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (I18N / "station_ko.ts").read_bytes() == before
+
+
+def test_qt_standard_buttons_follow_the_language(qapp) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    from station.ui.shell import appearance
+
+    assert appearance.qt_translation_file("ko").exists(), "PySide6 ships qtbase_ko.qm"
+    buttons = QDialogButtonBox.StandardButton
+
+    def texts() -> list[str]:
+        box = QDialogButtonBox(buttons.Save | buttons.Discard | buttons.Cancel | buttons.Ok)
+        message = QMessageBox(QMessageBox.Icon.Question, "t", "t", QMessageBox.StandardButton.Save)
+        result = [box.button(b).text().replace("&", "") for b in (buttons.Save, buttons.Discard, buttons.Cancel,
+                                                                   buttons.Ok)]
+        result.append(message.button(QMessageBox.StandardButton.Save).text().replace("&", ""))
+        box.deleteLater()
+        message.deleteLater()
+        return result
+
+    try:
+        assert appearance.apply_language(qapp, "ko")
+        korean = texts()
+        assert all(any("\uac00" <= ch <= "\ud7a3" for ch in text) for text in korean), korean
+        assert qapp.translate("MainWindow", "Bench") == "검사대"
+    finally:
+        assert appearance.apply_language(qapp, "en")
+    assert texts() == ["Save", "Discard", "Cancel", "OK", "Save"]

@@ -1,10 +1,10 @@
-"""Look and language of the application: CJK-capable font, light/dark ``.qss`` theme, Qt translator."""
+"""Look and language of the application: CJK-capable font, light/dark ``.qss`` theme, Qt translators."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -16,7 +16,7 @@ THEMES = ("light", "dark")
 FONT_FAMILIES = ("NanumGothic", "NanumBarunGothic", "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothic",
                  "Apple SD Gothic Neo", "UnDotum")
 
-_translator: QTranslator | None = None
+_translators: list[QTranslator] = []
 
 
 def pick_font_family() -> str | None:
@@ -54,20 +54,33 @@ def translation_file(language: str) -> Path:
     return resources_dir() / "i18n" / f"station_{language}.qm"
 
 
+def qt_translation_file(language: str) -> Path:
+    """Qt's own catalogue for ``language`` (standard buttons, dialogs), shipped with PySide6."""
+    return Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)) / f"qtbase_{language}.qm"
+
+
 def apply_language(app: QCoreApplication, language: str) -> bool:
-    """Installs the translator for ``language`` (English is the source language: no translator)."""
-    global _translator
-    if _translator is not None:
-        app.removeTranslator(_translator)
-        _translator = None
+    """Installs the translators for ``language`` (English is the source language: no translator).
+
+    Qt's own catalogue translates the standard buttons (Save, Discard, Cancel, OK) of message boxes and
+    button boxes; the station's catalogue is installed after it, so the station's texts come first.
+    """
+    global _translators
+    for old in _translators:
+        app.removeTranslator(old)
+    _translators = []
     QLocale.setDefault(QLocale(QLocale.Language.Korean if language == "ko" else QLocale.Language.English))
     if language == "en":
         return True
     translator = QTranslator(app)
     if not translator.load(str(translation_file(language))):
         return False
+    qt_translator = QTranslator(app)
+    if qt_translator.load(str(qt_translation_file(language))):
+        app.installTranslator(qt_translator)
+        _translators.append(qt_translator)
     app.installTranslator(translator)
-    _translator = translator
+    _translators.append(translator)
     return True
 
 
