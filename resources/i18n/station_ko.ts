@@ -268,6 +268,10 @@
         <translation>그 검사는 더 이상 조치 대기 중이 아닙니다.</translation>
     </message>
     <message>
+        <source>1 defect awaiting action</source>
+        <translation>조치 대기 불량 1건</translation>
+    </message>
+    <message>
         <source>{0} defects awaiting action</source>
         <translation>조치 대기 불량 {0}건</translation>
     </message>
@@ -1055,6 +1059,14 @@
         <translation>불량만</translation>
     </message>
     <message>
+        <source>Overridden only</source>
+        <translation>정정된 검사만</translation>
+    </message>
+    <message>
+        <source>Only inspections whose verdict a person overrode</source>
+        <translation>사람이 판정을 정정한 검사만 표시</translation>
+    </message>
+    <message>
         <source>any status</source>
         <translation>모든 상태</translation>
     </message>
@@ -1097,6 +1109,10 @@
     <message>
         <source>Double-click or press Enter to review the inspection</source>
         <translation>두 번 클릭하거나 Enter 키를 눌러 검사를 검토합니다</translation>
+    </message>
+    <message>
+        <source>1 inspection</source>
+        <translation>검사 1건</translation>
     </message>
     <message>
         <source>{0} inspections</source>
@@ -1153,12 +1169,12 @@
         <translation>유형 신뢰도</translation>
     </message>
     <message>
-        <source>Reference similarity</source>
-        <translation>기준 이미지 유사도</translation>
-    </message>
-    <message>
         <source>Serial</source>
         <translation>일련번호</translation>
+    </message>
+    <message>
+        <source>Reference image</source>
+        <translation>기준 이미지</translation>
     </message>
     <message>
         <source>Inspector</source>
@@ -1241,10 +1257,6 @@
         <translation>가장 가까운 양품 기준</translation>
     </message>
     <message>
-        <source>Nearest good reference · similarity {0:.2f}</source>
-        <translation>가장 가까운 양품 기준 · 유사도 {0:.2f}</translation>
-    </message>
-    <message>
         <source>Corrected by {0} ({1}); the station said {2}.</source>
         <translation>{0}님이 정정함 ({1}); 스테이션 판정은 {2}였습니다.</translation>
     </message>
@@ -1263,6 +1275,10 @@
     <message>
         <source>{0} (FAIL ≥ {1:.3f})</source>
         <translation>{0} (불합격 기준 ≥ {1:.3f})</translation>
+    </message>
+    <message>
+        <source>none found</source>
+        <translation>찾지 못함</translation>
     </message>
     <message>
         <source>No region above the pixel threshold.</source>
@@ -1324,6 +1340,10 @@
         <translation>제품</translation>
     </message>
     <message>
+        <source>Verdict</source>
+        <translation>판정</translation>
+    </message>
+    <message>
         <source>Defect</source>
         <translation>불량</translation>
     </message>
@@ -1344,6 +1364,10 @@
         <translation>상태</translation>
     </message>
     <message>
+        <source>{0}: a person overrode the station's verdict (hover the cell for who, when and how)</source>
+        <translation>{0}: 사람이 스테이션의 판정을 정정함 (누가, 언제, 어떻게 정정했는지는 셀에 마우스를 올려 확인)</translation>
+    </message>
+    <message>
         <source>awaiting action</source>
         <translation>미조치</translation>
     </message>
@@ -1362,6 +1386,14 @@
     <message>
         <source>awaiting review</source>
         <translation>검토 대기</translation>
+    </message>
+    <message>
+        <source>Overridden: {0} → {1} by {2} at {3}</source>
+        <translation>정정됨: {0} → {1} · {2} · {3}</translation>
+    </message>
+    <message>
+        <source>unknown user</source>
+        <translation>알 수 없는 사용자</translation>
     </message>
 </context>
 <context>
@@ -1729,8 +1761,8 @@
         <translation>가이드 작성 중지 (검사대)</translation>
     </message>
     <message>
-        <source>rating on the feedback tab</source>
-        <translation>피드백 탭에서 평점</translation>
+        <source>rate the result and guide (bench, once a result is shown)</source>
+        <translation>결과와 가이드 평가 (검사대, 결과가 표시된 뒤)</translation>
     </message>
     <message>
         <source>switch screens</source>
@@ -2088,12 +2120,32 @@
         <translation>발생</translation>
     </message>
     <message>
+        <source>1 recurrence alert: a defect came back after its action was resolved</source>
+        <translation>재발 알림 1건: 조치 완료 후 같은 불량이 다시 나타났습니다</translation>
+    </message>
+    <message>
         <source>{0} recurrence alerts: a defect came back after its action was resolved</source>
         <translation>재발 알림 {0}건: 조치 완료 후 같은 불량이 다시 나타났습니다</translation>
     </message>
     <message>
+        <source>{0} on {1} again at inspection {2}. Corrective action of inspection {3}: "{4}"{5}, logged as resolved by {6} at {7}; {8} before.</source>
+        <translation>{1}에서 검사 {2}에 {0} 불량이 다시 나타났습니다. 검사 {3}의 조치: "{4}"{5}, {6}이(가) {7}에 완료로 기록; {8} 전.</translation>
+    </message>
+    <message>
+        <source>1 inspection and {0:.1f} hours</source>
+        <translation>검사 1건, {0:.1f}시간</translation>
+    </message>
+    <message>
+        <source>{0} inspections and {1:.1f} hours</source>
+        <translation>검사 {0}건, {1:.1f}시간</translation>
+    </message>
+    <message>
         <source>RECURRENCE</source>
         <translation>재발</translation>
+    </message>
+    <message>
+        <source>1 inspection, {0:.1f} h</source>
+        <translation>검사 1건, {0:.1f}시간</translation>
     </message>
     <message>
         <source>{0} inspections, {1:.1f} h</source>
@@ -2102,10 +2154,6 @@
     <message>
         <source>Select an alert to see the corrective action that did not hold.</source>
         <translation>알림을 선택하면 효과가 없었던 조치를 볼 수 있습니다.</translation>
-    </message>
-    <message>
-        <source>{0} on {1} again at inspection {2}. Corrective action of inspection {3}: "{4}"{5}, logged as resolved by {6} at {7}; {8} inspections and {9:.1f} hours before.</source>
-        <translation>{1}에서 검사 {2}에 {0} 불량이 다시 나타났습니다. 검사 {3}의 조치: "{4}"{5}, {6}이(가) {7}에 완료로 기록; 검사 {8}건, {9:.1f}시간 전.</translation>
     </message>
     <message>
         <source>Recurrence alert for inspection {0} acknowledged.</source>
@@ -2339,6 +2387,18 @@
     <message>
         <source>Model: {0}</source>
         <translation>모델: {0}</translation>
+    </message>
+    <message>
+        <source>guide: basic template</source>
+        <translation>가이드: 기본 템플릿</translation>
+    </message>
+    <message>
+        <source>guide: {0}</source>
+        <translation>가이드: {0}</translation>
+    </message>
+    <message>
+        <source>{0} (degraded)</source>
+        <translation>{0} (성능 저하)</translation>
     </message>
     <message>
         <source>Building the model of {0}… {1} %</source>

@@ -8,6 +8,7 @@ their ``set_model_building`` (the bench holds Inspect back until the model is re
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -40,6 +41,7 @@ from station.ui.shell.model_build import BackgroundBuild, ModelBuildJob
 from station.ui.permissions import Screen, screens_for
 from station.ui.services import GuiServices, Session
 from station.ui.shell.status_bar import StationStatusBar
+from station.ui.widgets.names import role_name
 
 
 def _screen_class(screen: Screen):  # type: ignore[no-untyped-def]
@@ -228,7 +230,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.product_combo)
         row.addStretch(1)
         user = self.session.user
-        who = QLabel(f"{user.full_name or user.username} · {', '.join(r.value for r in user.roles)}")
+        who = QLabel(f"{user.full_name or user.username} · {', '.join(role_name(r.value) for r in user.roles)}")
         who.setObjectName("HeaderUser")
         row.addWidget(who)
         self.language_combo = QComboBox()
@@ -271,7 +273,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         product = self.session.product
-        self.status.show_user(self.session.user.username, ", ".join(r.value for r in self.session.user.roles),
+        self.status.show_user(self.session.user.username, ", ".join(role_name(r.value) for r in self.session.user.roles),
                               product.code if product else None)
 
     def reload_products(self) -> None:
@@ -315,13 +317,16 @@ class MainWindow(QMainWindow):
 
     def shortcuts(self) -> list[tuple[str, str]]:
         return [("Space", self.tr("inspect the part in view (bench)")), ("H", self.tr("heatmap on/off (bench)")),
-                ("Esc", self.tr("stop the guide (bench)")), ("1 … 5", self.tr("rating on the feedback tab")),
+                ("Esc", self.tr("stop the guide (bench)")), ("1 … 5", self.tr("rate the result and guide (bench, once a result is shown)")),
                 ("Ctrl+1 … Ctrl+4", self.tr("switch screens")), ("F5", self.tr("refresh the screen")),
                 ("Ctrl+L", self.tr("sign out")), ("Ctrl+Q", self.tr("quit")), ("F1", self.tr("this list"))]
 
     def show_shortcuts(self) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Keyboard shortcuts"),
-                          "\n".join(f"{key}\t{text}" for key, text in self.shortcuts()), parent=self)
+        rows = "".join(f"<tr><td style='padding-right:16px'><b>{html.escape(key)}</b></td>"
+                       f"<td>{html.escape(text)}</td></tr>" for key, text in self.shortcuts())
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Keyboard shortcuts"), f"<table>{rows}</table>",
+                          parent=self)
+        box.setTextFormat(Qt.TextFormat.RichText)
         box.setModal(False)
         box.open()
         return box

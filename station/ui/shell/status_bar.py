@@ -87,7 +87,20 @@ class StationStatusBar(QStatusBar):
 
     def show_model(self, text: str) -> None:
         self._model_text = text
-        self.model_label.setText(self.tr("Model: {0}").format(text))
+        self.model_label.setText(self.tr("Model: {0}").format(self._model_parts(text)))
+
+    def _model_parts(self, text: str) -> str:
+        """The model line's words in the UI language (backbone, device and model file names stay)."""
+        parts = []
+        for part in text.split(" · "):
+            if part == "guide: template":
+                part = self.tr("guide: basic template")
+            elif part.startswith("guide: "):
+                part = self.tr("guide: {0}").format(part.removeprefix("guide: "))
+            elif part.endswith(" (degraded)"):
+                part = self.tr("{0} (degraded)").format(part.removesuffix(" (degraded)"))
+            parts.append(part)
+        return " · ".join(parts)
 
     def show_build(self, product_code: str | None, percent: int = 0) -> None:
         """A model being built in the background and how far it is; None: no build (hidden)."""

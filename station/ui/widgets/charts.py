@@ -146,16 +146,32 @@ class LineChart(QWidget):
                 p.fillPath(area, fill)
             p.setPen(QPen(colour, 2))
             p.drawPath(path)
-        for marker in self._data.markers:
+        for marker, box in zip(self._data.markers, self._marker_labels(pt(0, y1).y(), pt, metrics)):
             p.setPen(QPen(QColor(marker.colour), 2, Qt.PenStyle.DashLine))
             p.drawLine(pt(marker.x, y0), pt(marker.x, y1))
-            p.drawText(pt(marker.x, y1) + QPointF(4, metrics.ascent()), marker.label)
+            p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, marker.label)
         legend_x = plot.left() + 8
         for series in self._data.series:
             p.fillRect(QRectF(legend_x, plot.top() + 4, 10, 10), QColor(series.colour))
             p.setPen(fg)
             p.drawText(QPointF(legend_x + 14, plot.top() + 13), series.label)
             legend_x += metrics.horizontalAdvance(series.label) + 30
+
+
+    def _marker_labels(self, top: float, pt, metrics) -> list[QRectF]:  # type: ignore[no-untyped-def]
+        """Where each marker's label goes: right of its line, or left of it where the widget's edge would
+        cut it; a label that would cover an earlier one moves a line down."""
+        boxes: list[QRectF] = []
+        for marker in self._data.markers:
+            width, height = metrics.horizontalAdvance(marker.label) + 2, metrics.height()
+            x = pt(marker.x, 0).x()
+            box = QRectF(x + 4, top, width, height)
+            if box.right() > self.width() - 2:
+                box.moveLeft(x - 4 - width)
+            while any(box.intersects(other) for other in boxes):
+                box.translate(0, height)
+            boxes.append(box)
+        return boxes
 
 
 class BarChart(QWidget):

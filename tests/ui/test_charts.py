@@ -1,0 +1,31 @@
+"""The line chart's marker labels stay inside the widget and do not cover each other."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFontMetrics
+
+from station.ui.widgets.charts import ChartData, LineChart, Marker, Series
+
+
+def test_marker_labels_stay_inside_and_apart(qtbot) -> None:  # type: ignore[no-untyped-def]
+    chart = LineChart()
+    qtbot.addWidget(chart)
+    chart.resize(420, 220)
+    markers = [Marker(0.85, "FAIL", "#d93025"), Marker(0.86, "UNCERTAIN", "#f5a524"),
+               Marker(0.995, "suggested label", "#2563eb")]
+    chart.set_data(ChartData(series=[Series("good", [(0.0, 0.0), (0.5, 1.0), (1.0, 0.0)], "#30a46c")],
+                             markers=markers))
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.grab()  # paints
+    x0, x1, _y0, y1 = chart._ranges()
+    plot_width = chart.width() - 52 - 14
+
+    def pt(x: float, _y: float):  # type: ignore[no-untyped-def]
+        from PySide6.QtCore import QPointF
+        return QPointF(52 + (x - x0) / (x1 - x0) * plot_width, 20)
+
+    boxes = chart._marker_labels(20, pt, QFontMetrics(chart.font()))
+    assert all(0 <= box.left() and box.right() <= chart.width() for box in boxes), boxes
+    assert boxes[2].right() < pt(0.995, 0).x(), "the label at the right edge goes left of its line"
+    assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
