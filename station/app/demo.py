@@ -173,7 +173,7 @@ def _use_demo_size(ctx: Station, product_id: int, size: int) -> None:
 
 
 def prepare_demo(ctx: Station, engine: Any, *, n_good: int = 40, n_per_defect: int = 6, size: int = 256,
-                 rebuild: bool = False, replay_fps: float = 1.0, report: Callable[[str], None] | None = print,
+                 rebuild: bool = False, replay_fps: float = 4.0, report: Callable[[str], None] | None = print,
                  build_progress: Callable[[Any], None] | None = None, build_options: BuildOptions | None = None,
                  build: bool = True) -> DemoSetup:
     """The demo product, accounts, library, manual, replay camera and (first time) its bank. ``build``

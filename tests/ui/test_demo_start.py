@@ -55,6 +55,7 @@ def test_window_opens_before_the_build_and_the_bench_is_ready_after_it(qtbot, _i
             assert job.running
             assert not bench.inspect_button.isEnabled()
             assert bench.result.verdict.text().startswith("Building the model")
+            assert bench.result.score_line.text() == "Inspect is available once the model is built."
             assert bench.message.text() == "Inspect is available once the model is built."
             bench.inspect()  # Space while building: a message, no inspection
             assert not bench.busy and "still being built" in bench.message.text()
@@ -69,6 +70,7 @@ def test_window_opens_before_the_build_and_the_bench_is_ready_after_it(qtbot, _i
             assert not window.status.build_label.isVisible()
             qtbot.waitUntil(lambda: bench.warm_job is None and bench.inspect_button.isEnabled(), timeout=120000)
             assert bench.result.verdict.text() == "READY"
+            assert bench.result.score_line.text().startswith("Press Space or Inspect")
 
             bench.inspect()  # the model is ready: the part in view is inspected
             qtbot.waitUntil(lambda: bench.display is not None, timeout=120000)

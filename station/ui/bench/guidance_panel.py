@@ -24,10 +24,12 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QPalette, 
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -172,8 +174,14 @@ class GuidePanel(QTabWidget):
         self.feedback_message = MessageBar()
         f.addWidget(self.feedback_message)
         f.addStretch(1)
-        self.addTab(feedback_page, self.tr("Feedback"))
-        self.feedback_page = feedback_page
+        # The form scrolls inside its tab, so it never pushes the verdict column above it off the screen.
+        scroll = QScrollArea()
+        scroll.setObjectName("FeedbackScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(feedback_page)
+        self.addTab(scroll, self.tr("Feedback"))
+        self.feedback_page = scroll
         self.clear()
 
     def clear(self) -> None:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -131,9 +132,28 @@ class ResultPanel(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.regions.currentRowChanged.connect(lambda row: self.test_view.highlight_box(row if row >= 0 else None))
 
+    def _refit(self) -> None:
+        """Takes the height its wrapped lines need at its present width: the column above and below it
+        does not pass heights for widths down, and a card squeezed below that would cut its last lines."""
+        layout = self.layout()
+        if layout is not None and self.width() > 0:
+            height = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
+            self.setFixedHeight(max(height, layout.totalMinimumSize().height()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._refit()
+
     def show_busy(self, text: str) -> None:
         self._set_banner(text, "")
         self._set_correction(None, "")
+        self._refit()
+
+    def show_hint(self, text: str) -> None:
+        """The line under the banner before a part is inspected (what the worker can do now)."""
+        self.score_line.setText(text)
+        self._refit()
 
     def _set_banner(self, text: str, verdict: str) -> None:
         self.verdict.setText(text)
@@ -170,9 +190,11 @@ class ResultPanel(QFrame):
         self.regions.clear()
         language = ui_language()
         for i, r in enumerate(o.regions):
-            self.regions.addItem(self.tr("{0}. {1} · {2:.2f}% of image · max {3:.2f}").format(
+            self.regions.addItem(self.tr("{0}. {1} · {2:.1f}% · max {3:.2f}").format(
                 i + 1, location_label(r.location, language), r.area_pct, r.max_score))
-            self.regions.item(i).setToolTip(self.regions.item(i).text())
+            self.regions.item(i).setToolTip(self.tr("Region {0}: {1}, {2:.2f}% of the image, highest anomaly score "
+                                                    "{3:.2f}").format(i + 1, location_label(r.location, language),
+                                                                      r.area_pct, r.max_score))
         if not o.regions:
             self.regions.addItem(self.tr("no region above the pixel threshold"))
         self.neighbours.clear()
@@ -191,6 +213,7 @@ class ResultPanel(QFrame):
             last.setToolTip(last.text())
         self.serial.setText(self.tr("Serial: {0}").format(display.serial) if display.serial else "")
         self.serial.setVisible(bool(display.serial))
+        self._refit()
 
     def _show_reference(self, reference: Any) -> None:
         """The reference caption: how far the part is from its nearest good reference, in units of how far
@@ -222,3 +245,4 @@ class ResultPanel(QFrame):
         self._set_correction(code, self.tr("Corrected from {0} by {1} at {2}; the part is now a labelled "
                                            "sample of the product.").format(verdict_name(original), who, when))
         self.verdict.setToolTip(at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if at is not None else "")
+        self._refit()

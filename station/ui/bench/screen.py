@@ -177,10 +177,12 @@ class BenchScreen(QWidget):
         self.inspect_button.setToolTip(self.tr("Inspect is available once the model is built.") if text else "")
         if text is not None:
             self.result.show_busy(text)
+            self.result.show_hint(self.tr("Inspect is available once the model is built."))
             if not was_building:
                 self.message.show_message(self.tr("Inspect is available once the model is built."), "info")
         elif was_building:
             self.result.show_busy(self.tr("READY"))
+            self.result.show_hint(self.tr("Press Space or Inspect to check the part in view."))
             self.message.clear_message()
             self.warm_up()
 
