@@ -31,7 +31,8 @@ def _seed(db) -> None:  # type: ignore[no-untyped-def]
         conn.execute(text("INSERT INTO users (username, email, password_hash) VALUES ('kim', 'kim@example.com', 'h'), "
                           "('boss', 'boss@example.com', 'h')"))
         conn.execute(text("INSERT INTO products (product_code, product_name) VALUES ('p1', 'A')"))
-        conn.execute(text("INSERT INTO defect_types (product_id, defect_code, defect_name_ko) VALUES (1, 'hole', '기공')"))
+        conn.execute(text("INSERT INTO defect_types (product_id, defect_code, defect_name_ko) "
+                          "VALUES (1, 'hole', '기공')"))
         for k, (verdict, overrides) in enumerate(PARTS):
             when = START + timedelta(hours=k)
             iid = conn.execute(text(

@@ -47,7 +47,7 @@ def test_supervisor_queue_shows_a_recurrence_alert_and_acknowledges_it(qtbot, ma
     qtbot.waitUntil(lambda: panel.isVisible() and panel.table.rowCount() == 1, timeout=15000)  # the notifier
     assert panel.table.item(0, 0).text() == "RECURRENCE" and panel.table.item(0, 1).text() == again_code
     assert panel.table.item(0, 3).text() == "reground the mould" and panel.table.item(0, 4).text() == "manager"
-    assert "1 recurrence alerts" in panel.title.text()
+    assert panel.title.text().startswith("1 recurrence alert: ")
     assert panel.table.select_id(alert.alert_id)
     detail = panel.detail.text()
     for part in ("reground the mould", "core pin replaced", "manager", first_code, again_code):

@@ -183,8 +183,8 @@ def test_names_follow_the_ui_language(qtbot, main_window, station_ctx) -> None: 
     dialog = history.open_review()
     _loaded(qtbot, dialog.panel)
     assert not [t for t in _texts(dialog) if HANGUL.search(t)], "the English review shows no Korean"
-    defect_cell = history.table.item(0, 3).text()
-    assert defect_cell in {"hole", "burr"} and history.table.item(0, 7).text() == "in progress"
+    defect_cell = history.table.item(0, 4).text()
+    assert defect_cell in {"hole", "burr"} and history.table.item(0, 8).text() == "in progress"
     dialog.reject()
     app = QApplication.instance()
     assert appearance.apply_language(app, "ko")
@@ -194,7 +194,7 @@ def test_names_follow_the_ui_language(qtbot, main_window, station_ctx) -> None: 
         _loaded(qtbot, panel)
         assert panel.fields["defect"].text() == "날개 버"
         history.table.name_defects(main_window.session.product)
-        assert history.table.row_values(history.table.rows[0])[3] == {"hole": "기공", "burr": "날개 버"}[defect_cell]
+        assert history.table.row_values(history.table.rows[0])[4] == {"hole": "기공", "burr": "날개 버"}[defect_cell]
         # the stored status through the display names (their Korean comes with the catalogue)
         assert panel.fields["status"].text() == status_name("조치중") != ""
         assert "날개 버" in panel.verdict_history.text() and "burr" not in panel.fields["defect"].text()

@@ -7,6 +7,10 @@ Used inside the corrective-action dialog and on its own (:class:`InspectionRevie
 view of the history and the awaiting-action queue. Records and pictures load on a worker thread through
 the review service; a picture that is missing or damaged shows one line in its place and the rest of the
 review still shows.
+
+The reference carries no number: the bench's "distance ×usual" needs the good references' spread in the
+model that judged the part, which the record does not keep, and the stored whole-image similarity is near 1
+for any two parts of a product.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QShortcut
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -212,7 +216,7 @@ class InspectionReviewPanel(QWidget):
         self.fields: dict[str, QLabel] = {}
         for key, label in (("status", self.tr("Status")), ("defect", self.tr("Defect type")),
                            ("anomaly", self.tr("Anomaly score")), ("confidence", self.tr("Type confidence")),
-                           ("similarity", self.tr("Reference similarity")), ("serial", self.tr("Serial")),
+                           ("reference", self.tr("Reference image")), ("serial", self.tr("Serial")),
                            ("inspector", self.tr("Inspector"))):
             value = QLabel("—")
             value.setWordWrap(True)
@@ -319,9 +323,11 @@ class InspectionReviewPanel(QWidget):
         self.reference_problem = data.reference.problem
         self.reference.set_image(data.reference.image)
         if data.reference.problem is None:
-            similarity = data.review.similarity_score
-            self.reference.set_caption(self.tr("Nearest good reference") if similarity is None else
-                                       self.tr("Nearest good reference · similarity {0:.2f}").format(similarity))
+            caption = self.tr("Nearest good reference")
+            self.reference.set_caption(caption)
+            font = self.reference.font()
+            font.setBold(True)  # the caption's bar: its text, 8 px each side, 2 px from each edge
+            self.reference.setMinimumWidth(max(140, QFontMetrics(font).horizontalAdvance(caption) + 24))
         else:
             self.reference.set_caption("")
             self.reference.set_placeholder(self.problem_line(data.reference.problem, "reference"))
@@ -357,7 +363,8 @@ class InspectionReviewPanel(QWidget):
             anomaly = self.tr("{0} (FAIL ≥ {1:.3f})").format(anomaly, r.image_threshold)
         self.fields["anomaly"].setText(anomaly)
         self.fields["confidence"].setText("—" if r.confidence_score is None else f"{r.confidence_score:.0%}")
-        self.fields["similarity"].setText(_score(r.similarity_score))
+        self.fields["reference"].setText(r.reference_image_name or (self.tr("none found")
+                                                                     if r.reference_image_key is None else "—"))
         self.fields["serial"].setText(r.serial or "—")
         self.fields["inspector"].setText(r.inspector or "—")
 

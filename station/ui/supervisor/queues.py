@@ -39,7 +39,7 @@ from station.ui.supervisor.action_dialog import ActionDialog, ActionDraft
 from station.ui.supervisor.inspection_review import InspectionReviewDialog
 from station.ui.supervisor.recurrence_alerts import RecurrenceAlertsPanel
 from station.ui.widgets.feedback import MessageBar
-from station.ui.widgets.names import defect_name, status_name
+from station.ui.widgets.names import defect_name, override_name, status_name, verdict_name
 from station.ui.widgets.tables import DataTable
 
 
@@ -49,10 +49,21 @@ def _drop(dialog: QDialog | None) -> None:
         dialog.deleteLater()
 
 
+OVERRIDE_MARK = "✎"  # after the verdict of a part whose verdict a person corrected
+VERDICT_COLUMN = 2
+
+
 class InspectionTable(DataTable):
+    """Inspections with their effective verdict; an overridden one is marked and its cell's tooltip says what
+    the station judged, how it was corrected, by whom and when."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__([self.tr("Code"), self.tr("Date"), self.tr("Product"), self.tr("Defect"),
-                          self.tr("Anomaly"), self.tr("Confidence"), self.tr("Inspector"), self.tr("Status")], parent)
+        super().__init__([self.tr("Code"), self.tr("Date"), self.tr("Verdict"), self.tr("Product"),
+                          self.tr("Defect"), self.tr("Anomaly"), self.tr("Confidence"), self.tr("Inspector"),
+                          self.tr("Status")], parent)
+        self.horizontalHeaderItem(VERDICT_COLUMN).setToolTip(
+            self.tr("{0}: a person overrode the station's verdict (hover the cell for who, when and how)")
+            .format(OVERRIDE_MARK))
         self.rows: list[InspectionRow] = []
         self.defect_names: dict[str, str] = {}  # stored Korean name -> name in the UI language
         # recent_inspections.action_status values, shown in the interface language
@@ -62,10 +73,29 @@ class InspectionTable(DataTable):
 
     def row_values(self, r: InspectionRow) -> list[object]:
         shown = local_time(r.inspection_date)  # stored in UTC, shown in the station's time zone
-        return [r.inspection_code, shown.strftime("%Y-%m-%d %H:%M") if shown else "",
+        return [r.inspection_code, shown.strftime("%Y-%m-%d %H:%M") if shown else "", self.verdict_text(r),
                 r.product_code, self.defect_names.get(r.defect_name_ko or "", r.defect_name_ko) or "—",
                 r.anomaly_score, r.confidence_score, r.inspector or "—",
                 self.status_names.get(r.action_status) or status_name(r.action_status)]
+
+    @staticmethod
+    def verdict_text(r: InspectionRow) -> str:
+        """The effective verdict in the UI language, marked when a person overrode it."""
+        shown = verdict_name(r.verdict) if r.verdict else "—"
+        return f"{shown} {OVERRIDE_MARK}" if r.overridden else shown
+
+    def override_text(self, r: InspectionRow) -> str:
+        """"Overridden: FAIL → false alarm by kim at 14:32" (local time; the date too when the override was
+        made on another day than the inspection); empty for a row nobody overrode."""
+        if not r.overridden:
+            return ""
+        at, inspected = local_time(r.overridden_at), local_time(r.inspection_date)
+        when = "—" if at is None else at.strftime("%H:%M") if inspected is not None and \
+            at.date() == inspected.date() else at.strftime("%Y-%m-%d %H:%M")
+        before = verdict_name(r.overridden_from or r.station_verdict) if (r.overridden_from or r.station_verdict) \
+            else "—"
+        return self.tr("Overridden: {0} → {1} by {2} at {3}").format(
+            before, override_name(r.override_kind), r.overridden_by or self.tr("unknown user"), when)
 
     def name_defects(self, product: ProductInfo | None) -> None:
         """Shows the defect types of ``product`` in the UI language (the rows carry the stored Korean name)."""
@@ -75,6 +105,15 @@ class InspectionTable(DataTable):
     def show_rows(self, rows: list[InspectionRow]) -> None:
         self.rows = rows
         self.set_rows([self.row_values(r) for r in rows], [r.inspection_id for r in rows])
+        by_id = {r.inspection_id: r for r in rows}
+        for table_row in range(self.rowCount()):  # rows may be sorted: each found by its id
+            code, verdict = self.item(table_row, 0), self.item(table_row, VERDICT_COLUMN)
+            row = by_id.get(code.data(Qt.ItemDataRole.UserRole)) if code is not None else None
+            if row is not None and verdict is not None and row.overridden:
+                verdict.setToolTip(self.override_text(row))
+                font = verdict.font()
+                font.setItalic(True)
+                verdict.setFont(font)
 
     def selected_row(self) -> InspectionRow | None:
         wanted = self.selected_id()
@@ -137,7 +176,8 @@ class AwaitingActionView(QWidget):
     def _show(self, rows: list[InspectionRow]) -> None:
         self.table.name_defects(self.env.session.product)
         self.table.show_rows(rows)
-        self.count_label.setText(self.tr("{0} defects awaiting action").format(len(rows)))
+        self.count_label.setText(self.tr("1 defect awaiting action") if len(rows) == 1 else
+                                 self.tr("{0} defects awaiting action").format(len(rows)))
 
     def open_review(self) -> InspectionReviewDialog | None:
         row = self.table.selected_row()
@@ -188,6 +228,9 @@ class HistoryView(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
         self.defects_only = QCheckBox(self.tr("Defects only"))
+        self.overridden_only = QCheckBox(self.tr("Overridden only"))
+        self.overridden_only.setObjectName("HistoryOverriddenOnly")
+        self.overridden_only.setToolTip(self.tr("Only inspections whose verdict a person overrode"))
         self.status = QComboBox()
         self.status.addItem(self.tr("any status"), None)
         for value, label in ((STATUS_OPEN, self.tr("awaiting action")), (STATUS_IN_PROGRESS, self.tr("in progress")),
@@ -199,7 +242,7 @@ class HistoryView(QWidget):
         self.text.setPlaceholderText(self.tr("code or defect"))
         self.apply_button = QPushButton(self.tr("Search"))
         for widget in (QLabel(self.tr("From")), self.start, QLabel(self.tr("to")), self.end, self.defects_only,
-                       self.status, self.inspector, self.text, self.apply_button):
+                       self.overridden_only, self.status, self.inspector, self.text, self.apply_button):
             filters.addWidget(widget)
         layout.addLayout(filters)
         self.message = MessageBar()
@@ -224,6 +267,7 @@ class HistoryView(QWidget):
         end = utc_from_local(datetime.combine(self.end.date().toPython(), time.min) + timedelta(days=1))
         return HistoryFilter(product_id=product.product_id if product else None, start=start, end=end,
                              defects_only=self.defects_only.isChecked(), action_status=self.status.currentData(),
+                             overridden_only=self.overridden_only.isChecked(),
                              inspector=self.inspector.text().strip() or None, text=self.text.text().strip() or None)
 
     def refresh(self) -> None:
@@ -235,7 +279,8 @@ class HistoryView(QWidget):
     def _show(self, rows: list[InspectionRow]) -> None:
         self.table.name_defects(self.env.session.product)
         self.table.show_rows(rows)
-        self.count_label.setText(self.tr("{0} inspections").format(len(rows)))
+        self.count_label.setText(self.tr("1 inspection") if len(rows) == 1 else
+                                 self.tr("{0} inspections").format(len(rows)))
 
     def open_review(self) -> InspectionReviewDialog | None:
         """The review of the selected inspection (its picture, verdict history, actions and guide)."""

@@ -83,16 +83,27 @@ class RecurrenceAlertsPanel(QFrame):
     def show_alerts(self, alerts: list[RecurrenceAlertInfo]) -> None:
         selected = self.table.selected_id()
         self.alerts = alerts
-        self.title.setText(self.tr("{0} recurrence alerts: a defect came back after its action was resolved")
-                           .format(len(alerts)))
+        self.title.setText(self.title_text(len(alerts)))
         self.table.set_rows([[self.tr("RECURRENCE"), a.inspection_code, a.defect_code, a.action_taken,
-                              a.action_by or "—", _when(a.action_at),
-                              self.tr("{0} inspections, {1:.1f} h").format(a.inspections_since, a.hours_since),
+                              a.action_by or "—", _when(a.action_at), self.since_text(a.inspections_since,
+                                                                                     a.hours_since),
                               _when(a.raised_at)] for a in alerts], [a.alert_id for a in alerts])
         self.setVisible(bool(alerts))
         if selected is not None:
             self.table.select_id(selected)
         self._selection_changed()
+
+    def title_text(self, count: int) -> str:
+        """The panel's title for ``count`` open alerts (one alert in the singular)."""
+        if count == 1:
+            return self.tr("1 recurrence alert: a defect came back after its action was resolved")
+        return self.tr("{0} recurrence alerts: a defect came back after its action was resolved").format(count)
+
+    def since_text(self, inspections: int, hours: float) -> str:
+        """How long the action held: inspections since it (one in the singular) and hours."""
+        if inspections == 1:
+            return self.tr("1 inspection, {0:.1f} h").format(hours)
+        return self.tr("{0} inspections, {1:.1f} h").format(inspections, hours)
 
     def selected_alert(self) -> RecurrenceAlertInfo | None:
         wanted = self.table.selected_id()
@@ -108,10 +119,11 @@ class RecurrenceAlertsPanel(QFrame):
         notes = f" — {alert.action_notes}" if alert.action_notes else ""
         self.detail.setText(self.tr(
             "{0} on {1} again at inspection {2}. Corrective action of inspection {3}: \"{4}\"{5}, logged as "
-            "resolved by {6} at {7}; {8} inspections and {9:.1f} hours before.").format(
+            "resolved by {6} at {7}; {8} before.").format(
             alert.defect_code, alert.product_code, alert.inspection_code, alert.resolved_inspection_code,
-            alert.action_taken, notes, alert.action_by or "—", _when(alert.action_at), alert.inspections_since,
-            alert.hours_since))
+            alert.action_taken, notes, alert.action_by or "—", _when(alert.action_at),
+            self.tr("1 inspection and {0:.1f} hours").format(alert.hours_since) if alert.inspections_since == 1
+            else self.tr("{0} inspections and {1:.1f} hours").format(alert.inspections_since, alert.hours_since)))
 
     def _open_selected(self) -> None:
         alert = self.selected_alert()
