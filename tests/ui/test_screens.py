@@ -72,7 +72,7 @@ def test_supervisor_logs_an_action_and_the_defect_leaves_the_queue(qtbot, main_w
     dashboard = main_window.screens[Screen.SUPERVISOR].dashboard
     qtbot.waitUntil(lambda: dashboard.cards["resolved"].value.text() == "1", timeout=10000)
     assert dashboard.cards["total"].value.text() == "2" and dashboard.cards["rate"].value.text() == "50.0%"
-    assert dashboard.type_chart.values() == [("기공", 1)]
+    assert dashboard.type_chart.values() == [("hole", 1)]  # the stored 기공 in the UI language
     assert dashboard.rate_chart.data().series[0].points[-1] == (13.0, 0.5)
 
 

@@ -159,6 +159,17 @@ def test_one_recurrence_alert_is_said_in_the_singular(qtbot, main_window, statio
     view.refresh()
     qtbot.waitUntil(lambda: panel.table.rowCount() == 1, timeout=15000)
     assert panel.title.text().startswith("1 recurrence alert: ")
+    assert panel.table.item(0, 2).text() == "hole"  # the defect type's display name
+    from station.ui.shell import appearance
+
+    app = QApplication.instance()
+    appearance.apply_language(app, "ko")
+    try:
+        panel.show_alerts(panel.alerts)
+        assert panel.table.item(0, 2).text() == "기공"
+    finally:
+        appearance.apply_language(app, "en")
+        panel.show_alerts(panel.alerts)
     assert panel.table.item(0, 6).text().startswith("1 inspection, ")  # the new part is the first since
     panel.table.selectRow(0)
     assert "; 1 inspection and " in panel.detail.text()

@@ -20,6 +20,7 @@ from station.domain.reports import DailyCount, DashboardStats, FleetRow
 from station.ui.env import ScreenEnv
 from station.ui.widgets.charts import BarChart, ChartData, LineChart, Series
 from station.ui.widgets.feedback import MessageBar
+from station.ui.widgets.names import defect_name
 
 
 @dataclass
@@ -110,15 +111,19 @@ class DashboardView(QWidget):
         for key, card in self.cards.items():
             card.value.setText(values[key])
         points = [(float(i), c.defect_rate) for i, c in enumerate(data.daily)]
-        ticks = [(float(i), c.day.strftime("%m-%d")) for i, c in enumerate(data.daily) if i % 2 == 0]
+        last = len(data.daily) - 1  # every other day, today labelled
+        ticks = [(float(i), c.day.strftime("%m-%d")) for i, c in enumerate(data.daily) if (last - i) % 2 == 0]
         has_data = any(c.inspections for c in data.daily)
         self.rate_chart.set_data(ChartData(
             title=self.tr("Defect rate, last {0} days").format(self.DAYS), x_label=self.tr("day"), y_label="%",
             series=[Series(self.tr("defect rate"), points if has_data else [], "#e5484d", fill=True)],
             x_ticks=ticks, y_range=(0.0, min(1.0, max([0.1, *[p[1] for p in points]]) * 1.15))),
             empty_text=self.tr("No inspections in the last {0} days").format(self.DAYS))
-        self.type_chart.set_values(self.tr("Defects by type"), sorted(data.by_type.items(), key=lambda kv: -kv[1]),
-                                   empty_text=self.tr("No defects recorded"))
+        product = self.env.session.product
+        names = {d.name_ko: defect_name(d.name_ko, d.name_en, d.code)
+                 for d in (product.defect_types if product is not None else ())}
+        by_type = sorted(((names.get(k, k), n) for k, n in data.by_type.items()), key=lambda kv: -kv[1])
+        self.type_chart.set_values(self.tr("Defects by type"), by_type, empty_text=self.tr("No defects recorded"))
         self._show_fleet(data.fleet)
 
     def _show_fleet(self, rows: list[FleetRow]) -> None:

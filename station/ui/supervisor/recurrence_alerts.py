@@ -16,6 +16,7 @@ from station.ui.env import ScreenEnv
 from station.ui.jobs import RequestTracker
 from station.ui.permissions import Capability
 from station.ui.widgets.feedback import MessageBar
+from station.ui.widgets.names import defect_name
 from station.ui.widgets.tables import DataTable
 
 
@@ -84,7 +85,7 @@ class RecurrenceAlertsPanel(QFrame):
         selected = self.table.selected_id()
         self.alerts = alerts
         self.title.setText(self.title_text(len(alerts)))
-        self.table.set_rows([[self.tr("RECURRENCE"), a.inspection_code, a.defect_code, a.action_taken,
+        self.table.set_rows([[self.tr("RECURRENCE"), a.inspection_code, self.defect_text(a), a.action_taken,
                               a.action_by or "—", _when(a.action_at), self.since_text(a.inspections_since,
                                                                                      a.hours_since),
                               _when(a.raised_at)] for a in alerts], [a.alert_id for a in alerts])
@@ -92,6 +93,13 @@ class RecurrenceAlertsPanel(QFrame):
         if selected is not None:
             self.table.select_id(selected)
         self._selection_changed()
+
+    def defect_text(self, alert: RecurrenceAlertInfo) -> str:
+        """The alert's defect type in the UI language (its code where the selected product has no such type)."""
+        product = self.env.session.product
+        found = next((d for d in (product.defect_types if product is not None else ())
+                      if d.code == alert.defect_code), None)
+        return defect_name(found.name_ko, found.name_en, found.code) if found is not None else alert.defect_code
 
     def title_text(self, count: int) -> str:
         """The panel's title for ``count`` open alerts (one alert in the singular)."""
@@ -120,7 +128,7 @@ class RecurrenceAlertsPanel(QFrame):
         self.detail.setText(self.tr(
             "{0} on {1} again at inspection {2}. Corrective action of inspection {3}: \"{4}\"{5}, logged as "
             "resolved by {6} at {7}; {8} before.").format(
-            alert.defect_code, alert.product_code, alert.inspection_code, alert.resolved_inspection_code,
+            self.defect_text(alert), alert.product_code, alert.inspection_code, alert.resolved_inspection_code,
             alert.action_taken, notes, alert.action_by or "—", _when(alert.action_at),
             self.tr("1 inspection and {0:.1f} hours").format(alert.hours_since) if alert.inspections_since == 1
             else self.tr("{0} inspections and {1:.1f} hours").format(alert.inspections_since, alert.hours_since)))
