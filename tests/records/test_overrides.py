@@ -208,6 +208,9 @@ def test_overrides_count_in_the_dashboard_queue_history_and_shift_report(  # typ
     assert "Corrective actions (1)" in document and "Verdict overrides (3)" in document
     assert "1 corrective actions and 3 overrides in this period; 2 listed parts overridden" in document
     assert "re-cast" in document and document.count("worker1") >= 4 and "(overridden: " in document
+    stored = next(iter(report.by_defect_type))
+    english = report_html(report, labels, {stored: "english-name-of-the-type"})
+    assert "english-name-of-the-type" in english and stored not in english, "defect names in the UI language"
     pdf = write_pdf(tmp_path / "shift.pdf", document)
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
     csv_text = report.to_csv()

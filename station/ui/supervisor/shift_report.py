@@ -27,7 +27,7 @@ from station.domain.reports import InspectionRow, local_time
 from station.services.records import ShiftReport, row_verdict, shift_window
 from station.ui.env import ScreenEnv
 from station.ui.widgets.feedback import MessageBar
-from station.ui.widgets.names import override_name, status_name, verdict_name
+from station.ui.widgets.names import defect_name, override_name, status_name, verdict_name
 
 
 def _when(moment: datetime | None) -> str:
@@ -50,9 +50,15 @@ def _verdict_cell(row: InspectionRow, labels: dict[str, str]) -> str:
                                        _when(row.overridden_at))
 
 
-def report_html(report: ShiftReport, labels: dict[str, str]) -> str:
+def report_html(report: ShiftReport, labels: dict[str, str], defect_names: dict[str, str] | None = None) -> str:
+    """The report as HTML; ``defect_names`` maps stored (Korean) defect names to the UI language's."""
+    names = defect_names or {}
+
+    def defect(stored: str | None) -> str:
+        return names.get(stored or "", stored or "")
+
     rows = [(r.inspection_code, local_time(r.inspection_date).strftime("%H:%M") if r.inspection_date else "",
-             r.inspector or "", _verdict_cell(r, labels), r.defect_name_ko or "",
+             r.inspector or "", _verdict_cell(r, labels), defect(r.defect_name_ko),
              "" if r.anomaly_score is None else f"{r.anomaly_score:.3f}", status_name(r.action_status))
             for r in report.rows]
     actions = [(_when(a.at), a.inspection_code, a.by or "?", a.action_taken,
@@ -60,8 +66,8 @@ def report_html(report: ShiftReport, labels: dict[str, str]) -> str:
                 f"{status_name(a.result) if a.result else '—'}") for a in report.actions]
     overrides = [(_when(o.at), o.inspection_code, o.by or "?", override_name(o.kind),
                   f"{verdict_name(o.from_verdict) if o.from_verdict else '—'} → {verdict_name(o.to_verdict)}"
-                  + (f" ({o.defect_name_ko})" if o.defect_name_ko else "")) for o in report.overrides]
-    types = ", ".join(f"{html.escape(k)}: {v}" for k, v in report.by_defect_type.items()) or "—"
+                  + (f" ({defect(o.defect_name_ko)})" if o.defect_name_ko else "")) for o in report.overrides]
+    types = ", ".join(f"{html.escape(defect(k))}: {v}" for k, v in report.by_defect_type.items()) or "—"
     none = f"<p>{html.escape(labels['none'])}</p>"
     return (
         f"<h2>{html.escape(labels['title'])}</h2>"
@@ -145,6 +151,10 @@ class ShiftReportView(QWidget):
                 "override_columns": self.tr("When|Part|By|Override|Verdict"),
                 "none": self.tr("None in this period.")}
 
+    def defect_names(self) -> dict[str, str]:
+        product = self.env.session.product
+        return {d.name_ko: defect_name(d.name_ko, d.name_en, d.code) for d in product.defect_types} if product else {}
+
     def refresh(self) -> None:
         product = self.env.session.product
         if product is None:
@@ -158,7 +168,7 @@ class ShiftReportView(QWidget):
 
     def _show(self, report: ShiftReport) -> None:
         self.report = report
-        self.preview.setHtml(report_html(report, self.labels()))
+        self.preview.setHtml(report_html(report, self.labels(), self.defect_names()))
 
     def _ask_and_export(self, kind: str) -> None:
         if self.report is None:
@@ -174,7 +184,7 @@ class ShiftReportView(QWidget):
         report = self.report
         if report is None:
             return
-        document = report_html(report, self.labels())
+        document = report_html(report, self.labels(), self.defect_names())
 
         def work(_ctx: object) -> Path:
             if kind == "csv":
