@@ -469,6 +469,26 @@
         <translation>요약</translation>
     </message>
     <message>
+        <source>queued</source>
+        <translation>대기 중</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
         <source>Self-configuration: none recorded (the bank was built with a fixed backbone, or not yet).</source>
         <translation>자동 구성: 기록 없음 (고정 백본으로 구축되었거나 아직 구축되지 않음).</translation>
     </message>

@@ -25,7 +25,9 @@ def test_marker_labels_stay_inside_and_apart(qtbot) -> None:  # type: ignore[no-
         from PySide6.QtCore import QPointF
         return QPointF(52 + (x - x0) / (x1 - x0) * plot_width, 20)
 
-    boxes = chart._marker_labels(20, pt, QFontMetrics(chart.font()))
-    assert all(0 <= box.left() and box.right() <= chart.width() for box in boxes), boxes
+    from PySide6.QtCore import QRectF
+    plot = QRectF(52, 20, plot_width, 150)
+    boxes = chart._marker_labels(plot, pt, QFontMetrics(chart.font()))
+    assert all(plot.left() <= box.left() and box.right() <= plot.right() for box in boxes), boxes
     assert boxes[2].right() < pt(0.995, 0).x(), "the label at the right edge goes left of its line"
     assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])

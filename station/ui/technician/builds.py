@@ -73,7 +73,10 @@ class BuildsView(QWidget):
                              for k in keys if k in data) or json.dumps(data, default=str)[:120]
 
         self._show_selection(rows)
-        self.table.set_rows([[r["deployment_id"], r["deployment_type"], r["status"],
+        statuses = {"pending": self.tr("queued"), "running": self.tr("running"), "completed": self.tr("completed"),
+                    "failed": self.tr("failed"), "cancelled": self.tr("cancelled")}
+        self.table.set_rows([[r["deployment_id"], r["deployment_type"],
+                              statuses.get(r["status"], r["status"]),
                               str(r.get("started_at") or "")[:19], str(r.get("completed_at") or "")[:19], summary(r)]
                              for r in rows], [r["deployment_id"] for r in rows])
 

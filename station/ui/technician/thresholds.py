@@ -10,15 +10,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +50,21 @@ def _spin(value: float = 0.5) -> QDoubleSpinBox:
     return spin
 
 
+def _scrolled(column: QWidget) -> QScrollArea:
+    """``column`` in a frameless scroll area that follows its width and scrolls vertically: the long
+    calibration summary never makes the window taller than the screen."""
+    scroll = QScrollArea()
+    scroll.setObjectName("ThresholdsScroll")
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidgetResizable(True)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(column)
+    # the tab page's background shows through, as beside the charts
+    scroll.setStyleSheet("#ThresholdsScroll, #ThresholdsScroll > QWidget, #ThresholdsForm { background: transparent; }")
+    scroll.setMinimumWidth(column.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
+    return scroll
+
+
 class ThresholdsView(QWidget):
     def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,7 +77,10 @@ class ThresholdsView(QWidget):
         self.preview_outcome: Any = None
         self.previews = RequestTracker()
         layout = QHBoxLayout(self)
-        left = QVBoxLayout()
+        column = QWidget()
+        column.setObjectName("ThresholdsForm")
+        left = QVBoxLayout(column)
+        left.setContentsMargins(0, 4, 4, 0)
         box = QGroupBox(self.tr("Thresholds (normalised scores, 0–1)"))
         form = QFormLayout(box)
         self.image_threshold = _spin(0.85)
@@ -111,7 +132,7 @@ class ThresholdsView(QWidget):
         self.message = MessageBar()
         left.addWidget(self.message)
         left.addStretch(1)
-        layout.addLayout(left, 2)
+        layout.addWidget(_scrolled(column), 2)
         charts = QVBoxLayout()
         self.histogram = LineChart()
         self.histogram.setObjectName("ScoreHistogram")

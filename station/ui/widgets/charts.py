@@ -146,7 +146,7 @@ class LineChart(QWidget):
                 p.fillPath(area, fill)
             p.setPen(QPen(colour, 2))
             p.drawPath(path)
-        for marker, box in zip(self._data.markers, self._marker_labels(pt(0, y1).y(), pt, metrics)):
+        for marker, box in zip(self._data.markers, self._marker_labels(plot, pt, metrics)):
             p.setPen(QPen(QColor(marker.colour), 2, Qt.PenStyle.DashLine))
             p.drawLine(pt(marker.x, y0), pt(marker.x, y1))
             p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, marker.label)
@@ -158,15 +158,15 @@ class LineChart(QWidget):
             legend_x += metrics.horizontalAdvance(series.label) + 30
 
 
-    def _marker_labels(self, top: float, pt, metrics) -> list[QRectF]:  # type: ignore[no-untyped-def]
-        """Where each marker's label goes: right of its line, or left of it where the widget's edge would
-        cut it; a label that would cover an earlier one moves a line down."""
+    def _marker_labels(self, plot: QRectF, pt, metrics) -> list[QRectF]:  # type: ignore[no-untyped-def]
+        """Where each marker's label goes, inside the plot: right of its line, or left of it where the plot's
+        edge would cut it; a label that would cover an earlier one moves a line down."""
         boxes: list[QRectF] = []
         for marker in self._data.markers:
             width, height = metrics.horizontalAdvance(marker.label) + 2, metrics.height()
             x = pt(marker.x, 0).x()
-            box = QRectF(x + 4, top, width, height)
-            if box.right() > self.width() - 2:
+            box = QRectF(x + 4, plot.top(), width, height)
+            if box.right() > plot.right():
                 box.moveLeft(x - 4 - width)
             while any(box.intersects(other) for other in boxes):
                 box.translate(0, height)
