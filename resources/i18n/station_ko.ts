@@ -498,7 +498,7 @@
     </message>
     <message>
         <source>&lt;b&gt;Self-configuration&lt;/b&gt;: chose &lt;b&gt;{0}&lt;/b&gt; (validation score {1}); expected at the thresholds (FAIL ≥ {2}, review ≥ {3}): false alarms {4}, uncertain {5}, misses {6} ({7}). Validated on {8} held-out good images, {9} synthetic and {10} labelled defects.</source>
-        <translation>&lt;b&gt;자동 구성&lt;/b&gt;: &lt;b&gt;{0}&lt;/b&gt; 선택 (검증 점수 {1}); 임계값(FAIL ≥ {2}, 검토 ≥ {3})에서 예상: 오경보 {4}, 불확실 {5}, 미검출 {6} ({7}). 제외해 둔 양품 이미지 {8}장, 합성 결함 {9}개, 라벨된 결함 {10}개로 검증.</translation>
+        <translation>&lt;b&gt;자동 구성&lt;/b&gt;: &lt;b&gt;{0}&lt;/b&gt; 선택 (검증 점수 {1}); 임계값(불합격 ≥ {2}, 재검토 ≥ {3})에서 예상: 오경보 {4}, 판정 보류 {5}, 미검출 {6} ({7}). 제외해 둔 양품 이미지 {8}장, 합성 결함 {9}개, 라벨된 결함 {10}개로 검증.</translation>
     </message>
     <message>
         <source>candidate</source>
@@ -965,7 +965,7 @@
     </message>
     <message>
         <source>Threshold proposals from labelled outcomes on the line (overrides at the bench, defects confirmed by resolved corrective actions)</source>
-        <translation>라인의 판정 확정 결과(작업대 판정 정정, 완료된 조치로 확인된 불량)에 따른 임계값 제안</translation>
+        <translation>라인의 판정 확정 결과(검사대 판정 정정, 완료된 조치로 확인된 불량)에 따른 임계값 제안</translation>
     </message>
     <message>
         <source>False-alarm target</source>
