@@ -4,10 +4,11 @@ wrong passwords, product selector, status bar, language and theme switches, keyb
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 
 from station.domain.camera import CameraState
 from station.ui.permissions import Screen
+from station.ui.shell.main_window import PREFERRED_SIZE, fitted_size
 from tests.support.ui import gui_services, main_window, replay_folder, sign_in, station_ctx  # noqa: F401
 
 EXPECTED_SCREENS = {
@@ -81,3 +82,10 @@ def test_korean_switch_translates_the_workspace_and_theme_switches(qtbot, main_w
     main_window.language_combo.setCurrentIndex(main_window.language_combo.findData("en"))
     assert main_window.nav.item(0).text() == "Bench"
     main_window.runner.wait_idle(5000)
+
+
+def test_the_first_window_fits_the_screen_it_opens_on() -> None:
+    assert fitted_size(QSize(1366, 728)) == QSize(1366, 728), "a 1366×768 panel with a taskbar"
+    assert fitted_size(QSize(2560, 1400)) == PREFERRED_SIZE
+    assert fitted_size(None) == PREFERRED_SIZE
+

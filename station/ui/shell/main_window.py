@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -44,6 +44,15 @@ from station.ui.shell.status_bar import StationStatusBar
 from station.ui.widgets.names import role_name
 
 
+PREFERRED_SIZE = QSize(1440, 900)
+
+
+def fitted_size(available: QSize | None) -> QSize:
+    """The window's first size: the preferred one, shrunk to the screen's free area (a 1366×768 panel
+    with a taskbar must show the whole window, sign-out button and status bar included)."""
+    return PREFERRED_SIZE if available is None else PREFERRED_SIZE.boundedTo(available)
+
+
 def _screen_class(screen: Screen):  # type: ignore[no-untyped-def]
     if screen is Screen.BENCH:
         from station.ui.bench.screen import BenchScreen
@@ -74,7 +83,7 @@ class MainWindow(QMainWindow):
         self.products: list[ProductInfo] = []
         self.setWindowTitle(self.tr("Inspection Station"))
         self.setWindowIcon(appearance.icon("app"))
-        self.resize(1440, 900)
+        self.resize(fitted_size(self.screen().availableGeometry().size() if self.screen() else None))
         self.root = QStackedWidget()
         self.setCentralWidget(self.root)
         self.status = StationStatusBar(services, self.runner, self)
