@@ -9,8 +9,7 @@ screenshots are pictures of this run: with ``STATION_TEST_UPDATE_SCREENSHOTS=1``
 
     STATION_TEST_UPDATE_SCREENSHOTS=1 scripts/test.sh -m screen_review
 
-Findings listed in :data:`KNOWN_FINDINGS` are tolerated; any other finding fails the test. A known finding
-that no longer occurs is named in a warning, so that the list shrinks.
+Any finding fails the test, with the list of findings (screen, language, theme, widget, text, what is wrong).
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import warnings
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -60,79 +58,6 @@ README_SHOTS = {
     "admin_users_dark.png": ("admin/UsersView", "en", "dark"),
     "admin_catalog.png": ("admin/CatalogView", "en", "light"),
 }
-
-# Findings of the screens as they are, tolerated until the screens are fixed:
-# (screen, language, theme, widget, text, kind) as Finding.key() gives them.
-KNOWN_FINDINGS: list[tuple[str, str, str, str, str, str]] = [
-    ('bench', 'en', 'light', 'QListWidget#RegionsList', '#. top-left · #.#% of image · max #.#', 'fit'),
-    ('dialog/ActionDialog', 'en', 'light', 'ImageView#ReviewReference',
-     'Nearest good reference · similarity #.#', 'fit'),
-    ('bench', 'en', 'dark', 'QListWidget#RegionsList', '#. top-left · #.#% of image · max #.#', 'fit'),
-    ('dialog/ActionDialog', 'en', 'dark', 'ImageView#ReviewReference',
-     'Nearest good reference · similarity #.#', 'fit'),
-    ('bench', 'ko', 'light', 'QLabel#VerdictBanner', 'FAIL', 'language'),
-    ('bench', 'ko', 'light', 'ImageView#ReferenceView', 'reference ## · distance #.#× usual', 'language'),
-    ('bench/feedback', 'ko', 'light', 'QLabel in GuidePanel#GuidePanel',
-     'How useful was this result and guide? (keys #–# anywhere on the bench)', 'language'),
-    ('supervisor/AwaitingActionView', 'ko', 'light', 'QPushButton#ReviewButton', 'Review…', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'ImageView#ReviewReference',
-     'Nearest good reference · similarity #.#', 'fit'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QLabel#VerdictBanner', 'FAIL', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QLabel in QScrollArea#ReviewDetails', 'Status', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QLabel#Review_status', 'Awaiting action', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QLabel in QScrollArea#ReviewDetails', 'Defect type', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QLabel in QScrollArea#ReviewDetails', 'Anomaly score', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QLabel in QScrollArea#ReviewDetails', 'Type confidence', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QLabel in QScrollArea#ReviewDetails', 'Reference similarity', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QLabel in QScrollArea#ReviewDetails', 'Serial', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QLabel in QScrollArea#ReviewDetails', 'Inspector', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QLabel#SectionTitle', 'Regions', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QLabel#ReviewRegions',
-     '#. 좌상단 · #.#% of the image · max #.#', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QLabel#SectionTitle', 'Verdict history', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QLabel#SectionTitle', 'Corrective actions', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QLabel#ReviewActions', 'No corrective action logged yet.', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QLabel#SectionTitle', 'Guide', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QLabel#SectionTitle', 'Log corrective action', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QPushButton in QWidget#ActionForm', 'Save', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QPushButton in QWidget#ActionForm', 'Cancel', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'ImageView#ReviewPicture', 'Recorded image', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'ImageView#ReviewReference',
-     'Nearest good reference · similarity #.#', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QCheckBox#ReviewHeatmapToggle', 'Heatmap (H)', 'language'),
-    ('dialog/ActionDialog', 'ko', 'light', 'QCheckBox#ReviewBoxesToggle', 'Region boxes (B)', 'language'),
-    ('bench', 'ko', 'dark', 'QLabel#VerdictBanner', 'FAIL', 'language'),
-    ('bench', 'ko', 'dark', 'ImageView#ReferenceView', 'reference ## · distance #.#× usual', 'language'),
-    ('bench/feedback', 'ko', 'dark', 'QLabel in GuidePanel#GuidePanel',
-     'How useful was this result and guide? (keys #–# anywhere on the bench)', 'language'),
-    ('supervisor/AwaitingActionView', 'ko', 'dark', 'QPushButton#ReviewButton', 'Review…', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'ImageView#ReviewReference',
-     'Nearest good reference · similarity #.#', 'fit'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QLabel#VerdictBanner', 'FAIL', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QLabel in QScrollArea#ReviewDetails', 'Status', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QLabel#Review_status', 'Awaiting action', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QLabel in QScrollArea#ReviewDetails', 'Defect type', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QLabel in QScrollArea#ReviewDetails', 'Anomaly score', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QLabel in QScrollArea#ReviewDetails', 'Type confidence', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QLabel in QScrollArea#ReviewDetails', 'Reference similarity', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QLabel in QScrollArea#ReviewDetails', 'Serial', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QLabel in QScrollArea#ReviewDetails', 'Inspector', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QLabel#SectionTitle', 'Regions', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QLabel#ReviewRegions', '#. 좌상단 · #.#% of the image · max #.#', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QLabel#SectionTitle', 'Verdict history', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QLabel#SectionTitle', 'Corrective actions', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QLabel#ReviewActions', 'No corrective action logged yet.', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QLabel#SectionTitle', 'Guide', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QLabel#SectionTitle', 'Log corrective action', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QPushButton in QWidget#ActionForm', 'Save', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QPushButton in QWidget#ActionForm', 'Cancel', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'ImageView#ReviewPicture', 'Recorded image', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'ImageView#ReviewReference',
-     'Nearest good reference · similarity #.#', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QCheckBox#ReviewHeatmapToggle', 'Heatmap (H)', 'language'),
-    ('dialog/ActionDialog', 'ko', 'dark', 'QCheckBox#ReviewBoxesToggle', 'Region boxes (B)', 'language'),
-]
-
 
 def shot_name(view: str, language: str, theme: str) -> str:
     return f"{view.replace('/', '_')}_{language}_{theme}.png"
@@ -359,12 +284,5 @@ def test_every_screen_and_dialog_in_both_languages_and_themes(qtbot, demo_window
     for name, key in README_SHOTS.items():
         pixels = cv2.imread(str(review.shots[key]))
         assert pixels is not None and len(np.unique(pixels.reshape(-1, 3)[::97], axis=0)) > 40, f"{name} looks blank"
-    known = set(KNOWN_FINDINGS)
-    new = [f for f in review.findings if f.key() not in known]
-    gone = known - {f.key() for f in review.findings}
     (out / "findings.txt").write_text(report(review.findings) + "\n", encoding="utf-8")
-    (out / "known_findings.txt").write_text("".join(f"    {f.key()!r},\n" for f in review.findings), encoding="utf-8")
-    if gone:
-        warnings.warn("known screen review findings that no longer occur (remove them from KNOWN_FINDINGS):\n"
-                      + "\n".join(f"  {key!r}," for key in sorted(gone)), stacklevel=1)
-    assert not new, f"{len(new)} new screen review findings (pictures in {out}):\n{report(new)}"
+    assert not review.findings, f"{len(review.findings)} screen review findings (pictures in {out}):\n{report(review.findings)}"
