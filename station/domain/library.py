@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from station.domain.catalog import ImageInfo
+
 # Library images are good ("normal") or defect images; "test" rows are inspected parts, not library images.
 LIBRARY_TYPES = ("normal", "defect")
 
@@ -20,15 +22,9 @@ class LibraryFilter:
 
 
 @dataclass(frozen=True)
-class LibraryImage:
-    image_id: int
-    product_id: int
-    image_type: str
-    defect_type_id: int | None
-    file_name: str
-    file_path: str
-    width: int | None = None
-    height: int | None = None
+class LibraryImage(ImageInfo):
+    """A catalogued image with what the browser shows besides: when it came and who still uses its file."""
+
     uploaded_at: datetime | None = None
     used_by_inspections: int = 0  # inspections that name this image (its object file is kept for them)
 
