@@ -929,6 +929,14 @@
         <translation>피드백</translation>
     </message>
     <message>
+        <source>Manual excerpts appear here when a part fails.</source>
+        <translation>불합격 부품의 매뉴얼 발췌가 여기에 표시됩니다.</translation>
+    </message>
+    <message>
+        <source>The manual has no section for this defect.</source>
+        <translation>매뉴얼에 이 불량에 대한 항목이 없습니다.</translation>
+    </message>
+    <message>
         <source>Cause</source>
         <translation>발생 원인</translation>
     </message>

@@ -4,6 +4,7 @@ text renders with a Hangul-capable font."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,14 @@ I18N = i18n_tool.I18N
 def test_every_ui_string_is_translated_to_korean() -> None:
     missing = i18n_tool.check(I18N / "station_ko.ts")
     assert missing == [], f"run `python -m station.ui.i18n_tool` after adding them to ko_glossary.json: {missing}"
+
+
+def test_no_ui_string_hides_inside_an_f_string() -> None:
+    """lupdate does not read the replacement fields of f-strings: a tr() there is never translated."""
+    hidden = re.compile(r"""\bf(["'])[^\n]*?\{[^}\n]*\btr\(""")
+    found = [f"{path.name}:{n}" for path in i18n_tool.sources()
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if hidden.search(line)]
+    assert found == [], f"move these tr() calls out of their f-strings: {found}"
 
 
 def test_compiled_translations_are_up_to_date(tmp_path: Path) -> None:

@@ -188,7 +188,8 @@ class GuidePanel(QTabWidget):
         self._excerpts = ()
         self._markdown = ""
         self._render_timer.stop()
-        self.excerpts.setHtml(f"<p style='color:gray'>{html.escape(self.tr('Manual excerpts appear here when a part fails.'))}</p>")
+        hint = self.tr("Manual excerpts appear here when a part fails.")
+        self.excerpts.setHtml(f"<p style='color:gray'>{html.escape(hint)}</p>")
         self.guide.clear()
         self.guide_state.setText("")
         self.stop_button.setEnabled(False)
@@ -208,7 +209,8 @@ class GuidePanel(QTabWidget):
     def show_excerpts(self, excerpts: Sequence[ManualExcerpt]) -> None:
         self._excerpts = tuple(excerpts)
         if not excerpts:
-            self.excerpts.setHtml(f"<p>{html.escape(self.tr('The manual has no section for this defect.'))}</p>")
+            missing = self.tr("The manual has no section for this defect.")
+            self.excerpts.setHtml(f"<p>{html.escape(missing)}</p>")
             return
         kinds = {"cause": self.tr("Cause"), "action": self.tr("Action"), "other": self.tr("Other")}
         parts = []
