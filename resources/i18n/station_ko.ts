@@ -933,6 +933,10 @@
         <translation>불합격 부품의 매뉴얼 발췌가 여기에 표시됩니다.</translation>
     </message>
     <message>
+        <source>Show the other sections too ({0})</source>
+        <translation>다른 항목도 보기 ({0})</translation>
+    </message>
+    <message>
         <source>The manual has no section for this defect.</source>
         <translation>매뉴얼에 이 불량에 대한 항목이 없습니다.</translation>
     </message>

@@ -68,6 +68,9 @@ def test_verdict_and_overrides_fit_at_1366x768_then_show_the_correction_in_engli
     _assert_all_shown(bench, demo_window)
     qtbot.waitUntil(lambda: "[1]" in bench.guide.excerpts.toPlainText(), timeout=60000)
     excerpts = bench.guide.excerpts.toPlainText()
+    detected = outcome.defect.defect_code if outcome.defect is not None and not outcome.defect.unknown else None
+    if detected is not None:  # the Manual tab lists the detected defect's sections only
+        assert bench.guide.shown_excerpts() and all(e.defect_code == detected for e in bench.guide.shown_excerpts())
     ref = bench.result.reference_view
     assert "distance" in ref._caption and "similarity" not in ref._caption and ref.toolTip()
     _save(demo_window, "en")

@@ -23,6 +23,7 @@ from PySide6.QtCore import QEvent, QTimer, QUrl
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -109,13 +110,25 @@ class GuidePanel(QTabWidget):
         self.excerpts = QTextBrowser()
         self.excerpts.setObjectName("ExcerptsText")
         self.excerpts.setOpenExternalLinks(False)
+        # The Manual tab shows the detected defect's sections; the other defects' sections wait behind
+        # this toggle (hidden while there are none).
+        self.show_all = QCheckBox()
+        self.show_all.setObjectName("ExcerptsShowAll")
+        self.show_all.setVisible(False)
+        self.show_all.toggled.connect(lambda _on: self._render_excerpts())
+        manual_page = QWidget()
+        m = QVBoxLayout(manual_page)
+        m.setContentsMargins(0, 0, 0, 0)
+        m.addWidget(self.show_all)
+        m.addWidget(self.excerpts, 1)
         self._excerpts: tuple[ManualExcerpt, ...] = ()
+        self._defect_code: str | None = None
         self._markdown = ""
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(RENDER_INTERVAL_MS)
         self._render_timer.timeout.connect(self._render)
-        self.addTab(self.excerpts, self.tr("Manual"))
+        self.addTab(manual_page, self.tr("Manual"))
         # Guide
         guide_page = QWidget()
         g = QVBoxLayout(guide_page)
@@ -186,6 +199,8 @@ class GuidePanel(QTabWidget):
 
     def clear(self) -> None:
         self._excerpts = ()
+        self._defect_code = None
+        self.show_all.setVisible(False)
         self._markdown = ""
         self._render_timer.stop()
         hint = self.tr("Manual excerpts appear here when a part fails.")
@@ -204,10 +219,32 @@ class GuidePanel(QTabWidget):
         self.feedback_text.clear()
 
     def show_message(self, text: str) -> None:
+        self.show_all.setVisible(False)
         self.excerpts.setHtml(f"<p>{html.escape(text)}</p>")
 
-    def show_excerpts(self, excerpts: Sequence[ManualExcerpt]) -> None:
+    def show_excerpts(self, excerpts: Sequence[ManualExcerpt], defect_code: str | None = None) -> None:
+        """The excerpts chosen for the shown part. With the detected ``defect_code``, only that defect's
+        sections are shown; the other defects' sections come with "show all" (or a citation of one)."""
         self._excerpts = tuple(excerpts)
+        self._defect_code = defect_code
+        self.show_all.blockSignals(True)
+        self.show_all.setChecked(False)
+        self.show_all.blockSignals(False)
+        self._render_excerpts()
+
+    def shown_excerpts(self) -> tuple[ManualExcerpt, ...]:
+        """The excerpts the Manual tab lists now."""
+        own = tuple(e for e in self._excerpts if e.defect_code == self._defect_code)
+        if self._defect_code is None or not own or self.show_all.isChecked():
+            return self._excerpts
+        return own
+
+    def _render_excerpts(self) -> None:
+        excerpts = self.shown_excerpts()
+        others = sum(1 for e in self._excerpts if e.defect_code != self._defect_code)
+        own = len(self._excerpts) - others
+        self.show_all.setVisible(self._defect_code is not None and others > 0 and own > 0)
+        self.show_all.setText(self.tr("Show the other sections too ({0})").format(others))
         if not excerpts:
             missing = self.tr("The manual has no section for this defect.")
             self.excerpts.setHtml(f"<p>{html.escape(missing)}</p>")
@@ -266,6 +303,8 @@ class GuidePanel(QTabWidget):
         """Opens the Manual tab at excerpt ``ref``; False when no such excerpt is shown."""
         if not any(e.ref == ref for e in self._excerpts):
             return False
+        if not any(e.ref == ref for e in self.shown_excerpts()):
+            self.show_all.setChecked(True)  # a cited section of another defect: list them all
         self.setCurrentIndex(0)
         self.excerpts.scrollToAnchor(f"ref-{ref}")
         return True

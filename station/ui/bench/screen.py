@@ -300,13 +300,18 @@ class BenchScreen(QWidget):
                                       on_chunk=self._event, on_done=self._ended, on_error=self._crashed,
                                       on_cancelled=self._ended)
 
+    def _detected_defect(self) -> str | None:
+        """The shown part's likely defect type (None when unknown or none)."""
+        defect = self.display.outcome.defect if self.display is not None else None
+        return defect.defect_code if defect is not None and not defect.unknown else None
+
     def _event(self, event: ResultDisplay | BenchEvent) -> None:
         """A current event of the shown part (stale ones never get here)."""
         if isinstance(event, ResultDisplay):
             self._inspected(event)
         elif isinstance(event, ExcerptsReady):
             self.session.excerpts_ready(event.excerpts)
-            self.guide.show_excerpts(event.excerpts)
+            self.guide.show_excerpts(event.excerpts, self._detected_defect())
             self.guide.start_guide(self.tr("Writing the guide…"))
         elif isinstance(event, GuideToken):
             self.guide.append_token(event.text)
@@ -481,7 +486,7 @@ class BenchScreen(QWidget):
         self._show(display)
         outcome = display.outcome
         if carry.excerpts:
-            self.guide.show_excerpts(carry.excerpts)
+            self.guide.show_excerpts(carry.excerpts, self._detected_defect())
         elif not outcome.needs_attention:
             self.guide.show_message(self.tr("PASS: no manual section needed."))
         elif self.workflow.has_guidance and not carry.guide:
