@@ -49,8 +49,8 @@ CONTENT = frozenset({"ReviewGuide"})
 # README picture -> (view, language, theme) of this review
 README_SHOTS = {
     "sign_in.png": ("login", "en", "light"),
-    "worker_bench.png": ("bench/manual", "en", "light"),
-    "worker_bench_ko.png": ("bench/guide", "ko", "light"),
+    "worker_bench.png": ("bench/guide", "en", "light"),
+    "worker_bench_ko.png": ("bench/manual", "ko", "light"),
     "supervisor_awaiting_action.png": ("supervisor/AwaitingActionView", "en", "light"),
     "supervisor_dashboard.png": ("supervisor/DashboardView", "en", "light"),
     "technician_calibration.png": ("technician/ThresholdsView", "en", "light"),
@@ -191,7 +191,7 @@ def review_screens(review: Review) -> None:
     # the bench, with each page of the guide panel
     window.show_screen(Screen.BENCH)
     bench = window.screens[Screen.BENCH]
-    for index, name in enumerate(("guide", "manual", "feedback")):
+    for index, name in enumerate(("manual", "guide", "feedback")):
         if index < bench.guide.count() and bench.guide.isTabVisible(index):
             bench.guide.setCurrentIndex(index)
             review.settle()
