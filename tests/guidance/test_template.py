@@ -18,6 +18,7 @@ from station.services.guidance import (
     detection_text,
     split_guide_sections,
 )
+from station.services.guidance.template import sources_footer
 from tests.support.manuals import PRODUCT, build_station, make_docx
 
 REGIONS = [{"bbox": {"x": 40, "y": 40, "width": 12, "height": 9}, "area_pct": 0.8, "location": "center",
@@ -138,3 +139,13 @@ def test_quality_checks(text: str, language: str, score: float | None, issue: st
         assert any(issue in i for i in report.issues) and report.score < 1.0
     else:
         assert set(report.sections) == {"status", "cause", "action", "prevention"}
+
+
+def test_the_sources_are_the_cited_excerpts_only(station) -> None:  # type: ignore[no-untyped-def]
+    request = station.guidance.build_request(PRODUCT.code, "hole", REGIONS, language="en")
+    assert len(request.excerpts) >= 2
+    first, second = request.excerpts[0], request.excerpts[1]
+    footer = sources_footer(request, (first.ref,))
+    assert footer.startswith("Sources (manual):") and first.citation() in footer
+    assert second.citation() not in footer, "an excerpt the guide does not cite is not one of its sources"
+    assert sources_footer(request, ()) == "", "no citation, no sources line"

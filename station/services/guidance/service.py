@@ -224,7 +224,7 @@ class GuidanceService:
         parts = [notice, "", body]
         if generation.cancelled:
             parts.append(CANCELLED_NOTICE[request.language])
-        footer = sources_footer(request, cited or None)
+        footer = sources_footer(request, cited)
         if footer:
             parts += ["", footer]
         return Guide(
@@ -243,7 +243,7 @@ class GuidanceService:
         if self.generator is None:
             parts.append(INSTALL_HINT[request.language])
         parts += ["", body]
-        footer = sources_footer(request, report.citations or None)
+        footer = sources_footer(request, tuple(report.citations))
         if footer:
             parts += ["", footer]
         return Guide(content="\n".join(parts), language=request.language, source="template",

@@ -76,10 +76,11 @@ def template_body(request: GuideRequest) -> str:
     return "\n\n".join("\n".join([section_heading(key, request.language), *lines[key]]) for key in GUIDE_SECTIONS)
 
 
-def sources_footer(request: GuideRequest, cited: tuple[int, ...] | None = None) -> str:
-    """The manual sections behind the citations (all excerpts when ``cited`` is None)."""
-    refs = set(cited) if cited is not None else None
-    lines = [e.citation() for e in request.excerpts if refs is None or e.ref in refs]
+def sources_footer(request: GuideRequest, cited: tuple[int, ...]) -> str:
+    """The manual sections the guide cites, in citation order of the excerpts; nothing when it cites none
+    (an excerpt the guide does not cite is not one of its sources)."""
+    refs = set(cited)
+    lines = [e.citation() for e in request.excerpts if e.ref in refs]
     if not lines:
         return ""
     return ("출처 (매뉴얼):" if request.language == "ko" else "Sources (manual):") + "\n" + \
