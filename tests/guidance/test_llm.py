@@ -128,7 +128,7 @@ def test_guide_end_to_end_with_smollm2(smollm2: Path, tmp_path: Path) -> None:
         assert guide.content.startswith("Written by smollm2-135m")
         assert guide.quality_score >= station.guidance.min_quality
     else:  # the model's guide failed the checks against the manual: the labelled template guide instead
-        assert "failed the checks" in guide.content.splitlines()[0]
+        assert "so the station shows the basic guide" in guide.content.splitlines()[0]
         assert guide.extra["llm_quality"] < station.guidance.min_quality
     assert set(split_guide_sections(guide.content)) == {"status", "cause", "action", "prevention"}
     assert 0.0 <= guide.quality_score <= 1.0

@@ -16,6 +16,7 @@ from station.services.guidance import (
     build_prompt,
     describe_regions,
     detection_text,
+    fallback_notice,
     split_guide_sections,
 )
 from station.services.guidance.template import sources_footer
@@ -149,3 +150,12 @@ def test_the_sources_are_the_cited_excerpts_only(station) -> None:  # type: igno
     assert footer.startswith("Sources (manual):") and first.citation() in footer
     assert second.citation() not in footer, "an excerpt the guide does not cite is not one of its sources"
     assert sources_footer(request, ()) == "", "no citation, no sources line"
+
+
+def test_the_fallback_says_why_in_the_workers_language_without_scores() -> None:
+    english = fallback_notice("en", 5, 3)
+    assert english.startswith("3 of the 5 cause and action items written were not backed by the manual")
+    assert "Write again" in english and "score" not in english and "\n" not in english
+    korean = fallback_notice("ko", 4, 4)
+    assert "4개 중 4개" in korean and "다시 작성" in korean and not any("a" <= ch <= "z" for ch in korean.lower())
+    assert fallback_notice("en", 0, 0).startswith("The written guide had no cause or action items")

@@ -13,7 +13,7 @@ from station.services.guidance.markdown import render_markdown, split_guide_sect
 from station.services.guidance.prompt import build_prompt, refs_by_section
 from station.services.guidance.quality import QualityReport, assess_guide
 from station.services.guidance.retrieval import LexicalIndex, pack_embedding, rank_sections, unpack_embedding
-from station.services.guidance.service import GuidanceService
+from station.services.guidance.service import GuidanceService, fallback_notice
 from station.services.guidance.states import PromptStates
 from station.services.guidance.stream import GuideStreamReader, parse_guide
 from station.services.guidance.terms import glossary_lines
@@ -27,6 +27,7 @@ __all__ = [
     "char_ngrams",
     "describe_regions",
     "detection_text",
+    "fallback_notice",
     "glossary_lines",
     "GuidanceService",
     "guide_grammar",

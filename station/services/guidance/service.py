@@ -45,6 +45,19 @@ LLM_NOTICE = {
 CANCELLED_NOTICE = {"ko": "(생성이 중단되었습니다)", "en": "(generation was cancelled)"}
 
 
+def fallback_notice(language: str, written: int, unsupported: int) -> str:
+    """Why the worker sees the basic guide instead of the model's, in one line of the worker's language:
+    how many of the cause and action items the model wrote the manual did not back (``written`` of them in
+    all), and what "Write again" does. The verifier's score stays in the guide's extra data, not here."""
+    if language == "ko":
+        why = ("작성된 가이드에 원인·조치 항목이 없어" if written == 0 else
+               f"작성된 원인·조치 {written}개 중 {unsupported}개가 매뉴얼 내용과 맞지 않아")
+        return f"{why} 매뉴얼 원문으로 만든 기본 가이드를 표시합니다. \"다시 작성\"을 누르면 다시 작성합니다."
+    why = ("The written guide had no cause or action items" if written == 0 else
+           f"{unsupported} of the {written} cause and action items written were not backed by the manual")
+    return f"{why}, so the station shows the basic guide built from the manual's own lines; \"Write again\" tries once more."
+
+
 class GuidanceService:
     """Retrieval of manual excerpts and guide generation for one station.
 
@@ -209,10 +222,8 @@ class GuidanceService:
                  "faithful_share": verification.faithful_share, "filled_from_manual": verification.filled,
                  "model_name": generation.model_name, **timing}
         if verification.score < self.min_quality and not generation.cancelled:
-            notice = (f"로컬 LLM({generation.model_name})의 가이드가 매뉴얼 대조 점검을 통과하지 못해 기본 가이드를 "
-                      f"표시합니다 (점수 {verification.score:.2f})." if request.language == "ko" else
-                      f"The guide of the local LLM ({generation.model_name}) failed the checks against the manual "
-                      f"(score {verification.score:.2f}); showing the basic guide.")
+            grounded = [c for c in verification.checks if c.section in ("cause", "action")]
+            notice = fallback_notice(request.language, len(grounded), sum(1 for c in grounded if not c.ok))
             guide = self.template_guide(request, notice=notice)
             guide.extra.update(extra)
             return guide
