@@ -4,7 +4,7 @@ the other filters, on the date-index and the registry-driven (defects only, open
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
@@ -13,7 +13,9 @@ from station.adapters.db.database import open_database
 from station.adapters.db.reports_repo import SqlReportReader
 from station.domain.reports import HistoryFilter
 
-START = datetime(2026, 3, 2, 6, 0)
+# Two days before the run, at 06:00 (stored times are naive UTC): any day the tests run on.
+START = (datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=2)).replace(hour=6, minute=0, second=0,
+                                                                                   microsecond=0)
 # (station verdict, overrides in order as (kind, corrected label)), one inspection each
 PARTS = [
     ("FAIL", [("false_alarm", "normal")]),                         # a false alarm: PASS now

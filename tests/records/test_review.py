@@ -6,7 +6,7 @@ unreachable one does not fail the review)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import cv2
 import numpy as np
@@ -19,7 +19,9 @@ from station.resources import resources_dir
 from station.services.admin import import_defect_mapping
 from tests.support.review import GUIDE, REGION, damage, record_reviewed_part, remove
 
-WHEN = datetime(2026, 3, 2, 8, 15)
+# Two days before the run, at 08:15 (stored times are naive UTC): any day the tests run on.
+WHEN = (datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=2)).replace(hour=8, minute=15, second=0,
+                                                                                  microsecond=0)
 
 
 @pytest.fixture
@@ -41,9 +43,9 @@ def test_review_has_the_record_its_history_and_its_pictures(ctx: Station) -> Non
     part = record_reviewed_part(ctx, inspected_at=WHEN, inspector_id=worker.user_id)
     ctx.overrides.override(part.inspection_code, "false_alarm", worker, notes="casting mark, not a pore")
     ctx.actions.log_action(part.inspection_id, "Checked the mould vent", "pending", by_user=boss.user_id,
-                           notes="watch next parts", when=datetime(2026, 3, 2, 9, 0))
+                           notes="watch next parts", when=WHEN + timedelta(minutes=45))
     ctx.actions.log_action(part.inspection_id, "Cleaned the mould vent", "resolved", by_user=boss.user_id,
-                           when=datetime(2026, 3, 2, 10, 0))
+                           when=WHEN + timedelta(minutes=105))
     service = build_review(ctx.db, ctx.storage)
 
     review = service.review(part.inspection_id)

@@ -5,7 +5,7 @@ from history are refused below the minimum of labelled outcomes and stated with 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -161,13 +161,17 @@ def test_unsaved_edits_ask_before_the_window_closes(qtbot, main_window, gui_serv
 
 
 # Proposals from history ----------------------------------------------------------------------------------
+# The labelled parts were inspected up to this moment: a day before the run (naive UTC), any day it runs on.
+LABELLED_AT = (datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=1)).replace(second=0, microsecond=0)
+
+
 def _record(ctx, score: float, defect: bool, minutes_ago: float) -> tuple[int, str]:  # type: ignore[no-untyped-def]
     product = ctx.catalog.get_product("demo-cast")
     hole = product.defect_by_code("hole") if defect else None
     rec = ctx.recorder.record(InspectionRecord(
         product_id=product.product_id, image=StoredImage(file_name="x.png", file_path=f"k{score}-{minutes_ago}"),
         defect_detected=defect, anomaly_score=score, defect_type_id=hole.defect_type_id if hole else None,
-        inspected_at=datetime(2026, 3, 2, 14, 0) - timedelta(minutes=minutes_ago)))
+        inspected_at=LABELLED_AT - timedelta(minutes=minutes_ago)))
     return rec.inspection_id, rec.inspection_code
 
 
