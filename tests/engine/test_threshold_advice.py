@@ -5,7 +5,7 @@ real local store), and the readable change log."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 import pytest
@@ -13,14 +13,13 @@ import pytest
 from station.domain.audit import AuditEntry
 from station.adapters.db.models import AuditLog
 from station.domain.errors import AuthenticationError, ValidationError
-from station.domain.inspection import InspectionRecord
-from station.domain.inspection import TestImage as StoredImage
 from station.domain.users import UserInfo
 from station.pipeline.patchcore.thresholds import MIN_BAND_WIDTH, threshold_for_far, wilson_interval
 from station.services.engine import (
     MIN_LABELLED_DEFECT, MIN_LABELLED_GOOD, ThresholdProposal, describe_all, suggest_band, suggest_thresholds,
 )
 from station.services.engine.threshold_history import measure
+from tests.support.labelled import record_scored
 from tests.support.ui import station_ctx  # noqa: F401
 
 
@@ -118,16 +117,6 @@ def test_proposal_rates_carry_their_intervals_and_the_defects_they_pass() -> Non
 
 
 # Proposals from history on a real store ----------------------------------------------------------------
-def _record(ctx, score: float, defect: bool, minutes_ago: float) -> tuple[int, str]:  # type: ignore[no-untyped-def]
-    product = ctx.catalog.get_product("demo-cast")
-    hole = product.defect_by_code("hole") if defect else None
-    rec = ctx.recorder.record(InspectionRecord(
-        product_id=product.product_id, image=StoredImage(file_name="x.png", file_path=f"k{score}-{minutes_ago}"),
-        defect_detected=defect, anomaly_score=score, defect_type_id=hole.defect_type_id if hole else None,
-        inspected_at=datetime(2026, 3, 2, 14, 0) - timedelta(minutes=minutes_ago)))
-    return rec.inspection_id, rec.inspection_code
-
-
 def _user(ctx, name: str):  # type: ignore[no-untyped-def]
     return next(u for u in ctx.users.list_users() if u.username == name)
 
@@ -136,10 +125,10 @@ def label(ctx, good: list[float], defect: list[float]) -> None:  # type: ignore[
     """Good parts overridden as false alarms at the bench, defects confirmed by resolved actions."""
     worker, manager = _user(ctx, "worker"), _user(ctx, "manager")
     for i, score in enumerate(good):
-        _, code = _record(ctx, score, True, 100 + i)
+        _, code = record_scored(ctx, score, True, 100 + i)
         ctx.overrides.override(code, "false_alarm", worker)
     for i, score in enumerate(defect):
-        inspection_id, _ = _record(ctx, score, True, 50 + i)
+        inspection_id, _ = record_scored(ctx, score, True, 50 + i)
         ctx.actions.log_action(inspection_id, "reground the mould", "resolved", by_user=manager.user_id)
 
 

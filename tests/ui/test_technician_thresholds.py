@@ -5,17 +5,14 @@ from history are refused below the minimum of labelled outcomes and stated with 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
-from station.domain.inspection import InspectionRecord
-from station.domain.inspection import TestImage as StoredImage
 from station.services.engine import MIN_LABELLED_DEFECT, MIN_LABELLED_GOOD
 from station.services.engine.threshold_history import rates
 from station.ui.permissions import Screen
+from tests.support.labelled import record_scored
 from tests.support.ui import gui_services, main_window, replay_folder, sign_in, station_ctx  # noqa: F401
 
 Button = QMessageBox.StandardButton
@@ -161,27 +158,13 @@ def test_unsaved_edits_ask_before_the_window_closes(qtbot, main_window, gui_serv
 
 
 # Proposals from history ----------------------------------------------------------------------------------
-# The labelled parts were inspected up to this moment: a day before the run (naive UTC), any day it runs on.
-LABELLED_AT = (datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=1)).replace(second=0, microsecond=0)
-
-
-def _record(ctx, score: float, defect: bool, minutes_ago: float) -> tuple[int, str]:  # type: ignore[no-untyped-def]
-    product = ctx.catalog.get_product("demo-cast")
-    hole = product.defect_by_code("hole") if defect else None
-    rec = ctx.recorder.record(InspectionRecord(
-        product_id=product.product_id, image=StoredImage(file_name="x.png", file_path=f"k{score}-{minutes_ago}"),
-        defect_detected=defect, anomaly_score=score, defect_type_id=hole.defect_type_id if hole else None,
-        inspected_at=LABELLED_AT - timedelta(minutes=minutes_ago)))
-    return rec.inspection_id, rec.inspection_code
-
-
 def label(ctx, good: list[float], defect: list[float]) -> None:  # type: ignore[no-untyped-def]
     users = {u.username: u for u in ctx.users.list_users()}
     for i, score in enumerate(good):
-        _, code = _record(ctx, score, True, 200 + i)
+        _, code = record_scored(ctx, score, True, 200 + i)
         ctx.overrides.override(code, "false_alarm", users["worker"])
     for i, score in enumerate(defect):
-        inspection_id, _ = _record(ctx, score, True, 100 + i)
+        inspection_id, _ = record_scored(ctx, score, True, 100 + i)
         ctx.actions.log_action(inspection_id, "reground the mould", "resolved", by_user=users["manager"].user_id)
 
 
