@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from station.adapters.db.database import Database
+from station.adapters.db.overrides_repo import SqlOverrideRepository
 from station.adapters.db.models import (
     ActionLog,
     DefectType,
@@ -17,7 +18,6 @@ from station.adapters.db.models import (
     InspectionResult,
     Product,
     User,
-    VerdictOverride,
 )
 from station.domain.review import ActionRecord, InspectionReview, ReviewRegion, VerdictChange
 
@@ -56,12 +56,10 @@ class SqlReviewReader:
                 exif = session.scalar(select(ImageMetadata.exif_data).where(ImageMetadata.image_id == image.image_id)
                                       .order_by(ImageMetadata.metadata_id).limit(1))
                 serial = exif.get("serial") if isinstance(exif, dict) else None
-            overrides = session.execute(
-                select(VerdictOverride, User.username, DefectType)
-                .outerjoin(User, User.user_id == VerdictOverride.overridden_by)
-                .outerjoin(DefectType, DefectType.defect_type_id == VerdictOverride.defect_type_id)
-                .where(VerdictOverride.inspection_id == inspection_id)
-                .order_by(VerdictOverride.overridden_at, VerdictOverride.override_id)).all()
+            overrides = SqlOverrideRepository(self._db).for_inspection(inspection_id)
+            type_ids = {o.defect_type_id for o in overrides if o.defect_type_id is not None}
+            types = {d.defect_type_id: d for d in session.scalars(
+                select(DefectType).where(DefectType.defect_type_id.in_(type_ids)))} if type_ids else {}
             actions = session.execute(
                 select(ActionLog, User.username)
                 .outerjoin(User, User.user_id == ActionLog.action_by)
@@ -92,10 +90,10 @@ class SqlReviewReader:
                 guide_text=None if result is None else result.guide_content or None,
                 regions=tuple(r for r in regions if r is not None),
                 overrides=tuple(VerdictChange(
-                    kind=o.override_kind, corrected_label=o.corrected_label, by=name, at=o.overridden_at,
-                    notes=o.notes, defect_code=None if d is None else d.defect_code,
-                    defect_name_ko=None if d is None else d.defect_name_ko,
-                    defect_name_en=None if d is None else d.defect_name_en) for o, name, d in overrides),
+                    kind=o.kind, corrected_label=o.corrected_label, by=o.by_username, at=o.at, notes=o.notes,
+                    defect_code=o.defect_code, defect_name_ko=None if d is None else d.defect_name_ko,
+                    defect_name_en=None if d is None else d.defect_name_en)
+                    for o in overrides for d in (types.get(o.defect_type_id or -1),)),
                 actions=tuple(ActionRecord(a.action_taken, a.action_result, name, a.action_date, a.notes)
                               for a, name in actions),
             )
