@@ -4,11 +4,15 @@ annotation, and the check that a translation carries every listed term of a Kore
 
 from __future__ import annotations
 
+import ast
 import re
+from collections import Counter
+from pathlib import Path
 
 import pytest
 from spellchecker import SpellChecker
 
+from station.services.guidance import terms
 from station.services.guidance.terms import (
     DOMAINS,
     IMPLICIT,
@@ -92,6 +96,14 @@ def test_domains_are_general_vocabulary_of_every_area_without_conflicts() -> Non
         for term, english in table.items():
             assert seen.setdefault(term, english) == english, term
     assert seen == TERMS and IMPLICIT <= set(TERMS)
+    # a key written twice in the tables' source would silently replace the first meaning
+    module = ast.parse(Path(terms.__file__).read_text(encoding="utf-8"))
+    tables = next(n.value for n in module.body if isinstance(n, ast.AnnAssign) and ast.unparse(n.target) == "DOMAINS")
+    assert isinstance(tables, ast.Dict)
+    for table in tables.values:
+        assert isinstance(table, ast.Dict)
+        written = Counter(ast.literal_eval(key) for key in table.keys if key is not None)
+        assert [term for term, count in written.items() if count > 1] == []
     for term, english in [("금형", ("die", "mould", "mold")), ("직조", ("weaving",)), ("편직", ("knitting",)),
                           ("봉제", ("sewing",)), ("지게차", ("forklift",)), ("베어링", ("bearing",)),
                           ("캘리퍼스", ("calliper", "caliper")), ("녹", ("rust",)), ("재작업", ("rework",)),
