@@ -17,7 +17,6 @@ from station.services.guidance.terms import (
     DOMAINS,
     IMPLICIT,
     TERMS,
-    annotate,
     english_terms,
     gloss,
     glossary_lines,
@@ -123,7 +122,7 @@ def test_terms_in_takes_the_longest_match_once_in_order_of_appearance() -> None:
     assert terms_in("no Korean here") == []
 
 
-def test_glossary_lines_gloss_and_annotate() -> None:
+def test_glossary_lines_and_gloss() -> None:
     lines = glossary_lines(["- 금형 접합면의 틈새로 용탕이 새어나와", "- 클램프 압력 보정"])
     assert lines[:4] == ["금형 = die (mould)", "접합면 = parting surface (joint surface, parting face)",
                          "틈새 = gap (clearance, crevice)", "용탕 = molten metal (melt)"]
@@ -132,9 +131,6 @@ def test_glossary_lines_gloss_and_annotate() -> None:
     assert glossary_lines(["no Korean here"]) == []
     assert gloss("금형 접합면의 틈새로 용탕이 새어나와") == "die parting surface 의 gap 로 molten metal 이 leaking 나와"
     assert gloss("탈기 장치 점검") == "degassing device inspection" and gloss("plain text") == "plain text"
-    assert annotate("금형 접합면의 틈새로 새어나와") == \
-        "금형(die) 접합면(parting surface)의 틈새(gap)로 새어(leaking)나와"
-    assert annotate("Check the die") == "Check the die"
 
 
 def test_english_terms_are_the_lowercase_words_of_every_alternative() -> None:

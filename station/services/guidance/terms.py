@@ -3,9 +3,9 @@
 A small local model translates technical Korean poorly word by word (``금형``, a die or mould, comes out
 as "gold alloy" because ``금`` alone is gold). The glossary serves two purposes:
 
-* hints: the English prompt lists the glossary terms that occur in the excerpts it gives
-  (``glossary_lines``), so the model has the right English word, and ``annotate`` writes a Korean line
-  with the English after each term;
+* hints: the prompt translating a manual line (and the English guide prompt, for a line left
+  untranslated) lists the glossary terms that occur in it (``glossary_lines``), so the model has the
+  right English word;
 * the check: a translation of a Korean line must carry every listed term of that line in English
   (``missing_terms`` names the terms none of whose accepted English words it uses), and the verifier
   compares an English item also with the glossed manual sentence (``gloss``), since character n-grams
@@ -869,16 +869,6 @@ def gloss(text: str) -> str:
         last = end
     out.append(text[last:])
     return re.sub(r"\s+", " ", "".join(out)).strip()
-
-
-def annotate(text: str) -> str:
-    """``text`` with the preferred English after each glossary term: ``금형(die) 접합면(parting surface)의``."""
-    out, last = [], 0
-    for start, end, term in _spans(text):
-        out += [text[last:end], f"({TERMS[term][0]})"]
-        last = end
-    out.append(text[last:])
-    return "".join(out)
 
 
 def english_terms() -> frozenset[str]:
