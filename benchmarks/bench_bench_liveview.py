@@ -83,7 +83,7 @@ def main() -> int:
     from station.app.demo import DEMO_PASSWORD, prepare_demo
     from station.app.gui import build_gui_services
     from station.config import load_settings
-    from station.domain.bench import GuideDone, GuideToken
+    from station.domain.bench import GuideDone, GuideUpdate
     from station.domain.camera import CameraSpec
     from station.ui.shell.app import open_station, qt_application
     from station.ui.permissions import Screen
@@ -163,7 +163,7 @@ def main() -> int:
         original = bench._event
 
         def counting(event):  # type: ignore[no-untyped-def]
-            if isinstance(event, GuideToken):
+            if isinstance(event, GuideUpdate):
                 stats["tokens"] += 1
             elif isinstance(event, GuideDone):
                 stats["guides"] += 1

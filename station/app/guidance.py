@@ -1,5 +1,6 @@
 """Wires the manual and guidance services: SQL manual repository, document parser, the offline
-embedder (when installed) and the local LLM (when a model is in the models directory)."""
+embedder (when installed), the local LLM (when a model is in the models directory), the English word
+list and the file of translated manual lines."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from station.adapters.db.database import Database
 from station.adapters.db.manuals_repo import SqlManualRepository
 from station.adapters.guidance.manuals.parser import DocumentManualParser
 from station.adapters.guidance.embedder import load_embedder
+from station.adapters.guidance.lexicon import load_lexicon
 from station.adapters.guidance.llm.generator import load_generator
+from station.adapters.guidance.translations import FileTranslationStore
 from station.config import Settings
 from station.domain.guidance import Language
 from station.services.guidance import GuidanceService, ManualService, PromptStates
@@ -29,11 +32,18 @@ def prompt_states_dir(settings: Settings) -> Path:
     return settings.home / "rag_index" / "prompt_states"
 
 
+def translations_path(settings: Settings) -> Path:
+    """Where the checked translations of manual lines are kept: beside the retrieval index, in the home."""
+    return settings.home / "rag_index" / "translations.json"
+
+
 def build_guidance_service(settings: Settings, catalog: CatalogReader, manuals: ManualRepository,
                            deployments: DeploymentLog, embedder: TextEmbedder | None,
                            generator: GuideGenerator | None, language: Language) -> GuidanceService:
-    """The guidance service with the saved KV state of its guide prompts (``guidance.states``)."""
-    guidance = GuidanceService(catalog, manuals, embedder=embedder, generator=generator, language=language)
+    """The guidance service with the saved KV state of its guide prompts (``guidance.states``), the English
+    word list and the kept translations of manual lines."""
+    guidance = GuidanceService(catalog, manuals, embedder=embedder, generator=generator, language=language,
+                               lexicon=load_lexicon(), translations=FileTranslationStore(translations_path(settings)))
     guidance.states = PromptStates(guidance, prompt_states_dir(settings), deployments)
     return guidance
 

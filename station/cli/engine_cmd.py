@@ -18,7 +18,7 @@ from station.app.engine import build_evaluation
 from station.cli.common import print_json, settings_from
 from station.cli.progress import ProgressReporter
 from station.domain.bench import (
-    BenchEvent, BenchRequest, ExcerptsReady, Failed, GuideDone, GuideToken, Inspected, events_json,
+    BenchEvent, BenchRequest, ExcerptsReady, Failed, GuideDone, GuideUpdate, Inspected, events_json,
 )
 from station.domain.engine import InspectionOutcome
 from station.domain.enums import ImageType
@@ -129,7 +129,7 @@ def _inspect(args: argparse.Namespace) -> int:
                 request_id=number, product_code=args.product, image=path, inspector_id=args.inspector_id,
                 language=language, source_name=path.name, record=not args.no_record, read_serial=False,
                 guide=args.guide))
-            events = [event for event in run if not isinstance(event, GuideToken)]  # GuideDone has the guide
+            events = [event for event in run if not isinstance(event, GuideUpdate)]  # GuideDone has the guide
             inspected = next((e for e in events if isinstance(e, Inspected)), None)
             failed = next((e for e in events if isinstance(e, Failed)), None)
             if inspected is None and failed is not None:

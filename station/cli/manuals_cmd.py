@@ -176,9 +176,18 @@ def _guide(args: argparse.Namespace) -> int:
         if generator is not None:
             print(f"--- {generator.model_name} ---", flush=True)
     stop = threading.Event()
-    on_token = None if quiet else (lambda t: print(t, end="", flush=True))
+    printed: set[str] = set()
+
+    def show_settled(markdown: str) -> None:
+        """Prints each line of the guide once it is settled (the item being written ends in an ellipsis)."""
+        for line in markdown.splitlines():
+            if line.strip() and not line.rstrip().endswith("…") and line not in printed:
+                printed.add(line)
+                print(line, flush=True)
+
     try:
-        guide = guidance.stream_guide(request, on_token=on_token, cancel_event=stop, max_tokens=args.max_tokens)
+        guide = guidance.stream_guide(request, on_update=None if quiet else show_settled, cancel_event=stop,
+                                      max_tokens=args.max_tokens)
     except KeyboardInterrupt:
         stop.set()
         raise

@@ -63,8 +63,8 @@ class ExcerptsReady:
 
 
 @dataclass(frozen=True)
-class GuideToken:
-    """A piece of the guide as the local LLM writes it."""
+class GuideUpdate:
+    """The whole guide so far, after each token the local LLM writes (``text`` replaces the last one)."""
 
     request_id: int
     text: str
@@ -97,12 +97,12 @@ class Cancelled:
     stage: Stage
 
 
-BenchEvent = Inspected | ExcerptsReady | GuideToken | GuideDone | Failed | Cancelled
+BenchEvent = Inspected | ExcerptsReady | GuideUpdate | GuideDone | Failed | Cancelled
 
 
 def events_json(events: Iterable[BenchEvent]) -> dict[str, Any]:
     """One request's events as JSON (no arrays): the outcome's summary plus serial, excerpts, guide,
-    failure and cancellation; GuideTokens add nothing (GuideDone holds the whole guide)."""
+    failure and cancellation; GuideUpdates add nothing (GuideDone holds the whole guide)."""
     data: dict[str, Any] = {}
     for event in events:
         if isinstance(event, Inspected):

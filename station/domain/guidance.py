@@ -43,6 +43,22 @@ class ManualExcerpt:
 
 
 @dataclass(frozen=True)
+class LineTranslation:
+    """A manual line in the guide's language: ``text`` is the checked translation when ``verified``,
+    else the original line (shown marked as untranslated); ``problems`` say why a translation was refused."""
+
+    source: str
+    text: str
+    language: Language
+    verified: bool
+    problems: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "text": self.text, "language": self.language, "verified": self.verified,
+                "problems": list(self.problems)}
+
+
+@dataclass(frozen=True)
 class RegionSummary:
     """A detected region described for people: where on the part, how big, how strong."""
 
@@ -70,6 +86,16 @@ class GuideRequest:
     retrieval_mode: str = "lexical"
     # names (code, ko, en) of the product's other defect types: a guide item naming one is refused
     other_defects: tuple[tuple[str, ...], ...] = ()
+    # the excerpts' lines written in the other language, each with its translation into ``language``
+    translations: dict[str, LineTranslation] = field(default_factory=dict)
+
+    def line_text(self, line: str) -> tuple[str, bool]:
+        """A manual line as the guide gives it: (its checked translation, True) or (the line itself, False
+        when it needed a translation that was refused or is missing, True when it needed none)."""
+        found = self.translations.get(line)
+        if found is None:
+            return line, True
+        return found.text, found.verified
 
     @property
     def known_defect(self) -> bool:

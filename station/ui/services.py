@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from station.config import Settings
-from station.domain.bench import BenchEvent, BenchRequest, Failed, GuideDone, GuideToken, Inspected
+from station.domain.bench import BenchEvent, BenchRequest, Failed, GuideDone, GuideUpdate, Inspected
 from station.domain.camera import CameraSpec
 from station.domain.catalog import ProductInfo
 from station.domain.engine import CancelToken, InspectionOutcome, ProgressCallback
@@ -46,7 +46,7 @@ class BenchService(Protocol):
 
     def write_guide(self, request_id: int, outcome: InspectionOutcome, language: Language,
                     excerpts: Sequence[ManualExcerpt] | None,
-                    cancel: CancelToken | None = None) -> Iterator[GuideToken | GuideDone | Failed]: ...
+                    cancel: CancelToken | None = None) -> Iterator[GuideUpdate | GuideDone | Failed]: ...
 
     def reevaluate(self, request_id: int, shown: Inspected) -> Inspected: ...
 

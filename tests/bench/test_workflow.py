@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from station.domain.bench import (
-    BenchRequest, Cancelled, ExcerptsReady, Failed, GuideDone, GuideToken, Inspected, events_json,
+    BenchRequest, Cancelled, ExcerptsReady, Failed, GuideDone, GuideUpdate, Inspected, events_json,
 )
 from station.domain.engine import CancelToken
 from station.pipeline.synthetic.parts import render_part
@@ -31,7 +31,7 @@ def test_a_failed_part_streams_events_of_its_own_request(demo_ctx) -> None:  # n
     assert {e.request_id for e in events} == {41}
     kinds = [type(e) for e in events]
     assert kinds[0] is Inspected and kinds[1] is ExcerptsReady and kinds[-1] is GuideDone
-    assert set(kinds[2:-1]) <= {GuideToken}
+    assert set(kinds[2:-1]) <= {GuideUpdate}
     inspected = events[0]
     assert inspected.outcome.defect_detected and inspected.outcome.inspection_id is not None
     assert inspected.reference is not None and inspected.reference.ndim in (2, 3)

@@ -1,6 +1,6 @@
 """The bench workflow's event stream with stand-in inspection and guidance services (no engine, no
 model): the order of the events, the recurrence watch after the verdict is out, a failed stage ending the
-stream, the guide's tokens from a callback-driven writer, and a consumer that stops during the guide."""
+stream, the guide so far from a callback-driven writer, and a consumer that stops during the guide."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 from types import SimpleNamespace
 
 from station.domain.bench import (
-    BenchRequest, Cancelled, ExcerptsReady, Failed, GuideDone, GuideToken, Inspected,
+    BenchRequest, Cancelled, ExcerptsReady, Failed, GuideDone, GuideUpdate, Inspected,
 )
 from station.domain.engine import CancelToken
 from station.services.bench.workflow import BenchWorkflow
@@ -36,7 +36,8 @@ class FakeInspection:
 
 
 class FakeGuidance:
-    """Writes ``tokens`` pieces through ``on_token`` (endless when None, until cancelled)."""
+    """Writes ``tokens`` updates of the guide so far through ``on_update`` (endless when None, until
+    cancelled)."""
 
     def __init__(self, tokens: int | None = 3, fail_save: bool = False) -> None:
         self.tokens, self.fail_save = tokens, fail_save
@@ -49,11 +50,11 @@ class FakeGuidance:
     def build_request(self, product_code, code, regions, scores, *, language, excerpts):  # type: ignore[no-untyped-def]
         return SimpleNamespace(language=language, excerpts=excerpts)
 
-    def stream_guide(self, request, on_token=None, cancel_event=None):  # type: ignore[no-untyped-def]
+    def stream_guide(self, request, on_update=None, cancel_event=None):  # type: ignore[no-untyped-def]
         written = 0
         try:
             while (self.tokens is None or written < self.tokens) and not cancel_event.is_set():
-                on_token(f"t{written} ")
+                on_update("".join(f"t{n} " for n in range(written + 1)))
                 written += 1
             return SimpleNamespace(content="guide", cancelled=cancel_event.is_set())
         finally:
@@ -94,8 +95,8 @@ def test_a_failed_part_yields_the_verdict_then_its_guide() -> None:
     assert recurrence.checked == [], "the verdict is out before the recurrence watch runs"
     rest = list(run)
     assert recurrence.checked == [5]
-    assert [type(e) for e in rest] == [ExcerptsReady, GuideToken, GuideToken, GuideToken, GuideDone]
-    assert "".join(e.text for e in rest if isinstance(e, GuideToken)) == "t0 t1 t2 "
+    assert [type(e) for e in rest] == [ExcerptsReady, GuideUpdate, GuideUpdate, GuideUpdate, GuideDone]
+    assert [e.text for e in rest if isinstance(e, GuideUpdate)] == ["t0 ", "t0 t1 ", "t0 t1 t2 "]
     done = rest[-1]
     assert done.saved and not done.guide.cancelled and guidance.saved == [(11, done.guide)]
     assert {e.request_id for e in rest} == {7} and not _guide_threads()
@@ -109,7 +110,7 @@ def test_a_passed_part_or_no_guide_wanted_yields_the_verdict_only() -> None:
 
 def test_a_failed_save_ends_the_stream_with_one_failed_after_the_tokens() -> None:
     events = list(_workflow(guidance=FakeGuidance(tokens=2, fail_save=True)).run(_request()))
-    assert [type(e) for e in events] == [Inspected, ExcerptsReady, GuideToken, GuideToken, Failed]
+    assert [type(e) for e in events] == [Inspected, ExcerptsReady, GuideUpdate, GuideUpdate, Failed]
     assert events[-1].stage == "save" and "disk full" in events[-1].message
 
 
@@ -132,7 +133,7 @@ def test_cancel_during_the_guide_ends_it_marked_cancelled() -> None:
     events = []
     for event in _workflow(guidance=guidance).run(_request(), cancel):
         events.append(event)
-        if isinstance(event, GuideToken) and len(events) == 4:
+        if isinstance(event, GuideUpdate) and len(events) == 4:
             cancel.cancel()
     assert isinstance(events[-1], GuideDone) and events[-1].guide.cancelled
     assert not _guide_threads()
@@ -142,7 +143,7 @@ def test_a_consumer_that_stops_during_the_guide_stops_the_writer() -> None:
     cancel, guidance = CancelToken(), FakeGuidance(tokens=None)
     run = _workflow(guidance=guidance).run(_request(), cancel)
     for event in run:
-        if isinstance(event, GuideToken):
+        if isinstance(event, GuideUpdate):
             break
     run.close()
     assert cancel.cancelled and guidance.writer_stopped.is_set() and not _guide_threads()
@@ -152,5 +153,5 @@ def test_a_consumer_that_stops_during_the_guide_stops_the_writer() -> None:
 def test_write_again_yields_the_guides_events() -> None:
     workflow, outcome = _workflow(guidance=FakeGuidance(tokens=2)), _outcome()
     events = list(workflow.write_guide(3, outcome, "en", None))  # type: ignore[arg-type]
-    assert [type(e) for e in events] == [GuideToken, GuideToken, GuideDone]
+    assert [type(e) for e in events] == [GuideUpdate, GuideUpdate, GuideDone]
     assert {e.request_id for e in events} == {3} and events[-1].saved

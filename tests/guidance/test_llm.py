@@ -118,18 +118,14 @@ def test_guide_end_to_end_with_smollm2(smollm2: Path, tmp_path: Path) -> None:
     regions = [{"bbox": {"x": 10, "y": 12, "width": 8, "height": 8}, "area_pct": 1.5, "location": "center",
                 "max_score": 0.95}]
     request = station.guidance.build_request(PRODUCT.code, "hole", regions, {"anomaly": 0.93})
-    tokens: list[str] = []
-    guide = station.guidance.stream_guide(request, on_token=tokens.append, max_tokens=120)
-    assert tokens and "".join(tokens).startswith("## Status")
-    assert guide.content.strip() and guide.source in ("llm", "template")
+    updates: list[str] = []
+    guide = station.guidance.stream_guide(request, on_update=updates.append, max_tokens=120)
+    assert updates and updates[0].startswith("Written by smollm2-135m") and "## Status" in updates[0]
+    assert updates[-1] == guide.content and guide.source == "llm"  # the last update is what is stored
     assert guide.extra["cached_tokens"] > 0  # prewarmed: system + stable part came from the cache
     assert guide.extra["llm_text"].startswith("{")  # the model fills the JSON structure
-    if guide.source == "llm":
-        assert guide.content.startswith("Written by smollm2-135m")
-        assert guide.quality_score >= station.guidance.min_quality
-    else:  # the model's guide failed the checks against the manual: the labelled template guide instead
-        assert "so the station shows the basic guide" in guide.content.splitlines()[0]
-        assert guide.extra["llm_quality"] < station.guidance.min_quality
+    if guide.extra["fell_back"]:  # too few of the model's items passed: the manual's lines, and why
+        assert "did not pass the checks" in guide.content or "had no cause" in guide.content
     assert set(split_guide_sections(guide.content)) == {"status", "cause", "action", "prevention"}
     assert 0.0 <= guide.quality_score <= 1.0
     gen.close()

@@ -11,7 +11,7 @@ generator of typed events (blocking: iterate it on a worker thread)::
         show(event)
 
 The run yields, in order, :class:`Inspected`, then (FAIL/UNCERTAIN with ``request.guide``)
-:class:`ExcerptsReady`, :class:`GuideToken`\\ s and :class:`GuideDone`; a stage that fails yields one
+:class:`ExcerptsReady`, :class:`GuideUpdate`\\ s and :class:`GuideDone`; a stage that fails yields one
 :class:`Failed` and ends the run (the stages before it stand: a recorded inspection stays recorded when
 its guide fails). After a recorded FAIL (once :class:`Inspected` is yielded and the consumer asks for the
 next event) the recurrence watch, when given, looks for a corrective action that did not hold, whichever
@@ -35,7 +35,7 @@ from typing import Protocol
 import numpy as np
 
 from station.domain.bench import (
-    BenchEvent, BenchRequest, Cancelled, ExcerptsReady, Failed, GuideDone, GuideToken, Inspected,
+    BenchEvent, BenchRequest, Cancelled, ExcerptsReady, Failed, GuideDone, GuideUpdate, Inspected,
 )
 from station.domain.engine import CancelledError, CancelToken, InspectionOutcome
 from station.domain.errors import error_line
@@ -150,8 +150,9 @@ class BenchWorkflow:
 
     def write_guide(self, request_id: int, outcome: InspectionOutcome, language: Language,
                     excerpts: Sequence[ManualExcerpt] | None,
-                    cancel: CancelToken | None = None) -> Generator[GuideToken | GuideDone | Failed, None, None]:
-        """Streams the guide (GuideToken events), stores it on the recorded result and yields GuideDone;
+                    cancel: CancelToken | None = None) -> Generator[GuideUpdate | GuideDone | Failed, None, None]:
+        """Streams the guide (GuideUpdate events, each the whole guide so far; the last one is the stored
+        content), stores it on the recorded result and yields GuideDone;
         ``excerpts`` None retrieves them again. A failed stage yields one Failed and ends the stream."""
         guidance = self._require_guidance()
         cancel = cancel or CancelToken()
@@ -164,8 +165,8 @@ class BenchWorkflow:
             yield Failed(request_id, "guide", error_line(exc), exc)
             return
 
-        def write(report: Callable[[GuideToken], None]) -> Guide:
-            return guidance.stream_guide(request, on_token=lambda text: report(GuideToken(request_id, text)),
+        def write(report: Callable[[GuideUpdate], None]) -> Guide:
+            return guidance.stream_guide(request, on_update=lambda text: report(GuideUpdate(request_id, text)),
                                          cancel_event=cancel)
 
         try:

@@ -10,6 +10,8 @@ from station.domain.guidance import GUIDE_SECTIONS, SECTION_HEADINGS, GuideItem,
 from station.services.guidance.text import citation_numbers, cite
 
 MANUAL_MARK = "※ "  # (a glyph every bundled font draws) an item that is the manual's own sentence (filled in or replacing the model's)
+# a manual line shown in its own language because its translation was refused
+UNTRANSLATED_MARK = {"en": "(untranslated) ", "ko": "(번역 안 됨) "}
 _ITEM_RE = re.compile(r"^\s*[-*]\s+(?P<text>.*?)\s*(?P<refs>(?:\[\d{1,2}\]\s*)*)$")
 _HEADING_RE = re.compile(r"^\s*(?:#{1,4}\s*|\*\*)?\s*([^\n*#:]{1,30}?)\s*(?:\*\*)?\s*:?\s*$")
 

@@ -1,5 +1,5 @@
 """Ports of guidance: the manual parser and store, the sentence embedder, the local LLM and its saved
-prompt states."""
+prompt states, the English word list and the store of translated manual lines."""
 
 from __future__ import annotations
 
@@ -83,3 +83,23 @@ class PromptStateCache(Protocol):
     def save_prompt_state(self, prompt: PromptParts, directory: Path, manual_hash: str) -> list[Path]: ...
 
     def load_prompt_state(self, prompt: PromptParts, directory: Path, manual_hash: str) -> int: ...
+
+
+class Lexicon(Protocol):
+    """The English word list a guide item's words are checked against."""
+
+    name: str
+
+    def known(self, word: str) -> bool:
+        """True for an English word (any case; British spellings too)."""
+        ...
+
+
+class TranslationStore(Protocol):
+    """Checked translations of manual lines, kept between runs (keyed by model, glossary, language, line)."""
+
+    def get(self, key: str) -> dict[str, Any] | None: ...
+
+    def put(self, entries: dict[str, dict[str, Any]]) -> None:
+        """Stores several entries at once (a failed write only costs the cache)."""
+        ...

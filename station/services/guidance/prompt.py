@@ -1,6 +1,9 @@
 """Guide prompts: the fixed system prompt per language, the stable and variable parts, and the excerpt
 numbers each guide section may cite.
 
+Lines of the excerpts written in the other language are given in their checked translation
+(``GuideRequest.translations``), so the model restates lines in the guide's own language.
+
 The prompt is split for KV caching: the system prompt never changes; the stable part (product, defect,
 manual excerpts, instructions, the end of the user turn and the opening of the guide structure) depends
 only on the product, the defect and the manual, so its KV state is saved and a guide for a known
@@ -76,7 +79,8 @@ def build_prompt(request: GuideRequest) -> PromptParts:
     for excerpt in grounding:
         if budget <= 0:
             break
-        text = "\n".join(f"- {line}" for line in excerpt_lines(excerpt.text))[:min(MAX_EXCERPT_CHARS, budget)]
+        text = "\n".join(f"- {request.line_text(line)[0]}"
+                         for line in excerpt_lines(excerpt.text))[:min(MAX_EXCERPT_CHARS, budget)]
         budget -= len(text)
         kind = labels.get(excerpt.section_type, excerpt.section_type)
         if request.defect_code and excerpt.defect_code == request.defect_code:
@@ -90,8 +94,9 @@ def build_prompt(request: GuideRequest) -> PromptParts:
     if not grounding:
         stable.append("(매뉴얼 발췌 없음)" if ko else "(no manual excerpts)")
     stable.append("")
-    if not ko:
-        terms = glossary_lines(excerpt.text for excerpt in grounding)
+    if not ko:  # the terms of the Korean lines left untranslated
+        terms = glossary_lines(line for excerpt in grounding for line in excerpt_lines(excerpt.text)
+                               if not request.line_text(line)[1])
         if terms:
             stable.append("Terms used in the manual (Korean = English): " + "; ".join(terms))
     stable.append("이 검사의 가이드 JSON을 쓰세요. 검출 위치, 크기와 점수는 스테이션이 따로 표시합니다." if ko

@@ -4,11 +4,13 @@ Qt-free and blocking: the GUI calls it from a worker thread. Typical use::
 
     excerpts = guidance.excerpts("prod1", "hole", regions, {"anomaly": 0.93})      # fast, no LLM
     request = guidance.build_request("prod1", "hole", regions, {"anomaly": 0.93}, language="ko")
-    guide = guidance.stream_guide(request, on_token=emit_text, cancel_event=stop)  # tokens as they come
+    guide = guidance.stream_guide(request, on_update=show_text, cancel_event=stop)  # the guide so far
     guidance.save_guide(result_id, guide)
 
 Without a local LLM (or when it fails) ``stream_guide`` returns the deterministic template guide built
 from the excerpts, labelled as such and with a hint how to install a model; a guide is never empty.
+Excerpt lines in the other language than the guide's are given in translation (``translations``):
+checked translations by the local LLM, kept between runs; a refused one is shown marked untranslated.
 """
 
 from __future__ import annotations
@@ -23,18 +25,36 @@ import numpy as np
 
 from station.domain.engine import CancelToken
 from station.domain.errors import NotFoundError, StationError
-from station.domain.guidance import Guide, GuideItem, GuideRequest, Language, ManualExcerpt, PromptParts
+from station.domain.guidance import (
+    GUIDE_SECTIONS,
+    Guide,
+    GuideItem,
+    GuideRequest,
+    Language,
+    LineTranslation,
+    ManualExcerpt,
+    PromptParts,
+    StructuredGuide,
+)
 from station.services.guidance.detection import describe_regions, detection_text, location_label
-from station.services.guidance.markdown import markdown_structure, render_markdown, section_heading
-from station.services.guidance.ports import GuideGenerator, ManualRepository, TextEmbedder
+from station.services.guidance.live import LiveGuide
+from station.services.guidance.markdown import markdown_structure
+from station.services.guidance.ports import GuideGenerator, Lexicon, ManualRepository, TextEmbedder, TranslationStore
 from station.services.guidance.prompt import build_prompt
 from station.services.guidance.quality import assess_guide
 from station.services.guidance.retrieval import pack_embedding, rank_sections, to_excerpts, unpack_embedding
 from station.services.guidance.states import manual_hash
-from station.services.guidance.stream import GuideStreamReader, parse_guide
-from station.services.guidance.template import INSTALL_HINT, TEMPLATE_NOTICE, sources_footer, template_body
-from station.services.guidance.text import section_text
-from station.services.guidance.verify import GuideVerifier
+from station.services.guidance.stream import GuideStreamReader
+from station.services.guidance.template import (
+    AFTER_ACTION,
+    INSTALL_HINT,
+    TEMPLATE_NOTICE,
+    sources_footer,
+    template_body,
+)
+from station.services.guidance.text import excerpt_lines, section_text
+from station.services.guidance.translation import ManualTranslator, needs_translation
+from station.services.guidance.verify import GuideVerifier, ItemCheck, support_lines
 from station.services.shared.ports import CatalogReader
 
 log = logging.getLogger(__name__)
@@ -46,16 +66,27 @@ CANCELLED_NOTICE = {"ko": "(생성이 중단되었습니다)", "en": "(generatio
 
 
 def fallback_notice(language: str, written: int, unsupported: int) -> str:
-    """Why the worker sees the basic guide instead of the model's, in one line of the worker's language:
-    how many of the cause and action items the model wrote the manual did not back (``written`` of them in
-    all), and what "Write again" does. The verifier's score stays in the guide's extra data, not here."""
+    """Why the guide shows the manual's own lines (marked ※), in one line of the worker's language: how
+    many of the cause and action items the model wrote did not pass the checks (``written`` of them in
+    all; they are struck through with the reason), and what "Write again" does. The verifier's score
+    stays in the guide's extra data, not here."""
     if language == "ko":
         why = ("작성된 가이드에 원인·조치 항목이 없어" if written == 0 else
-               f"작성된 원인·조치 {written}개 중 {unsupported}개가 매뉴얼 내용과 맞지 않아")
-        return f"{why} 매뉴얼 원문으로 만든 기본 가이드를 표시합니다. \"다시 작성\"을 누르면 다시 작성합니다."
+               f"작성된 원인·조치 {written}개 중 {unsupported}개가 검사를 통과하지 못해 (줄을 그어 표시)")
+        return f"{why} 매뉴얼 원문(※)을 함께 표시합니다. \"다시 작성\"을 누르면 다시 작성합니다."
     why = ("The written guide had no cause or action items" if written == 0 else
-           f"{unsupported} of the {written} cause and action items written were not backed by the manual")
-    return f"{why}, so the station shows the basic guide built from the manual's own lines; \"Write again\" tries once more."
+           f"{unsupported} of the {written} cause and action items written did not pass the checks (struck through)")
+    return f"{why}, so the manual's own lines (※) are shown as well; \"Write again\" tries once more."
+
+
+def manual_lines(excerpt: ManualExcerpt) -> list[str]:
+    """The lines of an excerpt a guide may show: its sentences, and a summary row's values whole and one
+    by one."""
+    lines = excerpt_lines(excerpt.text) + support_lines(excerpt)
+    if excerpt.reason == "summary":
+        lines += [value.strip() for line in excerpt_lines(excerpt.text)
+                  for _, sep, value in [line.partition(":")] if sep and value.strip()]
+    return list(dict.fromkeys(lines))
 
 
 class GuidanceService:
@@ -67,13 +98,15 @@ class GuidanceService:
 
     def __init__(self, catalog: CatalogReader, manuals: ManualRepository, *, embedder: TextEmbedder | None = None,
                  generator: GuideGenerator | None = None, language: Language = "en",
-                 min_quality: float = 0.6) -> None:
+                 lexicon: Lexicon | None = None, translations: TranslationStore | None = None) -> None:
         self._catalog = catalog
         self._manuals = manuals
         self._embedder = embedder
         self.generator = generator
         self.language: Language = language
-        self.min_quality = min_quality  # an LLM guide scoring below this is replaced by the template guide
+        self.lexicon = lexicon  # the English word list the items are checked against (None: no word check)
+        self._translation_store = translations
+        self._translator: ManualTranslator | None = None
         self._lock = threading.Lock()
         self._query_cache: dict[str, np.ndarray] = {}
         self.states: Any = None  # states.PromptStates: saved KV state of the prompts, when set
@@ -153,49 +186,90 @@ class GuidanceService:
         if defect_code and defect is None:
             raise NotFoundError(f"product {product_code} has no defect type {defect_code!r}")
         found = list(excerpts) if excerpts is not None else self.excerpts(product_code, defect_code, regions, scores)
+        lang = language or self.language
         return GuideRequest(
             product_code=product.code, product_name=product.name, defect_code=defect_code,
             defect_name_ko=defect.name_ko if defect else None, defect_name_en=defect.name_en if defect else None,
-            severity=defect.severity_level if defect else None, language=language or self.language,
+            severity=defect.severity_level if defect else None, language=lang,
             regions=describe_regions(regions), scores={k: float(v) for k, v in (scores or {}).items()},
             excerpts=tuple(found), retrieval_mode=self.retrieval_mode,
             other_defects=tuple(tuple(n for n in (d.code, d.name_ko, d.name_en, d.full_name_ko) if n)
                                 for d in product.defect_types if d.code != defect_code),
+            translations=self.translations(found, lang),
         )
 
+    # Translated manual lines ---------------------------------------------------------------------
+    @property
+    def translator(self) -> ManualTranslator | None:
+        """Translates manual lines with the local LLM (None without one)."""
+        if self._translator is None and self.generator is not None:
+            self._translator = ManualTranslator(self.generator, self._translation_store, self.lexicon,
+                                                self._embedder)
+        return self._translator
+
+    def translations(self, excerpts: Sequence[ManualExcerpt], language: Language) -> dict[str, LineTranslation]:
+        """Every line of ``excerpts`` written in the other language, in ``language``: a checked
+        translation (stored ones read back, missing ones translated now by the local LLM) or, when it is
+        refused or there is no model, the line itself marked unverified."""
+        lines = [line for e in excerpts for line in manual_lines(e) if needs_translation(line, language)]
+        if not lines:
+            return {}
+        translator = self.translator
+        found: dict[str, LineTranslation] = {}
+        # translating needs a model that reads the line's language and writes the guide's (SmolLM2: English only)
+        if translator is not None and {"ko", "en"} <= set(getattr(self.generator, "languages", ())):
+            try:
+                with self._lock:
+                    found = translator.translate(lines, language)
+            except (StationError, RuntimeError, ValueError, OSError) as exc:
+                log.warning("manual lines not translated: %s", exc)
+                found = translator.cached(lines, language)
+        reason = ("이 줄을 번역할 수 있는 로컬 LLM이 없습니다" if language == "ko"
+                  else "no installed local LLM translates this line")
+        return {line: found.get(line) or LineTranslation(line, line, language, False, (reason,)) for line in lines}
+
     # Guides ----------------------------------------------------------------------------------
-    def stream_guide(self, request: GuideRequest, on_token: Callable[[str], None] | None = None,
+    def stream_guide(self, request: GuideRequest, on_update: Callable[[str], None] | None = None,
                      cancel_event: CancelToken | None = None, *, use_llm: bool = True,
                      max_tokens: int = 400) -> Guide:
         """The guide for ``request``. With a local LLM the model fills the guide structure (enforced by a
-        grammar while decoding); ``on_token`` gets the Markdown rendered from it as the tokens come. The
-        structure is then verified against the cited excerpts (see ``verify``): unsupported items
-        are dropped, empty sections filled from the manual, and a guide scoring below ``min_quality``
-        is replaced by the labelled template guide. ``Guide.content`` adds a label line and the cited
-        sources. ``cancel_event.set()`` stops generation within a token (``cancelled=True``)."""
+        grammar while decoding); each item it finishes is checked against its cited excerpts and the
+        worker's language at once (see ``verify``) and shown, or struck through with the reason.
+        ``on_update`` gets the whole guide's Markdown so far after every token (the item being written in
+        italics); its last call is the finished ``Guide.content``, which is what is stored. A cause or
+        action section left with too few items gets the manual's own lines, marked. Without a model, or
+        when it fails before writing, the labelled template guide. ``cancel_event.set()`` stops
+        generation within a token (``cancelled=True``)."""
         if self.generator is None or not use_llm:
-            return self.template_guide(request)
+            return self._announce(self.template_guide(request), on_update)
         if request.language not in self.generator.languages:
             notice = (f"설치된 모델({self.generator.model_name})은 한국어 가이드를 쓰지 못해 기본 가이드를 표시합니다. "
                       "`station models fetch qwen2.5-coder-1.5b`로 한국어 모델을 설치하세요."
                       if request.language == "ko" else
                       f"The installed model ({self.generator.model_name}) cannot write {request.language} guides; "
                       "showing the basic guide. Install `station models fetch qwen2.5-coder-1.5b`.")
-            return self.template_guide(request, notice=notice)
+            return self._announce(self.template_guide(request, notice=notice), on_update)
         prompt = build_prompt(request)
         reader = GuideStreamReader(request.language)
+        verifier = GuideVerifier(request, self._embedder, self.lexicon)
+        notice = LLM_NOTICE[request.language].format(model=self.generator.model_name)
+        live = LiveGuide(request.language, notice)
         # the detection's sizes and scores: the station's own first status line (not the model's words)
         detected = GuideItem(detection_text(request), (), origin="station")
-        heading = section_heading("status", request.language)
-        shown = [False]
+        live.show("status", detected)
+        checks: list[ItemCheck] = []
 
         def emit(piece: str) -> None:
-            markdown = reader.feed(piece)
-            if not shown[0] and heading in markdown:
-                markdown = markdown.replace(heading, f"{heading}\n- {detected.text}", 1)
-                shown[0] = True
-            if markdown and on_token is not None:
-                on_token(markdown)
+            reader.feed(piece)
+            for section, item in reader.take_completed():
+                check = verifier.check(section, item)
+                checks.append(check)
+                if check.ok:
+                    live.show(section, item)
+                else:
+                    live.strike(section, item, check.problems)
+            if on_update is not None:
+                on_update(live.markdown(reader.pending()))
 
         try:
             with self._lock:
@@ -205,13 +279,30 @@ class GuidanceService:
             log.warning("local LLM failed, template guide instead: %s", exc)
             notice = ("로컬 LLM 오류로 기본 가이드를 표시합니다: " if request.language == "ko"
                       else "The local LLM failed; showing the basic guide: ") + str(exc)
-            return self.template_guide(request, notice=notice)
+            return self._announce(self.template_guide(request, notice=notice), on_update)
         raw = generation.text.strip()
         if not raw:
-            if generation.cancelled:
-                return self.template_guide(request, cancelled=True)
-            return self.template_guide(request, notice="The local LLM returned no text.")
-        verification = GuideVerifier(request, self._embedder).verify(parse_guide(raw))
+            guide = (self.template_guide(request, cancelled=True) if generation.cancelled else
+                     self.template_guide(request, notice="The local LLM returned no text."))
+            return self._announce(guide, on_update)
+        left = reader.pending()
+        if left is not None and left[1].strip():  # the item being written when generation stopped
+            item = GuideItem(left[1].strip(), ())
+            checks.append(ItemCheck(left[0], item, False, ("cut off when writing stopped",)))
+            live.strike(left[0], item, ("cut off when writing stopped",))
+        verification = verifier.summarise(checks)
+        shown_texts = {i.text for i in live.shown()}
+        for key in ("cause", "action"):
+            for item in verification.guide.section(key):
+                if item.origin != "llm" and item.text not in shown_texts:
+                    live.show(key, item)
+        if not live.shown("prevention"):
+            live.show("prevention", GuideItem(AFTER_ACTION[request.language], (), origin="station"))
+        grounded = [c for c in checks if c.section in ("cause", "action")]
+        fell_back = bool(verification.filled) or not grounded
+        if fell_back and not generation.cancelled:
+            live.header = notice + "\n\n" + fallback_notice(
+                request.language, len(grounded), sum(1 for c in grounded if not c.ok))
         seconds = generation.total_s - (generation.first_token_s or 0.0)
         timing = {"first_token_s": generation.first_token_s,
                   "tokens_per_s": (generation.completion_tokens - 1) / seconds if seconds > 0 and
@@ -220,30 +311,30 @@ class GuidanceService:
                  "completion_tokens": generation.completion_tokens, "gpu_layers": generation.gpu_layers,
                  "llm_text": raw, "llm_quality": verification.score, "llm_issues": list(verification.issues),
                  "faithful_share": verification.faithful_share, "filled_from_manual": verification.filled,
-                 "model_name": generation.model_name, **timing}
-        if verification.score < self.min_quality and not generation.cancelled:
-            grounded = [c for c in verification.checks if c.section in ("cause", "action")]
-            notice = fallback_notice(request.language, len(grounded), sum(1 for c in grounded if not c.ok))
-            guide = self.template_guide(request, notice=notice)
-            guide.extra.update(extra)
-            return guide
-        structure = replace(verification.guide, status=(detected, *verification.guide.status))
-        body = render_markdown(structure, request.language)
-        cited = tuple(dict.fromkeys(r for key in ("status", "cause", "action", "prevention")
-                                    for item in structure.section(key) for r in item.refs))
-        notice = LLM_NOTICE[request.language].format(model=generation.model_name)
-        parts = [notice, "", body]
+                 "struck": [{"section": i.section, "text": i.item.text, "reason": i.struck} for i in live.struck()],
+                 "fell_back": fell_back, "model_name": generation.model_name, **timing}
+        structure = StructuredGuide(**{key: tuple(live.shown(key)) for key in GUIDE_SECTIONS})
+        cited = tuple(dict.fromkeys(r for item in live.shown() for r in item.refs))
+        parts = [live.markdown(final=True)]
         if generation.cancelled:
             parts.append(CANCELLED_NOTICE[request.language])
         footer = sources_footer(request, cited)
         if footer:
             parts += ["", footer]
-        return Guide(
+        guide = Guide(
             content="\n".join(parts), language=request.language, source="llm", quality_score=verification.score,
             quality_issues=verification.issues, citations=cited, excerpts=request.excerpts,
-            model_name=generation.model_name, cancelled=generation.cancelled, notice=notice, extra=extra,
+            model_name=generation.model_name, cancelled=generation.cancelled, notice=live.header, extra=extra,
             structure=structure, grounding=request.grounding_excerpts(), **timing,
         )
+        return self._announce(guide, on_update)
+
+    @staticmethod
+    def _announce(guide: Guide, on_update: Callable[[str], None] | None) -> Guide:
+        """Shows the finished guide: the last update is the stored content."""
+        if on_update is not None:
+            on_update(guide.content)
+        return guide
 
     def template_guide(self, request: GuideRequest, *, notice: str | None = None, cancelled: bool = False) -> Guide:
         """The deterministic guide from the excerpts, labelled, with the install hint when no model is set."""

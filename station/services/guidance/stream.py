@@ -1,6 +1,6 @@
 """The model's guide JSON read back: whole (``parse_guide``, which also takes a truncated or slightly
-malformed answer), or character by character as the tokens arrive (``GuideStreamReader``, which writes
-the Markdown that ``render_markdown`` writes for what has been read so far)."""
+malformed answer), or character by character as the tokens arrive (``GuideStreamReader``: each item
+as soon as its object closes, and the text of the item being written)."""
 
 from __future__ import annotations
 
@@ -51,6 +51,8 @@ class GuideStreamReader:
         self._number = ""
         self._sections: dict[str, list[dict]] = {}
         self._current: dict | None = None
+        self._current_section: str | None = None
+        self._completed: list[tuple[str, GuideItem]] = []
         self._started_sections = 0
 
     # The path of the value being read: (section, item index, field)
@@ -132,6 +134,7 @@ class GuideStreamReader:
             self._sections.setdefault(path[0], [])
         if kind == "obj" and len(path) == 2 and path[0] in self._sections:
             self._current = {"text": "", "refs": []}
+            self._current_section = path[0]
             self._sections[path[0]].append(self._current)
             out.append("\n")
         self._stack.append([kind, 0 if kind == "arr" else None])
@@ -145,6 +148,9 @@ class GuideStreamReader:
             out.append(cite(tuple(dict.fromkeys(self._current["refs"]))))  # [1, 1] cites [1] once, as parsed
         self._stack.pop()
         if len(self._path()) == 2:
+            if self._current is not None and self._current_section is not None:
+                self._completed.append((self._current_section, GuideItem(
+                    self._current["text"].strip(), tuple(dict.fromkeys(self._current["refs"])))))
             self._current = None
         self._expect_key = False
 
@@ -153,6 +159,19 @@ class GuideStreamReader:
         if len(path) == 4 and path[2] == "refs" and self._current is not None:
             self._current["refs"].append(int(self._number))
         self._number = ""
+
+    def take_completed(self) -> list[tuple[str, GuideItem]]:
+        """The items whose object closed since the last call, as (section, item), in order."""
+        done, self._completed = self._completed, []
+        return done
+
+    def pending(self) -> tuple[str, str] | None:
+        """(section, text so far) of the item being written, None between items."""
+        if self._current is None or self._current_section is None:
+            return None
+        text = self._current["text"] or ("".join(self._buffer) if self._in_string and not self._string_is_key
+                                         and self._path()[-1:] == ("text",) else "")
+        return self._current_section, text
 
     def structure(self) -> StructuredGuide:
         sections = {}

@@ -7,7 +7,7 @@ import re
 
 from station.domain.guidance import GUIDE_SECTIONS, GuideRequest, ManualExcerpt
 from station.services.guidance.detection import region_lines, score_line
-from station.services.guidance.markdown import section_heading
+from station.services.guidance.markdown import UNTRANSLATED_MARK, section_heading
 from station.services.guidance.text import cite, column_kind
 
 INSTALL_HINT = {
@@ -24,6 +24,8 @@ TEMPLATE_NOTICE = {
 _PREVENTION_WORDS = ("정기", "관리", "유지보수", "자동", "교육", "regular", "maintenance", "monitor",
                      "schedule", "training", "automat")
 MAX_ITEMS = 4
+AFTER_ACTION = {"ko": "조치 후 다음 검사 결과에서 같은 위치에 결함이 반복되는지 확인하세요.",
+                "en": "After the action, check the next inspections for the same defect at the same place."}
 
 
 def _items(excerpt: ManualExcerpt) -> list[str]:
@@ -51,17 +53,21 @@ def template_body(request: GuideRequest) -> str:
     if scores:
         status.append(f"- {scores}")
 
+    def readable(line: str) -> str:
+        text, ok = request.line_text(line)
+        return text if ok else UNTRANSLATED_MARK[request.language] + text
+
     def pick(kind: str) -> list[str]:
         own = [e for e in request.excerpts if e.section_type == kind and e.reason == "defect"]
         source = own or [e for e in request.excerpts if e.section_type == kind]
-        out = [f"- {item}{cite((e.ref,))}" for e in source for item in _items(e)]
+        out = [f"- {readable(item)}{cite((e.ref,))}" for e in source for item in _items(e)]
         if not out and kind in ("cause", "action"):  # summary rows carry "원인"/"조치" columns
             for e in request.excerpts:
                 if e.reason == "summary":
                     for line in e.text.splitlines():
                         label, _, value = line.partition(":")
                         if value.strip() and column_kind(label) == kind:
-                            out.append(f"- {value.strip()}{cite((e.ref,))}")
+                            out.append(f"- {readable(value.strip())}{cite((e.ref,))}")
         return out[:MAX_ITEMS]
 
     cause = pick("cause") or [("- 매뉴얼에 이 결함의 원인 항목이 없습니다. 담당 기술자에게 확인하세요."
@@ -70,8 +76,7 @@ def template_body(request: GuideRequest) -> str:
                                  if ko else "- The manual has no action section for this defect; quarantine the part "
                                  "and call the technician.")]
     prevention = [line for line in action if any(w in line.lower() for w in _PREVENTION_WORDS)][:2]
-    prevention.append("- 조치 후 다음 검사 결과에서 같은 위치에 결함이 반복되는지 확인하세요."
-                      if ko else "- After the action, check the next inspections for the same defect at the same place.")
+    prevention.append(f"- {AFTER_ACTION[request.language]}")
     lines = {"status": status, "cause": cause, "action": action, "prevention": prevention}
     return "\n\n".join("\n".join([section_heading(key, request.language), *lines[key]]) for key in GUIDE_SECTIONS)
 

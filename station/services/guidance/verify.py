@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from station.domain.guidance import GuideItem, GuideRequest, Language, ManualExcerpt, StructuredGuide
-from station.services.guidance.ports import TextEmbedder
+from station.services.guidance.ports import Lexicon, TextEmbedder
 from station.services.guidance.terms import gloss
 from station.services.guidance.text import (
     CJK_RE,
@@ -34,6 +34,7 @@ from station.services.guidance.text import (
     excerpt_lines,
     row_values,
 )
+from station.services.guidance.wording import WordCheck, dangling_end, english_words, says_nothing
 
 SEMANTIC_SUPPORT = 0.45
 LEXICAL_SUPPORT = 0.5
@@ -112,15 +113,23 @@ def support_lines(excerpt: ManualExcerpt) -> list[str]:
 class GuideVerifier:
     """Checks structured guides for one request; ``embedder`` None -> lexical support only."""
 
-    def __init__(self, request: GuideRequest, embedder: TextEmbedder | None = None) -> None:
+    def __init__(self, request: GuideRequest, embedder: TextEmbedder | None = None,
+                 lexicon: Lexicon | None = None) -> None:
         self.request = request
         self.embedder = embedder
         self.grounding = {e.ref: e for e in request.grounding_excerpts()}
         self._lines = {ref: support_lines(e) for ref, e in self.grounding.items()}
+        for ref, lines in self._lines.items():  # a line of the other language: also its checked translation
+            translated = [t.text for t in (request.translations.get(line) for line in lines) if t and t.verified]
+            self._lines[ref] = lines + [t for t in translated if t not in lines]
         if request.language == "en":  # an English item of a Korean manual: also against its words glossed
             for ref, lines in self._lines.items():
                 glossed = [g for g in (gloss(line) for line in lines if HANGUL_RE.search(line)) if g not in lines]
                 self._lines[ref] = lines + glossed
+        names = [request.product_name, request.product_code, request.defect_name_en or "", request.defect_code or ""]
+        self.words = WordCheck(lexicon, english_words(" ".join(
+            [e.text + " " + e.title for e in request.excerpts] + names)))
+        self._vectors: dict[str, np.ndarray] = {}
         names = [request.defect_code, request.defect_name_ko, request.defect_name_en]
         self._bare = {_norm(n) for n in names if n} | _HEADING_WORDS
         for e in self.grounding.values():
@@ -152,13 +161,20 @@ class GuideVerifier:
             return True
         return norm in self._bare or any(norm == b + c or norm == c + b for b in self._bare for c in self._bare)
 
-    def _support(self, texts: list[str], refs_per_item: list[tuple[int, ...]]) -> list[float]:
-        vectors = None
-        all_lines = sorted({line for lines in self._lines.values() for line in lines})
-        if self.embedder is not None and texts and all_lines:
-            matrix = np.asarray(self.embedder.embed(texts + all_lines), dtype=np.float32)
+    def _embed(self, texts: list[str]) -> dict[str, np.ndarray] | None:
+        """Unit vectors of ``texts`` (the manual lines' are remembered); None without an embedder."""
+        if self.embedder is None:
+            return None
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            matrix = np.asarray(self.embedder.embed(missing), dtype=np.float32)
             matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-9
-            vectors = dict(zip(texts + all_lines, matrix))
+            self._vectors.update(zip(missing, matrix))
+        return self._vectors
+
+    def _support(self, texts: list[str], refs_per_item: list[tuple[int, ...]]) -> list[float]:
+        all_lines = sorted({line for lines in self._lines.values() for line in lines})
+        vectors = self._embed(texts + all_lines) if texts and all_lines else None
         scores = []
         for text, refs in zip(texts, refs_per_item):
             best = 0.0
@@ -173,15 +189,18 @@ class GuideVerifier:
             scores.append(min(best, 2.0) / 2.0 if best < 1.0 else 0.5 + min(best - 1.0, 1.0) / 2.0)
         return scores
 
-    # The whole guide --------------------------------------------------------------------------
-    def verify(self, guide: StructuredGuide) -> Verification:
+    # One item ---------------------------------------------------------------------------------
+    def check(self, key: str, item: GuideItem, support: float | None = None) -> ItemCheck:
+        """The findings on one item of section ``key`` (cause and action items are also checked against
+        their cited excerpts; ``support`` when already computed)."""
         language = self.request.language
-        own = self.request.defect_code
-        checks: list[ItemCheck] = []
-        grounded = [(k, item) for k in ("cause", "action") for item in guide.section(k)]
-        supports = self._support([item.text for _, item in grounded], [item.refs for _, item in grounded])
-        for (key, item), support in zip(grounded, supports):
-            problems = []
+        problems: list[str] = []
+        if says_nothing(item.text):
+            return ItemCheck(key, item, False, ("empty item",))
+        if key in ("cause", "action"):
+            own = self.request.defect_code
+            if support is None:
+                support = self._support([item.text], [item.refs])[0]
             invented = [r for r in item.refs if r not in self.grounding]
             if invented:
                 problems.append("invented citation " + ", ".join(f"[{r}]" for r in invented))
@@ -190,29 +209,41 @@ class GuideVerifier:
                 problems.append("cites another defect's section")
             if not valid:
                 problems.append("cites no excerpt given")
-            named = self.other_defect_named(item.text, valid)
-            if named:
-                problems.append(f"names another defect ({named})")
             if self.is_bare(item.text):
                 problems.append("bare heading or title, not a " + key)
-            script = script_problem(item.text, language)
-            if script:
-                problems.append(script)
-            if valid and support < 0.5:
-                problems.append("not supported by the cited excerpts")
-            checks.append(ItemCheck(key, item, not problems, tuple(problems), round(support, 3)))
-        for key in ("status", "prevention"):
-            for item in guide.section(key):
-                problems = [p for p in (script_problem(item.text, language),) if p]
-                named = self.other_defect_named(item.text, item.refs)
-                if named:
-                    problems.append(f"names another defect ({named})")
-                if any(r not in self.grounding for r in item.refs):
-                    problems.append("invented citation")
-                checks.append(ItemCheck(key, item, not problems, tuple(problems)))
-        return self._result(guide, checks)
+        else:
+            valid = list(item.refs)
+            if any(r not in self.grounding for r in item.refs):
+                problems.append("invented citation")
+        named = self.other_defect_named(item.text, valid)
+        if named:
+            problems.append(f"names another defect ({named})")
+        script = script_problem(item.text, language)
+        if script:
+            problems.append(script)
+        unknown = self.words.unknown_words(item.text, language)
+        if unknown:
+            problems.append("unknown words: " + ", ".join(unknown))
+        end = dangling_end(item.text, language)
+        if end:
+            problems.append(f"ends mid-phrase ({end})")
+        if key in ("cause", "action") and valid and (support or 0.0) < 0.5:
+            problems.append("not supported by the cited excerpts")
+        return ItemCheck(key, item, not problems, tuple(problems), round(support or 0.0, 3))
 
-    def _result(self, guide: StructuredGuide, checks: list[ItemCheck]) -> Verification:
+    # The whole guide --------------------------------------------------------------------------
+    def verify(self, guide: StructuredGuide) -> Verification:
+        grounded = [(k, item) for k in ("cause", "action") for item in guide.section(k)]
+        supports = self._support([item.text for _, item in grounded], [item.refs for _, item in grounded])
+        checks = [self.check(key, item, support) for (key, item), support in zip(grounded, supports)]
+        checks += [self.check(key, item) for key in ("status", "prevention") for item in guide.section(key)]
+        return self._result(checks)
+
+    def summarise(self, checks: list[ItemCheck]) -> Verification:
+        """The result of items checked one by one (``check``), as ``verify`` gives it."""
+        return self._result(checks)
+
+    def _result(self, checks: list[ItemCheck]) -> Verification:
         kept: dict[str, list[GuideItem]] = {k: [] for k in ("status", "cause", "action", "prevention")}
         for check in checks:
             if check.ok:
@@ -257,7 +288,8 @@ class GuideVerifier:
             for line in lines:
                 if _norm(line) not in seen and not self.is_bare(line):
                     seen.add(_norm(line))
-                    items.append(GuideItem(line, (excerpt.ref,), origin="manual"))
+                    text, readable = self.request.line_text(line)
+                    items.append(GuideItem(text, (excerpt.ref,), origin="manual" if readable else "untranslated"))
         return items
 
     def status_item(self) -> GuideItem:

@@ -269,8 +269,9 @@ class GuidePanel(QTabWidget):
         self.stop_button.setEnabled(True)
         self.regenerate_button.setEnabled(False)
 
-    def append_token(self, token: str) -> None:
-        self._markdown += token
+    def show_progress(self, markdown: str) -> None:
+        """The guide so far (the whole text; rendered at most every few tens of milliseconds)."""
+        self._markdown = markdown
         if not self._render_timer.isActive():
             self._render_timer.start()
 

@@ -24,7 +24,7 @@ from PySide6.QtGui import QHideEvent, QImage, QKeySequence, QShortcut, QShowEven
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from station.domain.bench import (
-    BenchEvent, BenchRequest, Cancelled, ExcerptsReady, Failed, GuideDone, GuideToken, Inspected,
+    BenchEvent, BenchRequest, Cancelled, ExcerptsReady, Failed, GuideDone, GuideUpdate, Inspected,
 )
 from station.domain.camera import CameraState, CameraStatus, Frame
 from station.domain.catalog import ProductInfo
@@ -313,8 +313,8 @@ class BenchScreen(QWidget):
             self.session.excerpts_ready(event.excerpts)
             self.guide.show_excerpts(event.excerpts, self._detected_defect())
             self.guide.start_guide(self.tr("Writing the guide…"))
-        elif isinstance(event, GuideToken):
-            self.guide.append_token(event.text)
+        elif isinstance(event, GuideUpdate):
+            self.guide.show_progress(event.text)
         elif isinstance(event, GuideDone):
             self._guide_done(event)
         elif isinstance(event, Failed):
