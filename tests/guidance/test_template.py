@@ -97,7 +97,7 @@ def test_prompt_parts(station) -> None:  # type: ignore[no-untyped-def]
     # nothing of the inspection in the prompt: up to the structure's opening it is the same for every
     # inspection of the defect (cached); sizes and scores are the station's own status line
     assert prompt.variable == "" and prompt.answer_stable == '{"status": [{"text": "' and prompt.answer_prefix == ""
-    assert "status-opened ::= char{6,120}" in prompt.grammar and "12x9" not in prompt.stable
+    assert "status-opened ::= char{6,180}" in prompt.grammar and "12x9" not in prompt.stable
     assert detection_text(request) == "검출: 중앙부 12x9 px (면적 0.8%, 점수 0.97); 이상 0.93"
     other = build_prompt(station.guidance.build_request(PRODUCT.code, "hole", [], {"anomaly": 0.5}, language="ko"))
     assert other == prompt  # cacheable as a whole

@@ -16,7 +16,7 @@ from station.services.guidance.text import CJK, FULLWIDTH, HANGUL
 # (min, max) items per section; the targets of a guide for a known defect are >= 1 cause, >= 2 actions
 ITEM_COUNTS: dict[str, tuple[int, int]] = {"status": (1, 2), "cause": (1, 3), "action": (2, 3),
                                            "prevention": (1, 2)}
-TEXT_CHARS = (6, 120)
+TEXT_CHARS = (6, 180)  # room for one whole sentence: an item cut at the limit would end mid-phrase
 STRUCTURE_OPENING = '{"status": [{"text": "'  # the answer's start when the station opens the first status item
 
 

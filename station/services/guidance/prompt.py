@@ -59,6 +59,17 @@ def refs_by_section(request: GuideRequest) -> dict[str, list[int]]:
     return out
 
 
+def _readable_lines(request: GuideRequest, text: str) -> list[str]:
+    """An excerpt's lines as the prompt gives them: each in its checked translation. A Korean guide leaves
+    out an English line whose translation was refused when the excerpt has translated lines (the model
+    otherwise copies the English line into the Korean guide; the manual's own line can still fill in,
+    marked); an English guide keeps such a Korean line, with the glossary's terms listed for it."""
+    lines = [request.line_text(line) for line in excerpt_lines(text)]
+    if request.language == "ko" and any(ok for _, ok in lines):
+        return [line for line, ok in lines if ok]
+    return [line for line, _ in lines]
+
+
 def build_prompt(request: GuideRequest) -> PromptParts:
     """System / stable / variable parts and the grammar of the guide structure. With a known defect the
     stable part holds only that defect's cause/action sections and summary row(s); with an unknown defect
@@ -79,8 +90,7 @@ def build_prompt(request: GuideRequest) -> PromptParts:
     for excerpt in grounding:
         if budget <= 0:
             break
-        text = "\n".join(f"- {request.line_text(line)[0]}"
-                         for line in excerpt_lines(excerpt.text))[:min(MAX_EXCERPT_CHARS, budget)]
+        text = "\n".join(f"- {line}" for line in _readable_lines(request, excerpt.text))[:min(MAX_EXCERPT_CHARS, budget)]
         budget -= len(text)
         kind = labels.get(excerpt.section_type, excerpt.section_type)
         if request.defect_code and excerpt.defect_code == request.defect_code:

@@ -117,6 +117,11 @@ def translation_grammar(language: Language) -> str:
     return f'root ::= [^ \\x00-\\x1F\\[\\]{CJK}{FULLWIDTH}] char{{2,240}}\nchar ::= [^\\x00-\\x1F{CJK}{FULLWIDTH}]\n'
 
 
+def _separators(text: str) -> int:
+    """Commas and the marks a manual separates listed words with (``마찰·취급``, ``로더/언로더``)."""
+    return sum(text.count(mark) for mark in ",、·;/")
+
+
 def _unit_kept(number: str, unit: str, text: str) -> bool:
     """``number`` is followed in ``text`` by ``unit`` or another way of writing it."""
     forms = _UNIT_FORMS.get(unit.lower(), (unit.lower(),))
@@ -149,7 +154,7 @@ class TranslationCheck:
             if missing:
                 problems.append("terms not carried over: " + ", ".join(missing))
             syllables = len(HANGUL_RE.findall(source))
-            if len(english_words(text)) < max(2, syllables // 4):
+            if len(english_words(text)) < max(1, syllables // 4):
                 problems.append("much shorter than the line")
         else:
             if not HANGUL_RE.search(text):
@@ -160,7 +165,7 @@ class TranslationCheck:
             lost = [phrase for phrase, korean in found if not any(k in text for k in korean)]
             if lost and len(lost) * 3 > len(found):
                 problems.append("terms not carried over: " + ", ".join(lost))
-        if text.count(",") + text.count("、") >= source.count(",") + 2:
+        if _separators(text) >= _separators(source) + 2:
             problems.append("a list of words, not the line")
         unknown = words.unknown_words(text, language)
         if unknown:
@@ -208,6 +213,10 @@ class ManualTranslator:
                 if data:
                     found = LineTranslation(data["source"], data["text"], data["language"], bool(data["verified"]),
                                             tuple(data.get("problems") or ()))
+                    if found.verified:  # checked again: a stored translation the current checks refuse is not used
+                        problems = self.check.problems(line, found.text, language)
+                        if problems:
+                            found = LineTranslation(line, line, language, False, tuple(problems))
                     self._memory[key] = found
             if found is not None:
                 out[line] = found

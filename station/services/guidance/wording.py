@@ -22,7 +22,9 @@ UNITS = frozenset({
     "mm", "cm", "m", "um", "nm", "km", "in", "ft", "kg", "g", "mg", "t", "n", "kn", "nm", "pa", "kpa", "mpa", "gpa",
     "bar", "psi", "rpm", "s", "sec", "ms", "min", "h", "hr", "hz", "khz", "mhz", "v", "kv", "mv", "a", "ma", "w",
     "kw", "c", "f", "k", "ppm", "l", "ml", "lux", "lx", "db", "x", "ra", "rz", "hv", "hrc", "hb", "ph", "ea", "pcs",
+    "px",
 })
+_SUFFIXES = ("ings", "ing", "ied", "ies", "ed", "es", "s", "ly")
 _DANGLING_EN = frozenset({
     "and", "or", "nor", "but", "of", "the", "a", "an", "to", "with", "for", "in", "on", "by", "from", "at", "as",
     "into", "onto", "via", "per", "than", "that", "which", "who", "whose", "while", "after", "before", "during",
@@ -53,6 +55,7 @@ class WordCheck:
         self.lexicon = lexicon
         self.allowed = frozenset(w.lower() for w in allowed)
         self.english = self.allowed | english_terms()
+        self._english_stems = frozenset(stem for w in self.english for stem in _stems(w))
 
     def unknown_words(self, text: str, language: Language) -> list[str]:
         """Words that are neither in the word list nor allowed: English words of an English item (none
@@ -63,14 +66,34 @@ class WordCheck:
             lowered = word.lower()
             if lowered in allowed or lowered in found:
                 continue
+            if lowered in UNITS:
+                continue
             if language == "ko":
-                if lowered not in UNITS:
-                    found.append(word)
-            elif self.lexicon is not None and not self.lexicon.known(lowered):
-                if lowered.endswith("'s") and self.lexicon.known(lowered[:-2]):
-                    continue
+                found.append(word)
+            elif self.lexicon is not None and not self._known_english(lowered):
                 found.append(word)
         return found
+
+    def _known_english(self, word: str) -> bool:
+        """In the word list, or an inflection (``demoulded``) of a known or allowed word."""
+        assert self.lexicon is not None
+        if self.lexicon.known(word):
+            return True
+        if word.endswith("'s") and self.lexicon.known(word[:-2]):
+            return True
+        return any(stem in self._english_stems or self.lexicon.known(stem) for stem in _stems(word) if stem != word)
+
+
+def _stems(word: str) -> set[str]:
+    """The word and its bare forms without an inflection ending (``demoulded`` -> ``demould``, ``demoulde``)."""
+    out = {word}
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            out |= {base, base + "e", base + "y"}
+            if len(base) > 3 and base[-1] == base[-2]:  # stopped -> stop
+                out.add(base[:-1])
+    return out
 
 
 def dangling_end(text: str, language: Language) -> str | None:
