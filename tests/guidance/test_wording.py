@@ -87,6 +87,7 @@ def _request(language: str) -> GuideRequest:
     ("Gas trapped in the molten metal during solidification, or", "ends mid-phrase", "ends mid-phrase"),
     ("Gas trapped in the molten 金属 during solidification", "mixed script", "mixed script"),
     ("- ", "empty item", "empty"),
+    ("regrind it if necessary.", "starts mid-phrase", "starts mid-sentence"),
 ])
 def test_the_verifier_refuses_garbled_items_with_a_reason(text: str, problem: str, reason: str) -> None:
     verifier = GuideVerifier(_request("en"), None, load_lexicon())

@@ -20,6 +20,7 @@ _REASONS: tuple[tuple[str, str, str], ...] = (
     ("empty item", "empty", "빈 항목"),
     ("cut off", "cut off when writing stopped", "작성이 멈춰 끊김"),
     ("ends mid-phrase", "ends mid-phrase", "문장이 중간에 끊김"),
+    ("starts mid-phrase", "starts mid-sentence", "문장 중간부터 시작함"),
     ("unknown words", "unknown words: {detail}", "알 수 없는 단어: {detail}"),
     ("mixed script", "mixed script: {detail}", "다른 문자가 섞임: {detail}"),
     ("untranslated Korean", "not written in English", "영어로 쓰임"),

@@ -34,7 +34,13 @@ from station.services.guidance.text import (
     excerpt_lines,
     row_values,
 )
-from station.services.guidance.wording import WordCheck, dangling_end, english_words, says_nothing
+from station.services.guidance.wording import (
+    WordCheck,
+    dangling_end,
+    english_words,
+    says_nothing,
+    starts_mid_sentence,
+)
 
 SEMANTIC_SUPPORT = 0.45
 LEXICAL_SUPPORT = 0.5
@@ -227,6 +233,8 @@ class GuideVerifier:
         end = dangling_end(item.text, language)
         if end:
             problems.append(f"ends mid-phrase ({end})")
+        if starts_mid_sentence(item.text, language):
+            problems.append("starts mid-phrase")
         if key in ("cause", "action") and valid and (support or 0.0) < 0.5:
             problems.append("not supported by the cited excerpts")
         return ItemCheck(key, item, not problems, tuple(problems), round(support or 0.0, 3))

@@ -4,7 +4,7 @@
   glossary or of the product's names; ``molot`` or ``signs ofZ`` is refused, a real word used wrongly is
   left to the support and glossary checks.
 * Korean: a Latin word is a unit or one of the manual's own words (``TiN``, ``De-gassing``).
-* Either: no dangling end (``..., or``, ``및``), no empty item.
+* Either: no dangling end (``..., or``, ``및``), no empty item; an English item starts a sentence.
 """
 
 from __future__ import annotations
@@ -118,6 +118,13 @@ def dangling_end(text: str, language: Language) -> str | None:
     if bare in _KO_NOUNS_ENDING_LIKE_PARTICLES or len(bare) < 2:
         return None
     return last if bare.endswith(_DANGLING_KO_ENDINGS) else None
+
+
+def starts_mid_sentence(text: str, language: Language) -> bool:
+    """An English item that begins with a lower-case word (the rest of a sentence cut into two items,
+    ``regrind it if necessary.``); Korean has no such mark."""
+    stripped = text.lstrip(" \"'(")
+    return language == "en" and bool(stripped) and stripped[0].islower()
 
 
 def says_nothing(text: str) -> bool:
