@@ -497,8 +497,8 @@
         <translation>자동 구성: {0}</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Self-configuration&lt;/b&gt;: chose &lt;b&gt;{0}&lt;/b&gt; (validation score {1}); expected at the thresholds (FAIL ≥ {2}, review ≥ {3}): false alarms {4}, uncertain {5}, misses {6} ({7}). Validated on {8} held-out good images, {9} synthetic and {10} labelled defects.</source>
-        <translation>&lt;b&gt;자동 구성&lt;/b&gt;: &lt;b&gt;{0}&lt;/b&gt; 선택 (검증 점수 {1}); 임계값(불합격 ≥ {2}, 재검토 ≥ {3})에서 예상: 오경보 {4}, 판정 보류 {5}, 미검출 {6} ({7}). 제외해 둔 양품 이미지 {8}장, 합성 결함 {9}개, 라벨된 결함 {10}개로 검증.</translation>
+        <source>&lt;b&gt;Self-configuration&lt;/b&gt;: chose &lt;b&gt;{0}&lt;/b&gt; (validation score {1}). Validated on {2} held-out good images, {3} synthetic and {4} labelled defects.</source>
+        <translation>&lt;b&gt;자동 구성&lt;/b&gt;: &lt;b&gt;{0}&lt;/b&gt; 선택 (검증 점수 {1}). 보류한 정상 이미지 {2}장, 합성 결함 {3}개, 라벨된 결함 {4}개로 검증했습니다.</translation>
     </message>
     <message>
         <source>candidate</source>
@@ -525,12 +525,52 @@
         <translation>오경보</translation>
     </message>
     <message>
-        <source>misses</source>
-        <translation>미검출</translation>
-    </message>
-    <message>
         <source>relative cost</source>
         <translation>상대 비용</translation>
+    </message>
+    <message>
+        <source>misses (labelled)</source>
+        <translation>미검출 (라벨된 결함)</translation>
+    </message>
+    <message>
+        <source>Expected at the thresholds (FAIL ≥ {0}, review ≥ {1}):</source>
+        <translation>임계값(불합격 ≥ {0}, 재검토 ≥ {1})에서의 예상:</translation>
+    </message>
+    <message>
+        <source>false alarms {0}</source>
+        <translation>오경보 {0}</translation>
+    </message>
+    <message>
+        <source>{0} ({1} of {2} {3}; 95 % interval {4}–{5})</source>
+        <translation>{0} ({3} {2}개 중 {1}개; 95 % 구간 {4}–{5})</translation>
+    </message>
+    <message>
+        <source>held-out good images</source>
+        <translation>보류한 정상 이미지</translation>
+    </message>
+    <message>
+        <source>uncertain {0}</source>
+        <translation>판정 보류 {0}</translation>
+    </message>
+    <message>
+        <source>misses {0}</source>
+        <translation>미검출 {0}</translation>
+    </message>
+    <message>
+        <source>labelled defects</source>
+        <translation>라벨된 결함</translation>
+    </message>
+    <message>
+        <source>misses: not predicted — no labelled defects yet (label some in the library)</source>
+        <translation>미검출: 예측하지 않음 — 아직 라벨된 결함이 없습니다 (라이브러리에서 라벨을 지정하세요)</translation>
+    </message>
+    <message>
+        <source>synthetic-defect recall at the review threshold {0} — painted defects, not a prediction for real ones</source>
+        <translation>재검토 임계값에서의 합성 결함 검출률 {0} — 그려 넣은 결함이며 실제 결함에 대한 예측이 아닙니다</translation>
+    </message>
+    <message>
+        <source>synthetic defects</source>
+        <translation>합성 결함</translation>
     </message>
     <message>
         <source>Manual</source>

@@ -225,15 +225,37 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def rate_lines(selection: dict) -> list[str]:  # type: ignore[type-arg]
+    """The expected rates with their basis, counts and 95 % intervals (a build recorded before the rates
+    had their basis: the false-alarm rate alone)."""
+    rates = selection.get("rates")
+    if not rates:
+        return [f"expected false alarms {selection['expected_false_alarm_rate']:.1%}"]
+
+    def one(entry: dict, what: str) -> str:  # type: ignore[type-arg]
+        return (f"{entry['rate']:.1%} ({entry['count']} of {entry['of']} {what}, 95 % interval "
+                f"{entry['low']:.1%}–{entry['high']:.1%})")
+
+    lines = [f"expected false alarms {one(rates['false_alarm'], 'held-out good images')}",
+             f"expected uncertain {one(rates['uncertain'], 'held-out good images')}"]
+    if rates["miss"] is not None:
+        lines.append(f"expected misses {one(rates['miss'], 'labelled defects')}")
+    else:
+        lines.append("expected misses: not predicted (no labelled defects)")
+    lines.append(f"synthetic-defect recall at the review threshold "
+                 f"{one(rates['synthetic_recall_at_review'], 'synthetic defects')} (not a prediction for real defects)")
+    return lines
+
+
 def _print_selection(selection: dict | None) -> None:  # type: ignore[type-arg]
     if not selection:
         return
     if not selection.get("candidates"):
         print(f"  self-configuration: {selection.get('reason', selection.get('chosen'))}")
         return
-    print(f"  self-configuration: chose {selection['chosen']} in {selection['seconds']:.0f} s; expected false "
-          f"alarms {selection['expected_false_alarm_rate']:.1%}, misses {selection['expected_miss_rate']:.1%} "
-          f"({selection['expected_miss_rate_from']} defects)")
+    print(f"  self-configuration: chose {selection['chosen']} in {selection['seconds']:.0f} s")
+    for line in rate_lines(selection):
+        print(f"    {line}")
     for c in selection["candidates"]:
         lab = c["image_auroc_labelled"]
         print(f"    {c['candidate']['key']:<34} score {c['objective']:.4f}  image {c['image_auroc_synthetic']:.4f}  "

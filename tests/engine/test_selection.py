@@ -96,6 +96,12 @@ def test_selection_reads_no_test_image(tmp_path: Path, monkeypatch: pytest.Monke
     assert all("test" in p.parts for p in reads[2 * n_train:])
     assert report.selection is not None and report.selection["chosen"] == selection.chosen.key
     assert report.selection["validation_images"] == {"good": n_train, "labelled_defect": 0}
+    # without labelled defects no miss rate is predicted; synthetic defects give their recall, named as such
+    rates = report.selection["rates"]
+    assert report.selection["expected_miss_rate"] is None and rates["miss"] is None
+    recall = rates["synthetic_recall_at_review"]
+    assert recall["basis"] == "synthetic_defects" and recall["of"] == report.selection["n_synthetic"]
+    assert recall["low"] <= recall["rate"] <= recall["high"]
     assert (report.backbone, report.input_size) == (selection.chosen.backbone, selection.chosen.input_size)
 
 
@@ -112,7 +118,12 @@ def test_build_with_labelled_defects_uses_them(monkeypatch: pytest.MonkeyPatch) 
         assert sorted(chosen["validation_images"]["labelled_defect"]) == sorted(r.image_id for r in defects)
         assert all(c["image_auroc_labelled"] is not None for c in chosen["candidates"])
         assert all(0.0 <= c["miss_rate_labelled"] <= 1.0 for c in chosen["candidates"])
-        assert chosen["expected_miss_rate_from"] == "labelled" and 0.0 <= chosen["expected_false_alarm_rate"] <= 1.0
+        rates = chosen["rates"]
+        assert rates["miss"]["basis"] == "labelled_defects" and rates["miss"]["of"] == 6
+        assert rates["miss"]["rate"] == chosen["expected_miss_rate"]
+        assert rates["false_alarm"]["basis"] == "held_out_good" and rates["false_alarm"]["of"] == 3
+        for entry in (rates["miss"], rates["false_alarm"], rates["uncertain"], rates["synthetic_recall_at_review"]):
+            assert 0.0 <= entry["low"] <= entry["rate"] <= entry["high"] <= 1.0 and 0 <= entry["count"] <= entry["of"]
         assert summary.backbone == chosen["backbone"] and summary.image_size == chosen["input_size"]
         assert any(p.stage.startswith("select") for p in progress)
         with ctx.db.session() as session:
@@ -137,12 +148,47 @@ def test_technician_build_screen_shows_the_selection(qtbot) -> None:  # type: ig
             "image_auroc_synthetic": 0.99, "pixel_auroc_synthetic": 0.95, "image_auroc_labelled": 0.98,
             "false_alarm_rate": 0.02, "miss_rate_synthetic": 0.1, "miss_rate_labelled": 0.05}
     other = {**cand, "candidate": {"key": "mobilenet_v2@256", "relative_cost": 1.0}, "objective": 0.95}
+    def rate(k: int, n: int, basis: str) -> dict:  # type: ignore[type-arg]
+        return {"rate": k / n, "count": k, "of": n, "low": 0.01, "high": 0.4, "basis": basis}
+
+    rates = {"false_alarm": rate(1, 50, "held_out_good"), "uncertain": rate(2, 50, "held_out_good"),
+             "miss": rate(1, 20, "labelled_defects"),
+             "synthetic_recall_at_review": rate(7, 50, "synthetic_defects")}
     selection = {"chosen": "efficientnet_lite0@256", "objective": 0.97, "image_threshold": 0.85,
                  "review_threshold": 0.7, "expected_false_alarm_rate": 0.02, "expected_uncertain_rate": 0.04,
-                 "expected_miss_rate": 0.05, "expected_miss_rate_from": "labelled", "n_held_out_good": 50,
-                 "n_synthetic": 50, "n_labelled": 6, "candidates": [other, cand]}
-    view._show_selection([{"deployment_id": 3, "deployment_type": "patchcore_bank", "status": "completed",
-                           "result_summary": {"selection": selection}}])
-    text = view.selection.text()
+                 "expected_miss_rate": 0.05, "rates": rates, "n_held_out_good": 50,
+                 "n_synthetic": 50, "n_labelled": 20, "candidates": [other, cand]}
+
+    def shown(selection: dict) -> str:  # type: ignore[type-arg]
+        view._show_selection([{"deployment_id": 3, "deployment_type": "patchcore_bank", "status": "completed",
+                               "result_summary": {"selection": selection}}])
+        return view.selection.text()
+
+    text = shown(selection)
     assert "efficientnet_lite0@256 ✔" in text and "mobilenet_v2@256" in text
-    assert "false alarms 2.0 %" in text and "misses 5.0 %" in text and "6 labelled" in text
+    assert "false alarms 2.0 % (1 of 50 held-out good images; 95 % interval 1.0 %–40.0 %)" in text
+    assert "misses 5.0 % (1 of 20 labelled defects" in text and "20 labelled" in text
+    assert "synthetic-defect recall at the review threshold 14.0 % (7 of 50 synthetic defects" in text
+    # without labelled defects: no miss rate, and the synthetic recall is never shown as one
+    synthetic_only = {**selection, "expected_miss_rate": None, "n_labelled": 0, "rates": {**rates, "miss": None},
+                      "candidates": [{**cand, "miss_rate_labelled": None}]}
+    text = shown(synthetic_only)
+    assert "misses: not predicted" in text and "86" not in text and "misses 14" not in text
+    assert "synthetic-defect recall at the review threshold 14.0 %" in text
+
+
+def test_the_cli_prints_each_rate_with_its_basis() -> None:
+    from station.cli.engine_cmd import rate_lines
+
+    def rate(k: int, n: int, basis: str) -> dict:  # type: ignore[type-arg]
+        return {"rate": k / n, "count": k, "of": n, "low": 0.0, "high": 0.3, "basis": basis}
+
+    rates = {"false_alarm": rate(0, 40, "held_out_good"), "uncertain": rate(1, 40, "held_out_good"), "miss": None,
+             "synthetic_recall_at_review": rate(6, 40, "synthetic_defects")}
+    lines = rate_lines({"rates": rates, "expected_false_alarm_rate": 0.0})
+    assert lines[0] == "expected false alarms 0.0% (0 of 40 held-out good images, 95 % interval 0.0%–30.0%)"
+    assert "expected misses: not predicted (no labelled defects)" in lines
+    assert lines[-1].startswith("synthetic-defect recall at the review threshold 15.0% (6 of 40 synthetic defects")
+    labelled = rate_lines({"rates": {**rates, "miss": rate(2, 10, "labelled_defects")}})
+    assert "expected misses 20.0% (2 of 10 labelled defects, 95 % interval 0.0%–30.0%)" in labelled
+    assert rate_lines({"expected_false_alarm_rate": 0.05}) == ["expected false alarms 5.0%"]  # an older build

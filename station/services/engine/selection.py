@@ -88,6 +88,30 @@ class CandidateScore:
     miss_rate_synthetic: float  # synthetic defects below the review threshold
     miss_rate_labelled: float | None
     seconds: float
+    # the counts behind the rates: held-out good images (at/above FAIL, in the band), synthetic and
+    # labelled defects (below the review threshold)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def rates(self) -> dict[str, dict[str, Any] | None]:
+        """Each rate with its basis, the counts behind it and a 95 % Wilson interval. Only labelled
+        defects predict misses (``miss`` is None without them); synthetic defects give their recall at the
+        review threshold, which is what it is and not an expected miss rate."""
+        c = self.counts
+
+        def rate(k: int, n: int, basis: str) -> dict[str, Any]:
+            low, high = cal.wilson_interval(k, n)
+            return {"rate": round(k / n, 4) if n else None, "count": k, "of": n, "low": round(low, 4),
+                    "high": round(high, 4), "basis": basis}
+
+        good = c.get("good", 0)
+        return {
+            "false_alarm": rate(c.get("false_alarms", 0), good, "held_out_good"),
+            "uncertain": rate(c.get("uncertain", 0), good, "held_out_good"),
+            "miss": rate(c.get("labelled_missed", 0), c["labelled"], "labelled_defects")
+            if c.get("labelled") else None,
+            "synthetic_recall_at_review": rate(c.get("synthetic", 0) - c.get("synthetic_missed", 0),
+                                               c.get("synthetic", 0), "synthetic_defects"),
+        }
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
@@ -130,9 +154,9 @@ class Selection:
             "objective": round(best.objective, 4),
             "expected_false_alarm_rate": round(best.false_alarm_rate, 4),
             "expected_uncertain_rate": round(best.uncertain_rate, 4),
-            "expected_miss_rate": round(best.miss_rate_labelled if best.miss_rate_labelled is not None
-                                        else best.miss_rate_synthetic, 4),
-            "expected_miss_rate_from": "labelled" if best.miss_rate_labelled is not None else "synthetic",
+            # a miss rate is predicted only from labelled defects; synthetic ones give their recall in "rates"
+            "expected_miss_rate": round(best.miss_rate_labelled, 4) if best.miss_rate_labelled is not None else None,
+            "rates": best.rates(),
             "image_threshold": self.image_threshold, "review_threshold": self.review_threshold,
             "n_fit": self.n_fit, "n_held_out_good": self.n_held_out_good, "n_synthetic": self.n_synthetic,
             "n_labelled": self.n_labelled, "validation_bank_size": self.validation_bank, "seed": self.seed,
@@ -246,7 +270,11 @@ def evaluate_candidate(models: ModelProvider, candidate: Candidate, fit: list[np
             false_alarm_rate=float((good >= image_threshold).mean()),
             uncertain_rate=float(((good >= review_threshold) & (good < image_threshold)).mean()),
             miss_rate_synthetic=float((syn < review_threshold).mean()),
-            miss_rate_labelled=float((lab < review_threshold).mean()) if lab.size else None, seconds=seconds))
+            miss_rate_labelled=float((lab < review_threshold).mean()) if lab.size else None, seconds=seconds,
+            counts={"good": int(good.size), "false_alarms": int((good >= image_threshold).sum()),
+                    "uncertain": int(((good >= review_threshold) & (good < image_threshold)).sum()),
+                    "synthetic": int(syn.size), "synthetic_missed": int((syn < review_threshold).sum()),
+                    "labelled": int(lab.size), "labelled_missed": int((lab < review_threshold).sum())}))
     return out
 
 

@@ -100,26 +100,50 @@ class BuildsView(QWidget):
         def num(v: Any) -> str:
             return "–" if v is None else f"{float(v):.3f}"
 
-        lines = [self.tr("<b>Self-configuration</b>: chose <b>{0}</b> (validation score {1}); expected at the "
-                         "thresholds (FAIL ≥ {2}, review ≥ {3}): false alarms {4}, uncertain {5}, misses {6} "
-                         "({7}). Validated on {8} held-out good images, {9} synthetic and {10} labelled defects.")
-                 .format(sel["chosen"], num(sel["objective"]), sel["image_threshold"], sel["review_threshold"],
-                         pct(sel["expected_false_alarm_rate"]), pct(sel["expected_uncertain_rate"]),
-                         pct(sel["expected_miss_rate"]), sel["expected_miss_rate_from"], sel["n_held_out_good"],
-                         sel["n_synthetic"], sel["n_labelled"])]
+        lines = [self.tr("<b>Self-configuration</b>: chose <b>{0}</b> (validation score {1}). Validated on {2} "
+                         "held-out good images, {3} synthetic and {4} labelled defects.")
+                 .format(sel["chosen"], num(sel["objective"]), sel["n_held_out_good"], sel["n_synthetic"],
+                         sel["n_labelled"])]
+        lines += self._rate_lines(sel, pct)
         head = [self.tr("candidate"), self.tr("score"), self.tr("image AUROC (synthetic)"),
                 self.tr("pixel AUROC (synthetic)"), self.tr("image AUROC (labelled)"), self.tr("false alarms"),
-                self.tr("misses"), self.tr("relative cost")]
+                self.tr("misses (labelled)"), self.tr("relative cost")]
         cells = "".join(f"<th>{h}</th>" for h in head)
         body = []
         for c in sel["candidates"]:
-            misses = c["miss_rate_labelled"] if c["miss_rate_labelled"] is not None else c["miss_rate_synthetic"]
+            misses = c["miss_rate_labelled"]  # only labelled defects say how many real ones are missed
             mark = " ✔" if c["candidate"]["key"] == sel["chosen"] else ""
             values = [c["candidate"]["key"] + mark, num(c["objective"]), num(c["image_auroc_synthetic"]),
                       num(c["pixel_auroc_synthetic"]), num(c["image_auroc_labelled"]), pct(c["false_alarm_rate"]),
                       pct(misses), f"{c['candidate']['relative_cost']:.2f}×"]
             body.append("<tr>" + "".join(f"<td>{v}</td>" for v in values) + "</tr>")
         self.selection.setText("<br>".join(lines) + f"<table cellspacing='6'><tr>{cells}</tr>{''.join(body)}</table>")
+
+    def _rate_lines(self, sel: dict, pct: Any) -> list[str]:  # type: ignore[type-arg]
+        """The expected rates at the thresholds, each with the counts it rests on and its 95 % interval; the
+        miss rate only from labelled defects, synthetic defects as their recall and never as a miss rate."""
+        rates = sel.get("rates")
+        head = self.tr("Expected at the thresholds (FAIL ≥ {0}, review ≥ {1}):").format(
+            sel["image_threshold"], sel["review_threshold"])
+        if not rates:  # a build recorded before the rates had their basis
+            return [head + " " + self.tr("false alarms {0}").format(pct(sel["expected_false_alarm_rate"]))]
+
+        def one(entry: dict, basis: str) -> str:  # type: ignore[type-arg]
+            return self.tr("{0} ({1} of {2} {3}; 95 % interval {4}–{5})").format(
+                pct(entry["rate"]), entry["count"], entry["of"], basis, pct(entry["low"]), pct(entry["high"]))
+
+        good = self.tr("held-out good images")
+        lines = [head,
+                 self.tr("false alarms {0}").format(one(rates["false_alarm"], good)),
+                 self.tr("uncertain {0}").format(one(rates["uncertain"], good))]
+        if rates["miss"] is not None:
+            lines.append(self.tr("misses {0}").format(one(rates["miss"], self.tr("labelled defects"))))
+        else:
+            lines.append(self.tr("misses: not predicted — no labelled defects yet (label some in the library)"))
+        lines.append(self.tr("synthetic-defect recall at the review threshold {0} — painted defects, not a "
+                             "prediction for real ones").format(
+            one(rates["synthetic_recall_at_review"], self.tr("synthetic defects"))))
+        return lines
 
     def _buttons(self, enabled: bool) -> None:
         for b in (self.bank_button, self.manual_button):
