@@ -5,7 +5,7 @@ real local store), and the readable change log."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
@@ -224,7 +224,7 @@ def test_change_log_names_people_and_fields() -> None:
         AuditEntry(7, "model_configs", "UPDATE", 3, {"config_id": 1, "product_code": "demo-cast",
                                                      "image_threshold": 0.62, "review_threshold": 0.5},
                    {"config_id": 1, "product_code": "demo-cast", "image_threshold": 0.58,
-                    "review_threshold": 0.47}, datetime(2026, 3, 2, 9, 30)),
+                    "review_threshold": 0.47}, datetime.now() - timedelta(days=3)),
         AuditEntry(8, "station_camera", "UPDATE", 99, {"fps": 15}, {"fps": 20}, None),
         AuditEntry(9, "model_configs", "UPDATE", None, {"image_threshold": 0.7},
                    {"image_threshold": 0.7, "pixel_threshold": 0.9, "source": "history", "proposal": "no_miss",
