@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import replace
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 

@@ -14,6 +14,7 @@ glossary and line, so a manual is translated once.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -86,25 +87,28 @@ def _english_index() -> dict[str, set[str]]:
     return index
 
 
-_INDEX: dict[str, set[str]] | None = None
-
-
-def english_terms_in(text: str) -> list[tuple[str, set[str]]]:
-    """The glossary's English phrases in an English line (longest first, non-overlapping) with their
-    Korean terms; a word matches with a plural or -ed/-ing ending."""
-    global _INDEX
-    if _INDEX is None:
-        _INDEX = _english_index()
-    lowered = f" {text.lower()} "
-    found: list[tuple[str, set[str]]] = []
-    for phrase in sorted(_INDEX, key=len, reverse=True):
+@functools.cache
+def _english_patterns() -> tuple[tuple[str, re.Pattern[str], frozenset[str]], ...]:
+    """Each English glossary phrase (longest first) with its pattern (a word may take a plural or -ed/-ing
+    ending) and the Korean terms it translates."""
+    out = []
+    for phrase, korean in sorted(_english_index().items(), key=lambda kv: len(kv[0]), reverse=True):
         words = phrase.split()
-        if not words:
-            continue
-        pattern = r"\b" + r"\s+".join(re.escape(w) + r"(?:s|es|ed|d|ing)?" for w in words) + r"\b"
-        match = re.search(pattern, lowered)
+        if words:
+            pattern = re.compile(r"\b" + r"\s+".join(re.escape(w) + r"(?:s|es|ed|d|ing)?" for w in words) + r"\b")
+            out.append((phrase, pattern, frozenset(korean)))
+    return tuple(out)
+
+
+def english_terms_in(text: str) -> list[tuple[str, frozenset[str]]]:
+    """The glossary's English phrases in an English line (longest first, non-overlapping) with their
+    Korean terms."""
+    lowered = f" {text.lower()} "
+    found: list[tuple[str, frozenset[str]]] = []
+    for phrase, pattern, korean in _english_patterns():
+        match = pattern.search(lowered)
         if match:
-            found.append((phrase, _INDEX[phrase]))
+            found.append((phrase, korean))
             lowered = lowered[:match.start()] + " " * (match.end() - match.start()) + lowered[match.end():]
     return found
 
