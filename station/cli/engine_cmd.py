@@ -183,6 +183,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"  file {summary.bank_file} sha256 {summary.bank_sha256[:16]}...")
         print(f"  retrieval: {summary.retrieval_method}, {summary.n_indexed_good} good references, "
               f"{summary.n_indexed_defect} labelled defects")
+        print(f"  runtime on the CPU {summary.runtime}: {summary.runtime_reason}")
         _print_selection(summary.selection)
     return 0
 
@@ -221,6 +222,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     print(f"  latency p50 {report.latency_ms_p50:.1f} ms, p95 {report.latency_ms_p95:.1f} ms on {report.device}; "
           f"{report.n_train} train / {report.n_test} test images; backbone {report.backbone}; "
           f"bank {report.coreset_size} built in {report.build_seconds:.1f} s")
+    print(f"  runtime {report.runtime}: {report.runtime_reason}")
     _print_selection(report.selection)
     return 0
 

@@ -329,6 +329,9 @@ class BuildSummary:
     n_indexed_good: int = 0
     n_indexed_defect: int = 0
     selection: dict[str, Any] | None = None  # self-configuration: candidates, validation scores, choice
+    runtime: str = "torch"  # what inspects on the CPU: "onnxruntime" (the export passed its parity check) or torch
+    runtime_parity: float | None = None  # largest |difference| of normalised image scores, exported vs torch
+    runtime_reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)

@@ -91,6 +91,9 @@ class EvaluationReport:
     image_score: str = "reweighted"
     selection: dict[str, Any] | None = None  # self-configuration on train/good only (None: --backbone given)
     selection_seconds: float = 0.0
+    runtime: str = "torch"  # what inspected the test images: "onnxruntime" (exported, parity passed) or torch
+    runtime_parity: float | None = None  # largest |difference| of normalised image scores vs torch; None for torch
+    runtime_reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out = dict(self.__dict__)

@@ -12,7 +12,6 @@ scores (``map_peak``, ``map_top``) and the anomaly map's upsampling and Gaussian
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,11 +24,6 @@ from station.pipeline.patchcore.bank import IMAGE_SCORES, PatchFeatures, RawScor
 RUNTIME_NAME = "onnxruntime"
 EXPORT_FORMAT = 1
 MAX_ELEMENTS = 1 << 24  # query rows x bank entries per distance block (64 MiB of fp32)
-
-
-def features_digest(features: np.ndarray) -> str:
-    """sha256 of a bank's features as float32: ties an export to the bank it was checked against."""
-    return hashlib.sha256(np.ascontiguousarray(features, dtype=np.float32).tobytes()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -194,9 +188,12 @@ class ExportedRuntime:
         return np.matmul(np.matmul(self.exported.blur_rows, patch), self.exported.blur_cols)
 
     def score(self, images: Sequence[np.ndarray], handle: NumpyBank) -> list[RawScore]:
-        emb = self.embedding(images)
-        batch, dim, h, w = emb.shape
-        grid = np.ascontiguousarray(emb.transpose(0, 2, 3, 1))  # (B, h, w, D)
+        return self.score_features(self.embedding(images).transpose(0, 2, 3, 1), handle)
+
+    def score_features(self, grid: np.ndarray, handle: NumpyBank) -> list[RawScore]:
+        """Scores patch embeddings (``grid``: (B, h, w, D)) without running the backbone."""
+        grid = np.ascontiguousarray(grid, dtype=np.float32)
+        batch, h, w, dim = grid.shape
         rows = grid.reshape(-1, dim)
         patch = handle.distances(rows).reshape(batch, h, w)
         flat = patch.reshape(batch, -1)

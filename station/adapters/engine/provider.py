@@ -1,13 +1,15 @@
 """The engine's view of the models directory: loaded PatchCore backbones and the optional CLIP embedder,
-each loaded once and kept (thread-safe)."""
+each loaded once and kept (thread-safe); exported backbones for the torch-free CPU runtime."""
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from typing import TYPE_CHECKING
+import numpy as np
 
 from station.adapters.engine.backbones import REGISTRY, default_backbone, installed_backbones, spec_of
 from station.adapters.engine.heap import release_free_memory
@@ -15,7 +17,23 @@ from station.adapters.weights.manifest import ModelsDirectory
 
 if TYPE_CHECKING:  # torch, timm, anomalib and open_clip load on first use, not at start-up
     from station.adapters.engine.clip import ClipEmbedder
+    from station.adapters.engine.exported import ExportedRuntime
     from station.adapters.engine.patchcore import PatchcoreRuntime
+    from station.pipeline.patchcore.model import PatchModel
+
+
+class ExportArtifact:
+    """An exported backbone (``ExportedModel``), its runtime's name, and a runtime loaded from it."""
+
+    def __init__(self, exported: Any, degraded: bool, degraded_reason: str | None) -> None:
+        from station.adapters.engine.exported import RUNTIME_NAME, ExportedRuntime
+
+        self.exported = exported
+        self.runtime_name = RUNTIME_NAME
+        self.model: ExportedRuntime = ExportedRuntime(exported, degraded, degraded_reason)
+
+    def to_files(self, meta: dict[str, Any]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        return self.exported.to_files(meta)
 
 
 class MlModels:
@@ -58,6 +76,38 @@ class MlModels:
         if gone:
             release_free_memory()  # the dropped backbones' weights and traces
         return len(gone)
+
+    def inspects_on_cpu(self) -> bool:
+        """Whether inspections run on the CPU, decided without importing torch where possible: an explicit
+        device says so; otherwise a machine without an NVIDIA driver has no CUDA device."""
+        if self.device:
+            return self.device.startswith("cpu")
+        if "torch" not in sys.modules and not os.path.exists("/proc/driver/nvidia/version"):
+            return True
+        import torch
+
+        return not torch.cuda.is_available()
+
+    def export_runtime(self, model: PatchModel) -> ExportArtifact:
+        """``model`` (a loaded torch backbone) exported for the torch-free runtime, loaded there too; raises
+        ``ExportError`` (or the runtime's error) with the reason when that is not possible."""
+        from station.adapters.engine.export import ExportError, export_runtime
+        from station.adapters.engine.patchcore import PatchcoreRuntime
+
+        if not isinstance(model, PatchcoreRuntime):
+            raise ExportError(f"{type(model).__name__} is not a torch backbone")
+        return ExportArtifact(export_runtime(model), model.degraded, model.degraded_reason)
+
+    def load_exported(self, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> ExportedRuntime | None:
+        """The torch-free runtime of a published export when inspections run on the CPU, else None."""
+        if not self.inspects_on_cpu():
+            return None
+        from station.adapters.engine.backbones import degraded_reason, spec_of
+        from station.adapters.engine.exported import ExportedModel, ExportedRuntime
+
+        exported = ExportedModel.from_files(arrays, meta)
+        spec = spec_of(exported.backbone)
+        return ExportedRuntime(exported, spec.degraded, degraded_reason(exported.backbone))
 
     def clip_embedder(self) -> ClipEmbedder | None:
         from station.adapters.engine.clip import ClipEmbedder, installed_clip

@@ -3,7 +3,8 @@
 :class:`ModelBuildService` loads the product's good (and labelled defect) images from the catalogue and the
 object store, chooses the configuration by validation unless a backbone is given
 (``station.services.engine.selection``), builds the bank (``station.pipeline.patchcore.bank_build``) and the
-retrieval index (``station.pipeline.retrieval.embeddings``), publishes both files together in the models
+retrieval index (``station.pipeline.retrieval.embeddings``), checks the backbone exported for the torch-free
+CPU runtime against torch (``station.services.engine.export``), publishes the files together in the models
 directory and records the ``deployments`` rows (``patchcore_bank`` for the bank, ``clip_embedding`` for the
 retrieval index).
 """
@@ -27,10 +28,11 @@ from station.pipeline.patchcore.bank import MemoryBank
 from station.pipeline.patchcore.bank_build import BuildOptions, build_memory_bank
 from station.pipeline.patchcore.model import PatchModel
 from station.pipeline.patchcore.scoring import DEFAULT_REVIEW_THRESHOLD
-from station.pipeline.patchcore.splits import MIN_GOOD_IMAGES
+from station.pipeline.patchcore.splits import MIN_GOOD_IMAGES, calibration_split
 from station.pipeline.retrieval.embeddings import build_index
+from station.services.engine.export import ExportCheck, check_export
 from station.services.engine.ports import ModelFiles, ModelProvider
-from station.services.engine.runtime import BANK_FILE, INDEX_FILE, BankCache
+from station.services.engine.runtime import BANK_FILE, EXPORT_FILE, INDEX_FILE, BankCache
 from station.services.engine.selection import Selection, candidate_sizes, select_configuration
 from station.services.shared.ports import CatalogReader, DeploymentLog, ObjectStore
 
@@ -144,11 +146,12 @@ class ModelBuildService:
             built = build_memory_bank(product_code, model, [img for _, img in goods], pre.image_steps(), options,
                                       progress, cancel)
             arrays, meta = built.bank.to_files()
-            # The bank and its retrieval index are published together, in one atomic switch: an inspection
-            # never pairs the new bank with the old index. A failure of either leaves the previous pair.
+            export = self._check_export(model, built.bank, [img for _, img in goods], options, config, progress)
+            # The bank, its retrieval index and its export are published together, in one atomic switch: an
+            # inspection never pairs the new bank with the old index. A failure of either leaves the previous set.
             index_summary, published = self.build_index(
                 product_code, model, built.bank, goods, built.pooled, user_id=user_id, progress=progress,
-                cancel=cancel, pre=pre, bank_files=(arrays, meta))
+                cancel=cancel, pre=pre, bank_files=(arrays, meta), extra_files={EXPORT_FILE: export.files(built.bank)})
             path, digest = published[BANK_FILE]
             info = built.bank.info
             summary = BuildSummary(
@@ -158,19 +161,30 @@ class ModelBuildService:
                 coreset_size=info["coreset_size"], coverage_radius=built.coverage_radius,
                 seconds=round(built.seconds, 3), bank_file=path, bank_sha256=digest, image_size=pre.resize,
                 device=model.device_name, selection=selection.to_json() if selection else None,
+                runtime=export.choice.runtime, runtime_parity=export.choice.parity, runtime_reason=export.choice.reason,
             )
             self._deployments.finish(deployment_id, DeploymentStatus.COMPLETED.value, summary.to_json())
         if self._cache is not None:
             self._cache.invalidate(product_code)
         return BuildSummary(**{**summary.to_json(), **index_summary})
 
+    def _check_export(self, model: PatchModel, bank: MemoryBank, goods: list[np.ndarray], options: BuildOptions,
+                      config: Any, progress: ProgressCallback) -> ExportCheck:
+        """The exported runtime checked against torch on the bank's calibration images (held out of the
+        calibration bank), with the product's thresholds."""
+        _, held_out = calibration_split(len(goods), options.calibration_fraction, options.min_calibration)
+        review = DEFAULT_REVIEW_THRESHOLD if config.review_threshold is None else float(config.review_threshold)
+        return check_export(self._models, model, bank, [goods[i] for i in held_out],
+                            image_threshold=float(config.image_threshold), review_threshold=review, progress=progress)
+
     def build_index(self, product_code: str, model: PatchModel, bank: MemoryBank, goods: list[tuple[Any, np.ndarray]],
                     pooled: np.ndarray, *, user_id: int | None, progress: ProgressCallback,
                     cancel: CancelToken | None, pre: Preprocessing,
                     bank_files: tuple[dict[str, np.ndarray], dict[str, Any]] | None = None,
+                    extra_files: dict[str, tuple[dict[str, np.ndarray], dict[str, Any]]] | None = None,
                     ) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
-        """The retrieval index (``clip_embedding`` deployment), published together with ``bank_files`` when
-        given; returns the summary fields it adds and the published (path, sha256) per file."""
+        """The retrieval index (``clip_embedding`` deployment), published together with ``bank_files`` and
+        ``extra_files`` when given; returns the summary fields it adds and the published (path, sha256) per file."""
         product = self._catalog.get_product(product_code)
         clip = self._models.clip_embedder()
         method = clip.method if clip is not None else f"backbone_pooled:{model.name}"
@@ -183,6 +197,7 @@ class ModelBuildService:
             items = {INDEX_FILE: index.to_files()}
             if bank_files is not None:
                 items[BANK_FILE] = bank_files
+            items.update(extra_files or {})
             progress(Progress("save", 0, 1, "publishing the memory bank and its index"))
             published = self._files.publish(product_code, items)
             progress(Progress("save", 1, 1, "memory bank and index published"))

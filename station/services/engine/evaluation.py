@@ -3,7 +3,9 @@
 Without ``--backbone`` the configuration is first chosen by :meth:`EvaluationService.configure`, which reads
 ``train/good`` and nothing else (held-out good images plus synthetic defects,
 ``station.services.engine.selection``); the test folder is listed only after the choice is made.
-Trains exactly as a product bank is built (all of ``train/good``; a fifth calibrates the scores first), then
+Trains exactly as a product bank is built (all of ``train/good``; a fifth calibrates the scores first), checks
+the backbone exported for the torch-free CPU runtime against torch on those calibration images
+(``station.services.engine.export``; the exported runtime inspects when it passes and the device is the CPU), then
 inspects every ``test/<class>/*`` image one at a time (``good`` is the only non-defective class) and reports
 image AUROC, pixel AUROC (when ``ground_truth/<class>/<stem>_mask.png`` masks exist: the MVTec layout of
 ``station.pipeline.images.datasets``), the F1-optimal threshold on the normalised scale, and per-image
@@ -28,6 +30,10 @@ from station.pipeline.patchcore import thresholds as cal
 from station.pipeline.patchcore.analysis import analyse
 from station.pipeline.patchcore.bank_build import BuildOptions, build_memory_bank
 from station.pipeline.patchcore.regions import find_regions, threshold_mask
+from station.domain.catalog import ModelConfigInfo
+from station.pipeline.patchcore.scoring import DEFAULT_REVIEW_THRESHOLD
+from station.pipeline.patchcore.splits import calibration_split
+from station.services.engine.export import TORCH, check_export
 from station.services.engine.ports import ModelProvider
 from station.services.engine.selection import Selection, candidate_sizes, select_configuration
 
@@ -85,7 +91,14 @@ class EvaluationService:
             train.append(prepare(read_image(path).pixels, pre).pixels)
             progress(Progress("load", done, len(train_paths), "loading training images"))
         built = build_memory_bank(root.name, model, train, pre.image_steps(), options, progress, cancel)
+        _, held_out = calibration_split(len(train), options.calibration_fraction, options.min_calibration)
+        export = check_export(self._models, model, built.bank, [train[i] for i in held_out],
+                              image_threshold=ModelConfigInfo(None, 0).image_threshold,
+                              review_threshold=DEFAULT_REVIEW_THRESHOLD, progress=progress)
         del train
+        runtime = TORCH
+        if export.model is not None and export.artifact is not None and self._cpu_inspection():
+            model, runtime = export.model, export.artifact.runtime_name
         handle = model.prepare_bank(built.bank.features, built.bank.image_score)
         labels, scores, latencies = [], [], []
         pixel_scores: list[np.ndarray] = []
@@ -120,7 +133,14 @@ class EvaluationService:
             input_size=input_size, augment=tuple(options.augment), image_score=options.image_score,
             selection=_without_paths(selection.to_json()) if selection else None,
             selection_seconds=round(selection.seconds, 2) if selection else 0.0,
+            runtime=runtime, runtime_parity=None if runtime == TORCH else export.choice.parity,
+            runtime_reason=export.choice.reason,
         )
+
+    def _cpu_inspection(self) -> bool:
+        """Whether inspections run on the CPU (where the exported runtime serves them)."""
+        check = getattr(self._models, "inspects_on_cpu", None)
+        return bool(check()) if check is not None else False
 
 
 def _without_paths(report: dict) -> dict:  # type: ignore[type-arg]

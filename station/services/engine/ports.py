@@ -8,7 +8,7 @@ engine's computation calls them, the adapters implement them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -16,7 +16,8 @@ from station.domain.inspection import InspectionRecord, RecordedInspection
 from station.pipeline.patchcore.model import PatchModel
 from station.pipeline.retrieval.embeddings import ImageEmbedder
 
-__all__ = ["ImageEmbedder", "InspectionRecorder", "ModelFiles", "ModelProvider", "PatchModel", "ReviewThresholdStore"]
+__all__ = ["ExportArtifact", "ImageEmbedder", "InspectionRecorder", "ModelFiles", "ModelProvider", "PatchModel",
+           "ReviewThresholdStore", "RuntimeExporter"]
 
 
 class ModelProvider(Protocol):
@@ -36,6 +37,31 @@ class ModelProvider(Protocol):
         ...
 
     def clip_embedder(self) -> ImageEmbedder | None: ...
+
+
+class ExportArtifact(Protocol):
+    """A backbone exported for the torch-free CPU runtime, with that runtime loaded from it."""
+
+    runtime_name: str  # the inference runtime it runs on, e.g. "onnxruntime"
+    model: PatchModel
+
+    def to_files(self, meta: dict[str, Any]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """Arrays and description to publish (``meta`` is added to the description)."""
+        ...
+
+
+@runtime_checkable
+class RuntimeExporter(Protocol):
+    """Exports a loaded backbone for inspection without torch, and loads a published export (implemented by the
+    model provider)."""
+
+    def export_runtime(self, model: PatchModel) -> ExportArtifact:
+        """Raises with the reason when the backbone cannot be exported."""
+        ...
+
+    def load_exported(self, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> PatchModel | None:
+        """The exported runtime when inspections run on the CPU; None where torch serves them (CUDA)."""
+        ...
 
 
 class ModelFiles(Protocol):

@@ -12,10 +12,12 @@ from station.domain.errors import NotReadyError, ValidationError
 from station.pipeline.patchcore.bank import MemoryBank
 from station.pipeline.patchcore.model import PatchModel
 from station.pipeline.retrieval.knn import RetrievalIndex
+from station.services.engine.export import published_export
 from station.services.engine.ports import ModelFiles, ModelProvider
 
 BANK_FILE = "patchcore"
 INDEX_FILE = "retrieval"
+EXPORT_FILE = "exported"  # the backbone exported for the torch-free CPU runtime, or why there is none
 
 
 class BankNotBuiltError(NotReadyError):
@@ -24,7 +26,8 @@ class BankNotBuiltError(NotReadyError):
 
 @dataclass
 class LoadedProduct:
-    """A product's bank on its model's device, with the retrieval index when one was built."""
+    """A product's bank on its model's device, with the retrieval index when one was built; ``model`` is the
+    exported CPU runtime when the build published one that passed its parity check, else the torch backbone."""
 
     bank: MemoryBank
     model: PatchModel
@@ -54,7 +57,7 @@ class BankCache:
             if cached is not None and cached.stamp == stamp:
                 return cached
             started = time.perf_counter()
-            files = self._files.load_set(product_code, (BANK_FILE, INDEX_FILE))  # one published pair
+            files = self._files.load_set(product_code, (BANK_FILE, INDEX_FILE, EXPORT_FILE))  # one published set
             loaded = files[BANK_FILE]
             if loaded is None:
                 raise BankNotBuiltError(
@@ -64,7 +67,10 @@ class BankCache:
                 bank = MemoryBank.from_files(*loaded)
             except (KeyError, ValueError) as exc:
                 raise ValidationError(f"the memory bank of {product_code!r} is unreadable ({exc}); rebuild it") from None
-            model = self._models.runtime(bank.backbone, bank.input_size)
+            # on the CPU the exported runtime (no torch) when its export passed for this very bank
+            model = published_export(self._models, files[EXPORT_FILE], bank)
+            if model is None:
+                model = self._models.runtime(bank.backbone, bank.input_size)
             if model.embedding_dim != bank.features.shape[1]:
                 raise ValidationError(
                     f"the memory bank of {product_code!r} has {bank.features.shape[1]}-dim features but "
