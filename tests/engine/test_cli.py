@@ -108,6 +108,8 @@ def test_evaluate_json_keys(dataset: Path, capsys: pytest.CaptureFixture[str], _
     assert report["n_train"] == 10 and report["n_test"] == 9
     assert report["image_auroc"] > 0.9 and report["pixel_auroc"] > 0.8
     assert report["latency_ms_p95"] >= report["latency_ms_p50"] > 0
+    # the test images were inspected on the exported CPU runtime, checked against torch on the calibration images
+    assert report["runtime"] == "onnxruntime" and 0 <= report["runtime_parity"] <= 1e-3
 
 
 @pytest.mark.slow
@@ -137,3 +139,5 @@ def test_evaluate_with_rotated_bank_copies(dataset: Path, capsys: pytest.Capture
     report = json.loads(capsys.readouterr().out)
     assert report["augment"] == ["hflip", "rot90"] and report["backbone"] == "filterbank"
     assert report["degraded"] is True and report["selection"] is None
+    assert report["runtime"] == "torch" and report["runtime_parity"] is None  # the filter bank is not exported
+    assert "export failed" in report["runtime_reason"]
