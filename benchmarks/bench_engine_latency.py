@@ -7,10 +7,13 @@ same memory bank, same images, measured in one run (run by hand; prints numbers 
 * station: ``analyse`` = cv2 preprocessing, feature extraction (oneDNN-fused TorchScript), NN search as a
   1x1 convolution, anomalib's image score, matrix-form smoothing, calibration normalisation and the map
   back onto the original image.
+* station, exported: the same ``analyse`` on the torch-free CPU runtime (``station.adapters.engine.exported``:
+  the patch embedding exported to ONNX and run by ONNX Runtime, the rest in numpy), exported once from the
+  same backbone, as a build does.
 
 Scores are compared on identical input tensors: largest absolute and relative difference of the raw image
 score and of the raw anomaly map, and of both after the bank's calibration (the [0, 1] scores the station
-shows and thresholds). Usage::
+shows and thresholds); the exported runtime's scores against the station's torch path likewise. Usage::
 
     .venv/bin/python -m benchmarks.bench_engine_latency \
         --dataset ../shared/data/casting --models-dir ~/.local/share/inspection-station/models
@@ -36,6 +39,8 @@ import torch
 
 from station.adapters.engine.backbones import spec_of
 from station.adapters.engine.bank_files import BankFiles
+from station.adapters.engine.export import export_runtime
+from station.adapters.engine.exported import ExportedRuntime
 from station.adapters.weights.manifest import ModelsDirectory
 from station.adapters.engine.patchcore import PatchcoreRuntime
 from station.pipeline.patchcore.analysis import analyse
@@ -129,6 +134,18 @@ def main() -> int:
     print(f"largest difference vs PatchcoreModel.forward: image score {score_diff:.2e} (relative {score_rel:.2e}), "
           f"anomaly map {map_diff:.2e} (relative to the map's maximum {map_rel:.2e}); after calibration to [0, 1]: "
           f"image score {norm_score_diff:.2e}, anomaly map {norm_map_diff:.2e}")
+    started = time.perf_counter()
+    exported = ExportedRuntime(export_runtime(runtime))
+    exported_handle = exported.prepare_bank(bank)
+    print(f"export + ONNX Runtime session: {time.perf_counter() - started:.2f} s")
+    exp_score = exp_norm = exp_map = 0.0
+    for img in prepared:
+        ours, theirs = runtime.score([img], handle)[0], exported.score([img], exported_handle)[0]
+        exp_score = max(exp_score, abs(ours.image_score - theirs.image_score))
+        exp_norm = max(exp_norm, abs(calibration.image(ours.image_score) - calibration.image(theirs.image_score)))
+        exp_map = max(exp_map, float(np.abs(ours.anomaly_map - theirs.anomaly_map).max()))
+    print(f"largest difference exported runtime vs station torch path: image score {exp_score:.2e}, anomaly map "
+          f"{exp_map:.2e}; after calibration: image score {exp_norm:.2e}")
 
     # --- latency ----------------------------------------------------------------------------------------
     lightning = _anomalib_lightning(runtime, bank, [built.bank.calibration.good_raw_median,
@@ -148,8 +165,12 @@ def main() -> int:
     def run_station(i: int) -> None:
         analyse(decoded[i], built.bank, runtime, handle)
 
+    def run_exported(i: int) -> None:
+        analyse(decoded[i], built.bank, exported, exported_handle)
+
     paths = {"anomalib Lightning Patchcore.forward": run_lightning,
-             "anomalib PatchcoreModel.forward": run_torch_model, "station analyse": run_station}
+             "anomalib PatchcoreModel.forward": run_torch_model, "station analyse": run_station,
+             "station analyse, exported (onnxruntime)": run_exported}
     times: dict[str, list[float]] = {name: [] for name in paths}
     cpu: dict[str, list[float]] = {name: [] for name in paths}
     for fn in paths.values():  # warm-up (includes the one-off TorchScript trace of the station's backbone)
@@ -165,9 +186,13 @@ def main() -> int:
     station_cpu = statistics.median(cpu["station analyse"])
     for name, values in times.items():
         med, med_cpu = statistics.median(values), statistics.median(cpu[name])
-        print(f"{name:<38} wall p50 {med:7.2f} ms p95 {_percentile(values, 95):7.2f} ms ({med / station:5.2f}x)  "
+        print(f"{name:<40} wall p50 {med:7.2f} ms p95 {_percentile(values, 95):7.2f} ms ({med / station:5.2f}x)  "
               f"cpu p50 {med_cpu:7.2f} ms ({med_cpu / station_cpu:5.2f}x)")
-    print("ratios are each path's median over the station's (wall time; process CPU time summed over threads)")
+    print("ratios are each path's median over the station's torch path (wall time; process CPU time summed over "
+          "threads)")
+    exported_med = statistics.median(times["station analyse, exported (onnxruntime)"])
+    for name in ("anomalib Lightning Patchcore.forward", "anomalib PatchcoreModel.forward", "station analyse"):
+        print(f"exported runtime / {name}: {exported_med / statistics.median(times[name]):.2f}x (wall p50)")
     return 0
 
 
