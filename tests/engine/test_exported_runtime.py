@@ -145,7 +145,7 @@ def test_inspection_with_an_export_imports_no_torch(built) -> None:  # type: ign
         "from station.app.station import build_station\n"
         "from station.pipeline.synthetic.parts import render_part\n"
         "ctx = build_station(load_settings())\n"
-        "outcome = ctx.engine.inspection.inspect('demo-cast', render_part(9005, 128).image, record=False)\n"
+        "outcome = ctx.engine.inspection.inspect('demo-cast', render_part(9005, 128).image)\n"
         "model = ctx.engine.inspection.cache.get('demo-cast').model\n"
         "print(json.dumps({'torch': 'torch' in sys.modules, 'runtime': type(model).__name__,\n"
         "                  'verdict': outcome.verdict.value}))\n"
@@ -191,3 +191,12 @@ def test_a_mismatching_export_falls_back_to_torch_with_the_reason(built, monkeyp
     summary = ctx.engine.builder.build("demo-cast", BuildOptions(backbone="mobilenet_v2", coreset_ratio=0.25))
     assert summary.runtime == "onnxruntime"
     assert isinstance(ctx.engine.inspection.cache.get("demo-cast").model, ExportedRuntime)
+
+
+@pytest.mark.network
+def test_a_cuda_device_keeps_torch(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ctx, _, _ = built
+    files = ctx.engine.files.load("demo-cast", EXPORT_FILE)
+    assert files is not None and files[1]["passed"]
+    assert MlModels(tmp_path, device="cuda").load_exported(*files) is None
+    assert isinstance(MlModels(tmp_path, device="cpu").load_exported(*files), ExportedRuntime)
