@@ -126,7 +126,6 @@ class PatchcoreRuntime:
         if self.half:
             self.model.feature_extractor.half()
         self.blur = UpsampleBlur(self.model.anomaly_map_generator.blur, (self.input_size, self.input_size))
-        self.compile = compile_backbone and self.device.type == "cpu"
         self._compiled: dict[tuple[int, ...], Callable[[torch.Tensor], Any]] = {}
         self._compile_lock = threading.Lock()
         mean, std = (torch.tensor(v, dtype=torch.float32).view(1, 3, 1, 1) * 255.0 for v in self.spec.norm)
@@ -134,8 +133,10 @@ class PatchcoreRuntime:
         self._shift = (-mean / std).to(self.device)
         self.degraded = self.spec.degraded
         self.degraded_reason = degraded_reason(name)
-        with torch.inference_mode():
+        with torch.inference_mode():  # the probe runs eagerly: each batch shape is traced when first used
+            self.compile = False
             probe = self._embedding(self.to_tensor([np.zeros((self.input_size, self.input_size, 3), np.uint8)]))
+            self.compile = compile_backbone and self.device.type == "cpu"
         self.embedding_dim = int(probe.shape[1])
         self.grid_size = (int(probe.shape[2]), int(probe.shape[3]))
         del probe
@@ -161,7 +162,8 @@ class PatchcoreRuntime:
 
         The trace is frozen with oneDNN Graph fusion on (convolution, batch norm and activation run as one
         kernel, in channels-last layout); it is warmed up, since the profiling executor fuses on the first
-        runs, and then checked against the eager output.
+        runs, and then checked against the eager output once (the tracer's own check, which reruns the
+        module again, is off).
         """
         inner = self.model.feature_extractor.feature_extractor
         try:
@@ -169,7 +171,7 @@ class PatchcoreRuntime:
                 warnings.simplefilter("ignore")
                 torch.jit.enable_onednn_fusion(True)  # process-wide; affects only frozen TorchScript graphs
                 xc = x.contiguous(memory_format=torch.channels_last)
-                traced = torch.jit.freeze(torch.jit.trace(inner.eval(), xc, strict=False))
+                traced = torch.jit.freeze(torch.jit.trace(inner.eval(), xc, strict=False, check_trace=False))
                 for _ in range(3):
                     got = _as_list(traced(xc))
                 expected = _as_list(inner(x))
@@ -229,26 +231,37 @@ class PatchcoreRuntime:
     def score(self, images: Sequence[np.ndarray], handle: BankHandle) -> list[RawScore]:
         with torch.inference_mode():
             emb = self._embedding(self.to_tensor(images)).contiguous(memory_format=torch.channels_last)
-            batch, dim, h, w = emb.shape
-            patch = handle.distances(emb)  # (B, h, w) nearest distance of every patch
-            grid = emb.permute(0, 2, 3, 1)  # (B, h, w, D), a view in channels-last layout
-            rows = grid.reshape(-1, dim)
-            flat = patch.reshape(batch, -1)
-            smoothed = self.blur(patch)
-            if handle.image_score == "map_peak":
-                image_scores = smoothed.reshape(batch, -1).amax(1)
-            elif handle.image_score == "map_top":
-                hottest = smoothed.reshape(batch, -1)
-                image_scores = hottest.topk(top_count(hottest.shape[1]), dim=1).values.double().mean(1)
-            else:  # anomalib's image score reads only the nearest entry of each image's most anomalous patch
-                top = flat.argmax(1)
-                images = torch.arange(batch, device=flat.device)
-                loc = torch.zeros_like(flat, dtype=torch.long)
-                loc[images, top] = handle.nearest(rows[images * h * w + top])[1]
-                image_scores = handle.view.compute_anomaly_score(flat, loc, rows)
-            maps = smoothed.cpu().numpy()
-            pooled = grid.mean((1, 2)).cpu().numpy()
-            patches, grids = patch.cpu().numpy(), grid.cpu().numpy()
+            return self._score_embedding(emb, handle)
+
+    def score_features(self, grid: np.ndarray, handle: BankHandle) -> list[RawScore]:
+        """Scores patch embeddings already computed by :meth:`embed` (``grid``: (B, h, w, D)) without running
+        the backbone again."""
+        with torch.inference_mode():
+            emb = torch.from_numpy(np.ascontiguousarray(grid, dtype=np.float32)).to(self.device)
+            return self._score_embedding(emb.permute(0, 3, 1, 2), handle)  # a channels-last view
+
+    def _score_embedding(self, emb: torch.Tensor, handle: BankHandle) -> list[RawScore]:
+        """(B, D, h, w) channels-last embeddings -> raw scores and maps (inside inference mode)."""
+        batch, dim, h, w = emb.shape
+        patch = handle.distances(emb)  # (B, h, w) nearest distance of every patch
+        grid = emb.permute(0, 2, 3, 1)  # (B, h, w, D), a view in channels-last layout
+        rows = grid.reshape(-1, dim)
+        flat = patch.reshape(batch, -1)
+        smoothed = self.blur(patch)
+        if handle.image_score == "map_peak":
+            image_scores = smoothed.reshape(batch, -1).amax(1)
+        elif handle.image_score == "map_top":
+            hottest = smoothed.reshape(batch, -1)
+            image_scores = hottest.topk(top_count(hottest.shape[1]), dim=1).values.double().mean(1)
+        else:  # anomalib's image score reads only the nearest entry of each image's most anomalous patch
+            top = flat.argmax(1)
+            images = torch.arange(batch, device=flat.device)
+            loc = torch.zeros_like(flat, dtype=torch.long)
+            loc[images, top] = handle.nearest(rows[images * h * w + top])[1]
+            image_scores = handle.view.compute_anomaly_score(flat, loc, rows)
+        maps = smoothed.cpu().numpy()
+        pooled = grid.mean((1, 2)).cpu().numpy()
+        patches, grids = patch.cpu().numpy(), grid.cpu().numpy()
         return [
             RawScore(image_score=float(image_scores[i].item()), patch_scores=patches[i], anomaly_map=maps[i],
                      grid=grids[i], pooled=pooled[i])

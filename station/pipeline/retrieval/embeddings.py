@@ -31,6 +31,7 @@ class ImageEmbedder(Protocol):
 
 
 BATCH = 16  # good images embedded per CLIP call
+SCORE_BATCH = 8  # labelled defect images scored per call (the batch a bank build uses)
 
 
 def global_vector(clip: ImageEmbedder | None, image: np.ndarray, raw: RawScore) -> np.ndarray:
@@ -70,15 +71,16 @@ def build_index(
     handle = model.prepare_bank(bank.features)
     labelled = [(row, img) for row, img in defects if row.defect_type_id is not None]
     d_vectors, d_ids, d_types, d_codes = [], [], [], []
-    for done, (row, img) in enumerate(labelled, 1):
+    for s in range(0, len(labelled), SCORE_BATCH):
         if cancel:
             cancel.raise_if_cancelled()
-        raw = model.score([img], handle)[0]
-        d_vectors.append(defect_vector(clip, img, raw))
-        d_ids.append(row.image_id)
-        d_types.append(row.defect_type_id)
-        d_codes.append(codes.get(row.defect_type_id, str(row.defect_type_id)))
-        progress(Progress("index", done, len(labelled), "embedding labelled defects"))
+        part = labelled[s:s + SCORE_BATCH]
+        for (row, img), raw in zip(part, model.score([img for _, img in part], handle), strict=True):
+            d_vectors.append(defect_vector(clip, img, raw))
+            d_ids.append(row.image_id)
+            d_types.append(row.defect_type_id)
+            d_codes.append(codes.get(row.defect_type_id, str(row.defect_type_id)))
+        progress(Progress("index", s + len(part), len(labelled), "embedding labelled defects"))
     dim = good_vectors.shape[1] if good_vectors.size else model.embedding_dim
     defect_vectors = np.stack(d_vectors) if d_vectors else np.zeros((0, dim), np.float32)
     types = np.array(d_types, dtype=np.int64)

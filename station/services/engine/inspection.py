@@ -47,8 +47,12 @@ class InspectionService:
 
     # ------------------------------------------------------------------------------------------------
     def warm_up(self, product_code: str) -> LoadedProduct:
-        """Loads the product's bank and model now (seconds the first time), so the first inspection is fast."""
-        return self.cache.get(product_code)
+        """Loads the product's bank and model now and scores one blank frame (the backbone is traced for a
+        single frame on first use: seconds), so that the first inspection is fast."""
+        loaded = self.cache.get(product_code)
+        size = loaded.bank.input_size
+        loaded.model.score([np.zeros((size, size, 3), np.uint8)], loaded.handle)
+        return loaded
 
     def bank_info(self, product_code: str) -> dict | None:
         """Backbone, degraded flag, counts and creation time of the product's bank; None if not built."""
