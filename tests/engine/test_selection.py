@@ -17,8 +17,8 @@ from station.pipeline.synthetic.parts import demo_images, write_dataset
 from station.pipeline.synthetic.defects import KINDS, make_defects
 from station.services.engine import evaluation
 from station.services.engine.evaluation import EvaluationService
-from station.pipeline.patchcore.splits import held_out_split
-from station.services.engine.selection import Candidate, candidate_sizes, stage1_candidates, stage2_candidates
+from station.pipeline.patchcore.splits import calibration_split, held_out_split, validation_split
+from station.services.engine.candidates import Candidate, candidate_sizes, stage1_candidates, stage2_candidates
 from tests.support.engine import demo_context, install_mobilenet
 
 SIZE = 64
@@ -126,6 +126,14 @@ def test_build_with_labelled_defects_uses_them(monkeypatch: pytest.MonkeyPatch) 
             assert 0.0 <= entry["low"] <= entry["rate"] <= entry["high"] <= 1.0 and 0 <= entry["count"] <= entry["of"]
         assert summary.backbone == chosen["backbone"] and summary.image_size == chosen["input_size"]
         assert any(p.stage.startswith("select") for p in progress)
+        # the product bank took the selection's features of its good images: all 10 were fit or held out,
+        # and their flipped copies too when the chosen candidate has them
+        info = ctx.engine.inspection.bank_info("demo-cast")
+        bank_idx, _ = calibration_split(10, 0.2, 2)
+        fit_idx, _ = validation_split(10)
+        copies = len(set(bank_idx) & set(fit_idx)) * len(chosen["augment"])  # the validation bank's copies
+        assert info is not None and info["reused_features"] == 10 + copies
+        assert set(info["stage_seconds"]) == {"features", "coreset", "calibrate"}
         with ctx.db.session() as session:
             row = session.scalars(select(Deployment).where(Deployment.deployment_type == "patchcore_bank")).one()
             assert row.config_params["self_configured"] is True

@@ -12,9 +12,9 @@ from station.services.engine.onboarding import MIN_GOOD, OnboardingReport, Onboa
 from station.services.engine.reference_cache import ReferenceImages
 from station.services.engine.references import LIBRARY_KIND, add_demo_images, import_file, import_reference_images, store_image
 from station.services.engine.runtime import BANK_FILE, INDEX_FILE, BankCache, BankNotBuiltError, LoadedProduct
-from station.services.engine.selection import (
-    Candidate, CandidateScore, Selection, candidate_sizes, select_configuration,
-)
+from station.services.engine.candidates import Candidate, candidate_sizes
+from station.services.engine.selection import Selection, select_configuration
+from station.services.engine.validation import CandidateScore
 from station.services.engine.settings import StationSettingsService, Thresholds, validate_thresholds
 from station.services.engine.threshold_history import (
     MIN_LABELLED_DEFECT, MIN_LABELLED_GOOD, HistoryCalibration, ThresholdProposal, enough_outcomes, shortfall,

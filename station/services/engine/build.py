@@ -26,6 +26,7 @@ from station.pipeline.images.decode import decode_bytes
 from station.pipeline.images.preprocessing import Preprocessing, prepare
 from station.pipeline.patchcore.bank import MemoryBank
 from station.pipeline.patchcore.bank_build import BuildOptions, build_memory_bank
+from station.pipeline.patchcore.features import FeatureCache
 from station.pipeline.patchcore.model import PatchModel
 from station.pipeline.patchcore.scoring import DEFAULT_REVIEW_THRESHOLD
 from station.pipeline.patchcore.splits import MIN_GOOD_IMAGES, calibration_split
@@ -33,7 +34,8 @@ from station.pipeline.retrieval.embeddings import build_index
 from station.services.engine.export import ExportCheck, check_export
 from station.services.engine.ports import ModelFiles, ModelProvider
 from station.services.engine.runtime import BANK_FILE, EXPORT_FILE, INDEX_FILE, BankCache
-from station.services.engine.selection import Selection, candidate_sizes, select_configuration
+from station.services.engine.candidates import candidate_sizes
+from station.services.engine.selection import Selection, select_configuration
 from station.services.shared.ports import CatalogReader, DeploymentLog, ObjectStore
 
 
@@ -68,10 +70,11 @@ class ModelBuildService:
         return out
 
     def _self_configure(self, product: ProductInfo, config: Any, pre: Preprocessing, options: BuildOptions,
-                        progress: ProgressCallback, cancel: CancelToken | None,
+                        progress: ProgressCallback, cancel: CancelToken | None, features: FeatureCache,
                         ) -> tuple[Selection, list[tuple[Any, dict[int, np.ndarray]]]]:
         """The product's configuration chosen on its own good images (held out, plus synthetic defects) and
-        its labelled defect images (see ``station.services.engine.selection``), with the loaded good images."""
+        its labelled defect images (see ``station.services.engine.selection``), with the loaded good images;
+        ``features`` keeps the chosen candidate's good-image features (keys ``("good", index)``)."""
         installed = [b["name"] for b in self._models.backbones() if b["installed"]]
         sizes = candidate_sizes(installed, pre.resize)
         goods = self._load_sizes(product, ImageType.NORMAL.value, pre, sizes, progress, cancel)
@@ -87,7 +90,7 @@ class ModelBuildService:
         review = DEFAULT_REVIEW_THRESHOLD if config.review_threshold is None else float(config.review_threshold)
         selection = select_configuration(
             self._models, by_size, labelled, pre.resize, options, image_threshold=float(config.image_threshold),
-            review_threshold=review, progress=progress, cancel=cancel,
+            review_threshold=review, progress=progress, cancel=cancel, features=features,
             source_images={"good": [int(r.image_id) for r, _ in goods],
                            "labelled_defect": [int(r.image_id) for r, _ in defects]})
         return selection, goods
@@ -126,9 +129,10 @@ class ModelBuildService:
         deployment_id = self._deployments.start(DeploymentType.PATCHCORE_BANK.value, product.product_id,
                                                 deployment_config, user_id)
         selection: Selection | None = None
+        features = FeatureCache()  # features the selection computed, reused by the bank build
         with self._ending_on_error(deployment_id):
             if auto:
-                selection, loaded = self._self_configure(product, config, pre, options, progress, cancel)
+                selection, loaded = self._self_configure(product, config, pre, options, progress, cancel, features)
                 backbone = selection.chosen.backbone
                 pre = replace(pre, resize=selection.chosen.input_size)
                 options = replace(options, backbone=backbone, augment=selection.chosen.augment,
@@ -144,7 +148,9 @@ class ModelBuildService:
                 )
             model = self._models.runtime(backbone, pre.resize)
             built = build_memory_bank(product_code, model, [img for _, img in goods], pre.image_steps(), options,
-                                      progress, cancel)
+                                      progress, cancel, features_cache=features,
+                                      keys=[("good", i) for i in range(len(goods))])
+            features.retain(set())
             arrays, meta = built.bank.to_files()
             export = self._check_export(model, built.bank, [img for _, img in goods], options, config, progress)
             # The bank, its retrieval index and its export are published together, in one atomic switch: an

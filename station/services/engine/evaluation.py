@@ -29,13 +29,15 @@ from station.pipeline.images.preprocessing import Preprocessing, prepare
 from station.pipeline.patchcore import thresholds as cal
 from station.pipeline.patchcore.analysis import analyse
 from station.pipeline.patchcore.bank_build import BuildOptions, build_memory_bank
+from station.pipeline.patchcore.features import FeatureCache
 from station.pipeline.patchcore.regions import find_regions, threshold_mask
 from station.domain.catalog import ModelConfigInfo
 from station.pipeline.patchcore.scoring import DEFAULT_REVIEW_THRESHOLD
 from station.pipeline.patchcore.splits import calibration_split
 from station.services.engine.export import TORCH, check_export
 from station.services.engine.ports import ModelProvider
-from station.services.engine.selection import Selection, candidate_sizes, select_configuration
+from station.services.engine.candidates import candidate_sizes
+from station.services.engine.selection import Selection, select_configuration
 
 PIXEL_THRESHOLD = 0.90
 
@@ -45,8 +47,10 @@ class EvaluationService:
         self._models = models
 
     def configure(self, train_dir: Path, *, input_size: int = 256, options: BuildOptions | None = None,
-                  progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> Selection:
-        """The configuration chosen from the good images in ``train_dir`` alone (no other file is read)."""
+                  progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
+                  features: FeatureCache | None = None) -> Selection:
+        """The configuration chosen from the good images in ``train_dir`` alone (no other file is read);
+        ``features`` keeps the chosen candidate's features of them (keys ``("good", index)``)."""
         progress = progress or no_progress
         options = options or BuildOptions()
         paths = folder_images(Path(train_dir))
@@ -59,7 +63,7 @@ class EvaluationService:
                 goods[size].append(prepare(pixels, Preprocessing.from_config({"resize": size})).pixels)
             progress(Progress("load", done, len(paths), "loading training images for the self-configuration"))
         return select_configuration(self._models, goods, {}, input_size, options, progress=progress, cancel=cancel,
-                                    source_images={"good": [str(p) for p in paths], "labelled_defect": []})
+                                    features=features, source_images={"good": [str(p) for p in paths], "labelled_defect": []})
 
     def evaluate(self, dataset: Path, *, backbone: str | None = None, input_size: int = 256,
                  options: BuildOptions | None = None, progress: ProgressCallback | None = None,
@@ -71,9 +75,10 @@ class EvaluationService:
         if not (root / "test" / "good").is_dir():  # a folder check only: no test image is read before the choice
             raise ValidationError(f"{root}: expected test/good and at least one test/<defect> folder")
         selection = None
+        features = FeatureCache()  # the selection's features of the training images, reused by the bank build
         if backbone is None:  # chosen from train/good alone, before the test folder is even listed
             selection = self.configure(root / "train" / "good", input_size=input_size, options=options,
-                                       progress=progress, cancel=cancel)
+                                       progress=progress, cancel=cancel, features=features)
             backbone, input_size = selection.chosen.backbone, selection.chosen.input_size
             options = replace(options, backbone=backbone, augment=selection.chosen.augment,
                               image_score=selection.chosen.image_score)
@@ -90,7 +95,9 @@ class EvaluationService:
         for done, path in enumerate(train_paths, 1):
             train.append(prepare(read_image(path).pixels, pre).pixels)
             progress(Progress("load", done, len(train_paths), "loading training images"))
-        built = build_memory_bank(root.name, model, train, pre.image_steps(), options, progress, cancel)
+        built = build_memory_bank(root.name, model, train, pre.image_steps(), options, progress, cancel,
+                                  features_cache=features, keys=[("good", i) for i in range(len(train))])
+        features.retain(set())
         _, held_out = calibration_split(len(train), options.calibration_fraction, options.min_calibration)
         export = check_export(self._models, model, built.bank, [train[i] for i in held_out],
                               image_threshold=ModelConfigInfo(None, 0).image_threshold,
