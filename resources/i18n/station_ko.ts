@@ -533,6 +533,14 @@
         <translation>미검출 (라벨된 결함)</translation>
     </message>
     <message>
+        <source>validation time</source>
+        <translation>검증 시간</translation>
+    </message>
+    <message>
+        <source>Skipped {0}: predicted {1} s with {2} s of the {3} s budget left.</source>
+        <translation>{0} 건너뜀: 예상 {1}초, 예산 {3}초 중 남은 시간 {2}초.</translation>
+    </message>
+    <message>
         <source>Expected at the thresholds (FAIL ≥ {0}, review ≥ {1}):</source>
         <translation>임계값(불합격 ≥ {0}, 재검토 ≥ {1})에서의 예상:</translation>
     </message>

@@ -51,6 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     b.add_argument("--import-good", type=Path, metavar="DIR", help="first add the images in DIR as good images")
     b.add_argument("--import-defects", type=Path, metavar="DIR",
                    help="first add DIR/<defect code>/* as labelled defect images (a DIR/good folder is skipped)")
+    b.add_argument("--selection-budget", type=float, default=BuildOptions.selection_seconds, metavar="SECONDS",
+                   help="time budget of the self-configuration: a candidate predicted to overrun it is skipped "
+                        "(default %(default)s s)")
     b.add_argument("--json", action="store_true")
     b.set_defaults(func=_build)
 
@@ -62,6 +65,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     e.add_argument("--max-bank-size", type=int, default=BuildOptions.max_bank_size)
     e.add_argument("--augment", help=AUGMENT_HELP)
     e.add_argument("--device", help="cpu or cuda (default: cuda when present)")
+    e.add_argument("--selection-budget", type=float, default=BuildOptions.selection_seconds, metavar="SECONDS",
+                   help="time budget of the self-configuration (default %(default)s s)")
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=_evaluate)
 
@@ -164,7 +169,8 @@ def _build(args: argparse.Namespace) -> int:
                                       ImageType.DEFECT.value, folder.name)
                 print(f"added {len(added)} {folder.name} images", file=sys.stderr)
         options = BuildOptions(backbone=args.backbone, coreset_ratio=args.coreset_ratio,
-                               max_bank_size=args.max_bank_size, augment=augment)
+                               max_bank_size=args.max_bank_size, augment=augment,
+                               selection_seconds=args.selection_budget)
         backbone = args.backbone or ctx.engine.models.default_backbone()
         if ctx.engine.models.is_degraded(backbone):
             _degraded_banner("no pretrained backbone weights installed: the bank uses fixed hand-made filter "
@@ -207,7 +213,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     service = build_evaluation(settings.resolved_models_dir, args.device)
     options = BuildOptions(coreset_ratio=args.coreset_ratio, max_bank_size=args.max_bank_size,
-                           augment=_augment(args))
+                           augment=_augment(args), selection_seconds=args.selection_budget)
     with ProgressReporter(not args.json) as progress:
         report = service.evaluate(args.dataset, backbone=args.backbone, input_size=args.input_size,
                                   options=options, progress=progress)
@@ -255,7 +261,9 @@ def _print_selection(selection: dict | None) -> None:  # type: ignore[type-arg]
     if not selection.get("candidates"):
         print(f"  self-configuration: {selection.get('reason', selection.get('chosen'))}")
         return
-    print(f"  self-configuration: chose {selection['chosen']} in {selection['seconds']:.0f} s")
+    budget = selection.get("budget_seconds")
+    print(f"  self-configuration: chose {selection['chosen']} in {selection['seconds']:.0f} s"
+          + (f" (budget {budget:.0f} s)" if budget else ""))
     for line in rate_lines(selection):
         print(f"    {line}")
     for c in selection["candidates"]:
@@ -263,6 +271,12 @@ def _print_selection(selection: dict | None) -> None:  # type: ignore[type-arg]
         print(f"    {c['candidate']['key']:<34} score {c['objective']:.4f}  image {c['image_auroc_synthetic']:.4f}  "
               f"pixel {c['pixel_auroc_synthetic']:.4f}  labelled {'-' if lab is None else f'{lab:.4f}'}  "
               f"cost {c['candidate']['relative_cost']:.2f}x")
+        if c["candidate"]["image_score"] == "reweighted" and c.get("stages"):
+            predicted = c.get("predicted_seconds")
+            print("      " + " · ".join(f"{k} {v:.1f} s" for k, v in c["stages"].items())
+                  + f" = {c['seconds']:.1f} s" + (f" (predicted {predicted:.1f} s)" if predicted else ""))
+    for s in selection.get("skipped") or []:
+        print(f"    {s['key']:<34} skipped: {s['reason']}")
 
 
 def _calibration_sets(root: Path) -> tuple[list[Path], list[Path]]:

@@ -107,7 +107,7 @@ class BuildsView(QWidget):
         lines += self._rate_lines(sel, pct)
         head = [self.tr("candidate"), self.tr("score"), self.tr("image AUROC (synthetic)"),
                 self.tr("pixel AUROC (synthetic)"), self.tr("image AUROC (labelled)"), self.tr("false alarms"),
-                self.tr("misses (labelled)"), self.tr("relative cost")]
+                self.tr("misses (labelled)"), self.tr("relative cost"), self.tr("validation time")]
         cells = "".join(f"<th>{h}</th>" for h in head)
         body = []
         for c in sel["candidates"]:
@@ -115,9 +115,13 @@ class BuildsView(QWidget):
             mark = " ✔" if c["candidate"]["key"] == sel["chosen"] else ""
             values = [c["candidate"]["key"] + mark, num(c["objective"]), num(c["image_auroc_synthetic"]),
                       num(c["pixel_auroc_synthetic"]), num(c["image_auroc_labelled"]), pct(c["false_alarm_rate"]),
-                      pct(misses), f"{c['candidate']['relative_cost']:.2f}×"]
+                      pct(misses), f"{c['candidate']['relative_cost']:.2f}×", "–" if c.get("seconds") is None else f"{float(c['seconds']):.1f} s"]
             body.append("<tr>" + "".join(f"<td>{v}</td>" for v in values) + "</tr>")
-        self.selection.setText("<br>".join(lines) + f"<table cellspacing='6'><tr>{cells}</tr>{''.join(body)}</table>")
+        skipped = [self.tr("Skipped {0}: predicted {1} s with {2} s of the {3} s budget left.")
+                   .format(s["key"], f"{s['predicted_seconds']:.0f}", f"{s.get('left_seconds', 0):.0f}",
+                           f"{sel.get('budget_seconds') or 0:.0f}") for s in sel.get("skipped") or []]
+        self.selection.setText("<br>".join(lines) + f"<table cellspacing='6'><tr>{cells}</tr>{''.join(body)}</table>"
+                               + "<br>".join(skipped))
 
     def _rate_lines(self, sel: dict, pct: Any) -> list[str]:  # type: ignore[type-arg]
         """The expected rates at the thresholds, each with the counts it rests on and its 95 % interval; the
