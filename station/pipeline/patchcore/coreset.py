@@ -74,28 +74,31 @@ def _projected_parts(x: torch.Tensor, dims: tuple[int, ...], seed: int, chunk: i
     return parts
 
 
-def _candidates(old: torch.Tensor, centre: torch.Tensor, idx: int, owner: torch.Tensor, min_dist: torch.Tensor,
-                parts: list[torch.Tensor], slack: float) -> torch.Tensor:
-    """Rows the new centre (row ``idx``) might bring closer: those no filter proves to stay as far."""
+def _candidates(old: torch.Tensor, centre: torch.Tensor, idx: int, owner: torch.Tensor, twice: torch.Tensor,
+                limit: torch.Tensor, parts: list[torch.Tensor], scratch: torch.Tensor) -> torch.Tensor:
+    """Rows the new centre (row ``idx``) might bring closer: those no filter proves to stay as far.
+
+    ``twice`` is twice each row's distance to its centre and ``limit`` that distance squared (with a little
+    slack), both kept up to date by the caller; ``scratch`` is a row-sized buffer."""
     to_centres = _dist(old, centre)  # distance of the new centre to the old ones
     # x may get closer only if d(c, owner(x)) < 2 * d(x, owner(x))
-    mask = to_centres[owner] < 2.0 * min_dist
+    mask = torch.index_select(to_centres, 0, owner) < twice
     if not parts:
         return torch.nonzero(mask).squeeze(1)
-    limit = min_dist.square().mul_(1 + 1e-4).add_(slack)
     first = parts[0]
     bound = torch.sub(first[0], first[0, idx]).square_()
-    for j in range(1, first.shape[0]):
-        bound.add_(torch.sub(first[j], first[j, idx]).square_())
+    for j in range(1, first.shape[0]):  # bound += (p_j - c_j)^2, one fused pass per component
+        torch.sub(first[j], first[j, idx], out=scratch)
+        bound.addcmul_(scratch, scratch)
     mask &= bound < limit
     cand = torch.nonzero(mask).squeeze(1)
-    bound, limit = bound[cand], limit[cand]
+    bound, limit = torch.index_select(bound, 0, cand), torch.index_select(limit, 0, cand)
     for part in parts[1:]:
         if not cand.numel():
             break
-        bound = bound + torch.sub(part[cand], part[idx]).square_().sum(1)
-        keep = bound < limit
-        cand, bound, limit = cand[keep], bound[keep], limit[keep]
+        bound = bound + torch.sub(torch.index_select(part, 0, cand), part[idx]).square_().sum(1)
+        keep = torch.nonzero(bound < limit).squeeze(1)
+        cand, bound, limit = (torch.index_select(v, 0, keep) for v in (cand, bound, limit))
     return cand
 
 
@@ -149,6 +152,16 @@ def greedy_coreset(
             idx = int(torch.argmax(min_dist).item())
         # squared bounds compare with a little slack, so float rounding in the projection never prunes a patch
         slack = (1e-5 * max(float(_dist(x[s:s + chunk], 0.0).max()) for s in range(0, n, chunk))) ** 2
+        twice = torch.empty(n, dtype=x.dtype, device=device)  # 2 d(x, owner(x))
+        limit = torch.empty(n, dtype=x.dtype, device=device)  # d(x, owner(x))^2 with slack: the pruning limit
+        scratch = torch.empty(n, dtype=x.dtype, device=device)
+
+        def refresh(rows: torch.Tensor | slice) -> None:
+            twice[rows] = min_dist[rows] * 2.0
+            limit[rows] = min_dist[rows].square().mul_(1 + 1e-4).add_(slack)
+
+        if start:
+            refresh(slice(None))
         for t in range(start, size):
             centre = x[idx]
             centres[t] = centre
@@ -156,17 +169,22 @@ def greedy_coreset(
             if t == 0:
                 for s in range(0, n, chunk):
                     min_dist[s:s + chunk] = _dist(x[s:s + chunk], centre)
+                min_dist[idx] = 0.0
+                refresh(slice(None))
                 measured += n
             else:
-                cand = _candidates(centres[:t], centre, idx, owner, min_dist, parts, slack)
+                cand = _candidates(centres[:t], centre, idx, owner, twice, limit, parts, scratch)
                 if cand.numel():
-                    d = _dist(x[cand], centre)
-                    closer = d < min_dist[cand]
-                    upd = cand[closer]
-                    min_dist[upd] = d[closer]
+                    d = _dist(torch.index_select(x, 0, cand), centre)
+                    closer = torch.nonzero(d < torch.index_select(min_dist, 0, cand)).squeeze(1)
+                    upd = torch.index_select(cand, 0, closer)
+                    min_dist[upd] = torch.index_select(d, 0, closer)
                     owner[upd] = t
+                    refresh(upd)
                     measured += int(cand.numel())
             min_dist[idx] = 0.0
+            twice[idx] = 0.0
+            limit[idx] = slack
             if t + 1 < size:
                 idx = int(torch.argmax(min_dist).item())
             if (t + 1) % report_every == 0 or t + 1 == size:

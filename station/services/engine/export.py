@@ -27,6 +27,7 @@ from station.services.engine.ports import ExportArtifact, RuntimeExporter
 
 PARITY_TOLERANCE = 1e-3  # largest |difference| of normalised image scores for the exported runtime to serve
 TORCH = "torch"
+PARITY_BATCH = 8
 
 Loaded = tuple[dict[str, np.ndarray], dict[str, Any]]
 
@@ -101,13 +102,17 @@ def check_export(models: Any, model: PatchModel, bank: MemoryBank, images: Seque
         torch_handle = model.prepare_bank(bank.features, bank.image_score)
         exported_handle = exported.prepare_bank(bank.features, bank.image_score)
         diffs, differ = [], 0
-        for done, image in enumerate(images, 1):
-            a = float(calibration.image(model.score([image], torch_handle)[0].image_score))
-            b = float(calibration.image(exported.score([image], exported_handle)[0].image_score))
-            diffs.append(abs(a - b))
-            differ += decide_verdict(a, image_threshold, review_threshold) != decide_verdict(b, image_threshold,
-                                                                                               review_threshold)
-            progress(Progress("export", done, len(images), "comparing the exported runtime with torch"))
+        # torch scores in batches (the shape its backbone is traced for), the exported runtime one frame at a
+        # time, as it inspects
+        for s in range(0, len(images), PARITY_BATCH):
+            part = images[s:s + PARITY_BATCH]
+            for image, raw in zip(part, model.score(part, torch_handle), strict=True):
+                a = float(calibration.image(raw.image_score))
+                b = float(calibration.image(exported.score([image], exported_handle)[0].image_score))
+                diffs.append(abs(a - b))
+                differ += decide_verdict(a, image_threshold, review_threshold) != decide_verdict(
+                    b, image_threshold, review_threshold)
+            progress(Progress("export", s + len(part), len(images), "comparing the exported runtime with torch"))
     except Exception as exc:  # noqa: BLE001 - the exported runtime failed to score: torch inspects
         return ExportCheck(_torch_only(f"the exported runtime failed ({type(exc).__name__}: {exc}); inspecting "
                                        f"with torch", tolerance, seconds=time.perf_counter() - started), None, None)
