@@ -56,6 +56,7 @@ def child(dataset: Path, n_train: int, size: int) -> dict:
     summary = ctx.engine.builder.build("demo-cast")
     seconds = time.perf_counter() - started
     selection = summary.selection or {}
+    info = ctx.engine.inspection.bank_info("demo-cast") or {}
     candidates = [c for c in selection.get("candidates", []) if c["candidate"]["image_score"] == "reweighted"]
     ratios = [c["seconds"] / c["predicted_seconds"] for c in candidates if c.get("predicted_seconds")]
     out = {
@@ -68,6 +69,8 @@ def child(dataset: Path, n_train: int, size: int) -> dict:
                         "predicted": c.get("predicted_seconds"), "stages": c.get("stages")} for c in candidates],
         "max_actual_over_predicted": round(max(ratios), 2) if ratios else None,
         "skipped": selection.get("skipped"), "budget_seconds": selection.get("budget_seconds"),
+        "bank": {k: info.get(k) for k in ("stage_seconds", "reused_features", "n_patches", "coreset_size")},
+        "runtime": getattr(summary, "runtime", None),
         "load_before": [round(x, 2) for x in load_before], "load_after": [round(x, 2) for x in os.getloadavg()],
     }
     ctx.close()
