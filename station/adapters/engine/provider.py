@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from station.adapters.engine.availability import module_available, require_torch
 from station.adapters.engine.backbones import REGISTRY, default_backbone, installed_backbones, spec_of
 from station.adapters.engine.heap import release_free_memory
 from station.adapters.weights.manifest import ModelsDirectory
@@ -57,7 +58,12 @@ class MlModels:
     def is_degraded(self, backbone: str) -> bool:
         return spec_of(backbone).degraded
 
+    def can_build(self) -> bool:
+        """Whether models can be built here (torch importable); the lean CPU package only inspects."""
+        return module_available("torch")
+
     def runtime(self, backbone: str, input_size: int) -> PatchcoreRuntime:
+        require_torch()  # one clear line in the lean CPU package instead of an ImportError
         from station.adapters.engine.patchcore import PatchcoreRuntime
 
         key = (backbone, int(input_size))
@@ -82,6 +88,8 @@ class MlModels:
         device says so; otherwise a machine without an NVIDIA driver has no CUDA device."""
         if self.device:
             return self.device.startswith("cpu")
+        if not module_available("torch"):  # the lean CPU package: no CUDA runtime either
+            return True
         if "torch" not in sys.modules and not os.path.exists("/proc/driver/nvidia/version"):
             return True
         import torch
@@ -110,6 +118,8 @@ class MlModels:
         return ExportedRuntime(exported, spec.degraded, degraded_reason(exported.backbone))
 
     def clip_embedder(self) -> ClipEmbedder | None:
+        if not (module_available("torch") and module_available("open_clip")):
+            return None  # retrieval falls back to the backbone-pooled vectors
         from station.adapters.engine.clip import ClipEmbedder, installed_clip
 
         name = installed_clip(self.directory)

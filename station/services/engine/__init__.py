@@ -11,7 +11,9 @@ from station.services.engine.inspection import InspectionService
 from station.services.engine.onboarding import MIN_GOOD, OnboardingReport, OnboardingService
 from station.services.engine.reference_cache import ReferenceImages
 from station.services.engine.references import LIBRARY_KIND, add_demo_images, import_file, import_reference_images, store_image
-from station.services.engine.runtime import BANK_FILE, INDEX_FILE, BankCache, BankNotBuiltError, LoadedProduct
+from station.services.engine.runtime import (
+    BANK_FILE, INDEX_FILE, BankCache, BankNotBuiltError, CannotBuildHereError, LoadedProduct, require_builder,
+)
 from station.services.engine.candidates import Candidate, candidate_sizes
 from station.services.engine.selection import Selection, select_configuration
 from station.services.engine.validation import CandidateScore
@@ -29,6 +31,7 @@ __all__ = [
     "BankNotBuiltError",
     "BuildOptions",
     "CalibrationService",
+    "CannotBuildHereError",
     "Candidate",
     "candidate_sizes",
     "CandidateScore",
@@ -52,6 +55,7 @@ __all__ = [
     "OnboardingReport",
     "OnboardingService",
     "ReferenceImages",
+    "require_builder",
     "ReviewThresholdStore",
     "select_configuration",
     "shortfall",

@@ -33,7 +33,7 @@ from station.pipeline.patchcore.splits import MIN_GOOD_IMAGES, calibration_split
 from station.pipeline.retrieval.embeddings import build_index
 from station.services.engine.export import ExportCheck, check_export
 from station.services.engine.ports import ModelFiles, ModelProvider
-from station.services.engine.runtime import BANK_FILE, EXPORT_FILE, INDEX_FILE, BankCache
+from station.services.engine.runtime import BANK_FILE, EXPORT_FILE, INDEX_FILE, BankCache, require_builder
 from station.services.engine.candidates import candidate_sizes
 from station.services.engine.selection import Selection, select_configuration
 from station.services.shared.ports import CatalogReader, DeploymentLog, ObjectStore
@@ -116,6 +116,7 @@ class ModelBuildService:
         options.validate()
         progress = progress or no_progress
         product = self._catalog.get_product(product_code)
+        require_builder(self._models, product_code)
         config = self._catalog.get_model_config(product.product_id)
         pre = Preprocessing.from_config(config.preprocessing)
         auto = options.backbone is None

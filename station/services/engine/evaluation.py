@@ -36,6 +36,7 @@ from station.pipeline.patchcore.scoring import DEFAULT_REVIEW_THRESHOLD
 from station.pipeline.patchcore.splits import calibration_split
 from station.services.engine.export import TORCH, check_export
 from station.services.engine.ports import ModelProvider
+from station.services.engine.runtime import require_builder
 from station.services.engine.candidates import candidate_sizes
 from station.services.engine.selection import Selection, select_configuration
 
@@ -69,6 +70,7 @@ class EvaluationService:
                  options: BuildOptions | None = None, progress: ProgressCallback | None = None,
                  cancel: CancelToken | None = None) -> EvaluationReport:
         root = Path(dataset)
+        require_builder(self._models)
         progress = progress or no_progress
         train_paths = folder_images(root / "train" / "good")
         options = options or BuildOptions()

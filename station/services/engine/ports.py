@@ -29,6 +29,11 @@ class ModelProvider(Protocol):
 
     def is_degraded(self, backbone: str) -> bool: ...
 
+    def can_build(self) -> bool:
+        """Whether models can be built and run on torch here (False in the lean CPU package, which only
+        inspects with published exports)."""
+        ...
+
     def runtime(self, backbone: str, input_size: int) -> PatchModel: ...
 
     def release_runtimes(self, keep: set[tuple[str, int]]) -> int:

@@ -20,8 +20,26 @@ INDEX_FILE = "retrieval"
 EXPORT_FILE = "exported"  # the backbone exported for the torch-free CPU runtime, or why there is none
 
 
+CPU_ONLY = (
+    "this CPU package inspects with models built and exported on a full station (torch is not installed "
+    "here); build {what} there (or with the full package), then copy its models directory to this bench"
+)
+
+
 class BankNotBuiltError(NotReadyError):
     """The product has no memory bank yet."""
+
+
+class CannotBuildHereError(NotReadyError):
+    """The installation has no torch (the lean CPU package): it cannot build, calibrate on torch, or inspect a
+    product whose published set holds no passed export."""
+
+
+def require_builder(models: ModelProvider, product_code: str | None = None) -> None:
+    """Raises :class:`CannotBuildHereError` (one line naming the product) where models cannot be built."""
+    if not models.can_build():
+        what = f"product {product_code!r}" if product_code else "the model"
+        raise CannotBuildHereError(CPU_ONLY.format(what=what))
 
 
 @dataclass
@@ -70,6 +88,11 @@ class BankCache:
             # on the CPU the exported runtime (no torch) when its export passed for this very bank
             model = published_export(self._models, files[EXPORT_FILE], bank)
             if model is None:
+                if not self._models.can_build():
+                    reason = (files[EXPORT_FILE] or ({}, {}))[1].get("reason") or "no export published"
+                    raise CannotBuildHereError(
+                        f"product {product_code!r} has no exported model this CPU package can run ({reason}); build it "
+                        f"on a full station (or with the full package), then copy its models directory to this bench")
                 model = self._models.runtime(bank.backbone, bank.input_size)
             if model.embedding_dim != bank.features.shape[1]:
                 raise ValidationError(
