@@ -19,6 +19,7 @@ from typing import Any
 import cv2
 
 from station.adapters.engine.backbones import spec_of
+from station.app.demo_prebuilt import DEMO, describe_prebuilt, install_prebuilt
 from station.app.station import Station
 from station.domain.camera import CameraSpec
 from station.domain.engine import BuildSummary, CancelToken, Progress, ProgressCallback
@@ -27,7 +28,7 @@ from station.domain.errors import NotFoundError, StationError, ValidationError
 from station.pipeline.synthetic.parts import DEFECT_CODES, render_part
 from station.resources import resources_dir
 from station.services.admin import import_defect_mapping
-from station.services.engine import BuildOptions
+from station.services.engine import BuildOptions, require_builder
 
 DEMO_PRODUCT = "demo-cast"
 DEMO_PASSWORD = "demo1234"
@@ -175,10 +176,12 @@ def _use_demo_size(ctx: Station, product_id: int, size: int) -> None:
 def prepare_demo(ctx: Station, engine: Any, *, n_good: int = 40, n_per_defect: int = 6, size: int = 256,
                  rebuild: bool = False, replay_fps: float = 4.0, report: Callable[[str], None] | None = print,
                  build_progress: Callable[[Any], None] | None = None, build_options: BuildOptions | None = None,
-                 build: bool = True) -> DemoSetup:
+                 build: bool = True, prebuilt: str = DEMO) -> DemoSetup:
     """The demo product, accounts, library, manual, replay camera and (first time) its bank. ``build``
     false: everything but the bank (seconds), ``setup.needs_build`` says whether :func:`build_demo_model`
-    is still to run. ``build_options`` default to the demo's fixed configuration (:func:`demo_model`)."""
+    is still to run. ``build_options`` default to the demo's fixed configuration (:func:`demo_model`).
+    Without torch (the lean CPU package) the bank is never built: the bundled prebuilt model set ``prebuilt``
+    is installed instead (``station.app.demo_prebuilt``)."""
     from station.services.admin import import_images
 
     home = ctx.settings.home
@@ -187,9 +190,11 @@ def prepare_demo(ctx: Station, engine: Any, *, n_good: int = 40, n_per_defect: i
                       camera=CameraSpec(), accounts=[])
     counts = import_defect_mapping(ctx.catalog, resources_dir() / "demo" / "demo_product.json")
     product = ctx.catalog.get_product(DEMO_PRODUCT)
+    torch_free = not engine.models.can_build()
     if build_options is None:
         fixed = demo_model()
-        _check_weights(engine, fixed.backbone)
+        if not torch_free:  # a prebuilt model set needs no weights
+            _check_weights(engine, fixed.backbone)
         _use_demo_size(ctx, product.product_id, fixed.input_size)
     _say(report, setup, f"demo product {product.code} ({product.name}): {len(product.defect_types)} defect types "
                         f"({counts['products_created']} product created)")
@@ -219,7 +224,11 @@ def prepare_demo(ctx: Station, engine: Any, *, n_good: int = 40, n_per_defect: i
     setup.camera = CameraSpec(source=str(setup.replay_folder), fps=replay_fps, loop=True)
     _say(report, setup, f"replay camera: {setup.replay_folder}")
     setup.needs_build = rebuild or not _has_completed_bank(ctx, product.product_id)
-    if not setup.needs_build:
+    if setup.needs_build and torch_free:
+        summary = install_prebuilt(ctx, engine, DEMO_PRODUCT, product.product_id, prebuilt)
+        setup.needs_build = False
+        _say(report, setup, describe_prebuilt(summary))
+    elif not setup.needs_build:
         _say(report, setup, "memory bank: already built")
     elif build:
         _say(report, setup, "building the memory bank (first time only)…")
@@ -242,6 +251,7 @@ def build_demo_model(engine: Any, options: BuildOptions | None = None, *, progre
     """The demo product's bank and retrieval index, with the fixed configuration unless ``options`` say
     otherwise (never a self-configuration: the options always name a backbone). Slow (tens of seconds):
     call it from a worker thread, or where waiting is the point (``--headless``)."""
+    require_builder(engine.models, DEMO_PRODUCT)  # one clear line without torch, before asking for weights
     if options is None:
         fixed = demo_model()
         _check_weights(engine, fixed.backbone)

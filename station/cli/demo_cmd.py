@@ -96,6 +96,7 @@ def self_check(args: argparse.Namespace) -> int:
     """A headless inspection in a throwaway home: exits 0 when a good part passes and a defective part
     does not; prints one line per step. Used by ``station --self-check`` and the frozen app."""
     from station.app.demo import prepare_demo
+    from station.app.demo_prebuilt import SELF_CHECK
     from station.pipeline.synthetic.parts import render_part
 
     with tempfile.TemporaryDirectory(prefix="station-self-check-") as tmp:
@@ -104,7 +105,8 @@ def self_check(args: argparse.Namespace) -> int:
         ctx = build_station(load_settings(home=home, models_dir=getattr(args, "models_dir", None)))
         try:
             engine = _engine(ctx)
-            prepare_demo(ctx, engine, n_good=12, n_per_defect=2, size=128, report=lambda s: print(f"self-check: {s}"))
+            prepare_demo(ctx, engine, n_good=12, n_per_defect=2, size=128, report=lambda s: print(f"self-check: {s}"),
+                         prebuilt=SELF_CHECK)
             good = render_part(90_001, 128).image
             bad = render_part(90_002, 128, "hole").image
             results = {}
