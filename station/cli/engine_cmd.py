@@ -26,7 +26,7 @@ from station.domain.errors import StationError, ValidationError
 from station.pipeline.images.datasets import folder_images
 from station.pipeline.images.decode import read_image
 from station.services.engine import BuildOptions
-from station.services.engine import import_reference_images
+from station.services.engine import import_reference_images, require_builder
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -159,6 +159,7 @@ def _build(args: argparse.Namespace) -> int:
     augment = _augment(args)  # checked before anything is imported
     ctx = build_station(settings_from(args))
     try:
+        require_builder(ctx.engine.models, args.product)  # without torch: one line, before anything is imported
         if args.import_good:
             added = import_reference_images(ctx.catalog, ctx.storage, args.product, folder_images(args.import_good))
             print(f"added {len(added)} good images", file=sys.stderr)

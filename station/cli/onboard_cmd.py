@@ -9,6 +9,7 @@ from station.app.onboarding import capture_frames
 from station.app.station import build_station
 from station.cli.common import print_json, settings_from
 from station.domain.errors import ValidationError
+from station.services.engine import require_builder
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,6 +35,7 @@ def _onboard(args: argparse.Namespace) -> int:
         defects[code] = int(n)
     ctx = build_station(settings_from(args))
     try:
+        require_builder(ctx.engine.models, args.product)  # without torch: one line, before the camera captures
         service = ctx.engine.onboarding
         good = capture_frames(args.camera, args.good, args.interval)
         if args.more:

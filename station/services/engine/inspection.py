@@ -157,6 +157,8 @@ class InspectionService:
     def _retrieve(self, loaded: LoadedProduct, result: Analysis, product):  # type: ignore[no-untyped-def]
         index = loaded.index
         clip = self._models.clip_embedder() if index is not None and index.method.startswith("open_clip") else None
+        if clip is None and index is not None and index.method.startswith("open_clip"):
+            index = None  # CLIP vectors, and no CLIP here (the lean CPU package has no open_clip): no retrieval
         image = result.prepared.pixels
         embedding = global_vector(clip, image, result.raw)
         if index is None:
