@@ -53,7 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="first add DIR/<defect code>/* as labelled defect images (a DIR/good folder is skipped)")
     b.add_argument("--selection-budget", type=float, default=BuildOptions.selection_seconds, metavar="SECONDS",
                    help="time budget of the self-configuration: a candidate predicted to overrun it is skipped "
-                        "(default %(default)s s)")
+                        "(default %(default)s s; 0: no budget)")
     b.add_argument("--json", action="store_true")
     b.set_defaults(func=_build)
 
@@ -66,7 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     e.add_argument("--augment", help=AUGMENT_HELP)
     e.add_argument("--device", help="cpu or cuda (default: cuda when present)")
     e.add_argument("--selection-budget", type=float, default=BuildOptions.selection_seconds, metavar="SECONDS",
-                   help="time budget of the self-configuration (default %(default)s s)")
+                   help="time budget of the self-configuration (default %(default)s s; 0: no budget)")
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=_evaluate)
 
@@ -171,7 +171,7 @@ def _build(args: argparse.Namespace) -> int:
                 print(f"added {len(added)} {folder.name} images", file=sys.stderr)
         options = BuildOptions(backbone=args.backbone, coreset_ratio=args.coreset_ratio,
                                max_bank_size=args.max_bank_size, augment=augment,
-                               selection_seconds=args.selection_budget)
+                               selection_seconds=args.selection_budget or None)
         backbone = args.backbone or ctx.engine.models.default_backbone()
         if ctx.engine.models.is_degraded(backbone):
             _degraded_banner("no pretrained backbone weights installed: the bank uses fixed hand-made filter "
@@ -214,7 +214,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     service = build_evaluation(settings.resolved_models_dir, args.device)
     options = BuildOptions(coreset_ratio=args.coreset_ratio, max_bank_size=args.max_bank_size,
-                           augment=_augment(args), selection_seconds=args.selection_budget)
+                           augment=_augment(args), selection_seconds=args.selection_budget or None)
     with ProgressReporter(not args.json) as progress:
         report = service.evaluate(args.dataset, backbone=args.backbone, input_size=args.input_size,
                                   options=options, progress=progress)

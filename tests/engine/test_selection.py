@@ -4,6 +4,7 @@ with labelled defect images uses them, and the deployment records candidates, sc
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from station.pipeline.synthetic.parts import demo_images, write_dataset
 from station.pipeline.synthetic.defects import KINDS, make_defects
 from station.services.engine import evaluation
 from station.services.engine.evaluation import EvaluationService
+from station.pipeline.patchcore.bank_build import BuildOptions
 from station.pipeline.patchcore.splits import calibration_split, held_out_split, validation_split
 from station.services.engine.candidates import Candidate, candidate_sizes, stage1_candidates, stage2_candidates
 from tests.support.engine import demo_context, install_mobilenet
@@ -82,7 +84,8 @@ def test_selection_reads_no_test_image(tmp_path: Path, monkeypatch: pytest.Monke
     train = root / "train" / "good"
     alone = tmp_path / "train-only"  # the choice made from a copy of train/good with no test folder anywhere
     shutil.copytree(train, alone)
-    selection = service.configure(alone, input_size=SIZE)
+    unbounded = BuildOptions(selection_seconds=None)  # no time budget: the same candidates whatever the load
+    selection = service.configure(alone, input_size=SIZE, options=unbounded)
     assert reads and all(p.parent == alone for p in reads)
     keys = [c.candidate.key for c in selection.scores]  # each candidate with every image score
     scored = [f"{c}{extra}" for c in (f"mobilenet_v2@{SIZE}", f"mobilenet_v2@{SIZE + 32}",  # no half size: 64 px
@@ -90,7 +93,7 @@ def test_selection_reads_no_test_image(tmp_path: Path, monkeypatch: pytest.Monke
               for extra in ("", "+map_peak", "+map_top")]
     assert keys[:9] == scored
     reads.clear()
-    report = service.evaluate(root, input_size=SIZE)
+    report = service.evaluate(root, input_size=SIZE, options=unbounded)
     n_train = len(list(train.iterdir()))
     assert all(p.parent == train for p in reads[:n_train])  # the choice: train/good only, before any test image
     assert all("test" in p.parts for p in reads[2 * n_train:])
@@ -111,7 +114,18 @@ def test_build_with_labelled_defects_uses_them(monkeypatch: pytest.MonkeyPatch) 
     ctx = demo_context(size=SIZE, n_good=10, n_per_defect=2)
     try:
         progress = []
-        summary = ctx.engine.builder.build("demo-cast", progress=progress.append)
+        reads: Counter[str] = Counter()
+        read = ctx.storage.get_bytes
+
+        def counted(key: str) -> bytes:
+            reads[key] += 1
+            return read(key)
+
+        with monkeypatch.context() as patched:
+            patched.setattr(ctx.storage, "get_bytes", counted)
+            summary = ctx.engine.builder.build("demo-cast", progress=progress.append)
+        # every library image (10 good, 6 labelled defects) was read and decoded once in the whole build
+        assert len(reads) == 16 and set(reads.values()) == {1}
         chosen = summary.selection
         assert chosen is not None and chosen["n_labelled"] == 6 and chosen["n_held_out_good"] == 3
         defects = ctx.catalog.list_images(ctx.catalog.get_product("demo-cast").product_id, "defect")

@@ -50,7 +50,7 @@ def test_selection_is_deterministic_reports_progress_and_cancels(tmp_path: Path,
     models = MlModels(tmp_path / "models")
     sizes = candidate_sizes([b["name"] for b in models.backbones() if b["installed"]], SIZE)
     goods = _goods(sizes)
-    options = BuildOptions(seed=5)
+    options = BuildOptions(seed=5, selection_seconds=None)  # no time budget: the same candidates whatever the load
     seen: list[Progress] = []
     features = FeatureCache()
     first = select_configuration(models, goods, {}, SIZE, options, progress=seen.append, features=features)

@@ -71,9 +71,10 @@ class ModelBuildService:
 
     def _self_configure(self, product: ProductInfo, config: Any, pre: Preprocessing, options: BuildOptions,
                         progress: ProgressCallback, cancel: CancelToken | None, features: FeatureCache,
-                        ) -> tuple[Selection, list[tuple[Any, dict[int, np.ndarray]]]]:
+                        ) -> tuple[Selection, list[tuple[Any, dict[int, np.ndarray]]], list[tuple[Any, dict[int, np.ndarray]]]]:
         """The product's configuration chosen on its own good images (held out, plus synthetic defects) and
-        its labelled defect images (see ``station.services.engine.selection``), with the loaded good images;
+        its labelled defect images (see ``station.services.engine.selection``), with the loaded good and
+        defect images (each decoded once, prepared at every candidate size);
         ``features`` keeps the chosen candidate's good-image features (keys ``("good", index)``)."""
         installed = [b["name"] for b in self._models.backbones() if b["installed"]]
         sizes = candidate_sizes(installed, pre.resize)
@@ -93,7 +94,7 @@ class ModelBuildService:
             review_threshold=review, progress=progress, cancel=cancel, features=features,
             source_images={"good": [int(r.image_id) for r, _ in goods],
                            "labelled_defect": [int(r.image_id) for r, _ in defects]})
-        return selection, goods
+        return selection, goods, defects
 
     @contextmanager
     def _ending_on_error(self, deployment_id: int) -> Iterator[None]:
@@ -133,14 +134,17 @@ class ModelBuildService:
         features = FeatureCache()  # features the selection computed, reused by the bank build
         with self._ending_on_error(deployment_id):
             if auto:
-                selection, loaded = self._self_configure(product, config, pre, options, progress, cancel, features)
+                selection, loaded, loaded_defects = self._self_configure(product, config, pre, options, progress,
+                                                                         cancel, features)
                 backbone = selection.chosen.backbone
                 pre = replace(pre, resize=selection.chosen.input_size)
                 options = replace(options, backbone=backbone, augment=selection.chosen.augment,
                                   image_score=selection.chosen.image_score)
                 goods = [(row, by_size[pre.resize]) for row, by_size in loaded]
-                del loaded
+                defects = [(row, by_size[pre.resize]) for row, by_size in loaded_defects]
+                del loaded, loaded_defects
             else:
+                defects = None  # loaded with the retrieval index
                 goods = self._load_prepared(product, ImageType.NORMAL.value, pre, progress, cancel)
             if len(goods) < MIN_GOOD_IMAGES:
                 raise ValidationError(
@@ -158,7 +162,8 @@ class ModelBuildService:
             # inspection never pairs the new bank with the old index. A failure of either leaves the previous set.
             index_summary, published = self.build_index(
                 product_code, model, built.bank, goods, built.pooled, user_id=user_id, progress=progress,
-                cancel=cancel, pre=pre, bank_files=(arrays, meta), extra_files={EXPORT_FILE: export.files(built.bank)})
+                cancel=cancel, pre=pre, bank_files=(arrays, meta), extra_files={EXPORT_FILE: export.files(built.bank)},
+                defects=defects)
             path, digest = published[BANK_FILE]
             info = built.bank.info
             summary = BuildSummary(
@@ -189,16 +194,19 @@ class ModelBuildService:
                     cancel: CancelToken | None, pre: Preprocessing,
                     bank_files: tuple[dict[str, np.ndarray], dict[str, Any]] | None = None,
                     extra_files: dict[str, tuple[dict[str, np.ndarray], dict[str, Any]]] | None = None,
+                    defects: list[tuple[Any, np.ndarray]] | None = None,
                     ) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
         """The retrieval index (``clip_embedding`` deployment), published together with ``bank_files`` and
-        ``extra_files`` when given; returns the summary fields it adds and the published (path, sha256) per file."""
+        ``extra_files`` when given; returns the summary fields it adds and the published (path, sha256) per file.
+        ``defects``: the product's defect images already prepared at the bank's size (else they are loaded)."""
         product = self._catalog.get_product(product_code)
         clip = self._models.clip_embedder()
         method = clip.method if clip is not None else f"backbone_pooled:{model.name}"
         deployment_id = self._deployments.start(DeploymentType.CLIP_EMBEDDING.value, product.product_id,
                                                 {"method": method, "bank_backbone": model.name}, user_id)
         with self._ending_on_error(deployment_id):
-            defects = self._load_prepared(product, ImageType.DEFECT.value, pre, progress, cancel)
+            if defects is None:
+                defects = self._load_prepared(product, ImageType.DEFECT.value, pre, progress, cancel)
             codes = {d.defect_type_id: d.code for d in product.defect_types}
             index = build_index(model, bank, clip, goods, pooled, defects, codes, progress, cancel)
             items = {INDEX_FILE: index.to_files()}
