@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import cv2
 import numpy as np
 
+from station.pipeline.images.preprocessing import rgb_batch
 from station.pipeline.patchcore.bank import IMAGE_SCORES, PatchFeatures, RawScore, top_count
 
 RUNTIME_NAME = "onnxruntime"
@@ -163,13 +163,7 @@ class ExportedRuntime:
 
     def to_input(self, images: Sequence[np.ndarray]) -> np.ndarray:
         """uint8 BGR images of the input size -> normalised RGB float batch (B, 3, S, S)."""
-        size = (self.input_size, self.input_size)
-        batch = np.empty((len(images), self.input_size, self.input_size, 3), dtype=np.uint8)
-        for i, img in enumerate(images):
-            if img.shape[:2] != size:
-                img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
-            batch[i] = cv2.cvtColor(img, cv2.COLOR_GRAY2RGB if img.ndim == 2 else cv2.COLOR_BGR2RGB)
-        tensor = batch.transpose(0, 3, 1, 2).astype(np.float32)
+        tensor = rgb_batch(images, self.input_size).transpose(0, 3, 1, 2).astype(np.float32)
         return np.ascontiguousarray(tensor * self._scale + self._shift)
 
     def embedding(self, images: Sequence[np.ndarray]) -> np.ndarray:

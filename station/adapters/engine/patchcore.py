@@ -20,7 +20,6 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import cv2
 import numpy as np
 import torch
 from torch.nn import functional as F  # noqa: N812
@@ -29,6 +28,7 @@ from station.adapters.engine.backbone_loader import build_patchcore, patchcore_c
 from station.adapters.engine.backbones import BackboneSpec, degraded_reason, spec_of
 from station.adapters.engine.heap import release_free_memory
 from station.adapters.weights.manifest import ModelsDirectory
+from station.pipeline.images.preprocessing import rgb_batch
 from station.pipeline.patchcore.bank import IMAGE_SCORES, PatchFeatures, RawScore, top_count
 from station.pipeline.patchcore.nearest import BankSearch
 
@@ -148,13 +148,7 @@ class PatchcoreRuntime:
 
     def to_tensor(self, images: Sequence[np.ndarray]) -> torch.Tensor:
         """uint8 BGR images of the input size -> normalised RGB float batch on the device."""
-        size = (self.input_size, self.input_size)
-        batch = np.empty((len(images), self.input_size, self.input_size, 3), dtype=np.uint8)
-        for i, img in enumerate(images):
-            if img.shape[:2] != size:
-                img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
-            batch[i] = cv2.cvtColor(img, cv2.COLOR_GRAY2RGB if img.ndim == 2 else cv2.COLOR_BGR2RGB)
-        tensor = torch.from_numpy(batch).to(self.device).permute(0, 3, 1, 2).float()
+        tensor = torch.from_numpy(rgb_batch(images, self.input_size)).to(self.device).permute(0, 3, 1, 2).float()
         return (tensor * self._scale + self._shift).contiguous()
 
     def _trace(self, x: torch.Tensor) -> Callable[[torch.Tensor], Any]:

@@ -17,6 +17,7 @@ zeroes the anomaly map afterwards. What was applied is returned as a dict and re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -190,3 +191,14 @@ def to_full_frame(
     for ix, iy, iw, ih in ignore:
         full[iy:iy + ih, ix:ix + iw] = 0.0
     return full
+
+
+def rgb_batch(images: Sequence[np.ndarray], size: int) -> np.ndarray:
+    """Prepared uint8 BGR (or grey) images -> one (B, size, size, 3) uint8 RGB batch, the network's input
+    before normalisation (an image of another size is resized to it)."""
+    batch = np.empty((len(images), size, size, 3), dtype=np.uint8)
+    for i, img in enumerate(images):
+        if img.shape[:2] != (size, size):
+            img = cv2.resize(img, (size, size), interpolation=cv2.INTER_AREA)
+        batch[i] = cv2.cvtColor(img, cv2.COLOR_GRAY2RGB if img.ndim == 2 else cv2.COLOR_BGR2RGB)
+    return batch
