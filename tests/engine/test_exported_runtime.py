@@ -122,6 +122,8 @@ def test_inspection_runs_on_the_exported_runtime_with_the_torch_verdict(built) -
     service = ctx.engine.inspection
     loaded = service.cache.get("demo-cast")
     assert isinstance(loaded.model, ExportedRuntime)
+    # the bench's model status says which runtime inspects
+    assert ctx.bench.warm_up("demo-cast").startswith(f"{loaded.bank.backbone} · cpu · onnxruntime")
     torch_model = ctx.engine.models.runtime(loaded.bank.backbone, loaded.bank.input_size)
     assert isinstance(torch_model, PatchcoreRuntime)
     torch_handle = torch_model.prepare_bank(loaded.bank.features, loaded.bank.image_score)

@@ -113,6 +113,8 @@ class UpsampleBlur(torch.nn.Module):
 class PatchcoreRuntime:
     """One loaded backbone: patch embeddings for bank builds, scoring against a bank for inspections."""
 
+    runtime_name = "torch"
+
     def __init__(self, name: str, models: ModelsDirectory, input_size: int = 256, device: str | None = None,
                  compile_backbone: bool = True, half: bool | None = None) -> None:
         """``half``: the backbone in fp16 (default: on CUDA only; the bank search stays fp32 either way)."""

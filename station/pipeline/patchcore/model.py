@@ -20,6 +20,7 @@ class PatchModel(Protocol):
     degraded_reason: str | None
     input_size: int
     embedding_dim: int
+    runtime_name: str  # what runs the backbone: "torch", or the exported runtime's name ("onnxruntime")
 
     @property
     def device_name(self) -> str: ...

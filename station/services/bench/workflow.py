@@ -88,8 +88,9 @@ class BenchWorkflow:
         """Loads the product's bank, backbone and the manual embedder now; returns a one-line model status.
         The local LLM loads with the first guide."""
         loaded = self._inspection.warm_up(product_code)
+        runtime = loaded.model.runtime_name
         parts = [f"{loaded.bank.backbone}{' (degraded)' if loaded.bank.degraded else ''} · "
-                 f"{loaded.model.device_name}"]
+                 f"{loaded.model.device_name}" + (f" · {runtime}" if runtime != "torch" else "")]
         if self._guidance is not None:
             self._guidance.excerpts(product_code, None)
             generator = self._guidance.generator
