@@ -53,7 +53,7 @@ LATIN_ALLOWED = frozenset(w.lower() for w in (
     "fps", "px", "ms", "s", "min", "h", "kb", "mb", "gb", "mm", "x", "id", "ok", "ng", "pass", "fail",
     "csv", "pdf", "png", "jpg", "json", "toml", "mqtt", "modbus", "tcp", "plc", "url", "roi", "llm", "ai",
     "patchcore", "clip", "auroc", "onnx", "cpu", "gpu", "cuda", "ctrl", "space", "esc", "enter", "tab", "f",
-    "http", "https", "www", "com", "local", "example", "qr", "io", "usb", "rtsp", "opencv",
+    "http", "https", "www", "com", "local", "example", "qr", "io", "usb", "rtsp", "opencv", "onnxruntime",
 ))
 _TOLERANCE = 1  # pixels: rounding of fractional advances
 
