@@ -56,9 +56,6 @@ class FeatureCache:
                                  pooled=np.zeros((0, model.embedding_dim), np.float32))
         return PatchFeatures(grid=np.stack([store[k][0] for k in keys]), pooled=np.stack([store[k][1] for k in keys]))
 
-    def has(self, model: PatchModel, key: Hashable) -> bool:
-        return key in self._store.get(model_key(model), {})
-
     def count_missing(self, mk: ModelKey, keys: Sequence[Hashable]) -> int:
         """How many of ``keys`` the model ``mk`` would still have to embed."""
         store = self._store.get(mk, {})

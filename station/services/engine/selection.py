@@ -36,7 +36,7 @@ candidate that would overrun the budget is skipped and reported as such (the fir
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np

@@ -25,7 +25,7 @@ from station.domain.engine import CancelToken, Progress, ProgressCallback, no_pr
 from station.pipeline.patchcore import thresholds as cal
 from station.pipeline.patchcore.bank import IMAGE_SCORES, MAP_SCORES, map_image_score
 from station.pipeline.patchcore.bank_build import BuildOptions, build_memory_bank
-from station.pipeline.patchcore.features import FeatureCache, ModelKey
+from station.pipeline.patchcore.features import FeatureCache
 from station.services.engine.candidates import Candidate
 from station.services.engine.ports import ModelProvider
 
