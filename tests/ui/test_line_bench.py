@@ -6,6 +6,7 @@ is down is one line in the status bar and the bench keeps inspecting."""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
@@ -82,6 +83,34 @@ def test_override_at_the_bench(qtbot, demo_window, demo_ctx) -> None:  # noqa: F
     qtbot.addWidget(locked)
     locked.show_for(outcome, demo_window.session.product)
     assert not any(b.isEnabled() for b in (locked.false_alarm, locked.missed, locked.other_type))
+
+
+def test_a_history_read_older_than_the_override_never_hides_it(qtbot, demo_window, monkeypatch) -> None:
+    """The part's history is read when it is shown; an override saved while that read is still on its way
+    answers with the newer history, and the older read, arriving last, is dropped."""
+    bench = open_bench(qtbot, demo_window, "worker")
+    panel, service = bench.overrides, demo_window.services.overrides
+    shown_override, reads = threading.Event(), []
+    panel.corrected.connect(lambda *_: shown_override.set())
+    read_history = service.history
+
+    def history(code: str):  # type: ignore[no-untyped-def]
+        entries = read_history(code)
+        if not reads:  # the read made when the part is shown answers only after the override is on screen
+            reads.append(code)
+            shown_override.wait(60)
+        return entries
+
+    monkeypatch.setattr(service, "history", history)
+    bench.inspect()
+    outcome = _inspected(qtbot, bench)
+    qtbot.waitUntil(lambda: bool(reads), timeout=30000)
+    (panel.false_alarm if outcome.verdict.value != "PASS" else panel.missed).click()
+    qtbot.waitUntil(lambda: bool(panel.history_entries), timeout=30000)
+    qtbot.waitUntil(lambda: not any(job.name == "override-history" for job in demo_window.runner.active),
+                    timeout=30000)
+    assert len(panel.history_entries) == 1 and panel.history.count() == 1, "the older, empty read is dropped"
+    assert panel.current_verdict() in ("PASS", "FAIL") and "→" in bench.result.verdict.text()
 
 
 def test_mqtt_trigger_inspects_at_the_bench(qtbot, demo_window, mqtt_broker) -> None:  # noqa: F811

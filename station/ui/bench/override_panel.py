@@ -5,7 +5,8 @@ history) so that the verdict banner shows the corrected state.
 
 The buttons are disabled for a role that may not override (the service refuses it too) and for an override
 that contradicts the verdict (a PASS is no false alarm). Storing runs in a job; the answer for an
-inspection that is no longer shown is dropped. The part becomes a labelled sample of the product's image
+inspection that is no longer shown is dropped, and so is a history read that began before an override was
+saved (the override's answer carries the newer history). The part becomes a labelled sample of the product's image
 library (the service does it in the same transaction).
 """
 
@@ -27,7 +28,8 @@ from station.ui.permissions import Capability
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.names import defect_name, image_label_name, override_name
 
-SHOWN = "override"
+SHOWN = "override"  # the inspection on screen
+HISTORY = "override-history"  # the newest read of its overrides (a load, or the answer to a save)
 _ALLOWED = {OverrideKind.FALSE_ALARM: ("FAIL", "UNCERTAIN"), OverrideKind.MISSED_DEFECT: ("PASS", "UNCERTAIN"),
             OverrideKind.OTHER_DEFECT_TYPE: ("FAIL", "UNCERTAIN")}
 
@@ -90,7 +92,7 @@ class OverridePanel(QFrame):
 
     # shown inspection ---------------------------------------------------------------------------------
     def clear(self) -> None:
-        self.requests.retire(SHOWN)
+        self.requests.retire(SHOWN, HISTORY)
         self.outcome, self.history_entries = None, []
         self.stored.setText("")
         self.history.clear()
@@ -109,10 +111,17 @@ class OverridePanel(QFrame):
         for d in (product.defect_types if product is not None else ()):
             self.defect_type.addItem(defect_name(d.name_ko, d.name_en, d.code), d.code)
         self._enable()
-        request = self.requests.begin(SHOWN)
-        overrides, users, code = self.env.services.overrides, self.env.services.users, outcome.inspection_code
+        self.requests.begin(SHOWN)
+        self._load_history()
+
+    def _load_history(self) -> None:
+        """Reads the shown part's overrides; a save begun after this read supersedes it."""
+        if self.outcome is None or not self.outcome.inspection_code:
+            return
+        request = self.requests.begin(HISTORY)
+        overrides, users, code = self.env.services.overrides, self.env.services.users, self.outcome.inspection_code
         self.env.runner.submit(lambda _ctx: (overrides.history(code), _names(users)), name="override-history",
-                               owner=self, request=(self.requests, SHOWN, request),
+                               owner=self, request=(self.requests, HISTORY, request),
                                on_done=lambda r: self._show_history(*r), on_error=self.message.show_error)
 
     def current_verdict(self) -> str | None:
@@ -133,8 +142,8 @@ class OverridePanel(QFrame):
 
     # storing -------------------------------------------------------------------------------------------
     def submit(self, kind: OverrideKind) -> None:
-        outcome, request = self.outcome, self.requests.current(SHOWN)
-        if outcome is None or request is None or not outcome.inspection_code:
+        outcome = self.outcome
+        if outcome is None or self.requests.current(SHOWN) is None or not outcome.inspection_code:
             return
         defect = self.defect_type.currentData()
         if kind is OverrideKind.OTHER_DEFECT_TYPE and defect is None:
@@ -153,12 +162,14 @@ class OverridePanel(QFrame):
         for button in (self.false_alarm, self.missed, self.other_type):
             button.setEnabled(False)
         self.message.show_message(self.tr("Saving the override…"), "info")
-        self.env.runner.submit(work, name="override", owner=self, request=(self.requests, SHOWN, request),
+        request = self.requests.begin(HISTORY)  # a history read still on its way would be older than this
+        self.env.runner.submit(work, name="override", owner=self, request=(self.requests, HISTORY, request),
                                on_done=lambda r: self._stored(*r), on_error=self._refused)
 
     def _refused(self, error: BaseException) -> None:
         self._enable()
         self.message.show_error(error)
+        self._load_history()  # the read this save superseded
 
     def _stored(self, entry: OverrideEntry, history: list[OverrideEntry], names: dict[int, str]) -> None:
         self._enable()
