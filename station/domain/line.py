@@ -18,6 +18,7 @@ from typing import Any, Literal
 from station.domain.errors import ValidationError
 
 ResultStatus = Literal["inspected", "refused", "error"]
+TriggerAction = Literal["inspect", "changeover"]
 StationState = Literal["online", "busy", "offline", "stopping"]
 _TEXT_RE = re.compile(r"^[\x20-\x7e]{1,64}$")
 
@@ -43,11 +44,15 @@ def clean_text(value: Any, what: str) -> str | None:
 
 @dataclass(frozen=True)
 class LineTrigger:
-    """One request from the line to inspect the part now in view."""
+    """One request from the line: inspect the part now in view (judged by ``product``, else by the station's
+    active product), or, with ``action="changeover"``, make ``product`` the active product for the parts
+    that follow."""
 
-    source: str  # "mqtt", "modbus", "serial", "cli"
+    source: str  # "mqtt", "modbus", "serial", "opcua", "cli", "local"
     serial: str | None = None
     part_id: str | None = None
+    product: str | None = None  # a product code (recipe); None: the active product
+    action: TriggerAction = "inspect"
     trigger_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     received_at: datetime = field(default_factory=utc_now)
     received_mono: float = field(default_factory=time.perf_counter)  # for latency, same clock as the service
