@@ -211,6 +211,52 @@ class SerialWiring:
 
 
 @dataclass(frozen=True)
+class OpcUaWiring:
+    """The station serves OPC UA at ``opc.tcp://HOST:PORT/station/``; the PLC or MES is the client.
+
+    ``host`` is the address listened on (``0.0.0.0``: every interface), ``port`` 0 picks a free one.
+    ``security`` is ``none`` (no signing, no encryption, anonymous clients: only on a separated, trusted line
+    network) or ``basic256sha256`` (every message signed and encrypted; ``certificate`` and ``private_key``
+    name the server's certificate and key files, PEM or DER)."""
+
+    host: str = "0.0.0.0"
+    port: int = 4840
+    security: str = "none"
+    certificate: str | None = None
+    private_key: str | None = None
+
+    def endpoint(self) -> str:
+        return f"opc.tcp://{self.host}:{self.port}/station/"
+
+    def validated(self) -> OpcUaWiring:
+        """Itself, or one clear error for the first bad value."""
+        if not isinstance(self.host, str) or not re.match(r"^[A-Za-z0-9_.:-]+$", self.host):
+            raise ValidationError(f"OPC UA host must be a host name or address, got {self.host!r}")
+        if isinstance(self.port, bool) or not isinstance(self.port, int) or not 0 <= self.port < 65536:
+            raise ValidationError(f"OPC UA port must be 0 to 65535, got {self.port!r}")
+        if self.security not in OPCUA_SECURITY:
+            raise ValidationError(f"OPC UA security must be one of {', '.join(OPCUA_SECURITY)}, got {self.security!r}")
+        if self.security != "none" and not (self.certificate and self.private_key):
+            raise ValidationError(f"OPC UA security {self.security} needs certificate and private_key files")
+        return self
+
+    @staticmethod
+    def parse_address(text: str) -> tuple[str, int]:
+        """``opc.tcp://HOST:PORT[/station/]``, ``HOST:PORT`` or ``HOST`` -> (host, port)."""
+        rest = text.strip()
+        if rest.startswith("opc.tcp://"):
+            rest = rest[len("opc.tcp://"):]
+            head, _, path = rest.partition("/")
+            if path.strip("/") not in ("", "station"):
+                raise ValidationError(f"the station's OPC UA endpoint path is /station/, got {text!r}")
+            rest = head
+        return parse_host_port(rest, "opc.tcp", 4840)
+
+
+OPCUA_SECURITY = ("none", "basic256sha256")
+
+
+@dataclass(frozen=True)
 class LineWiring:
     mqtt: MqttWiring | None = None
     modbus: ModbusWiring | None = None
@@ -218,6 +264,7 @@ class LineWiring:
     queue_size: int = 4  # triggers waiting while one is inspected; more are refused (and published so)
     recurrence_inspections: int = 50  # recurrence watch window: inspections of the product after the action
     recurrence_hours: float = 24.0  # ... or hours after it, whichever holds
+    opcua: OpcUaWiring | None = None  # the station as an OPC UA server
 
     def with_overrides(self, **changes: Any) -> LineWiring:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
