@@ -3,7 +3,8 @@
 Sections ``[mqtt]``, ``[modbus]``, ``[serial]`` take the fields of the domain's MqttWiring, ModbusWiring
 and SerialWiring; top-level ``queue_size`` sets how many triggers may wait, ``recurrence_inspections`` /
 ``recurrence_hours`` the recurrence watch window. Unknown keys are an error
-(a typo must not silently leave a PLC unwired). See docs/readme/line.md for an example.
+(a typo must not silently leave a PLC unwired). ``[opcua]`` takes the fields of OpcUaWiring (the station
+as an OPC UA server). See docs/readme/line.md for an example.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from station.domain.errors import ConfigurationError
-from station.domain.line import LineWiring, ModbusWiring, MqttWiring, SerialWiring, parse_host_port
+from station.domain.errors import ConfigurationError, ValidationError
+from station.domain.line import (LineWiring, ModbusWiring, MqttWiring, OpcUaWiring, SerialWiring,
+                                 parse_host_port)
 
-_SECTIONS = {"mqtt": MqttWiring, "modbus": ModbusWiring, "serial": SerialWiring}
+_SECTIONS = {"mqtt": MqttWiring, "modbus": ModbusWiring, "serial": SerialWiring, "opcua": OpcUaWiring}
 
 
 def wiring_path(home: Path) -> Path:
@@ -49,6 +51,11 @@ def load_wiring(path: Path) -> LineWiring:
     if unknown:
         raise ConfigurationError(f"{path}: unknown key(s): {', '.join(unknown)}")
     parts = {name: _section(cls, data[name], path, name) for name, cls in _SECTIONS.items() if name in data}
+    if "opcua" in parts:
+        try:
+            parts["opcua"].validated()
+        except ValidationError as exc:
+            raise ConfigurationError(f"{path}: [opcua]: {exc}") from None
     queue_size = data.get("queue_size", LineWiring.queue_size)
     if not isinstance(queue_size, int) or queue_size < 0:
         raise ConfigurationError(f"{path}: queue_size must be a whole number >= 0")
@@ -59,7 +66,8 @@ def load_wiring(path: Path) -> LineWiring:
 
 
 def apply_options(wiring: LineWiring, *, mqtt: str | None = None, modbus: str | None = None,
-                  serial: str | None = None, queue_size: int | None = None) -> LineWiring:
+                  serial: str | None = None, queue_size: int | None = None,
+                  opcua: str | None = None) -> LineWiring:
     """Command-line addresses on top of the file: they replace the address, keep the file's other keys."""
     changes: dict[str, Any] = {"queue_size": queue_size}
     if mqtt:
@@ -72,4 +80,8 @@ def apply_options(wiring: LineWiring, *, mqtt: str | None = None, modbus: str | 
     if serial:
         changes["serial"] = (dataclasses.replace(wiring.serial, device=serial) if wiring.serial
                              else SerialWiring(device=serial))
+    if opcua:
+        host, port = OpcUaWiring.parse_address(opcua)
+        changes["opcua"] = (dataclasses.replace(wiring.opcua, host=host, port=port) if wiring.opcua
+                            else OpcUaWiring(host=host, port=port))
     return wiring.with_overrides(**changes)

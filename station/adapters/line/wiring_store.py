@@ -28,7 +28,7 @@ def dump_wiring(wiring: LineWiring) -> str:
     for key in ("recurrence_inspections", "recurrence_hours"):
         if getattr(wiring, key) != getattr(defaults, key):
             lines.append(f"{key} = {_value(getattr(wiring, key))}")
-    for name in ("mqtt", "modbus", "serial"):
+    for name in ("mqtt", "modbus", "serial", "opcua"):
         part = getattr(wiring, name)
         if part is None:
             continue
