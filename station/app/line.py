@@ -41,6 +41,7 @@ class ServeOptions:
     mqtt: str | None = None
     modbus: str | None = None
     serial: str | None = None
+    opcua: str | None = None  # serve OPC UA at opc.tcp://HOST:PORT
     health_port: int | None = None
     queue_size: int | None = None
     guides: bool = False  # write the corrective-action guide for FAIL/UNCERTAIN parts (blocks the next part)
@@ -55,6 +56,10 @@ def build_links(wiring: LineWiring, station_id: str) -> list[LineLink]:
         links.append(ModbusLink(wiring.modbus))
     if wiring.serial is not None:
         links.append(SerialLink(wiring.serial))
+    if wiring.opcua is not None:
+        from station.adapters.line.opcua import OpcUaLink  # asyncua loads only when wired
+
+        links.append(OpcUaLink(wiring.opcua, station_id))
     return links
 
 
@@ -110,10 +115,10 @@ class ServeRun:
         settings = ctx.settings
         base = wiring if wiring is not None else load_wiring(wiring_path(settings.home))
         self.wiring = apply_options(base, mqtt=options.mqtt, modbus=options.modbus, serial=options.serial,
-                                    queue_size=options.queue_size)
+                                    queue_size=options.queue_size, opcua=options.opcua)
         links = build_links(self.wiring, settings.station_id)
         if not links and options.health_port is None:
-            raise ConfigurationError("nothing to serve: give --mqtt, --modbus or --serial (or wire them in "
+            raise ConfigurationError("nothing to serve: give --mqtt, --modbus, --serial or --opcua (or wire them in "
                                      f"{wiring_path(settings.home)}), or --health-port")
         spec = CameraSpec(source=options.camera).validated() if options.camera else self._camera_spec()
         self.camera = camera_factory(spec)

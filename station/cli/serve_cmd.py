@@ -17,6 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--mqtt", metavar="URL", help="broker, mqtt://HOST:PORT (topics station/<id>/trigger|result|status)")
     p.add_argument("--modbus", metavar="HOST:PORT", help="the PLC's Modbus TCP server")
     p.add_argument("--serial", metavar="DEV", help="serial device (or pyserial URL) for trigger/verdict lines")
+    p.add_argument("--opcua", metavar="URL",
+                   help="serve OPC UA, opc.tcp://HOST:PORT (0.0.0.0: every interface; endpoint path /station/)")
     p.add_argument("--health-port", type=int, metavar="PORT", help="serve GET /health on 127.0.0.1:PORT (0: any)")
     p.add_argument("--queue-size", type=int, metavar="N", help="triggers that may wait while busy (default 4)")
     p.add_argument("--guides", action="store_true",
@@ -32,7 +34,8 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         run = ServeRun(ctx, ServeOptions(
             product_code=args.product, camera=args.camera, mqtt=args.mqtt, modbus=args.modbus, serial=args.serial,
-            health_port=args.health_port, queue_size=args.queue_size, guides=args.guides, language=args.language))
+            opcua=args.opcua, health_port=args.health_port, queue_size=args.queue_size, guides=args.guides,
+            language=args.language))
         run.install_signals()
         print(run.start(), flush=True)
         try:

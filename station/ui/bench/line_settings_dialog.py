@@ -133,7 +133,7 @@ class LineSettingsDialog(QDialog):
             serial = SerialWiring(self.serial_device.text().strip(), self.baudrate.value(),
                                   self.serial_trigger.text().strip(), self.serial_reply.isChecked())
         return LineWiring(mqtt, modbus, serial, self.queue_size.value(), base.recurrence_inspections,
-                          base.recurrence_hours)
+                          base.recurrence_hours, opcua=base.opcua)
 
     def save(self) -> None:
         try:
