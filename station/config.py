@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     s3_access_key_id: SecretStr | None = None
     s3_secret_access_key: SecretStr | None = None
     models_dir: Path | None = Field(default=None, description="Model weights; defaults to home/models.")
+    # The station's own disk (docs/readme/sync.md "The station's disk"): local copies of files the centre
+    # holds are pruned after retention_days (0: no age limit) and above retention_max_gb (0: no cap);
+    # recording pauses below max(min_free_gb, min_free_percent of the disk).
+    retention_days: int = Field(default=30, ge=0, le=3650)
+    retention_max_gb: float = Field(default=0.0, ge=0, le=100_000)
+    min_free_gb: float = Field(default=1.0, ge=0, le=10_000)
+    min_free_percent: float = Field(default=5.0, ge=0, le=50)
     language: Literal["en", "ko"] = "en"
     theme: Literal["light", "dark"] = "light"
 

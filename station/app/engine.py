@@ -12,7 +12,7 @@ from station.adapters.engine.bank_files import BankFiles
 from station.adapters.engine.provider import MlModels
 from station.app.lazy import Lazy
 from station.config import Settings
-from station.services.engine import BankCache, CalibrationService, EvaluationService, InspectionRecorder, InspectionService, ModelBuildService, OnboardingService
+from station.services.engine import BankCache, CalibrationService, EvaluationService, InspectionRecorder, InspectionService, ModelBuildService, OnboardingService, RecordingSpace
 from station.services.shared.ports import DeploymentLog, ObjectStore
 
 
@@ -28,14 +28,15 @@ class EngineServices:
 
 
 def build_engine(settings: Settings, catalog: SqlCatalogRepository, recorder: InspectionRecorder,
-                 storage: ObjectStore, deployments: DeploymentLog, device: str | None = None) -> EngineServices:
+                 storage: ObjectStore, deployments: DeploymentLog, device: str | None = None,
+                 space: RecordingSpace | None = None) -> EngineServices:
     models = MlModels(settings.resolved_models_dir, device=device)
     files = BankFiles(settings.resolved_models_dir)
     cache = BankCache(files, models)
     builder = ModelBuildService(catalog, storage, deployments, models, files, cache)
     return EngineServices(
         models=models, files=files, builder=builder,
-        inspection=InspectionService(catalog, recorder, storage, models, files, cache),
+        inspection=InspectionService(catalog, recorder, storage, models, files, cache, space=space),
         calibration=CalibrationService(catalog, files, cache),
         evaluation=EvaluationService(models),
         onboarding=OnboardingService(catalog, catalog, storage, builder, models.default_backbone),

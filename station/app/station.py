@@ -19,14 +19,14 @@ from station.app.engine import BankReviewThresholds, EngineServices, build_engin
 from station.app.guidance import build_guidance
 from station.app.lazy import Lazy
 from station.app.records import build_records
-from station.app.storage import build_object_store
+from station.app.storage import build_disk_upkeep, build_object_store
 from station.app.sync import build_sync
 from station.config import Settings, load_settings
 from station.services.admin import UserService
 from station.services.bench import BenchWorkflow
 from station.services.engine import HistoryCalibration, StationSettingsService
 from station.services.guidance import GuidanceService, ManualService
-from station.services.records import ActionService, OverrideService, RecurrenceWatch, SyncService
+from station.services.records import ActionService, DiskUpkeep, OverrideService, RecurrenceWatch, SyncService
 from station.services.shared.changes import ChangeNotifier
 from station.services.shared.ports import ObjectStore
 
@@ -47,6 +47,8 @@ class Station:
     manuals: ManualService  # manual ingestion (station manuals ingest, admin screens)
     guidance: GuidanceService  # manual excerpts and guides for an inspection (call from a worker thread)
     sync: SyncService  # not started here: the GUI calls sync.start(); `station sync run` runs one pass
+    # the station's disk: disk.status() (free space, watermark, recording_paused, prunable files), disk.prune()
+    disk: DiskUpkeep
     actions: ActionService
     # checked by the bench workflow after every recorded FAIL (GUI, inspect, serve); window from line.toml
     recurrence: RecurrenceWatch
@@ -89,10 +91,11 @@ def build_station(settings: Settings | None = None) -> Station:
     storage = build_object_store(settings)
     changes = ChangeNotifier()
     catalog, deployments, audit = SqlCatalogRepository(db), SqlDeploymentLog(db), SqlAuditTrail(db)
-    sync = build_sync(settings, db, changes=changes)
+    disk = build_disk_upkeep(settings, db)
+    sync = build_sync(settings, db, changes=changes, upkeep=disk)
     # a recorded inspection wakes the sync thread (when it runs): no wait for the next periodic pass
     recorder = SqlInspectionRecorder(db, settings.station_id, on_recorded=sync.trigger)
-    engine = Lazy(partial(build_engine, settings, catalog, recorder, storage, deployments))
+    engine = Lazy(partial(build_engine, settings, catalog, recorder, storage, deployments, space=disk))
     review_thresholds = BankReviewThresholds(engine)
     records = build_records(settings, db, catalog, audit, changes, review_thresholds)
     guidance = build_guidance(settings, db, catalog, storage, deployments)
@@ -102,7 +105,7 @@ def build_station(settings: Settings | None = None) -> Station:
     return Station(
         settings=settings, db=db, storage=storage, changes=changes, catalog=catalog, deployments=deployments,
         audit=audit, recorder=recorder, users=build_users(db), manuals=guidance.manuals, guidance=guidance.guidance,
-        sync=sync, actions=records.actions, recurrence=records.recurrence, overrides=records.overrides,
+        sync=sync, disk=disk, actions=records.actions, recurrence=records.recurrence, overrides=records.overrides,
         history_thresholds=records.history_thresholds, station_settings=station_settings,
         _engine=engine, _bench=bench,
     )

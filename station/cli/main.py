@@ -28,6 +28,7 @@ COMMANDS = (
     "station.cli.demo_cmd",
     "station.cli.gui_cmd",
     "station.cli.sync_cmd",
+    "station.cli.storage_cmd",
     "station.cli.manuals_cmd",
     "station.cli.models_cmd",
     "station.cli.engine_cmd",

@@ -40,8 +40,9 @@ def _add_actions(p: argparse.ArgumentParser) -> None:
     run.add_argument("--json", action="store_true", help="print the report as JSON")
     run.set_defaults(func=_run)
 
-    status = sub.add_parser("status", help="pending counts, last success, last error")
-    status.add_argument("--json", action="store_true", help="machine-readable: pending, last_success, last_error")
+    status = sub.add_parser("status", help="pending counts, last success, last error, the station's disk")
+    status.add_argument("--json", action="store_true",
+                        help="machine-readable: pending, last_success, last_error, disk (free, watermark, ...)")
     status.set_defaults(func=_status)
 
     secret = sub.add_parser("set-secret", help="store a password/key in the OS keyring (read from the terminal)")
@@ -135,6 +136,11 @@ def _status(args: argparse.Namespace) -> int:
         print(f"files that cannot be provided: {status.failed_files} (see object_files.last_error)")
     if not status.configured:
         print("no central database configured (central_db_url): the station works local-only")
+    if status.disk is not None:
+        from station.cli.storage_cmd import status_lines
+
+        for line in status_lines(status.disk):
+            print(line)
     return 0
 
 

@@ -134,7 +134,7 @@ class InspectionReview:
 class ReviewImage:
     """One image of a review as read from the object store: its bytes, or why there are none
     (``none``: nothing was stored; ``missing``: the object is not in the store; ``unavailable``: the store
-    could not be read)."""
+    could not be read; ``pruned``: no longer on this station, and the central store cannot be reached now)."""
 
     key: str | None
     data: bytes | None = None

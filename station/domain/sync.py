@@ -35,6 +35,7 @@ class SyncStatus:
     consecutive_failures: int = 0
     running: bool = False
     configured: bool = True
+    disk: dict[str, Any] | None = None  # the station's disk (DiskStatus.to_dict()), when its upkeep is wired
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -2,6 +2,8 @@
 
 After the commit the recorder calls ``on_recorded`` (the assembly passes the sync service's
 ``trigger``), so the new rows leave for the centre at once instead of at the next periodic pass.
+A disk that fills during the transaction rolls it back whole and is reported as one
+:class:`~station.domain.storage.DiskFullError` line.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from station.adapters.db.database import Database
 from station.adapters.db.models import Image, ImageMetadata, Inspection, InspectionResult
 from station.domain.inspection import InspectionRecord, RecordedInspection, inspection_code
+from station.domain.storage import DiskFullError
 
 
 class SqlInspectionRecorder:
@@ -41,6 +44,11 @@ class SqlInspectionRecorder:
                 if "inspection_code" not in str(exc.orig) or attempt == 4:
                     raise
                 continue
+            except OperationalError as exc:  # SQLite rolled the transaction back: nothing was written
+                if "full" not in str(exc.orig).lower():
+                    raise
+                raise DiskFullError("the disk is full: the inspection was not recorded (the local store is "
+                                    "unchanged); free space or prune files already at the centre") from None
             if self.on_recorded is not None:
                 self.on_recorded()
             return recorded

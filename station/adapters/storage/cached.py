@@ -3,7 +3,8 @@
 ``put_*`` never touches the network, so recording an inspection never waits for the central
 store; the sync service uploads the pending files later (``object_files``). A key that is not
 here (a manual uploaded at the centre, a file of another station) is fetched from the remote
-store once and kept in the local folder.
+store once and kept in the local folder. The disk upkeep prunes local copies the centre holds; reading
+one of those fetches it back the same way.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from station.adapters.files import replacing
 from station.adapters.storage.local import LocalFolderStore
 from station.adapters.storage.s3 import S3ObjectStore
 from station.domain.errors import NotFoundError, StationError
+from station.domain.storage import NotKeptLocallyError
+from station.domain.sync import ObjectStoreUnavailableError
 
 
 class CachedObjectStore:
@@ -34,8 +37,16 @@ class CachedObjectStore:
         return target
 
     def get_bytes(self, key: str) -> bytes:
+        """The local copy, or the central one (kept locally again); a file no longer here (pruned once the
+        centre held it) while the object store cannot be reached is one :class:`NotKeptLocallyError`."""
         path = self.local.local_path(key)
-        return (path or self._fetch(key)).read_bytes()
+        if path is not None:
+            return path.read_bytes()
+        try:
+            return self._fetch(key).read_bytes()
+        except ObjectStoreUnavailableError as exc:
+            raise NotKeptLocallyError(f"image pruned locally; at the centre, which cannot be reached now "
+                                      f"({key})") from exc
 
     def local_path(self, key: str) -> Path | None:
         """The local copy, fetched from the remote store when needed; None when it has none either."""

@@ -4,6 +4,7 @@ Also an ``ObjectTarget`` (exists/upload) when a shared folder is the central sto
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -12,6 +13,9 @@ from pathlib import Path
 
 from station.adapters.files import atomic_write
 from station.domain.errors import NotFoundError, ValidationError
+from station.domain.storage import DiskFullError
+
+_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
 def key_for_digest(digest: str, kind: str, suffix: str) -> str:
@@ -40,7 +44,13 @@ class LocalFolderStore:
         target = self._path(key)
         if target.exists():
             return key  # same content, same key: nothing to write
-        atomic_write(target, data)  # a reader never sees half a file
+        try:
+            atomic_write(target, data)  # a reader never sees half a file; a failed write leaves none
+        except OSError as exc:
+            if exc.errno in _FULL:
+                raise DiskFullError(f"the disk is full: {key} could not be written to {self.root} "
+                                    "(nothing of it was kept)") from None
+            raise
         return key
 
     def put_file(self, path: Path, *, kind: str) -> str:

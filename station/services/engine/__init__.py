@@ -22,7 +22,7 @@ from station.services.engine.threshold_history import (
     MIN_LABELLED_DEFECT, MIN_LABELLED_GOOD, HistoryCalibration, ThresholdProposal, enough_outcomes, shortfall,
 )
 from station.pipeline.patchcore.bank_build import BuildOptions
-from station.services.engine.ports import InspectionRecorder, ReviewThresholdStore
+from station.services.engine.ports import InspectionRecorder, RecordingSpace, ReviewThresholdStore
 
 __all__ = [
     "add_demo_images",
@@ -45,6 +45,7 @@ __all__ = [
     "import_reference_images",
     "INDEX_FILE",
     "InspectionRecorder",
+    "RecordingSpace",
     "InspectionService",
     "LIBRARY_KIND",
     "LoadedProduct",

@@ -27,7 +27,7 @@ from station.pipeline.patchcore.analysis import Analysis, analyse
 from station.pipeline.patchcore.judge import judge
 from station.pipeline.patchcore.scoring import check_threshold
 from station.pipeline.retrieval.embeddings import defect_vector, global_vector
-from station.services.engine.ports import InspectionRecorder, ModelFiles, ModelProvider
+from station.services.engine.ports import InspectionRecorder, ModelFiles, ModelProvider, RecordingSpace
 from station.services.engine.reference_cache import ReferenceImages
 from station.services.engine.runtime import BANK_FILE, BankCache, LoadedProduct
 from station.services.shared.ports import CatalogReader, ObjectStore
@@ -36,8 +36,10 @@ class InspectionService:
     """Runs inspections against the products' memory banks (see the module docstring)."""
 
     def __init__(self, catalog: CatalogReader, recorder: InspectionRecorder, storage: ObjectStore,
-                 models: ModelProvider, files: ModelFiles, cache: BankCache | None = None) -> None:
+                 models: ModelProvider, files: ModelFiles, cache: BankCache | None = None,
+                 space: RecordingSpace | None = None) -> None:
         self._catalog = catalog
+        self._space = space  # below its watermark nothing is recorded (checked before anything is computed)
         self._recorder = recorder
         self._storage = storage
         self._models = models
@@ -72,8 +74,12 @@ class InspectionService:
         :class:`InspectionOutcome`; with ``record=False`` nothing is stored (no artifacts, no rows).
         ``serial`` (read from the part) is stored with the test image's metadata in the same transaction.
         Raises :class:`~station.pipeline.images.decode.ImageInputError` for unusable input, NotFoundError for an
-        unknown product, BankNotBuiltError when the product has no bank yet.
+        unknown product, BankNotBuiltError when the product has no bank yet, RecordingPausedError (before
+        anything is computed or written) while the disk's free space is below the watermark, DiskFullError
+        when the disk fills while the artifacts or rows are written (nothing of the inspection is recorded).
         """
+        if record and self._space is not None:
+            self._space.require_space()
         progress = progress or no_progress
         started = time.perf_counter()
         timings: dict[str, float] = {}

@@ -17,7 +17,7 @@ from station.pipeline.patchcore.model import PatchModel
 from station.pipeline.retrieval.embeddings import ImageEmbedder
 
 __all__ = ["ExportArtifact", "ImageEmbedder", "InspectionRecorder", "ModelFiles", "ModelProvider", "PatchModel",
-           "ReviewThresholdStore", "RuntimeExporter"]
+           "RecordingSpace", "ReviewThresholdStore", "RuntimeExporter"]
 
 
 class ModelProvider(Protocol):
@@ -113,4 +113,12 @@ class ReviewThresholdStore(Protocol):
 class InspectionRecorder(Protocol):
     def record(self, record: InspectionRecord) -> RecordedInspection:
         """Image, metadata, inspection and result in one transaction (nothing half-way)."""
+        ...
+
+
+class RecordingSpace(Protocol):
+    """The free-space watermark of the disk inspections are recorded to."""
+
+    def require_space(self) -> None:
+        """Raises ``RecordingPausedError`` (one line) while free space is below the watermark."""
         ...

@@ -20,6 +20,7 @@ from station.domain.reports import (
     OverrideLine,
 )
 from station.domain.review import InspectionReview
+from station.domain.storage import LocalFile
 from station.domain.sync import PushResult
 
 
@@ -144,3 +145,39 @@ class InspectionReviewReader(Protocol):
     station has no such inspection."""
 
     def review(self, inspection_id: int) -> InspectionReview | None: ...
+
+
+class LocalObjectFiles(Protocol):
+    """The station's local copies of object files, as the disk upkeep sees them (implemented on the local
+    store and the storage folder)."""
+
+    pruning_enabled: bool  # False where the storage folder is the object store itself
+    pruning_note: str | None  # why nothing is pruned, when it is not
+
+    def disk_usage(self) -> list[tuple[str, int, int]]:
+        """(path, total bytes, free bytes) of each disk the station records to (storage folder first)."""
+        ...
+
+    def confirmed_files(self) -> list[LocalFile]:
+        """Local files the central store has confirmed ('stored') and no library image uses, oldest first."""
+        ...
+
+    def local_totals(self) -> tuple[int, int]:
+        """Files and bytes in the local storage folder."""
+        ...
+
+    def awaiting_sync(self) -> int:
+        """Files not yet confirmed by the central store."""
+        ...
+
+    def still_prunable(self, keys: list[str]) -> set[str]:
+        """Those of ``keys`` that are still confirmed and unused by the library (read again just before removal)."""
+        ...
+
+    def remove(self, key: str) -> int:
+        """Removes the local copy of ``key``; the bytes freed (0 when there was none)."""
+        ...
+
+    def load_prune_state(self) -> dict[str, str | None]: ...
+
+    def save_prune_state(self, values: dict[str, str | None]) -> None: ...

@@ -13,6 +13,7 @@ import logging
 
 from station.domain.errors import NotFoundError, StationError
 from station.domain.review import InspectionReview, ReviewImage, ReviewImages
+from station.domain.storage import NotKeptLocallyError
 from station.services.records.ports import InspectionReviewReader
 from station.services.shared.ports import ObjectStore
 
@@ -43,6 +44,8 @@ class InspectionReviewService:
             data = self._storage.get_bytes(key)
         except NotFoundError as exc:
             return ReviewImage(key, problem="missing", detail=str(exc))
+        except NotKeptLocallyError as exc:
+            return ReviewImage(key, problem="pruned", detail=str(exc))
         except (StationError, OSError) as exc:
             log.warning("review image %s: %s", key, exc)
             return ReviewImage(key, problem="unavailable", detail=str(exc))

@@ -6,7 +6,9 @@ a previous run left queued), then every ``interval`` seconds, at once when :meth
 called (the recorder does right after every inspection), and after a failure with exponential backoff (``base_backoff`` doubling up to
 ``max_backoff``, with jitter so twenty stations do not retry in step). Its visible state
 (pending counts, last success, last error) lives in the local store, so ``station sync status``
-in another process sees the same thing as the GUI.
+in another process sees the same thing as the GUI. After every pass the thread runs the disk upkeep
+(:class:`~station.services.records.disk.DiskUpkeep`): local copies the centre holds are pruned by the
+retention policy, at once while recording is paused for lack of space.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from datetime import datetime, timezone
 from station.domain.engine import Progress, ProgressCallback, no_progress
 from station.domain.errors import StationError
 from station.domain.sync import SyncRunReport, SyncStatus
+from station.services.records.disk import DiskUpkeep
 from station.services.shared.changes import ChangeNotifier, RecordsChanged
 from station.services.records.ports import ObjectTarget, SyncGateway
 from station.services.shared.ports import ObjectStore
@@ -52,7 +55,9 @@ class SyncService:
         batch_size: int = 4000, interval: float = 15.0, pull_interval: float = 300.0,
         base_backoff: float = 2.0, max_backoff: float = 300.0, files_per_run: int = 1000,
         clock: Callable[[], datetime] = _utc_now, changes: ChangeNotifier | None = None,
+        upkeep: DiskUpkeep | None = None,
     ) -> None:
+        self.upkeep = upkeep  # the station's disk: pruned after every pass when due (see disk.py)
         self._gateway = gateway
         self.changes = changes or ChangeNotifier()  # fired after a pass that pushed or pulled rows
         self._files_from = files_from
@@ -208,8 +213,16 @@ class SyncService:
             failed_files=files.get("failed", 0), last_success=state.get("last_success"),
             last_error=state.get("last_error"), last_error_at=state.get("last_error_at"),
             last_pull=state.get("last_pull"), consecutive_failures=int(state.get("consecutive_failures") or 0),
-            running=self.running, configured=self._gateway.configured,
+            running=self.running, configured=self._gateway.configured, disk=self._disk(),
         )
+
+    def _disk(self) -> dict | None:
+        if self.upkeep is None:
+            return None
+        try:
+            return self.upkeep.status().to_dict()
+        except Exception as exc:  # noqa: BLE001 - a disk probe fault is shown, never breaks the sync status
+            return {"error": f"{type(exc).__name__}: {exc}"}
 
     # The thread ------------------------------------------------------------------------------
     @property
@@ -244,6 +257,8 @@ class SyncService:
         failures = 0
         while not self._stop.is_set():
             report = self.run_once()
+            if self.upkeep is not None:
+                self.upkeep.maintain()  # prunes what the centre holds, when due or while recording is paused
             failures = failures + 1 if report.error else 0
             if failures:  # backing off: a trigger does not cut the wait short, only stop() does
                 self._stop.wait(backoff_delay(failures, self.base_backoff, self.max_backoff))
