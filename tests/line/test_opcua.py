@@ -8,8 +8,14 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import os
+import queue
 import re
+import signal
 import socket
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +35,7 @@ from station.domain.line import LineTrigger, LineWiring, OpcUaWiring
 from station.pipeline.synthetic.parts import render_part
 from station.services.line import LineStation
 from tests.support.engine import demo_context, fixed_build
-from tests.support.line import free_port
+from tests.support.line import REPO_ROOT, free_port
 
 SIZE = 64
 WAIT = 60.0  # seconds an awaited notification may take on a loaded machine
@@ -357,3 +363,47 @@ def test_line_toml_and_command_line_wiring(tmp_path: Path) -> None:
         apply_options(LineWiring(), opcua="opc.tcp://line-pc:4840/other")
     [link] = build_links(LineWiring(opcua=OpcUaWiring(host="127.0.0.1", port=free_port())), "ST01")
     assert isinstance(link, OpcUaLink) and link.name == "opcua"
+
+
+@pytest.mark.slow
+def test_station_serve_with_opcua(built_home: Path, tmp_path: Path) -> None:
+    """``station serve --opcua`` as a real process: the PLC client triggers, reads the recorded result, and
+    SIGTERM stops the station cleanly."""
+    from station.app.demo import render_replay
+
+    camera = render_replay(tmp_path / "replay", SIZE, count=3)
+    port = free_port()
+    env = {**os.environ, "STATION_HOME": str(built_home), "STATION_CONFIG": str(built_home / "config.toml"),
+           "PYTHONPATH": str(REPO_ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "station", "serve", "--product", "demo-cast", "--camera",
+                             str(camera), "--opcua", f"opc.tcp://127.0.0.1:{port}"],
+                            cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    output: list[str] = []
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            output.append(line)
+            lines.put(line)
+        lines.put("")  # the process ended
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        while not (line := lines.get(timeout=180)).startswith("serving "):
+            assert line, "station serve ended before serving:\n" + "".join(output)
+        assert line.startswith("serving demo-cast on opcua")
+
+        async def plc() -> dict[str, Any]:
+            async with Plc(f"opc.tcp://127.0.0.1:{port}/station/") as client:
+                trigger_id = await client.call("Trigger", "", "SRV-1")
+                return await client.answer(trigger_id)
+
+        result = asyncio.run(plc())
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=120) == 0, "".join(output)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert result["status"] == "inspected" and result["serial"] == "SRV-1" and result["trigger_source"] == "opcua"
+    assert any(line.startswith("stopped: 1 inspected") for line in output), "".join(output)
