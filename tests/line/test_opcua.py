@@ -285,15 +285,23 @@ def test_stop_closes_the_port(ctx) -> None:  # type: ignore[no-untyped-def]
         socket.create_connection(("127.0.0.1", port), timeout=5).close()
 
 
-def test_a_port_in_use_is_one_clear_error() -> None:
+def test_a_port_in_use_or_a_missing_certificate_is_one_clear_error(tmp_path: Path,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         link = OpcUaLink(OpcUaWiring(host="127.0.0.1", port=port), "ST01")
-        with pytest.raises(ConfigurationError, match=f"cannot serve OPC UA on 127.0.0.1:{port}: "):
+        with pytest.raises(ConfigurationError) as refused:
             link.start(lambda trigger: None)
+    assert str(refused.value).startswith(f"cannot serve OPC UA on 127.0.0.1:{port}: ")
+    assert str(refused.value).endswith("address already in use")
     link.stop()  # nothing left running: a no-op
+    missing = OpcUaWiring(host="127.0.0.1", port=0, security="basic256sha256",
+                          certificate=str(tmp_path / "cert.der"), private_key=str(tmp_path / "key.pem"))
+    with pytest.raises(ConfigurationError, match=re.escape(f"No such file or directory: {tmp_path / 'cert.der'}")):
+        OpcUaLink(missing, "ST01").start(lambda trigger: None)
+    assert not [r for r in caplog.records if r.exc_info]  # one line, no traceback in the log
 
 
 def test_signed_and_encrypted_endpoint(tmp_path: Path) -> None:

@@ -125,6 +125,19 @@ def changeover_from_call(product: str | None) -> LineTrigger:
     return LineTrigger(source="opcua", action="changeover", product=code)
 
 
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+class _NoStartTraceback(logging.Filter):
+    """asyncua logs a failed start (a port in use) with its traceback; start() reports it as one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "error starting server" not in str(record.msg)
+
+
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -157,6 +170,9 @@ class OpcUaLink:
     # life cycle ------------------------------------------------------------------------------------------
     def start(self, on_trigger: Callable[[LineTrigger], None]) -> None:
         logging.getLogger("asyncua").setLevel(max(logging.WARNING, logging.getLogger("asyncua").level))
+        server_log = logging.getLogger("asyncua.server.server")
+        if not any(isinstance(f, _NoStartTraceback) for f in server_log.filters):
+            server_log.addFilter(_NoStartTraceback())
         self._on_trigger = on_trigger
         self._closing = False
         ready = threading.Event()
@@ -170,9 +186,8 @@ class OpcUaLink:
         if failure:
             self._thread.join(10)
             self._on_trigger = None
-            exc = failure[0]
             raise ConfigurationError(f"cannot serve OPC UA on {self.wiring.host}:{self.wiring.port}: "
-                                     f"{exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}") from None
+                                     f"{_reason(failure[0])}") from None
 
     def _run(self, ready: threading.Event, failure: list[BaseException]) -> None:
         loop = asyncio.new_event_loop()
