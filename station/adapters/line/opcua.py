@@ -51,7 +51,7 @@ _S, _D, _I, _U, _B = (ua.VariantType.String, ua.VariantType.Double, ua.VariantTy
 
 # name, type, initial value, description (shown to browsing clients)
 STATUS_VARIABLES: tuple[tuple[str, ua.VariantType, Any, str], ...] = (
-    ("State", _S, "offline", "online, busy, stopping or offline"),
+    ("State", _S, "offline", "the station's state as on the MQTT status topic (online, busy, stopping, offline, ...)"),
     ("Detail", _S, "", "why the station is in its state, when it says"),
     ("ActiveProduct", _S, "", "the product code parts are judged by when a trigger names none"),
     ("Queued", _I, 0, "triggers waiting while a part is inspected"),
