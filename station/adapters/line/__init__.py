@@ -1,1 +1,1 @@
-"""Line I/O adapters: MQTT, Modbus TCP, serial and OPC UA (server) links behind ``station.services.shared.ports.LineLink``."""
+"""Line I/O adapters: MQTT, Modbus TCP, serial and OPC UA links behind ``station.services.shared.ports.LineLink``."""
