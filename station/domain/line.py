@@ -17,9 +17,9 @@ from typing import Any, Literal
 
 from station.domain.errors import ValidationError
 
-ResultStatus = Literal["inspected", "refused", "error"]
+ResultStatus = Literal["inspected", "refused", "error", "changed"]  # "changed": a changeover done
 TriggerAction = Literal["inspect", "changeover"]
-StationState = Literal["online", "busy", "offline", "stopping"]
+StationState = Literal["online", "busy", "degraded", "offline", "stopping"]  # degraded: no camera frames
 _TEXT_RE = re.compile(r"^[\x20-\x7e]{1,64}$")
 
 # Modbus verdict register values (documented in docs/readme/line.md).
@@ -53,6 +53,7 @@ class LineTrigger:
     part_id: str | None = None
     product: str | None = None  # a product code (recipe); None: the active product
     action: TriggerAction = "inspect"
+    recipe: int | None = None  # a PLC's recipe number (line.toml [recipes]); the station resolves it to a product
     trigger_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     received_at: datetime = field(default_factory=utc_now)
     received_mono: float = field(default_factory=time.perf_counter)  # for latency, same clock as the service
@@ -61,7 +62,10 @@ class LineTrigger:
 
 @dataclass(frozen=True)
 class LineResult:
-    """What the station tells the line about one trigger: an inspection, or why there was none."""
+    """What the station tells the line about one trigger: an inspection, or why there was none.
+
+    ``product_code`` is the product the part was judged by (for a changeover: the new active product; for an
+    unknown product: the code asked for). ``kind`` is ``result``, ``changeover`` or ``recurrence_alert``."""
 
     station_id: str
     product_code: str
@@ -90,13 +94,13 @@ class LineResult:
     @property
     def code(self) -> int:
         """The numeric verdict for PLC registers (see VERDICT_CODES)."""
-        return VERDICT_CODES[self.verdict or self.status]
+        return VERDICT_CODES.get(self.verdict or self.status, VERDICT_CODES["error"])
 
     def to_json(self) -> dict[str, Any]:
         t = self.trigger
         data: dict[str, Any] = {
-            "kind": self.kind, "station_id": self.station_id, "product_code": self.product_code,
-            "status": self.status, "verdict": self.verdict, "inspection_code": self.inspection_code,
+            "kind": self.kind, "station_id": self.station_id, "product": self.product_code,
+            "product_code": self.product_code, "status": self.status, "verdict": self.verdict, "inspection_code": self.inspection_code,
             "anomaly_score": self.anomaly_score,
             "thresholds": {"image": self.image_threshold, "pixel": self.pixel_threshold,
                            "review": self.review_threshold},
@@ -106,6 +110,7 @@ class LineResult:
             "triggered_at": t.received_at.isoformat(),
             "inspected_at": None if self.inspected_at is None else self.inspected_at.isoformat(),
             "published_at": utc_now().isoformat(), "inspection_ms": self.inspection_ms, "reason": self.reason,
+            "error": self.reason if self.status == "error" else None,
         }
         data.update(self.extra)
         return data
@@ -131,7 +136,9 @@ class LineStatus:
 
 
 def parse_trigger_payload(payload: bytes, source: str) -> LineTrigger:
-    """A trigger message: empty, a plain serial number, or JSON ``{"serial": ..., "part_id": ...}``.
+    """A trigger message: empty, a plain serial number, or JSON ``{"serial": ..., "part_id": ..., "product":
+    ...}`` (``product``: the product code the part is judged by), or a changeover
+    ``{"action": "changeover", "product": ...}`` (the parts that follow are judged by that product).
 
     A payload that is neither gives a trigger with ``invalid`` set (the service refuses and publishes it)."""
     try:
@@ -150,8 +157,17 @@ def _parse_trigger(text: str, source: str) -> LineTrigger:
             raise ValidationError(f"trigger payload is not valid JSON: {exc.msg}") from None
         if not isinstance(data, dict):
             raise ValidationError("trigger payload must be a JSON object")
+        action = data.get("action", "inspect")
+        if action not in ("inspect", "changeover"):
+            raise ValidationError(f"trigger action must be \"inspect\" or \"changeover\", got {action!r}")
+        product = clean_text(data.get("product"), "product")
+        if action == "changeover":
+            if product is None:
+                raise ValidationError("a changeover must name the product: {\"action\": \"changeover\", "
+                                      "\"product\": \"CODE\"}")
+            return LineTrigger(source=source, action="changeover", product=product)
         return LineTrigger(source=source, serial=clean_text(data.get("serial"), "serial"),
-                           part_id=clean_text(data.get("part_id"), "part_id"))
+                           part_id=clean_text(data.get("part_id"), "part_id"), product=product)
     return LineTrigger(source=source, serial=clean_text(text, "serial"))
 
 
@@ -183,7 +199,9 @@ class ModbusWiring:
     Trigger: a rising edge (0 -> non-zero) of coil ``trigger_coil`` (or, when ``trigger_register`` is
     set, of that holding register). Outputs: ``verdict_register`` gets VERDICT_CODES, ``counter_register``
     counts results (so the PLC sees a new verdict even when it repeats), ``reject_coil`` pulses on for
-    ``reject_pulse_ms`` for every non-PASS result, ``ready_coil`` is on while the station is online."""
+    ``reject_pulse_ms`` for every non-PASS result, ``ready_coil`` is on while the station is online.
+    ``recipe_register`` (optional) is read with every trigger: a non-zero value is the recipe number the part
+    is judged by (line.toml ``[recipes]``), 0 the station's active product."""
 
     host: str
     port: int = 502
@@ -196,18 +214,21 @@ class ModbusWiring:
     ready_coil: int = 2
     reject_pulse_ms: int = 200
     poll_ms: int = 10
+    recipe_register: int | None = None
 
 
 @dataclass(frozen=True)
 class SerialWiring:
     """A serial line (or a USB barcode scanner): a line that is exactly ``trigger`` triggers without a
     serial number, any other line triggers with that line as the serial number (scanner mode); the
-    verdict goes back as ``<VERDICT> <inspection code>\\r\\n`` when ``reply`` is on."""
+    verdict goes back as ``<VERDICT> <inspection code>\\r\\n`` when ``reply`` is on. A line
+    ``<changeover> <product>`` (default ``P demo-cast``) is a changeover to that product."""
 
     device: str
     baudrate: int = 9600
     trigger: str = "T"
     reply: bool = True
+    changeover: str = "P"
 
 
 @dataclass(frozen=True)
@@ -264,6 +285,10 @@ class LineWiring:
     queue_size: int = 4  # triggers waiting while one is inspected; more are refused (and published so)
     recurrence_inspections: int = 50  # recurrence watch window: inspections of the product after the action
     recurrence_hours: float = 24.0  # ... or hours after it, whichever holds
+    recipes: dict[int, str] = field(default_factory=dict)  # PLC recipe number -> product code
+    # Products whose models stay loaded (least recently used evicted beyond): each keeps its memory bank and
+    # retrieval index in memory, tens of MB at 256 px; three cover a line alternating between a few recipes.
+    max_warm_products: int = 3
     opcua: OpcUaWiring | None = None  # the station as an OPC UA server
 
     def with_overrides(self, **changes: Any) -> LineWiring:

@@ -5,7 +5,11 @@ value is then the part id); the station takes the trigger and clears it again (t
 PLC waits for before the next part). Results: holding register ``verdict_register`` gets the verdict code
 (1 PASS, 2 FAIL, 3 UNCERTAIN, 4 refused, 5 error), ``counter_register`` counts results (mod 65536) so a
 repeated verdict is still seen as new, and coil ``reject_coil`` pulses on for ``reject_pulse_ms`` for
-every result that is not PASS. Coil ``ready_coil`` is on while the station is online.
+every result that is not PASS. Coil ``ready_coil`` is on while the station is online. Only part results
+(``kind: "result"``) are written: a changeover or a recurrence alert never moves the counter.
+Recipes: when ``recipe_register`` is wired, it is read with every trigger (before the acknowledgement) and
+its value is the part's recipe number (0: the station's active product); the station resolves it through
+line.toml's ``[recipes]`` table.
 
 One thread owns the client (pymodbus' synchronous client is not thread-safe): it polls, writes queued
 outputs between polls, ends reject pulses on time and reconnects after a lost connection.
@@ -58,6 +62,8 @@ class ModbusLink:
         self._thread.start()
 
     def publish_result(self, result: LineResult) -> None:
+        if result.kind != "result":
+            return
         self._counter = (self._counter + 1) % 65536
         self._writes.append(("register", self.wiring.verdict_register, result.code))
         self._writes.append(("register", self.wiring.counter_register, self._counter))
@@ -97,11 +103,12 @@ class ModbusLink:
                 self._flush_writes()
                 value = self._read_trigger()
                 if value and (w.trigger_register is not None or not previous):
+                    recipe = self._read_recipe()
                     self._acknowledge()
                     callback = self._on_trigger
                     if callback is not None:
                         part = str(value) if w.trigger_register is not None else None
-                        callback(LineTrigger(source="modbus", part_id=part))
+                        callback(LineTrigger(source="modbus", part_id=part, recipe=recipe))
                     value = 0
                 previous = value
             except (ModbusException, OSError) as exc:
@@ -118,6 +125,13 @@ class ModbusLink:
                 w.trigger_register, count=1, device_id=w.device_id)).registers[0])
         return int(bool(self._check(self._client.read_coils(w.trigger_coil, count=1,
                                                              device_id=w.device_id)).bits[0]))
+
+    def _read_recipe(self) -> int | None:
+        w = self.wiring
+        if w.recipe_register is None:
+            return None
+        return int(self._check(self._client.read_holding_registers(
+            w.recipe_register, count=1, device_id=w.device_id)).registers[0])
 
     def _acknowledge(self) -> None:
         w = self.wiring

@@ -110,8 +110,9 @@ class MqttLink:
         """Sends what is queued (up to ``flush_seconds``), then disconnects; the status already says why."""
         self._on_trigger = None
         if self._connected.is_set():
+            product = self._last_status.product_code if self._last_status is not None else None
             info = self._client.publish(self.status_topic, LineStatus(
-                self.station_id, "offline", detail="stopped").to_payload(), qos=1, retain=True)
+                self.station_id, "offline", product, detail="stopped").to_payload(), qos=1, retain=True)
             try:
                 info.wait_for_publish(flush_seconds)
             except (RuntimeError, ValueError) as exc:

@@ -6,6 +6,10 @@ number (what a barcode scanner in keyboard-less serial mode sends). With ``reply
 answers every trigger with one line ``<VERDICT> <inspection code>`` (``PASS``/``FAIL``/``UNCERTAIN``),
 or ``REFUSED <reason>`` / ``ERROR <reason>``, ended by CR LF. ``device`` is a device path or any
 pyserial URL (``socket://HOST:PORT``, ``rfc2217://...``).
+
+Changeover: a line ``P <product>`` (the ``changeover`` word, default ``P``, a space, the product code) makes
+that product the active one for the parts that follow; the answer is ``CHANGEOVER <product>`` or
+``ERROR <reason>``. Recurrence alerts are not sent on the serial line (one reply line per request).
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ MAX_LINE = 256
 
 
 def reply_line(result: LineResult) -> bytes:
-    if result.status == "inspected":
+    if result.status == "changed":
+        text = f"CHANGEOVER {result.product_code}"
+    elif result.status == "inspected":
         text = f"{result.verdict} {result.inspection_code or '-'}"
     else:
         reason = (result.reason or "").replace("\r", " ").replace("\n", " ")[:120]
@@ -53,7 +59,7 @@ class SerialLink:
         self._thread.start()
 
     def publish_result(self, result: LineResult) -> None:
-        if not self.wiring.reply or self._port is None:
+        if not self.wiring.reply or self._port is None or result.kind not in ("result", "changeover"):
             return
         try:
             with self._lock:
@@ -101,8 +107,15 @@ class SerialLink:
         if text == self.wiring.trigger:
             callback(LineTrigger(source="serial"))
             return
+        word, _, rest = text.partition(" ")
         try:
-            trigger = LineTrigger(source="serial", serial=clean_text(text, "serial"))
+            if word == self.wiring.changeover and rest.strip():
+                trigger = LineTrigger(source="serial", action="changeover",
+                                      product=clean_text(rest, "product"))
+            elif word == self.wiring.changeover:
+                raise ValidationError(f"a changeover names the product: {self.wiring.changeover} <product>")
+            else:
+                trigger = LineTrigger(source="serial", serial=clean_text(text, "serial"))
         except ValidationError as exc:
             trigger = LineTrigger(source="serial", invalid=str(exc))
         callback(trigger)

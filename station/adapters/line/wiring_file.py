@@ -2,7 +2,8 @@
 
 Sections ``[mqtt]``, ``[modbus]``, ``[serial]`` take the fields of the domain's MqttWiring, ModbusWiring
 and SerialWiring; top-level ``queue_size`` sets how many triggers may wait, ``recurrence_inspections`` /
-``recurrence_hours`` the recurrence watch window. Unknown keys are an error
+``recurrence_hours`` the recurrence watch window, ``max_warm_products`` how many products' models stay
+loaded; ``[recipes]`` maps a PLC's recipe number to a product code (``1 = "demo-cast"``). Unknown keys are an error
 (a typo must not silently leave a PLC unwired). ``[opcua]`` takes the fields of OpcUaWiring (the station
 as an OPC UA server). See docs/readme/line.md for an example.
 """
@@ -47,7 +48,8 @@ def load_wiring(path: Path) -> LineWiring:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigurationError(f"{path}: not valid TOML: {exc}") from None
-    unknown = sorted(set(data) - set(_SECTIONS) - {"queue_size", "recurrence_inspections", "recurrence_hours"})
+    unknown = sorted(set(data) - set(_SECTIONS) - {"queue_size", "recurrence_inspections", "recurrence_hours",
+                                                   "max_warm_products", "recipes"})
     if unknown:
         raise ConfigurationError(f"{path}: unknown key(s): {', '.join(unknown)}")
     parts = {name: _section(cls, data[name], path, name) for name, cls in _SECTIONS.items() if name in data}
@@ -62,7 +64,25 @@ def load_wiring(path: Path) -> LineWiring:
     window = {k: data[k] for k in ("recurrence_inspections", "recurrence_hours") if k in data}
     if any(not isinstance(v, (int, float)) or v < 0 for v in window.values()):
         raise ConfigurationError(f"{path}: recurrence_inspections / recurrence_hours must be numbers >= 0")
-    return LineWiring(queue_size=queue_size, **parts, **window)
+    warm = data.get("max_warm_products", LineWiring.max_warm_products)
+    if not isinstance(warm, int) or isinstance(warm, bool) or not 1 <= warm <= 64:
+        raise ConfigurationError(f"{path}: max_warm_products must be a whole number from 1 to 64")
+    return LineWiring(queue_size=queue_size, **parts, **window, max_warm_products=warm,
+                      recipes=_recipes(data.get("recipes", {}), path))
+
+
+def _recipes(data: Any, path: Path) -> dict[int, str]:
+    """``[recipes]``: recipe number (1-65535, the PLC's register value) -> product code."""
+    if not isinstance(data, dict):
+        raise ConfigurationError(f"{path}: [recipes] must be a table of number = \"product code\"")
+    recipes: dict[int, str] = {}
+    for key, code in data.items():
+        if not key.isdigit() or not 1 <= int(key) <= 65535:
+            raise ConfigurationError(f"{path}: [recipes]: {key!r} is not a recipe number from 1 to 65535")
+        if not isinstance(code, str) or not code.strip():
+            raise ConfigurationError(f"{path}: [recipes]: recipe {key} must name a product code")
+        recipes[int(key)] = code.strip()
+    return recipes
 
 
 def apply_options(wiring: LineWiring, *, mqtt: str | None = None, modbus: str | None = None,

@@ -25,7 +25,7 @@ def _value(value: Any) -> str:
 def dump_wiring(wiring: LineWiring) -> str:
     lines = [f"queue_size = {wiring.queue_size}"]
     defaults = LineWiring()
-    for key in ("recurrence_inspections", "recurrence_hours"):
+    for key in ("recurrence_inspections", "recurrence_hours", "max_warm_products"):
         if getattr(wiring, key) != getattr(defaults, key):
             lines.append(f"{key} = {_value(getattr(wiring, key))}")
     for name in ("mqtt", "modbus", "serial", "opcua"):
@@ -38,6 +38,8 @@ def dump_wiring(wiring: LineWiring) -> str:
             if value is None or (f.default is not dataclasses.MISSING and value == f.default):
                 continue
             lines.append(f"{f.name} = {_value(value)}")
+    if wiring.recipes:
+        lines += ["", "[recipes]"] + [f"{number} = {_value(code)}" for number, code in sorted(wiring.recipes.items())]
     return "\n".join(lines) + "\n"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,14 +57,41 @@ class LoadedProduct:
     bank_sha256: str | None = None
 
 
-class BankCache:
-    """Loads each product's bank once and reloads it when its files are replaced (thread-safe)."""
+DEFAULT_MAX_PRODUCTS = 3
 
-    def __init__(self, files: ModelFiles, models: ModelProvider) -> None:
+
+class BankCache:
+    """Loads each product's bank once and reloads it when its files are replaced (thread-safe).
+
+    At most ``max_products`` products stay loaded: loading one more evicts the least recently used (its
+    bank, prepared bank and retrieval index; a backbone no loaded product uses any more is released too).
+    Each loaded product holds its memory bank and retrieval index in memory — tens of MB at 256 px — so the
+    bound keeps a station that serves many recipes within its memory."""
+
+    def __init__(self, files: ModelFiles, models: ModelProvider, max_products: int = DEFAULT_MAX_PRODUCTS) -> None:
         self._files = files
         self._models = models
-        self._cache: dict[str, LoadedProduct] = {}
+        self._cache: OrderedDict[str, LoadedProduct] = OrderedDict()
         self._lock = threading.Lock()
+        self.max_products = max(1, int(max_products))
+        self.evicted: list[str] = []  # products evicted by the bound, oldest first (for the station's health)
+
+    def is_loaded(self, product_code: str) -> bool:
+        """Whether the product's current bank is loaded (its next inspection needs no load)."""
+        stamp = self._stamp(product_code)
+        with self._lock:
+            cached = self._cache.get(product_code)
+            return cached is not None and cached.stamp == stamp
+
+    def loaded_products(self) -> list[str]:
+        """The loaded products, least recently used first."""
+        with self._lock:
+            return list(self._cache)
+
+    def set_max_products(self, max_products: int) -> None:
+        with self._lock:
+            self.max_products = max(1, int(max_products))
+            self._evict_beyond_bound()
 
     def _stamp(self, product_code: str) -> tuple[float | None, float | None]:
         return self._files.stamp(product_code, BANK_FILE), self._files.stamp(product_code, INDEX_FILE)
@@ -73,6 +101,7 @@ class BankCache:
         with self._lock:
             cached = self._cache.get(product_code)
             if cached is not None and cached.stamp == stamp:
+                self._cache.move_to_end(product_code)
                 return cached
             started = time.perf_counter()
             files = self._files.load_set(product_code, (BANK_FILE, INDEX_FILE, EXPORT_FILE))  # one published set
@@ -103,8 +132,21 @@ class BankCache:
             index = RetrievalIndex.from_files(*index_files) if index_files else None
             entry = LoadedProduct(bank, model, model.prepare_bank(bank.features, bank.image_score), index, stamp,
                                   time.perf_counter() - started, loaded[1].get("npz_sha256"))
+            self._cache.pop(product_code, None)
             self._cache[product_code] = entry
+            self._evict_beyond_bound()
             return entry
+
+    def _evict_beyond_bound(self) -> None:
+        gone = []
+        while len(self._cache) > self.max_products:
+            code, _ = self._cache.popitem(last=False)
+            gone.append(code)
+        if gone:
+            self.evicted.extend(gone)
+            del self.evicted[:-100]
+            keep = {(entry.bank.backbone, int(entry.bank.input_size)) for entry in self._cache.values()}
+            self._models.release_runtimes(keep)
 
     def invalidate(self, product_code: str | None = None) -> None:
         with self._lock:

@@ -14,7 +14,7 @@ from typing import Any
 from station.domain.errors import ValidationError
 from station.domain.line import LineWiring, parse_host_port
 from station.services.line.ports import LineLink, LineWiringStore
-from station.services.line.station import Capture, Inspect, LineStation, Observer
+from station.services.line.station import CameraProblem, Capture, Inspect, LineStation, Observer
 from station.services.shared.ports import AuditTrail
 
 LINE_AUDIT_TABLE = "station_line"
@@ -42,15 +42,16 @@ def validate_wiring(wiring: LineWiring) -> LineWiring:
         parse_host_port(f"{b.host}:{b.port}", "modbus", 502)
         _check_address(b.device_id, "Modbus device id", 247)
         for name in ("trigger_coil", "trigger_register", "verdict_register", "counter_register", "reject_coil",
-                     "ready_coil"):
+                     "ready_coil", "recipe_register"):
             _check_address(getattr(b, name), f"Modbus {name.replace('_', ' ')}")
         coils = [b.reject_coil, b.ready_coil] + ([b.trigger_coil] if b.trigger_register is None else [])
         if len(set(coils)) < len(coils):
             raise ValidationError("the Modbus trigger, reject and ready coils must be different coils")
-        registers = [b.verdict_register, b.counter_register] + (
-            [b.trigger_register] if b.trigger_register is not None else [])
+        registers = [b.verdict_register, b.counter_register] + [
+            r for r in (b.trigger_register, b.recipe_register) if r is not None]
         if len(set(registers)) < len(registers):
-            raise ValidationError("the Modbus trigger, verdict and counter registers must be different registers")
+            raise ValidationError("the Modbus trigger, recipe, verdict and counter registers must be different "
+                                  "registers")
         if not 10 <= b.reject_pulse_ms <= 10_000 or not 1 <= b.poll_ms <= 1000:
             raise ValidationError("the Modbus reject pulse must be 10–10000 ms and the poll interval 1–1000 ms")
     if wiring.serial is not None:
@@ -61,6 +62,8 @@ def validate_wiring(wiring: LineWiring) -> LineWiring:
             raise ValidationError(f"unsupported baud rate {s.baudrate!r}")
         if not s.trigger or not s.trigger.isprintable() or len(s.trigger) > 16:
             raise ValidationError("the serial trigger must be 1–16 printable characters")
+        if not s.changeover or " " in s.changeover or not s.changeover.isprintable() or len(s.changeover) > 16:
+            raise ValidationError("the serial changeover word must be 1–16 printable characters without spaces")
     if not isinstance(wiring.queue_size, int) or not 0 <= wiring.queue_size <= 100:
         raise ValidationError("the trigger queue size must be 0–100")
     return wiring
@@ -101,7 +104,8 @@ class LineSettingsService:
         if old == wiring:
             return wiring
         wiring = dataclasses.replace(wiring, recurrence_inspections=old.recurrence_inspections,
-                                     recurrence_hours=old.recurrence_hours)
+                                     recurrence_hours=old.recurrence_hours, recipes=old.recipes,
+                                     max_warm_products=old.max_warm_products)
         self._store.save(wiring)
         before, after = _as_dict(old), _as_dict(wiring)
         changed = [k for k in after if before[k] != after[k]]
@@ -110,12 +114,15 @@ class LineSettingsService:
         return wiring
 
     def open_station(self, product_code: str, capture: Capture, inspect: Inspect,
-                     wrap: Callable[[LineLink], LineLink] = lambda link: link) -> LineStation | None:
+                     wrap: Callable[[LineLink], LineLink] = lambda link: link,
+                     camera_problem: CameraProblem | None = None) -> LineStation | None:
         """The line station for the bench (not started: ``start`` connects, call it off the GUI thread);
-        None when no link is wired."""
+        None when no link is wired. It serves the bench's product: a trigger or changeover naming another
+        product (by code or recipe number) is answered with an error that says so."""
         wiring = self._store.load()
         links = [wrap(link) for link in self._links(wiring)]
         if not links:
             return None
         return LineStation(self.station_id, product_code, links, capture, inspect, queue_size=wiring.queue_size,
-                           observers=list(self._observers()))
+                           observers=list(self._observers()), recipes=wiring.recipes,
+                           camera_problem=camera_problem)

@@ -6,6 +6,13 @@ Rules (docs/readme/line.md):
   bounded queue while an earlier part is inspected. A trigger arriving when ``queue_size`` triggers
   already wait is refused (``busy``) and published so; never dropped silently.
 - A malformed trigger (bad payload) is refused with the reason; no frame -> an ``error`` result.
+- Recipes: the station serves a set of products, one of them active. A trigger's product (named, or a PLC
+  recipe number resolved through the recipes table, else the active product) is fixed when the trigger
+  arrives, before it waits in the queue; a changeover makes its product the active one for the triggers
+  that arrive after it and is answered (``kind: "changeover"``). A product the station does not serve gives
+  an ``error`` result (no verdict) at once.
+- The camera is part of the station's health: while ``camera_problem`` names one, the status is
+  ``degraded`` with the reason, and a trigger without a frame gets an error that says so.
 - ``stop()`` refuses new triggers, answers the waiting ones ``refused: station stopping``, lets the
   inspection in flight finish (it is recorded in one transaction, so nothing is half-recorded), publishes
   its result and the ``offline`` status, then closes the links.
@@ -17,8 +24,8 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from station.domain.engine import InspectionOutcome
@@ -29,9 +36,12 @@ from station.services.line.ports import LineLink
 log = logging.getLogger(__name__)
 
 Capture = Callable[[], Any]  # the newest camera image (BGR array), None when there is none
-Deliver = Callable[[InspectionOutcome], None]
-# Inspects and records the image, calls ``deliver`` with the recorded outcome as soon as it exists (the
-# line hears the verdict then), may go on with follow-up work (excerpts, guide); raises on failure.
+CameraProblem = Callable[[], "str | None"]  # why the camera gives no frames, None while it does
+# Called with the recorded outcome (and optional extra result fields such as ``model_load_ms``).
+Deliver = Callable[..., None]
+# Inspects and records the image by ``trigger.product`` (always set: the station resolves it on arrival),
+# calls ``deliver`` with the recorded outcome as soon as it exists (the line hears the verdict then), may go
+# on with follow-up work (excerpts, guide); raises on failure.
 Inspect = Callable[[LineTrigger, Any, Deliver], None]
 Observer = Callable[[LineTrigger, InspectionOutcome], Sequence[LineResult]]  # extra messages (alerts)
 
@@ -41,6 +51,7 @@ class LineCounters:
     inspected: int = 0
     refused: int = 0
     errors: int = 0
+    changeovers: int = 0
     last_inspection_code: str | None = None
     last_latency_ms: float | None = None
     by_verdict: dict[str, int] = field(default_factory=dict)
@@ -60,17 +71,23 @@ def result_of(station_id: str, trigger: LineTrigger, outcome: InspectionOutcome)
 
 
 class LineStation:
-    """Serves line triggers for one product (see the module docstring). Thread-safe."""
+    """Serves line triggers for a set of products, ``product_code`` active at start (see the module
+    docstring). Thread-safe."""
 
     def __init__(self, station_id: str, product_code: str, links: Sequence[LineLink], capture: Capture,
-                 inspect: Inspect, *, queue_size: int = 4, observers: Sequence[Observer] = ()) -> None:
+                 inspect: Inspect, *, queue_size: int = 4, observers: Sequence[Observer] = (),
+                 products: Sequence[str] = (), recipes: Mapping[int, str] | None = None,
+                 camera_problem: CameraProblem | None = None) -> None:
         if queue_size < 0:
             raise StationError("queue_size must be 0 or more")
         self.station_id, self.product_code = station_id, product_code
+        self.products: tuple[str, ...] = tuple(dict.fromkeys([product_code, *products]))
+        self.recipes = dict(recipes or {})
+        self._camera_problem = camera_problem or (lambda: None)
         self.links = list(links)
         self._capture, self._inspect = capture, inspect
         self._observers = list(observers)
-        self._queue: queue.Queue[tuple[LineTrigger, Any] | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[LineTrigger, Any, str | None] | None] = queue.Queue()
         self._queue_size = queue_size
         self._lock = threading.Lock()
         self._waiting = 0
@@ -98,12 +115,24 @@ class LineStation:
             self._accepting = True
         self._publish_status("online")
 
+    @property
+    def active_product(self) -> str:
+        with self._lock:
+            return self.product_code
+
+    def camera_problem(self) -> str | None:
+        """Why the camera gives no frames now, or None."""
+        try:
+            return self._camera_problem()
+        except Exception as exc:  # noqa: BLE001 - a failing check is itself the problem to report
+            return f"camera status unknown: {exc}"
+
     def stop(self, timeout: float = 60.0) -> None:
         """Clean shutdown (see the module docstring); returns once the links are closed."""
         with self._lock:
             self._accepting = False
         self._publish_status("stopping", "shutting down")
-        pending: list[tuple[LineTrigger, Any]] = []
+        pending: list[tuple[LineTrigger, Any, str | None]] = []
         while True:
             try:
                 item = self._queue.get_nowait()
@@ -111,7 +140,7 @@ class LineStation:
                 break
             if item is not None:
                 pending.append(item)
-        for trigger, _ in pending:
+        for trigger, _, _ in pending:
             with self._lock:
                 self._waiting -= 1
             self._refuse(trigger, "station stopping")
@@ -132,9 +161,17 @@ class LineStation:
         if trigger.invalid:
             self._refuse(trigger, trigger.invalid)
             return
+        if trigger.action == "changeover":
+            self._changeover(trigger)
+            return
         with self._lock:
+            product, unknown = self._product_of(trigger)
+            if product is not None:
+                trigger = replace(trigger, product=product)
             if not self._accepting:
                 reason = "station stopping"
+            elif unknown is not None:
+                reason = None
             elif self._waiting >= self._queue_size and (self._busy or self._waiting > 0):
                 reason = f"busy: {self._waiting} trigger(s) already waiting (queue size {self._queue_size})"
             else:
@@ -143,17 +180,62 @@ class LineStation:
         if reason is not None:
             self._refuse(trigger, reason)
             return
+        if unknown is not None:
+            self._error(trigger, unknown)
+            return
         try:
             image = self._capture()
         except Exception as exc:  # noqa: BLE001 - a camera fault is reported on the line, not raised here
             image = None
             log.warning("camera frame not taken: %s", exc)
-        self._queue.put((trigger, image))
+        problem = self.camera_problem() if image is None else None
+        self._queue.put((trigger, image, problem))
         self._publish_status("busy")
 
-    def trigger_now(self, serial: str | None = None, part_id: str | None = None) -> LineTrigger:
+    def _product_of(self, trigger: LineTrigger) -> tuple[str | None, str | None]:
+        """(the product the trigger is judged by, None) or (the code asked for or None, why it cannot be);
+        call with the lock held (the active product is read at arrival)."""
+        if trigger.recipe is not None and trigger.recipe != 0:
+            product = self.recipes.get(trigger.recipe)
+            if product is None:
+                known = ", ".join(f"{n}={code}" for n, code in sorted(self.recipes.items())) or "none"
+                return None, f"recipe {trigger.recipe} is not in the recipes table of line.toml (known: {known})"
+        else:
+            product = trigger.product or self.product_code
+        if product not in self.products:
+            return product, self._unknown(product)
+        return product, None
+
+    def _unknown(self, product: str) -> str:
+        return f"product {product!r} is not served by this station (serving: {', '.join(self.products)})"
+
+    def _changeover(self, trigger: LineTrigger) -> None:
+        """Makes ``trigger.product`` the active product for the triggers that arrive from now on; answered
+        with a ``changeover`` message (or an error for a product the station does not serve)."""
+        with self._lock:
+            accepting = self._accepting
+            product, unknown = self._product_of(trigger)
+            if accepting and unknown is None and product is not None:
+                previous, self.product_code = self.product_code, product
+        if not accepting:
+            self._refuse(trigger, "station stopping", kind="changeover")
+            return
+        if unknown is not None or product is None:
+            self._answer(LineResult(self.station_id, product or trigger.product or "", "error",
+                                    replace(trigger, product=product), reason=unknown, kind="changeover"))
+            return
+        log.info("changeover: %s -> %s", previous, product)
+        self._answer(LineResult(self.station_id, product, "changed", replace(trigger, product=product),
+                                kind="changeover", inspected_at=utc_now(),
+                                extra={"previous_product": previous}))
+        with self._lock:
+            state = self.state if self.state in ("busy",) else "online"
+        self._publish_status(state)
+
+    def trigger_now(self, serial: str | None = None, part_id: str | None = None,
+                    product: str | None = None) -> LineTrigger:
         """A trigger from the station itself (CLI, health endpoint, GUI)."""
-        trigger = LineTrigger(source="local", serial=serial, part_id=part_id)
+        trigger = LineTrigger(source="local", serial=serial, part_id=part_id, product=product)
         self.on_trigger(trigger)
         return trigger
 
@@ -163,12 +245,12 @@ class LineStation:
             item = self._queue.get()
             if item is None:
                 return
-            trigger, image = item
+            trigger, image, camera_problem = item
             with self._lock:
                 self._waiting -= 1
                 self._busy = True
             try:
-                self._serve(trigger, image)
+                self._serve(trigger, image, camera_problem)
             finally:
                 with self._lock:
                     self._busy = False
@@ -176,17 +258,20 @@ class LineStation:
                 if idle:
                     self._publish_status("online")
 
-    def _serve(self, trigger: LineTrigger, image: Any) -> None:
+    def _serve(self, trigger: LineTrigger, image: Any, camera_problem: str | None = None) -> None:
         if image is None:
-            self._error(trigger, "no camera frame when the trigger arrived")
+            self._error(trigger, camera_problem or "no camera frame when the trigger arrived")
             return
         delivered: list[InspectionOutcome] = []
 
-        def deliver(outcome: InspectionOutcome) -> None:
+        def deliver(outcome: InspectionOutcome, extra: Mapping[str, Any] | None = None) -> None:
             if delivered:
                 return
             delivered.append(outcome)
-            self._answer(result_of(self.station_id, trigger, outcome))
+            result = result_of(self.station_id, trigger, outcome)
+            if extra:
+                result = replace(result, extra={**result.extra, **extra})
+            self._answer(result)
             for observer in self._observers:
                 try:
                     for extra in observer(trigger, outcome):
@@ -210,17 +295,21 @@ class LineStation:
                 self._error(trigger, "the workflow ended without an inspection")
 
     def _error(self, trigger: LineTrigger, reason: str) -> None:
-        self._answer(LineResult(self.station_id, self.product_code, "error", trigger, reason=reason))
+        self._answer(LineResult(self.station_id, trigger.product or self.active_product, "error", trigger,
+                                reason=reason))
 
     # outputs -------------------------------------------------------------------------------------------
-    def _refuse(self, trigger: LineTrigger, reason: str) -> None:
-        self._answer(LineResult(self.station_id, self.product_code, "refused", trigger, reason=reason))
+    def _refuse(self, trigger: LineTrigger, reason: str, kind: str = "result") -> None:
+        self._answer(LineResult(self.station_id, trigger.product or self.active_product, "refused", trigger,
+                                reason=reason, kind=kind))
 
     def _answer(self, result: LineResult) -> None:
         self._broadcast(result)
         with self._lock:
             c = self.counters
-            if result.status == "inspected":
+            if result.status == "changed":
+                c.changeovers += 1
+            elif result.status == "inspected":
                 c.inspected += 1
                 c.last_inspection_code = result.inspection_code
                 c.by_verdict[result.verdict or "?"] = c.by_verdict.get(result.verdict or "?", 0) + 1
@@ -238,6 +327,10 @@ class LineStation:
                 log.exception("%s link: result not published", link.name)
 
     def _publish_status(self, state: StationState, detail: str | None = None) -> None:
+        if state == "online":
+            problem = self.camera_problem()
+            if problem is not None:
+                state, detail = "degraded", problem
         with self._lock:
             self.state = state
             status = LineStatus(self.station_id, state, self.product_code, queued=max(self._waiting, 0),
@@ -248,10 +341,24 @@ class LineStation:
             except Exception:  # noqa: BLE001
                 log.exception("%s link: status not published", link.name)
 
+    def refresh_status(self) -> None:
+        """Publishes the status again when the camera's health changed since the last one (call it
+        periodically: a camera that comes back makes the station ``online``, one that stops ``degraded``)."""
+        with self._lock:
+            state, accepting, busy = self.state, self._accepting, self._busy or self._waiting > 0
+        if not accepting or busy:
+            return
+        degraded = self.camera_problem() is not None
+        if degraded != (state == "degraded"):
+            self._publish_status("online")
+
     def health(self) -> dict[str, Any]:
+        problem = self.camera_problem()
         with self._lock:
             c = self.counters
-            return {"station_id": self.station_id, "product_code": self.product_code, "state": self.state,
+            return {"station_id": self.station_id, "product_code": self.product_code,
+                    "products": list(self.products), "changeovers": c.changeovers,
+                    "camera_problem": problem, "state": self.state,
                     "queued": max(self._waiting, 0), "busy": self._busy, "inspected": c.inspected,
                     "refused": c.refused, "errors": c.errors, "by_verdict": dict(c.by_verdict),
                     "last_inspection_code": c.last_inspection_code, "last_latency_ms": c.last_latency_ms,
