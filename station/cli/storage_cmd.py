@@ -9,7 +9,7 @@ import argparse
 from station.app.cli import open_local_store
 from station.app.storage import build_disk_upkeep
 from station.cli.common import print_json, settings_from
-from station.domain.storage import GB, DiskStatus
+from station.domain.storage import DiskStatus, human_bytes
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,8 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     status.set_defaults(func=_status)
 
 
-def _gb(n: int | None) -> str:
-    return f"{(n or 0) / GB:.2f} GB"
+def _size(n: int | None) -> str:
+    return human_bytes(n or 0)
 
 
 def _prune(args: argparse.Namespace) -> int:
@@ -46,7 +46,7 @@ def _prune(args: argparse.Namespace) -> int:
     verb = "would remove" if report.dry_run else "removed"
     for key in report.keys:
         print(f"{verb} {key}")
-    print(f"{verb} {report.files} local file(s), {_gb(report.bytes)} (older than the policy {report.by_age}, "
+    print(f"{verb} {report.files} local file(s), {_size(report.bytes)} (older than the policy {report.by_age}, "
           f"above the size cap {report.by_size}, for free space {report.by_space}); all of them are at the centre")
     if report.reason:
         print(report.reason)
@@ -58,11 +58,11 @@ def status_lines(disk: DiskStatus | dict) -> list[str]:
     d = disk if isinstance(disk, dict) else disk.to_dict()
     if d.get("error"):
         return [f"disk: {d['error']}"]
-    lines = [f"disk: {_gb(d['free_bytes'])} free on {d['path']} (watermark {_gb(d['watermark_bytes'])}); "
+    lines = [f"disk: {_size(d['free_bytes'])} free on {d['path']} (watermark {_size(d['watermark_bytes'])}); "
              f"recording {'PAUSED' if d['recording_paused'] else 'on'}",
-             f"local files: {d['local_files']} ({_gb(d['local_bytes'])}); awaiting sync: {d['awaiting_sync_files']}"]
+             f"local files: {d['local_files']} ({_size(d['local_bytes'])}); awaiting sync: {d['awaiting_sync_files']}"]
     if d["pruning"]:
-        lines.append(f"prunable now: {d['prunable_files']} file(s), {_gb(d['prunable_bytes'])}; "
+        lines.append(f"prunable now: {d['prunable_files']} file(s), {_size(d['prunable_bytes'])}; "
                      f"last prune: {d['last_prune'] or 'never'}")
     else:
         lines.append(str(d["pruning_note"]))

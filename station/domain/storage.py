@@ -39,6 +39,12 @@ class RetentionPolicy:
         """Free bytes the station keeps on a disk of ``total_bytes``."""
         return max(int(self.min_free_bytes), int(total_bytes * self.min_free_percent / 100.0))
 
+    @staticmethod
+    def space_target(watermark: int) -> int:
+        """Free bytes a prune for space aims at: 10 % above the watermark, so that recording does not stop
+        again at the next part."""
+        return watermark + watermark // 10
+
 
 @dataclass(frozen=True)
 class LocalFile:
@@ -95,8 +101,16 @@ class DiskStatus:
         return asdict(self)
 
 
+def human_bytes(n: int) -> str:
+    """``12.3 GB``, ``840 MB``, ``96 kB`` (decimal units, as disks are sold)."""
+    for unit, size in (("GB", GB), ("MB", 1_000_000), ("kB", 1_000)):
+        if abs(n) >= size:
+            return f"{n / size:.1f} {unit}" if n < 100 * size else f"{n / size:.0f} {unit}"
+    return f"{n} B"
+
+
 def paused_line(free_bytes: int, watermark_bytes: int, path: str) -> str:
     """The one line a person sees while recording is paused."""
-    return (f"recording paused: only {free_bytes / GB:.2f} GB free on {path} (the station keeps "
-            f"{watermark_bytes / GB:.2f} GB free); it resumes by itself when space is back "
+    return (f"recording paused: only {human_bytes(free_bytes)} free on {path} (the station keeps "
+            f"{human_bytes(watermark_bytes)} free); it resumes by itself when space is back "
             "(`station storage prune` removes files already at the centre)")

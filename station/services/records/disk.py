@@ -112,7 +112,7 @@ class DiskUpkeep:
                                  "those files are not at the centre yet or the library uses them")
         below, _, free, _, mark = self._space()
         if below:
-            need = mark - free - sum(f.size for f in chosen)
+            need = self.policy.space_target(mark) - free - sum(f.size for f in chosen)
             while need > 0 and rest:
                 f = rest.pop(0)
                 chosen.append(f)
@@ -126,7 +126,7 @@ class DiskUpkeep:
     def prune(self, *, dry_run: bool = False) -> PruneReport:
         """Removes (``dry_run``: lists) the local copies the policy lets go: confirmed files older than
         ``keep_days``, then the oldest confirmed ones while the folder is above ``max_bytes``, then (below
-        the watermark) the oldest confirmed ones until the free space is back. Each key is checked again
+        the watermark) the oldest confirmed ones until the free space is 10 % above the watermark. Each key is checked again
         just before its file is removed."""
         now = self._clock()
         report, chosen = self._plan(now, dry_run)

@@ -1,5 +1,6 @@
 """The status bar: camera state and fps, model and device (and a model being built in the background, with
-its progress), sync state, product and user, and where the log file is (its tooltip; the log holds every
+its progress), sync state, the station's disk (free space, files awaiting sync, recording paused below the
+watermark; read with the sync state in a job), product and user, and where the log file is (its tooltip; the log holds every
 job failure with its traceback)."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from station.domain.camera import CameraState, CameraStatus
+from station.domain.storage import human_bytes
 from station.ui.jobs import JobRunner
 from station.ui.services import GuiServices
 
@@ -34,6 +36,9 @@ class StationStatusBar(QStatusBar):
         self._build: tuple[str, int] | None = None
         self.sync_label = QLabel()
         self.sync_label.setObjectName("SyncState")
+        self.disk_label = QLabel()
+        self.disk_label.setObjectName("DiskState")
+        self.disk_label.setVisible(False)
         self.user_label = QLabel()
         self.line_label = QLabel()
         self.line_label.setObjectName("LineState")
@@ -42,7 +47,7 @@ class StationStatusBar(QStatusBar):
         self.log_label.setObjectName("LogFile")
         self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for widget in (self.camera_label, self.line_label, self.model_label, self.build_label, self.build_bar,
-                       self.sync_label, self.user_label, self.log_label):
+                       self.sync_label, self.disk_label, self.user_label, self.log_label):
             widget.setObjectName(widget.objectName() or "StatusItem")
             self.addPermanentWidget(widget)
         self.show_build(None)
@@ -140,8 +145,42 @@ class StationStatusBar(QStatusBar):
         self._runner.submit(lambda _ctx: _sync_status(sync), name="sync-status", on_done=self._show_sync,
                             on_error=lambda e: self._show_sync({"error": str(e)}), owner=self)
 
+    def _show_disk(self, disk: dict[str, Any] | None) -> None:
+        """The station's disk: free space and files awaiting sync; a warning while recording is paused."""
+        self.disk_label.setVisible(disk is not None)
+        if disk is None:
+            return
+        if disk.get("error"):
+            self.disk_label.setText(self.tr("Disk: ?"))
+            self.disk_label.setToolTip(str(disk["error"]))
+            paused = False
+        else:
+            free = human_bytes(int(disk["free_bytes"]))
+            paused = bool(disk.get("recording_paused"))
+            if paused:
+                text = self.tr("Disk: {0} free · recording paused").format(free)
+            else:
+                text = self.tr("Disk: {0} free · {1} files awaiting sync").format(
+                    free, f"{disk.get('awaiting_sync_files', 0):,}")
+            self.disk_label.setText(text)
+            tip = [self.tr("Recording pauses below {0} free and resumes by itself.").format(
+                human_bytes(int(disk["watermark_bytes"]))),
+                self.tr("Local files: {0} ({1})").format(f"{disk.get('local_files', 0):,}",
+                                                         human_bytes(int(disk.get("local_bytes", 0))))]
+            if disk.get("pruning"):
+                tip.append(self.tr("Prunable (already at the centre): {0} ({1})").format(
+                    f"{disk.get('prunable_files', 0):,}", human_bytes(int(disk.get("prunable_bytes", 0)))))
+                tip.append(self.tr("Last prune: {0}").format(disk.get("last_prune") or "—"))
+            else:
+                tip.append(self.tr("Nothing is pruned: the storage folder is the object store itself."))
+            self.disk_label.setToolTip("\n".join(tip))
+        self.disk_label.setProperty("state", "paused" if paused else "ok")
+        self.disk_label.style().unpolish(self.disk_label)
+        self.disk_label.style().polish(self.disk_label)
+
     def _show_sync(self, state: dict[str, Any]) -> None:
         self._sync_busy = False
+        self._show_disk(state.get("disk"))
         if state.get("error"):
             self.sync_label.setText(self.tr("Sync: error"))
             self.sync_label.setToolTip(str(state["error"]))

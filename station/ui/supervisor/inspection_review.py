@@ -285,13 +285,15 @@ class InspectionReviewPanel(QWidget):
                      "missing": self.tr("The reference image is missing from the image store."),
                      "damaged": self.tr("The reference image is damaged and cannot be shown."),
                      "unreadable": self.tr("The reference image is damaged and cannot be shown."),
-                     "unavailable": self.tr("The image store cannot be reached; the reference is not shown.")}
+                     "unavailable": self.tr("The image store cannot be reached; the reference is not shown."),
+                     "pruned": self.tr("Image pruned locally; it is at the centre, which cannot be reached now.")}
         else:
             lines = {"none": self.tr("No image was recorded for this inspection."),
                      "missing": self.tr("The recorded image is missing from the image store."),
                      "damaged": self.tr("The recorded image is damaged and cannot be shown."),
                      "unreadable": self.tr("The recorded image is damaged and cannot be shown."),
-                     "unavailable": self.tr("The image store cannot be reached; the image is not shown.")}
+                     "unavailable": self.tr("The image store cannot be reached; the image is not shown."),
+                     "pruned": self.tr("Image pruned locally; it is at the centre, which cannot be reached now.")}
         return lines.get(problem or "", lines["missing"])
 
     def _show(self, data: ReviewData) -> None:
