@@ -223,6 +223,7 @@ def prepare_demo(ctx: Station, engine: Any, *, n_good: int = 40, n_per_defect: i
         render_replay(setup.replay_folder, size)
     setup.camera = CameraSpec(source=str(setup.replay_folder), fps=replay_fps, loop=True)
     _say(report, setup, f"replay camera: {setup.replay_folder}")
+    _record_station_camera(home, setup.camera, report, setup)
     setup.needs_build = rebuild or not _has_completed_bank(ctx, product.product_id)
     if setup.needs_build and torch_free:
         summary = install_prebuilt(ctx, engine, DEMO_PRODUCT, product.product_id, prebuilt)
@@ -238,6 +239,19 @@ def prepare_demo(ctx: Station, engine: Any, *, n_good: int = 40, n_per_defect: i
     else:
         _say(report, setup, "memory bank: to be built")
     return setup
+
+
+def _record_station_camera(home: Path, camera: CameraSpec, report: Callable[[str], None] | None,
+                           setup: DemoSetup) -> None:
+    """The replay becomes the station's configured camera (``camera.json``, what ``station serve`` and the
+    GUI use without ``--camera``) unless one is configured already: a technician's camera is never replaced."""
+    from station.adapters.camera.settings_file import JsonCameraSettings
+
+    path = home / "camera.json"
+    if path.exists():
+        return
+    JsonCameraSettings(path).save(camera)
+    _say(report, setup, f"station camera: the replay ({path})")
 
 
 def describe_build(build: BuildSummary) -> str:

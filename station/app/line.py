@@ -9,6 +9,7 @@ import itertools
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,7 @@ from station.adapters.line.wiring_store import TomlWiringStore
 from station.app.station import Station
 from station.config import Settings
 from station.domain.camera import CameraSpec
-from station.domain.errors import ConfigurationError, StationError
+from station.domain.errors import ConfigurationError, StationError, error_line
 from station.domain.line import LineTrigger, LineWiring
 from station.domain.recurrence import RecurrenceWindow
 from station.services.line import LineLink
@@ -34,10 +35,14 @@ from station.services.shared.ports import AuditTrail
 log = logging.getLogger(__name__)
 
 
+CAMERA_WAIT_S = 5.0  # how long ``serve`` waits for the camera's first frame before it reports none
+
+
 @dataclass(frozen=True)
 class ServeOptions:
-    product_code: str
+    product_code: str  # the active product at start
     camera: str | None = None
+    products: tuple[str, ...] = ()  # the other products (recipes) the station serves
     mqtt: str | None = None
     modbus: str | None = None
     serial: str | None = None
@@ -77,24 +82,42 @@ def build_line_settings(settings: Settings, audit: AuditTrail, recurrence: Recur
     return LineSettingsService(store, audit, station_id, lambda wiring: build_links(wiring, station_id), observers)
 
 
-def workflow_inspect(ctx: Station, product_code: str, *, guides: bool, language: str):  # type: ignore[no-untyped-def]
-    """The bench workflow as the line station's Inspect: the verdict is delivered on ``Inspected``, the
-    excerpts and guide (when ``guides``) follow on the same worker."""
+def workflow_inspect(ctx: Station, product_code: str | None = None, *, guides: bool, language: str):  # type: ignore[no-untyped-def]
+    """The bench workflow as the line station's Inspect: each part is judged by its trigger's product
+    (``product_code`` when the trigger names none); the verdict is delivered on ``Inspected`` with
+    ``model_load_ms`` (the time to load a product whose model was not loaded: a cold start; null when warm),
+    the excerpts and guide (when ``guides``) follow on the same worker."""
     from station.domain.bench import BenchRequest, Failed, Inspected
 
     workflow = ctx.bench
+    inspection = ctx.engine.inspection
     ids = itertools.count(1)
 
     def inspect(trigger: LineTrigger, image: Any, deliver: Deliver) -> None:
+        product = trigger.product or product_code
+        if product is None:
+            raise StationError("the trigger names no product and the station has no active product")
         failed: list[Failed] = []
+        load_ms: float | None = None
+        if not inspection.cache.is_loaded(product):
+            started = time.perf_counter()
+            try:
+                inspection.warm_up(product)
+            except StationError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one line on the line, the traceback in the log
+                log.exception("model of %s not loaded", product)
+                raise StationError(f"the model of {product!r} could not be loaded: {error_line(exc)}") from exc
+            load_ms = round((time.perf_counter() - started) * 1000.0, 1)
+            log.info("cold start: %s loaded in %.0f ms", product, load_ms)
 
         def emit(event: Any) -> None:
             if isinstance(event, Inspected):
-                deliver(event.outcome)
+                deliver(event.outcome, {"cold_start": load_ms is not None, "model_load_ms": load_ms})
             elif isinstance(event, Failed) and event.stage == "inspect":
                 failed.append(event)
 
-        request = BenchRequest(request_id=next(ids), product_code=product_code, image=image,
+        request = BenchRequest(request_id=next(ids), product_code=product, image=image,
                                language=language,  # type: ignore[arg-type]
                                source_name=f"line-{trigger.source}-{trigger.trigger_id}.png",
                                read_serial=trigger.serial is None, serial=trigger.serial, guide=guides)
@@ -120,7 +143,12 @@ class ServeRun:
         if not links and options.health_port is None:
             raise ConfigurationError("nothing to serve: give --mqtt, --modbus, --serial or --opcua (or wire them in "
                                      f"{wiring_path(settings.home)}), or --health-port")
+        self.products = tuple(dict.fromkeys([options.product_code, *options.products]))
+        unknown = sorted({code for code in self.wiring.recipes.values() if code not in self.products})
+        if unknown:
+            log.warning("line.toml [recipes] names products this station does not serve: %s", ", ".join(unknown))
         spec = CameraSpec(source=options.camera).validated() if options.camera else self._camera_spec()
+        self.camera_source = spec.source
         self.camera = camera_factory(spec)
         self._stop = threading.Event()
         # The bench workflow raises the alert (ctx.recurrence); the observer publishes it on the result topic.
@@ -130,7 +158,9 @@ class ServeRun:
                                    workflow_inspect(ctx, options.product_code, guides=options.guides,
                                                     language=options.language),
                                    queue_size=self.wiring.queue_size,
-                                   observers=[self.recurrence.line_observer(settings.station_id)])
+                                   observers=[self.recurrence.line_observer(settings.station_id)],
+                                   products=self.products, recipes=self.wiring.recipes,
+                                   camera_problem=self.camera_problem)
         self.health: HealthServer | None = None
 
     def _camera_spec(self) -> CameraSpec:
@@ -142,15 +172,34 @@ class ServeRun:
         frame = self.camera.latest()
         return None if frame is None else frame.image
 
+    def camera_problem(self) -> str | None:
+        """One line on why the camera gives no frames (None while it gives them): the station is then
+        ``degraded`` and a trigger's error says so."""
+        status = self.camera.status()
+        state = getattr(getattr(status, "state", None), "value", str(getattr(status, "state", status)))
+        if state == "live" and self.camera.latest() is not None:
+            return None
+        message = getattr(status, "message", "") or state
+        return f"camera {self.camera_source} gives no frames: {message}"
+
     def start(self) -> str:
-        """Loads the model, opens the camera and the links; returns a one-line description."""
+        """Loads the models (up to the warm bound, the active product last), opens the camera and the links;
+        returns a one-line description."""
+        cache = self.ctx.engine.inspection.cache
+        cache.set_max_products(self.wiring.max_warm_products)
+        warm = list(self.products[:cache.max_products])
+        for code in reversed(warm[1:]):  # the active product loads last: the most recently used
+            self.ctx.engine.inspection.warm_up(code)
         status = self.ctx.bench.warm_up(self.options.product_code)
         self.camera.start()
+        self._wait_for_camera()
         try:
             self.station.start()
         except BaseException:
             self.camera.stop()
             raise
+        self._watch = threading.Thread(target=self._watch_camera, name="serve-camera-watch", daemon=True)
+        self._watch.start()
         if self.options.health_port is not None:
             self.health = HealthServer(self._health, self.options.health_port)
             self.health.start()
@@ -160,11 +209,29 @@ class ServeRun:
             log.warning("sync not started: %s", exc)
         links = ", ".join(link.name for link in self.station.links) or "no line links"
         health = f", health on 127.0.0.1:{self.health.port}" if self.health else ""
-        return f"serving {self.options.product_code} on {links}{health} ({status})"
+        others = [code for code in self.products if code != self.options.product_code]
+        served = self.options.product_code + (f" (also {', '.join(others)})" if others else "")
+        return f"serving {served} on {links}{health} ({status})"
+
+    def _wait_for_camera(self) -> None:
+        deadline = time.monotonic() + CAMERA_WAIT_S
+        while self.camera_problem() is not None and time.monotonic() < deadline:
+            if self._stop.wait(0.05):
+                return
+
+    def _watch_camera(self) -> None:
+        """The camera's health on the status topic: degraded when it stops, online when it is back."""
+        while not self._stop.wait(1.0):
+            self.station.refresh_status()
 
     def _health(self) -> dict[str, Any]:
         data = self.station.health()
-        data["camera"] = str(getattr(self.camera.status(), "state", self.camera.status()))
+        status = self.camera.status()
+        data["camera"] = getattr(getattr(status, "state", None), "value", str(status))
+        data["camera_source"] = self.camera_source
+        cache = self.ctx.engine.inspection.cache
+        data["warm_products"] = cache.loaded_products()
+        data["max_warm_products"] = cache.max_products
         return data
 
     def request_stop(self, *_: Any) -> None:
@@ -179,6 +246,7 @@ class ServeRun:
 
     def stop(self) -> None:
         """Finishes the inspection in flight, answers waiting triggers, closes links, camera and sync."""
+        self._stop.set()
         self.station.stop()
         if self.health is not None:
             self.health.stop()

@@ -12,8 +12,10 @@ from station.cli.common import settings_from
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("serve", help="run the headless station on the line (MQTT, Modbus TCP, serial)")
-    p.add_argument("--product", required=True, help="product code to inspect")
-    p.add_argument("--camera", help="camera source (default: the station's camera settings)")
+    p.add_argument("--product", required=True, action="append", metavar="CODE",
+                   help="product code to inspect; repeat it to serve several products (recipes): the first is "
+                        "active at start, a trigger or changeover from the line selects another")
+    p.add_argument("--camera", help="camera source (default: the station's camera settings, camera.json)")
     p.add_argument("--mqtt", metavar="URL", help="broker, mqtt://HOST:PORT (topics station/<id>/trigger|result|status)")
     p.add_argument("--modbus", metavar="HOST:PORT", help="the PLC's Modbus TCP server")
     p.add_argument("--serial", metavar="DEV", help="serial device (or pyserial URL) for trigger/verdict lines")
@@ -33,11 +35,15 @@ def _serve(args: argparse.Namespace) -> int:
     ctx = build_station(settings_from(args))
     try:
         run = ServeRun(ctx, ServeOptions(
-            product_code=args.product, camera=args.camera, mqtt=args.mqtt, modbus=args.modbus, serial=args.serial,
+            product_code=args.product[0], products=tuple(args.product[1:]), camera=args.camera, mqtt=args.mqtt, modbus=args.modbus, serial=args.serial,
             opcua=args.opcua, health_port=args.health_port, queue_size=args.queue_size, guides=args.guides,
             language=args.language))
         run.install_signals()
         print(run.start(), flush=True)
+        problem = run.camera_problem()
+        if problem is not None:
+            print(f"station: {problem} — serving degraded: triggers get an error until it gives frames",
+                  file=sys.stderr, flush=True)
         try:
             while not run.wait(0.5):
                 pass

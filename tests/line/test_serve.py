@@ -1,5 +1,7 @@
 """``station serve`` as a real process: replay camera, real broker, health endpoint, SIGTERM with a trigger
-in flight (nothing half-recorded, every trigger answered), and a restart that goes on where it stopped."""
+in flight (nothing half-recorded, every trigger answered), a restart that goes on where it stopped, the
+demo home's camera used without ``--camera``, and a camera without frames reported as the station's
+health."""
 
 from __future__ import annotations
 
@@ -26,11 +28,12 @@ TOPIC = "station/ST01"
 
 
 class Served:
-    def __init__(self, home: Path, camera: Path, broker: Broker, health_port: int) -> None:
+    def __init__(self, home: Path, camera: Path | None, broker: Broker, health_port: int) -> None:
         env = {**os.environ, "STATION_HOME": str(home), "STATION_CONFIG": str(home / "config.toml"),
                "PYTHONPATH": str(REPO_ROOT)}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "station", "serve", "--product", "demo-cast", "--camera", str(camera),
+            [sys.executable, "-m", "station", "serve", "--product", "demo-cast",
+             *(["--camera", str(camera)] if camera is not None else []),
              "--mqtt", broker.url, "--health-port", str(health_port)],
             cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
@@ -122,3 +125,64 @@ def test_serve_without_links_is_one_clear_error(tmp_path: Path) -> None:
     ctx.close()
     assert main(["serve", "--product", "demo-cast", "--camera", str(tmp_path)]) == 2
     assert main(["serve", "--product", "demo-cast", "--camera", str(tmp_path), "--mqtt", "http://x"]) == 2
+
+
+def test_serve_without_camera_on_a_demo_home_inspects(mqtt_broker: Broker, _isolated_home: Path) -> None:
+    """After the demo home is prepared, its replay is the station's camera: no --camera needed."""
+    from station.app.demo import prepare_demo
+    from station.app.station import build_station
+    from station.config import load_settings
+    from station.services.engine.build import BuildOptions
+
+    ctx = build_station(load_settings())
+    try:
+        setup = prepare_demo(ctx, ctx.engine, n_good=8, n_per_defect=1, size=64, report=None,
+                             build_options=BuildOptions(backbone=ctx.engine.models.default_backbone()))
+    finally:
+        ctx.close()
+    assert json.loads((_isolated_home / "camera.json").read_text())["source"] == str(setup.replay_folder)
+    listener = Listener(mqtt_broker.port, f"{TOPIC}/#")
+    served = Served(_isolated_home, None, mqtt_broker, free_port())
+    try:
+        served.wait_serving()
+        status, health = served.health()
+        assert status == 200 and health["state"] == "online" and health["camera"] == "live"
+        assert health["camera_source"] == str(setup.replay_folder) and health["camera_problem"] is None
+        listener.publish(f"{TOPIC}/trigger", "DEMO-1")
+        [result] = wait_for(lambda: listener.json_on(f"{TOPIC}/result"), what="the demo part's result")
+        assert served.terminate() == 0, "".join(served.output)
+    finally:
+        if served.proc.poll() is None:
+            served.proc.kill()
+    assert result["status"] == "inspected" and result["verdict"] in ("PASS", "FAIL", "UNCERTAIN")
+    assert result["product"] == "demo-cast" and result["serial"] == "DEMO-1"
+    listener.close()
+
+
+def test_serve_with_a_camera_without_frames_says_so(tmp_path: Path, mqtt_broker: Broker,
+                                                     _isolated_home: Path) -> None:
+    ctx = demo_context(size=64, n_good=8, n_per_defect=1, weights=False)
+    fixed_build(ctx)
+    ctx.close()
+    empty = tmp_path / "no-frames"
+    empty.mkdir()
+    listener = Listener(mqtt_broker.port, f"{TOPIC}/#")
+    served = Served(_isolated_home, empty, mqtt_broker, free_port())
+    try:
+        served.wait_serving()
+        warning = [line for line in served.output if "gives no frames" in line]
+        assert len(warning) == 1 and f"camera {empty} gives no frames: no images in folder" in warning[0]
+        status, health = served.health()
+        assert status == 503 and health["state"] == "degraded"
+        assert health["camera_problem"].startswith(f"camera {empty} gives no frames")
+        state = wait_for(lambda: listener.json_on(f"{TOPIC}/status"), what="status")[-1]
+        assert state["state"] == "degraded" and "gives no frames" in state["detail"]
+        listener.publish(f"{TOPIC}/trigger", "NO-CAM")
+        [result] = wait_for(lambda: listener.json_on(f"{TOPIC}/result"), what="the error result")
+        assert served.terminate() == 0, "".join(served.output)
+    finally:
+        if served.proc.poll() is None:
+            served.proc.kill()
+    assert result["status"] == "error" and result["verdict"] is None and result["product"] == "demo-cast"
+    assert result["error"].startswith(f"camera {empty} gives no frames: no images in folder")
+    listener.close()

@@ -6,6 +6,10 @@ arrives and queues it; its worker hands the part to the GUI thread, where the be
 inspection job, and waits (off the GUI thread) until the bench has the verdict, which it then publishes.
 Connecting, publishing and disconnecting run on this controller's own thread, never on the GUI thread: a
 broker that is down gives one line in the status bar, and the bench keeps working on Space.
+
+The bench serves the product chosen at the bench: a trigger or changeover naming another product (or a
+recipe number of another product) is answered with an error result that says so; the product is changed at
+the bench. A camera that gives no frames makes the line status ``degraded`` with the reason.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ log = logging.getLogger(__name__)
 BENCH_DETAIL = "GUI bench"
 ANSWER_TIMEOUT_S = 300.0  # the bench always answers; this only keeps a stuck GUI from freezing the line
 RETRY_MS = 30_000
+HEALTH_MS = 1_000
 
 
 @dataclass
@@ -108,6 +113,8 @@ class LineController(QObject):
         self._retry.timeout.connect(self.restart)
         self._pump = QTimer(self, interval=50)
         self._pump.timeout.connect(self._serve_waiting)
+        self._health = QTimer(self, interval=HEALTH_MS)  # the camera's health on the line's status
+        self._health.timeout.connect(self._refresh_status)
 
     @property
     def station(self) -> LineStation | None:
@@ -150,7 +157,8 @@ class LineController(QObject):
 
     def _open(self, generation: int, product: str) -> None:
         try:
-            station = self._service.open_station(product, self._frame, self._inspect, wrap=_BenchStatusLink)
+            station = self._service.open_station(product, self._frame, self._inspect, wrap=_BenchStatusLink,
+                                                 camera_problem=self._camera_problem)
             wired = describe(self._service.wiring()) if station is not None else ""
             if station is not None:
                 station.start()
@@ -167,8 +175,10 @@ class LineController(QObject):
             return
         self._station = station
         if station is None:
+            self._health.stop()
             self._show("off", "")
             return
+        self._health.start()
         self._show("ok", self.tr("Line: {0} · online").format(wired))
 
     def _on_start_failed(self, generation: int, message: str) -> None:
@@ -181,6 +191,7 @@ class LineController(QObject):
     def stop(self) -> None:
         """Closes the links (sign-out): off the GUI thread."""
         self._retry.stop()
+        self._health.stop()
         self._generation += 1
         self._fail_waiting("station stopping")
         old, self._station = self._station, None
@@ -205,6 +216,13 @@ class LineController(QObject):
         except Exception as exc:  # noqa: BLE001
             log.warning("line did not stop cleanly: %s", exc)
 
+    def _refresh_status(self) -> None:
+        station = self._station
+        if station is None:
+            self._health.stop()
+            return
+        self._io.submit(station.refresh_status)  # a status message is link I/O: off the GUI thread
+
     def _show(self, level: str, text: str) -> None:
         self.level, self.text = level, text
         self.state_changed.emit(level, text)
@@ -214,6 +232,15 @@ class LineController(QObject):
         feed = self._camera.feed
         frame = feed.latest() if feed is not None else None
         return None if frame is None else frame.image.copy()
+
+    def _camera_problem(self) -> str | None:
+        feed = self._camera.feed
+        if feed is None:
+            return "no camera is open at the bench"
+        status = feed.status()
+        if str(getattr(status, "state", "")) == "live" and feed.latest() is not None:
+            return None
+        return f"camera {getattr(status, 'source', '') or '?'} gives no frames: {getattr(status, 'message', '')}"
 
     def _inspect(self, trigger: LineTrigger, image: Any, deliver: Deliver) -> None:
         part = LinePart(trigger, image)

@@ -1,0 +1,136 @@
+"""Recipes on each link against real peers (mosquitto, pymodbus' server as the PLC, a pty pair) and in
+line.toml: the MQTT ``product`` field and changeover message, the PLC's recipe register, the serial
+changeover command and its reply, ``product`` in every message, and the ``[recipes]`` table."""
+
+from __future__ import annotations
+
+import json
+import os
+import tty
+from pathlib import Path
+
+import pytest
+
+from station.adapters.line.modbus import ModbusLink
+from station.adapters.line.mqtt import MqttLink
+from station.adapters.line.serial_line import SerialLink
+from station.adapters.line.wiring_file import load_wiring
+from station.adapters.line.wiring_store import TomlWiringStore
+from station.domain.errors import ConfigurationError
+from station.domain.line import LineResult, LineTrigger, ModbusWiring, MqttWiring, SerialWiring, parse_trigger_payload
+from tests.support.line import Broker, Listener, Plc, mqtt_broker, plc, wait_for  # noqa: F401
+
+TOPIC = "station/ST01"
+
+
+def test_trigger_payload_product_and_changeover() -> None:
+    t = parse_trigger_payload(b'{"serial": "S1", "product": "demo-b"}', "mqtt")
+    assert (t.serial, t.product, t.action, t.invalid) == ("S1", "demo-b", "inspect", None)
+    assert parse_trigger_payload(b'{"serial": "S1"}', "mqtt").product is None
+    c = parse_trigger_payload(b'{"action": "changeover", "product": "demo-b"}', "mqtt")
+    assert (c.action, c.product, c.invalid) == ("changeover", "demo-b", None)
+    assert "must name the product" in (parse_trigger_payload(b'{"action": "changeover"}', "mqtt").invalid or "")
+    assert "trigger action" in (parse_trigger_payload(b'{"action": "eject"}', "mqtt").invalid or "")
+    assert "product" in (parse_trigger_payload('{"product": "ü"}'.encode(), "mqtt").invalid or "")
+
+
+def test_mqtt_product_field_changeover_and_product_in_results(mqtt_broker: Broker) -> None:
+    listener = Listener(mqtt_broker.port, f"{TOPIC}/result")
+    link = MqttLink(MqttWiring(url=mqtt_broker.url), "ST01")
+    triggers: list[LineTrigger] = []
+    link.start(triggers.append)
+    try:
+        listener.publish(f"{TOPIC}/trigger", json.dumps({"serial": "S1", "product": "demo-b"}))
+        listener.publish(f"{TOPIC}/trigger", json.dumps({"action": "changeover", "product": "demo-b"}))
+        wait_for(lambda: len(triggers) == 2, what="two triggers")
+        assert (triggers[0].product, triggers[0].action) == ("demo-b", "inspect")
+        assert (triggers[1].product, triggers[1].action) == ("demo-b", "changeover")
+        link.publish_result(LineResult("ST01", "demo-b", "changed", triggers[1], kind="changeover"))
+        link.publish_result(LineResult("ST01", "nope", "error", triggers[0], reason="product 'nope' is not served"))
+        messages = wait_for(lambda: len(listener.json_on(f"{TOPIC}/result")) == 2
+                            and listener.json_on(f"{TOPIC}/result"), what="two messages")
+    finally:
+        link.stop()
+    assert [(m["kind"], m["status"], m["product"], m["error"]) for m in messages] == [
+        ("changeover", "changed", "demo-b", None), ("result", "error", "nope", "product 'nope' is not served")]
+    assert messages[1]["verdict"] is None and messages[1]["product_code"] == "nope"
+    listener.close()
+
+
+def test_modbus_recipe_register_is_read_with_each_trigger(plc: Plc) -> None:
+    wiring = ModbusWiring(host="127.0.0.1", port=plc.port, trigger_coil=10, verdict_register=20,
+                          counter_register=21, reject_coil=11, ready_coil=12, recipe_register=23)
+    link = ModbusLink(wiring)
+    triggers: list[LineTrigger] = []
+    link.start(triggers.append)
+    try:
+        plc.set_register(23, 4)
+        plc.set_coil(10, 1)
+        wait_for(lambda: len(triggers) == 1, what="first trigger")
+        wait_for(lambda: plc.coil(10) == 0, what="acknowledged")
+        plc.set_register(23, 0)
+        plc.set_coil(10, 1)
+        wait_for(lambda: len(triggers) == 2, what="second trigger")
+        assert [t.recipe for t in triggers] == [4, 0]
+        # a changeover or a recurrence alert is no part verdict: the counter moves for part results only
+        counter = plc.register(21)
+        link.publish_result(LineResult("ST01", "demo-b", "changed", triggers[0], kind="changeover"))
+        link.publish_result(LineResult("ST01", "demo-b", "inspected", triggers[0], verdict="FAIL",
+                                       kind="recurrence_alert"))
+        link.publish_result(LineResult("ST01", "demo-b", "inspected", triggers[1], verdict="PASS"))
+        wait_for(lambda: plc.register(21) == counter + 1, what="the part's result")
+        assert plc.register(20) == 1
+    finally:
+        link.stop()
+    assert plc.register(21) == counter + 1
+
+
+def test_serial_changeover_line_and_reply() -> None:
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    link = SerialLink(SerialWiring(device=os.ttyname(slave), changeover="RECIPE"))
+    triggers: list[LineTrigger] = []
+    link.start(triggers.append)
+
+    def line() -> bytes:
+        data = b""
+        while not data.endswith(b"\r\n"):
+            data += os.read(master, 256)
+        return data
+
+    try:
+        os.write(master, b"RECIPE demo-b\r\n")
+        os.write(master, b"RECIPE\r\n")
+        os.write(master, b"SN-7\r\n")
+        wait_for(lambda: len(triggers) == 3, what="three lines")
+        assert (triggers[0].action, triggers[0].product) == ("changeover", "demo-b")
+        assert "RECIPE <product>" in (triggers[1].invalid or "")
+        assert (triggers[2].action, triggers[2].serial) == ("inspect", "SN-7")
+        link.publish_result(LineResult("ST01", "demo-b", "changed", triggers[0], kind="changeover"))
+        assert line() == b"CHANGEOVER demo-b\r\n"
+        link.publish_result(LineResult("ST01", "demo-b", "inspected", triggers[2], verdict="FAIL",
+                                       inspection_code="INS-1", kind="recurrence_alert"))
+        link.publish_result(LineResult("ST01", "x", "error", triggers[0], reason="product 'x' is not served",
+                                       kind="changeover"))
+        assert line() == b"ERROR product 'x' is not served\r\n", "no line for the alert, one for the error"
+    finally:
+        link.stop()
+        os.close(master)
+        os.close(slave)
+
+
+def test_recipes_table_in_line_toml(tmp_path: Path) -> None:
+    path = tmp_path / "line.toml"
+    path.write_text('max_warm_products = 2\n\n[modbus]\nhost = "10.0.0.20"\nrecipe_register = 5\n\n'
+                    '[recipes]\n1 = "demo-cast"\n2 = "demo-b"\n')
+    wiring = load_wiring(path)
+    assert wiring.recipes == {1: "demo-cast", 2: "demo-b"} and wiring.max_warm_products == 2
+    assert wiring.modbus is not None and wiring.modbus.recipe_register == 5
+    TomlWiringStore(tmp_path / "again.toml").save(wiring)
+    assert load_wiring(tmp_path / "again.toml") == wiring, "written back unchanged"
+    for bad, message in (('[recipes]\nfirst = "demo-cast"\n', "not a recipe number"),
+                         ("[recipes]\n1 = 5\n", "must name a product code"),
+                         ("max_warm_products = 0\n", "max_warm_products")):
+        path.write_text(bad)
+        with pytest.raises(ConfigurationError, match=message):
+            load_wiring(path)
