@@ -238,13 +238,15 @@ class OpcUaWiring:
     ``host`` is the address listened on (``0.0.0.0``: every interface), ``port`` 0 picks a free one.
     ``security`` is ``none`` (no signing, no encryption, anonymous clients: only on a separated, trusted line
     network) or ``basic256sha256`` (every message signed and encrypted; ``certificate`` and ``private_key``
-    name the server's certificate and key files, PEM or DER)."""
+    name the server's certificate and key files, PEM or DER; ``trusted_clients``, a folder of client
+    certificates: only those clients may open a session)."""
 
     host: str = "0.0.0.0"
     port: int = 4840
     security: str = "none"
     certificate: str | None = None
     private_key: str | None = None
+    trusted_clients: str | None = None
 
     def endpoint(self) -> str:
         return f"opc.tcp://{self.host}:{self.port}/station/"
@@ -259,6 +261,8 @@ class OpcUaWiring:
             raise ValidationError(f"OPC UA security must be one of {', '.join(OPCUA_SECURITY)}, got {self.security!r}")
         if self.security != "none" and not (self.certificate and self.private_key):
             raise ValidationError(f"OPC UA security {self.security} needs certificate and private_key files")
+        if self.trusted_clients and self.security == "none":
+            raise ValidationError("OPC UA trusted_clients needs security basic256sha256 (no certificates without it)")
         return self
 
     @staticmethod
