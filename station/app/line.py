@@ -82,7 +82,8 @@ def build_line_settings(settings: Settings, audit: AuditTrail, recurrence: Recur
     return LineSettingsService(store, audit, station_id, lambda wiring: build_links(wiring, station_id), observers)
 
 
-def workflow_inspect(ctx: Station, product_code: str | None = None, *, guides: bool, language: str):  # type: ignore[no-untyped-def]
+def workflow_inspect(ctx: Station, product_code: str | None = None, *, guides: bool,  # type: ignore[no-untyped-def]
+                     language: str):
     """The bench workflow as the line station's Inspect: each part is judged by its trigger's product
     (``product_code`` when the trigger names none); the verdict is delivered on ``Inspected`` with
     ``model_load_ms`` (the time to load a product whose model was not loaded: a cold start; null when warm),

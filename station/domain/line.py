@@ -100,8 +100,8 @@ class LineResult:
         t = self.trigger
         data: dict[str, Any] = {
             "kind": self.kind, "station_id": self.station_id, "product": self.product_code,
-            "product_code": self.product_code, "status": self.status, "verdict": self.verdict, "inspection_code": self.inspection_code,
-            "anomaly_score": self.anomaly_score,
+            "product_code": self.product_code, "status": self.status, "verdict": self.verdict,
+            "inspection_code": self.inspection_code, "anomaly_score": self.anomaly_score,
             "thresholds": {"image": self.image_threshold, "pixel": self.pixel_threshold,
                            "review": self.review_threshold},
             "defect_type": self.defect_type, "defect_confidence": self.defect_confidence,
