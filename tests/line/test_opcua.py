@@ -304,47 +304,60 @@ def test_a_port_in_use_or_a_missing_certificate_is_one_clear_error(tmp_path: Pat
     assert not [r for r in caplog.records if r.exc_info]  # one line, no traceback in the log
 
 
-def test_signed_and_encrypted_endpoint(tmp_path: Path) -> None:
-    """Basic256Sha256: a client with a certificate gets in over Sign & Encrypt; a client without security finds
-    no endpoint it may use."""
+def test_signed_and_encrypted_endpoint_for_trusted_clients(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Basic256Sha256 with a trust list: a client whose certificate is in the folder gets in over Sign &
+    Encrypt and triggers; a client with another certificate gets no session; a client without security
+    finds no endpoint it may use."""
     from asyncua.crypto.cert_gen import setup_self_signed_certificate
     from cryptography.x509.oid import ExtendedKeyUsageOID
 
     async def certificates() -> None:
-        for who, use in (("server", ExtendedKeyUsageOID.SERVER_AUTH), ("client", ExtendedKeyUsageOID.CLIENT_AUTH)):
+        for who, use in (("server", ExtendedKeyUsageOID.SERVER_AUTH), ("client", ExtendedKeyUsageOID.CLIENT_AUTH),
+                         ("stranger", ExtendedKeyUsageOID.CLIENT_AUTH)):
             await setup_self_signed_certificate(tmp_path / f"{who}.pem", tmp_path / f"{who}.der",
                                                 f"urn:inspection-station:{who}", "localhost", [use],
                                                 {"commonName": f"station test {who}"})
 
     asyncio.run(certificates())
+    trusted = tmp_path / "trusted"
+    trusted.mkdir()
+    (trusted / "client.der").write_bytes((tmp_path / "client.der").read_bytes())
     wiring = OpcUaWiring(host="127.0.0.1", port=0, security="basic256sha256",
-                         certificate=str(tmp_path / "server.der"), private_key=str(tmp_path / "server.pem"))
+                         certificate=str(tmp_path / "server.der"), private_key=str(tmp_path / "server.pem"),
+                         trusted_clients=str(trusted))
     link = OpcUaLink(wiring, "ST01")
     triggers: list[LineTrigger] = []
     link.start(triggers.append)
+
+    async def secure(who: str) -> tuple[str, str]:
+        client = Client(link.endpoint, timeout=30)
+        client.application_uri = f"urn:inspection-station:{who}"
+        await client.set_security_string(f"Basic256Sha256,SignAndEncrypt,{tmp_path / f'{who}.der'},"
+                                         f"{tmp_path / f'{who}.pem'}")
+        async with client:
+            ns = await client.get_namespace_index(NAMESPACE)
+            station = client.get_node(ua.NodeId("Station_ST01", ns))
+            trigger_id = await station.call_method(ua.QualifiedName("Trigger", ns), "", f"SN-{who}")
+            return trigger_id, await client.get_node(ua.NodeId("Station_ST01.State", ns)).read_value()
+
+    async def plain() -> None:
+        async with Client(link.endpoint, timeout=10) as client:
+            await client.get_namespace_index(NAMESPACE)
+
     try:
-        async def secure() -> tuple[str, str]:
-            client = Client(link.endpoint, timeout=30)
-            await client.set_security_string(f"Basic256Sha256,SignAndEncrypt,{tmp_path / 'client.der'},"
-                                             f"{tmp_path / 'client.pem'}")
-            async with client:
-                ns = await client.get_namespace_index(NAMESPACE)
-                station = client.get_node(ua.NodeId("Station_ST01", ns))
-                trigger_id = await station.call_method(ua.QualifiedName("Trigger", ns), "", "SN-SEC")
-                return trigger_id, await client.get_node(ua.NodeId("Station_ST01.State", ns)).read_value()
-
-        async def plain() -> None:
-            async with Client(link.endpoint, timeout=10) as client:
-                await client.get_namespace_index(NAMESPACE)
-
-        trigger_id, state = asyncio.run(secure())
+        trigger_id, state = asyncio.run(secure("client"))
+        with pytest.raises(ua.UaStatusCodeError) as stranger:
+            asyncio.run(secure("stranger"))
         with pytest.raises(ua.UaError) as refused:
             asyncio.run(plain())
     finally:
         link.stop()
-    assert [t.trigger_id for t in triggers] == [trigger_id] and triggers[0].serial == "SN-SEC"
+    assert [t.trigger_id for t in triggers] == [trigger_id] and triggers[0].serial == "SN-client"
     assert state == "offline"  # no station published a status: the initial value
-    assert isinstance(refused.value, ua.UaError) and "No matching endpoints" in str(refused.value)
+    assert stranger.value.code == ua.StatusCodes.BadCertificateUntrusted
+    assert any("Not trusted certificate" in r.getMessage() for r in caplog.records)  # logged, one line
+    assert not [r for r in caplog.records if r.name.startswith("asyncua.crypto") and r.exc_info]
+    assert "No matching endpoints" in str(refused.value)
 
 
 def test_line_toml_and_command_line_wiring(tmp_path: Path) -> None:
@@ -358,7 +371,8 @@ def test_line_toml_and_command_line_wiring(tmp_path: Path) -> None:
     for text, message in (('[opcua]\nprot = 4840\n', "unknown key(s) in [opcua]: prot"),
                           ('[opcua]\nsecurity = "basic256sha256"\n', "needs certificate and private_key"),
                           ('[opcua]\nsecurity = "aes"\n', "security must be one of none, basic256sha256"),
-                          ('[opcua]\nport = 70000\n', "port must be 0 to 65535")):
+                          ('[opcua]\nport = 70000\n', "port must be 0 to 65535"),
+                          ('[opcua]\ntrusted_clients = "/etc/st/clients"\n', "trusted_clients needs security")):
         store.path.write_text(text)
         with pytest.raises(ConfigurationError, match=re.escape(message)):
             load_wiring(store.path)

@@ -27,11 +27,14 @@ import logging
 import math
 import threading
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from asyncua import Server, ua
 from asyncua.common.node import Node
+from asyncua.crypto.truststore import TrustStore
+from asyncua.crypto.validator import CertificateValidator, CertificateValidatorOptions
 
 from station.domain.errors import ConfigurationError, ValidationError
 from station.domain.line import (
@@ -125,17 +128,33 @@ def changeover_from_call(product: str | None) -> LineTrigger:
     return LineTrigger(source="opcua", action="changeover", product=code)
 
 
+async def _trusted_clients(folder: Path) -> CertificateValidator:
+    """Sessions only for the client certificates in ``folder`` (PEM/DER, self-signed or their CA's), in their
+    validity period, whose application URI is the one the client gives."""
+    if not folder.is_dir():
+        raise FileNotFoundError(2, "No such folder", str(folder))
+    store = TrustStore([folder], [])
+    await store.load()
+    options = (CertificateValidatorOptions.TIME_RANGE | CertificateValidatorOptions.URI
+               | CertificateValidatorOptions.TRUSTED | CertificateValidatorOptions.PEER_CLIENT)
+    return CertificateValidator(options, store)
+
+
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
     return str(exc) or type(exc).__name__
 
 
-class _NoStartTraceback(logging.Filter):
-    """asyncua logs a failed start (a port in use) with its traceback; start() reports it as one line."""
+class _OneLine(logging.Filter):
+    """asyncua logs a failed start (a port in use) with its traceback: start() reports it as one line, so the
+    record goes; a refused client certificate stays one log line, without the traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "error starting server" not in str(record.msg)
+        if "error starting server" in str(record.msg):
+            return False
+        record.exc_info = None
+        return True
 
 
 def _text(value: Any) -> str:
@@ -170,9 +189,10 @@ class OpcUaLink:
     # life cycle ------------------------------------------------------------------------------------------
     def start(self, on_trigger: Callable[[LineTrigger], None]) -> None:
         logging.getLogger("asyncua").setLevel(max(logging.WARNING, logging.getLogger("asyncua").level))
-        server_log = logging.getLogger("asyncua.server.server")
-        if not any(isinstance(f, _NoStartTraceback) for f in server_log.filters):
-            server_log.addFilter(_NoStartTraceback())
+        for name in ("asyncua.server.server", "asyncua.crypto.truststore"):
+            logger = logging.getLogger(name)
+            if not any(isinstance(f, _OneLine) for f in logger.filters):
+                logger.addFilter(_OneLine())
         self._on_trigger = on_trigger
         self._closing = False
         ready = threading.Event()
@@ -221,6 +241,8 @@ class OpcUaLink:
             await server.load_certificate(w.certificate or "")
             await server.load_private_key(w.private_key or "")
             server.set_security_policy([ua.SecurityPolicyType.Basic256Sha256_SignAndEncrypt])
+            if w.trusted_clients:
+                server.set_certificate_validator(await _trusted_clients(Path(w.trusted_clients)))
         else:
             server.set_security_policy([ua.SecurityPolicyType.NoSecurity])
         server.set_identity_tokens([ua.AnonymousIdentityToken])  # no user accounts on the line
