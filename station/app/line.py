@@ -186,11 +186,17 @@ class ServeRun:
     def start(self) -> str:
         """Loads the models (up to the warm bound, the active product last), opens the camera and the links;
         returns a one-line description."""
-        cache = self.ctx.engine.inspection.cache
+        inspection = self.ctx.engine.inspection
+        for code in self.products:  # a typo in a product code is one line now, not an error on the line later
+            self.ctx.catalog.get_product(code)
+            if inspection.bank_info(code) is None:
+                raise ConfigurationError(f"product {code!r} has no memory bank yet: run "
+                                         f"`station build --product {code}`")
+        cache = inspection.cache
         cache.set_max_products(self.wiring.max_warm_products)
         warm = list(self.products[:cache.max_products])
         for code in reversed(warm[1:]):  # the active product loads last: the most recently used
-            self.ctx.engine.inspection.warm_up(code)
+            inspection.warm_up(code)
         status = self.ctx.bench.warm_up(self.options.product_code)
         self.camera.start()
         self._wait_for_camera()

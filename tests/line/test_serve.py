@@ -118,13 +118,20 @@ def test_serve_answers_stops_cleanly_and_restarts(tmp_path: Path, mqtt_broker: B
     listener.close()
 
 
-def test_serve_without_links_is_one_clear_error(tmp_path: Path) -> None:
+def test_serve_without_links_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from station.cli.main import main
 
     ctx = demo_context(size=64, n_good=3, n_per_defect=0, weights=False)
     ctx.close()
     assert main(["serve", "--product", "demo-cast", "--camera", str(tmp_path)]) == 2
     assert main(["serve", "--product", "demo-cast", "--camera", str(tmp_path), "--mqtt", "http://x"]) == 2
+    capsys.readouterr()
+    for products, message in ((["nope", "demo-cast"], "no active product with code 'nope'"),
+                              (["demo-cast"], "product 'demo-cast' has no memory bank yet")):
+        args = [a for code in products for a in ("--product", code)]
+        assert main(["serve", *args, "--camera", str(tmp_path), "--health-port", "0"]) == 2
+        err = capsys.readouterr().err.strip()
+        assert message in err and "\n" not in err
 
 
 def test_serve_without_camera_on_a_demo_home_inspects(mqtt_broker: Broker, _isolated_home: Path) -> None:
