@@ -134,3 +134,30 @@ def test_recipes_table_in_line_toml(tmp_path: Path) -> None:
         path.write_text(bad)
         with pytest.raises(ConfigurationError, match=message):
             load_wiring(path)
+
+
+def test_changeover_from_any_link_and_without_a_product(mqtt_broker: Broker) -> None:
+    """A changeover as another link builds it (``LineTrigger(action="changeover", product=...)``): answered on
+    every link, the status shows the new product; one without a product is refused with the reason."""
+    from station.services.line import LineStation
+
+    def never(*_):  # type: ignore[no-untyped-def]
+        raise AssertionError("a changeover inspects nothing")
+
+    listener = Listener(mqtt_broker.port, f"{TOPIC}/#")
+    station = LineStation("ST01", "demo-cast", [MqttLink(MqttWiring(url=mqtt_broker.url), "ST01")], lambda: None,
+                          never, products=("demo-b",))
+    station.start()
+    try:
+        station.on_trigger(LineTrigger(source="opcua", action="changeover"))
+        station.on_trigger(LineTrigger(source="opcua", action="changeover", product="demo-b"))
+        messages = wait_for(lambda: len(listener.json_on(f"{TOPIC}/result")) == 2
+                            and listener.json_on(f"{TOPIC}/result"), what="two answers")
+        wait_for(lambda: listener.json_on(f"{TOPIC}/status")[-1]["product_code"] == "demo-b", what="new product")
+    finally:
+        station.stop()
+    assert [(m["kind"], m["status"], m["product"]) for m in messages] == [
+        ("changeover", "refused", "demo-cast"), ("changeover", "changed", "demo-b")]
+    assert messages[0]["reason"] == "a changeover must name the product"
+    assert station.active_product == "demo-b" and station.health()["changeovers"] == 1
+    listener.close()

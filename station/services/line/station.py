@@ -162,6 +162,9 @@ class LineStation:
             self._refuse(trigger, trigger.invalid)
             return
         if trigger.action == "changeover":
+            if trigger.product is None and trigger.recipe in (None, 0):
+                self._refuse(trigger, "a changeover must name the product", kind="changeover")
+                return
             self._changeover(trigger)
             return
         with self._lock:
