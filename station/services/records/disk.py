@@ -46,6 +46,7 @@ class DiskUpkeep:
         self.inventory_max_age = inventory_max_age
         self._lock = threading.Lock()
         self._paused = False  # the state last logged: the log says "paused" and "resumed" once each
+        self._probe_failed = False
         self._last_prune_at: float | None = None
         self._inventory: tuple[float, int, int, PruneReport] | None = None
 
@@ -71,7 +72,14 @@ class DiskUpkeep:
     def require_space(self) -> None:
         """Raises :class:`RecordingPausedError` (one line) while free space is below the watermark; called
         before anything of an inspection is written."""
-        below, path, free, _, mark = self._space()
+        try:
+            below, path, free, _, mark = self._space()
+        except OSError as exc:  # the probe itself failed: the write, if it fails too, says why in one line
+            if not self._probe_failed:
+                log.warning("free space cannot be probed: %s", exc)
+            self._probe_failed = True
+            return
+        self._probe_failed = False
         line = paused_line(free, mark, path) if below else None
         self._note(below, line)
         if below:
