@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from station.domain.bench import BenchRequest, Failed
 from station.domain.errors import StationError
 from station.domain.storage import DiskFullError, RecordingPausedError, RetentionPolicy
 from station.pipeline.synthetic.parts import render_part
@@ -159,6 +160,9 @@ def test_below_the_watermark_recording_pauses_and_resumes_after_pruning(
         for i in range(3):  # every part is refused before anything is computed or written ...
             with pytest.raises(RecordingPausedError):
                 inspect("demo-cast", _part(500 + i))
+        # The bench's workflow shows the same line as its one Failed event.
+        events = list(ctx.bench.run(BenchRequest(request_id=7, product_code="demo-cast", image=_part(600))))
+        assert [type(e) for e in events] == [Failed] and events[0].message == line
         assert sorted(p.name for p in (small_disk / "objects").rglob("*") if p.is_file()) == files_before
         with ctx.db.session() as s:
             assert s.execute(text("SELECT count(*) FROM inspections")).scalar() == recorded
