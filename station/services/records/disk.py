@@ -35,6 +35,8 @@ def _iso(moment: datetime) -> str:
 
 
 class DiskUpkeep:
+    """Retention of the local copies and the free-space watermark of one station (thread-safe)."""
+
     def __init__(self, files: LocalObjectFiles, policy: RetentionPolicy | None = None, *,
                  clock: Callable[[], datetime] = _utc_now, monotonic: Callable[[], float] = time.monotonic,
                  prune_interval: float = 600.0, inventory_max_age: float = 60.0) -> None:
@@ -87,8 +89,12 @@ class DiskUpkeep:
 
     @property
     def recording_paused(self) -> bool:
-        """Whether recording is paused now (free space below the watermark); probes the disk."""
-        below, path, free, _, mark = self._space()
+        """Whether recording is paused now (free space below the watermark); probes the disk (cheap: a
+        front end may read it for its status, e.g. the line's status message). False when the probe fails."""
+        try:
+            below, path, free, _, mark = self._space()
+        except OSError:
+            return False
         self._note(below, paused_line(free, mark, path) if below else None)
         return below
 
