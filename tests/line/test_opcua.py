@@ -84,8 +84,8 @@ class Plc:
     def __init__(self, url: str) -> None:
         self.client = Client(url, timeout=30)
         self.results: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self.states: list[str] = []
-        self.state_changed = asyncio.Event()
+        self.seen: dict[str, list[Any]] = {"State": [], "ActiveProduct": [], "LastChangeover": []}
+        self.changed = asyncio.Event()
 
     async def __aenter__(self) -> Plc:
         await self.client.connect()
@@ -93,19 +93,25 @@ class Plc:
         self.station = self.client.get_node(ua.NodeId("Station_ST01", self.ns))
         self.subscription = await self.client.create_subscription(10, self)
         await self.subscription.subscribe_data_change(self.node("LastResult.ResultJson"), queuesize=100)
-        await self.subscription.subscribe_data_change(self.node("State"), queuesize=100)
+        for name in self.seen:
+            await self.subscription.subscribe_data_change(self.node(name), queuesize=100)
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.client.disconnect()
 
     def datachange_notification(self, node: Any, val: Any, data: DataChangeNotif) -> None:
-        if node.nodeid.Identifier.endswith(".ResultJson"):
+        name = node.nodeid.Identifier.rpartition(".")[2]
+        if name == "ResultJson":
             if val:
                 self.results.put_nowait(json.loads(val))
         else:
-            self.states.append(val)
-            self.state_changed.set()
+            self.seen[name].append(json.loads(val) if name == "LastChangeover" and val else val)
+            self.changed.set()
+
+    @property
+    def states(self) -> list[str]:
+        return self.seen["State"]
 
     def node(self, name: str) -> Any:
         return self.client.get_node(ua.NodeId(f"Station_ST01.{name}", self.ns))
@@ -125,10 +131,17 @@ class Plc:
         values = await self.client.read_values([self.node(f"LastResult.{n}") for n in names])
         return dict(zip(names, values))
 
+    async def wait_seen(self, name: str, predicate: Any) -> Any:
+        """The first value of ``name`` (since the subscription) for which ``predicate`` holds."""
+        while True:
+            for value in self.seen[name]:
+                if predicate(value):
+                    return value
+            self.changed.clear()
+            await asyncio.wait_for(self.changed.wait(), WAIT)
+
     async def wait_state(self, state: str) -> None:
-        while state not in self.states:
-            self.state_changed.clear()
-            await asyncio.wait_for(self.state_changed.wait(), WAIT)
+        await self.wait_seen("State", lambda value: value == state)
 
 
 def _link() -> OpcUaLink:
@@ -187,38 +200,50 @@ def test_address_space_trigger_inspects_records_and_publishes(ctx) -> None:  # t
     assert _count(ctx) == before + 2  # both parts recorded
 
 
-def test_set_product_is_a_changeover_trigger(ctx) -> None:  # type: ignore[no-untyped-def]
-    """SetProduct hands the station a changeover trigger for the product and the caller gets its id; the
-    station's answer to it is published on LastResult like every other."""
+def test_set_product_changes_over_and_trigger_names_the_product(ctx) -> None:  # type: ignore[no-untyped-def]
+    """SetProduct is a changeover trigger: its answer is on LastChangeover (LastResult and its counter stay
+    about parts), ActiveProduct follows; a Trigger naming a product is judged by it whatever is active."""
     link = _link()
-    seen: list[LineTrigger] = []
-    station = _station(ctx, link)
-    on_trigger = station.on_trigger
-
-    def recording(trigger: LineTrigger) -> None:
-        seen.append(trigger)
-        on_trigger(trigger)
-
-    station.on_trigger = recording  # type: ignore[method-assign]
+    image = render_part(60_002, SIZE).image
+    station = LineStation("ST01", "demo-cast", [link], lambda: image,
+                          workflow_inspect(ctx, "demo-cast", guides=False, language="en"),
+                          products=("demo-cast", "demo-other"))
     station.start()
     try:
-        async def scenario() -> tuple[str, dict, str, dict]:
+        async def scenario() -> dict[str, Any]:
+            out: dict[str, Any] = {}
             async with Plc(link.endpoint) as plc:
-                changeover_id = await plc.call("SetProduct", "demo-cast")
-                answer = await plc.answer(changeover_id)
+                changeover_id = await plc.call("SetProduct", "demo-other")
+                out["changed"] = await plc.wait_seen(
+                    "LastChangeover", lambda m: bool(m) and m["trigger_id"] == changeover_id)
+                await plc.wait_seen("ActiveProduct", lambda value: value == "demo-other")
+                unknown_id = await plc.call("SetProduct", "no-such-product")
+                out["unknown"] = await plc.wait_seen(
+                    "LastChangeover", lambda m: bool(m) and m["trigger_id"] == unknown_id)
                 empty_id = await plc.call("SetProduct", "")
-                empty = await plc.answer(empty_id)
-                return changeover_id, answer, empty_id, empty
+                out["empty"] = await plc.wait_seen(
+                    "LastChangeover", lambda m: bool(m) and m["trigger_id"] == empty_id)
+                out["active"] = await plc.node("ActiveProduct").read_value()
+                out["counter_before"] = await plc.node("LastResult.ResultCounter").read_value()
+                part_id = await plc.call("Trigger", "demo-cast", "SN-RECIPE")
+                out["part"] = await plc.answer(part_id)
+                out["part_vars"] = await plc.last_result()
+            return out
 
-        changeover_id, answer, empty_id, empty = asyncio.run(scenario())
+        out = asyncio.run(scenario())
     finally:
         station.stop()
-    by_id = {t.trigger_id: t for t in seen}
-    assert by_id[changeover_id].action == "changeover" and by_id[changeover_id].product == "demo-cast"
-    assert by_id[changeover_id].source == "opcua" and by_id[changeover_id].invalid is None
-    assert answer["trigger_id"] == changeover_id
-    assert by_id[empty_id].invalid == "a changeover must name the product"
-    assert empty["status"] == "refused" and empty["reason"] == "a changeover must name the product"
+    changed = out["changed"]
+    assert changed["kind"] == "changeover" and changed["status"] == "changed"
+    assert changed["product"] == "demo-other" and changed["trigger_source"] == "opcua"
+    assert out["unknown"]["status"] == "error" and "not served by this station" in out["unknown"]["reason"]
+    assert out["empty"]["status"] == "refused" and out["empty"]["reason"] == "a changeover must name the product"
+    assert out["active"] == "demo-other"  # the unknown and the empty changeover changed nothing
+    assert out["counter_before"] == 0  # changeover answers never moved the part counter
+    part, variables = out["part"], out["part_vars"]
+    assert part["status"] == "inspected" and part["product"] == "demo-cast" and part["serial"] == "SN-RECIPE"
+    assert variables["ResultCounter"] == 1 and variables["Product"] == "demo-cast"
+    assert variables["TriggerId"] == part["trigger_id"]
 
 
 def test_hostile_calls_are_refused_and_the_server_keeps_serving(ctx) -> None:  # type: ignore[no-untyped-def]

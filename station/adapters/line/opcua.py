@@ -4,7 +4,8 @@ variables that carry the station's status and the last result.
 
 Address space (namespace ``urn:inspection-station``, string node ids ``Station_<id>.<Name>``)::
 
-    Objects/Station_<id>            State, Detail, ActiveProduct, Queued, LastInspectionCode, LastAlert
+    Objects/Station_<id>            State, Detail, ActiveProduct, Queued, LastInspectionCode, LastChangeover,
+                                    LastAlert
     Objects/Station_<id>/LastResult Status, Verdict, VerdictCode, Reject, AnomalyScore, DefectType,
                                     InspectionCode, Product, Serial, TriggerId, Reason, ResultJson,
                                     ResultCounter (written last, +1 per result)
@@ -17,6 +18,7 @@ writes to the server's loop and wait for them, so the variables hold the result 
 A call with the wrong number or types of arguments is refused with the OPC UA status code (BadTypeMismatch,
 BadArgumentsMissing, BadTooManyArguments) and triggers nothing; a serial or product that is not 1-64
 printable ASCII characters makes a trigger that the station refuses and publishes, like the other links.
+The answer to ``SetProduct`` goes to ``LastChangeover``: ``LastResult`` and its counter are about parts only.
 """
 
 from __future__ import annotations
@@ -59,10 +61,11 @@ STATUS_VARIABLES: tuple[tuple[str, ua.VariantType, Any, str], ...] = (
     ("ActiveProduct", _S, "", "the product code parts are judged by when a trigger names none"),
     ("Queued", _I, 0, "triggers waiting while a part is inspected"),
     ("LastInspectionCode", _S, "", "the inspection code of the last inspected part"),
+    ("LastChangeover", _S, "", "the answer to the last SetProduct (changeover) as a JSON object"),
     ("LastAlert", _S, "", "the last recurrence alert as a JSON object"),
 )
 RESULT_VARIABLES: tuple[tuple[str, ua.VariantType, Any, str], ...] = (
-    ("Status", _S, "", "inspected, refused or error (the station's word for other answers, e.g. a changeover)"),
+    ("Status", _S, "", "inspected, refused or error"),
     ("Verdict", _S, "", "PASS, FAIL or UNCERTAIN; empty when the part was not inspected"),
     ("VerdictCode", _I, 0, "1 PASS, 2 FAIL, 3 UNCERTAIN, 4 refused, 5 error (as the Modbus verdict register)"),
     ("Reject", _B, False, "true for every result that is not PASS"),
@@ -341,6 +344,9 @@ class OpcUaLink:
             self._submit(self._write({"LastAlert": (json.dumps(message, ensure_ascii=False), _S)}))
             return
         t = result.trigger
+        if result.kind == "changeover" or t.action == "changeover":  # about no part: LastResult stays the part's
+            self._submit(self._write({"LastChangeover": (json.dumps(message, ensure_ascii=False), _S)}))
+            return
         values = {
             "Status": (result.status, _S), "Verdict": (_text(result.verdict), _S),
             "VerdictCode": (VERDICT_CODES.get(result.verdict or result.status, 0), _I),
