@@ -290,8 +290,8 @@ class LineWiring:
     recurrence_inspections: int = 50  # recurrence watch window: inspections of the product after the action
     recurrence_hours: float = 24.0  # ... or hours after it, whichever holds
     recipes: dict[int, str] = field(default_factory=dict)  # PLC recipe number -> product code
-    # Products whose models stay loaded (least recently used evicted beyond): each keeps its memory bank and
-    # retrieval index in memory, tens of MB at 256 px; three cover a line alternating between a few recipes.
+    # Products whose models stay loaded (least recently used evicted beyond): each keeps its bank and index,
+    # and its backbone when no other loaded product shares it; three cover a line alternating between recipes.
     max_warm_products: int = 3
     opcua: OpcUaWiring | None = None  # the station as an OPC UA server
 
