@@ -9,6 +9,7 @@ from station.adapters.line.wiring_file import load_wiring, wiring_path
 from station.app.line import build_line_settings
 from station.domain.errors import ValidationError
 from station.domain.line import LineWiring, ModbusWiring, MqttWiring, SerialWiring
+from tests.support.ui import gui_services, main_window, replay_folder, station_ctx  # noqa: F401
 
 
 @pytest.fixture
@@ -56,3 +57,31 @@ def test_bad_line_settings_are_refused_with_one_line(ctx, bad, message) -> None:
     with pytest.raises(ValidationError, match=message):
         service.update(bad, None)
     assert not wiring_path(ctx.settings.home).exists(), "nothing saved"
+
+
+def test_the_line_io_dialog_keeps_the_recipe_keys_it_does_not_show(qtbot, main_window, gui_services) -> None:  # type: ignore[no-untyped-def]
+    """The dialog edits addresses; the recipes table, the recipe register, the serial changeover word and
+    the warm-model bound written in line.toml survive a save from it."""
+    from station.ui.bench.line_settings_dialog import LineSettingsDialog
+    from station.ui.env import ScreenEnv
+    from station.ui.services import Session
+
+    path = wiring_path(gui_services.settings.home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('max_warm_products = 2\n\n[modbus]\nhost = "10.0.0.20"\nrecipe_register = 5\n\n'
+                    '[serial]\ndevice = "socket://127.0.0.1:7000"\nchangeover = "RECIPE"\n\n'
+                    '[recipes]\n1 = "demo-cast"\n2 = "demo-b"\n', encoding="utf-8")
+    admin = next(u for u in gui_services.users.list_users() if any(r.value == "admin" for r in u.roles))
+    env = ScreenEnv(main_window.services, Session(user=admin), main_window.runner, main_window.camera,
+                    main_window.changes)
+    dialog = LineSettingsDialog(env)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.isEnabled, timeout=10000)
+    dialog.queue_size.setValue(3)
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.saved is not None, timeout=10000)
+    saved = load_wiring(path)
+    assert saved.queue_size == 3
+    assert saved.recipes == {1: "demo-cast", 2: "demo-b"} and saved.max_warm_products == 2
+    assert saved.modbus is not None and saved.modbus.recipe_register == 5
+    assert saved.serial is not None and saved.serial.changeover == "RECIPE"

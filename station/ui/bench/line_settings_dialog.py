@@ -128,10 +128,11 @@ class LineSettingsDialog(QDialog):
             values = {name: box.value() for name, box in self.coils.items()}
             modbus = ModbusWiring(self.modbus_host.text().strip(), self.modbus_port.value(), old_b.device_id,
                                   trigger_register=old_b.trigger_register, reject_pulse_ms=old_b.reject_pulse_ms,
-                                  poll_ms=old_b.poll_ms, **values)
+                                  poll_ms=old_b.poll_ms, recipe_register=old_b.recipe_register, **values)
         if self.serial.isChecked():
             serial = SerialWiring(self.serial_device.text().strip(), self.baudrate.value(),
-                                  self.serial_trigger.text().strip(), self.serial_reply.isChecked())
+                                  self.serial_trigger.text().strip(), self.serial_reply.isChecked(),
+                                  (base.serial or SerialWiring("")).changeover)
         return LineWiring(mqtt, modbus, serial, self.queue_size.value(), base.recurrence_inspections,
                           base.recurrence_hours, opcua=base.opcua)
 
