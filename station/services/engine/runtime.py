@@ -76,7 +76,7 @@ class BankCache:
         self._cache: OrderedDict[str, LoadedProduct] = OrderedDict()
         self._lock = threading.Lock()
         self.max_products = max(1, int(max_products))
-        self.evicted: list[str] = []  # products evicted by the bound, oldest first (for the station's health)
+        self.evicted: list[str] = []  # the last 100 products evicted by the bound, oldest first
 
     def is_loaded(self, product_code: str) -> bool:
         """Whether the product's current bank is loaded (its next inspection needs no load)."""
