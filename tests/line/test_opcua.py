@@ -78,23 +78,26 @@ def _station(ctx, link: OpcUaLink) -> LineStation:  # type: ignore[no-untyped-de
 
 
 class Plc:
-    """A real asyncua client as a PLC or MES uses the station: the namespace looked up by its URI, data
-    changes of LastResult/ResultJson and State subscribed (every change kept, not only the latest)."""
+    """A real asyncua client as a PLC or MES uses the station (docs/readme/line.md, OPC UA): the namespace
+    looked up by its URI, ResultCounter and the status variables subscribed (every change kept, not only
+    the latest), a result read once the counter has moved past the last one read."""
 
     def __init__(self, url: str) -> None:
         self.client = Client(url, timeout=30)
-        self.results: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self.seen: dict[str, list[Any]] = {"State": [], "ActiveProduct": [], "LastChangeover": []}
+        self.seen: dict[str, list[Any]] = {"State": [], "ActiveProduct": [], "LastChangeover": [],
+                                           "LastInspectionCode": [], "ResultCounter": []}
         self.changed = asyncio.Event()
+        self.counted = 0  # the ResultCounter of the last result read
+        self.values: dict[str, Any] = {}  # the LastResult variables as the last answer() read them
 
     async def __aenter__(self) -> Plc:
         await self.client.connect()
         self.ns = await self.client.get_namespace_index(NAMESPACE)
         self.station = self.client.get_node(ua.NodeId("Station_ST01", self.ns))
         self.subscription = await self.client.create_subscription(10, self)
-        await self.subscription.subscribe_data_change(self.node("LastResult.ResultJson"), queuesize=100)
         for name in self.seen:
-            await self.subscription.subscribe_data_change(self.node(name), queuesize=100)
+            path = f"LastResult.{name}" if name == "ResultCounter" else name
+            await self.subscription.subscribe_data_change(self.node(path), queuesize=100)
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
@@ -102,12 +105,8 @@ class Plc:
 
     def datachange_notification(self, node: Any, val: Any, data: DataChangeNotif) -> None:
         name = node.nodeid.Identifier.rpartition(".")[2]
-        if name == "ResultJson":
-            if val:
-                self.results.put_nowait(json.loads(val))
-        else:
-            self.seen[name].append(json.loads(val) if name == "LastChangeover" and val else val)
-            self.changed.set()
+        self.seen[name].append(json.loads(val) if name == "LastChangeover" and val else val)
+        self.changed.set()
 
     @property
     def states(self) -> list[str]:
@@ -120,11 +119,19 @@ class Plc:
         return await self.station.call_method(ua.QualifiedName(method, self.ns), *args)
 
     async def answer(self, trigger_id: str) -> dict[str, Any]:
-        """The result message for ``trigger_id`` (earlier ones are skipped)."""
+        """The result message for ``trigger_id``: once ResultCounter has moved (it is written after the other
+        variables), LastResult is read; earlier results are skipped."""
         while True:
-            message = await asyncio.wait_for(self.results.get(), WAIT)
-            if message["trigger_id"] == trigger_id:
-                return message
+            if self.seen["ResultCounter"] and self.seen["ResultCounter"][-1] > self.counted:
+                values = await self.last_result()
+                if values["ResultCounter"] > self.counted:
+                    self.counted = values["ResultCounter"]
+                    if values["TriggerId"] == trigger_id:
+                        self.values = values
+                        return json.loads(values["ResultJson"])
+                    continue
+            self.changed.clear()
+            await asyncio.wait_for(self.changed.wait(), WAIT)
 
     async def last_result(self) -> dict[str, Any]:
         names = [name for name, *_ in RESULT_VARIABLES]
@@ -140,8 +147,6 @@ class Plc:
             self.changed.clear()
             await asyncio.wait_for(self.changed.wait(), WAIT)
 
-    async def wait_state(self, state: str) -> None:
-        await self.wait_seen("State", lambda value: value == state)
 
 
 def _link() -> OpcUaLink:
@@ -171,12 +176,13 @@ def test_address_space_trigger_inspects_records_and_publishes(ctx) -> None:  # t
 
                 first_id = await plc.call("Trigger", "", "SN-OPC-1")
                 first = await plc.answer(first_id)
-                variables = await plc.last_result()
-                await plc.wait_state("online")
-                code = await plc.node("LastInspectionCode").read_value()
+                variables = plc.values
+                stamped = await plc.node("LastResult.Verdict").read_data_value()
+                assert stamped.SourceTimestamp is not None and stamped.ServerTimestamp is not None
+                code = await plc.wait_seen("LastInspectionCode", lambda value: value == first["inspection_code"])
                 second_id = await plc.call("Trigger", "demo-cast", "")
                 second = await plc.answer(second_id)
-                after = await plc.last_result()
+                after = plc.values
                 return first, variables, second, {"code": code, **after}, list(plc.states)
 
         first, variables, second, after, states = asyncio.run(scenario())
@@ -227,7 +233,7 @@ def test_set_product_changes_over_and_trigger_names_the_product(ctx) -> None:  #
                 out["counter_before"] = await plc.node("LastResult.ResultCounter").read_value()
                 part_id = await plc.call("Trigger", "demo-cast", "SN-RECIPE")
                 out["part"] = await plc.answer(part_id)
-                out["part_vars"] = await plc.last_result()
+                out["part_vars"] = plc.values
             return out
 
         out = asyncio.run(scenario())
@@ -266,14 +272,14 @@ def test_hostile_calls_are_refused_and_the_server_keeps_serving(ctx) -> None:  #
                 out["set_double"] = refused.value.code
                 long_id = await plc.call("Trigger", "", "S" * 10_000)
                 out["long"] = await plc.answer(long_id)
-                out["long_json"] = await plc.node("LastResult.ResultJson").read_value()
+                out["long_json"] = plc.values["ResultJson"]
                 accent_id = await plc.call("Trigger", "", "SN-Σ-1")
                 out["accent"] = await plc.answer(accent_id)
                 product_id = await plc.call("Trigger", "P" * 500, "SN-2")
                 out["product"] = await plc.answer(product_id)
                 good_id = await plc.call("Trigger", "", "SN-AFTER")
                 out["good"] = await plc.answer(good_id)
-                out["counter"] = await plc.node("LastResult.ResultCounter").read_value()
+                out["counter"] = plc.values["ResultCounter"]
             return out
 
         out = asyncio.run(scenario())

@@ -29,6 +29,7 @@ import logging
 import math
 import threading
 from collections.abc import Callable, Coroutine
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -388,9 +389,10 @@ class OpcUaLink:
         if server is None or lock is None:
             return
         async with lock:  # one result's variables are written together, the counter after them
-            for name, (value, vtype) in values.items():
-                await server.write_attribute_value(self._nodes[name].nodeid, ua.DataValue(ua.Variant(value, vtype)))
+            now = datetime.now(timezone.utc)
             if count:
                 self._counter = (self._counter + 1) % 2**32
-                await server.write_attribute_value(self._nodes["ResultCounter"].nodeid,
-                                                   ua.DataValue(ua.Variant(self._counter, _U)))
+                values = {**values, "ResultCounter": (self._counter, _U)}  # last: dicts keep their order
+            for name, (value, vtype) in values.items():
+                await server.write_attribute_value(self._nodes[name].nodeid, ua.DataValue(
+                    ua.Variant(value, vtype), SourceTimestamp=now, ServerTimestamp=now))
