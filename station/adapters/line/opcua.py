@@ -155,9 +155,11 @@ class _OneLine(logging.Filter):
     record goes; a refused client certificate stays one log line, without the traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if "error starting server" in str(record.msg):
+        message = str(record.msg)
+        if "error starting server" in message:
             return False
-        record.exc_info = None
+        if "Not trusted certificate" in message:
+            record.exc_info = None
         return True
 
 
