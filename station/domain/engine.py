@@ -199,6 +199,11 @@ class InspectionOutcome:
         reevaluated: true for an outcome produced by re-evaluating thresholds (not recorded again).
         defect_candidate: the defect-type vote computed whatever the verdict, so that re-evaluation to
             FAIL/UNCERTAIN can show it without recomputing features.
+        view_code / views / view_outcomes: for a part of a product with several views
+            (``station.domain.views``): this is the outcome of the view that decided the part's verdict (the
+            worst), ``verdict`` is the part's, ``views`` every view's :class:`~station.domain.views.ViewResult`
+            and ``view_outcomes`` every view's own outcome (maps, regions), in the views' order; empty and
+            None for a product without views.
         provenance: where the judgement came from, as stored with the result: ``backbone``,
             ``bank_sha256`` (of the bank file scored against), ``model_config_id`` (the ``sync_uuid`` of
             the ``model_configs`` row whose thresholds were used; portable to the centre), ``manual_id`` /
@@ -237,6 +242,9 @@ class InspectionOutcome:
     reevaluated: bool = False
     defect_candidate: DefectPrediction | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
+    view_code: str | None = None
+    views: tuple[Any, ...] = ()  # ViewResult per view (station.domain.views)
+    view_outcomes: tuple[InspectionOutcome, ...] = ()
 
     @property
     def defect_detected(self) -> bool:
@@ -287,6 +295,7 @@ class InspectionOutcome:
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "inspection_code": self.inspection_code,
             "provenance": dict(self.provenance),
+            **({"view": self.view_code, "views": [v.summary() for v in self.views]} if self.views else {}),
         }
 
 

@@ -65,6 +65,10 @@ class InspectionRecord:
     pixel_threshold: float | None = None
     review_threshold: float | None = None
     provenance: dict[str, Any] | None = None
+    # A part seen by several views (migration 0014): the view that decided its verdict, and every view's
+    # own result (``ViewResult.to_json()``); None for a product without views.
+    view_code: str | None = None
+    view_results: list[dict[str, Any]] | None = None
 
     @property
     def stored_defect_detected(self) -> bool:

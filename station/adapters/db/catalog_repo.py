@@ -81,24 +81,37 @@ class SqlCatalogRepository:
                 select(Product).where(Product.is_active.is_(True)).order_by(Product.product_code))
             return [self._product_info(session, p) for p in products]
 
-    def get_model_config(self, product_id: int) -> ModelConfigInfo:
+    def get_model_config(self, product_id: int, view_code: str | None = None) -> ModelConfigInfo:
         with self._db.session() as session:
             row = session.scalar(
                 select(ModelConfig).where(
                     ModelConfig.product_id == product_id, ModelConfig.is_active.is_(True),
                     ModelConfig.model_type.in_([ModelType.ANOMALY_DETECTION.value, ModelType.HYBRID.value]),
+                    ModelConfig.view_code.is_(None) if view_code is None else ModelConfig.view_code == view_code,
                 # the most recently changed active configuration (newest change wins, docs/readme/sync.md)
                 ).order_by(ModelConfig.updated_at.desc().nulls_last(), ModelConfig.config_id.desc()).limit(1)
             )
             if row is None:
-                return ModelConfigInfo(config_id=None, product_id=product_id)
-            return ModelConfigInfo(
-                config_id=row.config_id, product_id=product_id,
-                image_threshold=row.image_threshold if row.image_threshold is not None else 0.85,
-                pixel_threshold=row.pixel_threshold if row.pixel_threshold is not None else 0.90,
-                preprocessing=dict(row.preprocessing or {}), config_name=row.config_name, sync_uuid=row.sync_uuid,
-                review_threshold=row.review_threshold,
-            )
+                return ModelConfigInfo(config_id=None, product_id=product_id, view_code=view_code)
+            return _config_info(row)
+
+    def list_views(self, product_id: int) -> list[ModelConfigInfo]:
+        """The product's views, in the order they were defined; per view its most recently changed active
+        configuration (none: the product has one implicit view)."""
+        with self._db.session() as session:
+            rows = list(session.scalars(
+                select(ModelConfig).where(
+                    ModelConfig.product_id == product_id, ModelConfig.is_active.is_(True),
+                    ModelConfig.view_code.is_not(None),
+                    ModelConfig.model_type.in_([ModelType.ANOMALY_DETECTION.value, ModelType.HYBRID.value]),
+                ).order_by(ModelConfig.config_id)))
+            first = {}
+            for row in rows:
+                first.setdefault(row.view_code, row.config_id)
+            newest = {}
+            for row in sorted(rows, key=lambda r: (r.updated_at is not None, r.updated_at or 0, r.config_id)):
+                newest[row.view_code] = row
+            return [_config_info(newest[code]) for code in sorted(first, key=first.__getitem__)]
 
     def save_model_config(self, config: ModelConfigInfo) -> ModelConfigInfo:
         for name in ("image_threshold", "pixel_threshold", "review_threshold"):
@@ -117,16 +130,21 @@ class SqlCatalogRepository:
             row.review_threshold = config.review_threshold
             row.preprocessing = config.preprocessing
             row.config_name = config.config_name
+            row.view_code = config.view_code
             # naive UTC with microseconds: the pull compares it with the centre's (newer change wins)
             row.updated_at = datetime.now(timezone.utc).replace(tzinfo=None)
             session.flush()
             return ModelConfigInfo(row.config_id, config.product_id, config.image_threshold,
                                    config.pixel_threshold, dict(config.preprocessing), config.config_name,
-                                   sync_uuid=row.sync_uuid, review_threshold=config.review_threshold)
+                                   sync_uuid=row.sync_uuid, review_threshold=config.review_threshold,
+                                   view_code=config.view_code)
 
-    def list_images(self, product_id: int, image_type: str | None = None) -> list[ImageInfo]:
+    def list_images(self, product_id: int, image_type: str | None = None, *,
+                    view_code: str | None = None) -> list[ImageInfo]:
         with self._db.session() as session:
-            query = select(Image).where(Image.product_id == product_id, Image.is_active.is_(True))
+            query = select(Image).where(
+                Image.product_id == product_id, Image.is_active.is_(True),
+                Image.view_code.is_(None) if view_code is None else Image.view_code == view_code)
             if image_type is not None:
                 query = query.where(Image.image_type == ImageType(image_type).value)
             return [_image_info(i) for i in session.scalars(query.order_by(Image.image_id))]
@@ -135,11 +153,12 @@ class SqlCatalogRepository:
         self, product_id: int, image_type: str, file_name: str, file_path: str, *,
         defect_type_id: int | None = None, file_size: int | None = None, width: int | None = None,
         height: int | None = None, format: str | None = None, uploaded_by: int | None = None,
+        view_code: str | None = None,
     ) -> ImageInfo:
         with self._db.session(user_id=uploaded_by) as session:
             row = Image(product_id=product_id, image_type=ImageType(image_type).value, file_name=file_name,
                         file_path=file_path, defect_type_id=defect_type_id, file_size=file_size, width=width,
-                        height=height, format=format, uploaded_by=uploaded_by)
+                        height=height, format=format, uploaded_by=uploaded_by, view_code=view_code)
             session.add(row)
             session.flush()
             return _image_info(row)
@@ -147,4 +166,14 @@ class SqlCatalogRepository:
 
 def _image_info(row: Image) -> ImageInfo:
     return ImageInfo(row.image_id, row.product_id or 0, row.image_type, row.defect_type_id, row.file_name,
-                     row.file_path, row.width, row.height)
+                     row.file_path, row.width, row.height, row.view_code)
+
+
+def _config_info(row: ModelConfig) -> ModelConfigInfo:
+    return ModelConfigInfo(
+        config_id=row.config_id, product_id=row.product_id or 0,
+        image_threshold=row.image_threshold if row.image_threshold is not None else 0.85,
+        pixel_threshold=row.pixel_threshold if row.pixel_threshold is not None else 0.90,
+        preprocessing=dict(row.preprocessing or {}), config_name=row.config_name, sync_uuid=row.sync_uuid,
+        review_threshold=row.review_threshold, view_code=row.view_code,
+    )

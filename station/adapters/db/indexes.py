@@ -52,6 +52,7 @@ DOC_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
     "idx_results_inspection_defect": ("inspection_results", ("inspection_id", "defect_type_id")),
     "idx_audit_logs_table_time": ("audit_logs", ("table_name", "logged_at")),
     "idx_results_verdict": ("inspection_results", ("verdict",)),  # migration 0007
+    "idx_images_product_view": ("images", ("product_id", "view_code")),  # migration 0014
 }
 # Migration 0004: tables whose rows carry a station-generated sync key.
 SYNC_UUID_TABLES = (

@@ -60,7 +60,7 @@ class SqlInspectionRecorder:
             image = Image(
                 product_id=record.product_id, image_type="test", file_name=img.file_name,
                 file_path=img.file_path, file_size=img.file_size, width=img.width, height=img.height,
-                format=img.format, uploaded_by=record.inspector_id,
+                format=img.format, uploaded_by=record.inspector_id, view_code=record.view_code,
             )
             session.add(image)
             session.flush()
@@ -86,6 +86,7 @@ class SqlInspectionRecorder:
                 detected_regions=record.detected_regions, verdict=record.verdict,
                 image_threshold=record.image_threshold, pixel_threshold=record.pixel_threshold,
                 review_threshold=record.review_threshold, provenance=record.stored_provenance(),
+                view_code=record.view_code, view_results=record.view_results,
             )
             result.defect_detected = record.stored_defect_detected
             session.add(result)

@@ -89,8 +89,8 @@ class SqlSyncGateway:
         keys: set[str] = set()
         for spec in PUSHED_TABLES:
             rows = self._store.read_rows(spec, batch.row_ids.get(spec.name, set()))
-            for i in (spec.columns.index(c) for c in spec.object_keys):
-                keys.update(r[i] for r in rows if r[i])
+            for row in rows:
+                keys.update(spec.object_keys_in(row))
             payload.append(writer.encode(spec, rows))
         return _Prepared(batch, payload, self._store.file_states(keys), after_id, limit, time.monotonic())
 

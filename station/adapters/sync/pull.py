@@ -31,7 +31,8 @@ USER_FIELDS = ("email", "password_hash", "full_name", "phone", "is_active")
 PRODUCT_FIELDS = ("product_name", "description", "category", "is_active")
 DEFECT_FIELDS = ("defect_name_ko", "defect_name_en", "full_name_ko", "description", "severity_level", "is_active")
 CONFIG_FIELDS = ("model_type", "config_name", "preprocessing", "image_threshold", "pixel_threshold",
-                 "review_threshold", "detection_model", "detection_confidence", "is_active", "created_at", "updated_at")
+                 "review_threshold", "detection_model", "detection_confidence", "is_active", "created_at", "updated_at",
+                 "view_code")
 MANUAL_FIELDS = ("manual_title", "file_name", "file_path", "file_size", "file_type", "version", "upload_date",
                  "is_active", "vector_indexed", "indexed_at")
 SECTION_FIELDS = ("section_type", "section_title", "section_content", "page_number", "chunk_index",
@@ -96,6 +97,10 @@ class CataloguePuller:
             review = ("c.review_threshold" if conn.execute(text(
                 "SELECT 1 FROM information_schema.columns WHERE table_name = 'model_configs' "
                 "AND column_name = 'review_threshold'")).first() else "NULL AS review_threshold")
+            # nor, before migration 0014, a view code: every configuration is a product's own
+            view = ("c.view_code" if conn.execute(text(
+                "SELECT 1 FROM information_schema.columns WHERE table_name = 'model_configs' "
+                "AND column_name = 'view_code'")).first() else "NULL AS view_code")
             data = {
                 "users": _rows(conn, "SELECT username, email, password_hash, full_name, phone, is_active FROM users"),
                 "user_roles": _rows(conn, "SELECT u.username, r.role_name FROM user_roles ur "
@@ -108,7 +113,7 @@ class CataloguePuller:
                 "model_configs": _rows(conn, "SELECT c.sync_uuid::text AS sync_uuid, p.product_code, c.model_type, "
                                              f"c.config_name, c.preprocessing, c.image_threshold, c.pixel_threshold, {review}, "
                                              "c.detection_model, c.detection_confidence, c.is_active, c.created_at, "
-                                             "c.updated_at FROM model_configs c "
+                                             f"c.updated_at, {view} FROM model_configs c "
                                              "LEFT JOIN products p ON p.product_id = c.product_id"),
                 "manuals": _rows(conn, "SELECT m.sync_uuid::text AS sync_uuid, p.product_code, u.username AS uploader, "
                                        + ", ".join(f"m.{f}" for f in MANUAL_FIELDS)

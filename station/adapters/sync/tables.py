@@ -10,8 +10,10 @@ Local ids never leave the station. A foreign key is sent as the referenced row's
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Table
 
@@ -33,6 +35,9 @@ class PushedTable:
     # Users unknown at the centre: False holds the record back (with a clear error), True sends NULL.
     lenient_users: bool = False
     object_keys: tuple[str, ...] = ()
+    # JSON columns holding a list of objects whose ``artifacts`` map names to object-store keys (the
+    # per-view results of migration 0014): those files are uploaded with the row too.
+    json_object_keys: tuple[str, ...] = ()
     # A repeat overwrites the centre's row only where this column (a naive UTC time) is newer there.
     newer_wins: str | None = None
 
@@ -44,6 +49,17 @@ class PushedTable:
     def columns(self) -> tuple[str, ...]:
         """Columns sent to the centre, in order: everything but the local primary key."""
         return tuple(c.name for c in self.table.columns if c.name != self.pk)
+
+    def object_keys_in(self, row: list[Any]) -> set[str]:
+        """The object-store keys a row read for the wire (``spec.columns`` order, JSON as text) refers to."""
+        keys = {row[self.columns.index(c)] for c in self.object_keys} - {None, ""}
+        for column in self.json_object_keys:
+            value = row[self.columns.index(column)]
+            items = json.loads(value) if isinstance(value, (str, bytes)) else value
+            for item in items if isinstance(items, list) else []:
+                artifacts = item.get("artifacts") if isinstance(item, dict) else None
+                keys.update(v for v in (artifacts or {}).values() if isinstance(v, str) and v)
+        return keys
 
     @cached_property
     def json_columns(self) -> tuple[str, ...]:
@@ -72,8 +88,10 @@ PUSHED_TABLES: tuple[PushedTable, ...] = (
                 mutable=("defect_detected", "defect_type_id", "confidence_score", "anomaly_score",
                          "similarity_score", "heatmap_path", "mask_path", "overlay_path", "comparison_path",
                          "detected_regions", "guide_generated", "guide_content", "guide_quality_score",
-                         "verdict", "image_threshold", "pixel_threshold", "review_threshold", "provenance"),
-                object_keys=("heatmap_path", "mask_path", "overlay_path", "comparison_path")),
+                         "verdict", "image_threshold", "pixel_threshold", "review_threshold", "provenance",
+                         "view_code", "view_results"),
+                object_keys=("heatmap_path", "mask_path", "overlay_path", "comparison_path"),
+                json_object_keys=("view_results",)),
     PushedTable("action_logs", "action_id", {"inspection_id": INSPECTION, "action_by": USER},
                 mutable=("action_taken", "action_result", "notes")),
     PushedTable("feedbacks", "feedback_id", {"inspection_id": INSPECTION, "user_id": USER},

@@ -21,7 +21,8 @@ import numpy as np
 from station.domain.catalog import ProductInfo
 from station.domain.engine import BuildSummary, CancelledError, CancelToken, Progress, ProgressCallback, no_progress
 from station.domain.enums import DeploymentStatus, DeploymentType, ImageType
-from station.domain.errors import ValidationError
+from station.domain.errors import NotFoundError, ValidationError
+from station.domain.views import bank_key
 from station.pipeline.images.decode import decode_bytes
 from station.pipeline.images.preprocessing import Preprocessing, prepare
 from station.pipeline.patchcore.bank import MemoryBank
@@ -52,14 +53,17 @@ class ModelBuildService:
         self._cache = cache
 
     def _load_prepared(self, product: ProductInfo, image_type: str, pre: Preprocessing,
-                       progress: ProgressCallback, cancel: CancelToken | None) -> list[tuple[Any, np.ndarray]]:
+                       progress: ProgressCallback, cancel: CancelToken | None,
+                       view: str | None = None) -> list[tuple[Any, np.ndarray]]:
         return [(row, by_size[pre.resize]) for row, by_size in
-                self._load_sizes(product, image_type, pre, [pre.resize], progress, cancel)]
+                self._load_sizes(product, image_type, pre, [pre.resize], progress, cancel, view)]
 
     def _load_sizes(self, product: ProductInfo, image_type: str, pre: Preprocessing, sizes: list[int],
-                    progress: ProgressCallback, cancel: CancelToken | None) -> list[tuple[Any, dict[int, np.ndarray]]]:
-        """Each image decoded once and prepared at every size in ``sizes``."""
-        rows = self._catalog.list_images(product.product_id, image_type)
+                    progress: ProgressCallback, cancel: CancelToken | None,
+                    view: str | None = None) -> list[tuple[Any, dict[int, np.ndarray]]]:
+        """Each image (of the view ``view``, else the product's own) decoded once and prepared at every size
+        in ``sizes``."""
+        rows = self._catalog.list_images(product.product_id, image_type, view_code=view)
         out = []
         for done, row in enumerate(rows, 1):
             if cancel:
@@ -71,20 +75,20 @@ class ModelBuildService:
 
     def _self_configure(self, product: ProductInfo, config: Any, pre: Preprocessing, options: BuildOptions,
                         progress: ProgressCallback, cancel: CancelToken | None, features: FeatureCache,
-                        ) -> tuple[Selection, list[tuple[Any, dict[int, np.ndarray]]], list[tuple[Any, dict[int, np.ndarray]]]]:
+                        view: str | None = None) -> tuple[Selection, list[tuple[Any, dict[int, np.ndarray]]], list[tuple[Any, dict[int, np.ndarray]]]]:
         """The product's configuration chosen on its own good images (held out, plus synthetic defects) and
         its labelled defect images (see ``station.services.engine.selection``), with the loaded good and
         defect images (each decoded once, prepared at every candidate size);
         ``features`` keeps the chosen candidate's good-image features (keys ``("good", index)``)."""
         installed = [b["name"] for b in self._models.backbones() if b["installed"]]
         sizes = candidate_sizes(installed, pre.resize)
-        goods = self._load_sizes(product, ImageType.NORMAL.value, pre, sizes, progress, cancel)
+        goods = self._load_sizes(product, ImageType.NORMAL.value, pre, sizes, progress, cancel, view)
         if len(goods) < MIN_GOOD_IMAGES:
             raise ValidationError(
-                f"product {product.code!r} has {len(goods)} good (normal) images; at least {MIN_GOOD_IMAGES} "
+                f"{_what(product.code, view)} has {len(goods)} good (normal) images; at least {MIN_GOOD_IMAGES} "
                 f"are needed to build a bank"
             )
-        defects = self._load_sizes(product, ImageType.DEFECT.value, pre, sizes, progress, cancel)
+        defects = self._load_sizes(product, ImageType.DEFECT.value, pre, sizes, progress, cancel, view)
         by_size = {s: [img[s] for _, img in goods] for s in sizes}
         labelled = {s: [img[s] for _, img in defects] for s in sizes}
         # the configured review threshold (model_configs), else the calibrated default every bank shares
@@ -109,16 +113,23 @@ class ModelBuildService:
             raise
 
     def build(self, product_code: str, options: BuildOptions | None = None, *, user_id: int | None = None,
-              progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> BuildSummary:
+              progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
+              view: str | None = None) -> BuildSummary:
         """Builds the bank from the product's ``normal`` images, then the retrieval index (good references and
-        labelled ``defect`` images). A cancelled or failed build leaves the previous bank in place and its
-        deployment row marked ``cancelled``/``failed``."""
+        labelled ``defect`` images). With ``view``, the bank of that view of the product: from the view's
+        library images, with its preprocessing and thresholds, published under its own key
+        (``station.domain.views.bank_key``). A cancelled or failed build leaves the previous bank in place
+        and its deployment row marked ``cancelled``/``failed``."""
         options = options or BuildOptions()
         options.validate()
         progress = progress or no_progress
         product = self._catalog.get_product(product_code)
         require_builder(self._models, product_code)
-        config = self._catalog.get_model_config(product.product_id)
+        if view is not None and view not in {c.view_code for c in self._catalog.list_views(product.product_id)}:
+            known = ", ".join(c.view_code or "" for c in self._catalog.list_views(product.product_id)) or "none"
+            raise NotFoundError(f"product {product_code!r} has no view {view!r} (views: {known})")
+        config = self._catalog.get_model_config(product.product_id, view)
+        key = bank_key(product_code, view)
         pre = Preprocessing.from_config(config.preprocessing)
         auto = options.backbone is None
         backbone = options.backbone or self._models.default_backbone()
@@ -127,6 +138,7 @@ class ModelBuildService:
             "degraded": self._models.is_degraded(backbone), "input_size": pre.resize,
             "coreset_ratio": options.coreset_ratio, "max_bank_size": options.max_bank_size,
             "calibration_fraction": options.calibration_fraction, "preprocessing": pre.image_steps(),
+            **({"view": view} if view is not None else {}),
         }
         deployment_id = self._deployments.start(DeploymentType.PATCHCORE_BANK.value, product.product_id,
                                                 deployment_config, user_id)
@@ -135,7 +147,7 @@ class ModelBuildService:
         with self._ending_on_error(deployment_id):
             if auto:
                 selection, loaded, loaded_defects = self._self_configure(product, config, pre, options, progress,
-                                                                         cancel, features)
+                                                                         cancel, features, view)
                 backbone = selection.chosen.backbone
                 pre = replace(pre, resize=selection.chosen.input_size)
                 options = replace(options, backbone=backbone, augment=selection.chosen.augment,
@@ -145,14 +157,14 @@ class ModelBuildService:
                 del loaded, loaded_defects
             else:
                 defects = None  # loaded with the retrieval index
-                goods = self._load_prepared(product, ImageType.NORMAL.value, pre, progress, cancel)
+                goods = self._load_prepared(product, ImageType.NORMAL.value, pre, progress, cancel, view)
             if len(goods) < MIN_GOOD_IMAGES:
                 raise ValidationError(
-                    f"product {product_code!r} has {len(goods)} good (normal) images; at least {MIN_GOOD_IMAGES} "
+                    f"{_what(product_code, view)} has {len(goods)} good (normal) images; at least {MIN_GOOD_IMAGES} "
                     f"are needed to build a bank"
                 )
             model = self._models.runtime(backbone, pre.resize)
-            built = build_memory_bank(product_code, model, [img for _, img in goods], pre.image_steps(), options,
+            built = build_memory_bank(key, model, [img for _, img in goods], pre.image_steps(), options,
                                       progress, cancel, features_cache=features,
                                       keys=[("good", i) for i in range(len(goods))])
             features.retain(set())
@@ -163,7 +175,7 @@ class ModelBuildService:
             index_summary, published = self.build_index(
                 product_code, model, built.bank, goods, built.pooled, user_id=user_id, progress=progress,
                 cancel=cancel, pre=pre, bank_files=(arrays, meta), extra_files={EXPORT_FILE: export.files(built.bank)},
-                defects=defects)
+                defects=defects, view=view)
             path, digest = published[BANK_FILE]
             info = built.bank.info
             summary = BuildSummary(
@@ -175,9 +187,10 @@ class ModelBuildService:
                 device=model.device_name, selection=selection.to_json() if selection else None,
                 runtime=export.choice.runtime, runtime_parity=export.choice.parity, runtime_reason=export.choice.reason,
             )
-            self._deployments.finish(deployment_id, DeploymentStatus.COMPLETED.value, summary.to_json())
+            self._deployments.finish(deployment_id, DeploymentStatus.COMPLETED.value,
+                                     {**summary.to_json(), **({"view": view} if view is not None else {})})
         if self._cache is not None:
-            self._cache.invalidate(product_code)
+            self._cache.invalidate(key)
         return BuildSummary(**{**summary.to_json(), **index_summary})
 
     def _check_export(self, model: PatchModel, bank: MemoryBank, goods: list[np.ndarray], options: BuildOptions,
@@ -194,7 +207,7 @@ class ModelBuildService:
                     cancel: CancelToken | None, pre: Preprocessing,
                     bank_files: tuple[dict[str, np.ndarray], dict[str, Any]] | None = None,
                     extra_files: dict[str, tuple[dict[str, np.ndarray], dict[str, Any]]] | None = None,
-                    defects: list[tuple[Any, np.ndarray]] | None = None,
+                    defects: list[tuple[Any, np.ndarray]] | None = None, view: str | None = None,
                     ) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
         """The retrieval index (``clip_embedding`` deployment), published together with ``bank_files`` and
         ``extra_files`` when given; returns the summary fields it adds and the published (path, sha256) per file.
@@ -203,10 +216,11 @@ class ModelBuildService:
         clip = self._models.clip_embedder()
         method = clip.method if clip is not None else f"backbone_pooled:{model.name}"
         deployment_id = self._deployments.start(DeploymentType.CLIP_EMBEDDING.value, product.product_id,
-                                                {"method": method, "bank_backbone": model.name}, user_id)
+                                                {"method": method, "bank_backbone": model.name,
+                                                 **({"view": view} if view is not None else {})}, user_id)
         with self._ending_on_error(deployment_id):
             if defects is None:
-                defects = self._load_prepared(product, ImageType.DEFECT.value, pre, progress, cancel)
+                defects = self._load_prepared(product, ImageType.DEFECT.value, pre, progress, cancel, view)
             codes = {d.defect_type_id: d.code for d in product.defect_types}
             index = build_index(model, bank, clip, goods, pooled, defects, codes, progress, cancel)
             items = {INDEX_FILE: index.to_files()}
@@ -214,13 +228,17 @@ class ModelBuildService:
                 items[BANK_FILE] = bank_files
             items.update(extra_files or {})
             progress(Progress("save", 0, 1, "publishing the memory bank and its index"))
-            published = self._files.publish(product_code, items)
+            published = self._files.publish(bank_key(product_code, view), items)
             progress(Progress("save", 1, 1, "memory bank and index published"))
             path, digest = published[INDEX_FILE]
             result = {"method": method, "n_good": len(goods), "n_defect": int(index.defect_ids.size),
                       "unknown_threshold": index.unknown_threshold, "file": path, "sha256": digest}
             self._deployments.finish(deployment_id, DeploymentStatus.COMPLETED.value, result)
         if self._cache is not None:
-            self._cache.invalidate(product_code)
+            self._cache.invalidate(bank_key(product_code, view))
         return {"retrieval_deployment_id": deployment_id, "retrieval_method": method,
                 "n_indexed_good": len(goods), "n_indexed_defect": int(index.defect_ids.size)}, published
+
+
+def _what(product_code: str, view: str | None) -> str:
+    return f"product {product_code!r}" if view is None else f"view {view!r} of product {product_code!r}"

@@ -23,7 +23,7 @@ from station.domain.errors import StationError, ValidationError
 from station.pipeline.images.decode import from_array
 from station.pipeline.patchcore.bank_build import BuildOptions
 from station.services.shared.ports import CatalogRepository
-from station.services.engine.references import store_image
+from station.services.engine.references import require_view, store_image
 from station.services.shared.ports import CatalogReader, ObjectStore
 
 MIN_GOOD = 5
@@ -51,11 +51,12 @@ class OnboardingService:
         self._default_backbone = default_backbone
 
     def _store(self, product_id: int, frames: Sequence[np.ndarray], image_type: str, defect_type_id: int | None,
-               prefix: str, by_user: int | None) -> None:
-        """Each frame validated and stored losslessly (PNG) as ``<prefix>-001.png``, ``-002``, ..."""
+               prefix: str, by_user: int | None, view: str | None = None) -> None:
+        """Each frame validated and stored losslessly (PNG) as ``<prefix>-001.png``, ``-002``, ... (tagged with
+        ``view`` when given)."""
         for i, frame in enumerate(frames):
             store_image(self._catalog, self._storage, product_id, from_array(frame, f"{prefix}-{i + 1:03d}.png"),
-                        image_type, defect_type_id=defect_type_id, uploaded_by=by_user)
+                        image_type, defect_type_id=defect_type_id, uploaded_by=by_user, view_code=view)
 
     def onboard(self, code: str, name: str, good: Sequence[np.ndarray],
                 defects: dict[str, Sequence[np.ndarray]] | None = None, *, by_user: int | None = None,
@@ -82,24 +83,32 @@ class OnboardingService:
 
     def add_good(self, code: str, good: Sequence[np.ndarray], *, by_user: int | None = None,
                  progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
-                 quick: bool = False) -> OnboardingReport:
-        """More good parts for an onboarded product, then a rebuild (the bound tightens)."""
+                 quick: bool = False, view: str | None = None) -> OnboardingReport:
+        """More good parts for an onboarded product (or for its view ``view``: frames of that view's camera,
+        from which that view's bank is built), then a rebuild (the bound tightens)."""
         started = time.perf_counter()
         product = self._catalog.get_product(code)
-        before = len(self._catalog.list_images(product.product_id, ImageType.NORMAL.value))
-        self._store(product.product_id, good, ImageType.NORMAL.value, None, f"{code}-good-{before}", by_user)
-        n_defect = len(self._catalog.list_images(product.product_id, ImageType.DEFECT.value))
-        return self._build(code, before + len(good), n_defect, started, by_user, progress, cancel, quick)
+        if view is not None:
+            require_view(self._catalog, product, view)
+        before = len(self._catalog.list_images(product.product_id, ImageType.NORMAL.value, view_code=view))
+        prefix = f"{code}-{view}-good-{before}" if view is not None else f"{code}-good-{before}"
+        self._store(product.product_id, good, ImageType.NORMAL.value, None, prefix, by_user, view)
+        n_defect = len(self._catalog.list_images(product.product_id, ImageType.DEFECT.value, view_code=view))
+        if view is not None and len(good) and before + len(good) < MIN_GOOD:
+            raise ValidationError(f"view {view!r} of {code} has {before + len(good)} good parts; capture at least "
+                                  f"{MIN_GOOD} (the parts are kept)")
+        return self._build(code, before + len(good), n_defect, started, by_user, progress, cancel, quick, view)
 
     def _build(self, code: str, n_good: int, n_defect: int, started: float, by_user: int | None = None,
                progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
-               quick: bool = False) -> OnboardingReport:
+               quick: bool = False, view: str | None = None) -> OnboardingReport:
         """A cancelled build raises CancelledError: the parts stay in the library, the product has no new
         bank (``add_good`` or a build under Technician › Model builds makes one)."""
         options = None
         if quick and self._default_backbone is not None:
             options = BuildOptions(backbone=self._default_backbone())
-        summary = self._builder.build(code, options, user_id=by_user, progress=progress, cancel=cancel)
+        extra = {"view": view} if view is not None else {}
+        summary = self._builder.build(code, options, user_id=by_user, progress=progress, cancel=cancel, **extra)
         n = summary.n_calibration_images
         bound = None if n == 0 else min(1.0, 3.0 / n)
         return OnboardingReport(code, n_good, n_defect, time.perf_counter() - started, summary, bound)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from station.domain.catalog import ImageInfo
+from station.domain.catalog import ImageInfo, ProductInfo
 from station.domain.enums import ImageType
 from station.domain.errors import NotFoundError
 from station.pipeline.images.decode import DecodedImage, from_array, read_image
@@ -24,13 +24,16 @@ LIBRARY_KIND = "images"
 
 
 def store_image(catalog: CatalogReader, storage: ObjectStore, product_id: int, decoded: DecodedImage,
-                image_type: str, *, defect_type_id: int | None = None, uploaded_by: int | None = None) -> ImageInfo:
-    """Stores a decoded image's bytes, then catalogues it under ``decoded.name``."""
+                image_type: str, *, defect_type_id: int | None = None, uploaded_by: int | None = None,
+                view_code: str | None = None) -> ImageInfo:
+    """Stores a decoded image's bytes, then catalogues it under ``decoded.name`` (tagged with the view it
+    shows, for a product with several views)."""
     suffix = "." + decoded.format.replace("jpeg", "jpg")
     key = storage.put_bytes(decoded.data, kind=LIBRARY_KIND, suffix=suffix)
     return catalog.add_image(product_id, ImageType(image_type).value, decoded.name, key,
                              defect_type_id=defect_type_id, file_size=len(decoded.data), width=decoded.width,
-                             height=decoded.height, format=decoded.format, uploaded_by=uploaded_by)
+                             height=decoded.height, format=decoded.format, uploaded_by=uploaded_by,
+                             **({"view_code": view_code} if view_code is not None else {}))
 
 
 def import_file(catalog: CatalogReader, storage: ObjectStore, product_id: int, path: Path, image_type: str, *,
@@ -43,9 +46,12 @@ def import_file(catalog: CatalogReader, storage: ObjectStore, product_id: int, p
 
 def import_reference_images(catalog: CatalogReader, storage: ObjectStore, product_code: str, paths: Sequence[Path],
                   image_type: str = ImageType.NORMAL.value, defect_code: str | None = None,
-                  user_id: int | None = None) -> list[ImageInfo]:
-    """Validates every file first (one bad file: nothing is added), then stores and catalogues them all."""
+                  user_id: int | None = None, view_code: str | None = None) -> list[ImageInfo]:
+    """Validates every file first (one bad file: nothing is added), then stores and catalogues them all
+    (as images of the view ``view_code`` when given: it must be one of the product's views)."""
     product = catalog.get_product(product_code)
+    if view_code is not None:
+        require_view(catalog, product, view_code)
     defect_type_id = None
     if defect_code is not None:
         defect = product.defect_by_code(defect_code)
@@ -55,7 +61,15 @@ def import_reference_images(catalog: CatalogReader, storage: ObjectStore, produc
         defect_type_id = defect.defect_type_id
     decoded = [read_image(Path(p)) for p in paths]
     return [store_image(catalog, storage, product.product_id, d, image_type, defect_type_id=defect_type_id,
-                        uploaded_by=user_id) for d in decoded]
+                        uploaded_by=user_id, view_code=view_code) for d in decoded]
+
+
+def require_view(catalog: CatalogReader, product: ProductInfo, view_code: str) -> None:
+    """Raises NotFoundError (one line naming the product's views) unless ``view_code`` is one of them."""
+    views = [c.view_code for c in catalog.list_views(product.product_id)]
+    if view_code not in views:
+        known = ", ".join(v for v in views if v) or "none"
+        raise NotFoundError(f"product {product.code!r} has no view {view_code!r} (views: {known})")
 
 
 def add_demo_images(catalog: CatalogReader, storage: ObjectStore, product_code: str, n_good: int = 30,

@@ -14,8 +14,10 @@ from station.domain.camera import CameraSpec
 from station.domain.catalog import ModelConfigInfo
 from station.domain.engine import review_threshold_of
 from station.domain.errors import ValidationError
+from station.domain.views import bank_key, validate_view_code
 from station.services.shared.ports import AuditTrail, CameraSettingsStore, CatalogReader
 from station.services.engine.ports import ReviewThresholdStore
+from station.services.engine.references import require_view
 
 CAMERA_AUDIT_TABLE = "station_camera"
 MODEL_CONFIG_TABLE = "model_configs"
@@ -88,14 +90,18 @@ class StationSettingsService:
                                {"config_id": saved.config_id, "product_id": saved.product_id, **after})
         return saved
 
-    def thresholds(self, product_code: str) -> Thresholds:
-        """The thresholds the product is judged with, all from ``model_configs``; the review threshold falls
-        back to the bank's calibrated default while none is configured (None: no bank either)."""
+    def thresholds(self, product_code: str, view: str | None = None) -> Thresholds:
+        """The thresholds the product (or its view ``view``) is judged with, all from ``model_configs``; the
+        review threshold falls back to the bank's calibrated default while none is configured (None: no bank
+        either)."""
         product = self._catalog.get_product(product_code)
-        return self._judged_with(product_code, self._catalog.get_model_config(product.product_id))
+        if view is not None:
+            require_view(self._catalog, product, view)
+        return self._judged_with(product_code, self._catalog.get_model_config(product.product_id, view))
 
     def _judged_with(self, product_code: str, config: ModelConfigInfo) -> Thresholds:
-        default = self._review.get(product_code) if self._review is not None else None
+        key = bank_key(product_code, config.view_code)
+        default = self._review.get(key) if self._review is not None else None
         if config.review_threshold is None and default is None:
             return Thresholds(config.image_threshold, config.pixel_threshold, None)
         review = review_threshold_of(config.review_threshold, default if default is not None else 1.0,
@@ -103,12 +109,15 @@ class StationSettingsService:
         return Thresholds(config.image_threshold, config.pixel_threshold, review)
 
     def update_thresholds(self, product_code: str, image_threshold: float, pixel_threshold: float,
-                          user_id: int | None, review_threshold: float | None = None) -> Thresholds:
-        """Saves the thresholds in the product's ``model_configs`` row (``review_threshold`` None keeps the
-        configured one); one audit row with every change."""
+                          user_id: int | None, review_threshold: float | None = None,
+                          view: str | None = None) -> Thresholds:
+        """Saves the thresholds in the product's ``model_configs`` row, or its view ``view``'s
+        (``review_threshold`` None keeps the configured one); one audit row with every change."""
         validate_thresholds(image_threshold, pixel_threshold, review_threshold)
         product = self._catalog.get_product(product_code)
-        old = self._catalog.get_model_config(product.product_id)
+        if view is not None:
+            require_view(self._catalog, product, view)
+        old = self._catalog.get_model_config(product.product_id, view)
         old_review = self._judged_with(product_code, old).review_threshold
         review = old.review_threshold if review_threshold is None else float(review_threshold)
         saved = self._catalog.save_model_config(replace(old, image_threshold=float(image_threshold),
@@ -124,13 +133,14 @@ class StationSettingsService:
         return Thresholds(saved.image_threshold, saved.pixel_threshold, new_review)
 
     def update_preprocessing(self, product_id: int, changes: dict[str, Any], user_id: int | None,
-                             validator: Any = None) -> ModelConfigInfo:
-        """Merges ``changes`` into the product's preprocessing (a ``None`` value removes a key).
+                             validator: Any = None, view: str | None = None) -> ModelConfigInfo:
+        """Merges ``changes`` into the product's preprocessing, or its view ``view``'s (a ``None`` value
+        removes a key).
 
         ``validator`` (the engine's ``Preprocessing.from_config``) raises on bad values; the ROI and the
         ignore areas (pixels of the original image) are checked here in any case.
         """
-        old = self._catalog.get_model_config(product_id)
+        old = self._catalog.get_model_config(product_id, view)
         merged = {k: v for k, v in {**old.preprocessing, **changes}.items() if v is not None}
         if merged.get("roi") is not None:
             validate_rect(merged["roi"], "ROI")
@@ -145,10 +155,53 @@ class StationSettingsService:
                 raise ValidationError(f"invalid preprocessing: {exc}") from exc
         return self._save_config(old, replace(old, preprocessing=merged), user_id)
 
+    # Views of a product -------------------------------------------------------------------
+    def views(self, product_code: str) -> list[ModelConfigInfo]:
+        """The product's views in their order (empty: one implicit view)."""
+        return self._catalog.list_views(self._catalog.get_product(product_code).product_id)
+
+    def define_view(self, product_code: str, view: str, user_id: int | None, *, camera: str | None = None,
+                    preprocessing: dict[str, Any] | None = None, image_threshold: float | None = None,
+                    pixel_threshold: float | None = None, review_threshold: float | None = None,
+                    name: str | None = None, validator: Any = None) -> ModelConfigInfo:
+        """Adds the view ``view`` to the product, or changes it: its camera source (``preprocessing
+        ["camera"]``), preprocessing/ROI and thresholds (a new view starts from the product's own
+        configuration). Audited like every configuration change."""
+        validate_view_code(view)
+        product = self._catalog.get_product(product_code)
+        old = self._catalog.get_model_config(product.product_id, view)
+        base = old if old.config_id else replace(self._catalog.get_model_config(product.product_id),
+                                                 config_id=None, sync_uuid=None, view_code=view)
+        merged = {**base.preprocessing, **(preprocessing or {})}
+        if camera is not None:
+            merged["camera"] = str(camera)
+        merged = {k: v for k, v in merged.items() if v is not None}
+        if merged.get("roi") is not None:
+            validate_rect(merged["roi"], "ROI")
+        if validator is not None:
+            try:
+                validator(merged)
+            except ValidationError:
+                raise
+            except (ValueError, TypeError, KeyError) as exc:
+                raise ValidationError(f"invalid preprocessing: {exc}") from exc
+        image = base.image_threshold if image_threshold is None else float(image_threshold)
+        pixel = base.pixel_threshold if pixel_threshold is None else float(pixel_threshold)
+        review = base.review_threshold if review_threshold is None else float(review_threshold)
+        validate_thresholds(image, pixel, review)
+        new = replace(base, preprocessing=merged, image_threshold=image, pixel_threshold=pixel,
+                      review_threshold=review, view_code=view, config_name=name or base.config_name or view)
+        saved = self._catalog.save_model_config(new)
+        before, after = changed_fields(_config_dict(old) if old.config_id else {}, _config_dict(saved))
+        self._audit.record(MODEL_CONFIG_TABLE, "UPDATE" if old.config_id else "INSERT", user_id,
+                           {"config_id": old.config_id, "product_code": product_code, "view_code": view, **before},
+                           {"config_id": saved.config_id, "product_code": product_code, "view_code": view, **after})
+        return saved
+
     def audit_history(self, limit: int = 50) -> list[AuditEntry]:
         return self._audit.recent(limit=limit)
 
 
 def _config_dict(config: ModelConfigInfo) -> dict[str, Any]:
     return {"image_threshold": config.image_threshold, "pixel_threshold": config.pixel_threshold,
-            "preprocessing": config.preprocessing}
+            "preprocessing": config.preprocessing, "review_threshold": config.review_threshold}

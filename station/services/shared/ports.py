@@ -23,18 +23,27 @@ class CatalogReader(Protocol):
 
     def list_products(self) -> list[ProductInfo]: ...
 
-    def get_model_config(self, product_id: int) -> ModelConfigInfo:
-        """The active anomaly-detection config; defaults (0.85/0.90) when the product has none."""
+    def get_model_config(self, product_id: int, view_code: str | None = None) -> ModelConfigInfo:
+        """The active anomaly-detection config (of the view ``view_code``, else the product's own); defaults
+        (0.85/0.90) when there is none."""
+        ...
+
+    def list_views(self, product_id: int) -> list[ModelConfigInfo]:
+        """The configurations of the product's views in their order; empty: one implicit view."""
         ...
 
     def save_model_config(self, config: ModelConfigInfo) -> ModelConfigInfo: ...
 
-    def list_images(self, product_id: int, image_type: str | None = None) -> list[ImageInfo]: ...
+    def list_images(self, product_id: int, image_type: str | None = None, *,
+                    view_code: str | None = None) -> list[ImageInfo]:
+        """Active library images of the product's implicit view (``view_code`` None) or of one view."""
+        ...
 
     def add_image(
         self, product_id: int, image_type: str, file_name: str, file_path: str, *,
         defect_type_id: int | None = None, file_size: int | None = None, width: int | None = None,
         height: int | None = None, format: str | None = None, uploaded_by: int | None = None,
+        view_code: str | None = None,
     ) -> ImageInfo: ...
 
 

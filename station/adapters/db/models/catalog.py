@@ -83,6 +83,7 @@ class ModelConfig(Base):
     updated_at: Mapped[datetime | None] = timestamp_column()
     sync_uuid: Mapped[str | None] = sync_uuid_column()
     review_threshold: Mapped[float | None] = mapped_column(Float)  # migration 0010, appended
+    view_code: Mapped[str | None] = mapped_column(String(50))  # migration 0014: NULL = the product's own
 
 
 class Image(Base):
@@ -112,6 +113,7 @@ class Image(Base):
     uploaded_at: Mapped[datetime | None] = timestamp_column()
     is_active: Mapped[bool | None] = mapped_column(Boolean, server_default=TRUE)
     sync_uuid: Mapped[str | None] = sync_uuid_column()
+    view_code: Mapped[str | None] = mapped_column(String(50))  # migration 0014: the view it shows, if any
 
 
 class ImageMetadata(Base):

@@ -69,3 +69,6 @@ class InspectionResult(Base):
     pixel_threshold: Mapped[float | None] = mapped_column(Float)
     review_threshold: Mapped[float | None] = mapped_column(Float)
     provenance: Mapped[Any | None] = mapped_column(JSONType)
+    # Migration 0014: the view that decided a several-view part's verdict, and every view's own result.
+    view_code: Mapped[str | None] = mapped_column(String(50))
+    view_results: Mapped[Any | None] = mapped_column(JSONType)

@@ -1,0 +1,186 @@
+"""Several views of one part on a real local store, object store and MobileNetV2 weights: a product with a top
+and a side view (each its own library images, bank and thresholds) is built per view and inspected from one
+frame per view; the part's verdict is the worst of its views, each view keeps its regions and heatmap, the
+record is one inspection with one result holding every view's, and a view without a frame makes the part an
+error (nothing recorded). The product's own (implicit) view is untouched."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+
+from station.adapters.db.models import Deployment, Image, Inspection, InspectionResult, ModelConfig
+from station.domain.catalog import ProductSpec
+from station.domain.enums import Verdict
+from station.domain.errors import NotFoundError, ValidationError
+from station.domain.views import ViewResult, bank_key, worst_verdict
+from station.pipeline.images.decode import from_array
+from station.pipeline.patchcore.bank_build import BuildOptions
+from station.pipeline.synthetic.parts import render_part
+from station.services.engine.references import store_image
+from tests.support.engine import demo_context
+
+SIZE = 128
+PRODUCT = "demo-cast"
+VIEWS = ("top", "side")
+
+
+def side_of(image: np.ndarray) -> np.ndarray:
+    """The side camera's picture of a part: another framing of the same rendered part (rotated, mirrored)."""
+    return np.ascontiguousarray(np.fliplr(np.rot90(image)))
+
+
+def frame(view: str, seed: int, defect: str | None = None) -> np.ndarray:
+    image = render_part(seed, SIZE, defect).image
+    return side_of(image) if view == "side" else image
+
+
+@pytest.fixture(scope="module")
+def views_ctx(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    home = tmp_path_factory.mktemp("views-home")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("STATION_HOME", str(home))
+    mp.setenv("STATION_CONFIG", str(home / "config.toml"))
+    ctx = demo_context(size=SIZE, n_good=0, n_per_defect=0)
+    product = ctx.catalog.get_product(PRODUCT)
+    for view in VIEWS:
+        ctx.station_settings.define_view(PRODUCT, view, None, camera=str(home / f"replay-{view}"),
+                                         preprocessing={"resize": SIZE})
+        for seed in range(12):
+            store_image(ctx.catalog, ctx.storage, product.product_id,
+                        from_array(frame(view, seed), f"{view}-{seed:03d}.png"), "normal", view_code=view)
+    summaries = {view: ctx.engine.builder.build(PRODUCT, BuildOptions(backbone="mobilenet_v2", coreset_ratio=0.25),
+                                                view=view) for view in VIEWS}
+    yield ctx, summaries
+    ctx.close()
+    mp.undo()
+
+
+def _count(ctx, model) -> int:  # type: ignore[no-untyped-def]
+    with ctx.db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(model)))
+
+
+def test_worst_verdict_rule() -> None:
+    assert worst_verdict([Verdict.PASS, Verdict.UNCERTAIN, Verdict.PASS]) is Verdict.UNCERTAIN
+    assert worst_verdict([Verdict.UNCERTAIN, Verdict.FAIL]) is Verdict.FAIL
+    assert worst_verdict([Verdict.PASS, Verdict.PASS]) is Verdict.PASS
+    assert bank_key("p", None) == "p" and bank_key("p", "top") == "p@top"
+
+
+@pytest.mark.network
+def test_each_view_has_its_configuration_images_and_bank(views_ctx) -> None:  # type: ignore[no-untyped-def]
+    ctx, summaries = views_ctx
+    product = ctx.catalog.get_product(PRODUCT)
+    configs = ctx.catalog.list_views(product.product_id)
+    assert [c.view_code for c in configs] == list(VIEWS)
+    assert configs[0].camera_source.endswith("replay-top")
+    assert ctx.engine.inspection.views(PRODUCT) == list(VIEWS)
+    # the product's own configuration and library are not the views'
+    assert ctx.catalog.get_model_config(product.product_id).view_code is None
+    assert ctx.catalog.list_images(product.product_id, "normal") == []
+    assert len(ctx.catalog.list_images(product.product_id, "normal", view_code="side")) == 12
+    for view in VIEWS:
+        assert summaries[view].n_images == 12
+        info = ctx.engine.inspection.bank_info(PRODUCT, view)
+        assert info is not None and info["backbone"] == "mobilenet_v2"
+    assert ctx.engine.inspection.bank_info(PRODUCT) is None  # no bank of the implicit view was built
+    assert summaries["top"].bank_sha256 != summaries["side"].bank_sha256
+    with ctx.db.session() as session:
+        deployed = [d.config_params.get("view") for d in session.scalars(
+            select(Deployment).where(Deployment.deployment_type == "patchcore_bank"))]
+        assert sorted(deployed) == sorted(VIEWS)
+        assert session.scalar(select(func.count()).select_from(ModelConfig)
+                              .where(ModelConfig.view_code.is_not(None))) == 2
+    with pytest.raises(NotFoundError, match="no view 'front'.*views: top, side"):
+        ctx.engine.builder.build(PRODUCT, view="front")
+    with pytest.raises(ValidationError, match="view code"):
+        ctx.station_settings.define_view(PRODUCT, "top view", None)
+
+
+@pytest.mark.network
+def test_the_part_is_the_worst_of_its_views_and_recorded_once(views_ctx) -> None:  # type: ignore[no-untyped-def]
+    ctx, _ = views_ctx
+    service = ctx.engine.inspection
+    before = (_count(ctx, Inspection), _count(ctx, InspectionResult))
+    hole = render_part(9002, SIZE, "hole")
+    part = service.inspect_part(PRODUCT, {"top": frame("top", 9001), "side": side_of(hole.image)},
+                                skews_ms={"top": 0.0, "side": 3.25}, serial="SN-V1")
+    assert part.error is None and part.verdict is Verdict.FAIL and not part.passed
+    top, side = part.views
+    assert (top.view, top.verdict, side.view, side.verdict) == ("top", "PASS", "side", "FAIL")
+    assert side.regions_count >= 1 and top.regions_count == 0 and side.skew_ms == 3.25
+    outcome = part.outcome
+    assert outcome.verdict is Verdict.FAIL and outcome.view_code == "side"
+    assert [o.view_code for o in outcome.view_outcomes] == ["top", "side"]
+    # regions and heatmaps stay per view: the side view's region lies on the painted hole, seen from the side
+    side_outcome = outcome.view_outcomes[1]
+    x, y, w, h = side_outcome.regions[0].bbox
+    assert side_of(hole.mask)[y:y + h, x:x + w].any()
+    assert outcome.view_outcomes[0].anomaly_map.max() < outcome.view_outcomes[0].pixel_threshold
+    assert (_count(ctx, Inspection), _count(ctx, InspectionResult)) == (before[0] + 1, before[1] + 1)
+    with ctx.db.session() as session:
+        result = session.get(InspectionResult, outcome.result_id)
+        assert result.view_code == "side" and result.verdict == "FAIL" and result.defect_detected is True
+        assert result.anomaly_score == pytest.approx(side.anomaly_score, abs=1e-6)
+        assert result.heatmap_path == side.artifacts["heatmap"]
+        stored = [ViewResult.from_json(v) for v in result.view_results]
+        assert [(v.view, v.verdict) for v in stored] == [("top", "PASS"), ("side", "FAIL")]
+        for v in stored:
+            assert set(v.artifacts) == {"test_image", "heatmap", "mask", "overlay", "comparison"}
+            assert all(ctx.storage.local_path(k) is not None for k in v.artifacts.values())
+            assert len(v.provenance["bank_sha256"]) == 64
+        assert stored[0].artifacts["heatmap"] != stored[1].artifacts["heatmap"]
+        assert stored[1].regions and stored[1].regions == result.detected_regions
+        assert session.get(Image, outcome.test_image_id).view_code == "side"
+    assert part.summary()["views"][1]["verdict"] == "FAIL"
+
+
+@pytest.mark.network
+def test_a_good_part_passes_every_view(views_ctx) -> None:  # type: ignore[no-untyped-def]
+    ctx, _ = views_ctx
+    part = ctx.engine.inspection.inspect_part(PRODUCT, {v: frame(v, 9011) for v in VIEWS}, record=False)
+    assert part.verdict is Verdict.PASS and part.passed
+    assert [v.verdict for v in part.views] == ["PASS", "PASS"]
+    assert part.outcome.inspection_code is None  # not recorded
+
+
+@pytest.mark.network
+def test_a_view_without_a_frame_makes_the_part_an_error(views_ctx) -> None:  # type: ignore[no-untyped-def]
+    ctx, _ = views_ctx
+    before = _count(ctx, Inspection)
+    part = ctx.engine.inspection.inspect_part(
+        PRODUCT, {"top": frame("top", 9021), "side": None},
+        errors={"side": "view side: camera /dev/video1 gives no frames"})
+    assert part.verdict is None and not part.passed and part.outcome is None
+    assert part.error == "view side: camera /dev/video1 gives no frames"
+    top, side = part.views
+    assert top.verdict == "PASS" and top.error is None  # the view that was captured is still judged
+    assert side.verdict is None and side.error == part.error
+    assert _count(ctx, Inspection) == before  # nothing recorded for a part not seen whole
+
+
+@pytest.mark.network
+def test_thresholds_are_per_view(views_ctx) -> None:  # type: ignore[no-untyped-def]
+    ctx, _ = views_ctx
+    settings = ctx.station_settings
+    settings.update_thresholds(PRODUCT, 0.99, 0.995, None, review_threshold=0.98, view="top")
+    try:
+        assert settings.thresholds(PRODUCT, "top").image_threshold == 0.99
+        assert settings.thresholds(PRODUCT, "side").image_threshold == 0.85
+        assert settings.thresholds(PRODUCT).image_threshold == 0.85  # the product's own row is untouched
+        hole = render_part(9031, SIZE, "hole").image
+        part = ctx.engine.inspection.inspect_part(PRODUCT, {"top": hole, "side": side_of(hole)}, record=False)
+        top, side = part.outcome.view_outcomes
+        assert top.image_threshold == 0.99 and side.image_threshold == 0.85
+    finally:
+        settings.update_thresholds(PRODUCT, 0.85, 0.90, None, view="top")
+
+
+def test_a_product_without_views_is_one_implicit_view(views_ctx) -> None:  # type: ignore[no-untyped-def]
+    ctx, _ = views_ctx
+    ctx.catalog.upsert_products([ProductSpec(code="plain", name="plain")])
+    assert ctx.engine.inspection.views("plain") == []
+    with pytest.raises(ValidationError, match="defines no views"):
+        ctx.engine.inspection.inspect_part("plain", {})
