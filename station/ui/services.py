@@ -60,6 +60,8 @@ class InspectionPreview(Protocol):
     def reevaluate(self, outcome: InspectionOutcome, image_threshold: float | None = ...,
                    pixel_threshold: float | None = ..., review_threshold: float | None = ...) -> InspectionOutcome: ...
 
+    def bank_info(self, product_code: str) -> dict | None: ...
+
 
 class BankBuilder(Protocol):
     def build(self, product_code: str, options: Any = ..., *, user_id: int | None = ...,

@@ -1,5 +1,6 @@
-"""The station's line wiring (MQTT, Modbus TCP, serial) as a use case for the GUI: read it, change it
-(validated, then audited with who, the old and the new values) and open the line for the bench.
+"""The station's line wiring (MQTT, Modbus TCP, serial, OPC UA) as a use case for the GUI: read it, change it
+(validated, then audited with who, the old and the new values), open the line for the bench and record the
+line's changes of the bench's product (audited as the line's, no user).
 
 The wiring lives in ``line.toml`` (``station serve`` reads the same file); the links themselves are built
 by the app assembly, so neither this module nor the GUI knows the protocols' libraries.
@@ -18,6 +19,7 @@ from station.services.line.station import CameraProblem, Capture, Inspect, LineS
 from station.services.shared.ports import AuditTrail
 
 LINE_AUDIT_TABLE = "station_line"
+LINE_PRODUCT_AUDIT_TABLE = "station_line_product"  # the line changed the bench's product (no user)
 _TOPIC_CHARS = set("+#\0")
 
 
@@ -64,6 +66,8 @@ def validate_wiring(wiring: LineWiring) -> LineWiring:
             raise ValidationError("the serial trigger must be 1–16 printable characters")
         if not s.changeover or " " in s.changeover or not s.changeover.isprintable() or len(s.changeover) > 16:
             raise ValidationError("the serial changeover word must be 1–16 printable characters without spaces")
+    if wiring.opcua is not None:
+        wiring.opcua.validated()
     if not isinstance(wiring.queue_size, int) or not 0 <= wiring.queue_size <= 100:
         raise ValidationError("the trigger queue size must be 0–100")
     return wiring
@@ -71,12 +75,13 @@ def validate_wiring(wiring: LineWiring) -> LineWiring:
 
 def _as_dict(wiring: LineWiring) -> dict[str, Any]:
     return {name: (dataclasses.asdict(part) if part is not None else None)
-            for name, part in (("mqtt", wiring.mqtt), ("modbus", wiring.modbus), ("serial", wiring.serial))} | {
+            for name, part in (("mqtt", wiring.mqtt), ("modbus", wiring.modbus), ("serial", wiring.serial),
+                               ("opcua", wiring.opcua))} | {
         "queue_size": wiring.queue_size}
 
 
 def describe(wiring: LineWiring) -> str:
-    """``mqtt 10.0.0.5:1883, modbus 10.0.0.20:502`` (no credentials: URLs carry none)."""
+    """``mqtt 10.0.0.5:1883, modbus 10.0.0.20:502, opcua 0.0.0.0:4840`` (no credentials: URLs carry none)."""
     parts = []
     if wiring.mqtt is not None:
         host, port = wiring.mqtt.host_port()
@@ -85,6 +90,8 @@ def describe(wiring: LineWiring) -> str:
         parts.append(f"modbus {wiring.modbus.host}:{wiring.modbus.port}")
     if wiring.serial is not None:
         parts.append(f"serial {wiring.serial.device}")
+    if wiring.opcua is not None:
+        parts.append(f"opcua {wiring.opcua.host}:{wiring.opcua.port}")
     return ", ".join(parts)
 
 
@@ -115,14 +122,25 @@ class LineSettingsService:
 
     def open_station(self, product_code: str, capture: Capture, inspect: Inspect,
                      wrap: Callable[[LineLink], LineLink] = lambda link: link,
-                     camera_problem: CameraProblem | None = None) -> LineStation | None:
+                     camera_problem: CameraProblem | None = None,
+                     products: Sequence[str] = ()) -> LineStation | None:
         """The line station for the bench (not started: ``start`` connects, call it off the GUI thread);
-        None when no link is wired. It serves the bench's product: a trigger or changeover naming another
-        product (by code or recipe number) is answered with an error that says so."""
+        None when no link is wired. ``product_code`` (the bench's product) is active; ``products`` are the
+        others a trigger or changeover may name (those with a built model). Any other product (by code or
+        recipe number) is answered with an error that says so."""
         wiring = self._store.load()
         links = [wrap(link) for link in self._links(wiring)]
         if not links:
             return None
         return LineStation(self.station_id, product_code, links, capture, inspect, queue_size=wiring.queue_size,
                            observers=list(self._observers()), recipes=wiring.recipes,
-                           camera_problem=camera_problem)
+                           camera_problem=camera_problem, products=tuple(products))
+
+    def record_changeover(self, previous: str | None, product: str, link: str, trigger_id: str,
+                          reason: str) -> None:
+        """An ``audit_logs`` row (``station_line_product``) for the line changing the bench's product (no
+        user: the line did it);
+        ``reason`` is ``changeover`` (a changeover message) or ``part`` (a part of another product)."""
+        self._audit.record(LINE_PRODUCT_AUDIT_TABLE, "UPDATE", None, {"product": previous},
+                           {"product": product, "by": "line", "link": link, "trigger_id": trigger_id,
+                            "reason": reason})

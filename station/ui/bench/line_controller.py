@@ -7,15 +7,21 @@ inspection job, and waits (off the GUI thread) until the bench has the verdict, 
 Connecting, publishing and disconnecting run on this controller's own thread, never on the GUI thread: a
 broker that is down gives one line in the status bar, and the bench keeps working on Space.
 
-The bench serves the product chosen at the bench: a trigger or changeover naming another product (or a
-recipe number of another product) is answered with an error result that says so; the product is changed at
-the bench. A camera that gives no frames makes the line status ``degraded`` with the reason.
+Products: the bench's product is the line's active product; the others with a built model may be named by
+the line. A changeover to one of them is answered on the line as ``station serve`` answers it and switches
+the bench's product (the window's own product-switching path) as soon as the bench is not inspecting; a
+trigger naming one (by code or recipe number) switches the bench to it before that part, taken when the
+trigger arrived, is inspected, so a part is always judged by its own product. Each switch made by the line
+is logged and audited as the line's (no user) and the bench says so in one line. A product the station does
+not have (or without a built model) is an error result at once and the bench stays on its product. A camera
+that gives no frames makes the line status ``degraded`` with the reason.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -66,18 +72,46 @@ class LineBench(Protocol):
 
     def inspect_line_part(self, part: LinePart) -> None: ...
 
+    def line_changed_product(self, product: str, previous: str | None) -> None: ...
+
+
+# Switches the window's product to the code for the line; None once done, else one line on why not.
+ProductSwitch = Callable[[str], "str | None"]
+# The codes of the products the line may name: those with a built model (called off the GUI thread).
+ServedProducts = Callable[[], Sequence[str]]
+
+
+def served_products(services: Any) -> list[str]:
+    """The codes of the station's products with a built model (the ones the line may name); call it off
+    the GUI thread (it reads the catalog and the models' files)."""
+    return [product.code for product in services.catalog.list_products()
+            if services.preview.bank_info(product.code) is not None]
+
+
+@dataclass(frozen=True)
+class _Changeover:
+    """A changeover the line made (answered ``changed``): the bench follows once it is not inspecting."""
+
+    product: str
+    link: str
+    trigger_id: str
+
 
 class _BenchStatusLink:
-    """A link whose status messages say the station is the GUI bench."""
+    """A link whose status messages say the station is the GUI bench; the first link of a station also
+    reports each changeover the line made (``changed``) to ``on_changeover``."""
 
-    def __init__(self, link: LineLink) -> None:
+    def __init__(self, link: LineLink, on_changeover: Callable[[LineResult], None] | None = None) -> None:
         self._link = link
         self.name = link.name
+        self._on_changeover = on_changeover
 
     def start(self, on_trigger: Any) -> None:
         self._link.start(on_trigger)
 
     def publish_result(self, result: LineResult) -> None:
+        if self._on_changeover is not None and result.kind == "changeover" and result.status == "changed":
+            self._on_changeover(result)
         self._link.publish_result(result)
 
     def publish_status(self, status: LineStatus) -> None:
@@ -95,10 +129,15 @@ class LineController(QObject):
     _arrived = Signal(object)          # LinePart, from the line station's worker to the GUI thread
     _started = Signal(object, object, str)  # generation, the started LineStation or None, what is wired
     _start_failed = Signal(object, str)  # generation, one line on why
+    _changed = Signal(object, object)  # generation, the LineResult of a changeover the line made
 
-    def __init__(self, service: LineSettingsService, camera: CameraBridge, parent: QObject | None = None) -> None:
+    def __init__(self, service: LineSettingsService, camera: CameraBridge, parent: QObject | None = None,
+                 served: ServedProducts = lambda: (), switch: ProductSwitch | None = None) -> None:
         super().__init__(parent)
         self._service, self._camera = service, camera
+        self._served, self.switch = served, switch
+        self._following = False  # the window's product is being switched for the line (no changeover back)
+        self._changeover: _Changeover | None = None  # a changeover the bench has still to follow
         self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bench-line")
         self._station: LineStation | None = None
         self._bench: LineBench | None = None
@@ -107,6 +146,7 @@ class LineController(QObject):
         self._waiting: list[LinePart] = []
         self.level, self.text = "off", ""
         self._arrived.connect(self._take)
+        self._changed.connect(self._line_changeover)
         self._started.connect(self._on_started)
         self._start_failed.connect(self._on_start_failed)
         self._retry = QTimer(self, singleShot=True, interval=RETRY_MS)
@@ -134,10 +174,30 @@ class LineController(QObject):
             self._bench = None
             self._fail_waiting("no bench is open at the station")
 
+    @property
+    def product(self) -> str | None:
+        """The bench's product as the line knows it."""
+        return self._product
+
     def set_product(self, product_code: str | None) -> None:
-        if product_code != self._product:
-            self._product = product_code
+        """The bench's product changed. Chosen at the bench: the line's active product follows (a changeover
+        answered on the line; a product the running line does not serve restarts it). Switched for the line:
+        only noted."""
+        if product_code == self._product:
+            return
+        self._product = product_code
+        station = self._station
+        if self._following:
+            return
+        self._changeover = None  # the worker's choice replaces a changeover not yet followed
+        if station is not None and product_code is not None and product_code in station.products:
+            self._io.submit(self._bench_changeover, station, product_code)
+        else:
             self.restart()
+
+    @staticmethod
+    def _bench_changeover(station: LineStation, product_code: str) -> None:
+        station.on_trigger(LineTrigger(source="local", product=product_code, action="changeover"))
 
     # life cycle -----------------------------------------------------------------------------------------
     def restart(self) -> None:
@@ -146,6 +206,7 @@ class LineController(QObject):
         self._generation += 1
         generation, product = self._generation, self._product
         old, self._station = self._station, None
+        self._changeover = None
         self._fail_waiting("the line is restarting")
         if old is not None:
             self._io.submit(self._stop_quietly, old)
@@ -156,9 +217,21 @@ class LineController(QObject):
         self._io.submit(self._open, generation, product)
 
     def _open(self, generation: int, product: str) -> None:
+        links: list[_BenchStatusLink] = []
+
+        def wrap(link: LineLink) -> LineLink:
+            reports = None if links else (lambda result: self._changed.emit(generation, result))
+            links.append(_BenchStatusLink(link, reports))
+            return links[-1]
+
         try:
-            station = self._service.open_station(product, self._frame, self._inspect, wrap=_BenchStatusLink,
-                                                 camera_problem=self._camera_problem)
+            others = [code for code in self._served() if code != product]
+        except Exception as exc:  # noqa: BLE001 - the line still serves the bench's own product
+            log.warning("the products the line may name are unknown, it serves %s only: %s", product, exc)
+            others = []
+        try:
+            station = self._service.open_station(product, self._frame, self._inspect, wrap=wrap,
+                                                 camera_problem=self._camera_problem, products=others)
             wired = describe(self._service.wiring()) if station is not None else ""
             if station is not None:
                 station.start()
@@ -193,6 +266,7 @@ class LineController(QObject):
         self._retry.stop()
         self._health.stop()
         self._generation += 1
+        self._changeover = None
         self._fail_waiting("station stopping")
         old, self._station = self._station, None
         if old is not None:
@@ -256,19 +330,70 @@ class LineController(QObject):
         self._waiting.append(part)
         self._serve_waiting()
 
+    def _line_changeover(self, generation: int, result: LineResult) -> None:
+        """The line made ``result.product_code`` active: the bench follows once it is not inspecting (the
+        parts judged by the earlier product may still be waiting: each switches the bench back to its own)."""
+        if generation != self._generation or result.trigger.source == "local":
+            return  # an older line, or the bench's own choice told to the line
+        self._changeover = _Changeover(result.product_code, result.trigger.source, result.trigger.trigger_id)
+        self._serve_waiting()
+
+    def _follow(self, product: str, link: str, trigger_id: str, reason: str) -> str | None:
+        """Switches the bench to ``product`` for the line (GUI thread); None once done, else why not."""
+        previous = self._product
+        if product == previous:
+            return None
+        if self.switch is None:
+            return "the bench cannot change its product"
+        self._following = True
+        try:
+            problem = self.switch(product)
+        finally:
+            self._following = False
+        if problem is not None:
+            log.warning("the line asked for product %s (%s), the bench stays on %s: %s", product, reason,
+                        previous, problem)
+            return problem
+        self._product = product
+        log.info("the line (%s, trigger %s) changed the bench's product: %s -> %s (%s)", link, trigger_id,
+                 previous, product, reason)
+        self._io.submit(self._audit, previous, product, link, trigger_id, reason)
+        if self._bench is not None:
+            self._bench.line_changed_product(product, previous)
+        return None
+
+    def _audit(self, previous: str | None, product: str, link: str, trigger_id: str, reason: str) -> None:
+        try:
+            self._service.record_changeover(previous, product, link, trigger_id, reason)
+        except Exception as exc:  # noqa: BLE001 - a store that is down never stops the line
+            log.warning("the line's product change was not audited: %s", exc)
+
     def _serve_waiting(self) -> None:
-        if not self._waiting:
+        bench = self._bench
+        if not self._waiting and self._changeover is None:
             self._pump.stop()
             return
-        bench = self._bench
         if bench is None:
+            self._changeover = None
             self._fail_waiting("no bench is open at the station")
             return
         if bench.busy:
             self._pump.start()  # the bench finishes the part in hand first (the line station queues)
             return
-        bench.inspect_line_part(self._waiting.pop(0))
         if self._waiting:
+            part = self._waiting.pop(0)
+            product = part.trigger.product
+            problem = None
+            if product is not None and product != self._product:
+                problem = self._follow(product, part.trigger.source, part.trigger.trigger_id, "part")
+            if problem is not None:
+                part.failed(f"the bench cannot change to product {product!r} for this part: {problem}")
+            else:
+                bench.inspect_line_part(part)
+        elif self._changeover is not None:
+            change, self._changeover = self._changeover, None
+            self._follow(change.product, change.link, change.trigger_id, "changeover")
+        if self._waiting or self._changeover is not None:
             self._pump.start()
 
     def _fail_waiting(self, reason: str) -> None:

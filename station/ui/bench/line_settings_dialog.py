@@ -1,14 +1,18 @@
 """Line I/O settings of this station (technician, admin): MQTT broker and topics, Modbus TCP PLC and its
-coils/registers, serial line. Saved to the station's ``line.toml`` (``station serve`` reads the same file),
+coils/registers, serial line, the OPC UA server (endpoint, security and its certificate files). Saved to the station's ``line.toml`` (``station serve`` reads the same file),
 validated and audited by the service; the bench's links restart with the new wiring."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLineEdit, QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QSpinBox,
+    QVBoxLayout, QWidget,
 )
 
-from station.domain.line import LineWiring, ModbusWiring, MqttWiring, SerialWiring, parse_host_port
+from station.domain.errors import ValidationError
+from station.domain.line import (
+    OPCUA_SECURITY, LineWiring, ModbusWiring, MqttWiring, OpcUaWiring, SerialWiring, parse_host_port,
+)
 from station.ui.env import ScreenEnv
 from station.ui.widgets.feedback import MessageBar
 
@@ -70,12 +74,40 @@ class LineSettingsDialog(QDialog):
         form.addRow(self.tr("Baud rate"), self.baudrate)
         form.addRow(self.tr("Trigger line"), self.serial_trigger)
         form.addRow("", self.serial_reply)
+        self.opcua = QGroupBox(self.tr("OPC UA server"))
+        self.opcua.setCheckable(True)
+        form = QFormLayout(self.opcua)
+        self.opcua_host = QLineEdit(OpcUaWiring().host)
+        self.opcua_host.setToolTip(self.tr("Address listened on; 0.0.0.0 = every interface"))
+        self.opcua_port = QLineEdit(str(OpcUaWiring().port))  # text: a bad port gets its one line on Save
+        self.opcua_security = QComboBox()
+        names = {"none": self.tr("none (no signing, no encryption)"), "basic256sha256": "Basic256Sha256"}
+        for code in OPCUA_SECURITY:
+            self.opcua_security.addItem(names.get(code, code), code)
+        self.opcua_certificate, self.opcua_key, self.opcua_trusted = QLineEdit(), QLineEdit(), QLineEdit()
+        self.opcua_certificate.setPlaceholderText("/etc/station/opcua-cert.der")
+        self.opcua_key.setPlaceholderText("/etc/station/opcua-key.pem")
+        self.opcua_trusted.setPlaceholderText("/etc/station/opcua-clients")
+        form.addRow(self.tr("Host"), self.opcua_host)
+        form.addRow(self.tr("Port"), self.opcua_port)
+        form.addRow(self.tr("Security"), self.opcua_security)
+        form.addRow(self.tr("Certificate file"), self.opcua_certificate)
+        form.addRow(self.tr("Private key file"), self.opcua_key)
+        form.addRow(self.tr("Trusted client certificates (folder)"), self.opcua_trusted)
+        self.opcua_security.currentIndexChanged.connect(lambda _i: self._security_shown())
+        self._security_shown()
         self.queue_size = _spin(4, 100)
         queue = QFormLayout()
         queue.addRow(self.tr("Triggers that may wait"), self.queue_size)
-        for widget in (self.mqtt, self.modbus, self.serial):
-            widget.setChecked(False)
-            layout.addWidget(widget)
+        columns = QHBoxLayout()  # two columns: the dialog fits a 1366×768 panel
+        for column in ((self.mqtt, self.modbus), (self.serial, self.opcua)):
+            stack = QVBoxLayout()
+            for widget in column:
+                widget.setChecked(False)
+                stack.addWidget(widget)
+            stack.addStretch(1)
+            columns.addLayout(stack)
+        layout.addLayout(columns)
         layout.addLayout(queue)
         self.message = MessageBar()
         layout.addWidget(self.message)
@@ -87,6 +119,12 @@ class LineSettingsDialog(QDialog):
         service = env.services.line
         env.runner.submit(lambda _ctx: service.wiring(), name="line-settings", owner=self,
                           on_done=self.load, on_error=self._load_failed)
+
+    def _security_shown(self) -> None:
+        """The certificate files matter only with security; without it they are greyed out."""
+        on = self.opcua_security.currentData() != "none"
+        for edit in (self.opcua_certificate, self.opcua_key, self.opcua_trusted):
+            edit.setEnabled(on)
 
     def _load_failed(self, error: BaseException) -> None:
         self.setEnabled(True)
@@ -113,7 +151,29 @@ class LineSettingsDialog(QDialog):
             self.baudrate.setValue(wiring.serial.baudrate)
             self.serial_trigger.setText(wiring.serial.trigger)
             self.serial_reply.setChecked(wiring.serial.reply)
+        if wiring.opcua is not None:
+            o = wiring.opcua
+            self.opcua.setChecked(True)
+            self.opcua_host.setText(o.host)
+            self.opcua_port.setText(str(o.port))
+            self.opcua_security.setCurrentIndex(max(0, self.opcua_security.findData(o.security)))
+            self.opcua_certificate.setText(o.certificate or "")
+            self.opcua_key.setText(o.private_key or "")
+            self.opcua_trusted.setText(o.trusted_clients or "")
         self.queue_size.setValue(wiring.queue_size)
+
+    def _opcua(self) -> OpcUaWiring | None:
+        """The OPC UA server the form describes (None: unticked); a port that is not a number is one line."""
+        if not self.opcua.isChecked():
+            return None
+        port = self.opcua_port.text().strip()
+        if not port.isdigit():
+            raise ValidationError(f"OPC UA port must be 0 to 65535, got {port!r}")
+        security = self.opcua_security.currentData()
+        files = [e.text().strip() or None for e in (self.opcua_certificate, self.opcua_key, self.opcua_trusted)]
+        if security == "none":
+            files = [None, None, None]  # greyed out: security none uses no certificates
+        return OpcUaWiring(self.opcua_host.text().strip(), int(port), security, *files)
 
     def wiring(self) -> LineWiring:
         """What the form says (values the form does not show are kept from the saved wiring)."""
@@ -134,13 +194,15 @@ class LineSettingsDialog(QDialog):
                                   self.serial_trigger.text().strip(), self.serial_reply.isChecked(),
                                   (base.serial or SerialWiring("")).changeover)
         return LineWiring(mqtt, modbus, serial, self.queue_size.value(), base.recurrence_inspections,
-                          base.recurrence_hours, opcua=base.opcua)
+                          base.recurrence_hours, dict(base.recipes), base.max_warm_products, opcua=self._opcua())
 
     def save(self) -> None:
         try:
             wiring = self.wiring()
             if wiring.mqtt is not None:
                 parse_host_port(wiring.mqtt.url, "mqtt", 1883)
+            if wiring.opcua is not None:
+                wiring.opcua.validated()
         except Exception as exc:  # noqa: BLE001 - one line in the dialog, nothing saved
             self.message.show_error(exc)
             return

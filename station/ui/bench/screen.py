@@ -67,13 +67,17 @@ class BenchScreen(QWidget):
         self.auto_trigger.setObjectName("AutoTrigger")
         self.still_label = QLabel("")
         self.still_label.setObjectName("Subtle")
+        self.line_note = QLabel("")  # one line when the line changed the product
+        self.line_note.setObjectName("LineProductNote")
+        self.line_note.setWordWrap(True)
+        self.line_note.hide()
         self.tools = BenchTools(env, self)
         self.message = MessageBar()
         self.result = ResultPanel()
         self.overrides = OverridePanel(env)
         self.guide = GuidePanel()
         left = live_column(self.live, [self.inspect_button, self.auto_trigger, self.still_label],
-                           self.result.images, [self.tools, self.message])
+                           self.result.images, [self.line_note, self.tools, self.message])
         self.right = verdict_column(self.result, self.overrides, self.guide)
         layout = QVBoxLayout(self)
         self.splitter = bench_splitter(left, self.right)
@@ -257,6 +261,12 @@ class BenchScreen(QWidget):
         if not self._start(part.image, serial=trigger.serial, line_part=part,
                            source_name=f"line-{trigger.source}-{trigger.trigger_id}.png"):
             part.failed("the bench cannot inspect now (no product chosen or busy)")
+
+    def line_changed_product(self, product: str, previous: str | None) -> None:
+        """The line switched the bench to ``product`` (a changeover, or a part of that product): one line."""
+        self.line_note.setText(self.tr("The line changed the product to {0} (was {1}).").format(
+            product, previous or "—"))
+        self.line_note.show()
 
     def _start(self, image, *, serial: str | None = None, line_part: LinePart | None = None,  # type: ignore[no-untyped-def]
                source_name: str = "camera") -> bool:
@@ -450,6 +460,7 @@ class BenchScreen(QWidget):
         pass
 
     def product_changed(self, product: ProductInfo) -> None:
+        self.line_note.hide()  # the line's switch says so again right after this
         self.session.product_changed()  # every job stops, nothing is shown
         self.overrides.clear()
         self._enable_rating_keys()

@@ -35,7 +35,7 @@ from station.ui.camera_bridge import CameraBridge
 from station.ui.change_bridge import ChangeBridge
 from station.ui.env import ScreenEnv
 from station.ui.jobs import JobRunner
-from station.ui.bench.line_controller import LineController
+from station.ui.bench.line_controller import LineController, served_products
 from station.ui.shell.login import LoginPage
 from station.ui.shell.model_build import BackgroundBuild, ModelBuildJob
 from station.ui.permissions import Screen, screens_for
@@ -90,7 +90,8 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.camera.status_changed.connect(self.status.show_camera)
         self.changes.model_status.connect(self.status.show_model)
-        self.line = LineController(services.line, self.camera, self)
+        self.line = LineController(services.line, self.camera, self, served=lambda: served_products(services),
+                                   switch=self.switch_product_for_line)
         self.line.state_changed.connect(self.status.show_line)
         self.login = LoginPage(services, self.runner)
         self.login.signed_in.connect(self.start_session)
@@ -271,12 +272,34 @@ class MainWindow(QMainWindow):
             self.product_combo.setCurrentIndex(max(0, self.product_combo.findData(current.code)))
             self.product_combo.blockSignals(False)
             return
+        self._apply_product(product)
+
+    def _apply_product(self, product: ProductInfo) -> None:
+        """The session's product becomes ``product``: every screen, the line link and the status bar follow."""
+        assert self.session is not None
         self.session.product = product
         for screen in self.screens.values():
             if hasattr(screen, "product_changed"):
                 screen.product_changed(product)
         self._update_status_user()
         self._show_build()
+
+    def switch_product_for_line(self, code: str) -> str | None:
+        """The line changed the product (a changeover, or a part of another product): the selector shows it
+        and the screens switch as when the worker chooses it, without asking (the line does not wait; this
+        is not a user's action). None once switched, else one line on why not."""
+        if self.session is None or self.workspace is None:
+            return "no one is signed in at the station"
+        product = next((p for p in self.products if p.code == code), None)
+        if product is None:
+            return f"product {code!r} is not in the station's product list"
+        if self.session.product is not None and self.session.product.code == code:
+            return None
+        self.product_combo.blockSignals(True)
+        self.product_combo.setCurrentIndex(max(0, self.product_combo.findData(code)))
+        self.product_combo.blockSignals(False)
+        self._apply_product(product)
+        return None
 
     def _update_status_user(self) -> None:
         if self.session is None:
