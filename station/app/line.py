@@ -27,6 +27,7 @@ from station.domain.camera import CameraSpec
 from station.domain.errors import ConfigurationError, StationError, error_line
 from station.domain.line import LineTrigger, LineWiring
 from station.domain.recurrence import RecurrenceWindow
+from station.domain.views import PartNotInspectedError, ViewCapture, bank_key
 from station.services.line import LineLink
 from station.services.line import Deliver, LineSettingsService, LineStation
 from station.services.records import RecurrenceWatch
@@ -100,10 +101,13 @@ def workflow_inspect(ctx: Station, product_code: str | None = None, *, guides: b
             raise StationError("the trigger names no product and the station has no active product")
         failed: list[Failed] = []
         load_ms: float | None = None
-        if not inspection.cache.is_loaded(product):
+        views = inspection.views(product) if isinstance(image, ViewCapture) else []
+        cold = [v for v in (views or [None]) if not inspection.cache.is_loaded(bank_key(product, v))]
+        if cold:
             started = time.perf_counter()
             try:
-                inspection.warm_up(product)
+                for view in cold:
+                    inspection.warm_up(product, view)
             except StationError:
                 raise
             except Exception as exc:  # noqa: BLE001 - one line on the line, the traceback in the log
@@ -125,6 +129,8 @@ def workflow_inspect(ctx: Station, product_code: str | None = None, *, guides: b
         for event in workflow.run(request):
             emit(event)
         if failed:
+            if isinstance(failed[0].error, PartNotInspectedError):
+                raise failed[0].error  # every view's result goes with the error
             raise StationError(failed[0].message)
 
     return inspect
@@ -148,9 +154,15 @@ class ServeRun:
         unknown = sorted({code for code in self.wiring.recipes.values() if code not in self.products})
         if unknown:
             log.warning("line.toml [recipes] names products this station does not serve: %s", ", ".join(unknown))
+        # Products of several views: each view's camera (one capture per source, shared by the views on it);
+        # the station's camera serves the products without views.
+        self.views = {code: self._views_of(code) for code in self.products}
+        self.view_cameras: dict[str, Any] = {}
+        for source in dict.fromkeys(src for views in self.views.values() for _, src in views if src):
+            self.view_cameras[source] = camera_factory(CameraSpec(source=source).validated())
         spec = CameraSpec(source=options.camera).validated() if options.camera else self._camera_spec()
         self.camera_source = spec.source
-        self.camera = camera_factory(spec)
+        self.camera = camera_factory(spec) if any(not v for v in self.views.values()) else None
         self._stop = threading.Event()
         # The bench workflow raises the alert (ctx.recurrence); the observer publishes it on the result topic.
         self.recurrence = ctx.recurrence
@@ -161,7 +173,7 @@ class ServeRun:
                                    queue_size=self.wiring.queue_size,
                                    observers=[self.recurrence.line_observer(settings.station_id)],
                                    products=self.products, recipes=self.wiring.recipes,
-                                   camera_problem=self.camera_problem)
+                                   camera_problem=self.camera_problem, capture_part=self._capture_part)
         self.health: HealthServer | None = None
 
     def _camera_spec(self) -> CameraSpec:
@@ -169,19 +181,65 @@ class ServeRun:
 
         return JsonCameraSettings(self.ctx.settings.home / "camera.json").load()
 
+    def _views_of(self, code: str) -> list[tuple[str, str | None]]:
+        """(view code, camera source) of each view of a served product; empty for a product without views
+        (or an unknown one: ``start`` reports it)."""
+        try:
+            return [(c.view_code or "", c.camera_source) for c in self.ctx.station_settings.views(code)]
+        except StationError:
+            return []
+
     def _frame(self) -> Any:
+        if self.camera is None:
+            return None
         frame = self.camera.latest()
         return None if frame is None else frame.image
 
-    def camera_problem(self) -> str | None:
-        """One line on why the camera gives no frames (None while it gives them): the station is then
-        ``degraded`` and a trigger's error says so."""
-        status = self.camera.status()
+    def _capture_part(self, product: str | None) -> Any:
+        """The frames of a part of ``product`` when its trigger arrives: the station camera's newest image,
+        or for a product of several views every view camera's newest frame (taken one after the other at
+        once), with each capture's time after the earliest (the skew) and a line for a view without one."""
+        views = self.views.get(product or "") or []
+        if not views:
+            return self._frame()
+        frames: dict[str, Any] = {}
+        stamps: dict[str, float] = {}
+        errors: dict[str, str] = {}
+        latest = {source: camera.latest() for source, camera in self.view_cameras.items()}
+        for view, source in views:
+            frame = latest.get(source or "")
+            if frame is None:
+                problem = self._problem_of(self.view_cameras[source], source) if source in self.view_cameras \
+                    else f"camera {source} gives no frames: not opened"
+                errors[view] = f"view {view}: {problem or f'camera {source} gives no frames'}"
+                frames[view] = None
+            else:
+                frames[view], stamps[view] = frame.image, float(frame.timestamp)
+        first = min(stamps.values(), default=0.0)
+        skews = {view: round((stamps[view] - first) * 1000.0, 2) if view in stamps else None for view, _ in views}
+        return ViewCapture(frames, skews, errors)
+
+    @staticmethod
+    def _problem_of(camera: Any, source: str) -> str | None:
+        status = camera.status()
         state = getattr(getattr(status, "state", None), "value", str(getattr(status, "state", status)))
-        if state == "live" and self.camera.latest() is not None:
+        if state == "live" and camera.latest() is not None:
             return None
         message = getattr(status, "message", "") or state
-        return f"camera {self.camera_source} gives no frames: {message}"
+        return f"camera {source} gives no frames: {message}"
+
+    def _cameras(self) -> list[tuple[Any, str]]:
+        main = [(self.camera, self.camera_source)] if self.camera is not None else []
+        return main + [(camera, source) for source, camera in self.view_cameras.items()]
+
+    def camera_problem(self) -> str | None:
+        """One line on why a camera gives no frames (None while they all give them): the station is then
+        ``degraded`` and a trigger's error says so (a view's camera: the error of a part of that product)."""
+        for camera, source in self._cameras():
+            problem = self._problem_of(camera, source)
+            if problem is not None:
+                return problem
+        return None
 
     def start(self) -> str:
         """Loads the models (up to the warm bound, the active product last), opens the camera and the links;
@@ -189,21 +247,35 @@ class ServeRun:
         inspection = self.ctx.engine.inspection
         for code in self.products:  # a typo in a product code is one line now, not an error on the line later
             self.ctx.catalog.get_product(code)
-            if inspection.bank_info(code) is None:
+            for view, source in self.views[code]:
+                if inspection.bank_info(code, view) is None:
+                    raise ConfigurationError(f"view {view!r} of product {code!r} has no memory bank yet: run "
+                                             f"`station build --product {code} --view {view}`")
+                if not source:
+                    raise ConfigurationError(f"view {view!r} of product {code!r} has no camera: run `station views "
+                                             f"add --product {code} --view {view} --camera SOURCE`")
+            if not self.views[code] and inspection.bank_info(code) is None:
                 raise ConfigurationError(f"product {code!r} has no memory bank yet: run "
                                          f"`station build --product {code}`")
         cache = inspection.cache
         cache.set_max_products(self.wiring.max_warm_products)
         warm = list(self.products[:cache.max_products])
         for code in reversed(warm[1:]):  # the active product loads last: the most recently used
-            inspection.warm_up(code)
-        status = self.ctx.bench.warm_up(self.options.product_code)
-        self.camera.start()
+            for view in [v for v, _ in self.views[code]] or [None]:
+                inspection.warm_up(code, view)
+        active_views = [v for v, _ in self.views[self.options.product_code]]
+        for view in active_views:
+            inspection.warm_up(self.options.product_code, view)
+        status = (f"{len(active_views)} views" if active_views
+                  else self.ctx.bench.warm_up(self.options.product_code))
+        for camera, _ in self._cameras():
+            camera.start()
         self._wait_for_camera()
         try:
             self.station.start()
         except BaseException:
-            self.camera.stop()
+            for camera, _ in self._cameras():
+                camera.stop()
             raise
         self._watch = threading.Thread(target=self._watch_camera, name="serve-camera-watch", daemon=True)
         self._watch.start()
@@ -233,9 +305,16 @@ class ServeRun:
 
     def _health(self) -> dict[str, Any]:
         data = self.station.health()
-        status = self.camera.status()
-        data["camera"] = getattr(getattr(status, "state", None), "value", str(status))
-        data["camera_source"] = self.camera_source
+        if self.camera is not None:
+            status = self.camera.status()
+            data["camera"] = getattr(getattr(status, "state", None), "value", str(status))
+            data["camera_source"] = self.camera_source
+        else:
+            data["camera"], data["camera_source"] = None, None
+        if self.view_cameras:
+            data["view_cameras"] = {
+                f"{code}@{view}": {"source": source, "problem": self._problem_of(self.view_cameras[source], source)}
+                for code, views in self.views.items() for view, source in views if source in self.view_cameras}
         cache = self.ctx.engine.inspection.cache
         data["warm_products"] = cache.loaded_products()
         data["max_warm_products"] = cache.max_products
@@ -257,5 +336,6 @@ class ServeRun:
         self.station.stop()
         if self.health is not None:
             self.health.stop()
-        self.camera.stop()
+        for camera, _ in self._cameras():
+            camera.stop()
         self.ctx.sync.stop()

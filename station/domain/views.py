@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from station.domain.enums import Verdict
-from station.domain.errors import ValidationError
+from station.domain.errors import StationError, ValidationError
 
 VIEW_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$")
 VIEW_SEPARATOR = "@"  # never in a view code: "demo-cast@top" is the bank of view top of demo-cast
@@ -115,3 +115,33 @@ class PartOutcome:
         head = self.outcome.summary() if self.outcome is not None else {"product": self.product_code}
         return {**head, "verdict": None if self.verdict is None else self.verdict.value, "error": self.error,
                 "views": [v.summary() for v in self.views]}
+
+
+@dataclass(frozen=True)
+class ViewCapture:
+    """One trigger's frames of every view of a part: ``frames`` view code -> image (None: not captured),
+    ``skews_ms`` each view's capture time after the earliest captured view, ``errors`` why a view has no
+    frame (one line naming its camera)."""
+
+    frames: dict[str, Any]
+    skews_ms: dict[str, float | None] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def skew_ms(self) -> float | None:
+        """The spread of the capture times (largest skew), None when fewer than two views were captured."""
+        values = [v for v in self.skews_ms.values() if v is not None]
+        return round(max(values), 2) if len(values) > 1 else None
+
+
+class PartNotInspectedError(StationError):
+    """A part of several views was not judged whole (a view not captured or not inspected): never passed, not
+    recorded. ``views`` holds every view's result (the views that were judged, with their verdicts)."""
+
+    def __init__(self, message: str, views: tuple[ViewResult, ...]) -> None:
+        super().__init__(message)
+        self.views = views
+
+    def line_fields(self) -> dict[str, Any]:
+        """The fields a line's error result carries for the part."""
+        return {"views": [v.summary() for v in self.views]}

@@ -40,6 +40,7 @@ from station.domain.bench import (
 from station.domain.engine import CancelledError, CancelToken, InspectionOutcome
 from station.domain.errors import error_line
 from station.domain.guidance import Guide, Language, ManualExcerpt
+from station.domain.views import PartNotInspectedError, ViewCapture
 from station.services.bench.streaming import stream_callback
 from station.services.engine import InspectionService, Thresholds
 from station.services.guidance import GuidanceService
@@ -137,11 +138,26 @@ class BenchWorkflow:
                 serial = self._read_serial(request.image)
             except Exception as exc:  # noqa: BLE001 - an unreadable code never costs the inspection
                 log.warning("serial not read: %s", exc)
-        outcome = self._inspection.inspect(request.product_code, request.image, inspector_id=request.inspector_id,
-                                           record=request.record, source_name=request.source_name, serial=serial)
+        if isinstance(request.image, ViewCapture):  # a part of several views, one frame per view
+            outcome = self._inspect_views(request, request.image, serial)
+        else:
+            outcome = self._inspection.inspect(request.product_code, request.image,
+                                               inspector_id=request.inspector_id, record=request.record,
+                                               source_name=request.source_name, serial=serial)
         if outcome.inspection_id is not None:
             self.changes.fire(RecordsChanged("inspection", outcome.inspection_id))
         return Inspected(request.request_id, outcome, serial, self._inspection.reference_pixels(outcome))
+
+    def _inspect_views(self, request: BenchRequest, capture: ViewCapture, serial: str | None) -> InspectionOutcome:
+        """Every view of the part judged, the worst view's outcome carrying the part's verdict and its views;
+        raises PartNotInspectedError (with every view's result) when a view was not captured or judged."""
+        part = self._inspection.inspect_part(
+            request.product_code, capture.frames, skews_ms=capture.skews_ms, errors=capture.errors,
+            inspector_id=request.inspector_id, record=request.record, serial=serial,
+            source_name=(request.source_name or "part").rsplit(".", 1)[0])
+        if part.error is not None or part.outcome is None:
+            raise PartNotInspectedError(part.error or "the part was not inspected", part.views)
+        return part.outcome
 
     def excerpts(self, request_id: int, outcome: InspectionOutcome) -> ExcerptsReady:
         """The manual sections for a FAIL/UNCERTAIN outcome (raises when guidance is not installed)."""

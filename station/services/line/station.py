@@ -13,6 +13,9 @@ Rules (docs/readme/line.md):
   an ``error`` result (no verdict) at once.
 - The camera is part of the station's health: while ``camera_problem`` names one, the status is
   ``degraded`` with the reason, and a trigger without a frame gets an error that says so.
+- A product of several views: one trigger captures every view's camera (``capture_part``); the part's
+  verdict is the worst of its views and its result lists them (``views``); a view without a frame makes
+  the part an ``error`` that lists every view, never a PASS.
 - ``stop()`` refuses new triggers, answers the waiting ones ``refused: station stopping``, lets the
   inspection in flight finish (it is recorded in one transaction, so nothing is half-recorded), publishes
   its result and the ``offline`` status, then closes the links.
@@ -36,6 +39,9 @@ from station.services.line.ports import LineLink
 log = logging.getLogger(__name__)
 
 Capture = Callable[[], Any]  # the newest camera image (BGR array), None when there is none
+# The frames of a part of the given product, taken when its trigger arrives: the newest image, or for a
+# product of several views a ``ViewCapture`` (one frame per view; None when there is none at all).
+CapturePart = Callable[[str | None], Any]
 CameraProblem = Callable[[], "str | None"]  # why the camera gives no frames, None while it does
 # Called with the recorded outcome (and optional extra result fields such as ``model_load_ms``).
 Deliver = Callable[..., None]
@@ -58,7 +64,14 @@ class LineCounters:
 
 
 def result_of(station_id: str, trigger: LineTrigger, outcome: InspectionOutcome) -> LineResult:
+    """The line's result for a recorded outcome; a part of several views carries ``views`` (each view's
+    verdict, score, defect type, regions, capture skew) and ``capture_skew_ms`` (the largest)."""
     defect = outcome.defect
+    views: dict[str, Any] = {}
+    if outcome.views:
+        skews = [v.skew_ms for v in outcome.views if v.skew_ms is not None]
+        views = {"views": [v.summary() for v in outcome.views], "view": outcome.view_code,
+                 "capture_skew_ms": round(max(skews), 2) if len(skews) > 1 else None}
     return LineResult(
         station_id=station_id, product_code=outcome.product_code, status="inspected", trigger=trigger,
         verdict=outcome.verdict.value, inspection_code=outcome.inspection_code, anomaly_score=outcome.image_score,
@@ -66,7 +79,7 @@ def result_of(station_id: str, trigger: LineTrigger, outcome: InspectionOutcome)
         review_threshold=outcome.review_threshold,
         defect_type=None if defect is None or defect.unknown else defect.defect_code,
         defect_confidence=None if defect is None else defect.confidence, regions_count=len(outcome.regions),
-        inspection_ms=outcome.timings_ms.get("total"), inspected_at=utc_now(),
+        inspection_ms=outcome.timings_ms.get("total"), inspected_at=utc_now(), extra=views,
     )
 
 
@@ -77,7 +90,8 @@ class LineStation:
     def __init__(self, station_id: str, product_code: str, links: Sequence[LineLink], capture: Capture,
                  inspect: Inspect, *, queue_size: int = 4, observers: Sequence[Observer] = (),
                  products: Sequence[str] = (), recipes: Mapping[int, str] | None = None,
-                 camera_problem: CameraProblem | None = None) -> None:
+                 camera_problem: CameraProblem | None = None,
+                 capture_part: CapturePart | None = None) -> None:
         if queue_size < 0:
             raise StationError("queue_size must be 0 or more")
         self.station_id, self.product_code = station_id, product_code
@@ -86,6 +100,7 @@ class LineStation:
         self._camera_problem = camera_problem or (lambda: None)
         self.links = list(links)
         self._capture, self._inspect = capture, inspect
+        self._capture_part = capture_part
         self._observers = list(observers)
         self._queue: queue.Queue[tuple[LineTrigger, Any, str | None] | None] = queue.Queue()
         self._queue_size = queue_size
@@ -187,7 +202,7 @@ class LineStation:
             self._error(trigger, unknown)
             return
         try:
-            image = self._capture()
+            image = self._capture_part(trigger.product) if self._capture_part is not None else self._capture()
         except Exception as exc:  # noqa: BLE001 - a camera fault is reported on the line, not raised here
             image = None
             log.warning("camera frame not taken: %s", exc)
@@ -286,7 +301,8 @@ class LineStation:
             self._inspect(trigger, image, deliver)
         except StationError as exc:
             if not delivered:
-                self._error(trigger, str(exc))
+                fields = getattr(exc, "line_fields", None)
+                self._error(trigger, str(exc), fields() if callable(fields) else None)
             else:
                 log.warning("follow-up work after %s failed: %s", delivered[0].inspection_code, exc)
         except Exception as exc:  # noqa: BLE001 - the line must hear about every trigger
@@ -297,9 +313,9 @@ class LineStation:
             if not delivered:
                 self._error(trigger, "the workflow ended without an inspection")
 
-    def _error(self, trigger: LineTrigger, reason: str) -> None:
+    def _error(self, trigger: LineTrigger, reason: str, extra: Mapping[str, Any] | None = None) -> None:
         self._answer(LineResult(self.station_id, trigger.product or self.active_product, "error", trigger,
-                                reason=reason))
+                                reason=reason, extra=dict(extra or {})))
 
     # outputs -------------------------------------------------------------------------------------------
     def _refuse(self, trigger: LineTrigger, reason: str, kind: str = "result") -> None:
