@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from station.app.station import build_station
 from station.app.engine import build_evaluation
@@ -23,6 +24,7 @@ from station.domain.bench import (
 from station.domain.engine import InspectionOutcome
 from station.domain.enums import ImageType
 from station.domain.errors import StationError, ValidationError
+from station.domain.views import ViewCapture
 from station.pipeline.images.datasets import folder_images
 from station.pipeline.images.decode import read_image
 from station.services.engine import BuildOptions
@@ -32,7 +34,9 @@ from station.services.engine import import_reference_images, require_builder
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("inspect", help="inspect images of a product and record the results")
     p.add_argument("--product", required=True, help="product code")
-    p.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
+    p.add_argument("images", nargs="*", type=Path, metavar="IMAGE")
+    p.add_argument("--view", action="append", default=[], metavar="VIEW=IMAGE",
+                   help="one part of a product with views: each view's image (repeat for every view)")
     p.add_argument("--json", action="store_true", help="print one JSON object per image (a list)")
     p.add_argument("--no-record", action="store_true", help="do not store artifacts or record the inspection")
     p.add_argument("--inspector-id", type=int, help="user id of the inspector")
@@ -73,6 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     c = subparsers.add_parser("calibrate", help="propose (and --apply) thresholds from validation images")
     c.add_argument("--product", required=True)
+    c.add_argument("--view", help="calibrate this view of the product (its validation images, bank, thresholds)")
     c.add_argument("dir", type=Path, metavar="DIR", nargs="?",
                    help="DIR/good/* (and DIR/<defect>/*), or an MVTec folder with DIR/test/good, DIR/test/<defect>")
     c.add_argument("--target-far", type=float, default=0.01, help="false-alarm rate on good parts (default 0.01)")
@@ -89,6 +94,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _degraded_banner(reason: str | None) -> None:
     print(f"station: DEGRADED MODE: {reason}", file=sys.stderr)
+
+
+def _print_views(o: InspectionOutcome) -> None:
+    for v in o.views:
+        print(f"  view {v.view}: {v.verdict}  score {v.anomaly_score:.3f}  regions {v.regions_count}"
+              + (f"  defect {v.defect_type}" if v.defect_type else "")
+              + ("  <- decides the part" if v.view == o.view_code else ""))
 
 
 def _print_outcome(o: InspectionOutcome) -> None:
@@ -122,7 +134,26 @@ def _print_guidance(events: list[BenchEvent]) -> None:
                 print(f"      {line}")
 
 
+def _part_views(args: argparse.Namespace) -> ViewCapture | None:
+    """``--view VIEW=IMAGE`` options as one part's capture (every file checked first); None without them."""
+    if not args.view:
+        if not args.images:
+            raise ValidationError("give the images to inspect (or --view VIEW=IMAGE for each view of one part)")
+        return None
+    if args.images:
+        raise ValidationError("give either images or --view VIEW=IMAGE options (one part of several views)")
+    frames: dict[str, Path] = {}
+    for item in args.view:
+        view, _, path = item.partition("=")
+        if not view or not path:
+            raise ValidationError(f"--view takes VIEW=IMAGE, got {item!r}")
+        read_image(Path(path))
+        frames[view] = Path(path)
+    return ViewCapture(dict(frames))
+
+
 def _inspect(args: argparse.Namespace) -> int:
+    capture = _part_views(args)
     for path in args.images:  # every file is checked before anything is inspected or recorded
         read_image(path)
     ctx = build_station(settings_from(args))
@@ -130,10 +161,12 @@ def _inspect(args: argparse.Namespace) -> int:
         workflow = ctx.bench
         language = args.language or ctx.settings.language
         results: list[list[BenchEvent]] = []
-        for number, path in enumerate(args.images, start=1):
+        parts: list[tuple[Any, str]] = [(capture, "part")] if capture is not None else \
+            [(path, path.name) for path in args.images]
+        for number, (image, name) in enumerate(parts, start=1):
             run = workflow.run(BenchRequest(
-                request_id=number, product_code=args.product, image=path, inspector_id=args.inspector_id,
-                language=language, source_name=path.name, record=not args.no_record, read_serial=False,
+                request_id=number, product_code=args.product, image=image, inspector_id=args.inspector_id,
+                language=language, source_name=name, record=not args.no_record, read_serial=False,
                 guide=args.guide))
             events = [event for event in run if not isinstance(event, GuideUpdate)]  # GuideDone has the guide
             inspected = next((e for e in events if isinstance(e, Inspected)), None)
@@ -145,9 +178,10 @@ def _inspect(args: argparse.Namespace) -> int:
                 _degraded_banner(outcome.degraded_reason)
             results.append(events)
             if failed is not None:
-                print(f"station: {path.name}: {failed.stage} failed: {failed.message}", file=sys.stderr)
+                print(f"station: {name}: {failed.stage} failed: {failed.message}", file=sys.stderr)
             if not args.json:
                 _print_outcome(outcome)
+                _print_views(outcome)
                 _print_guidance(events)
         if args.json:
             print_json([events_json(events) for events in results])
@@ -296,6 +330,9 @@ def _calibrate(args: argparse.Namespace) -> int:
     if args.from_history:
         from station.cli.history_calibrate import calibrate_from_history
 
+        if args.view:
+            raise ValidationError("--view cannot be used with --from-history (the history holds whole parts); "
+                                  "calibrate a view from a folder of its validation images")
         return calibrate_from_history(args)
     if args.dir is None:
         raise ValidationError("give DIR (validation images) or --from-history")
@@ -304,7 +341,8 @@ def _calibrate(args: argparse.Namespace) -> int:
     try:
         service = ctx.engine.calibration
         with ProgressReporter(not args.json) as progress:
-            report = service.calibrate(args.product, good, defect, target_far=args.target_far, progress=progress)
+            report = service.calibrate(args.product, good, defect, target_far=args.target_far, progress=progress,
+                                       view=args.view)
         if args.apply:
             report = service.apply(report)
     finally:
@@ -312,7 +350,8 @@ def _calibrate(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.to_json())
         return 0
-    print(f"{report.product_code}: {report.n_good} good, {report.n_defect} defect validation images")
+    of = report.product_code + (f" view {report.view_code}" if report.view_code else "")
+    print(f"{of}: {report.n_good} good, {report.n_defect} defect validation images")
     if report.auroc is not None:
         print(f"  AUROC {report.auroc:.4f}; F1 {report.f1:.3f} at threshold {report.f1_threshold:.3f}")
     print(f"  threshold for {report.target_far:.1%} false alarms: {report.far_threshold:.3f}")

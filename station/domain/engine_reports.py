@@ -55,6 +55,7 @@ class CalibrationReport:
     band_defect_edge: float | None = None
     target_recall: float | None = None
     applied: bool = False
+    view_code: str | None = None  # the product's view calibrated (its bank, its thresholds); None: the product's own
 
     @property
     def band_width(self) -> float:

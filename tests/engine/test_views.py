@@ -184,3 +184,41 @@ def test_a_product_without_views_is_one_implicit_view(views_ctx) -> None:  # typ
     assert ctx.engine.inspection.views("plain") == []
     with pytest.raises(ValidationError, match="defines no views"):
         ctx.engine.inspection.inspect_part("plain", {})
+
+
+@pytest.mark.network
+def test_views_from_the_command_line(views_ctx, tmp_path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    import cv2
+
+    from station.cli.main import main
+
+    ctx, _ = views_ctx
+    monkeypatch.setenv("STATION_HOME", str(ctx.settings.home))
+    monkeypatch.setenv("STATION_CONFIG", str(ctx.settings.home / "config.toml"))
+    assert main(["views", "list", "--product", PRODUCT, "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(v["view"], v["bank"]) for v in listed] == [("top", True), ("side", True)]
+    hole = render_part(9041, SIZE, "hole").image
+    paths = {"top": tmp_path / "top.png", "side": tmp_path / "side.png"}
+    cv2.imwrite(str(paths["top"]), frame("top", 9040))
+    cv2.imwrite(str(paths["side"]), side_of(hole))
+    assert main(["inspect", "--product", PRODUCT, "--view", f"top={paths['top']}", "--view",
+                 f"side={paths['side']}", "--json", "--no-record"]) == 0
+    [summary] = json.loads(capsys.readouterr().out)
+    assert summary["verdict"] == "FAIL" and summary["view"] == "side"
+    assert [v["verdict"] for v in summary["views"]] == ["PASS", "FAIL"]
+    # a view left out: one line, nothing recorded
+    assert main(["inspect", "--product", PRODUCT, "--view", f"top={paths['top']}"]) != 0
+    err = capsys.readouterr().err
+    assert "view side: no frame" in err and "Traceback" not in err
+    # calibration of one view: its images, its bank, its thresholds
+    good = tmp_path / "cal" / "good"
+    good.mkdir(parents=True)
+    for seed in range(4):
+        cv2.imwrite(str(good / f"{seed}.png"), frame("side", 9050 + seed))
+    assert main(["calibrate", "--product", PRODUCT, "--view", "side", str(tmp_path / "cal"), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["view_code"] == "side" and report["n_good"] == 4

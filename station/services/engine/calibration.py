@@ -19,7 +19,9 @@ from station.pipeline.images.preprocessing import Preprocessing
 from station.pipeline.patchcore import thresholds as cal
 from station.pipeline.patchcore.thresholds import MIN_BAND_WIDTH
 from station.pipeline.patchcore.analysis import analyse
+from station.domain.views import bank_key
 from station.services.engine.ports import ModelFiles
+from station.services.engine.references import require_view
 from station.services.engine.runtime import BankCache
 from station.services.shared.ports import CatalogReader
 
@@ -56,12 +58,16 @@ class CalibrationService:
         self._cache = cache
 
     def score(self, product_code: str, images: Sequence[ImageInput], progress: ProgressCallback | None = None,
-              cancel: CancelToken | None = None, stage: str = "calibrate") -> np.ndarray:
-        """Normalised image scores of ``images`` against the product's bank (nothing is recorded)."""
+              cancel: CancelToken | None = None, stage: str = "calibrate", view: str | None = None) -> np.ndarray:
+        """Normalised image scores of ``images`` against the product's bank, or its view ``view``'s (nothing
+        is recorded)."""
         progress = progress or no_progress
-        loaded = self._cache.get(product_code)
         product = self._catalog.get_product(product_code)
-        ignore = Preprocessing.from_config(self._catalog.get_model_config(product.product_id).preprocessing).ignore
+        if view is not None:
+            require_view(self._catalog, product, view)
+        loaded = self._cache.get(bank_key(product_code, view))
+        ignore = Preprocessing.from_config(
+            self._catalog.get_model_config(product.product_id, view).preprocessing).ignore
         scores = []
         for done, image in enumerate(images, 1):
             if cancel:
@@ -73,11 +79,14 @@ class CalibrationService:
 
     def calibrate(self, product_code: str, good: Sequence[ImageInput], defect: Sequence[ImageInput] = (), *,
                   target_far: float = DEFAULT_TARGET_FAR, progress: ProgressCallback | None = None,
-                  cancel: CancelToken | None = None) -> CalibrationReport:
+                  cancel: CancelToken | None = None, view: str | None = None) -> CalibrationReport:
+        """Scores the validation images of the product (or of its view ``view``: that view's pictures, its
+        bank) and suggests thresholds for it."""
         if not good:
             raise ValidationError("calibration needs good validation images")
-        good_scores = self.score(product_code, good, progress, cancel, "good")
-        defect_scores = self.score(product_code, defect, progress, cancel, "defect") if defect else np.zeros(0)
+        good_scores = self.score(product_code, good, progress, cancel, "good", view)
+        defect_scores = (self.score(product_code, defect, progress, cancel, "defect", view) if defect
+                         else np.zeros(0))
         band = suggest_band(good_scores, defect_scores, target_far)
         image_t, review_t, far_t, f1_t, f1 = suggest_thresholds(good_scores, defect_scores, target_far)
         roc = auroc = None
@@ -88,8 +97,8 @@ class CalibrationService:
             auroc = cal.auroc(good_scores, defect_scores)
         edges, g_hist, d_hist = cal.histogram(good_scores, defect_scores)
         product = self._catalog.get_product(product_code)
-        config = self._catalog.get_model_config(product.product_id)
-        bank = self._cache.get(product_code).bank
+        config = self._catalog.get_model_config(product.product_id, view)
+        bank = self._cache.get(bank_key(product_code, view)).bank
         return CalibrationReport(
             product_code=product_code, n_good=int(good_scores.size), n_defect=int(defect_scores.size),
             good_scores=tuple(map(float, good_scores)), defect_scores=tuple(map(float, defect_scores)),
@@ -102,6 +111,7 @@ class CalibrationService:
             defect_histogram=tuple(map(int, d_hist)),
             band_rule=band.rule, band_widened=band.widened, min_band_width=band.min_width,
             band_good_edge=band.good_edge, band_defect_edge=band.defect_edge, target_recall=DEFAULT_TARGET_RECALL,
+            view_code=view,
         )
 
     def apply(self, report: CalibrationReport, image_threshold: float | None = None,
@@ -112,6 +122,6 @@ class CalibrationService:
         if not (0.0 <= review_t <= image_t <= 1.0):
             raise ValidationError("thresholds must satisfy 0 <= review <= image threshold <= 1")
         product = self._catalog.get_product(report.product_code)
-        config = self._catalog.get_model_config(product.product_id)
+        config = self._catalog.get_model_config(product.product_id, report.view_code)
         self._catalog.save_model_config(replace(config, image_threshold=image_t, review_threshold=review_t))
         return replace(report, current_image_threshold=image_t, current_review_threshold=review_t, applied=True)
