@@ -91,6 +91,19 @@ def test_line_changes_the_bench_product(qtbot, demo_window, demo_ctx, mqtt_broke
         qtbot.wait(300)
         assert demo_window.session.product.code == start
         assert bench.display.outcome.inspection_code == results()[2]["inspection_code"]
+
+        # a changeover right behind a part: the part is judged by its product and finished, then the bench
+        # follows the changeover (the line's active product was still the other one)
+        listener.publish(trigger_topic, json.dumps({"serial": "SN-C"}))
+        listener.publish(trigger_topic, json.dumps({"action": "changeover", "product": start}))
+        qtbot.waitUntil(lambda: len(results()) >= 7, timeout=120000)
+        part = next(r for r in results()[5:] if r["kind"] == "result")
+        change = next(r for r in results()[5:] if r["kind"] == "changeover")
+        assert (part["status"], part["product"], part["serial"]) == ("inspected", other, "SN-C")
+        assert (change["status"], change["product"], change["previous_product"]) == ("changed", start, other)
+        qtbot.waitUntil(lambda: demo_window.session.product.code == start and not bench.busy, timeout=60000)
+        stored = {r.new_data["reason"] for r in demo_ctx.audit.recent("station_line_product", limit=10)}
+        assert stored == {"changeover", "part"}
     finally:
         listener.close()
 

@@ -9,12 +9,12 @@ broker that is down gives one line in the status bar, and the bench keeps workin
 
 Products: the bench's product is the line's active product; the others with a built model may be named by
 the line. A changeover to one of them is answered on the line as ``station serve`` answers it and switches
-the bench's product (the window's own product-switching path) as soon as the bench is not inspecting; a
-trigger naming one (by code or recipe number) switches the bench to it before that part, taken when the
-trigger arrived, is inspected, so a part is always judged by its own product. Each switch made by the line
-is logged and audited as the line's (no user) and the bench says so in one line. A product the station does
-not have (or without a built model) is an error result at once and the bench stays on its product. A camera
-that gives no frames makes the line status ``degraded`` with the reason.
+the bench's product (the window's own product-switching path) once the parts that arrived before it are
+done; a trigger naming one (by code or recipe number) switches the bench to it before that part, taken when
+the trigger arrived, is inspected, so a part is always judged by its own product. Each switch made by the
+line is logged and audited as the line's (no user) and the bench says so in one line. A product the station
+does not have (or without a built model) is an error result at once and the bench stays on its product. A
+camera that gives no frames makes the line status ``degraded`` with the reason.
 """
 
 from __future__ import annotations
@@ -331,8 +331,8 @@ class LineController(QObject):
         self._serve_waiting()
 
     def _line_changeover(self, generation: int, result: LineResult) -> None:
-        """The line made ``result.product_code`` active: the bench follows once it is not inspecting (the
-        parts judged by the earlier product may still be waiting: each switches the bench back to its own)."""
+        """The line made ``result.product_code`` active: the bench follows once the parts that arrived before
+        it are done (each is judged by its own product) and the bench is not inspecting."""
         if generation != self._generation or result.trigger.source == "local":
             return  # an older line, or the bench's own choice told to the line
         self._changeover = _Changeover(result.product_code, result.trigger.source, result.trigger.trigger_id)
@@ -362,6 +362,15 @@ class LineController(QObject):
             self._bench.line_changed_product(product, previous)
         return None
 
+    def _line_busy(self) -> bool:
+        """The line station still has parts in hand or waiting: those that arrived before a changeover are
+        judged by their own product first (each switches the bench itself), the changeover is followed after."""
+        station = self._station
+        if station is None:
+            return False
+        health = station.health()
+        return bool(health["busy"] or health["queued"])
+
     def _audit(self, previous: str | None, product: str, link: str, trigger_id: str, reason: str) -> None:
         try:
             self._service.record_changeover(previous, product, link, trigger_id, reason)
@@ -390,7 +399,7 @@ class LineController(QObject):
                 part.failed(f"the bench cannot change to product {product!r} for this part: {problem}")
             else:
                 bench.inspect_line_part(part)
-        elif self._changeover is not None:
+        elif self._changeover is not None and not self._line_busy():
             change, self._changeover = self._changeover, None
             self._follow(change.product, change.link, change.trigger_id, "changeover")
         if self._waiting or self._changeover is not None:
