@@ -263,11 +263,7 @@ class ServeRun:
         for code in reversed(warm[1:]):  # the active product loads last: the most recently used
             for view in [v for v, _ in self.views[code]] or [None]:
                 inspection.warm_up(code, view)
-        active_views = [v for v, _ in self.views[self.options.product_code]]
-        for view in active_views:
-            inspection.warm_up(self.options.product_code, view)
-        status = (f"{len(active_views)} views" if active_views
-                  else self.ctx.bench.warm_up(self.options.product_code))
+        status = self.ctx.bench.warm_up(self.options.product_code)  # every view's bank for a product of views
         for camera, _ in self._cameras():
             camera.start()
         self._wait_for_camera()

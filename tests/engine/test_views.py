@@ -222,3 +222,27 @@ def test_views_from_the_command_line(views_ctx, tmp_path, monkeypatch: pytest.Mo
     assert main(["calibrate", "--product", PRODUCT, "--view", "side", str(tmp_path / "cal"), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["view_code"] == "side" and report["n_good"] == 4
+
+
+@pytest.mark.network
+def test_onboarding_adds_parts_to_one_view_and_rebuilds_its_bank(views_ctx) -> None:  # type: ignore[no-untyped-def]
+    ctx, summaries = views_ctx
+    side_sha = ctx.engine.inspection.bank_info(PRODUCT, "side")
+    report = ctx.engine.onboarding.add_good(PRODUCT, [frame("top", 300 + i) for i in range(2)], quick=True,
+                                            view="top")
+    assert report.n_good == 14 and report.build.n_images == 14
+    product = ctx.catalog.get_product(PRODUCT)
+    assert len(ctx.catalog.list_images(product.product_id, "normal", view_code="top")) == 14
+    assert len(ctx.catalog.list_images(product.product_id, "normal", view_code="side")) == 12
+    assert report.build.bank_sha256 != summaries["top"].bank_sha256
+    assert ctx.engine.inspection.bank_info(PRODUCT, "side") == side_sha  # the other view's bank is untouched
+    with pytest.raises(NotFoundError, match="no view 'front'"):
+        ctx.engine.onboarding.add_good(PRODUCT, [frame("top", 310)], view="front")
+
+
+@pytest.mark.network
+def test_one_image_of_a_product_with_views_is_one_clear_line(views_ctx) -> None:  # type: ignore[no-untyped-def]
+    ctx, _ = views_ctx
+    with pytest.raises(ValidationError, match=r"inspected from its views \(top, side\): give one image per view"):
+        ctx.engine.inspection.inspect(PRODUCT, frame("top", 9060), record=False)
+    assert ctx.bench.warm_up(PRODUCT).startswith("views: top, side · mobilenet_v2")

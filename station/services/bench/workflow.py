@@ -87,11 +87,17 @@ class BenchWorkflow:
     # ------------------------------------------------------------------------------------------------
     def warm_up(self, product_code: str) -> str:
         """Loads the product's bank, backbone and the manual embedder now; returns a one-line model status.
-        The local LLM loads with the first guide."""
-        loaded = self._inspection.warm_up(product_code)
+        The local LLM loads with the first guide. A product of several views loads every view's bank."""
+        views = self._inspection.views(product_code)
+        for view in views:
+            loaded = self._inspection.warm_up(product_code, view)
+        if not views:
+            loaded = self._inspection.warm_up(product_code)
         runtime = loaded.model.runtime_name
         parts = [f"{loaded.bank.backbone}{' (degraded)' if loaded.bank.degraded else ''} · "
                  f"{loaded.model.device_name}" + (f" · {runtime}" if runtime != "torch" else "")]
+        if views:
+            parts.insert(0, f"views: {', '.join(views)}")
         if self._guidance is not None:
             self._guidance.excerpts(product_code, None)
             generator = self._guidance.generator

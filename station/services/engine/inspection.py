@@ -32,7 +32,7 @@ from station.pipeline.patchcore.scoring import check_threshold
 from station.pipeline.retrieval.embeddings import defect_vector, global_vector
 from station.services.engine.ports import InspectionRecorder, ModelFiles, ModelProvider, RecordingSpace
 from station.services.engine.reference_cache import ReferenceImages
-from station.services.engine.runtime import BANK_FILE, BankCache, LoadedProduct
+from station.services.engine.runtime import BANK_FILE, BankCache, BankNotBuiltError, LoadedProduct
 from station.services.shared.ports import CatalogReader, ObjectStore
 
 class InspectionService:
@@ -99,7 +99,15 @@ class InspectionService:
         product = self._catalog.get_product(product_code)
         config = self._catalog.get_model_config(product.product_id)
         t = lap("decode", started)
-        outcome, embedding = self._judge(product, config, decoded, source_name, lap, t, progress, steps)
+        try:
+            outcome, embedding = self._judge(product, config, decoded, source_name, lap, t, progress, steps)
+        except BankNotBuiltError:
+            views = self._catalog.list_views(product.product_id)
+            if views:  # a product of several views is inspected one part, one image per view
+                raise ValidationError(
+                    f"product {product_code!r} is inspected from its views "
+                    f"({', '.join(c.view_code or '' for c in views)}): give one image per view") from None
+            raise
         t = time.perf_counter()
         if not record:
             timings["total"] = (time.perf_counter() - started) * 1000.0
