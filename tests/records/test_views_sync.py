@@ -107,3 +107,36 @@ def test_a_views_configuration_travels_with_its_view_code(pg_empty_url: str, tmp
     [view] = pulled.list_views(pid2)
     assert (view.view_code, view.image_threshold, view.camera_source) == ("side", 0.8, "2")
     assert pulled.get_model_config(pid2).config_id is None  # the product's own configuration is not the view's
+
+
+def test_a_centre_a_revision_behind_takes_parts_of_one_view_and_refuses_views(pg_empty_url: str,
+                                                                             tmp_path: Path) -> None:
+    from station.adapters.db import migrate
+
+    central = prepare_central(pg_empty_url)
+    engine = make_engine(central)
+    migrate.downgrade(engine, "0013")  # the centre before views
+    st = make_station(tmp_path, "ST44", central)
+    assert st.service.run_once(pull=True).error is None
+    pid, users, defects = st.ids()
+
+    def part(**views) -> InspectionRecord:  # type: ignore[no-untyped-def]
+        return InspectionRecord(
+            product_id=pid, inspector_id=users["kim_worker"],
+            image=StoredImage(file_name="p.png", file_path="test_images/cc/p.png"), defect_detected=False,
+            anomaly_score=0.2, verdict="PASS", image_threshold=0.85, pixel_threshold=0.9, review_threshold=0.7,
+            provenance=PROVENANCE, inspected_at=datetime.now(timezone.utc).replace(tzinfo=None), **views)
+
+    plain = st.recorder.record(part())
+    assert st.service.run_once().error is None  # a part of one view: the new columns are empty, not needed
+    viewed = st.recorder.record(part(view_code="side", view_results=_views(defects["hole"])))
+    error = st.service.run_once().error
+    assert error is not None and "the centre has no column" in error and "station db upgrade" in error
+    migrate.upgrade(engine)
+    assert st.service.run_once().error is None  # nothing was lost: it goes up once the centre is upgraded
+    with engine.connect() as conn:
+        rows = dict(conn.execute(text(
+            "SELECT i.inspection_code, r.view_code FROM inspection_results r JOIN inspections i USING "
+            "(inspection_id)")).all())
+    engine.dispose()
+    assert rows == {plain.inspection_code: None, viewed.inspection_code: "side"}

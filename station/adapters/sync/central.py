@@ -89,6 +89,7 @@ class CentralWriter:
         self._station_id = station_id
         self._maps: dict[str, dict[Any, int]] = {}
         self._partitioned: bool | None = None  # inspections partitioned at the centre (migration 0008)
+        self._columns: dict[str, set[str]] = {}  # the centre's columns per pushed table (it may lag a revision)
 
     def _load_maps(self, cur) -> None:  # type: ignore[no-untyped-def]
         cur.execute("SELECT product_code, product_id FROM products")
@@ -149,6 +150,7 @@ class CentralWriter:
         except BaseException:
             _rollback_quietly(raw)
             self._partitioned = None  # the centre may have been migrated meanwhile: look again next time
+            self._columns = {}
             raise
         finally:
             raw.close()
@@ -172,8 +174,10 @@ class CentralWriter:
         # Temporary (pg_temp, this session only, emptied at commit): no object in the shared schema.
         cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ({_stage_columns(spec)}) ON COMMIT DELETE ROWS")
         cur.copy_expert(f"COPY {stage} ({columns}) FROM STDIN", io.StringIO(text))
+        written = self._written_columns(cur, spec, stage)
+        columns = ", ".join(written)
         values = []
-        for c in spec.columns:
+        for c in written:
             kind = spec.foreign_keys.get(c)
             if kind in PARENT_TABLES:
                 parent, pk = PARENT_TABLES[kind]
@@ -190,10 +194,11 @@ class CentralWriter:
                 values.append(f"s.{c}")
         sql = (f"INSERT INTO {spec.name} ({columns}) SELECT {', '.join(values)} FROM {stage} s "
                f"ON CONFLICT ({CONFLICT_KEYS.get(spec.name, 'sync_uuid') if self._partitioned else 'sync_uuid'}) ")
-        if spec.mutable:
-            target = ", ".join(f"{spec.name}.{c}" for c in spec.mutable)
-            source = ", ".join(f"EXCLUDED.{c}" for c in spec.mutable)
-            sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in spec.mutable)
+        mutable = [c for c in spec.mutable if c in written]
+        if mutable:
+            target = ", ".join(f"{spec.name}.{c}" for c in mutable)
+            source = ", ".join(f"EXCLUDED.{c}" for c in mutable)
+            sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in mutable)
             sql += f"DO UPDATE SET {sets} WHERE ({target}) IS DISTINCT FROM ({source})"
             if spec.newer_wins:  # an older change (e.g. one pulled from here) never overwrites a newer one
                 col = spec.newer_wins
@@ -202,6 +207,24 @@ class CentralWriter:
             sql += "DO NOTHING"
         cur.execute(sql)
         return cur.rowcount
+
+    def _written_columns(self, cur, spec: PushedTable, stage: str) -> list[str]:  # type: ignore[no-untyped-def]
+        """The pushed columns the centre has. A centre a revision behind the station lacks the newest
+        columns: rows that leave them empty are written without them; a row with a value there is refused
+        with one line (the centre must be upgraded first), so nothing is dropped silently."""
+        present = self._columns.get(spec.name)
+        if present is None:
+            cur.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                        "AND table_name = %s", (spec.name,))
+            present = self._columns[spec.name] = {r[0] for r in cur.fetchall()}
+        if not present:  # no such table at the centre: the INSERT says so
+            return list(spec.columns)
+        for c in (c for c in spec.columns if c not in present):
+            cur.execute(f"SELECT 1 FROM {stage} WHERE {c} IS NOT NULL LIMIT 1")
+            if cur.fetchone():
+                raise SyncError(f"the centre has no column {spec.name}.{c} yet (a newer station's record): "
+                                "upgrade it with `station db upgrade --url ...`")
+        return [c for c in spec.columns if c in present]
 
     def _upsert_files(self, cur, items: Iterable[tuple[str, str, int | None]]) -> None:  # type: ignore[no-untyped-def]
         """Object file states; 'stored' is never taken back (another station may hold the same file)."""
