@@ -214,6 +214,17 @@ def test_views_from_the_command_line(views_ctx, tmp_path, monkeypatch: pytest.Mo
     assert main(["inspect", "--product", PRODUCT, "--view", f"top={paths['top']}"]) != 0
     err = capsys.readouterr().err
     assert "view side: no frame" in err and "Traceback" not in err
+    # a view added from the command line (audited like every configuration change)
+    ctx.catalog.upsert_products([ProductSpec(code="cli-p", name="cli-p")])
+    assert main(["views", "add", "--product", "cli-p", "--view", "front", "--camera", "3", "--roi", "0,0,64,64",
+                 "--image-threshold", "0.9", "--json"]) == 0
+    added = json.loads(capsys.readouterr().out)
+    assert (added["view"], added["camera"], added["roi"], added["image_threshold"]) == ("front", "3",
+                                                                                       [0, 0, 64, 64], 0.9)
+    assert any((e.new_data or {}).get("view_code") == "front" for e in ctx.station_settings.audit_history(5))
+    assert main(["views", "add", "--product", "cli-p", "--view", "back", "--roi", "0,0,x,64"]) != 0
+    assert "--roi takes X,Y,W,H" in capsys.readouterr().err
+    assert [v.view_code for v in ctx.station_settings.views("cli-p")] == ["front"]
     # calibration of one view: its images, its bank, its thresholds
     good = tmp_path / "cal" / "good"
     good.mkdir(parents=True)
