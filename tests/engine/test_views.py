@@ -257,3 +257,22 @@ def test_one_image_of_a_product_with_views_is_one_clear_line(views_ctx) -> None:
     with pytest.raises(ValidationError, match=r"inspected from its views \(top, side\): give one image per view"):
         ctx.engine.inspection.inspect(PRODUCT, frame("top", 9060), record=False)
     assert ctx.bench.warm_up(PRODUCT).startswith("views: top, side · mobilenet_v2")
+
+
+@pytest.mark.network
+def test_the_bench_judges_a_part_again_with_each_views_thresholds(views_ctx) -> None:  # type: ignore[no-untyped-def]
+    from station.domain.bench import Inspected
+
+    ctx, _ = views_ctx
+    part = ctx.engine.inspection.inspect_part(PRODUCT, {v: frame(v, 9070) for v in VIEWS}, record=False)
+    assert part.verdict is Verdict.PASS
+    settings = ctx.station_settings
+    low = part.views[0].anomaly_score / 2  # below the good top view's own score: it fails
+    settings.update_thresholds(PRODUCT, low, 0.9, None, review_threshold=low / 2, view="top")
+    try:
+        again = ctx.bench.reevaluate(7, Inspected(7, part.outcome, None, None)).outcome
+    finally:
+        settings.update_thresholds(PRODUCT, 0.85, 0.90, None, review_threshold=0.7, view="top")
+    assert again.reevaluated and again.verdict is Verdict.FAIL and again.view_code == "top"
+    assert [(v.view, v.verdict) for v in again.views] == [("top", "FAIL"), ("side", "PASS")]
+    assert [o.image_threshold for o in again.view_outcomes] == [pytest.approx(low), 0.85]

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Generator, Sequence
+from dataclasses import replace
 from typing import Protocol
 
 import numpy as np
@@ -40,7 +41,7 @@ from station.domain.bench import (
 from station.domain.engine import CancelledError, CancelToken, InspectionOutcome
 from station.domain.errors import error_line
 from station.domain.guidance import Guide, Language, ManualExcerpt
-from station.domain.views import PartNotInspectedError, ViewCapture
+from station.domain.views import SEVERITY, PartNotInspectedError, ViewCapture, worst_verdict
 from station.services.bench.streaming import stream_callback
 from station.services.engine import InspectionService, Thresholds
 from station.services.guidance import GuidanceService
@@ -55,7 +56,7 @@ SerialReader = Callable[[np.ndarray], "str | None"]
 class ThresholdSource(Protocol):
     """Where the product's configured thresholds live (``StationSettingsService``)."""
 
-    def thresholds(self, product_code: str) -> Thresholds: ...
+    def thresholds(self, product_code: str, view: str | None = None) -> Thresholds: ...
 
 
 def guide_inputs(outcome: InspectionOutcome) -> tuple[str | None, list[dict], dict[str, float]]:
@@ -211,11 +212,35 @@ class BenchWorkflow:
         """``shown`` judged with the product's current thresholds (nothing recorded, same reference)."""
         if self._thresholds is None:
             raise ValueError("this workflow was built without a threshold source")
+        if shown.outcome.view_outcomes:
+            return Inspected(request_id, self._reevaluate_views(shown.outcome), shown.serial, shown.reference)
         t = self._thresholds.thresholds(shown.outcome.product_code)
         outcome = self._inspection.reevaluate(shown.outcome, image_threshold=t.image_threshold,
                                               pixel_threshold=t.pixel_threshold,
                                               review_threshold=t.review_threshold)
         return Inspected(request_id, outcome, shown.serial, shown.reference)
+
+    def _reevaluate_views(self, part: InspectionOutcome) -> InspectionOutcome:
+        """A part of several views judged again: each view with its own current thresholds, the worst view
+        deciding (nothing recorded)."""
+        assert self._thresholds is not None
+        views = []
+        for outcome in part.view_outcomes:
+            t = self._thresholds.thresholds(outcome.product_code, outcome.view_code)
+            views.append(self._inspection.reevaluate(outcome, image_threshold=t.image_threshold,
+                                                     pixel_threshold=t.pixel_threshold,
+                                                     review_threshold=t.review_threshold))
+        decider = max(views, key=lambda o: (SEVERITY[o.verdict], o.image_score))
+        results = tuple(replace(v, verdict=o.verdict.value, regions_count=len(o.regions),
+                                regions=[r.to_json() for r in o.regions], image_threshold=o.image_threshold,
+                                pixel_threshold=o.pixel_threshold, review_threshold=o.review_threshold,
+                                defect_type=None if o.defect is None else o.defect.defect_code,
+                                defect_type_id=None if o.defect is None else o.defect.defect_type_id)
+                        for v, o in zip(part.views, views))
+        return replace(decider, verdict=worst_verdict(o.verdict for o in views), views=results,
+                       view_outcomes=tuple(views), reevaluated=True, inspection_code=part.inspection_code,
+                       inspection_id=part.inspection_id, result_id=part.result_id,
+                       test_image_id=part.test_image_id)
 
     def _watch_recurrence(self, outcome: InspectionOutcome) -> None:
         """After the verdict is out (it never waits for this): a recorded FAIL may raise a recurrence alert."""

@@ -190,7 +190,8 @@ class StationSettingsService:
         review = base.review_threshold if review_threshold is None else float(review_threshold)
         validate_thresholds(image, pixel, review)
         new = replace(base, preprocessing=merged, image_threshold=image, pixel_threshold=pixel,
-                      review_threshold=review, view_code=view, config_name=name or base.config_name or view)
+                      review_threshold=review, view_code=view,
+                      config_name=name or (old.config_name if old.config_id else None) or view)
         saved = self._catalog.save_model_config(new)
         before, after = changed_fields(_config_dict(old) if old.config_id else {}, _config_dict(saved))
         self._audit.record(MODEL_CONFIG_TABLE, "UPDATE" if old.config_id else "INSERT", user_id,
