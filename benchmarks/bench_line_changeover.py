@@ -8,6 +8,10 @@ every part) on a demo home with two built products (``demo-cast`` and ``demo-b``
 configuration, each its own library and bank), a real mosquitto on loopback (``set_tcp_nodelay true``) and a
 line client that sends one message at a time and waits for its answer.
 
+Both products use the demo's fixed model configuration (MobileNetV2, 320 px), so they share one backbone: a
+cold start here loads the product's bank, prepared bank and retrieval index (and the backbone again only if the
+cache released it with the evicted product); a product with a backbone of its own costs more.
+
 Two phases, each a fresh station on the same home: ``warm`` (``max_warm_products = 2``: both models stay
 loaded) and ``cold`` (``max_warm_products = 1``: each switch evicts the other product and loads its model).
 Each round of a phase, with X the active product and Y the other:
@@ -86,7 +90,8 @@ class LineClient:
         with self.arrived:
             return len(self.messages)
 
-    def wait(self, match, after: int = 0, timeout: float = 180.0) -> tuple[float, dict[str, Any]]:  # type: ignore[no-untyped-def]
+    def wait(self, match, after: int = 0,  # type: ignore[no-untyped-def]
+             timeout: float = 180.0) -> tuple[float, dict[str, Any]]:
         """The first message from index ``after`` on that ``match`` accepts."""
         deadline = time.monotonic() + timeout
         with self.arrived:

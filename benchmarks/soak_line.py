@@ -125,7 +125,7 @@ class Postgres:
 
     def _pg(self, tool: str, *args: str) -> None:
         done = subprocess.run([*self.as_pg, str(self.bindir / tool), *args], stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, timeout=120)
+                              stderr=subprocess.STDOUT, text=True, timeout=120, check=False)
         if done.returncode != 0:
             raise SystemExit(f"{tool} failed: {done.stdout[-2000:]}")
 
@@ -139,7 +139,7 @@ class Postgres:
     def close(self) -> None:
         if self.own:
             subprocess.run([*self.as_pg, str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate",
-                            "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
             shutil.rmtree(self.folder, ignore_errors=True)  # type: ignore[arg-type]
 
 
@@ -165,12 +165,13 @@ def prepare_centre(pg: Postgres, home: Path, env: dict[str, str]) -> str:
     for command in (["db", "upgrade", "--url", url],
                     ["db", "import-mapping", str(REPO / "resources/demo/demo_product.json"), "--url", url]):
         done = subprocess.run([sys.executable, "-m", "station", *command], cwd=REPO, env=env, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300, check=False)
         if done.returncode != 0:
             raise SystemExit(f"station {' '.join(command[:2])} failed: {done.stdout[-2000:]}")
     local = sqlite3.connect(home / "station.sqlite3")
     users = local.execute("SELECT u.username, u.email, u.password_hash, r.role_name FROM users u "
-                          "JOIN user_roles ur ON ur.user_id = u.user_id JOIN roles r ON r.role_id = ur.role_id").fetchall()
+                          "JOIN user_roles ur ON ur.user_id = u.user_id "
+                          "JOIN roles r ON r.role_id = ur.role_id").fetchall()
     local.close()
     centre = _engine(url)
     with centre.begin() as conn:
@@ -235,7 +236,7 @@ class LineSide:
             client.loop_stop()
             try:
                 client.disconnect()
-            except Exception:  # noqa: BLE001 - the socket is already dead
+            except Exception:  # noqa: BLE001, S110 - the socket is already dead
                 pass
 
     def _message(self, client, userdata, message) -> None:  # type: ignore[no-untyped-def]
@@ -542,9 +543,11 @@ def main() -> int:
               f"(not resent; {sum(1 for s in unconfirmed if s in answers)} of them answered), "
               f"{state['missed_ticks']} ticks missed while the broker was down (those triggers waited and were sent "
               "after it came back)")
+        results_rate = len(times) / max(1e-9, times[-1] - times[0]) if len(times) > 1 else 0.0
         print(f"  rate held: {n_sent / send_seconds:.2f} triggers/s over {send_seconds:.1f} s "
-              f"({n_sent / max(1e-9, send_seconds - waited):.2f}/s without the {waited:.1f} s the sender waited for the "
-              f"broker and the station: broker down {outage_seconds:.1f} s in all); results {len(times) / max(1e-9, times[-1] - times[0]) if len(times) > 1 else 0:.2f}/s")
+              f"({n_sent / max(1e-9, send_seconds - waited):.2f}/s without the {waited:.1f} s the sender waited "
+              f"for the broker and the station: broker down {outage_seconds:.1f} s in all); "
+              f"results {results_rate:.2f}/s")
         print(f"  results: {len(answers)} triggers answered, by status {dict(statuses)}, "
               f"{redeliveries} QoS 1 redeliveries (identical repeats)")
         print(f"  trigger sent -> result received: {summary(latency)}")
@@ -554,7 +557,8 @@ def main() -> int:
         print(f"  health at the end: inspected {health.get('inspected')}, refused {health.get('refused')}, "
               f"errors {health.get('errors')}")
         sync = subprocess.run([sys.executable, "-m", "station.cli.sync_cmd", "status", "--json"], cwd=REPO,
-                              env=serve_env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+                              env=serve_env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              timeout=120, check=False)
         try:
             status = json.loads(sync.stdout)
             print(f"  sync status: pending {status.get('pending')}, consecutive failures "
