@@ -135,7 +135,8 @@ class SqlAdminRepository:
                                         .offset(max(0, offset)).limit(max(1, limit))))
             used = self._inspection_counts(session, [r.image_id for r in rows])
             images = tuple(LibraryImage(r.image_id, r.product_id or 0, r.image_type, r.defect_type_id, r.file_name,
-                                        r.file_path, r.width, r.height, r.uploaded_at, used.get(r.image_id, 0))
+                                        r.file_path, r.width, r.height, r.view_code, uploaded_at=r.uploaded_at,
+                                        used_by_inspections=used.get(r.image_id, 0))
                            for r in rows)
             return LibraryPage(images, total, max(0, offset), max(1, limit))
 
