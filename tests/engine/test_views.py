@@ -276,3 +276,12 @@ def test_the_bench_judges_a_part_again_with_each_views_thresholds(views_ctx) -> 
     assert again.reevaluated and again.verdict is Verdict.FAIL and again.view_code == "top"
     assert [(v.view, v.verdict) for v in again.views] == [("top", "FAIL"), ("side", "PASS")]
     assert [o.image_threshold for o in again.view_outcomes] == [pytest.approx(low), 0.85]
+
+
+def test_a_view_without_a_bank_is_named_with_the_command_that_builds_it(views_ctx) -> None:  # type: ignore[no-untyped-def]
+    ctx, _ = views_ctx
+    ctx.catalog.upsert_products([ProductSpec(code="nobank-p", name="nobank-p")])
+    ctx.station_settings.define_view("nobank-p", "front", None, camera="0")
+    part = ctx.engine.inspection.inspect_part("nobank-p", {"front": frame("top", 9080)})
+    assert part.verdict is None and not part.passed
+    assert part.error == "view front: no memory bank yet: run `station build --product nobank-p --view front`"

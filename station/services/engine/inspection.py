@@ -198,6 +198,10 @@ class InspectionService:
                 t0 = time.perf_counter()
                 decoded = decode_input(image, f"{source_name or 'part'}-{view}.png")
                 outcome, embedding = self._judge(product, config, decoded, decoded.name, lap, t0, no_progress, 1)
+            except BankNotBuiltError:
+                problems[view] = (f"view {view}: no memory bank yet: run `station build --product {product.code} "
+                                  f"--view {view}`")
+                continue
             except StationError as exc:
                 problems[view] = f"view {view}: {error_line(exc)}"
                 continue
