@@ -335,6 +335,10 @@
         <translation>카메라 정지됨</translation>
     </message>
     <message>
+        <source>The line changed the product to {0} (was {1}).</source>
+        <translation>라인이 제품을 {0}(으)로 바꿨습니다 (이전: {1}).</translation>
+    </message>
+    <message>
         <source>Choose a product first.</source>
         <translation>먼저 제품을 선택하세요.</translation>
     </message>
@@ -1301,6 +1305,10 @@
         <translation>이미지 저장소에 연결할 수 없어 기준 이미지를 표시하지 않습니다.</translation>
     </message>
     <message>
+        <source>Image pruned locally; it is at the centre, which cannot be reached now.</source>
+        <translation>이 스테이션에서는 정리된 이미지입니다. 중앙 저장소에 있으나 지금은 연결할 수 없습니다.</translation>
+    </message>
+    <message>
         <source>No image was recorded for this inspection.</source>
         <translation>이 검사에는 기록된 이미지가 없습니다.</translation>
     </message>
@@ -1725,6 +1733,34 @@
     <message>
         <source>Trigger line</source>
         <translation>트리거 문자열</translation>
+    </message>
+    <message>
+        <source>OPC UA server</source>
+        <translation>OPC UA 서버</translation>
+    </message>
+    <message>
+        <source>Address listened on; 0.0.0.0 = every interface</source>
+        <translation>수신 대기 주소. 0.0.0.0 = 모든 인터페이스</translation>
+    </message>
+    <message>
+        <source>none (no signing, no encryption)</source>
+        <translation>없음 (서명·암호화 없음)</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation>보안</translation>
+    </message>
+    <message>
+        <source>Certificate file</source>
+        <translation>인증서 파일</translation>
+    </message>
+    <message>
+        <source>Private key file</source>
+        <translation>개인 키 파일</translation>
+    </message>
+    <message>
+        <source>Trusted client certificates (folder)</source>
+        <translation>신뢰하는 클라이언트 인증서 (폴더)</translation>
     </message>
     <message>
         <source>Triggers that may wait</source>
@@ -2483,6 +2519,38 @@
     <message>
         <source>Building the model of {0}… {1} %</source>
         <translation>{0} 모델 생성 중… {1} %</translation>
+    </message>
+    <message>
+        <source>Disk: ?</source>
+        <translation>디스크: ?</translation>
+    </message>
+    <message>
+        <source>Disk: {0} free · recording paused</source>
+        <translation>디스크: {0} 남음 · 기록 일시 중지</translation>
+    </message>
+    <message>
+        <source>Disk: {0} free · {1} files awaiting sync</source>
+        <translation>디스크: {0} 남음 · 동기화 대기 파일 {1}개</translation>
+    </message>
+    <message>
+        <source>Recording pauses below {0} free and resumes by itself.</source>
+        <translation>여유 공간이 {0} 미만이면 기록이 일시 중지되고, 공간이 확보되면 자동으로 재개됩니다.</translation>
+    </message>
+    <message>
+        <source>Local files: {0} ({1})</source>
+        <translation>로컬 파일: {0}개 ({1})</translation>
+    </message>
+    <message>
+        <source>Prunable (already at the centre): {0} ({1})</source>
+        <translation>정리 가능(이미 중앙에 있음): {0}개 ({1})</translation>
+    </message>
+    <message>
+        <source>Last prune: {0}</source>
+        <translation>마지막 정리: {0}</translation>
+    </message>
+    <message>
+        <source>Nothing is pruned: the storage folder is the object store itself.</source>
+        <translation>정리하지 않음: 저장 폴더가 곧 객체 저장소입니다.</translation>
     </message>
     <message>
         <source>Sync: error</source>
