@@ -34,8 +34,7 @@ from station.domain.errors import ConfigurationError, ValidationError
 from station.domain.line import LineTrigger, LineWiring, OpcUaWiring
 from station.pipeline.synthetic.parts import render_part
 from station.services.line import LineStation
-from tests.support.engine import demo_context, fixed_build
-from tests.support.line import REPO_ROOT, free_port
+from tests.support.line import REPO_ROOT, built_demo_home, free_port, home_context
 
 SIZE = 64
 WAIT = 60.0  # seconds an awaited notification may take on a loaded machine
@@ -43,27 +42,12 @@ WAIT = 60.0  # seconds an awaited notification may take on a loaded machine
 
 @pytest.fixture(scope="module")
 def built_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One station home with the demo product's (filter-bank) bank, reused by the module's tests."""
-    mp = pytest.MonkeyPatch()
-    home = tmp_path_factory.mktemp("opcua-home")
-    mp.setenv("STATION_HOME", str(home))
-    mp.setenv("STATION_CONFIG", str(home / "config.toml"))
-    ctx = demo_context(size=SIZE, n_good=8, n_per_defect=1, weights=False)
-    fixed_build(ctx)
-    ctx.close()
-    yield home
-    mp.undo()
+    yield from built_demo_home(tmp_path_factory, "opcua-home", SIZE)
 
 
 @pytest.fixture
 def ctx(built_home: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    from station.app.station import build_station
-    from station.config import load_settings
-
-    monkeypatch.setenv("STATION_HOME", str(built_home))
-    context = build_station(load_settings())
-    yield context
-    context.close()
+    yield from home_context(built_home, monkeypatch)
 
 
 def _count(ctx) -> int:  # type: ignore[no-untyped-def]

@@ -18,8 +18,7 @@ from station.app.line import workflow_inspect
 from station.domain.line import LineTrigger, MqttWiring
 from station.pipeline.synthetic.parts import render_part
 from station.services.line import LineStation
-from tests.support.engine import demo_context, fixed_build
-from tests.support.line import Broker, Listener, mqtt_broker, wait_for  # noqa: F401
+from tests.support.line import Broker, Listener, built_demo_home, home_context, mqtt_broker, wait_for  # noqa: F401
 
 SIZE = 64
 TOPIC = "station/ST01"
@@ -27,27 +26,12 @@ TOPIC = "station/ST01"
 
 @pytest.fixture(scope="module")
 def built_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """One station home with the demo product's (filter-bank) bank, reused by the module's tests."""
-    mp = pytest.MonkeyPatch()
-    home = tmp_path_factory.mktemp("line-home")
-    mp.setenv("STATION_HOME", str(home))
-    mp.setenv("STATION_CONFIG", str(home / "config.toml"))
-    ctx = demo_context(size=SIZE, n_good=8, n_per_defect=1, weights=False)
-    fixed_build(ctx)
-    ctx.close()
-    yield home
-    mp.undo()
+    yield from built_demo_home(tmp_path_factory, "line-home", SIZE)
 
 
 @pytest.fixture
 def ctx(built_home, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    from station.app.station import build_station
-    from station.config import load_settings
-
-    monkeypatch.setenv("STATION_HOME", str(built_home))
-    context = build_station(load_settings())
-    yield context
-    context.close()
+    yield from home_context(built_home, monkeypatch)
 
 
 def _count(ctx) -> int:  # type: ignore[no-untyped-def]

@@ -1,5 +1,6 @@
 """Real line peers for the tests: a mosquitto broker on a free loopback port, pymodbus' own TCP server
-playing the PLC, and an MQTT client that collects messages. Skips loudly when mosquitto is absent."""
+playing the PLC, and an MQTT client that collects messages (skips loudly when mosquitto is absent); and a
+station home with the demo product built, shared by a test module."""
 
 from __future__ import annotations
 
@@ -17,6 +18,32 @@ from typing import Any
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def built_demo_home(tmp_path_factory: pytest.TempPathFactory, name: str, size: int) -> Iterator[Path]:
+    """A station home with the demo product's (filter-bank) bank, for a module-scoped fixture to yield from."""
+    from tests.support.engine import demo_context, fixed_build
+
+    mp = pytest.MonkeyPatch()
+    home = tmp_path_factory.mktemp(name)
+    mp.setenv("STATION_HOME", str(home))
+    mp.setenv("STATION_CONFIG", str(home / "config.toml"))
+    ctx = demo_context(size=size, n_good=8, n_per_defect=1, weights=False)
+    fixed_build(ctx)
+    ctx.close()
+    yield home
+    mp.undo()
+
+
+def home_context(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The station context of ``home`` (a fixture yields from it; closed afterwards)."""
+    from station.app.station import build_station
+    from station.config import load_settings
+
+    monkeypatch.setenv("STATION_HOME", str(home))
+    context = build_station(load_settings())
+    yield context
+    context.close()
 
 
 def free_port() -> int:

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, func, select, text
 
 from station.adapters.db.database import Database
 from station.adapters.db.models import Image, ObjectFile
+from station.adapters.sync.local_store import save_sync_state
 from station.domain.errors import ValidationError
 from station.domain.storage import LocalFile
 
@@ -114,9 +115,4 @@ class LocalObjectFiles:
         return {k: rows.get(k) for k in PRUNE_STATE_KEYS}
 
     def save_prune_state(self, values: dict[str, str | None]) -> None:
-        with self._db.session() as s:
-            for key, value in values.items():
-                s.execute(text(
-                    "INSERT INTO sync_state (state_key, state_value, updated_at) VALUES (:k, :v, CURRENT_TIMESTAMP) "
-                    "ON CONFLICT (state_key) DO UPDATE SET state_value = excluded.state_value, "
-                    "updated_at = excluded.updated_at"), {"k": key, "v": value})
+        save_sync_state(self._db, values)

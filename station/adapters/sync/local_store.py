@@ -28,6 +28,16 @@ class OutboxBatch:
     row_ids: dict[str, set[int]] = field(default_factory=dict)
 
 
+def save_sync_state(db: Database, values: dict[str, str | None]) -> None:
+    """Writes ``sync_state`` keys (inserted or replaced) in one transaction."""
+    with db.session() as s:
+        for key, value in values.items():
+            s.execute(text(
+                "INSERT INTO sync_state (state_key, state_value, updated_at) VALUES (:k, :v, CURRENT_TIMESTAMP) "
+                "ON CONFLICT (state_key) DO UPDATE SET state_value = excluded.state_value, "
+                "updated_at = excluded.updated_at"), {"k": key, "v": value})
+
+
 def utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -156,9 +166,4 @@ class LocalSyncStore:
         return {k: rows.get(k) for k in STATE_KEYS}
 
     def save_state(self, values: dict[str, str | None]) -> None:
-        with self._db.session() as s:
-            for key, value in values.items():
-                s.execute(text(
-                    "INSERT INTO sync_state (state_key, state_value, updated_at) VALUES (:k, :v, CURRENT_TIMESTAMP) "
-                    "ON CONFLICT (state_key) DO UPDATE SET state_value = excluded.state_value, "
-                    "updated_at = excluded.updated_at"), {"k": key, "v": value})
+        save_sync_state(self._db, values)
