@@ -526,6 +526,10 @@ def main() -> int:
             mem_line = (f"after warm-up ({warmup} triggers) {reference / 1024:.1f} MB, at the end {end / 1024:.1f} MB "
                         f"({growth:+.1f} %), max {max(kb for *_, kb in memory) / 1024:.1f} MB, "
                         f"first sample {memory[0][2] / 1024:.1f} MB, {len(memory)} samples")
+            points = [memory[round(i * (len(memory) - 1) / 9)] for i in range(10)]
+            mem_line += "\n    series (triggers sent: MB): " + ", ".join(f"{n}: {kb / 1024:.1f}" for _, n, kb in points)
+            (tmp / "memory.csv").write_text("seconds,triggers_sent,vmrss_kb\n" + "".join(
+                f"{t - memory[0][0]:.1f},{n},{kb}\n" for t, n, kb in memory))
             if growth >= 5.0:
                 failures.append(f"resident memory grew {growth:.1f} % after warm-up (limit 5 %)")
         else:
