@@ -45,8 +45,10 @@ once the sync has caught up (``--drain-timeout``), exactly once at the centre; t
 memory (``/proc/PID/status`` VmRSS, sampled every second) grows less than 5 % from the end of the warm-up
 (the first ``--warmup`` triggers, default max(100, 10 %)) to the end of the run; the serve process exits 0 on
 SIGTERM. Printed: the fault timeline, counts by status, the rate held (triggers sent per second, results per
-second, over the whole sending time and without the broker outages), the memory series' summary (after
-warm-up, at the end, max), the sync's catch-up time, and the load average at start and end.
+second, over the whole sending time and without the time the sender waited for the broker and the station),
+the memory series' summary (after warm-up, at the end, max, and ten points of the series; every sample in
+``memory.csv`` of the temporary folder, kept with ``--keep``), the sync's catch-up time, and the load average
+at start and end.
 
 Run by hand (not part of the tests), e.g.::
 
