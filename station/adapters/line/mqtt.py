@@ -87,7 +87,9 @@ class MqttLink:
             self._client.connect(self.host, self.port, keepalive=15)
         except OSError as exc:
             raise ConfigurationError(f"cannot reach the MQTT broker {self.host}:{self.port}: {exc}") from None
-        self._client.reconnect_delay_set(min_delay=1, max_delay=10)
+        # The broker keeps no session for the station: a trigger sent while the station is away is lost, so
+        # it retries every 1-2 s rather than backing off further (one small connect attempt per try).
+        self._client.reconnect_delay_set(min_delay=1, max_delay=2)
         self._client.loop_start()
         if not self._connected.wait(self._timeout):
             self._client.loop_stop()
