@@ -27,9 +27,8 @@ The skew is the spread of the replay cameras' newest-frame times (each replays a
 unsynchronised), so it says what the capture adds, not what synchronised hardware would give. A replayed
 picture stays in view 10 frames (the replay dwell), so consecutive parts often see the same picture.
 
-Each view's bank counts as one entry of the line's warm bound (``max_warm_products``): with the default 3,
-the product of 4 views reloads banks on every part (its results say ``cold_start: true``, a problem below);
-``--max-warm 4`` or more keeps all four loaded.
+A product of several views takes one place of the line's warm bound (``max_warm_products``) with all its
+views' banks, so every configuration runs warm after the warm-up triggers.
 Exit status 1 when a counted result is not ``inspected``, lists the wrong views, or was a cold start.
 
 ``--max-warm`` is the line's ``max_warm_products`` (``line.toml``; default the station's, 3). Run by hand

@@ -39,6 +39,11 @@ def bank_key(product_code: str, view_code: str | None) -> str:
     return product_code if view_code is None else f"{product_code}{VIEW_SEPARATOR}{view_code}"
 
 
+def product_of_bank(key: str) -> str:
+    """The product code of a bank key (see :func:`bank_key`)."""
+    return key.split(VIEW_SEPARATOR, 1)[0]
+
+
 def worst_verdict(verdicts: Iterable[Verdict]) -> Verdict:
     """FAIL if any view failed, else UNCERTAIN if any is held for review, else PASS."""
     return max(verdicts, key=SEVERITY.__getitem__, default=Verdict.PASS)

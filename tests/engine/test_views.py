@@ -285,3 +285,19 @@ def test_a_view_without_a_bank_is_named_with_the_command_that_builds_it(views_ct
     part = ctx.engine.inspection.inspect_part("nobank-p", {"front": frame("top", 9080)})
     assert part.verdict is None and not part.passed
     assert part.error == "view front: no memory bank yet: run `station build --product nobank-p --view front`"
+
+
+@pytest.mark.network
+def test_a_product_of_several_views_takes_one_place_among_the_warm_products(views_ctx) -> None:  # type: ignore[no-untyped-def]
+    ctx, _ = views_ctx
+    cache = ctx.engine.inspection.cache
+    cache.set_max_products(1)
+    try:
+        for view in VIEWS:
+            cache.get(bank_key(PRODUCT, view))
+        assert sorted(cache.loaded_products()) == sorted(bank_key(PRODUCT, v) for v in VIEWS), \
+            "both views stay loaded under a bound of one product"
+        top = cache.get(bank_key(PRODUCT, "top"))
+        assert cache.get(bank_key(PRODUCT, "top")) is top and cache.is_loaded(bank_key(PRODUCT, "side"))
+    finally:
+        cache.set_max_products(3)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from station.domain.errors import NotReadyError, ValidationError
+from station.domain.views import product_of_bank
 from station.pipeline.patchcore.bank import MemoryBank
 from station.pipeline.patchcore.model import PatchModel
 from station.pipeline.retrieval.knn import RetrievalIndex
@@ -64,7 +65,8 @@ class BankCache:
     """Loads each product's bank once and reloads it when its files are replaced (thread-safe).
 
     At most ``max_products`` products stay loaded: loading one more evicts the least recently used (its
-    bank, prepared bank and retrieval index; a backbone no loaded product uses any more is released too).
+    bank, prepared bank and retrieval index — every view's, for a product of several views, which counts as
+    one product; a backbone no loaded product uses any more is released too).
     Each loaded product holds its bank, prepared bank and retrieval index (the demo's: 4096 x 128 float32
     features, 2.1 MB) and, when it was built with its own backbone or input size, that backbone too (14 MB of
     MobileNetV2 weights, more for larger backbones, plus the traced model and its buffers): the bound keeps a
@@ -141,9 +143,12 @@ class BankCache:
 
     def _evict_beyond_bound(self) -> None:
         gone = []
-        while len(self._cache) > self.max_products:
-            code, _ = self._cache.popitem(last=False)
-            gone.append(code)
+        while len({product_of_bank(key) for key in self._cache}) > self.max_products:
+            last_used = {product_of_bank(key): position for position, key in enumerate(self._cache)}
+            oldest = min(last_used, key=last_used.__getitem__)  # its newest bank was used longest ago
+            for key in [key for key in self._cache if product_of_bank(key) == oldest]:
+                del self._cache[key]
+            gone.append(oldest)
         if gone:
             self.evicted.extend(gone)
             del self.evicted[:-100]
