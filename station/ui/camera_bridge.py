@@ -54,12 +54,17 @@ class CameraBridge(QObject):
         self._poll()
 
     def close(self) -> None:
+        feed = self.release()
+        if feed is not None:
+            self._runner.submit(lambda _ctx: feed.stop(), name="camera-stop")
+
+    def release(self) -> CameraFeed | None:
+        """Stops polling and hands the running feed to the caller, who stops it off the GUI thread."""
         feed, self._feed = self._feed, None
         self._timer.stop()
         self._latest = None
-        if feed is not None:
-            self._runner.submit(lambda _ctx: feed.stop(), name="camera-stop")
         self._emit_status(CameraStatus(state=CameraState.STOPPED, message="stopped"))
+        return feed
 
     def _emit_status(self, status: CameraStatus) -> None:
         if (status.state, round(status.fps), status.message, status.attempts) != (

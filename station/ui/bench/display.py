@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtGui import QImage
 
 from station.domain.bench import Inspected
 from station.domain.engine import InspectionOutcome
+from station.ui.bench.views import ViewPicture, view_pictures
 from station.ui.widgets.image_view import Box
 from station.ui.widgets.imaging import heat_colours, to_qimage
 
@@ -20,6 +21,7 @@ class ResultDisplay:
     overlay: QImage
     reference: QImage
     boxes: list[Box]
+    views: list[ViewPicture] = field(default_factory=list)  # every view of a part of several views
 
     @property
     def outcome(self) -> InspectionOutcome:
@@ -41,4 +43,4 @@ def build_display(shown: Inspected, reference: QImage | None = None) -> ResultDi
     overlay = to_qimage(heat_colours(outcome.anomaly_map, alpha_floor=0.2), bgr=False)
     if reference is None:
         reference = to_qimage(shown.reference) if shown.reference is not None else QImage()
-    return ResultDisplay(shown, image, overlay, reference, region_boxes(outcome))
+    return ResultDisplay(shown, image, overlay, reference, region_boxes(outcome), view_pictures(outcome))

@@ -30,6 +30,17 @@ def live_column(live: QWidget, controls: list[QWidget], pictures: QWidget, below
     return column
 
 
+def stacked(*widgets: QWidget) -> QWidget:
+    """``widgets`` one above the other, each with its own stretch (1), hidden ones taking no room: the single
+    live view or the live views of a product's several views; the per-view result tiles above the pictures."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget, 1)
+    return box
+
+
 def verdict_column(result: QWidget, overrides: QWidget, guide: QWidget) -> QWidget:
     """The verdict card and the override buttons on top (their own height), the guide below (the rest)."""
     column = QWidget()

@@ -13,6 +13,9 @@ below a fold (see :mod:`station.ui.bench.layout`). Rating keys 1–5 choose the 
 on the bench once a recorded result is shown (text fields keep their digits). When the window rebuilds its
 screens (a language switch) the shown part, its excerpts and guide move to the new bench
 (:mod:`station.ui.bench.carry`) and are shown again in the new language.
+
+A product of several views opens each view's camera, shows the live views side by side and inspects
+every view's newest frame as one part, its result with a tile per view (:mod:`station.ui.bench.views`).
 """
 
 from __future__ import annotations
@@ -34,13 +37,15 @@ from station.domain.guidance import ManualExcerpt
 from station.services.bench import BenchSession, PART, PREVIEW
 from station.services.shared.changes import ModelStatusChanged
 from station.domain.overrides import OverrideEntry
+from station.domain.views import PartNotInspectedError
 from station.ui.bench.carry import BenchCarry, hand_over, take_over
 from station.ui.bench.display import ResultDisplay, build_display
 from station.ui.bench.guidance_panel import GuidePanel
-from station.ui.bench.layout import bench_splitter, live_column, verdict_column
+from station.ui.bench.layout import bench_splitter, live_column, stacked, verdict_column
 from station.ui.bench.override_panel import OverridePanel
 from station.ui.bench.tools import BenchTools
 from station.ui.bench.result_panel import ResultPanel
+from station.ui.bench.views import LiveViews, ViewCameras, ViewTiles, error_pictures
 from station.ui.env import ScreenEnv
 from station.ui.jobs import BACKGROUND, URGENT, JobContext, JobHandle
 from station.ui.bench.line_controller import LinePart
@@ -76,8 +81,16 @@ class BenchScreen(QWidget):
         self.result = ResultPanel()
         self.overrides = OverridePanel(env)
         self.guide = GuidePanel()
-        left = live_column(self.live, [self.inspect_button, self.auto_trigger, self.still_label],
-                           self.result.images, [self.line_note, self.tools, self.message])
+        # A product of several views: its cameras, their live views side by side, its per-view results.
+        self.view_cameras = ViewCameras(env.services.camera_factory, env.runner, self)
+        self.live_views = LiveViews()
+        self.live_views.hide()
+        self.view_tiles = ViewTiles()
+        self.view_cameras.frame_ready.connect(self._view_frame)
+        self.view_cameras.status_changed.connect(self.live_views.show_status)
+        left = live_column(stacked(self.live, self.live_views),
+                           [self.inspect_button, self.auto_trigger, self.still_label],
+                           stacked(self.view_tiles, self.result.images), [self.line_note, self.tools, self.message])
         self.right = verdict_column(self.result, self.overrides, self.guide)
         layout = QVBoxLayout(self)
         self.splitter = bench_splitter(left, self.right)
@@ -115,6 +128,7 @@ class BenchScreen(QWidget):
             self.guide.setTabVisible(2, False)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.warm_up()
+        self._load_views()
         if env.line is not None:
             env.line.attach(self, env.session.product.code if env.session.product else None)
         self._take_over(take_over(env.session))
@@ -173,6 +187,32 @@ class BenchScreen(QWidget):
             on_error=lambda e: (ended(), failed(e)), on_cancelled=ended)
         session.warm_up_started(handle)
 
+    def _load_views(self) -> None:
+        """Reads the product's views (in the background) and opens their cameras, or the single live view
+        for a product without views."""
+        product = self.env.session.product
+        if product is None:
+            return
+        code, settings = product.code, self.env.services.station_settings
+
+        def read(_ctx: JobContext) -> list[tuple[str, str | None]]:
+            return [(c.view_code, c.camera_source) for c in settings.views(code) if c.view_code]
+
+        self.env.runner.submit(read, name="views", owner=self, on_done=lambda views: self._views_loaded(code, views),
+                               on_error=self.message.show_error)
+
+    def _views_loaded(self, code: str, views: list[tuple[str, str | None]]) -> None:
+        product = self.env.session.product
+        if product is None or product.code != code:
+            return
+        if views:
+            self.view_cameras.open(views)
+            self.live_views.set_views([v for v, _ in views])
+        else:
+            self.view_cameras.close()
+        self.live_views.setVisible(bool(views))
+        self.live.setVisible(not views)
+
     def set_model_building(self, text: str | None) -> None:
         """The product's model is being built in the background (``text``: what the bench shows, with the
         progress): Inspect waits. None once it is ready: the models load and Inspect comes back."""
@@ -193,8 +233,17 @@ class BenchScreen(QWidget):
     # Camera -------------------------------------------------------------------------------
     def _frame(self, image: QImage, frame: Frame) -> None:
         self.live.set_image(image)
-        spec = self.env.camera.feed.spec if self.env.camera.feed is not None else None
-        needed = spec.still_frames if spec else 8
+        if not self.view_cameras.active:  # a product of several views: its first view's camera counts
+            spec = self.env.camera.feed.spec if self.env.camera.feed is not None else None
+            self._still(frame, spec.still_frames if spec else 8)
+
+    def _view_frame(self, view: str, image: QImage, frame: Frame) -> None:
+        self.live_views.show_frame(view, image)
+        if self.view_cameras.views and view == self.view_cameras.views[0][0]:
+            self._still(frame, self.view_cameras.still_frames(view))
+
+    def _still(self, frame: Frame, needed: int) -> None:
+        """Auto-inspect: once the scene has been still for ``needed`` frames, after it moved."""
         if self.auto_trigger.isChecked():
             self.still_label.setText(self.tr("still {0}/{1}").format(min(frame.still_count, needed), needed))
             if frame.still_count < 2:
@@ -245,6 +294,9 @@ class BenchScreen(QWidget):
         """Space / Inspect: the part in view now."""
         if self.busy:
             return
+        if self.view_cameras.active:  # every view's newest frame, one part
+            self._start(self.view_cameras.capture(), source_name="views")
+            return
         frame = self.env.camera.latest_frame
         if frame is None:
             self.message.show_message(self.tr("No camera picture yet."), "warning", 5000)
@@ -254,11 +306,12 @@ class BenchScreen(QWidget):
     def inspect_line_part(self, part: LinePart) -> None:
         """A line trigger: the frame taken when it arrived, inspected exactly as on Space; the part hears
         the verdict (or why there is none) once."""
-        if part.image is None:
+        image = self.view_cameras.capture() if self.view_cameras.active else part.image
+        if image is None:
             part.failed("no camera frame when the trigger arrived")
             return
         trigger = part.trigger
-        if not self._start(part.image, serial=trigger.serial, line_part=part,
+        if not self._start(image, serial=trigger.serial, line_part=part,
                            source_name=f"line-{trigger.source}-{trigger.trigger_id}.png"):
             part.failed("the bench cannot inspect now (no product chosen or busy)")
 
@@ -288,6 +341,7 @@ class BenchScreen(QWidget):
         self.result.show_busy(self.tr("INSPECTING…"))
         self.inspect_button.setEnabled(False)
         self.overrides.clear()
+        self.view_tiles.clear()
         self._enable_rating_keys()
         request = BenchRequest(request_id=request_id, product_code=product.code, image=image,
                                inspector_id=self.env.user_id, language=self.env.session.language,
@@ -350,8 +404,13 @@ class BenchScreen(QWidget):
         self.session.failed(event.stage, event.message)
         if event.stage == "inspect":
             self.inspect_button.setEnabled(True)
-            self.result.show_busy(self.tr("ERROR"))
             self.message.show_message(event.message, "error")
+            if isinstance(event.error, PartNotInspectedError):  # a view not captured or not judged
+                self.result.show_busy(self.tr("NOT INSPECTED"))
+                self.result.show_hint(self.tr("The part was not inspected: {0}").format(event.message))
+                self.view_tiles.show_views(error_pictures(event.error.views), None)
+            else:
+                self.result.show_busy(self.tr("ERROR"))
         elif event.stage == "excerpts":
             self.guide.show_message(event.message)
         else:
@@ -378,6 +437,7 @@ class BenchScreen(QWidget):
         """The part's result, its override buttons and history, and its feedback form."""
         outcome = display.outcome
         self.result.show_result(display, self._defect_names())
+        self.view_tiles.show_views(display.views, display.outcome.view_code)
         self.overrides.show_for(outcome, self.env.session.product)
         self.guide.feedback_button.setEnabled(outcome.inspection_id is not None)
         self._enable_rating_keys()
@@ -412,6 +472,7 @@ class BenchScreen(QWidget):
     def _reevaluated(self, display: ResultDisplay) -> None:
         self.session.reevaluated(display)
         self.result.show_result(display, self._defect_names())
+        self.view_tiles.show_views(display.views, display.outcome.view_code)
 
     # Guidance -----------------------------------------------------------------------------
     def write_again(self) -> None:
@@ -468,13 +529,16 @@ class BenchScreen(QWidget):
             self.env.line.set_product(product.code)
         self._show_idle()
         self.result.show_busy(self.tr("READY"))
+        self.view_tiles.clear()
         self.guide.clear()
         self.message.clear_message()
         self.warm_up()
+        self._load_views()
 
     def shutdown(self) -> None:
         hand_over(self.env.session, self._carry())
         self.session.stop("the bench changed product")
+        self.view_cameras.close()
         if self.env.line is not None:
             self.env.line.detach(self)
 
