@@ -343,6 +343,14 @@
         <translation>먼저 제품을 선택하세요.</translation>
     </message>
     <message>
+        <source>NOT INSPECTED</source>
+        <translation>검사 안 됨</translation>
+    </message>
+    <message>
+        <source>The part was not inspected: {0}</source>
+        <translation>부품이 검사되지 않았습니다: {0}</translation>
+    </message>
+    <message>
         <source>The manual excerpts had not arrived when the language changed: "Write again" on the Guide tab fetches them and writes the guide.</source>
         <translation>언어를 바꿀 때 매뉴얼 발췌가 아직 도착하지 않았습니다. 가이드 탭의 "다시 작성"으로 발췌를 가져오고 가이드를 작성합니다.</translation>
     </message>
@@ -1768,6 +1776,29 @@
     </message>
 </context>
 <context>
+    <name>LiveViews</name>
+    <message>
+        <source>Waiting for the camera of view {0}…</source>
+        <translation>뷰 {0}의 카메라 연결 대기 중…</translation>
+    </message>
+    <message>
+        <source>{0} · live · {1:.1f} fps</source>
+        <translation>{0} · 실시간 · {1:.1f} fps</translation>
+    </message>
+    <message>
+        <source>{0} · camera lost — reconnecting</source>
+        <translation>{0} · 카메라 끊김 — 재연결 중</translation>
+    </message>
+    <message>
+        <source>{0} · connecting…</source>
+        <translation>{0} · 연결 중…</translation>
+    </message>
+    <message>
+        <source>{0} · camera stopped</source>
+        <translation>{0} · 카메라 정지됨</translation>
+    </message>
+</context>
+<context>
     <name>LoginPage</name>
     <message>
         <source>Inspection Station</source>
@@ -2877,6 +2908,29 @@ last error: {1}</source>
     <message>
         <source>Password of {0} changed.</source>
         <translation>{0}의 비밀번호를 변경했습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ViewTile</name>
+    <message>
+        <source>deciding view</source>
+        <translation>판정을 결정한 뷰</translation>
+    </message>
+    <message>
+        <source>NOT INSPECTED</source>
+        <translation>검사 안 됨</translation>
+    </message>
+    <message>
+        <source>score {0} · regions {1}</source>
+        <translation>점수 {0} · 영역 {1}</translation>
+    </message>
+    <message>
+        <source>skew {0:.1f} ms</source>
+        <translation>시차 {0:.1f} ms</translation>
+    </message>
+    <message>
+        <source>no picture</source>
+        <translation>이미지 없음</translation>
     </message>
 </context>
 <context>
