@@ -2,7 +2,8 @@
 parts): the bench opens each view's camera and shows them side by side, Space inspects both views as one
 part and shows a tile per view (verdict, score, deciding view), the part's verdict the worst, all inside
 1366×768, and auto-inspect on the first view's camera; a view whose camera gives no frames shows its error in its tile and the part is not passed; a
-product without views keeps its single live view and no view tiles."""
+product without views keeps its single live view and no view tiles; a line trigger at the bench takes
+every view's frame when it arrives and hears the part's (worst) verdict with every view's."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from station.domain.line import LineWiring, MqttWiring
 from station.pipeline.images.decode import from_array
 from station.pipeline.synthetic.parts import render_part
 from station.services.engine.references import store_image
+from tests.support.line import Listener, mqtt_broker  # noqa: F401
 from tests.support.ui import demo_ctx, demo_template, demo_window, open_bench  # noqa: F401
 from tests.ui.test_bench_layout import SMALL, _unclipped
 
@@ -133,3 +136,31 @@ def test_a_product_without_views_keeps_its_single_live_view(qtbot, demo_window) 
     qtbot.waitUntil(lambda: bench.display is not None and not bench.busy, timeout=120000)
     assert bench.display.views == [] and not bench.view_tiles.isVisible()
     assert bench.display.outcome.view_code is None
+
+
+def test_a_line_trigger_takes_every_view_when_it_arrives(qtbot, demo_ctx, demo_window, mqtt_broker,  # noqa: F811
+                                                        tmp_path: Path) -> None:
+    _two_views(demo_ctx, tmp_path)
+    services = demo_window.services
+    station_id = services.line.station_id
+    services.line.update(LineWiring(mqtt=MqttWiring(url=mqtt_broker.url)), None)
+    listener = Listener(mqtt_broker.port, f"station/{station_id}/result")
+    try:
+        bench = _views_bench(qtbot, demo_window)
+        qtbot.waitUntil(lambda: "online" in demo_window.status.line_label.text(), timeout=30000)
+        qtbot.waitUntil(lambda: all(not t.image().isNull() for t in bench.live_views.tiles.values()), timeout=15000)
+        captured = []
+        original = bench.line_capture
+        bench.line_capture = lambda: captured.append(original()) or captured[-1]  # type: ignore[method-assign]
+        listener.publish(f"station/{station_id}/trigger", '{"serial": "SN-V7"}')
+        qtbot.waitUntil(lambda: bool(listener.json_on(f"station/{station_id}/result")), timeout=180000)
+        result = listener.json_on(f"station/{station_id}/result")[0]
+        assert result["status"] == "inspected" and result["serial"] == "SN-V7"
+        assert len(captured) == 1 and set(captured[0].frames) == {"top", "side"}, "taken once, at arrival"
+        assert all(frame is not None for frame in captured[0].frames.values())
+        verdicts = {v["view"]: v["verdict"] for v in result["views"]}
+        assert verdicts["top"] == "PASS" and result["verdict"] == verdicts["side"] != "PASS"
+        qtbot.waitUntil(lambda: bench.display is not None and not bench.busy, timeout=60000)
+        assert bench.display.outcome.inspection_code == result["inspection_code"]
+    finally:
+        listener.close()

@@ -74,6 +74,10 @@ class LineBench(Protocol):
 
     def line_changed_product(self, product: str, previous: str | None) -> None: ...
 
+    def line_capture(self) -> Any:
+        """Every view's frame now for a product of several views (called from a link's thread), else None."""
+        ...
+
 
 # Switches the window's product to the code for the line; None once done, else one line on why not.
 ProductSwitch = Callable[[str], "str | None"]
@@ -303,6 +307,10 @@ class LineController(QObject):
 
     # triggers (line station worker) --------------------------------------------------------------------
     def _frame(self) -> Any:
+        bench = self._bench
+        views = bench.line_capture() if bench is not None else None
+        if views is not None:  # a product of several views: every view's frame, taken now
+            return views
         feed = self._camera.feed
         frame = feed.latest() if feed is not None else None
         return None if frame is None else frame.image.copy()

@@ -37,7 +37,7 @@ from station.domain.guidance import ManualExcerpt
 from station.services.bench import BenchSession, PART, PREVIEW
 from station.services.shared.changes import ModelStatusChanged
 from station.domain.overrides import OverrideEntry
-from station.domain.views import PartNotInspectedError
+from station.domain.views import PartNotInspectedError, ViewCapture
 from station.ui.bench.carry import BenchCarry, hand_over, take_over
 from station.ui.bench.display import ResultDisplay, build_display
 from station.ui.bench.guidance_panel import GuidePanel
@@ -306,7 +306,9 @@ class BenchScreen(QWidget):
     def inspect_line_part(self, part: LinePart) -> None:
         """A line trigger: the frame taken when it arrived, inspected exactly as on Space; the part hears
         the verdict (or why there is none) once."""
-        image = self.view_cameras.capture() if self.view_cameras.active else part.image
+        image = part.image
+        if self.view_cameras.active and not isinstance(image, ViewCapture):  # the views opened after it arrived
+            image = self.view_cameras.capture()
         if image is None:
             part.failed("no camera frame when the trigger arrived")
             return
@@ -314,6 +316,11 @@ class BenchScreen(QWidget):
         if not self._start(image, serial=trigger.serial, line_part=part,
                            source_name=f"line-{trigger.source}-{trigger.trigger_id}.png"):
             part.failed("the bench cannot inspect now (no product chosen or busy)")
+
+    def line_capture(self) -> ViewCapture | None:
+        """Every view's frame at a line trigger's arrival (any thread) for a product of several views; None for
+        a product without views (the line takes the window camera's frame)."""
+        return self.view_cameras.capture() if self.view_cameras.active else None
 
     def line_changed_product(self, product: str, previous: str | None) -> None:
         """The line switched the bench to ``product`` (a changeover, or a part of that product): one line."""

@@ -68,6 +68,12 @@ def error_pictures(views: Sequence[ViewResult]) -> list[ViewPicture]:
     return [ViewPicture(v, QImage(), QImage()) for v in views]
 
 
+def _newest(bridge: CameraBridge) -> Frame | None:
+    """The camera's newest frame from its capture worker (thread-safe), else the last one shown."""
+    feed = bridge.feed
+    return feed.latest() if feed is not None else bridge.latest_frame
+
+
 class ViewCameras(QObject):
     """The cameras of a product's views: one :class:`CameraBridge` per distinct source (views on one source
     share it). ``frame_ready(view, QImage)`` for each new frame of each view; :meth:`capture` takes every
@@ -90,7 +96,7 @@ class ViewCameras(QObject):
     def open(self, views: list[tuple[str, str | None]]) -> None:
         """Starts a capture for each distinct source of ``views`` ((view code, camera source) pairs)."""
         self.close()
-        self.views = list(views)
+        bridges: dict[str, CameraBridge] = {}
         for source in dict.fromkeys(src for _, src in views if src):
             bridge = CameraBridge(self._factory, self._runner, self)
             names = [v for v, s in views if s == source]
@@ -98,8 +104,10 @@ class ViewCameras(QObject):
                                                                           for n in names])
             bridge.status_changed.connect(lambda status, names=names: [self.status_changed.emit(n, status)
                                                                        for n in names])
-            self._bridges[source] = bridge
+            bridges[source] = bridge
             bridge.open(CameraSpec(source=source).validated())
+        # replaced whole, never changed in place: capture() may read them from a line link's thread
+        self._bridges, self.views = bridges, list(views)
 
     def still_frames(self, view: str) -> int:
         """How many still frames of ``view``'s camera trigger an auto-inspection."""
@@ -121,27 +129,30 @@ class ViewCameras(QObject):
                              daemon=True).start()
 
     def capture(self) -> ViewCapture:
-        """Every view's newest frame, each one's capture time after the earliest (its skew in ms), and one
-        line naming the camera of a view that has no frame."""
+        """Every view's newest frame (a copy, taken from the cameras' own buffers, so a line link's thread may
+        call it when its trigger arrives), each one's capture time after the earliest (its skew in ms), and
+        one line naming the camera of a view that has no frame."""
+        views, bridges = self.views, self._bridges
         frames: dict[str, Any] = {}
         stamps: dict[str, float] = {}
         errors: dict[str, str] = {}
-        latest: dict[str, Frame | None] = {s: b.latest_frame for s, b in self._bridges.items()}
-        for view, source in self.views:
+        latest: dict[str, Frame | None] = {s: _newest(b) for s, b in bridges.items()}
+        for view, source in views:
             frame = latest.get(source or "")
             if frame is None:
                 frames[view] = None
-                errors[view] = f"view {view}: {self._problem(source)}"
+                errors[view] = f"view {view}: {self._problem(bridges, source)}"
             else:
-                frames[view], stamps[view] = frame.image, float(frame.timestamp)
+                frames[view], stamps[view] = frame.image.copy(), float(frame.timestamp)
         first = min(stamps.values(), default=0.0)
-        skews = {v: round((stamps[v] - first) * 1000.0, 2) if v in stamps else None for v, _ in self.views}
+        skews = {v: round((stamps[v] - first) * 1000.0, 2) if v in stamps else None for v, _ in views}
         return ViewCapture(frames, skews, errors)
 
-    def _problem(self, source: str | None) -> str:
+    @staticmethod
+    def _problem(bridges: dict[str, CameraBridge], source: str | None) -> str:
         if not source:
             return "no camera: run station views add --camera SOURCE"
-        bridge = self._bridges.get(source)
+        bridge = bridges.get(source)
         status: CameraStatus | None = bridge.status if bridge is not None else None
         message = (status.message or status.state.value) if status is not None else "not opened"
         return f"camera {source} gives no frames: {message}"
