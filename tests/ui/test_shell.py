@@ -89,3 +89,16 @@ def test_the_first_window_fits_the_screen_it_opens_on() -> None:
     assert fitted_size(QSize(2560, 1400)) == PREFERRED_SIZE
     assert fitted_size(None) == PREFERRED_SIZE
 
+
+
+def test_a_long_status_line_shortens_instead_of_widening_the_window(qtbot, main_window) -> None:  # noqa: F811
+    sign_in(qtbot, main_window, "admin")
+    status = main_window.status
+    status.show_model("mobilenet_v2 · cpu · onnxruntime · guide: qwen2.5-coder-1.5b-instruct-q4_k_m.gguf" * 3)
+    status.show_line("ok", "mqtt 10.20.30.40:1883, modbus 10.20.30.41:502, opcua 0.0.0.0:4840 · online")
+    status.show_build("a-product-with-a-long-code", 42)
+    main_window.resize(1366, 768)
+    qtbot.waitUntil(lambda: main_window.width() == 1366, timeout=5000)
+    assert main_window.minimumSizeHint().width() <= 1366, "the status bar must not widen the window"
+    assert status.model_label.elided() and status.model_label.width() < status.model_label.sizeHint().width()
+    assert status.model_label.text().endswith(".gguf"), "the label keeps its whole text (tooltip, tests)"

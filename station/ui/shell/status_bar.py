@@ -1,7 +1,8 @@
 """The status bar: camera state and fps, model and device (and a model being built in the background, with
 its progress), sync state, the station's disk (free space, files awaiting sync, recording paused below the
-watermark; read with the sync state in a job), product and user, and where the log file is (its tooltip; the log holds every
-job failure with its traceback)."""
+watermark; read with the sync state in a job), product and user, and where the log file is (its tooltip;
+the log holds every job failure with its traceback). Its labels shorten their text (…) rather than widen
+the window past a small screen."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from station.domain.camera import CameraState, CameraStatus
 from station.domain.storage import human_bytes
 from station.ui.jobs import JobRunner
 from station.ui.services import GuiServices
+from station.ui.widgets.elided import ElidedLabel
 
 
 class StationStatusBar(QStatusBar):
@@ -23,10 +25,10 @@ class StationStatusBar(QStatusBar):
         super().__init__(parent)
         self._services = services
         self._runner = runner
-        self.camera_label = QLabel()
+        self.camera_label = ElidedLabel()
         self.camera_label.setObjectName("CameraState")
-        self.model_label = QLabel()
-        self.build_label = QLabel()
+        self.model_label = ElidedLabel()
+        self.build_label = ElidedLabel()
         self.build_label.setObjectName("ModelBuild")
         self.build_bar = QProgressBar()
         self.build_bar.setObjectName("ModelBuildProgress")
@@ -34,13 +36,13 @@ class StationStatusBar(QStatusBar):
         self.build_bar.setTextVisible(False)
         self.build_bar.setMaximumWidth(120)
         self._build: tuple[str, int] | None = None
-        self.sync_label = QLabel()
+        self.sync_label = ElidedLabel()
         self.sync_label.setObjectName("SyncState")
-        self.disk_label = QLabel()
+        self.disk_label = ElidedLabel()
         self.disk_label.setObjectName("DiskState")
         self.disk_label.setVisible(False)
-        self.user_label = QLabel()
-        self.line_label = QLabel()
+        self.user_label = ElidedLabel()
+        self.line_label = ElidedLabel()
         self.line_label.setObjectName("LineState")
         self.line_label.setVisible(False)
         self.log_label = QLabel()
