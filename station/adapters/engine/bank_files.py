@@ -22,6 +22,7 @@ import os
 import re
 import secrets
 import shutil
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -52,6 +53,10 @@ def _encode(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> tuple[bytes,
     body = json.dumps(dict(meta, npz_sha256=digest), indent=1, default=float).encode("utf-8")
     return data, body, digest
 
+
+# numpy reads each array's .npy header with ast.literal_eval, which CPython 3.11 does not make safe from
+# several threads at once (SystemError: AST constructor recursion depth mismatch): decoding is serialised.
+_NPZ_DECODE = threading.Lock()
 
 class BankFiles:
     """Saves, publishes and loads the arrays + description of a product's bank and retrieval index."""
@@ -171,7 +176,7 @@ class BankFiles:
         data = npz_path.read_bytes()
         if hashlib.sha256(data).hexdigest() != meta.get("npz_sha256"):
             raise ValidationError(f"{npz_path} does not match its recorded sha256; rebuild with `station build`")
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+        with _NPZ_DECODE, np.load(io.BytesIO(data), allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
         return arrays, meta
 
