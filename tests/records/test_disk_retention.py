@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +30,8 @@ from station.services.records import DiskUpkeep, InspectionReviewService, Overri
 from tests.support.s3 import LoopbackS3, free_port
 from tests.support.sync import make_station, prepare_central
 
-NOW = datetime(2026, 3, 1, 12, 0)
+# The upkeep's clock, frozen at the test's start; every age below is relative to it.
+NOW = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
 @pytest.fixture
@@ -101,9 +102,9 @@ def test_only_confirmed_files_older_than_the_policy_are_pruned(pg_empty_url: str
 
     codes = list(synced)
     old = synced[codes[0]] + synced[codes[1]] + synced[codes[2]]
-    _age(st, old, datetime(2026, 1, 10))  # 50 days before NOW
-    _age(st, synced[codes[3]], datetime(2026, 2, 20))  # 9 days
-    _age(st, tuple(unsynced_keys), datetime(2025, 6, 1))  # the oldest of all, but not at the centre
+    _age(st, old, NOW - timedelta(days=50))
+    _age(st, synced[codes[3]], NOW - timedelta(days=9))
+    _age(st, tuple(unsynced_keys), NOW - timedelta(days=273))  # the oldest of all, but not at the centre
     upkeep = _upkeep(st, objects, RetentionPolicy(keep_days=30, min_free_bytes=0, min_free_percent=0))
 
     plan = upkeep.prune(dry_run=True)
@@ -119,7 +120,7 @@ def test_only_confirmed_files_older_than_the_policy_are_pruned(pg_empty_url: str
     with st.db.session() as s:
         assert s.execute(text("SELECT count(*) FROM inspections")).scalar() == 6  # the records stay
     status = upkeep.status()
-    assert status.last_prune == "2026-03-01T12:00:00Z" and status.last_prune_files == 6
+    assert status.last_prune == NOW.isoformat() + "Z" and status.last_prune_files == 6
     assert status.awaiting_sync_files == 4 and status.prunable_files == 0
 
     # A screen asking for a pruned image gets it from the central store ...
@@ -144,7 +145,7 @@ def test_a_test_image_the_library_uses_is_never_pruned(pg_empty_url: str, s3: Lo
     recorded = _record(st, objects, range(20, 23))
     assert service.run_once().error is None
     codes = list(recorded)
-    _age(st, tuple(k for pair in recorded.values() for k in pair), datetime(2025, 12, 1))
+    _age(st, tuple(k for pair in recorded.values() for k in pair), NOW - timedelta(days=90))
     # The bench overrides a missed defect: the recorded test image becomes a defect library image (same key).
     _, users, _ = st.ids()
     worker = UserInfo(user_id=users["kim_worker"], username="kim_worker", email="k@example.com",
@@ -169,7 +170,7 @@ def test_the_size_cap_prunes_the_oldest_confirmed_files_first(pg_empty_url: str,
     assert service.run_once().error is None
     ordered = list(recorded.values())
     for day, pair in enumerate(reversed(ordered), start=1):  # the last recorded is the oldest here
-        _age(st, pair, datetime(2026, 2, day))
+        _age(st, pair, NOW - timedelta(days=30 - day))
     files = LocalObjectFiles(st.db, objects.root, pruning_enabled=True)
     count, total = files.local_totals()
     assert count == 10
@@ -202,7 +203,7 @@ def test_the_folder_store_is_never_pruned(tmp_path: Path) -> None:
     service = SyncService(SqlSyncGateway(st.db, None, "ST34"), files_from=objects, files_to=objects)
     service.run_once()
     assert set(_states(st).values()) == {"stored"}
-    _age(st, tuple(k for pair in recorded.values() for k in pair), datetime(2020, 1, 1))
+    _age(st, tuple(k for pair in recorded.values() for k in pair), NOW - timedelta(days=2000))
     from station.app.storage import LOCAL_FOLDER_NOTE
 
     files = LocalObjectFiles(st.db, objects.root, pruning_enabled=False, pruning_note=LOCAL_FOLDER_NOTE)
@@ -238,7 +239,7 @@ def test_cli_dry_run_lists_without_deleting_then_prunes(tmp_path: Path, monkeypa
 
     home = tmp_path / "home"
     st, objects, keys = _cli_station(home, monkeypatch)
-    _age(st, tuple(keys), datetime(2000, 1, 1))  # older than any policy, whatever today is
+    _age(st, tuple(keys), datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=3651))  # past any policy
     st.db.dispose()
 
     assert main(["storage", "prune", "--dry-run", "--json"]) == 0
