@@ -142,17 +142,7 @@ class StationSettingsService:
         """
         old = self._catalog.get_model_config(product_id, view)
         merged = {k: v for k, v in {**old.preprocessing, **changes}.items() if v is not None}
-        if merged.get("roi") is not None:
-            validate_rect(merged["roi"], "ROI")
-        for area in merged.get("ignore") or []:
-            validate_rect(area, "ignore area")
-        if validator is not None:
-            try:
-                validator(merged)
-            except ValidationError:
-                raise
-            except (ValueError, TypeError, KeyError) as exc:
-                raise ValidationError(f"invalid preprocessing: {exc}") from exc
+        _check_preprocessing(merged, validator)
         return self._save_config(old, replace(old, preprocessing=merged), user_id)
 
     # Views of a product -------------------------------------------------------------------
@@ -176,15 +166,7 @@ class StationSettingsService:
         if camera is not None:
             merged["camera"] = str(camera)
         merged = {k: v for k, v in merged.items() if v is not None}
-        if merged.get("roi") is not None:
-            validate_rect(merged["roi"], "ROI")
-        if validator is not None:
-            try:
-                validator(merged)
-            except ValidationError:
-                raise
-            except (ValueError, TypeError, KeyError) as exc:
-                raise ValidationError(f"invalid preprocessing: {exc}") from exc
+        _check_preprocessing(merged, validator)
         image = base.image_threshold if image_threshold is None else float(image_threshold)
         pixel = base.pixel_threshold if pixel_threshold is None else float(pixel_threshold)
         review = base.review_threshold if review_threshold is None else float(review_threshold)
@@ -206,3 +188,19 @@ class StationSettingsService:
 def _config_dict(config: ModelConfigInfo) -> dict[str, Any]:
     return {"image_threshold": config.image_threshold, "pixel_threshold": config.pixel_threshold,
             "preprocessing": config.preprocessing, "review_threshold": config.review_threshold}
+
+
+def _check_preprocessing(preprocessing: dict[str, Any], validator: Any) -> None:
+    """The ROI and ignore areas (pixels of the original image), then ``validator`` (the engine's
+    ``Preprocessing.from_config``) when given: one ValidationError for a bad value."""
+    if preprocessing.get("roi") is not None:
+        validate_rect(preprocessing["roi"], "ROI")
+    for area in preprocessing.get("ignore") or []:
+        validate_rect(area, "ignore area")
+    if validator is not None:
+        try:
+            validator(preprocessing)
+        except ValidationError:
+            raise
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ValidationError(f"invalid preprocessing: {exc}") from exc
