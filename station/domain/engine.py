@@ -17,6 +17,7 @@ import numpy as np
 
 from station.domain.enums import Verdict
 from station.domain.errors import StationError
+from station.domain.health import HealthAlert
 
 
 class CancelledError(StationError):
@@ -204,6 +205,8 @@ class InspectionOutcome:
             worst), ``verdict`` is the part's, ``views`` every view's :class:`~station.domain.views.ViewResult`
             and ``view_outcomes`` every view's own outcome (maps, regions), in the views' order; empty and
             None for a product without views.
+        health_alerts: camera/process health alerts this part raised (``station.domain.health``): a signal
+            of the image or of the PASS scores drifted from its calibration level; empty almost always.
         provenance: where the judgement came from, as stored with the result: ``backbone``,
             ``bank_sha256`` (of the bank file scored against), ``model_config_id`` (the ``sync_uuid`` of
             the ``model_configs`` row whose thresholds were used; portable to the centre), ``manual_id`` /
@@ -245,6 +248,7 @@ class InspectionOutcome:
     view_code: str | None = None
     views: tuple[Any, ...] = ()  # ViewResult per view (station.domain.views)
     view_outcomes: tuple[InspectionOutcome, ...] = ()
+    health_alerts: tuple[HealthAlert, ...] = ()
 
     @property
     def defect_detected(self) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 
 from station.domain.enums import Verdict
 from station.domain.errors import StationError, ValidationError
+from station.domain.health import HealthAlert
 
 VIEW_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$")
 VIEW_SEPARATOR = "@"  # never in a view code: "demo-cast@top" is the bank of view top of demo-cast
@@ -66,8 +67,11 @@ class ViewResult:
     pixel_threshold: float | None = None
     review_threshold: float | None = None
     regions: list[dict[str, Any]] = field(default_factory=list)
-    artifacts: dict[str, str] = field(default_factory=dict)  # test_image, heatmap, mask, overlay, comparison
+    # test_image, heatmap, mask, overlay, comparison, and ``reference``: the object-store key of the view's nearest
+    # good reference (a library image of this view, from the view's own retrieval index)
+    artifacts: dict[str, str] = field(default_factory=dict)
     provenance: dict[str, Any] | None = None
+    reference_similarity: float | None = None  # cosine similarity to that reference (None: no reference)
 
     def to_json(self) -> dict[str, Any]:
         """Everything, for the record."""
@@ -76,7 +80,8 @@ class ViewResult:
                 "regions_count": self.regions_count, "skew_ms": self.skew_ms, "error": self.error,
                 "image_threshold": self.image_threshold, "pixel_threshold": self.pixel_threshold,
                 "review_threshold": self.review_threshold, "regions": list(self.regions),
-                "artifacts": dict(self.artifacts), "provenance": self.provenance}
+                "artifacts": dict(self.artifacts), "provenance": self.provenance,
+                "reference_similarity": self.reference_similarity}
 
     def summary(self) -> dict[str, Any]:
         """The fields a line result carries per view."""
@@ -88,7 +93,7 @@ class ViewResult:
     def from_json(cls, data: dict[str, Any]) -> ViewResult:
         known = {k: data.get(k) for k in ("view", "verdict", "anomaly_score", "defect_type", "defect_type_id",
                                            "skew_ms", "error", "image_threshold", "pixel_threshold",
-                                           "review_threshold", "provenance")}
+                                           "review_threshold", "provenance", "reference_similarity")}
         return cls(**known, regions_count=int(data.get("regions_count") or 0),
                    regions=list(data.get("regions") or []), artifacts=dict(data.get("artifacts") or {}))
 
@@ -101,7 +106,8 @@ class PartOutcome:
     not inspected (the part is then never passed, and nothing was recorded). ``views``: every view's
     result in the views' order; ``outcomes``: the inspected views' own outcomes (maps, regions, artifact
     keys: what a side-by-side display shows); ``outcome``: the deciding view's outcome carrying the part's
-    verdict, its views and, once recorded, the inspection code (None on error)."""
+    verdict, its views and, once recorded, the inspection code (None on error). ``health_alerts``: the
+    camera/process health alerts its views raised (``station.domain.health``), in the views' order."""
 
     product_code: str
     verdict: Verdict | None
@@ -110,6 +116,7 @@ class PartOutcome:
     outcome: Any | None  # InspectionOutcome of the deciding view, with the part's verdict
     error: str | None = None
     total_ms: float = 0.0
+    health_alerts: tuple[HealthAlert, ...] = ()
 
     @property
     def passed(self) -> bool:

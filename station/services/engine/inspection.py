@@ -10,6 +10,7 @@ storing them and recording leaves at most unreferenced blobs, never half a recor
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 from dataclasses import replace
@@ -21,6 +22,7 @@ from station.domain.engine import (
 )
 from station.domain.enums import Verdict
 from station.domain.errors import StationError, ValidationError, error_line
+from station.domain.health import HealthAlert
 from station.domain.inspection import InspectionRecord, TestImage
 from station.domain.views import SEVERITY, PartOutcome, ViewResult, bank_key, worst_verdict
 from station.pipeline.images import artifacts
@@ -30,18 +32,22 @@ from station.pipeline.patchcore.analysis import Analysis, analyse
 from station.pipeline.patchcore.judge import judge
 from station.pipeline.patchcore.scoring import check_threshold
 from station.pipeline.retrieval.embeddings import defect_vector, global_vector
-from station.services.engine.ports import InspectionRecorder, ModelFiles, ModelProvider, RecordingSpace
+from station.services.engine.ports import HealthObserver, InspectionRecorder, ModelFiles, ModelProvider, RecordingSpace
 from station.services.engine.reference_cache import ReferenceImages
 from station.services.engine.runtime import BANK_FILE, BankCache, BankNotBuiltError, LoadedProduct
 from station.services.shared.ports import CatalogReader, ObjectStore
+
+_log = logging.getLogger(__name__)
+
 
 class InspectionService:
     """Runs inspections against the products' memory banks (see the module docstring)."""
 
     def __init__(self, catalog: CatalogReader, recorder: InspectionRecorder, storage: ObjectStore,
                  models: ModelProvider, files: ModelFiles, cache: BankCache | None = None,
-                 space: RecordingSpace | None = None) -> None:
+                 space: RecordingSpace | None = None, health: HealthObserver | None = None) -> None:
         self._catalog = catalog
+        self._health = health  # sees every recorded judged view; its alerts go on the outcome
         self._space = space  # below its watermark nothing is recorded (checked before anything is computed)
         self._recorder = recorder
         self._storage = storage
@@ -81,6 +87,8 @@ class InspectionService:
         unknown product, BankNotBuiltError when the product has no bank yet, RecordingPausedError (before
         anything is computed or written) while the disk's free space is below the watermark, DiskFullError
         when the disk fills while the artifacts or rows are written (nothing of the inspection is recorded).
+        A recorded inspection is also shown to the health watch (when one is given); its alerts are in
+        ``health_alerts``.
         """
         if record and self._space is not None:
             self._space.require_space()
@@ -108,6 +116,8 @@ class InspectionService:
                     f"product {product_code!r} is inspected from its views "
                     f"({', '.join(c.view_code or '' for c in views)}): give one image per view") from None
             raise
+        if record:
+            outcome = replace(outcome, health_alerts=self._watch(outcome))
         t = time.perf_counter()
         if not record:
             timings["total"] = (time.perf_counter() - started) * 1000.0
@@ -206,7 +216,8 @@ class InspectionService:
                 problems[view] = f"view {view}: {error_line(exc)}"
                 continue
             timings["total"] = (time.perf_counter() - t0) * 1000.0
-            judged[view] = (replace(outcome, timings_ms=timings), embedding, decoded)
+            alerts = self._watch(outcome) if record else ()
+            judged[view] = (replace(outcome, timings_ms=timings, health_alerts=alerts), embedding, decoded)
             progress(Progress("inspect", n + 1, len(configs) + 1, f"view {view} judged"))
         order = [c.view_code or "" for c in configs]
         error = "; ".join(problems[v] for v in order if v in problems) or None
@@ -218,11 +229,12 @@ class InspectionService:
             keys = {v: self._store_artifacts(judged[v][0], judged[v][2]) for v in order}
         results = tuple(_view_result(v, judged.get(v), keys.get(v), skews.get(v), problems.get(v)) for v in order)
         outcomes = tuple(replace(judged[v][0], artifacts=keys.get(v, ArtifactKeys())) for v in order if v in judged)
+        alerts = tuple(a for o in outcomes for a in o.health_alerts)
         total_ms = (time.perf_counter() - started) * 1000.0
         if decider is None:
-            return PartOutcome(product.code, None, results, outcomes, None, error, total_ms)
+            return PartOutcome(product.code, None, results, outcomes, None, error, total_ms, health_alerts=alerts)
         outcome = replace(outcomes[order.index(decider)], verdict=verdict, view_code=decider, views=results,
-                          view_outcomes=outcomes, timings_ms={"total": total_ms})
+                          view_outcomes=outcomes, timings_ms={"total": total_ms}, health_alerts=alerts)
         if record:
             base, embedding, decoded = judged[decider]
             recorded = self._recorder.record(self._record_of(
@@ -232,7 +244,19 @@ class InspectionService:
                               inspection_id=recorded.inspection_id, result_id=recorded.result_id,
                               test_image_id=recorded.test_image_id)
         progress(Progress("inspect", len(configs) + 1, len(configs) + 1, "done"))
-        return PartOutcome(product.code, verdict, results, outcomes, outcome, None, total_ms)
+        return PartOutcome(product.code, verdict, results, outcomes, outcome, None, total_ms, health_alerts=alerts)
+
+    def _watch(self, outcome: InspectionOutcome) -> tuple[HealthAlert, ...]:
+        """The health watch's alerts for one judged view (none without a watch). A failing watch never stops
+        an inspection: it is logged and the part goes on without alerts."""
+        if self._health is None:
+            return ()
+        try:
+            return tuple(self._health.observe(outcome.product_code, outcome.view_code, outcome.image,
+                                              float(outcome.image_score), outcome.verdict))
+        except Exception:  # noqa: BLE001 - the watch is advisory; the inspection's own result stands
+            _log.exception("health watch failed on %s", outcome.product_code)
+            return ()
 
     def _judge(self, product, config, decoded: DecodedImage, source_name: str | None,  # type: ignore[no-untyped-def]
                lap, t: float, progress: ProgressCallback, steps: int,
@@ -340,6 +364,9 @@ def _view_result(view: str, judged, keys: ArtifactKeys | None, skew_ms: float | 
     artifacts_of = {} if keys is None else {k: v for k, v in (
         ("test_image", keys.test_image), ("heatmap", keys.heatmap), ("mask", keys.mask),
         ("overlay", keys.overlay), ("comparison", keys.comparison)) if v}
+    reference = outcome.reference  # the view's own nearest good reference (its bank's retrieval index)
+    if reference is not None:
+        artifacts_of["reference"] = reference.file_path
     defect = outcome.defect
     return ViewResult(
         view=view, verdict=outcome.verdict.value, anomaly_score=round(float(outcome.image_score), 6),
@@ -347,4 +374,5 @@ def _view_result(view: str, judged, keys: ArtifactKeys | None, skew_ms: float | 
         defect_type_id=None if defect is None else defect.defect_type_id, regions_count=len(outcome.regions),
         skew_ms=skew, error=error, image_threshold=outcome.image_threshold,
         pixel_threshold=outcome.pixel_threshold, review_threshold=outcome.review_threshold,
-        regions=[r.to_json() for r in outcome.regions], artifacts=artifacts_of, provenance=dict(outcome.provenance))
+        regions=[r.to_json() for r in outcome.regions], artifacts=artifacts_of, provenance=dict(outcome.provenance),
+        reference_similarity=None if reference is None else round(float(reference.similarity), 6))

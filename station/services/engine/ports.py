@@ -1,4 +1,5 @@
-"""Ports of the inspection engine: the model provider, model files, review thresholds, the inspection recorder.
+"""Ports of the inspection engine: the model provider, model files, review thresholds, the inspection recorder,
+the camera/process health watch.
 
 The models the provider hands out are the pipeline's protocols (``PatchModel`` in
 ``station.pipeline.patchcore.model``, ``ImageEmbedder`` in ``station.pipeline.retrieval.embeddings``): the
@@ -12,11 +13,13 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from station.domain.enums import Verdict
+from station.domain.health import HealthAlert
 from station.domain.inspection import InspectionRecord, RecordedInspection
 from station.pipeline.patchcore.model import PatchModel
 from station.pipeline.retrieval.embeddings import ImageEmbedder
 
-__all__ = ["ExportArtifact", "ImageEmbedder", "InspectionRecorder", "ModelFiles", "ModelProvider", "PatchModel",
+__all__ = ["ExportArtifact", "HealthObserver", "ImageEmbedder", "InspectionRecorder", "ModelFiles", "ModelProvider", "PatchModel",
            "RecordingSpace", "ReviewThresholdStore", "RuntimeExporter"]
 
 
@@ -121,4 +124,14 @@ class RecordingSpace(Protocol):
 
     def require_space(self) -> None:
         """Raises ``RecordingPausedError`` (one line) while free space is below the watermark."""
+        ...
+
+
+class HealthObserver(Protocol):
+    """Watches the camera and the process on every judged view (``station.services.health.HealthWatch``)."""
+
+    def observe(self, product_code: str, view: str | None, frame: np.ndarray, score: float,
+                verdict: Verdict) -> list[HealthAlert]:
+        """Takes one inspected frame (as decoded, original size) with its normalised score and verdict;
+        returns the alerts this part raised (usually none)."""
         ...
