@@ -104,6 +104,9 @@ PUSHED_TABLES: tuple[PushedTable, ...] = (
                 {"product_id": PRODUCT, "defect_type_id": DEFECT_TYPE, "action_id": ACTION,
                  "inspection_id": INSPECTION, "acknowledged_by": USER},
                 mutable=("status", "acknowledged_by", "acknowledged_at")),
+    # Camera and process health alerts (migration 0015): likewise pushed when raised and when acknowledged.
+    PushedTable("health_alerts", "alert_id", {"product_id": PRODUCT, "acknowledged_by": USER},
+                mutable=("status", "acknowledged_by", "acknowledged_at")),
     PushedTable("deployments", "deployment_id", {"product_id": PRODUCT, "deployed_by": USER},
                 mutable=("status", "completed_at", "result_summary", "error_message")),
     PushedTable("audit_logs", "log_id", {"user_id": USER}, lenient_users=True),

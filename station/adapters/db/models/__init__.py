@@ -13,6 +13,7 @@ from station.adapters.db.models.actions import ActionLog, Feedback
 from station.adapters.db.models.base import Base
 from station.adapters.db.models.catalog import DefectType, Image, ImageMetadata, ModelConfig, Product
 from station.adapters.db.models.deployments import Deployment
+from station.adapters.db.models.health import HealthAlertRow
 from station.adapters.db.models.inspections import Inspection, InspectionResult
 from station.adapters.db.models.line import RecurrenceAlert, VerdictOverride
 from station.adapters.db.models.manuals import Manual, ManualSection
@@ -22,7 +23,7 @@ from station.adapters.db.models.users import RoleRow, User, UserRole
 attach_indexes(Base.metadata)
 
 __all__ = [
-    "ActionLog", "AuditLog", "Base", "DefectType", "Deployment", "Feedback", "Image", "ImageMetadata",
-    "Inspection", "InspectionResult", "Manual", "ManualSection", "ModelConfig", "ObjectFile", "Product",
+    "ActionLog", "AuditLog", "Base", "DefectType", "Deployment", "Feedback", "HealthAlertRow", "Image",
+    "ImageMetadata", "Inspection", "InspectionResult", "Manual", "ManualSection", "ModelConfig", "ObjectFile", "Product",
     "RecurrenceAlert", "RoleRow", "User", "UserRole", "VerdictOverride",
 ]
