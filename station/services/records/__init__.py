@@ -1,6 +1,6 @@
 """What happened to each part, kept and shared: corrective actions and feedback, verdict overrides, the
-recurrence watch, supervisor reports, the change notifier, sync with the centre and the upkeep of the
-station's own disk (retention of local copies, the free-space watermark).
+recurrence watch, the health alerts, supervisor reports, the change notifier, sync with the centre and the
+upkeep of the station's own disk (retention of local copies, the free-space watermark).
 
 Modules of this package import one another by their full module path; this file only gathers the names
 other layers use.
@@ -8,6 +8,7 @@ other layers use.
 
 from station.services.records.actions import ActionService
 from station.services.records.disk import DiskUpkeep
+from station.services.records.health_alerts import HealthAlertService
 from station.services.records.overrides import OverrideService
 from station.services.records.recurrence import RecurrenceWatch
 from station.services.records.review import InspectionReviewService
@@ -19,6 +20,7 @@ __all__ = [
     "ActionService",
     "backoff_delay",
     "DiskUpkeep",
+    "HealthAlertService",
     "InspectionReviewReader",
     "InspectionReviewService",
     "LocalObjectFiles",

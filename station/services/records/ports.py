@@ -1,5 +1,5 @@
-"""Ports of the records: supervisor reports, the fleet view, actions, overrides, recurrence alerts, inspection
-notes and sync with the centre."""
+"""Ports of the records: supervisor reports, the fleet view, actions, overrides, recurrence alerts, health
+alerts, inspection notes and sync with the centre."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from station.domain.actions import ActionEntry, FeedbackEntry
+from station.domain.health import HealthAlert
+from station.domain.health_alerts import HealthAlertEntry, HealthAlertSummary
 from station.domain.overrides import InspectionFacts, NewOverride, OverrideEntry
 from station.domain.recurrence import RecurrenceAlertInfo, RecurrenceWindow
 from station.domain.reports import (
@@ -181,3 +183,20 @@ class LocalObjectFiles(Protocol):
     def load_prune_state(self) -> dict[str, str | None]: ...
 
     def save_prune_state(self, values: dict[str, str | None]) -> None: ...
+
+
+class HealthAlertRepository(Protocol):
+    """``health_alerts`` (0015) on the station's store, queued for the centre by the outbox."""
+
+    def record(self, alert: HealthAlert) -> HealthAlertEntry: ...
+
+    def alerts(self, *, open_only: bool = False, since: datetime | None = None, product_code: str | None = None,
+               view: str | None = None, limit: int | None = None) -> list[HealthAlertEntry]:
+        """Oldest first; ``limit`` keeps the newest."""
+        ...
+
+    def get(self, alert_id: int) -> HealthAlertEntry | None: ...
+
+    def summary(self) -> HealthAlertSummary: ...
+
+    def acknowledge(self, alert_id: int, user_id: int, audit: dict[str, Any]) -> HealthAlertEntry | None: ...

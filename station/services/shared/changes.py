@@ -2,7 +2,7 @@
 about, whoever makes it.
 
 - :class:`RecordsChanged`: the bench workflow (an inspection recorded), action logging, the recurrence
-  watch (an alert raised or acknowledged) and sync (rows pushed or pulled); the lists of records (queue,
+  watch and the health alerts (an alert raised or acknowledged) and sync (rows pushed or pulled); the lists of records (queue,
   history, dashboard) refresh.
 - :class:`ThresholdsChanged`: a product's thresholds were saved; the bench judges the part it shows again.
 - :class:`CatalogChanged`: products were added or edited; the product selector reloads.
@@ -22,7 +22,7 @@ from typing import Literal
 
 log = logging.getLogger(__name__)
 
-ChangeKind = Literal["inspection", "action", "feedback", "sync", "recurrence"]
+ChangeKind = Literal["inspection", "action", "feedback", "sync", "recurrence", "health"]
 
 
 @dataclass(frozen=True)
