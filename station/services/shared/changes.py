@@ -2,8 +2,8 @@
 about, whoever makes it.
 
 - :class:`RecordsChanged`: the bench workflow (an inspection recorded), action logging, the recurrence
-  watch and the health alerts (an alert raised or acknowledged) and sync (rows pushed or pulled); the lists of records (queue,
-  history, dashboard) refresh.
+  watch and the health alerts (an alert raised or acknowledged) and sync (rows pushed or pulled); the lists
+  of records (queue, history, dashboard) refresh.
 - :class:`ThresholdsChanged`: a product's thresholds were saved; the bench judges the part it shows again.
 - :class:`CatalogChanged`: products were added or edited; the product selector reloads.
 - :class:`ModelStatusChanged`: the models in use, in one line (the status bar's "Model: …").
