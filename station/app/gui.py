@@ -58,6 +58,7 @@ def build_gui_services(station: Station) -> GuiServices:
         changes=station.changes,
         history_thresholds=station.history_thresholds,
         recurrence=station.recurrence,
+        health_alerts=station.health_alerts,
         overrides=station.overrides,
         onboarding=engine.onboarding,
         line=build_line_settings(station.settings, station.audit, station.recurrence),

@@ -1,5 +1,5 @@
 """Wires what the station does with its recorded inspections: corrective actions, the recurrence watch
-(window from ``line.toml``), verdict overrides and the threshold proposals drawn from them, and the
+(window from ``line.toml``), the health alerts (the health watch's persistent sink), verdict overrides and the threshold proposals drawn from them, and the
 supervisor's reports, with the view across stations when a centre is configured: the centre's aggregates,
 read through the station's own central login (no application user: the ``station_sync`` read policies),
 opened on first use."""
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from station.adapters.db.database import Database, open_database
+from station.adapters.db.health_alerts_repo import SqlHealthAlertRepository
 from station.adapters.db.overrides_repo import SqlOverrideRepository
 from station.adapters.db.recurrence_repo import SqlRecurrenceRepository
 from station.adapters.db.reports_repo import SqlReportReader
@@ -26,6 +27,7 @@ from station.domain.reports import FleetRow
 from station.services.engine import HistoryCalibration, ReviewThresholdStore
 from station.services.records import (
     ActionService,
+    HealthAlertService,
     InspectionReviewService,
     OverrideService,
     RecurrenceWatch,
@@ -55,6 +57,12 @@ def build_records(settings: Settings, db: Database, catalog: CatalogReader, audi
         overrides=OverrideService(overrides, catalog),
         history_thresholds=HistoryCalibration(overrides, catalog, audit, review_thresholds),
     )
+
+
+def build_health_alerts(settings: Settings, db: Database, changes: ChangeNotifier) -> HealthAlertService:
+    """The health alerts on this station's store (pushed to the centre by the outbox); the health watch is
+    given this service as its sink, the bench, the supervisor and ``station serve`` read it."""
+    return HealthAlertService(SqlHealthAlertRepository(db, settings.station_id), changes)
 
 
 class CentralFleet:

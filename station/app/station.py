@@ -18,7 +18,7 @@ from station.app.bench import build_bench_workflow, build_station_settings
 from station.app.engine import BankReviewThresholds, EngineServices, build_engine
 from station.app.guidance import build_guidance
 from station.app.lazy import Lazy
-from station.app.records import build_records
+from station.app.records import build_health_alerts, build_records
 from station.app.storage import build_disk_upkeep, build_object_store
 from station.app.sync import build_sync
 from station.config import Settings, load_settings
@@ -26,7 +26,14 @@ from station.services.admin import UserService
 from station.services.bench import BenchWorkflow
 from station.services.engine import HistoryCalibration, StationSettingsService
 from station.services.guidance import GuidanceService, ManualService
-from station.services.records import ActionService, DiskUpkeep, OverrideService, RecurrenceWatch, SyncService
+from station.services.records import (
+    ActionService,
+    DiskUpkeep,
+    HealthAlertService,
+    OverrideService,
+    RecurrenceWatch,
+    SyncService,
+)
 from station.services.shared.changes import ChangeNotifier
 from station.services.shared.ports import ObjectStore
 
@@ -52,6 +59,9 @@ class Station:
     actions: ActionService
     # checked by the bench workflow after every recorded FAIL (GUI, inspect, serve); window from line.toml
     recurrence: RecurrenceWatch
+    # camera/process health alerts: stored by the health watch, shown on the bench and the supervisor's queue,
+    # published on the line's alert topic, acknowledged by a supervisor
+    health_alerts: HealthAlertService
     overrides: OverrideService
     history_thresholds: HistoryCalibration
     station_settings: StationSettingsService  # camera, thresholds, preprocessing: the bench's and the GUI's
@@ -95,6 +105,7 @@ def build_station(settings: Settings | None = None) -> Station:
     sync = build_sync(settings, db, changes=changes, upkeep=disk)
     # a recorded inspection wakes the sync thread (when it runs): no wait for the next periodic pass
     recorder = SqlInspectionRecorder(db, settings.station_id, on_recorded=sync.trigger)
+    health_alerts = build_health_alerts(settings, db, changes)
     engine = Lazy(partial(build_engine, settings, catalog, recorder, storage, deployments, space=disk))
     review_thresholds = BankReviewThresholds(engine)
     records = build_records(settings, db, catalog, audit, changes, review_thresholds)
@@ -105,7 +116,7 @@ def build_station(settings: Settings | None = None) -> Station:
     return Station(
         settings=settings, db=db, storage=storage, changes=changes, catalog=catalog, deployments=deployments,
         audit=audit, recorder=recorder, users=build_users(db), manuals=guidance.manuals, guidance=guidance.guidance,
-        sync=sync, disk=disk, actions=records.actions, recurrence=records.recurrence, overrides=records.overrides,
-        history_thresholds=records.history_thresholds, station_settings=station_settings,
+        sync=sync, disk=disk, actions=records.actions, recurrence=records.recurrence, health_alerts=health_alerts,
+        overrides=records.overrides, history_thresholds=records.history_thresholds, station_settings=station_settings,
         _engine=engine, _bench=bench,
     )

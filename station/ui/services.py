@@ -19,6 +19,7 @@ from station.domain.camera import CameraSpec
 from station.domain.catalog import ProductInfo
 from station.domain.engine import CancelToken, InspectionOutcome, ProgressCallback
 from station.domain.guidance import Language, ManualExcerpt
+from station.domain.health_alerts import HealthAlertEntry
 from station.domain.overrides import OverrideEntry
 from station.domain.recurrence import RecurrenceAlertInfo
 from station.domain.reports import HistoryFilter, InspectionRow
@@ -132,6 +133,17 @@ class RecurrenceAlerts(Protocol):
     def open_alerts(self, product_id: int | None = ...) -> list[RecurrenceAlertInfo]: ...
 
     def acknowledge(self, alert_id: int, user: UserInfo) -> RecurrenceAlertInfo: ...
+
+
+class HealthAlerts(Protocol):
+    """``HealthAlertService``: camera/process health alerts, open ones for the bench and the supervisor's queue,
+    acknowledged by a supervisor or admin."""
+
+    def open_alerts(self, product_code: str | None = ...) -> list[HealthAlertEntry]: ...
+
+    def acknowledge(self, alert_id: int, user: UserInfo) -> HealthAlertEntry: ...
+
+
 class VerdictOverrides(Protocol):
     """``OverrideService``: who says the station was wrong about a part (checks the role itself)."""
 
@@ -195,6 +207,7 @@ class GuiServices:
     changes: ChangeBus
     history_thresholds: HistoryThresholds
     recurrence: RecurrenceAlerts
+    health_alerts: HealthAlerts
     overrides: VerdictOverrides
     onboarding: Onboarding
     line: LineSettingsService

@@ -75,6 +75,7 @@ def test_each_service_is_built_once_and_shared(monkeypatch: pytest.MonkeyPatch) 
         assert settings_services == [station.station_settings] and gui.station_settings is station.station_settings
         assert gui.preview is station.engine.inspection and gui.onboarding is station.engine.onboarding
         assert gui.recurrence is station.recurrence and gui.overrides is station.overrides
+        assert gui.health_alerts is station.health_alerts
         assert gui.history_thresholds is station.history_thresholds and gui.changes is station.changes
     finally:
         station.close()
