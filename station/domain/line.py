@@ -128,6 +128,10 @@ class LineStatus:
     last_inspection_code: str | None = None
     detail: str | None = None
     since: datetime = field(default_factory=utc_now)
+    # the station's open camera/process health alerts: how many, and the newest (alert_id, kind, product,
+    # view, message, raised_at); see docs/readme/line.md
+    open_alerts: int = 0
+    latest_alert: dict[str, Any] | None = None
 
     def to_payload(self) -> bytes:
         data = asdict(self)
@@ -201,7 +205,10 @@ class ModbusWiring:
     counts results (so the PLC sees a new verdict even when it repeats), ``reject_coil`` pulses on for
     ``reject_pulse_ms`` for every non-PASS result, ``ready_coil`` is on while the station is online.
     ``recipe_register`` (optional) is read with every trigger: a non-zero value is the recipe number the part
-    is judged by (line.toml ``[recipes]``), 0 the station's active product."""
+    is judged by (line.toml ``[recipes]``), 0 the station's active product. ``changeover_coil`` (optional,
+    needs ``recipe_register``): the PLC sets it to change the active product to the recipe in
+    ``recipe_register`` without inspecting; the station answers in ``changeover_status_register`` (optional:
+    1 changed, 4 refused, 5 error) and then clears the coil (the acknowledgement)."""
 
     host: str
     port: int = 502
@@ -215,6 +222,38 @@ class ModbusWiring:
     reject_pulse_ms: int = 200
     poll_ms: int = 10
     recipe_register: int | None = None
+    changeover_coil: int | None = None
+    changeover_status_register: int | None = None
+
+    def validated(self) -> ModbusWiring:
+        """Itself, or one clear error for the first bad value (a typo must not silently leave a PLC unwired)."""
+        parse_host_port(f"{self.host}:{self.port}", "modbus", 502)
+        _whole(self.device_id, "Modbus device id", 247)
+        for name in ("trigger_coil", "trigger_register", "verdict_register", "counter_register", "reject_coil",
+                     "ready_coil", "recipe_register", "changeover_coil", "changeover_status_register"):
+            _whole(getattr(self, name), f"Modbus {name.replace('_', ' ')}", 65535)
+        coils = [self.reject_coil, self.ready_coil] + ([self.trigger_coil] if self.trigger_register is None else []) \
+            + ([self.changeover_coil] if self.changeover_coil is not None else [])
+        if len(set(coils)) < len(coils):
+            raise ValidationError("the Modbus trigger, changeover, reject and ready coils must be different coils")
+        registers = [self.verdict_register, self.counter_register] + [
+            r for r in (self.trigger_register, self.recipe_register, self.changeover_status_register) if r is not None]
+        if len(set(registers)) < len(registers):
+            raise ValidationError("the Modbus trigger, recipe, changeover status, verdict and counter registers must "
+                                  "be different registers")
+        if self.changeover_coil is None and self.changeover_status_register is not None:
+            raise ValidationError("the Modbus changeover status register needs a changeover coil")
+        if self.changeover_coil is not None and self.recipe_register is None:
+            raise ValidationError("the Modbus changeover coil needs a recipe register (the recipe to change to)")
+        _whole(self.reject_pulse_ms, "the Modbus reject pulse (ms)", 10_000, 10)
+        _whole(self.poll_ms, "the Modbus poll interval (ms)", 1000, 1)
+        return self
+
+
+def _whole(value: Any, what: str, top: int, bottom: int = 0) -> None:
+    """One clear error unless ``value`` is None or a whole number from ``bottom`` to ``top``."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not bottom <= value <= top):
+        raise ValidationError(f"{what} must be a whole number from {bottom} to {top}, got {value!r}")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from station.adapters.line.serial_line import SerialLink
 from station.adapters.line.wiring_file import load_wiring
 from station.adapters.line.wiring_store import TomlWiringStore
 from station.domain.errors import ConfigurationError
-from station.domain.line import LineResult, LineTrigger, ModbusWiring, MqttWiring, SerialWiring, parse_trigger_payload
+from station.domain.line import (LineResult, LineTrigger, LineWiring, ModbusWiring, MqttWiring, SerialWiring,
+                                 parse_trigger_payload)
 from tests.support.line import Broker, Listener, Plc, mqtt_broker, plc, wait_for  # noqa: F401
 
 TOPIC = "station/ST01"
@@ -161,3 +162,77 @@ def test_changeover_from_any_link_and_without_a_product(mqtt_broker: Broker) -> 
     assert messages[0]["reason"] == "a changeover must name the product"
     assert station.active_product == "demo-b" and station.health()["changeovers"] == 1
     listener.close()
+
+
+def test_modbus_changeover_coil_applies_the_recipe_without_inspecting(plc: Plc) -> None:
+    """The PLC writes a recipe number and sets the changeover coil: the station makes that recipe's product
+    active (no inspection, the verdict and counter registers untouched), writes its answer into the
+    changeover status register and clears the coil. An unknown recipe number or 0 is answered and changes
+    nothing; the next part (recipe register 0) is judged by the new active product."""
+    import numpy as np
+
+    from station.domain.errors import StationError
+    from station.services.line import LineStation
+
+    wiring = ModbusWiring(host="127.0.0.1", port=plc.port, trigger_coil=10, verdict_register=20,
+                          counter_register=21, reject_coil=11, ready_coil=12, recipe_register=23,
+                          changeover_coil=13, changeover_status_register=24)
+    judged: list[str | None] = []
+
+    def inspect(trigger, image, deliver):  # type: ignore[no-untyped-def]
+        judged.append(trigger.product)
+        raise StationError("no model in this test")
+
+    station = LineStation("ST01", "demo-cast", [ModbusLink(wiring)], lambda: np.zeros((8, 8, 3), np.uint8),
+                          inspect, products=("demo-b",), recipes={1: "demo-cast", 2: "demo-b"})
+    station.start()
+
+    def changeover(recipe: int) -> int:
+        plc.set_register(24, 0)
+        plc.set_register(23, recipe)
+        plc.set_coil(13, 1)
+        wait_for(lambda: plc.coil(13) == 0, what=f"changeover to recipe {recipe} acknowledged")
+        return plc.register(24)  # written before the coil was cleared
+
+    try:
+        wait_for(lambda: plc.coil(12) == 1, what="ready")
+        counter = plc.register(21)
+        assert changeover(2) == 1 and station.active_product == "demo-b"
+        assert changeover(99) == 5 and station.active_product == "demo-b", "unknown recipe: nothing changes"
+        assert changeover(0) == 4 and station.active_product == "demo-b", "no recipe: refused"
+        assert station.counters.changeovers == 1 and not judged
+        assert plc.register(21) == counter and plc.coil(10) == 0, "a changeover is no part"
+        plc.set_register(23, 0)
+        plc.set_coil(10, 1)
+        wait_for(lambda: plc.register(21) == (counter + 1) % 65536, what="the part's result")
+        assert judged == ["demo-b"] and plc.register(20) == 5
+        assert changeover(1) == 1 and station.active_product == "demo-cast"
+    finally:
+        station.stop()
+
+
+def test_modbus_changeover_wiring_is_checked(tmp_path: Path) -> None:
+    """A changeover coil without a recipe register, one on a coil already used, a status register on a used
+    register or an address out of range: one clear line, in line.toml and from the settings."""
+    from station.domain.errors import ValidationError
+
+    good = ModbusWiring(host="10.0.0.20", recipe_register=5, changeover_coil=3, changeover_status_register=6)
+    assert good.validated() is good
+    path = tmp_path / "line.toml"
+    TomlWiringStore(path).save(LineWiring(modbus=good))
+    assert load_wiring(path).modbus == good, "written and read back"
+    for bad, message in (
+            ({"changeover_coil": 3}, "needs a recipe register"),
+            ({"recipe_register": 5, "changeover_coil": 2}, "different coils"),
+            ({"recipe_register": 5, "changeover_coil": 3, "changeover_status_register": 0}, "different registers"),
+            ({"recipe_register": 5, "changeover_status_register": 6}, "needs a changeover coil"),
+            ({"recipe_register": 5, "changeover_coil": 70000}, "changeover coil must be a whole number from 0 to "
+                                                               "65535, got 70000"),
+            ({"recipe_register": 5, "changeover_coil": -1}, "changeover coil must be a whole number"),
+            ({"recipe_register": 5, "changeover_coil": "3"}, "changeover coil must be a whole number")):
+        with pytest.raises(ValidationError, match=message):
+            ModbusWiring(host="10.0.0.20", **bad).validated()
+    path.write_text('[modbus]\nhost = "10.0.0.20"\nchangeover_coil = 70000\nrecipe_register = 5\n')
+    with pytest.raises(ConfigurationError, match=r"\[modbus\]: Modbus changeover coil must be a whole number") as err:
+        load_wiring(path)
+    assert "\n" not in str(err.value)

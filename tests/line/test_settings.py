@@ -85,3 +85,45 @@ def test_the_line_io_dialog_keeps_the_recipe_keys_it_does_not_show(qtbot, main_w
     assert saved.recipes == {1: "demo-cast", 2: "demo-b"} and saved.max_warm_products == 2
     assert saved.modbus is not None and saved.modbus.recipe_register == 5
     assert saved.serial is not None and saved.serial.changeover == "RECIPE"
+
+
+def test_the_line_io_dialog_edits_the_modbus_changeover(qtbot, main_window, gui_services) -> None:  # type: ignore[no-untyped-def]
+    """The recipe register, changeover coil and changeover status register are shown and saved ("not wired"
+    is None); a changeover coil on the reject coil, or without a recipe register, is one line and nothing is
+    saved."""
+    from station.ui.bench.line_settings_dialog import LineSettingsDialog
+    from station.ui.env import ScreenEnv
+    from station.ui.services import Session
+
+    path = wiring_path(gui_services.settings.home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('[modbus]\nhost = "10.0.0.20"\nrecipe_register = 5\n\n[recipes]\n1 = "demo-cast"\n',
+                    encoding="utf-8")
+    admin = next(u for u in gui_services.users.list_users() if any(r.value == "admin" for r in u.roles))
+    env = ScreenEnv(main_window.services, Session(user=admin), main_window.runner, main_window.camera,
+                    main_window.changes)
+    dialog = LineSettingsDialog(env)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.isEnabled, timeout=10000)
+    boxes = dialog.optional
+    assert boxes["recipe_register"].value() == 5
+    assert boxes["changeover_coil"].value() == -1 and boxes["changeover_coil"].text() == "not wired"
+    assert dialog.sizeHint().height() <= 768, "the dialog fits a 1366×768 panel"
+
+    boxes["changeover_coil"].setValue(1)  # the reject coil
+    dialog.save()
+    assert dialog.message.text() == ("the Modbus trigger, changeover, reject and ready coils must be different "
+                                     "coils") and dialog.result() == 0
+    boxes["changeover_coil"].setValue(3)
+    boxes["recipe_register"].setValue(-1)
+    dialog.save()
+    assert "needs a recipe register" in dialog.message.text() and "\n" not in dialog.message.text()
+    assert load_wiring(path).modbus.changeover_coil is None, "nothing saved"
+
+    boxes["recipe_register"].setValue(5)
+    boxes["changeover_status_register"].setValue(6)
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.saved is not None, timeout=10000)
+    saved = load_wiring(path).modbus
+    assert (saved.recipe_register, saved.changeover_coil, saved.changeover_status_register) == (5, 3, 6)
+    assert load_wiring(path).recipes == {1: "demo-cast"}

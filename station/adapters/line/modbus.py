@@ -10,6 +10,11 @@ every result that is not PASS. Coil ``ready_coil`` is on while the station is on
 Recipes: when ``recipe_register`` is wired, it is read with every trigger (before the acknowledgement) and
 its value is the part's recipe number (0: the station's active product); the station resolves it through
 line.toml's ``[recipes]`` table.
+Changeover: when ``changeover_coil`` is wired, the PLC writes a recipe number into ``recipe_register`` and
+sets the coil; the station reads the number, makes its product the active product (no inspection), writes
+the answer into ``changeover_status_register`` when wired (1 changed, 4 refused, 5 error: an unknown
+recipe number, 0, a product the station does not serve) and then clears the coil -- the acknowledgement
+the PLC waits for, as with the trigger coil. A refused changeover changes nothing.
 
 One thread owns the client (pymodbus' synchronous client is not thread-safe): it polls, writes queued
 outputs between polls, ends reject pulses on time and reconnects after a lost connection.
@@ -27,9 +32,11 @@ from pymodbus.client import ModbusTcpClient
 from pymodbus.exceptions import ModbusException
 
 from station.domain.errors import ConfigurationError
-from station.domain.line import LineResult, LineStatus, LineTrigger, ModbusWiring
+from station.domain.line import VERDICT_CODES, LineResult, LineStatus, LineTrigger, ModbusWiring
 
 log = logging.getLogger(__name__)
+
+CHANGEOVER_CODES = {"changed": 1, "refused": VERDICT_CODES["refused"], "error": VERDICT_CODES["error"]}
 
 
 class ModbusLink:
@@ -44,6 +51,7 @@ class ModbusLink:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._on_trigger: Callable[[LineTrigger], None] | None = None
+        self._changeover_id: str | None = None  # the PLC's changeover being answered (the link's thread)
 
     def start(self, on_trigger: Callable[[LineTrigger], None]) -> None:
         w = self.wiring
@@ -62,6 +70,12 @@ class ModbusLink:
         self._thread.start()
 
     def publish_result(self, result: LineResult) -> None:
+        if result.kind == "changeover":
+            status = self.wiring.changeover_status_register
+            if status is not None and result.trigger.trigger_id == self._changeover_id:
+                code = CHANGEOVER_CODES.get(result.status, CHANGEOVER_CODES["error"])
+                self._writes.append(("register", status, code))
+            return
         if result.kind != "result":
             return
         self._counter = (self._counter + 1) % 65536
@@ -101,6 +115,8 @@ class ModbusLink:
                     time.sleep(1.0)
                     continue
                 self._flush_writes()
+                if w.changeover_coil is not None:
+                    self._poll_changeover()
                 value = self._read_trigger()
                 if value and (w.trigger_register is not None or not previous):
                     recipe = self._read_recipe()
@@ -125,6 +141,26 @@ class ModbusLink:
                 w.trigger_register, count=1, device_id=w.device_id)).registers[0])
         return int(bool(self._check(self._client.read_coils(w.trigger_coil, count=1,
                                                              device_id=w.device_id)).bits[0]))
+
+    def _poll_changeover(self) -> None:
+        """The PLC's changeover coil set: the recipe number read, the changeover answered (its status written),
+        then the coil cleared. The coil is a level, not an edge: a coil still set after a lost connection is
+        served once the link is back."""
+        w = self.wiring
+        assert w.changeover_coil is not None
+        if not self._check(self._client.read_coils(w.changeover_coil, count=1, device_id=w.device_id)).bits[0]:
+            return
+        recipe = self._read_recipe()
+        trigger = LineTrigger(source="modbus", action="changeover", recipe=recipe or 0)
+        callback = self._on_trigger
+        if callback is not None:
+            self._changeover_id = trigger.trigger_id
+            try:
+                callback(trigger)  # the station answers a changeover at once (publish_result, this thread)
+            finally:
+                self._changeover_id = None
+            self._flush_writes()
+        self._check(self._client.write_coil(w.changeover_coil, False, device_id=w.device_id))
 
     def _read_recipe(self) -> int | None:
         w = self.wiring

@@ -53,11 +53,12 @@ def load_wiring(path: Path) -> LineWiring:
     if unknown:
         raise ConfigurationError(f"{path}: unknown key(s): {', '.join(unknown)}")
     parts = {name: _section(cls, data[name], path, name) for name, cls in _SECTIONS.items() if name in data}
-    if "opcua" in parts:
-        try:
-            parts["opcua"].validated()
-        except ValidationError as exc:
-            raise ConfigurationError(f"{path}: [opcua]: {exc}") from None
+    for name in ("modbus", "opcua"):
+        if name in parts:
+            try:
+                parts[name].validated()
+            except ValidationError as exc:
+                raise ConfigurationError(f"{path}: [{name}]: {exc}") from None
     queue_size = data.get("queue_size", LineWiring.queue_size)
     if not isinstance(queue_size, int) or queue_size < 0:
         raise ConfigurationError(f"{path}: queue_size must be a whole number >= 0")

@@ -23,11 +23,6 @@ LINE_PRODUCT_AUDIT_TABLE = "station_line_product"  # the line changed the bench'
 _TOPIC_CHARS = set("+#\0")
 
 
-def _check_address(value: int | None, what: str, top: int = 65535) -> None:
-    if value is not None and (not isinstance(value, int) or not 0 <= value <= top):
-        raise ValidationError(f"{what} must be a whole number from 0 to {top}, got {value!r}")
-
-
 def validate_wiring(wiring: LineWiring) -> LineWiring:
     """One clear error for the first bad value (a typo must not silently leave a PLC unwired)."""
     if wiring.mqtt is not None:
@@ -40,22 +35,7 @@ def validate_wiring(wiring: LineWiring) -> LineWiring:
         if m.qos not in (0, 1, 2):
             raise ValidationError(f"MQTT QoS must be 0, 1 or 2, got {m.qos!r}")
     if wiring.modbus is not None:
-        b = wiring.modbus
-        parse_host_port(f"{b.host}:{b.port}", "modbus", 502)
-        _check_address(b.device_id, "Modbus device id", 247)
-        for name in ("trigger_coil", "trigger_register", "verdict_register", "counter_register", "reject_coil",
-                     "ready_coil", "recipe_register"):
-            _check_address(getattr(b, name), f"Modbus {name.replace('_', ' ')}")
-        coils = [b.reject_coil, b.ready_coil] + ([b.trigger_coil] if b.trigger_register is None else [])
-        if len(set(coils)) < len(coils):
-            raise ValidationError("the Modbus trigger, reject and ready coils must be different coils")
-        registers = [b.verdict_register, b.counter_register] + [
-            r for r in (b.trigger_register, b.recipe_register) if r is not None]
-        if len(set(registers)) < len(registers):
-            raise ValidationError("the Modbus trigger, recipe, verdict and counter registers must be different "
-                                  "registers")
-        if not 10 <= b.reject_pulse_ms <= 10_000 or not 1 <= b.poll_ms <= 1000:
-            raise ValidationError("the Modbus reject pulse must be 10–10000 ms and the poll interval 1–1000 ms")
+        wiring.modbus.validated()
     if wiring.serial is not None:
         s = wiring.serial
         if not s.device.strip():

@@ -1,5 +1,5 @@
 """Line I/O settings of this station (technician, admin): MQTT broker and topics, Modbus TCP PLC and its
-coils/registers, serial line, the OPC UA server (endpoint, security and its certificate files). Saved to the station's ``line.toml`` (``station serve`` reads the same file),
+coils/registers (the recipe register and the changeover coil and status register among them), serial line, the OPC UA server (endpoint, security and its certificate files). Saved to the station's ``line.toml`` (``station serve`` reads the same file),
 validated and audited by the service; the bench's links restart with the new wiring."""
 
 from __future__ import annotations
@@ -22,6 +22,17 @@ def _spin(value: int, top: int = 65535, bottom: int = 0) -> QSpinBox:
     box.setRange(bottom, top)
     box.setValue(value)
     return box
+
+
+def _optional_spin(none_text: str) -> QSpinBox:
+    """An address that may be left unwired: the lowest value (-1) shows ``none_text`` and means None."""
+    box = _spin(-1, bottom=-1)
+    box.setSpecialValueText(none_text)
+    return box
+
+
+def _optional_value(box: QSpinBox) -> int | None:
+    return None if box.value() < 0 else box.value()
 
 
 class LineSettingsDialog(QDialog):
@@ -61,6 +72,20 @@ class LineSettingsDialog(QDialog):
                   "ready_coil": self.tr("Ready coil")}
         for name, box in self.coils.items():
             form.addRow(labels[name], box)
+        self.optional = {name: _optional_spin(self.tr("not wired")) for name in
+                         ("recipe_register", "changeover_coil", "changeover_status_register")}
+        self.optional["recipe_register"].setToolTip(self.tr(
+            "The PLC writes the part's recipe number here (line.toml [recipes]); 0 = the active product"))
+        self.optional["changeover_coil"].setToolTip(self.tr(
+            "The PLC sets this coil to change the active product to the recipe in the recipe register; the "
+            "station clears it once the changeover is answered"))
+        self.optional["changeover_status_register"].setToolTip(self.tr(
+            "The station's answer to a changeover: 1 changed, 4 refused, 5 error"))
+        optional_labels = {"recipe_register": self.tr("Recipe register"),
+                           "changeover_coil": self.tr("Changeover coil"),
+                           "changeover_status_register": self.tr("Changeover status register")}
+        for name, box in self.optional.items():
+            form.addRow(optional_labels[name], box)
         self.serial = QGroupBox(self.tr("Serial line / scanner"))
         self.serial.setCheckable(True)
         form = QFormLayout(self.serial)
@@ -145,6 +170,9 @@ class LineSettingsDialog(QDialog):
             self.modbus_port.setValue(wiring.modbus.port)
             for name, box in self.coils.items():
                 box.setValue(getattr(wiring.modbus, name))
+            for name, box in self.optional.items():
+                value = getattr(wiring.modbus, name)
+                box.setValue(-1 if value is None else value)
         if wiring.serial is not None:
             self.serial.setChecked(True)
             self.serial_device.setText(wiring.serial.device)
@@ -186,9 +214,10 @@ class LineSettingsDialog(QDialog):
         if self.modbus.isChecked():
             old_b = base.modbus or ModbusWiring("")
             values = {name: box.value() for name, box in self.coils.items()}
+            values.update({name: _optional_value(box) for name, box in self.optional.items()})
             modbus = ModbusWiring(self.modbus_host.text().strip(), self.modbus_port.value(), old_b.device_id,
                                   trigger_register=old_b.trigger_register, reject_pulse_ms=old_b.reject_pulse_ms,
-                                  poll_ms=old_b.poll_ms, recipe_register=old_b.recipe_register, **values)
+                                  poll_ms=old_b.poll_ms, **values)
         if self.serial.isChecked():
             serial = SerialWiring(self.serial_device.text().strip(), self.baudrate.value(),
                                   self.serial_trigger.text().strip(), self.serial_reply.isChecked(),
@@ -201,6 +230,8 @@ class LineSettingsDialog(QDialog):
             wiring = self.wiring()
             if wiring.mqtt is not None:
                 parse_host_port(wiring.mqtt.url, "mqtt", 1883)
+            if wiring.modbus is not None:
+                wiring.modbus.validated()
             if wiring.opcua is not None:
                 wiring.opcua.validated()
         except Exception as exc:  # noqa: BLE001 - one line in the dialog, nothing saved
