@@ -46,12 +46,14 @@ class BenchRequest:
 @dataclass(frozen=True)
 class Inspected:
     """The verdict is known. ``reference`` is the decoded nearest good reference (grey/BGR pixels, read
-    once from storage), None when there is none. ``reevaluated`` results come from a threshold change."""
+    once from storage), None when there is none. ``reevaluated`` results come from a threshold change.
+    ``view_references``: for a part of several views, each view's own nearest good reference by view code."""
 
     request_id: int
     outcome: InspectionOutcome = field(repr=False)
     serial: str | None = None
     reference: np.ndarray | None = field(default=None, repr=False)
+    view_references: dict[str, np.ndarray | None] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)

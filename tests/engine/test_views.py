@@ -128,7 +128,7 @@ def test_the_part_is_the_worst_of_its_views_and_recorded_once(views_ctx) -> None
         stored = [ViewResult.from_json(v) for v in result.view_results]
         assert [(v.view, v.verdict) for v in stored] == [("top", "PASS"), ("side", "FAIL")]
         for v in stored:
-            assert set(v.artifacts) == {"test_image", "heatmap", "mask", "overlay", "comparison"}
+            assert set(v.artifacts) == {"test_image", "heatmap", "mask", "overlay", "comparison", "reference"}
             assert all(ctx.storage.local_path(k) is not None for k in v.artifacts.values())
             assert len(v.provenance["bank_sha256"]) == 64
         assert stored[0].artifacts["heatmap"] != stored[1].artifacts["heatmap"]
@@ -301,3 +301,46 @@ def test_a_product_of_several_views_takes_one_place_among_the_warm_products(view
         assert cache.get(bank_key(PRODUCT, "top")) is top and cache.is_loaded(bank_key(PRODUCT, "side"))
     finally:
         cache.set_max_products(3)
+
+
+@pytest.mark.network
+def test_each_view_gets_its_nearest_good_reference_from_its_own_view(views_ctx) -> None:  # type: ignore[no-untyped-def]
+    """The top and side views look different (the side camera sees the part turned and mirrored): each view's
+    reference is a good library image of that view, found in the view's own retrieval index, and it is the
+    one most like the view's picture; the record keeps every view's reference, the bench gets each one."""
+    from station.domain.bench import BenchRequest
+    from station.domain.views import ViewCapture
+
+    ctx, _ = views_ctx
+    product = ctx.catalog.get_product(PRODUCT)
+    library = {view: {row.image_id: row for row in ctx.catalog.list_images(product.product_id, "normal",
+                                                                            view_code=view)} for view in VIEWS}
+    assert not set(library["top"]) & set(library["side"])
+    seed = 5  # a library part: each view's nearest reference is that part's own image of the view
+    part = ctx.engine.inspection.inspect_part(PRODUCT, {v: frame(v, seed) for v in VIEWS}, serial="SN-REF")
+    assert part.error is None
+    references = {o.view_code: o.reference for o in part.outcome.view_outcomes}
+    for view in VIEWS:
+        reference = references[view]
+        assert reference is not None and reference.image_id in library[view], f"{view}: not its own view's"
+        row = library[view][reference.image_id]
+        assert row.file_name == f"{view}-{seed:03d}.png" and reference.file_path == row.file_path
+    assert references["top"].image_id != references["side"].image_id
+    # the pictures differ: the side reference is the side framing, not the top one
+    pixels = {v: ctx.engine.inspection.reference_pixels(o) for v, o in zip(VIEWS, part.outcome.view_outcomes)}
+    assert pixels["top"].shape == pixels["side"].shape and not np.array_equal(pixels["top"], pixels["side"])
+    # the record: the deciding view's reference on the inspection, every view's in its view result
+    with ctx.db.session() as session:
+        result = session.get(InspectionResult, part.outcome.result_id)
+        stored = {v.view: v for v in (ViewResult.from_json(j) for j in result.view_results)}
+        inspection = session.get(Inspection, part.outcome.inspection_id)
+        assert inspection.reference_image_id == references[part.outcome.view_code].image_id
+    for view in VIEWS:
+        assert stored[view].artifacts["reference"] == references[view].file_path
+        assert stored[view].reference_similarity == pytest.approx(references[view].similarity, abs=1e-5)
+    # the bench: each view's own decoded reference travels with the part (the side-by-side tiles show it)
+    capture = ViewCapture({v: frame(v, seed) for v in VIEWS}, {"top": 0.0, "side": 1.0})
+    shown = ctx.bench.inspect(BenchRequest(1, PRODUCT, capture, record=False, read_serial=False, guide=False))
+    assert set(shown.view_references) == set(VIEWS)
+    for view in VIEWS:
+        assert np.array_equal(shown.view_references[view], pixels[view])

@@ -1,6 +1,7 @@
 """The bench with a product of two views (real widgets offscreen, real banks, replay cameras of rendered
 parts): the bench opens each view's camera and shows them side by side, Space inspects both views as one
-part and shows a tile per view (verdict, score, deciding view), the part's verdict the worst, all inside
+part and shows a tile per view (verdict, score, deciding view, the view's own nearest good reference), the
+part's verdict the worst, all inside
 1366×768, and auto-inspect on the first view's camera; a view whose camera gives no frames shows its error in its tile and the part is not passed; a
 product without views keeps its single live view and no view tiles; a line trigger at the bench takes
 every view's frame when it arrives and hears the part's (worst) verdict with every view's."""
@@ -94,6 +95,12 @@ def test_space_inspects_both_views_and_the_worst_view_decides(qtbot, demo_ctx, d
     assert side.deciding and not top.deciding and "deciding" in side.name.text()
     assert "score" in top.detail.text() and "regions" in side.detail.text()
     assert not side.picture.image().isNull() and not side.picture._overlay.isNull()
+    # each tile shows its own view's nearest good reference: a good library image of that view
+    product = demo_ctx.catalog.get_product(PRODUCT)
+    for tile in (top, side):
+        own = {r.image_id for r in demo_ctx.catalog.list_images(product.product_id, "normal", view_code=tile.view)}
+        assert tile.reference_id in own and not tile.reference.image().isNull()
+    assert top.reference.image() != side.reference.image()
     hidden = [name for name, w in {"banner": bench.result.verdict, "scores": bench.result.score_line,
                                    "top tile": top.verdict, "side tile": side.verdict,
                                    "false alarm": bench.overrides.false_alarm}.items()

@@ -153,7 +153,9 @@ class BenchWorkflow:
                                                source_name=request.source_name, serial=serial)
         if outcome.inspection_id is not None:
             self.changes.fire(RecordsChanged("inspection", outcome.inspection_id))
-        return Inspected(request.request_id, outcome, serial, self._inspection.reference_pixels(outcome))
+        references = {o.view_code or "": self._inspection.reference_pixels(o) for o in outcome.view_outcomes}
+        return Inspected(request.request_id, outcome, serial, self._inspection.reference_pixels(outcome),
+                         view_references=references)
 
     def _inspect_views(self, request: BenchRequest, capture: ViewCapture, serial: str | None) -> InspectionOutcome:
         """Every view of the part judged, the worst view's outcome carrying the part's verdict and its views;
@@ -213,7 +215,8 @@ class BenchWorkflow:
         if self._thresholds is None:
             raise ValueError("this workflow was built without a threshold source")
         if shown.outcome.view_outcomes:
-            return Inspected(request_id, self._reevaluate_views(shown.outcome), shown.serial, shown.reference)
+            return Inspected(request_id, self._reevaluate_views(shown.outcome), shown.serial, shown.reference,
+                             view_references=shown.view_references)
         t = self._thresholds.thresholds(shown.outcome.product_code)
         outcome = self._inspection.reevaluate(shown.outcome, image_threshold=t.image_threshold,
                                               pixel_threshold=t.pixel_threshold,

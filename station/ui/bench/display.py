@@ -43,4 +43,5 @@ def build_display(shown: Inspected, reference: QImage | None = None) -> ResultDi
     overlay = to_qimage(heat_colours(outcome.anomaly_map, alpha_floor=0.2), bgr=False)
     if reference is None:
         reference = to_qimage(shown.reference) if shown.reference is not None else QImage()
-    return ResultDisplay(shown, image, overlay, reference, region_boxes(outcome), view_pictures(outcome))
+    return ResultDisplay(shown, image, overlay, reference, region_boxes(outcome),
+                         view_pictures(outcome, shown.view_references))

@@ -1,7 +1,8 @@
 """The bench for a product of several views (a top and a side camera): each view's camera (one capture per
 source, through the same camera worker as the station's own camera), the live views side by side, one
 capture of every view's newest frame with its skew, and the part's result as a row of per-view tiles
-(verdict, score, heatmap thumbnail, regions count, the deciding view marked, or the view's error).
+(verdict, score, heatmap thumbnail beside the view's own nearest good reference, regions count, the deciding
+view marked, or the view's error).
 
 A product without views uses none of this: the bench shows its single camera as before.
 """
@@ -9,8 +10,8 @@ A product without views uses none of this: the bench shows its single camera as 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -40,6 +41,8 @@ class ViewPicture:
     result: ViewResult
     image: QImage
     overlay: QImage
+    reference: QImage = field(default_factory=QImage)  # the view's own nearest good reference
+    reference_id: int | None = None  # its library image id
 
 
 def _thumb(image: QImage) -> QImage:
@@ -49,17 +52,23 @@ def _thumb(image: QImage) -> QImage:
                         Qt.TransformationMode.SmoothTransformation)
 
 
-def view_pictures(outcome: Any) -> list[ViewPicture]:
-    """Every view of a part's outcome with its thumbnail and heatmap (empty for a product without views)."""
+def view_pictures(outcome: Any, references: Mapping[str, Any] | None = None) -> list[ViewPicture]:
+    """Every view of a part's outcome with its thumbnail, heatmap and nearest good reference (``references``:
+    each view's decoded reference pixels by view code; empty for a product without views)."""
     by_view = {o.view_code: o for o in getattr(outcome, "view_outcomes", ()) or ()}
+    references = references or {}
     pictures = []
     for result in getattr(outcome, "views", ()) or ():
         own = by_view.get(result.view)
         if own is None:
             pictures.append(ViewPicture(result, QImage(), QImage()))
             continue
+        pixels = references.get(result.view)
+        reference = _thumb(to_qimage(pixels)) if pixels is not None else QImage()
+        match = getattr(own, "reference", None)
         pictures.append(ViewPicture(result, _thumb(to_qimage(own.image)),
-                                    _thumb(to_qimage(heat_colours(own.anomaly_map, alpha_floor=0.2), bgr=False))))
+                                    _thumb(to_qimage(heat_colours(own.anomaly_map, alpha_floor=0.2), bgr=False)),
+                                    reference, None if match is None else match.image_id))
     return pictures
 
 
@@ -203,7 +212,8 @@ class LiveViews(QWidget):
 
 class ViewTile(QFrame):
     """One view's result: its name (marked when it decided the part), its verdict in the verdict's colour,
-    score and regions count, and the inspected picture with its heatmap; or the view's error."""
+    score and regions count, and the inspected picture with its heatmap beside the view's own nearest good
+    reference; or the view's error."""
 
     def __init__(self, picture: ViewPicture, deciding: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -244,7 +254,18 @@ class ViewTile(QFrame):
         self.picture.set_image(picture.image)
         self.picture.set_overlay(picture.overlay)
         self.picture.set_overlay_opacity(0.55)
-        layout.addWidget(self.picture, 1)
+        self.reference = ImageView(placeholder=self.tr("no good reference"))
+        self.reference.setObjectName("ViewTileReference")
+        self.reference.setMinimumSize(80, 50)
+        self.reference.set_image(picture.reference)
+        self.reference_id = picture.reference_id
+        if picture.reference_id is not None:
+            self.reference.set_caption(self.tr("reference #{0}").format(picture.reference_id))
+        pictures = QHBoxLayout()
+        pictures.setContentsMargins(0, 0, 0, 0)
+        pictures.addWidget(self.picture, 1)
+        pictures.addWidget(self.reference, 1)
+        layout.addLayout(pictures, 1)
 
 
 class ViewTiles(QWidget):
