@@ -30,7 +30,7 @@ from station.domain.recurrence import RecurrenceWindow
 from station.domain.views import PartNotInspectedError, ViewCapture, bank_key
 from station.services.line import LineLink
 from station.services.line import Deliver, LineSettingsService, LineStation
-from station.services.records import RecurrenceWatch
+from station.services.records import HealthAlertService, RecurrenceWatch
 from station.services.shared.ports import AuditTrail
 
 log = logging.getLogger(__name__)
@@ -69,9 +69,11 @@ def build_links(wiring: LineWiring, station_id: str) -> list[LineLink]:
     return links
 
 
-def build_line_settings(settings: Settings, audit: AuditTrail, recurrence: RecurrenceWatch) -> LineSettingsService:
+def build_line_settings(settings: Settings, audit: AuditTrail, recurrence: RecurrenceWatch,
+                        health_alerts: HealthAlertService | None = None) -> LineSettingsService:
     """The GUI bench's Line I/O settings: saved to ``line.toml`` (the file ``station serve`` reads), the
-    links built by :func:`build_links`, and the station's recurrence watch as the line observer."""
+    links built by :func:`build_links`, the station's recurrence watch as the line observer and its open
+    health alerts on the status topic."""
     station_id = settings.station_id
     store = TomlWiringStore(wiring_path(settings.home))
 
@@ -80,7 +82,8 @@ def build_line_settings(settings: Settings, audit: AuditTrail, recurrence: Recur
         recurrence.window = RecurrenceWindow(wiring.recurrence_inspections, wiring.recurrence_hours)
         return [recurrence.line_observer(station_id)]
 
-    return LineSettingsService(store, audit, station_id, lambda wiring: build_links(wiring, station_id), observers)
+    return LineSettingsService(store, audit, station_id, lambda wiring: build_links(wiring, station_id), observers,
+                               alert_summary=health_alerts.summary if health_alerts is not None else None)
 
 
 def workflow_inspect(ctx: Station, product_code: str | None = None, *, guides: bool,  # type: ignore[no-untyped-def]
@@ -173,7 +176,8 @@ class ServeRun:
                                    queue_size=self.wiring.queue_size,
                                    observers=[self.recurrence.line_observer(settings.station_id)],
                                    products=self.products, recipes=self.wiring.recipes,
-                                   camera_problem=self.camera_problem, capture_part=self._capture_part)
+                                   camera_problem=self.camera_problem, capture_part=self._capture_part,
+                                   alert_summary=ctx.health_alerts.summary)
         self.health: HealthServer | None = None
 
     def _camera_spec(self) -> CameraSpec:

@@ -1,7 +1,8 @@
 """MQTT line link (paho-mqtt): trigger topic in, one JSON result message per trigger out, and a retained
 station-status topic whose last will is ``offline`` (the broker publishes it when the station dies).
 
-Topics default to ``station/<station id>/trigger``, ``.../result`` and ``.../status``. Results and status
+Topics default to ``station/<station id>/trigger``, ``.../result`` and ``.../status``; camera/process health
+alerts go to ``.../alert`` next to the result topic (one JSON message per alert, QoS 1, not retained). Results and status
 are published with QoS 1; paho keeps QoS 1 messages queued in memory while the broker is unreachable and
 sends them on reconnection (it reconnects by itself).
 """
@@ -10,8 +11,10 @@ from __future__ import annotations
 
 import logging
 import socket
+import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
@@ -31,6 +34,14 @@ def _no_delay(client, userdata, sock) -> None:  # type: ignore[no-untyped-def]
         pass
 
 
+def alert_topic(result_topic: str, station_id: str) -> str:
+    """The health alert topic: beside the result topic (``.../result`` -> ``.../alert``), else
+    ``station/<station id>/alert``."""
+    if result_topic.endswith("/result"):
+        return result_topic[: -len("result")] + "alert"
+    return f"station/{station_id}/alert"
+
+
 class MqttLink:
     name = "mqtt"
 
@@ -39,6 +50,7 @@ class MqttLink:
         self.station_id = station_id
         self.host, self.port = wiring.host_port()
         self.trigger_topic, self.result_topic, self.status_topic = wiring.topics(station_id)
+        self.alert_topic = alert_topic(self.result_topic, station_id)
         self._timeout = connect_timeout
         self._on_trigger: Callable[[LineTrigger], None] | None = None
         self._connected = threading.Event()
@@ -103,6 +115,12 @@ class MqttLink:
         info = self._client.publish(self.result_topic, result.to_payload(), qos=self.wiring.qos)
         if info.rc not in (paho.MQTT_ERR_SUCCESS, paho.MQTT_ERR_NO_CONN):
             log.warning("MQTT result for %s not queued: %s", result.trigger.trigger_id, paho.error_string(info.rc))
+
+    def publish_alert(self, alert: Mapping[str, Any]) -> None:
+        payload = json.dumps(dict(alert), ensure_ascii=False, separators=(",", ":")).encode()
+        info = self._client.publish(self.alert_topic, payload, qos=1)
+        if info.rc not in (paho.MQTT_ERR_SUCCESS, paho.MQTT_ERR_NO_CONN):
+            log.warning("MQTT health alert %s not queued: %s", alert.get("kind"), paho.error_string(info.rc))
 
     def publish_status(self, status: LineStatus) -> None:
         self._last_status = status

@@ -6,10 +6,12 @@ other layers use.
 """
 
 from station.services.line.settings import LineSettingsService, describe, validate_wiring
-from station.services.line.station import Capture, Deliver, Inspect, LineStation, Observer
-from station.services.line.ports import LineLink
+from station.services.line.station import AlertSummary, Capture, Deliver, Inspect, LineStation, Observer
+from station.services.line.ports import AlertLink, LineLink
 
 __all__ = [
+    "AlertLink",
+    "AlertSummary",
     "Capture",
     "Deliver",
     "describe",

@@ -1,10 +1,10 @@
 """Ports of the line: a link to a PLC, broker or serial device (the workflow never knows which protocol is
-wired), and where the station's line wiring is kept."""
+wired), the links that also carry health alerts, and where the station's line wiring is kept."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, runtime_checkable
 
 from station.domain.line import LineResult, LineStatus, LineTrigger, LineWiring
 
@@ -25,6 +25,14 @@ class LineLink(Protocol):
     def publish_status(self, status: LineStatus) -> None: ...
 
     def stop(self) -> None: ...
+
+
+@runtime_checkable
+class AlertLink(Protocol):
+    """A link that also carries camera/process health alerts (MQTT: the alert topic). ``publish_alert``
+    never raises for a broken connection, like ``publish_result``."""
+
+    def publish_alert(self, alert: Mapping[str, Any]) -> None: ...
 
 
 class LineWiringStore(Protocol):

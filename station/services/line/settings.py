@@ -15,7 +15,7 @@ from typing import Any
 from station.domain.errors import ValidationError
 from station.domain.line import LineWiring, parse_host_port
 from station.services.line.ports import LineLink, LineWiringStore
-from station.services.line.station import CameraProblem, Capture, Inspect, LineStation, Observer
+from station.services.line.station import AlertSummary, CameraProblem, Capture, Inspect, LineStation, Observer
 from station.services.shared.ports import AuditTrail
 
 LINE_AUDIT_TABLE = "station_line"
@@ -78,9 +78,11 @@ def describe(wiring: LineWiring) -> str:
 class LineSettingsService:
     def __init__(self, store: LineWiringStore, audit: AuditTrail, station_id: str,
                  links: Callable[[LineWiring], list[LineLink]],
-                 observers: Callable[[], Sequence[Observer]] = lambda: ()) -> None:
+                 observers: Callable[[], Sequence[Observer]] = lambda: (),
+                 alert_summary: AlertSummary | None = None) -> None:
         self._store, self._audit, self.station_id = store, audit, station_id
         self._links, self._observers = links, observers
+        self._alert_summary = alert_summary  # the open health alerts on the status topic
 
     def wiring(self) -> LineWiring:
         return self._store.load()
@@ -114,7 +116,8 @@ class LineSettingsService:
             return None
         return LineStation(self.station_id, product_code, links, capture, inspect, queue_size=wiring.queue_size,
                            observers=list(self._observers()), recipes=wiring.recipes,
-                           camera_problem=camera_problem, products=tuple(products))
+                           camera_problem=camera_problem, products=tuple(products),
+                           alert_summary=self._alert_summary)
 
     def record_changeover(self, previous: str | None, product: str, link: str, trigger_id: str,
                           reason: str) -> None:

@@ -16,6 +16,9 @@ Rules (docs/readme/line.md):
 - A product of several views: one trigger captures every view's camera (``capture_part``); the part's
   verdict is the worst of its views and its result lists them (``views``); a view without a frame makes
   the part an ``error`` that lists every view, never a PASS.
+- Camera/process health alerts a part raised (``InspectionOutcome.health_alerts``, stored by the health
+  watch) are published, each as one JSON message, on the links that carry alerts (MQTT: the alert topic);
+  the status carries the station's open alerts (``open_alerts``, ``latest_alert``) from ``alert_summary``.
 - ``stop()`` refuses new triggers, answers the waiting ones ``refused: station stopping``, lets the
   inspection in flight finish (it is recorded in one transaction, so nothing is half-recorded), publishes
   its result and the ``offline`` status, then closes the links.
@@ -33,8 +36,9 @@ from typing import Any
 
 from station.domain.engine import InspectionOutcome
 from station.domain.errors import StationError
+from station.domain.health_alerts import HealthAlertSummary
 from station.domain.line import LineResult, LineStatus, LineTrigger, StationState, utc_now
-from station.services.line.ports import LineLink
+from station.services.line.ports import AlertLink, LineLink
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,7 @@ Deliver = Callable[..., None]
 # on with follow-up work (excerpts, guide); raises on failure.
 Inspect = Callable[[LineTrigger, Any, Deliver], None]
 Observer = Callable[[LineTrigger, InspectionOutcome], Sequence[LineResult]]  # extra messages (alerts)
+AlertSummary = Callable[[], HealthAlertSummary]  # the station's open health alerts (count and newest)
 
 
 @dataclass
@@ -91,7 +96,7 @@ class LineStation:
                  inspect: Inspect, *, queue_size: int = 4, observers: Sequence[Observer] = (),
                  products: Sequence[str] = (), recipes: Mapping[int, str] | None = None,
                  camera_problem: CameraProblem | None = None,
-                 capture_part: CapturePart | None = None) -> None:
+                 capture_part: CapturePart | None = None, alert_summary: AlertSummary | None = None) -> None:
         if queue_size < 0:
             raise StationError("queue_size must be 0 or more")
         self.station_id, self.product_code = station_id, product_code
@@ -102,6 +107,8 @@ class LineStation:
         self._capture, self._inspect = capture, inspect
         self._capture_part = capture_part
         self._observers = list(observers)
+        self._alert_summary = alert_summary
+        self._alerts_shown: tuple[int, int | None] = (0, None)  # open count, newest id on the last status
         self._queue: queue.Queue[tuple[LineTrigger, Any, str | None] | None] = queue.Queue()
         self._queue_size = queue_size
         self._lock = threading.Lock()
@@ -290,6 +297,7 @@ class LineStation:
             if extra:
                 result = replace(result, extra={**result.extra, **extra})
             self._answer(result)
+            self._publish_alerts(outcome)
             for observer in self._observers:
                 try:
                     for extra in observer(trigger, outcome):
@@ -345,15 +353,41 @@ class LineStation:
             except Exception:  # noqa: BLE001 - one broken output must not silence the others
                 log.exception("%s link: result not published", link.name)
 
+    def _publish_alerts(self, outcome: InspectionOutcome) -> None:
+        """Each health alert of the part as one message on the links that carry alerts."""
+        for alert in outcome.health_alerts:
+            message = {**alert.to_json(), "station": alert.station_code or self.station_id,
+                       "station_id": self.station_id, "inspection_code": outcome.inspection_code}
+            for link in self.links:
+                if isinstance(link, AlertLink):
+                    try:
+                        link.publish_alert(message)
+                    except Exception:  # noqa: BLE001 - one broken output must not silence the others
+                        log.exception("%s link: health alert not published", link.name)
+
+    def _open_alerts(self) -> HealthAlertSummary | None:
+        if self._alert_summary is None:
+            return None
+        try:
+            return self._alert_summary()
+        except Exception:  # noqa: BLE001 - the status goes out without the alerts rather than not at all
+            log.exception("open health alerts not read")
+            return None
+
     def _publish_status(self, state: StationState, detail: str | None = None) -> None:
         if state == "online":
             problem = self.camera_problem()
             if problem is not None:
                 state, detail = "degraded", problem
+        alerts = self._open_alerts()
+        summary = alerts.to_json() if alerts is not None else {"open": 0, "latest": None}
         with self._lock:
             self.state = state
+            if alerts is not None:
+                self._alerts_shown = (alerts.open_count, alerts.latest.alert_id if alerts.latest else None)
             status = LineStatus(self.station_id, state, self.product_code, queued=max(self._waiting, 0),
-                                last_inspection_code=self.counters.last_inspection_code, detail=detail)
+                                last_inspection_code=self.counters.last_inspection_code, detail=detail,
+                                open_alerts=summary["open"], latest_alert=summary["latest"])
         for link in self.links:
             try:
                 link.publish_status(status)
@@ -361,14 +395,18 @@ class LineStation:
                 log.exception("%s link: status not published", link.name)
 
     def refresh_status(self) -> None:
-        """Publishes the status again when the camera's health changed since the last one (call it
-        periodically: a camera that comes back makes the station ``online``, one that stops ``degraded``)."""
+        """Publishes the status again when the camera's health or the open health alerts changed since the
+        last one (call it periodically: a camera that comes back makes the station ``online``, one that stops
+        ``degraded``; an alert acknowledged on the supervisor's screen leaves the count)."""
         with self._lock:
             state, accepting, busy = self.state, self._accepting, self._busy or self._waiting > 0
+            shown = self._alerts_shown
         if not accepting or busy:
             return
         degraded = self.camera_problem() is not None
-        if degraded != (state == "degraded"):
+        alerts = self._open_alerts()
+        now = shown if alerts is None else (alerts.open_count, alerts.latest.alert_id if alerts.latest else None)
+        if degraded != (state == "degraded") or now != shown:
             self._publish_status("online")
 
     def health(self) -> dict[str, Any]:
@@ -381,4 +419,5 @@ class LineStation:
                     "queued": max(self._waiting, 0), "busy": self._busy, "inspected": c.inspected,
                     "refused": c.refused, "errors": c.errors, "by_verdict": dict(c.by_verdict),
                     "last_inspection_code": c.last_inspection_code, "last_latency_ms": c.last_latency_ms,
+                    "open_alerts": self._alerts_shown[0],
                     "links": [link.name for link in self.links]}

@@ -19,9 +19,10 @@ camera that gives no frames makes the line status ``degraded`` with the reason.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -32,7 +33,7 @@ from station.domain.engine import InspectionOutcome
 from station.domain.errors import StationError, error_line
 from station.domain.line import LineResult, LineStatus, LineTrigger
 from station.services.line import Deliver, LineSettingsService, LineStation, describe
-from station.services.line import LineLink
+from station.services.line import AlertLink, LineLink
 from station.ui.camera_bridge import CameraBridge
 
 log = logging.getLogger(__name__)
@@ -120,9 +121,12 @@ class _BenchStatusLink:
 
     def publish_status(self, status: LineStatus) -> None:
         if status.detail is None:
-            status = LineStatus(status.station_id, status.state, status.product_code, status.queued,
-                                status.last_inspection_code, BENCH_DETAIL, status.since)
+            status = dataclasses.replace(status, detail=BENCH_DETAIL)
         self._link.publish_status(status)
+
+    def publish_alert(self, alert: Mapping[str, Any]) -> None:
+        if isinstance(self._link, AlertLink):
+            self._link.publish_alert(alert)
 
     def stop(self) -> None:
         self._link.stop()

@@ -1,0 +1,97 @@
+"""Health alerts on the line, over a real mosquitto broker with real inspections (demo product): an alert a
+part raised is published on ``station/<id>/alert`` (kind, message, product, station, the part's inspection
+code) and the retained status carries the open alerts (count and newest), which drop when a supervisor
+acknowledges the alert."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from station.adapters.line.mqtt import MqttLink, alert_topic
+from station.app.line import workflow_inspect
+from station.domain.health import HealthAlert, HealthAlertKind, HealthSignal
+from station.domain.line import LineTrigger, MqttWiring
+from station.pipeline.synthetic.parts import render_part
+from station.services.line import LineStation
+from tests.support.line import Broker, Listener, built_demo_home, home_context, mqtt_broker, wait_for  # noqa: F401
+
+SIZE = 64
+TOPIC = "station/ST01"
+
+
+@pytest.fixture(scope="module")
+def built_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from built_demo_home(tmp_path_factory, "health-line-home", SIZE)
+
+
+@pytest.fixture
+def ctx(built_home, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    yield from home_context(built_home, monkeypatch)
+
+
+def _moved(px: int) -> HealthAlert:
+    return HealthAlert(HealthAlertKind.CAMERA_MOVED, "demo-cast", None, HealthSignal.OFFSET_X,
+                       f"The camera or the fixture moved: the part sits {px} px to the right.", float(px), 0.3, 40,
+                       params={"px": px})
+
+
+def _alerting(ctx, alerts: list[HealthAlert]):  # type: ignore[no-untyped-def]
+    """The bench workflow as the line station runs it, with the health watch's part played here: before the
+    n-th part is delivered its alert is stored through the persistent sink and carried on the outcome."""
+    inspect = workflow_inspect(ctx, "demo-cast", guides=False, language="en")
+
+    def run(trigger: LineTrigger, image: Any, deliver) -> None:  # type: ignore[no-untyped-def]
+        def with_alert(outcome, extra=None):  # type: ignore[no-untyped-def]
+            if alerts:
+                alert = alerts.pop(0)
+                ctx.health_alerts.raised(alert)
+                outcome = replace(outcome, health_alerts=(alert,))
+            deliver(outcome, extra)
+
+        inspect(trigger, image, with_alert)
+
+    return run
+
+
+def test_alert_topic_and_open_alerts_on_the_status(ctx, mqtt_broker: Broker) -> None:  # type: ignore[no-untyped-def]
+    assert alert_topic("station/ST01/result", "ST01") == "station/ST01/alert"
+    assert alert_topic("plant/line3/answers", "ST01") == "station/ST01/alert"
+    boss = ctx.users.add_user("park_boss", "park_boss@example.com", "Str0ng-pass-42", ["manager"])
+    listener = Listener(mqtt_broker.port, f"{TOPIC}/#")
+    image = render_part(60_001, SIZE).image
+    station = LineStation("ST01", "demo-cast", [MqttLink(MqttWiring(url=mqtt_broker.url), "ST01")], lambda: image,
+                          _alerting(ctx, [_moved(12)]), alert_summary=ctx.health_alerts.summary)
+    station.start()
+    try:
+        assert listener.json_on(f"{TOPIC}/alert") == []
+        listener.publish(f"{TOPIC}/trigger", json.dumps({"serial": "SN-1"}))
+        [alert] = wait_for(lambda: listener.json_on(f"{TOPIC}/alert"), what="alert message")
+        [result] = wait_for(lambda: listener.json_on(f"{TOPIC}/result"), what="result")
+        assert (alert["kind"], alert["product"], alert["station"], alert["view"]) == (
+            "camera_moved", "demo-cast", "ST01", None)
+        assert alert["message"].startswith("The camera or the fixture moved") and alert["params"] == {"px": 12}
+        assert alert["inspection_code"] == result["inspection_code"] and alert["signal"] == "offset_x"
+        status = wait_for(lambda: [s for s in listener.json_on(f"{TOPIC}/status") if s["open_alerts"] == 1],
+                          what="status with the open alert")[-1]
+        assert status["latest_alert"]["kind"] == "camera_moved" and status["latest_alert"]["alert_id"]
+        assert station.health()["open_alerts"] == 1
+
+        listener.publish(f"{TOPIC}/trigger", json.dumps({"serial": "SN-2"}))  # no alert on this part
+        wait_for(lambda: len(listener.json_on(f"{TOPIC}/result")) == 2, what="second result")
+        assert len(listener.json_on(f"{TOPIC}/alert")) == 1
+
+        [entry] = ctx.health_alerts.open_alerts("demo-cast")
+        ctx.health_alerts.acknowledge(entry.alert_id, boss)
+        station.refresh_status()  # serve calls it every second
+        cleared = wait_for(lambda: [s for s in listener.json_on(f"{TOPIC}/status")
+                                    if s["open_alerts"] == 0 and s["state"] == "online"
+                                    and s["since"] > status["since"]], what="status without open alerts")
+        assert cleared[-1]["latest_alert"] is None
+    finally:
+        station.stop()
+    listener.close()
