@@ -1,6 +1,7 @@
-"""Wires the inspection engine: model files in the models directory, loaded backbones, and the use cases
-(inspection, bank build, calibration, evaluation, few-shot onboarding). Nothing heavy happens here:
-backbones and banks load on first use (``InspectionService.warm_up`` loads them ahead of time)."""
+"""Wires the inspection engine: model files in the models directory, loaded backbones, the use cases
+(inspection, bank build, calibration, evaluation, few-shot onboarding) and the camera/process health watch
+every recorded inspection goes through (baselines from the bank sets' ``health`` files). Nothing heavy
+happens here: backbones and banks load on first use (``InspectionService.warm_up`` loads them ahead of time)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from pathlib import Path
 
 from station.adapters.db.catalog_repo import SqlCatalogRepository
 from station.adapters.engine.bank_files import BankFiles
+from station.adapters.engine.health_files import HealthFiles
 from station.adapters.engine.provider import MlModels
 from station.app.lazy import Lazy
 from station.config import Settings
 from station.services.engine import BankCache, CalibrationService, EvaluationService, InspectionRecorder, InspectionService, ModelBuildService, OnboardingService, RecordingSpace
+from station.services.health import HealthWatch, LibraryGoodImages
 from station.services.shared.ports import DeploymentLog, ObjectStore
 
 
@@ -25,6 +28,7 @@ class EngineServices:
     calibration: CalibrationService
     evaluation: EvaluationService
     onboarding: OnboardingService  # a new product from camera frames: library, bank, calibration
+    health: HealthWatch | None = None  # the inspection's health watch; connect(sink) routes its alerts
 
 
 def build_engine(settings: Settings, catalog: SqlCatalogRepository, recorder: InspectionRecorder,
@@ -34,12 +38,14 @@ def build_engine(settings: Settings, catalog: SqlCatalogRepository, recorder: In
     files = BankFiles(settings.resolved_models_dir)
     cache = BankCache(files, models)
     builder = ModelBuildService(catalog, storage, deployments, models, files, cache)
+    health = HealthWatch(HealthFiles(files), goods=LibraryGoodImages(catalog, storage), station_code=settings.station_id)
     return EngineServices(
         models=models, files=files, builder=builder,
-        inspection=InspectionService(catalog, recorder, storage, models, files, cache, space=space),
+        inspection=InspectionService(catalog, recorder, storage, models, files, cache, space=space, health=health),
         calibration=CalibrationService(catalog, files, cache),
         evaluation=EvaluationService(models),
         onboarding=OnboardingService(catalog, catalog, storage, builder, models.default_backbone),
+        health=health,
     )
 
 

@@ -6,7 +6,8 @@ object store, chooses the configuration by validation unless a backbone is given
 retrieval index (``station.pipeline.retrieval.embeddings``), checks the backbone exported for the torch-free
 CPU runtime against torch (``station.services.engine.export``), publishes the files together in the models
 directory and records the ``deployments`` rows (``patchcore_bank`` for the bank, ``clip_embedding`` for the
-retrieval index).
+retrieval index). The health watch's baseline (``station.pipeline.health``: the image signals of the good
+images as taken) is published with them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from station.domain.enums import DeploymentStatus, DeploymentType, ImageType
 from station.domain.errors import NotFoundError, ValidationError
 from station.domain.views import bank_key
 from station.pipeline.images.decode import decode_bytes
+from station.pipeline.health.detection import learn_baseline
+from station.pipeline.health.files import HEALTH_FILE, baseline_files
 from station.pipeline.images.preprocessing import Preprocessing, prepare
 from station.pipeline.patchcore.bank import MemoryBank
 from station.pipeline.patchcore.bank_build import BuildOptions, build_memory_bank
@@ -170,11 +173,13 @@ class ModelBuildService:
             features.retain(set())
             arrays, meta = built.bank.to_files()
             export = self._check_export(model, built.bank, [img for _, img in goods], options, config, progress)
+            health = self._health_files(product_code, view, goods)
             # The bank, its retrieval index and its export are published together, in one atomic switch: an
             # inspection never pairs the new bank with the old index. A failure of either leaves the previous set.
             index_summary, published = self.build_index(
                 product_code, model, built.bank, goods, built.pooled, user_id=user_id, progress=progress,
-                cancel=cancel, pre=pre, bank_files=(arrays, meta), extra_files={EXPORT_FILE: export.files(built.bank)},
+                cancel=cancel, pre=pre, bank_files=(arrays, meta),
+                extra_files={EXPORT_FILE: export.files(built.bank), HEALTH_FILE: health},
                 defects=defects, view=view)
             path, digest = published[BANK_FILE]
             info = built.bank.info
@@ -201,6 +206,18 @@ class ModelBuildService:
         review = DEFAULT_REVIEW_THRESHOLD if config.review_threshold is None else float(config.review_threshold)
         return check_export(self._models, model, bank, [goods[i] for i in held_out],
                             image_threshold=float(config.image_threshold), review_threshold=review, progress=progress)
+
+    def _health_files(self, product_code: str, view: str | None,
+                      goods: list[tuple[Any, np.ndarray]]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """The health baseline to publish with the bank: the image signals of the good images as taken
+        (decoded again, one at a time; up to 200 spread over the library, the first the registration
+        reference). No PASS-score limits: every good image of the build is in the bank and scores lower than
+        a new good part would, so the watch learns them from the first PASS parts it sees."""
+        picks = sorted(set(np.linspace(0, len(goods) - 1, min(len(goods), 200)).round().astype(int).tolist()))
+        frames = (decode_bytes(self._storage.get_bytes(goods[i][0].file_path), name=goods[i][0].file_name).pixels
+                  for i in picks)
+        baseline, reference = learn_baseline(product_code, view, frames, None, (), f"build: {len(picks)} good images")
+        return baseline_files(baseline, reference)
 
     def build_index(self, product_code: str, model: PatchModel, bank: MemoryBank, goods: list[tuple[Any, np.ndarray]],
                     pooled: np.ndarray, *, user_id: int | None, progress: ProgressCallback,
