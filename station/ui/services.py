@@ -56,7 +56,7 @@ class InspectionPreview(Protocol):
     """Unrecorded inspections for the technician's threshold preview (``InspectionService``)."""
 
     def inspect(self, product_code: str, image: np.ndarray, *, record: bool = ...,
-                source_name: str | None = ...) -> InspectionOutcome: ...
+                source_name: str | None = ..., view: str | None = ...) -> InspectionOutcome: ...
 
     def reevaluate(self, outcome: InspectionOutcome, image_threshold: float | None = ...,
                    pixel_threshold: float | None = ..., review_threshold: float | None = ...) -> InspectionOutcome: ...
@@ -66,12 +66,14 @@ class InspectionPreview(Protocol):
 
 class BankBuilder(Protocol):
     def build(self, product_code: str, options: Any = ..., *, user_id: int | None = ...,
-              progress: ProgressCallback | None = ..., cancel: CancelToken | None = ...) -> Any: ...
+              progress: ProgressCallback | None = ..., cancel: CancelToken | None = ...,
+              view: str | None = ...) -> Any: ...
 
 
 class Calibrator(Protocol):
     def calibrate(self, product_code: str, good: Sequence[Path], defect: Sequence[Path] = ..., *,
-                  progress: ProgressCallback | None = ..., cancel: CancelToken | None = ...) -> Any: ...
+                  progress: ProgressCallback | None = ..., cancel: CancelToken | None = ...,
+                  view: str | None = ...) -> Any: ...
 
 
 class ProductCatalog(Protocol):

@@ -34,6 +34,7 @@ from station.pipeline.patchcore.scoring import check_threshold
 from station.pipeline.retrieval.embeddings import defect_vector, global_vector
 from station.services.engine.ports import HealthObserver, InspectionRecorder, ModelFiles, ModelProvider, RecordingSpace
 from station.services.engine.reference_cache import ReferenceImages
+from station.services.engine.references import require_view
 from station.services.engine.runtime import BANK_FILE, BankCache, BankNotBuiltError, LoadedProduct
 from station.services.shared.ports import CatalogReader, ObjectStore
 
@@ -76,8 +77,11 @@ class InspectionService:
 
     def inspect(self, product_code: str, image: ImageInput, *, inspector_id: int | None = None,
                 progress: ProgressCallback | None = None, record: bool = True,
-                source_name: str | None = None, serial: str | None = None) -> InspectionOutcome:
-        """Inspects one image of ``product_code`` and (by default) records it.
+                source_name: str | None = None, serial: str | None = None,
+                view: str | None = None) -> InspectionOutcome:
+        """Inspects one image of ``product_code`` and (by default) records it. ``view``: judge it as a picture
+        of that view (its bank and thresholds), unrecorded only (a part of several views is recorded whole,
+        :meth:`inspect_part`).
 
         ``image``: a uint8 grey/BGR (or BGRA) numpy array such as a camera frame, a file path, or encoded
         bytes. ``progress`` receives a few ``Progress("inspect", done, total)`` reports. Returns the
@@ -90,6 +94,9 @@ class InspectionService:
         A recorded inspection is also shown to the health watch (when one is given); its alerts are in
         ``health_alerts``.
         """
+        if record and view is not None:
+            raise ValidationError("one view's picture is judged unrecorded: a part of several views is recorded "
+                                  "whole")
         if record and self._space is not None:
             self._space.require_space()
         progress = progress or no_progress
@@ -105,7 +112,9 @@ class InspectionService:
         decoded = decode_input(image, source_name)
         source_name = source_name or decoded.name
         product = self._catalog.get_product(product_code)
-        config = self._catalog.get_model_config(product.product_id)
+        if view is not None:
+            require_view(self._catalog, product, view)
+        config = self._catalog.get_model_config(product.product_id, view)
         t = lap("decode", started)
         try:
             outcome, embedding = self._judge(product, config, decoded, source_name, lap, t, progress, steps)
