@@ -21,6 +21,7 @@ class ScreenEnv:
     camera: CameraBridge
     changes: ChangeBridge  # the window's bridge of ``services.changes``: fire and hear changes here
     line: Any = None  # station.ui.bench.line_controller.LineController: the bench's line links
+    view_cameras: Any = None  # station.ui.bench.views.ViewCameras: the cameras of the bench product's views
 
     def can(self, capability: Capability) -> bool:
         return self.session.can(capability)

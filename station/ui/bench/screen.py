@@ -14,6 +14,9 @@ on the bench once a recorded result is shown (text fields keep their digits). Wh
 screens (a language switch) the shown part, its excerpts and guide move to the new bench
 (:mod:`station.ui.bench.carry`) and are shown again in the new language.
 
+Camera/process health alerts of the product show in a banner above both columns
+(:mod:`station.ui.bench.health_banner`), never in the verdict's place.
+
 A product of several views opens each view's camera, shows the live views side by side and inspects
 every view's newest frame as one part, its result with a tile per view (:mod:`station.ui.bench.views`).
 """
@@ -41,6 +44,7 @@ from station.domain.views import PartNotInspectedError, ViewCapture
 from station.ui.bench.carry import BenchCarry, hand_over, take_over
 from station.ui.bench.display import ResultDisplay, build_display
 from station.ui.bench.guidance_panel import GuidePanel
+from station.ui.bench.health_banner import HealthBanner
 from station.ui.bench.layout import bench_splitter, live_column, stacked, verdict_column
 from station.ui.bench.override_panel import OverridePanel
 from station.ui.bench.tools import BenchTools
@@ -83,6 +87,7 @@ class BenchScreen(QWidget):
         self.guide = GuidePanel()
         # A product of several views: its cameras, their live views side by side, its per-view results.
         self.view_cameras = ViewCameras(env.services.camera_factory, env.runner, self)
+        env.view_cameras = self.view_cameras  # the technician's ROI and preview read a view's frame here
         self.live_views = LiveViews()
         self.live_views.hide()
         self.view_tiles = ViewTiles()
@@ -93,9 +98,12 @@ class BenchScreen(QWidget):
                            stacked(self.view_tiles, self.result.images), [self.line_note, self.tools, self.message])
         self.right = verdict_column(self.result, self.overrides, self.guide)
         layout = QVBoxLayout(self)
+        # open camera/process health alerts of the product: above both columns, hidden while there are none
+        self.health_banner = HealthBanner(env, on_error=self.message.show_error)
+        layout.addWidget(self.health_banner)
         self.splitter = bench_splitter(left, self.right)
         self._sized = False  # the splitter gets its 5:4 split when first shown
-        layout.addWidget(self.splitter)
+        layout.addWidget(self.splitter, 1)
         self.overrides.corrected.connect(self._corrected)
         self.inspect_button.clicked.connect(self.inspect)
         self.guide.stop_button.clicked.connect(self.stop_guide)
@@ -129,6 +137,7 @@ class BenchScreen(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.warm_up()
         self._load_views()
+        self.health_banner.refresh()
         if env.line is not None:
             env.line.attach(self, env.session.product.code if env.session.product else None)
         self._take_over(take_over(env.session))
@@ -434,6 +443,7 @@ class BenchScreen(QWidget):
         self.session.inspected(display)  # the waiting line part hears the verdict here
         self.inspect_button.setEnabled(True)
         self._show(display)
+        self.health_banner.raised(display.outcome.health_alerts)
         outcome = display.outcome
         if not outcome.needs_attention:
             self.guide.show_message(self.tr("PASS: no manual section needed."))
@@ -530,6 +540,7 @@ class BenchScreen(QWidget):
     def product_changed(self, product: ProductInfo) -> None:
         self.line_note.hide()  # the line's switch says so again right after this
         self.session.product_changed()  # every job stops, nothing is shown
+        self.health_banner.refresh()
         self.overrides.clear()
         self._enable_rating_keys()
         if self.env.line is not None:

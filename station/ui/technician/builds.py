@@ -1,6 +1,8 @@
 """Model builds (memory bank with its retrieval index, retrieval index alone, manual index) with progress
 and cancel, the deployment history of the product, and the self-configuration of its latest bank (the
-candidates with their validation scores, the choice, expected false-alarm and miss rates)."""
+candidates with their validation scores, the choice, expected false-alarm and miss rates). A bank build acts on
+the screen's target: the product, or one of its views (that view's bank from its own library images); the
+history names each build's view."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from station.ui.env import ScreenEnv
+from station.ui.technician.target import Target, target_name, target_of
 from station.ui.jobs import BACKGROUND, JobContext, engine_progress
 from station.ui.widgets.feedback import JobProgress, MessageBar
 from station.ui.widgets.tables import DataTable
@@ -24,6 +27,7 @@ class BuildsView(QWidget):
     def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.env = env
+        self.target: Target | None = None  # what the screen acts on (None: the session's product)
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         self.bank_button = QPushButton(self.tr("Build memory bank and retrieval index"))
@@ -55,13 +59,26 @@ class BuildsView(QWidget):
         self.bank_button.clicked.connect(lambda: self.start("bank"))
         self.manual_button.clicked.connect(self._ask_manual)
 
-    def refresh(self) -> None:
-        product = self.env.session.product
-        pid = product.product_id if product else None
-        self.env.runner.submit(lambda _ctx: self.env.services.deployments.history(pid), name="deployments",
-                               on_done=self._show, on_error=self.message.show_error)
+    def set_target(self, target: Target) -> None:
+        self.target = target
+        self.refresh()
 
-    def _show(self, rows: list[dict[str, Any]]) -> None:
+    def refresh(self) -> None:
+        target = target_of(self.env, self.target)
+        pid = target.product.product_id if target else None
+        self.env.runner.submit(lambda _ctx: self.env.services.deployments.history(pid), name="deployments",
+                               on_done=lambda rows: self._show(rows, target), on_error=self.message.show_error)
+
+    @staticmethod
+    def view_of(row: dict[str, Any]) -> str | None:
+        """The view a deployment built (None: the product's own bank)."""
+        config = row.get("config_params")
+        return config.get("view") if isinstance(config, dict) else None
+
+    def _show(self, rows: list[dict[str, Any]], target: Target | None = None) -> None:
+        current = target_of(self.env, self.target)
+        if target is not None and current is not None and target.product.code != current.product.code:
+            return  # an answer for a product no longer shown
         def summary(row: dict[str, Any]) -> str:
             if row.get("error_message"):
                 return str(row["error_message"])
@@ -72,10 +89,16 @@ class BuildsView(QWidget):
             return ", ".join(f"{k}={data[k]:.1f}" if isinstance(data[k], float) else f"{k}={data[k]}"
                              for k in keys if k in data) or json.dumps(data, default=str)[:120]
 
-        self._show_selection(rows)
+        view = current.view if current is not None else None
+        self._show_selection([r for r in rows if self.view_of(r) == view])
         statuses = {"pending": self.tr("queued"), "running": self.tr("running"), "completed": self.tr("completed"),
                     "failed": self.tr("failed"), "cancelled": self.tr("cancelled")}
-        self.table.set_rows([[r["deployment_id"], r["deployment_type"],
+        def kind(row: dict[str, Any]) -> str:
+            view = self.view_of(row)
+            return row["deployment_type"] if view is None else self.tr("{0} (view {1})").format(
+                row["deployment_type"], view)
+
+        self.table.set_rows([[r["deployment_id"], kind(r),
                               statuses.get(r["status"], r["status"]),
                               str(r.get("started_at") or "")[:19], str(r.get("completed_at") or "")[:19], summary(r)]
                              for r in rows], [r["deployment_id"] for r in rows])
@@ -160,18 +183,19 @@ class BuildsView(QWidget):
             self.start("manuals", [Path(f) for f in files])
 
     def start(self, kind: str, paths: list[Path] | None = None) -> None:
-        product = self.env.session.product
-        if product is None:
+        target = target_of(self.env, self.target)
+        if target is None:
             self.message.show_message(self.tr("Choose a product first."), "warning")
             return
+        product, view = target.product, target.view
         services, user_id = self.env.services, self.env.user_id
-        titles = {"bank": self.tr("Building the memory bank and retrieval index"),
+        titles = {"bank": self.tr("Building the bank and index of {0}").format(target_name(target)),
                   "manuals": self.tr("Indexing the manuals")}
 
         def work(ctx: JobContext) -> Any:
             if kind == "bank":
                 return services.builder.build(product.code, user_id=user_id, progress=engine_progress(ctx),
-                                              cancel=ctx.token)
+                                              cancel=ctx.token, view=view)
             ctx.progress(0.05, self.tr("parsing"))
             return services.manuals.ingest(product.code, paths or [], user_id=user_id)
 

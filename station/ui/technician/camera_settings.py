@@ -3,16 +3,21 @@ replay speed and the auto-trigger stillness; validated and audited by the settin
 
 The form shows the camera that is running now (which may differ from the saved setting, e.g. the demo's
 replay folder), and a line above it says what runs: the kind of source, where, its set and measured frame
-rate; a saved setting that differs is named, so Apply never surprises."""
+rate; a saved setting that differs is named, so Apply never surprises.
+
+A view of a product (the screen's target) has a camera of its own (``preprocessing["camera"]`` of the view's
+configuration, saved with ``define_view``): with a view chosen, a box above the station's camera edits that
+source; the bench opens it when it shows the product."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,16 +29,36 @@ from PySide6.QtWidgets import (
 
 from station.domain.camera import CameraSpec, CameraState, CameraStatus, SourceKind
 from station.ui.env import ScreenEnv
+from station.ui.technician.target import Target, target_name
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.image_view import ImageView
 
 
 class CameraSettingsView(QWidget):
+    view_camera_saved = Signal(object)  # the Target whose view camera was saved
+
     def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.env = env
+        self.target: Target | None = None
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
+        self.view_box = QGroupBox()
+        self.view_box.setObjectName("ViewCameraBox")
+        view_row = QHBoxLayout(self.view_box)
+        self.view_source = QLineEdit()
+        self.view_source.setObjectName("ViewCameraSource")
+        self.view_source.setPlaceholderText(self.tr("0, a video file, rtsp://… or an image folder"))
+        self.view_save = QPushButton(self.tr("Save view camera"))
+        self.view_save.setObjectName("SaveViewCamera")
+        view_row.addWidget(self.view_source, 1)
+        view_row.addWidget(self.view_save)
+        self.view_box.setVisible(False)
+        left.addWidget(self.view_box)
+        self.station_title = QLabel(self.tr("The station's camera"))
+        self.station_title.setObjectName("SectionTitle")
+        self.station_title.setVisible(False)
+        left.addWidget(self.station_title)
         self.running = QLabel("")
         self.running.setObjectName("CameraRunning")
         self.running.setWordWrap(True)
@@ -99,6 +124,7 @@ class CameraSettingsView(QWidget):
         folder_button.clicked.connect(self._browse_folder)
         file_button.clicked.connect(self._browse_file)
         self.apply_button.clicked.connect(self.apply)
+        self.view_save.clicked.connect(self.save_view_camera)
         self.reload_button.clicked.connect(self.refresh)
         env.camera.frame_ready.connect(self._frame)  # a bound slot: disconnected when this view is deleted
         env.camera.status_changed.connect(self._show_running)
@@ -125,6 +151,38 @@ class CameraSettingsView(QWidget):
                                               self.tr("Videos (*.mp4 *.avi *.mkv *.mov);;All files (*)"))
         if path:
             self.source.setText(path)
+
+    def set_target(self, target: Target) -> None:
+        """Shows the camera source of ``target``'s view (a box above the station's camera), none for the
+        product's own configuration."""
+        self.target = target
+        has_view = target.view is not None
+        self.view_box.setVisible(has_view)
+        self.station_title.setVisible(has_view)
+        if has_view:
+            self.view_box.setTitle(self.tr("Camera of {0}").format(target_name(target)))
+            self.view_source.setText(target.camera or "")
+
+    def save_view_camera(self) -> None:
+        target = self.target
+        if target is None or target.view is None:
+            return
+        source, settings, user_id = self.view_source.text().strip(), self.env.services.station_settings, \
+            self.env.user_id
+        if not source:
+            self.message.show_message(self.tr("Give the view's camera source."), "warning", 5000)
+            return
+
+        def work(_ctx):  # type: ignore[no-untyped-def]
+            CameraSpec(source=source).validated()
+            return settings.define_view(target.product.code, target.view or "", user_id, camera=source)
+
+        def done(_saved: object) -> None:
+            self.message.show_message(self.tr("Camera of {0} saved: the bench opens it the next time it shows {1}.").format(
+                target_name(target), target.product.code), "info", 8000)
+            self.view_camera_saved.emit(target)
+
+        self.env.runner.submit(work, name="save-view-camera", on_done=done, on_error=self.message.show_error)
 
     def refresh(self) -> None:
         self.env.runner.submit(lambda _ctx: self.env.services.station_settings.camera(), name="camera-settings",

@@ -4,7 +4,8 @@ produced with their 95 % Wilson intervals, the labelled outcomes they rest on an
 proposal would pass) beside the current thresholds, and "Apply" with a confirmation that repeats any
 passed defect (the service saves the thresholds with an audit entry). Below the minimum of labelled
 outcomes the view says how many are missing and offers nothing to apply. Every call runs as a job; a
-result that answers an older product or an older request is dropped."""
+result that answers an older product or an older request is dropped. The labelled outcomes are the product's
+parts: the proposals are for the product's own thresholds; for a product of several views a line says so."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from station.services.shared.changes import ThresholdsChanged
 from station.ui.env import ScreenEnv
 from station.ui.jobs import RequestTracker
 from station.ui.permissions import Capability
+from station.ui.technician.target import Target, target_of
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.names import verdict_name
 from station.ui.widgets.tables import DataTable
@@ -60,6 +62,7 @@ class HistoryProposalsView(QWidget):
         super().__init__(parent)
         self.env = env
         self.requests = RequestTracker()
+        self.target: Target | None = None  # what the screen acts on (None: the session's product)
         self.loaded: ProposalsLoaded | None = None
         self.confirm: QMessageBox | None = None
         self.names = {"current": self.tr("current thresholds"), "far_target": self.tr("false-alarm target"),
@@ -91,6 +94,12 @@ class HistoryProposalsView(QWidget):
         self.current_label = QLabel()
         self.current_label.setObjectName("HistoryCurrent")
         layout.addWidget(self.current_label)
+        self.view_note = QLabel()
+        self.view_note.setObjectName("HistoryViewNote")
+        self.view_note.setProperty("level", "warning")
+        self.view_note.setWordWrap(True)
+        self.view_note.setVisible(False)
+        layout.addWidget(self.view_note)
         self.basis_label = QLabel(self.tr("Select a product to see proposals."))
         self.basis_label.setObjectName("HistoryBasis")
         self.basis_label.setWordWrap(True)
@@ -109,8 +118,23 @@ class HistoryProposalsView(QWidget):
         self.apply_button.clicked.connect(self.ask_apply)
 
     # Loading ---------------------------------------------------------------------------------------
+    def set_target(self, target: Target) -> None:
+        """Proposals for ``target``'s product; with views, a line says they are the product's own thresholds."""
+        self.target = target
+        self.view_note.setVisible(bool(target.views))
+        if target.views:
+            self.view_note.setText(self.tr(
+                "These proposals are for the product's own thresholds (its implicit view). The line judges {0} by "
+                "the thresholds of its views ({1}): calibrate each view under Thresholds and calibration.").format(
+                target.product.code, ", ".join(target.views)))
+        self.refresh()
+
+    def _product(self):  # type: ignore[no-untyped-def]
+        target = target_of(self.env, self.target)
+        return target.product if target is not None else None
+
     def refresh(self) -> None:
-        product = self.env.session.product
+        product = self._product()
         request = self.requests.begin("proposals", supersedes=("apply",))
         self.loaded = None
         self.table.set_rows([])
@@ -132,7 +156,7 @@ class HistoryProposalsView(QWidget):
                                on_error=self.message.show_error)
 
     def show_loaded(self, loaded: ProposalsLoaded) -> None:
-        product = self.env.session.product
+        product = self._product()
         if product is None or product.code != loaded.product_code:
             return  # the product changed meanwhile: its own request is on the way
         self.loaded = loaded
@@ -222,7 +246,7 @@ class HistoryProposalsView(QWidget):
         return self.confirm
 
     def apply(self, product_code: str, proposal: ThresholdProposal) -> None:
-        product = self.env.session.product
+        product = self._product()
         if product is None or product.code != product_code:
             return
         history, user = self.env.services.history_thresholds, self.env.session.user

@@ -1,11 +1,15 @@
 """Preprocessing of a product (grayscale, CLAHE, equalisation, contrast, network input size) and the ROI /
 ignore areas drawn with the mouse on a camera frame. Stored in ``model_configs.preprocessing`` in pixels
-of the original image, validated by the engine's parser, audited."""
+of the original image, validated by the engine's parser, audited. It acts on the screen's target (a product,
+or one of its views: that view's preprocessing and ROI); edits not yet applied are marked, kept over a
+refresh, and asked about before they would be lost (Save / Discard / Cancel)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -15,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -24,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from station.domain.catalog import ModelConfigInfo
 from station.ui.env import ScreenEnv
+from station.ui.technician.target import Target, latest_image, target_name, target_of
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.image_view import Box, RoiEditor
 
@@ -38,10 +44,17 @@ def preprocessing_validator() -> Any:
 
 
 class PreprocessingView(QWidget):
+    saved_to = Signal(object)  # the Target whose preprocessing was saved
+
     def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.env = env
         self.config: ModelConfigInfo | None = None
+        self.target: Target | None = None  # what the screen acts on (None: the session's product)
+        self.config_target: Target | None = None  # the product and view whose configuration the form shows
+        self.loaded: dict[str, Any] | None = None  # the form as loaded or saved
+        self.saving: dict[str, Any] | None = None  # the form whose save is on its way
+        self.unsaved_box: QMessageBox | None = None
         self.roi_px: list[int] | None = None
         self.ignore_px: list[list[int]] = []
         layout = QHBoxLayout(self)
@@ -103,6 +116,11 @@ class PreprocessingView(QWidget):
         left.addLayout(row)
         apply_row = QHBoxLayout()
         apply_row.addStretch(1)
+        self.unsaved_label = QLabel(self.tr("Unsaved changes"))
+        self.unsaved_label.setObjectName("UnsavedPreprocessing")
+        self.unsaved_label.setProperty("level", "warning")
+        self.unsaved_label.setVisible(False)
+        apply_row.addWidget(self.unsaved_label)
         self.apply_button = QPushButton(self.tr("Apply"))
         self.apply_button.setObjectName("PrimaryButton")
         apply_row.addWidget(self.apply_button)
@@ -118,19 +136,103 @@ class PreprocessingView(QWidget):
         self.capture_button.clicked.connect(self.capture_frame)
         self.clear_roi_button.clicked.connect(self._clear_roi)
         self.remove_ignore_button.clicked.connect(self._remove_ignore)
-        self.apply_button.clicked.connect(self.apply)
+        self.apply_button.clicked.connect(lambda: self.apply())
+        for box in (self.grayscale, self.equalize, self.clahe, self.contrast):
+            box.toggled.connect(self._edited)
+        for spin in (self.clahe_clip, self.clahe_grid, self.alpha, self.beta, self.resize_spin):
+            spin.valueChanged.connect(self._edited)
 
     # Loading ----------------------------------------------------------------------------
-    def refresh(self) -> None:
-        product = self.env.session.product
-        if product is None:
-            return
-        pid = product.product_id
-        self.env.runner.submit(lambda _ctx: self.env.services.station_settings.model_config(pid),
-                               name="model-config", on_done=self.show_config, on_error=self.message.show_error)
+    def set_target(self, target: Target) -> None:
+        self.target = target
+        self.refresh()
 
-    def show_config(self, config: ModelConfigInfo) -> None:
-        self.config = config
+    def refresh(self) -> None:
+        target = target_of(self.env, self.target)
+        if target is None:
+            return
+        settings, code, view = self.env.services.station_settings, target.product.code, target.view
+
+        def read(_ctx):  # type: ignore[no-untyped-def]
+            if view is None:
+                return settings.model_config(target.product.product_id)
+            return next((c for c in settings.views(code) if c.view_code == view), None) \
+                or settings.model_config(target.product.product_id)
+
+        self.env.runner.submit(read, name="model-config", on_done=lambda config: self.show_config(config, target),
+                               on_error=self.message.show_error)
+
+    def has_unsaved(self) -> bool:
+        """True while the form differs from the configuration last loaded or saved."""
+        return self.loaded is not None and self.changes() != self.loaded
+
+    def holds_edits(self) -> bool:
+        """Unsaved edits that no save on its way covers: a switch of product would lose them."""
+        return self.has_unsaved() and self.changes() != self.saving
+
+    def edits_text(self) -> str:
+        """The settings that differ from the saved ones, by name."""
+        if self.loaded is None:
+            return ""
+        names = {"grayscale": self.tr("grayscale"), "equalize": self.tr("histogram equalisation"),
+                 "clahe": self.tr("CLAHE"), "contrast": self.tr("contrast"), "resize": self.tr("input size"),
+                 "roi": self.tr("ROI"), "ignore": self.tr("ignore areas")}
+        now = self.changes()
+        return ", ".join(name for key, name in names.items() if now.get(key) != self.loaded.get(key))
+
+    def _edited(self, *_: object) -> None:
+        self.unsaved_label.setVisible(self.has_unsaved())
+
+    def show_config(self, config: ModelConfigInfo, target: Target | None = None) -> None:
+        """Shows ``config`` of ``target`` (default: the one the screen acts on); an answer for a product or
+        view no longer chosen is dropped, and unsaved edits of the same one are kept."""
+        current = target_of(self.env, self.target)
+        target = target or current
+        if target is None or not target.same(current):
+            return
+        if self.has_unsaved() and target.same(self.config_target):
+            self.config = config  # a refresh while editing: the edits stay
+            return
+        self.config, self.config_target = config, target
+        self._fill(config)
+        self.loaded = self.changes()
+        self._edited()
+
+    def discard_edits(self) -> None:
+        """Puts the loaded (saved) configuration back into the form."""
+        if self.config is not None:
+            self._fill(self.config)
+            self.loaded = self.changes()
+        self._edited()
+
+    def confirm_leave(self, then: Callable[[], None] | None = None) -> bool:
+        """Asks about unsaved edits: Save (for the product and view they belong to), Discard or Cancel; as
+        ``ThresholdsView.confirm_leave``."""
+        if not self.has_unsaved():
+            return True
+        self.unsaved_box = QMessageBox(
+            QMessageBox.Icon.Warning, self.tr("Unsaved preprocessing"),
+            self.tr("The preprocessing of {0} was changed and not applied: {1}. Save it?").format(
+                target_name(self.config_target), self.edits_text()),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self)
+        self.unsaved_box.setObjectName("UnsavedPreprocessingQuestion")
+        self.unsaved_box.setDefaultButton(QMessageBox.StandardButton.Save)
+        self.unsaved_box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        try:
+            choice = QMessageBox.StandardButton(self.unsaved_box.exec())
+        finally:
+            self.unsaved_box.deleteLater()
+            self.unsaved_box = None
+        if choice == QMessageBox.StandardButton.Save:
+            self.apply(self.config_target, then)
+            return then is None
+        if choice == QMessageBox.StandardButton.Discard:
+            self.discard_edits()
+            return True
+        return False
+
+    def _fill(self, config: ModelConfigInfo) -> None:
         pre = config.preprocessing
         self.grayscale.setChecked(bool(pre.get("grayscale")))
         self.equalize.setChecked(bool(pre.get("equalize")))
@@ -151,12 +253,12 @@ class PreprocessingView(QWidget):
         self._show_areas()
 
     def capture_frame(self) -> None:
-        frame = self.env.camera.latest_frame
-        if frame is None:
-            self.message.show_message(self.tr("No camera frame yet."), "warning", 4000)
+        image, why = latest_image(self.env, target_of(self.env, self.target))
+        if image is None:
+            self.message.show_message(why or self.tr("No camera frame yet."), "warning", 4000)
             return
         from station.ui.widgets.imaging import to_qimage
-        self.editor.set_image(to_qimage(frame.image))
+        self.editor.set_image(to_qimage(image))
         self._show_areas()
 
     # Drawing ----------------------------------------------------------------------------
@@ -187,6 +289,7 @@ class PreprocessingView(QWidget):
         self._show_areas()
 
     def _show_areas(self) -> None:
+        self._edited()
         self.roi_label.setText(self.tr("ROI: {0}").format(self.roi_px if self.roi_px else self.tr("whole image")))
         self.ignore_list.clear()
         for rect in self.ignore_px:
@@ -212,18 +315,37 @@ class PreprocessingView(QWidget):
             "ignore": self.ignore_px or None,
         }
 
-    def apply(self) -> None:
-        product = self.env.session.product
-        if product is None:
+    def apply(self, target: Target | None = None, then: Callable[[], None] | None = None) -> None:
+        """Saves the form for ``target`` (default: the product and view it was loaded for, else the one the
+        screen acts on); ``then`` runs after a successful save."""
+        target = target or self.config_target or target_of(self.env, self.target)
+        if target is None:
             self.message.show_message(self.tr("Choose a product first."), "warning")
             return
         changes, user_id, validator = self.changes(), self.env.user_id, preprocessing_validator()
+        product, view = target.product, target.view
+        self.saving = changes
 
         def done(config: ModelConfigInfo) -> None:
-            self.show_config(config)
-            self.message.show_message(self.tr("Preprocessing saved. Rebuild the memory bank to use it."), "info")
+            self.saving = None
+            if target.same(target_of(self.env, self.target)):
+                if target.same(self.config_target) and self.changes() != changes:
+                    self.config, self.loaded = config, changes  # edited since: those edits stay unsaved
+                    self._edited()
+                else:
+                    self.loaded = None  # the saved configuration replaces the form
+                    self.show_config(config, target)
+            self.message.show_message(self.tr("Preprocessing of {0} saved. Rebuild the memory bank to use it.")
+                                      .format(target_name(target)), "info")
+            self.saved_to.emit(target)
+            if then is not None:
+                then()
+
+        def failed(error: BaseException) -> None:
+            self.saving = None
+            self.message.show_error(error)
 
         self.env.runner.submit(
             lambda _ctx: self.env.services.station_settings.update_preprocessing(
-                product.product_id, changes, user_id, validator=validator),
-            name="save-preprocessing", on_done=done, on_error=self.message.show_error)
+                product.product_id, changes, user_id, validator=validator, view=view),
+            name="save-preprocessing", on_done=done, on_error=failed)

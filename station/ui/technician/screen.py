@@ -1,6 +1,12 @@
 """The technician screen: camera, preprocessing and ROI, thresholds and calibration, threshold proposals
 from the line's history, model builds, and the change log of settings (who by name, what changed in
-words). Leaving the thresholds tab with unsaved values asks first (Save / Discard / Cancel)."""
+words). Leaving the thresholds tab with unsaved values asks first (Save / Discard / Cancel).
+
+The screen acts on a target: the bench's product and, for a product with views, the view chosen above the
+tabs (builds, thresholds and calibration, preprocessing and ROI, the view's camera). A technician adds a view
+here too. When the line changes the bench's product while thresholds or preprocessing hold unsaved edits,
+the screen keeps them on their product and says so in a banner (save them there, or discard them); it
+follows the line once they are saved or discarded."""
 
 from __future__ import annotations
 
@@ -16,7 +22,9 @@ from station.ui.env import ScreenEnv
 from station.ui.technician.builds import BuildsView
 from station.ui.technician.camera_settings import CameraSettingsView
 from station.ui.technician.history_proposals import HistoryProposalsView
-from station.ui.technician.preprocessing import PreprocessingView
+from station.ui.technician.kept_edits import KeptEditsBanner
+from station.ui.technician.preprocessing import PreprocessingView, preprocessing_validator
+from station.ui.technician.target import AddViewDialog, Target, ViewBar, read_views, target_name
 from station.ui.technician.thresholds import ThresholdsView
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.names import image_label_name, override_name, role_name, verdict_name
@@ -132,7 +140,15 @@ class TechnicianScreen(QWidget):
         super().__init__(parent)
         self.env = env
         self.setObjectName("TechnicianScreen")
+        self.target: Target | None = None
+        self.pinned = False  # the target keeps unsaved edits of a product the line moved the bench away from
+        self.add_dialog: AddViewDialog | None = None
+        self._select_after_load: str | None = None
         layout = QVBoxLayout(self)
+        self.kept = KeptEditsBanner()
+        layout.addWidget(self.kept)
+        self.view_bar = ViewBar()
+        layout.addWidget(self.view_bar)
         self.tabs = QTabWidget()
         self.camera = CameraSettingsView(env)
         self.preprocessing = PreprocessingView(env)
@@ -151,11 +167,125 @@ class TechnicianScreen(QWidget):
         self.tabs.currentChanged.connect(self._tab_changed)
         self.builds.built.connect(lambda _pid: self.thresholds.refresh())
         self.history.applied.connect(lambda _pid: self.thresholds.refresh())
+        self.view_bar.chosen.connect(self.choose_view)
+        self.view_bar.add_requested.connect(self.ask_add_view)
+        self.kept.save_requested.connect(self.save_kept)
+        self.kept.discard_requested.connect(self.discard_kept)
+        self.thresholds.saved_to.connect(self._kept_saved)
+        self.preprocessing.saved_to.connect(self._kept_saved)
+        self.camera.view_camera_saved.connect(lambda target: self._load_views(target.product))
         self.refresh()
 
     def refresh(self) -> None:
-        for view in (self.camera, self.preprocessing, self.thresholds, self.history, self.builds, self.audit):
+        product = self.env.session.product
+        views: tuple[Any, ...] = (self.camera, self.preprocessing, self.thresholds, self.history, self.builds,
+                                  self.audit)
+        if self.target is None and product is not None:
+            self._follow(product)  # the first target: the bench's product, its own configuration (read there)
+            views = (self.camera, self.audit)
+        elif self.target is not None:
+            self._load_views(self.target.product)
+        for view in views:
             view.refresh()
+
+    # The target: product and view ----------------------------------------------------------------
+    def _share(self, target: Target, reload: bool = True) -> None:
+        """Every tab acts on ``target``; ``reload``: they read its settings again (another product or view)."""
+        views_changed = self.target is None or self.target.views != target.views
+        self.target = target
+        self.view_bar.show_target(target)
+        self.view_bar.setEnabled(not self.pinned)
+        self.camera.set_target(target)
+        for view in (self.thresholds, self.preprocessing, self.builds):
+            if reload:
+                view.set_target(target)
+            else:
+                view.target = target
+        if reload or views_changed:
+            self.history.set_target(target)
+        else:
+            self.history.target = target
+
+    def _follow(self, product: ProductInfo, view: str | None = None) -> None:
+        """Acts on ``product`` (its ``view``) and no longer keeps edits of another product."""
+        self.pinned = False
+        self.kept.setVisible(False)
+        cameras = self.target.cameras if self.target is not None and self.target.product.code == product.code else {}
+        self._share(Target(product, view if view in cameras else None, cameras))
+        self._load_views(product)
+
+    def _load_views(self, product: ProductInfo) -> None:
+        code, env = product.code, self.env
+        self.env.runner.submit(lambda _ctx: read_views(env, code), name="technician-views", owner=self,
+                               on_done=lambda cameras: self._views_loaded(code, cameras))
+
+    def _views_loaded(self, code: str, cameras: dict[str, str | None]) -> None:
+        target = self.target
+        if target is None or target.product.code != code:
+            return
+        view = target.view if target.view in cameras else None
+        self._share(Target(target.product, view, cameras), reload=view != target.view)
+        chosen, self._select_after_load = self._select_after_load, None
+        if chosen is not None and chosen in cameras:
+            self.choose_view(chosen)
+
+    def choose_view(self, view: str | None) -> None:
+        """The technician chose ``view`` (None: the product's own configuration): unsaved edits ask first."""
+        target = self.target
+        if target is None or view == target.view:
+            return
+        if self.pinned or not self.confirm_leave():
+            self.view_bar.set_view(target.view)  # Cancel: the view with the unsaved edits stays
+            return
+        self._share(Target(target.product, view, target.cameras))
+
+    def ask_add_view(self) -> AddViewDialog | None:
+        if self.target is None:
+            return None
+        self.add_dialog = AddViewDialog(self.env, self.target.product, self.target.views, preprocessing_validator(),
+                                        self)
+        product = self.target.product
+
+        def added(code: str) -> None:
+            self._select_after_load = code
+            self._load_views(product)
+
+        self.add_dialog.added.connect(added)
+        self.add_dialog.open()
+        return self.add_dialog
+
+    # Unsaved edits and the line ------------------------------------------------------------------
+    def holds_edits(self) -> bool:
+        return self.thresholds.holds_edits() or self.preprocessing.holds_edits()
+
+    def edits_in_words(self) -> list[str]:
+        edits = []
+        if self.thresholds.has_unsaved():
+            edits.append(self.tr("thresholds {0}").format(self.thresholds.edits_text()))
+        if self.preprocessing.has_unsaved():
+            edits.append(self.tr("preprocessing: {0}").format(self.preprocessing.edits_text()))
+        return edits
+
+    def save_kept(self) -> None:
+        """Saves the kept edits to the product (and view) they were made for; the screen then follows."""
+        if self.thresholds.has_unsaved():
+            self.thresholds.save(self.thresholds.saved_target)
+        if self.preprocessing.has_unsaved():
+            self.preprocessing.apply(self.preprocessing.config_target)
+
+    def discard_kept(self) -> None:
+        self.thresholds.discard_edits()
+        self.preprocessing.discard_edits()
+        self._follow_line()
+
+    def _kept_saved(self, _target: Target) -> None:
+        if self.pinned and not self.thresholds.has_unsaved() and not self.preprocessing.has_unsaved():
+            self._follow_line()
+
+    def _follow_line(self) -> None:
+        product = self.env.session.product
+        if product is not None:
+            self._follow(product)
 
     def _tab_changed(self, index: int) -> None:
         previous, self.tab_index = self.tab_index, index
@@ -165,12 +295,32 @@ class TechnicianScreen(QWidget):
             self.tabs.blockSignals(False)
             self.tab_index = previous
             return
+        self.view_bar.setVisible(self.tabs.widget(index) is not self.audit)
         self.audit.refresh()
 
     def confirm_leave(self, then: Callable[[], None] | None = None) -> bool:
-        """Asked by the main window before a product switch or closing: unsaved thresholds ask first."""
-        return self.thresholds.confirm_leave(then)
+        """Asked by the main window before a product switch or closing (and here before a view switch):
+        unsaved thresholds, then unsaved preprocessing, ask first."""
+        if not self.thresholds.confirm_leave(then if not self.preprocessing.has_unsaved() else None):
+            return False
+        return self.preprocessing.confirm_leave(then)
 
     def product_changed(self, product: ProductInfo) -> None:
-        for view in (self.preprocessing, self.thresholds, self.history, self.builds):
-            view.refresh()
+        """The bench's product changed. A person's switch has asked about unsaved edits already; the line's
+        does not ask: edits still unsaved stay on their product, and the banner says so."""
+        target = self.target
+        if target is not None and target.product.code == product.code:
+            if self.pinned:  # the line came back to the product of the kept edits
+                self.pinned = False
+                self.kept.setVisible(False)
+                self.view_bar.setEnabled(True)
+            self._load_views(product)
+            for view in (self.preprocessing, self.thresholds, self.history, self.builds):
+                view.refresh()  # edits of this product stay over a refresh
+            return
+        if target is not None and self.holds_edits():
+            self.pinned = True
+            self.view_bar.setEnabled(False)
+            self.kept.show_kept(product.code, target_name(target), self.edits_in_words())
+            return
+        self._follow(product)

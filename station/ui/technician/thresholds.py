@@ -1,8 +1,8 @@
 """Thresholds with a calibration view: score histograms of good vs defect samples, ROC, suggested
 thresholds with their UNCERTAIN band (its edges, width and where it comes from), the band of the edited
 values, and a live preview that re-evaluates a result with the edited values. Unsaved edits ask before they
-are lost (Save / Discard / Cancel): the technician screen asks on a tab switch, the main window on a product
-switch and on closing."""
+are lost (Save / Discard / Cancel): the technician screen asks on a tab or view switch, the main window on a
+product switch and on closing. Everything acts on the screen's target: a product and one of its views."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
@@ -33,6 +33,7 @@ from station.services.engine import Thresholds
 from station.services.shared.changes import ThresholdsChanged
 from station.ui.env import ScreenEnv
 from station.ui.jobs import BACKGROUND, RequestTracker, engine_progress
+from station.ui.technician.target import Target, latest_image, target_name, target_of
 from station.ui.widgets.charts import ChartData, LineChart, Marker, Series
 from station.ui.widgets.feedback import JobProgress, MessageBar
 from station.ui.widgets.names import verdict_name
@@ -66,11 +67,15 @@ def _scrolled(column: QWidget) -> QScrollArea:
 
 
 class ThresholdsView(QWidget):
+    saved_to = Signal(object)  # the Target whose thresholds were saved
+
     def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.env = env
         self.saved: Thresholds | None = None
-        self.saved_product: ProductInfo | None = None  # the product whose saved values the spin boxes started from
+        self.target: Target | None = None  # what the screen acts on (None: the session's product)
+        self.saved_target: Target | None = None  # the product and view whose saved values the spin boxes started from
+        self.saving: tuple[float, float, float] | None = None  # values whose save is on its way
         self.shown: tuple[float, float, float] | None = None  # (image, pixel, review) as loaded or saved
         self.unsaved_box: QMessageBox | None = None
         self.report: Any = None
@@ -152,25 +157,41 @@ class ThresholdsView(QWidget):
     def thresholds(self) -> tuple[float, float, float]:
         return self.image_threshold.value(), self.pixel_threshold.value(), self.review_threshold.value()
 
+    @property
+    def saved_product(self) -> ProductInfo | None:
+        return self.saved_target.product if self.saved_target is not None else None
+
+    def set_target(self, target: Target) -> None:
+        """Acts on ``target`` from now on: a calibration or preview of another product or view is dropped."""
+        if not target.same(self.target):
+            self.report, self.preview_outcome = None, None
+            self.suggest_button.setEnabled(False)
+            self.preview_label.setText(self.tr("No preview yet."))
+            self.summary.setText(self.tr("Run a calibration to see how good and defect samples score."))
+            self._draw()
+        self.target = target
+        self.refresh()
+
     def refresh(self) -> None:
-        product = self.env.session.product
-        if product is None:
+        target = target_of(self.env, self.target)
+        if target is None:
             return
-        code = product.code
-        self.env.runner.submit(lambda _ctx: self.env.services.station_settings.thresholds(code),
-                               name="thresholds", on_done=lambda saved: self.show_thresholds(saved, product),
+        code, view = target.product.code, target.view
+        self.env.runner.submit(lambda _ctx: self.env.services.station_settings.thresholds(code, view),
+                               name="thresholds", on_done=lambda saved: self.show_thresholds(saved, target),
                                on_error=self.message.show_error)
 
-    def show_thresholds(self, saved: Thresholds, product: ProductInfo | None = None) -> None:
-        """Shows the saved thresholds of ``product`` (default: the selected one); an answer for a product
-        that is no longer selected is dropped, and unsaved edits of the same product are kept."""
-        current = self.env.session.product
-        product = product or current
-        if product is None or current is None or product.code != current.code:
+    def show_thresholds(self, saved: Thresholds, target: Target | ProductInfo | None = None) -> None:
+        """Shows the saved thresholds of ``target`` (default: the one the screen acts on); an answer for a
+        product or view no longer chosen is dropped, and unsaved edits of the same one are kept."""
+        current = target_of(self.env, self.target)
+        if isinstance(target, ProductInfo):
+            target = Target(target, current.view if current is not None else None)
+        target = target or current
+        if target is None or not target.same(current):
             return
-        keep_edits = (self.has_unsaved() and self.saved_product is not None
-                      and self.saved_product.code == product.code)
-        self.saved, self.saved_product = saved, product
+        keep_edits = self.has_unsaved() and target.same(self.saved_target)
+        self.saved, self.saved_target = saved, target
         review = saved.review_threshold if saved.review_threshold is not None else saved.image_threshold
         values = (saved.image_threshold, saved.pixel_threshold, review)
         if keep_edits:  # a refresh while editing: the edits stay, measured against the new saved values
@@ -188,6 +209,12 @@ class ThresholdsView(QWidget):
         if self.shown is None:
             return False
         return any(abs(a - b) > _SAME for a, b in zip(self.thresholds(), self.shown))
+
+    def holds_edits(self) -> bool:
+        """Unsaved edits that no save on its way covers: a switch of product would lose them."""
+        if not self.has_unsaved():
+            return False
+        return self.saving is None or any(abs(a - b) > _SAME for a, b in zip(self.thresholds(), self.saving))
 
     def discard_edits(self) -> None:
         """Puts the loaded (saved) values back into the spin boxes."""
@@ -208,7 +235,7 @@ class ThresholdsView(QWidget):
             return True
         choice = self.ask_unsaved()
         if choice == QMessageBox.StandardButton.Save:
-            self.save(self.saved_product, then)
+            self.save(self.saved_target, then)
             return then is None
         if choice == QMessageBox.StandardButton.Discard:
             self.discard_edits()
@@ -217,7 +244,7 @@ class ThresholdsView(QWidget):
 
     def ask_unsaved(self) -> QMessageBox.StandardButton:
         """The Save / Discard / Cancel question (modal); the box stays in ``unsaved_box`` while it is open."""
-        product = self.saved_product.code if self.saved_product is not None else ""
+        product = target_name(self.saved_target)
         self.unsaved_box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Unsaved thresholds"), self.tr(
             "The thresholds of {0} were changed and not saved: {1}. Save them?").format(
             product, self.edits_text()),
@@ -240,27 +267,35 @@ class ThresholdsView(QWidget):
         return ", ".join(f"{name} {old:.3f} → {new:.3f}" for name, old, new in zip(names, self.shown, self.thresholds())
                          if abs(old - new) > _SAME)
 
-    def save(self, product: ProductInfo | None = None, then: Callable[[], None] | None = None) -> None:
-        """Saves the edited values for ``product`` (default: the product they were loaded for, else the
-        selected one); ``then`` runs after a successful save."""
-        product = product or self.saved_product or self.env.session.product
-        if product is None:
+    def save(self, target: Target | None = None, then: Callable[[], None] | None = None) -> None:
+        """Saves the edited values for ``target`` (default: the product and view they were loaded for, else
+        the one the screen acts on); ``then`` runs after a successful save."""
+        target = target or self.saved_target or target_of(self.env, self.target)
+        if target is None:
             return
-        image, pixel, review = self.thresholds()
+        product, view = target.product, target.view
+        image, pixel, review = values = self.thresholds()
         settings, user_id = self.env.services.station_settings, self.env.user_id
+        self.saving = values
 
         def done(saved: Thresholds) -> None:
-            current = self.env.session.product
-            if current is not None and current.code == product.code:
-                self.show_thresholds(saved, product)
-            self.message.show_message(self.tr("Thresholds of {0} saved.").format(product.code), "info", 5000)
+            self.saving = None
+            if target.same(target_of(self.env, self.target)):
+                self.show_thresholds(saved, target)
+            self.message.show_message(self.tr("Thresholds of {0} saved.").format(target_name(target)), "info", 5000)
             self.env.changes.fire(ThresholdsChanged(product.product_id))
+            self.saved_to.emit(target)
             if then is not None:
                 then()
 
+        def failed(error: BaseException) -> None:
+            self.saving = None
+            self.message.show_error(error)
+
         self.env.runner.submit(
-            lambda _ctx: settings.update_thresholds(product.code, image, pixel, user_id, review_threshold=review),
-            name="save-thresholds", on_done=done, on_error=self.message.show_error)
+            lambda _ctx: settings.update_thresholds(product.code, image, pixel, user_id, review_threshold=review,
+                                                    view=view),
+            name="save-thresholds", on_done=done, on_error=failed)
 
     # Calibration ------------------------------------------------------------------------
     def _ask_folder(self) -> None:
@@ -269,16 +304,19 @@ class ThresholdsView(QWidget):
             self.calibrate(Path(folder))
 
     def calibrate(self, folder: Path) -> None:
-        product = self.env.session.product
-        if product is None:
+        target = target_of(self.env, self.target)
+        if target is None:
             return
-        calibration = self.env.services.calibration
+        calibration, code, view = self.env.services.calibration, target.product.code, target.view
 
         def work(ctx):  # type: ignore[no-untyped-def]
             good, defect = calibration_images(folder)
-            return calibration.calibrate(product.code, good, defect, progress=engine_progress(ctx), cancel=ctx.token)
+            return calibration.calibrate(code, good, defect, progress=engine_progress(ctx), cancel=ctx.token,
+                                         view=view)
 
         def done(report: Any) -> None:
+            if not target.same(target_of(self.env, self.target)):
+                return  # the screen moved on to another product or view
             self.report = report
             self.suggest_button.setEnabled(True)
             self._draw()
@@ -377,16 +415,17 @@ class ThresholdsView(QWidget):
 
     # Live preview -----------------------------------------------------------------------
     def preview_current_frame(self) -> None:
-        product, frame = self.env.session.product, self.env.camera.latest_frame
-        if product is None or frame is None:
-            self.message.show_message(self.tr("No camera frame yet."), "warning", 4000)
+        target = target_of(self.env, self.target)
+        picture, why = latest_image(self.env, target)
+        if target is None or picture is None:
+            self.message.show_message(why or self.tr("No camera frame yet."), "warning", 4000)
             return
-        preview = self.env.services.preview
+        preview, code, view = self.env.services.preview, target.product.code, target.view
         image, pixel, review = self.thresholds()
         request = self.previews.begin("preview")  # a newer preview retires this one's result
 
         def work(_ctx):  # type: ignore[no-untyped-def]
-            outcome = preview.inspect(product.code, frame.image, record=False, source_name="preview")
+            outcome = preview.inspect(code, picture, record=False, source_name="preview", view=view)
             return preview.reevaluate(outcome, image, pixel, review)
 
         self.env.runner.submit(work, name="preview", owner=self, request=(self.previews, "preview", request),
