@@ -1,6 +1,7 @@
-"""Defects awaiting action (the view ``recent_inspections``: 미조치), with the open recurrence alerts on top
-as their own kind of entry, and the filtered history. A row of either opens the review of its inspection
-(double-click or Enter; in the queue, with the right to log actions, inside the action dialog)."""
+"""Defects awaiting action (the view ``recent_inspections``: 미조치), with the open recurrence alerts and the
+open camera/process health alerts on top as their own kinds of entry, and the filtered history. A row of
+either list opens the review of its inspection (double-click or Enter; in the queue, with the right to log
+actions, inside the action dialog)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from station.ui.env import ScreenEnv
 from station.ui.permissions import Capability
 from station.ui.supervisor.action_dialog import ActionDialog, ActionDraft
 from station.ui.supervisor.inspection_review import InspectionReviewDialog
+from station.ui.supervisor.health_alerts import HealthAlertsPanel
 from station.ui.supervisor.recurrence_alerts import RecurrenceAlertsPanel
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.names import defect_name, override_name, status_name, verdict_name
@@ -148,6 +150,8 @@ class AwaitingActionView(QWidget):
         self.recurrence = RecurrenceAlertsPanel(env)
         self.recurrence.open_inspection.connect(self.select_inspection)
         layout.addWidget(self.recurrence)
+        self.health = HealthAlertsPanel(env)
+        layout.addWidget(self.health)
         self.table = InspectionTable()
         self.table.setObjectName("AwaitingTable")
         # with the right to log actions a row opens the action dialog (the review inside), else the review
@@ -165,6 +169,7 @@ class AwaitingActionView(QWidget):
         self.env.runner.submit(lambda _ctx: actions.pending_defects(product.product_id if product else None),
                                name="awaiting", owner=self, on_done=self._show, on_error=self.message.show_error)
         self.recurrence.refresh()
+        self.health.refresh()
 
     def select_inspection(self, inspection_id: int) -> None:
         """Selects a defect of the queue (the new inspection of a recurrence alert)."""
