@@ -61,7 +61,7 @@ def build_gui_services(station: Station) -> GuiServices:
         health_alerts=station.health_alerts,
         overrides=station.overrides,
         onboarding=engine.onboarding,
-        line=build_line_settings(station.settings, station.audit, station.recurrence),
+        line=build_line_settings(station.settings, station.audit, station.recurrence, station.health_alerts),
     )
 
 

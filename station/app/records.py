@@ -1,5 +1,6 @@
 """Wires what the station does with its recorded inspections: corrective actions, the recurrence watch
-(window from ``line.toml``), the health alerts (the health watch's persistent sink), verdict overrides and the threshold proposals drawn from them, and the
+(window from ``line.toml``), the health alerts (the health watch's persistent sink), verdict overrides
+and the threshold proposals drawn from them, and the
 supervisor's reports, with the view across stations when a centre is configured: the centre's aggregates,
 read through the station's own central login (no application user: the ``station_sync`` read policies),
 opened on first use."""

@@ -4,6 +4,7 @@ function of its feature. The inspection engine and the bench workflow on it are 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -85,6 +86,15 @@ class Station:
         self.db.dispose()
 
 
+def with_alert_sink(build: Callable[[], EngineServices], alerts: HealthAlertService) -> EngineServices:
+    """The engine from ``build`` with its health watch's alerts going to ``alerts`` (stored, pushed, shown on
+    the bench and the supervisor's queue, published on the line)."""
+    engine = build()
+    if engine.health is not None:
+        engine.health.connect(alerts)
+    return engine
+
+
 def open_local_store(settings: Settings) -> Database:
     """The station's local store, checked first (a damaged SQLite file stops with the recovery path),
     created or upgraded to the current schema."""
@@ -107,6 +117,7 @@ def build_station(settings: Settings | None = None) -> Station:
     recorder = SqlInspectionRecorder(db, settings.station_id, on_recorded=sync.trigger)
     health_alerts = build_health_alerts(settings, db, changes)
     engine = Lazy(partial(build_engine, settings, catalog, recorder, storage, deployments, space=disk))
+    engine = Lazy(partial(with_alert_sink, engine.get, health_alerts))  # built on first use, its alerts kept
     review_thresholds = BankReviewThresholds(engine)
     records = build_records(settings, db, catalog, audit, changes, review_thresholds)
     guidance = build_guidance(settings, db, catalog, storage, deployments)

@@ -95,3 +95,31 @@ def test_alert_topic_and_open_alerts_on_the_status(ctx, mqtt_broker: Broker) -> 
     finally:
         station.stop()
     listener.close()
+
+
+def test_a_darker_camera_raises_a_stored_alert_published_on_the_line(ctx, mqtt_broker: Broker) -> None:  # type: ignore[no-untyped-def]
+    """The station as assembled: the health watch's alerts go to the persistent sink. Parts photographed
+    darker than at calibration raise "image darker" from the real signals; it is stored (open, for the
+    supervisor), published on the alert topic and counted on the status."""
+    listener = Listener(mqtt_broker.port, f"{TOPIC}/#")
+    darker = (render_part(60_002, SIZE).image.astype(float) * 0.45).astype("uint8")
+    station = LineStation("ST01", "demo-cast", [MqttLink(MqttWiring(url=mqtt_broker.url), "ST01")], lambda: darker,
+                          workflow_inspect(ctx, "demo-cast", guides=False, language="en"),
+                          alert_summary=ctx.health_alerts.summary)
+    station.start()
+    try:
+        for n in range(1, 41):
+            listener.publish(f"{TOPIC}/trigger", json.dumps({"serial": f"D-{n}"}))
+            wait_for(lambda: len(listener.json_on(f"{TOPIC}/result")) == n, what=f"result {n}")
+            if listener.json_on(f"{TOPIC}/alert"):
+                break
+        alerts = wait_for(lambda: listener.json_on(f"{TOPIC}/alert"), what="a health alert from darker parts")
+    finally:
+        station.stop()
+    listener.close()
+    assert alerts[0]["kind"] == "image_darker" and alerts[0]["product"] == "demo-cast"
+    assert alerts[0]["params"]["grey_levels"] < 0 and alerts[0]["station"] == "ST01"
+    stored = ctx.health_alerts.open_alerts("demo-cast")
+    assert [a.kind.value for a in stored] == [a["kind"] for a in alerts]
+    assert stored[0].alert.station_code == "ST01" and stored[0].alert.raised_at is not None
+    assert any(s["open_alerts"] == len(alerts) for s in listener.json_on(f"{TOPIC}/status"))
