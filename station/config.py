@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     retention_max_gb: float = Field(default=0.0, ge=0, le=100_000)
     min_free_gb: float = Field(default=1.0, ge=0, le=10_000)
     min_free_percent: float = Field(default=5.0, ge=0, le=50)
+    # Model updates from approved false alarms (docs/readme/engine.md "Learning new good parts"): refused when
+    # the miss rate on the labelled defects would rise by more than this many percentage points; a new patch
+    # counts as covered within update_coverage_factor x the bank's own coverage radius.
+    update_max_miss_increase: float = Field(default=0.0, ge=0, le=100)
+    update_coverage_factor: float = Field(default=1.0, gt=0, le=10)
     language: Literal["en", "ko"] = "en"
     theme: Literal["light", "dark"] = "light"
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from station.adapters.db.audit_repo import SqlAuditTrail
+from station.adapters.db.false_alarms_repo import SqlFalseAlarms
 from station.adapters.db.catalog_repo import SqlCatalogRepository
 from station.adapters.db.database import Database, open_database
 from station.adapters.db.deployments_repo import SqlDeploymentLog
@@ -116,7 +117,8 @@ def build_station(settings: Settings | None = None) -> Station:
     # a recorded inspection wakes the sync thread (when it runs): no wait for the next periodic pass
     recorder = SqlInspectionRecorder(db, settings.station_id, on_recorded=sync.trigger)
     health_alerts = build_health_alerts(settings, db, changes)
-    engine = Lazy(partial(build_engine, settings, catalog, recorder, storage, deployments, space=disk))
+    engine = Lazy(partial(build_engine, settings, catalog, recorder, storage, deployments, space=disk, audit=audit,
+                          alarms=SqlFalseAlarms(db)))
     engine = Lazy(partial(with_alert_sink, engine.get, health_alerts))  # built on first use, its alerts kept
     review_thresholds = BankReviewThresholds(engine)
     records = build_records(settings, db, catalog, audit, changes, review_thresholds)

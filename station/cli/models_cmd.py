@@ -8,7 +8,8 @@ Models come from *providers*: modules listed by ``station.app.cli.model_provider
   (verified by sha256) and returns its path, or returns None when the name is not one of its models;
   ``progress`` hears text notes and ``Progress`` reports (drawn as a bar on a terminal).
 
-``fetch`` asks each provider in turn; ``list`` shows all of them.
+``fetch`` asks each provider in turn; ``list`` shows all of them. ``update`` and ``rollback`` (learning approved
+false alarms into a product's model, and undoing it) are in ``station.cli.model_update_cmd``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from types import ModuleType
 
 from station.app.cli import model_providers
+from station.cli import model_update_cmd
 from station.cli.common import print_json, settings_from
 from station.cli.progress import ProgressReporter
 from station.domain.errors import NotFoundError
@@ -27,7 +29,8 @@ def _providers() -> list[ModuleType]:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("models", help="list and fetch model weights (verified by sha256)")
+    p = subparsers.add_parser("models", help="list and fetch model weights (verified by sha256); update a model "
+                                             "from approved false alarms, roll it back")
     sub = p.add_subparsers(dest="models_command", metavar="ACTION", required=True)
 
     listing = sub.add_parser("list", help="the models the station knows and which are installed")
@@ -39,6 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch.add_argument("--from", dest="source", type=Path, help="install from this local file instead")
     fetch.add_argument("--force", action="store_true", help="fetch again even if a verified copy is installed")
     fetch.set_defaults(func=_fetch)
+    model_update_cmd.add_parsers(sub)
 
 
 def _list(args: argparse.Namespace) -> int:

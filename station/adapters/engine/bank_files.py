@@ -135,6 +135,29 @@ class BankFiles:
             if old.is_dir() and old.name not in keep:
                 shutil.rmtree(old, ignore_errors=True)  # a reader still in it keeps its open files
 
+    # Versions ----------------------------------------------------------------------------------
+    def current_version(self, product_code: str) -> str | None:
+        """The published version's folder name (None before the first versioned publish)."""
+        folder = self.current_dir(product_code)
+        return folder.name if folder != self._folder(product_code) else None
+
+    def versions(self, product_code: str) -> list[str]:
+        """The version folders kept on disk, oldest first (their names sort by publication time)."""
+        folder = self._folder(product_code)
+        if not folder.is_dir():
+            return []
+        return sorted(p.name for p in folder.glob("v*") if p.is_dir() and re.fullmatch(r"v[0-9A-Za-z-]+", p.name))
+
+    def switch(self, product_code: str, version: str) -> None:
+        """Points ``CURRENT`` at the kept version ``version`` (one atomic rename; its files stay as they were)."""
+        folder = self._folder(product_code)
+        target = folder / version
+        if not re.fullmatch(r"v[0-9A-Za-z-]+", version) or not target.is_dir():
+            raise ValidationError(f"version {version} of {product_code} is not kept on this station")
+        if not all(p.is_file() for p in self._paths(target, "patchcore")):
+            raise ValidationError(f"version {version} of {product_code} has no memory bank")
+        atomic_write(folder / POINTER, version.encode("utf-8"))
+
     def update_meta(self, product_code: str, name: str, changes: dict[str, Any]) -> None:
         """Changes the description of the published file (the arrays and their sha256 stay)."""
         _, json_path = self._paths(self.current_dir(product_code), name)

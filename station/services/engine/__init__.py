@@ -1,8 +1,10 @@
 """The inspection engine's use cases (Qt-free; the computation itself is ``station.pipeline``): inspecting a
 part, building a product's bank and retrieval index, the self-configuration that chooses its configuration,
 threshold calibration and proposals from history, the readable change log, data-set evaluation, the product's library images and
-few-shot onboarding, and the cache of loaded banks they share. Their ports are in ``ports``."""
+few-shot onboarding, learning approved false alarms into a bank (with its validation and rollback), and the cache of
+loaded banks they share. Their ports are in ``ports``."""
 
+from station.services.engine.bank_update import UPDATE_ROLES, ModelUpdateService
 from station.services.engine.build import ModelBuildService
 from station.services.engine.calibration import CalibrationService, suggest_band, suggest_thresholds
 from station.services.engine.change_log import ChangeLogEntry, FieldChange, describe_all
@@ -53,6 +55,7 @@ __all__ = [
     "MIN_LABELLED_DEFECT",
     "MIN_LABELLED_GOOD",
     "ModelBuildService",
+    "ModelUpdateService",
     "OnboardingReport",
     "OnboardingService",
     "ReferenceImages",
@@ -67,5 +70,6 @@ __all__ = [
     "suggest_thresholds",
     "ThresholdProposal",
     "Thresholds",
+    "UPDATE_ROLES",
     "validate_thresholds",
 ]

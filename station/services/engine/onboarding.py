@@ -5,6 +5,11 @@ The expected false-alarm rate shown is an upper bound: the build scores its held
 the bank without their own patches and puts the top of those scores at 0.70 < the FAIL threshold, so none
 of the ``n`` held-out parts fails; with none of ``n`` failing, the rate is at most 3/n at 95 % confidence
 (rule of three). It falls as good parts are added (``add_good`` + rebuild).
+
+``add_good(..., incremental=True)`` learns the new parts into the live bank instead of rebuilding it
+(``station.services.engine.bank_update``: the patches the bank does not cover, recalibrated, validated on
+the labelled defects, published as a new version, or refused with the reason and the live model untouched);
+the parts join the library either way, so the next full build uses them too.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from station.domain.errors import StationError, ValidationError
 from station.pipeline.images.decode import from_array
 from station.pipeline.patchcore.bank_build import BuildOptions
 from station.services.shared.ports import CatalogRepository
+from station.domain.model_update import UpdateResult
 from station.services.engine.references import require_view, store_image
 from station.services.shared.ports import CatalogReader, ObjectStore
 
@@ -35,20 +41,23 @@ class OnboardingReport:
     n_good: int
     n_defect: int
     seconds: float  # capture storage + build
-    build: BuildSummary
+    build: BuildSummary | None  # None when the parts were learned incrementally (``update``)
     far_upper_bound: float | None  # None when the build held no good part out
+    update: UpdateResult | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"product_code": self.product_code, "n_good": self.n_good, "n_defect": self.n_defect,
                 "seconds": round(self.seconds, 2), "far_upper_bound": self.far_upper_bound,
-                "build": self.build.to_json()}
+                "build": None if self.build is None else self.build.to_json(),
+                **({"update": self.update.to_json()} if self.update is not None else {})}
 
 
 class OnboardingService:
     def __init__(self, products: CatalogRepository, catalog: CatalogReader, storage: ObjectStore,
-                 builder: Any, default_backbone: Callable[[], str] | None = None) -> None:
+                 builder: Any, default_backbone: Callable[[], str] | None = None, updater: Any = None) -> None:
         self._products, self._catalog, self._storage, self._builder = products, catalog, storage, builder
         self._default_backbone = default_backbone
+        self._updater = updater  # ModelUpdateService: the incremental path of add_good
 
     def _store(self, product_id: int, frames: Sequence[np.ndarray], image_type: str, defect_type_id: int | None,
                prefix: str, by_user: int | None, view: str | None = None) -> None:
@@ -83,9 +92,11 @@ class OnboardingService:
 
     def add_good(self, code: str, good: Sequence[np.ndarray], *, by_user: int | None = None,
                  progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
-                 quick: bool = False, view: str | None = None) -> OnboardingReport:
+                 quick: bool = False, view: str | None = None, incremental: bool = False) -> OnboardingReport:
         """More good parts for an onboarded product (or for its view ``view``: frames of that view's camera,
-        from which that view's bank is built), then a rebuild (the bound tightens)."""
+        from which that view's bank is built), then a rebuild (the bound tightens) -- or, ``incremental``, the
+        parts learned into the live bank without a rebuild (see the module docstring; a refused update leaves
+        the live model as it was and says why in ``update.reason``)."""
         started = time.perf_counter()
         product = self._catalog.get_product(code)
         if view is not None:
@@ -97,6 +108,13 @@ class OnboardingService:
         if view is not None and len(good) and before + len(good) < MIN_GOOD:
             raise ValidationError(f"view {view!r} of {code} has {before + len(good)} good parts; capture at least "
                                   f"{MIN_GOOD} (the parts are kept)")
+        if incremental:
+            if self._updater is None:
+                raise StationError("this station cannot update models incrementally; rebuild instead")
+            update = self._updater.learn_good(code, good, view=view, user_id=by_user, progress=progress,
+                                              cancel=cancel)
+            return OnboardingReport(code, before + len(good), n_defect, time.perf_counter() - started, None, None,
+                                    update)
         return self._build(code, before + len(good), n_defect, started, by_user, progress, cancel, quick, view)
 
     def _build(self, code: str, n_good: int, n_defect: int, started: float, by_user: int | None = None,

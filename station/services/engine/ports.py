@@ -16,6 +16,7 @@ import numpy as np
 from station.domain.enums import Verdict
 from station.domain.health import HealthAlert
 from station.domain.inspection import InspectionRecord, RecordedInspection
+from station.domain.model_update import FalseAlarm
 from station.pipeline.patchcore.model import PatchModel
 from station.pipeline.retrieval.embeddings import ImageEmbedder
 
@@ -134,4 +135,26 @@ class HealthObserver(Protocol):
                 verdict: Verdict) -> list[HealthAlert]:
         """Takes one inspected frame (as decoded, original size) with its normalised score and verdict;
         returns the alerts this part raised (usually none)."""
+        ...
+
+
+class ModelVersions(Protocol):
+    """The published versions of a product's model files, for rolling back (implemented by the model files)."""
+
+    def current_version(self, product_code: str) -> str | None: ...
+
+    def versions(self, product_code: str) -> list[str]:
+        """The versions kept on disk, oldest first."""
+        ...
+
+    def switch(self, product_code: str, version: str) -> None:
+        """Makes the kept ``version`` the published one, atomically."""
+        ...
+
+
+class FalseAlarmSource(Protocol):
+    """Standing false-alarm overrides (the latest override of their inspection) with the parts' images."""
+
+    def standing(self, product_code: str | None = None) -> list[FalseAlarm]:
+        """Oldest first; every product's when ``product_code`` is None."""
         ...
