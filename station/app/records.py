@@ -1,7 +1,7 @@
 """Wires what the station does with its recorded inspections: corrective actions, the recurrence watch
 (window from ``line.toml``), the health alerts (the health watch's persistent sink), verdict overrides
 and the threshold proposals drawn from them, and the
-supervisor's reports, with the view across stations when a centre is configured: the centre's aggregates,
+supervisor's reports and control charts, with the view across stations when a centre is configured: the centre's aggregates,
 read through the station's own central login (no application user: the ``station_sync`` read policies),
 opened on first use."""
 
@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from station.adapters.db.database import Database, open_database
 from station.adapters.db.health_alerts_repo import SqlHealthAlertRepository
 from station.adapters.db.overrides_repo import SqlOverrideRepository
 from station.adapters.db.recurrence_repo import SqlRecurrenceRepository
 from station.adapters.db.reports_repo import SqlReportReader
+from station.adapters.db.spc_repo import SqlSpcReader
 from station.adapters.db.review_repo import SqlReviewReader
 from station.adapters.db.sync_actions_repo import SqlActionLog
 from station.adapters.line.wiring_file import load_wiring, wiring_path
@@ -25,9 +26,11 @@ from station.config import Settings
 from station.domain.errors import ConfigurationError
 from station.domain.recurrence import RecurrenceWindow
 from station.domain.reports import FleetRow
+from station.domain.spc import HealthMark, ScoredPart, ShiftCount
 from station.services.engine import HistoryCalibration, ReviewThresholdStore
 from station.services.records import (
     ActionService,
+    ControlCharts,
     HealthAlertService,
     InspectionReviewService,
     OverrideService,
@@ -67,21 +70,36 @@ def build_health_alerts(settings: Settings, db: Database, changes: ChangeNotifie
 
 
 class CentralFleet:
-    """The centre's per-station aggregates for the supervisor's dashboard; the connection opens on first use."""
+    """The centre's per-station aggregates and control-chart values for the supervisor's dashboard; the
+    connection opens on first use."""
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._db: Database | None = None
         self._lock = threading.Lock()
 
-    def fleet(self, since: date, station_id: str | None = None, product_code: str | None = None) -> list[FleetRow]:
+    def _database(self) -> Database:
         with self._lock:
             if self._db is None:
                 url = central_url(self._settings)
                 assert url is not None  # built only when a centre is configured
                 self._db = open_database(url)
-            db = self._db
-        return SqlReportReader(db).fleet(since, station_id=station_id, product_code=product_code)
+            return self._db
+
+    def fleet(self, since: date, station_id: str | None = None, product_code: str | None = None) -> list[FleetRow]:
+        return SqlReportReader(self._database()).fleet(since, station_id=station_id, product_code=product_code)
+
+    def scored_parts(self, product_code: str, since: datetime, end: datetime, limit: int,
+                     station_id: str | None = None) -> list[ScoredPart]:
+        return SqlSpcReader(self._database()).scored_parts(product_code, since, end, limit, station_id)
+
+    def shift_counts(self, product_code: str, start: date, end: date,
+                     station_id: str | None = None) -> list[ShiftCount]:
+        return SqlSpcReader(self._database()).shift_counts(product_code, start, end, station_id)
+
+    def health_marks(self, product_code: str, start: datetime, end: datetime,
+                     station_id: str | None = None) -> list[HealthMark] | None:
+        return SqlSpcReader(self._database()).health_marks(product_code, start, end, station_id)
 
     def close(self) -> None:
         if self._db is not None:
@@ -91,7 +109,9 @@ class CentralFleet:
 def build_reports(settings: Settings, db: Database) -> ReportService:
     """The supervisor's reports on this station's store, and across stations through the centre."""
     fleet = CentralFleet(settings) if settings.central_db_url else None
-    return ReportService(SqlReportReader(db), fleet=fleet)
+    local = SqlSpcReader(db)
+    charts = ControlCharts(local, local, centre=fleet, centre_health=fleet)
+    return ReportService(SqlReportReader(db), fleet=fleet, charts=charts)
 
 
 def build_review(db: Database, storage: ObjectStore) -> InspectionReviewService:

@@ -1,12 +1,14 @@
 """What happened to each part, kept and shared: corrective actions and feedback, verdict overrides, the
-recurrence watch, the health alerts, supervisor reports, the change notifier, sync with the centre and the
-upkeep of the station's own disk (retention of local copies, the free-space watermark).
+recurrence watch, the health alerts, supervisor reports and their control charts, the change notifier, sync
+with the centre and the upkeep of the station's own disk (retention of local copies, the free-space
+watermark).
 
 Modules of this package import one another by their full module path; this file only gathers the names
 other layers use.
 """
 
 from station.services.records.actions import ActionService
+from station.services.records.control_charts import ControlCharts
 from station.services.records.disk import DiskUpkeep
 from station.services.records.health_alerts import HealthAlertService
 from station.services.records.overrides import OverrideService
@@ -18,6 +20,7 @@ from station.services.records.ports import InspectionReviewReader, LocalObjectFi
 
 __all__ = [
     "ActionService",
+    "ControlCharts",
     "backoff_delay",
     "DiskUpkeep",
     "HealthAlertService",

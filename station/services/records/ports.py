@@ -1,5 +1,5 @@
-"""Ports of the records: supervisor reports, the fleet view, actions, overrides, recurrence alerts, health
-alerts, inspection notes and sync with the centre."""
+"""Ports of the records: supervisor reports, the fleet view, the control charts and the health alerts they
+mark, actions, overrides, recurrence alerts, health alerts, inspection notes and sync with the centre."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from station.domain.reports import (
     OverrideLine,
 )
 from station.domain.review import InspectionReview
+from station.domain.spc import HealthMark, ScoredPart, ShiftCount
 from station.domain.storage import LocalFile
 from station.domain.sync import PushResult
 
@@ -51,6 +52,30 @@ class FleetReader(Protocol):
 
     def fleet(self, since: date, station_id: str | None = None,
               product_code: str | None = None) -> list[FleetRow]: ...
+
+
+class SpcReader(Protocol):
+    """The control charts' values of one product (``station.adapters.db.spc_repo``), on the station's store
+    or at the centre; times are plant time."""
+
+    def scored_parts(self, product_code: str, since: datetime, end: datetime, limit: int,
+                     station_id: str | None = None) -> list[ScoredPart]:
+        """The newest ``limit`` completed parts in [since, end), oldest first: score, effective verdict, model."""
+        ...
+
+    def shift_counts(self, product_code: str, start: date, end: date,
+                     station_id: str | None = None) -> list[ShiftCount]:
+        """Completed and FAIL/UNCERTAIN (effective verdict) inspections per shift of the days [start, end)."""
+        ...
+
+
+class HealthMarkReader(Protocol):
+    """Camera/process health alerts of a product in a period, as the charts mark them."""
+
+    def health_marks(self, product_code: str, start: datetime, end: datetime,
+                     station_id: str | None = None) -> list[HealthMark] | None:
+        """Oldest first; None where the store keeps no health alerts."""
+        ...
 
 
 class SyncGateway(Protocol):

@@ -3,7 +3,9 @@
 Every row and count uses the effective verdict: where a person overrode the station, the latest override
 decides (a false alarm leaves the defects and the queue, a missed defect enters them); the row keeps the
 station's verdict and who overrode it when. The shift report also lists the period's corrective actions and
-overrides. Its PDF is rendered by the GUI from :class:`ShiftReport`; everything else is here.
+overrides, and its control-chart figures (``control_charts``): the shift's FAIL/UNCERTAIN proportion against
+the p-chart of the shifts before it, each part's EWMA of the anomaly score, the health alerts raised in it.
+Its PDF is rendered by the GUI from :class:`ShiftReport`; everything else is here.
 """
 
 from __future__ import annotations
@@ -27,11 +29,13 @@ from station.domain.reports import (
     local_time,
     utc_from_local,
 )
+from station.domain.spc import ShiftSpc
+from station.services.records.control_charts import ControlCharts
 from station.services.records.ports import FleetReader, ReportReader
 
 CSV_COLUMNS = ("inspection_code", "inspection_date", "product_code", "inspector", "verdict", "defect_type",
                "anomaly_score", "confidence", "action_status", "station_verdict", "override", "overridden_by",
-               "overridden_at")
+               "overridden_at", "ewma", "ewma_lcl", "ewma_ucl", "ewma_out_of_control")
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class ShiftReport:
     by_defect_type: dict[str, int] = field(default_factory=dict)
     actions: list[ActionLine] = field(default_factory=list)  # made in the period, oldest first
     overrides: list[OverrideLine] = field(default_factory=list)  # made in the period, oldest first
+    spc: ShiftSpc | None = None  # control-chart figures (None where the service has no charts)
 
     @property
     def overridden(self) -> int:
@@ -81,7 +86,9 @@ class ShiftReport:
         out.write("\ufeff")
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
+        charted = {p.code: p for p in self.spc.in_shift} if self.spc is not None else {}
         for r in self.rows:
+            point = charted.get(r.inspection_code)  # a FAIL part is not on the score chart
             shown = local_time(r.inspection_date)  # stored in UTC; the report is read in local time
             writer.writerow([
                 r.inspection_code, shown.isoformat(sep=" ", timespec="seconds") if shown else "", r.product_code, r.inspector or "", row_verdict(r),
@@ -89,6 +96,9 @@ class ShiftReport:
                 "" if r.confidence_score is None else f"{r.confidence_score:.4f}", r.action_status,
                 r.station_verdict or "", r.override_kind or "", r.overridden_by or "",
                 _shown(r.overridden_at),
+                *(("", "", "", "") if point is None else (
+                    f"{point.ewma:.4f}", "" if point.lcl is None else f"{point.lcl:.4f}",
+                    "" if point.ucl is None else f"{point.ucl:.4f}", "yes" if point.out_of_control else "no")),
             ])
         return out.getvalue()
 
@@ -113,9 +123,11 @@ def shift_window(day: date, start_hour: int, hours: int) -> tuple[datetime, date
 class ReportService:
     FLEET_DAYS = 7
 
-    def __init__(self, reader: ReportReader, fleet: FleetReader | None = None) -> None:
+    def __init__(self, reader: ReportReader, fleet: FleetReader | None = None,
+                 charts: ControlCharts | None = None) -> None:
         self._reader = reader
         self._fleet = fleet
+        self.charts = charts  # the control charts (None: reports without them)
 
     @property
     def has_fleet(self) -> bool:
@@ -165,4 +177,5 @@ class ReportService:
                 key = r.defect_name_ko or "?"
                 by_type[key] = by_type.get(key, 0) + 1
         actions, overrides = self._reader.shift_activity(product_id, utc_from_local(start), utc_from_local(end))
-        return ShiftReport(product_code, product_name, start, end, rows, by_type, actions, overrides)
+        spc = self.charts.shift_figures(product_code, start, end, rows) if self.charts is not None else None
+        return ShiftReport(product_code, product_name, start, end, rows, by_type, actions, overrides, spc)
