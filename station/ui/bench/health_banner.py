@@ -4,12 +4,15 @@ the product is chosen), says what changed in the worker's language (from the ale
 the stored English sentence) and stays until a supervisor acknowledges the alert (here, for a supervisor or
 admin at the bench, or on the supervisor's queue) or the worker dismisses it for the shift (this bench only;
 it comes back at the next shift while still open). It never blocks inspecting. The newest alert is shown,
-with how many more are open."""
+with how many more are open. Dismissals belong to the signed-in session: they survive the bench being
+rebuilt (a language switch) and are forgotten at sign-out."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
@@ -22,6 +25,20 @@ from station.ui.permissions import Capability
 from station.ui.widgets.names import health_alert_name, health_alert_text
 
 SHIFT_STARTS = (6, 14, 22)  # the plant's shifts (station.domain.spc.shift_of): 06-14, 14-22, 22-06
+
+
+_DISMISSED: dict[int, tuple[weakref.ref[Any], dict[int, datetime]]] = {}
+
+
+def dismissals_of(session: Any) -> dict[int, datetime]:
+    """The alerts ``session``'s worker dismissed (alert_id -> start of the shift), one dict per session."""
+    for key in [k for k, (ref, _d) in _DISMISSED.items() if ref() is None]:
+        del _DISMISSED[key]
+    ref, dismissed = _DISMISSED.get(id(session), (None, None))
+    if ref is None or ref() is not session or dismissed is None:
+        dismissed = {}
+        _DISMISSED[id(session)] = (weakref.ref(session), dismissed)
+    return dismissed
 
 
 def shift_start(moment: datetime) -> datetime:
@@ -44,7 +61,7 @@ class HealthBanner(QFrame):
         self._on_error = on_error  # one line on the bench (an acknowledgement refused, the store unreadable)
         self.setObjectName("HealthBanner")
         self.alerts: list[HealthAlertEntry] = []
-        self.dismissed: dict[int, datetime] = {}  # alert_id -> start of the shift it was dismissed in
+        self.dismissed = dismissals_of(env.session)  # alert_id -> start of the shift it was dismissed in
         self.requests = RequestTracker()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 6, 4)
