@@ -62,6 +62,7 @@ def build_gui_services(station: Station) -> GuiServices:
         overrides=station.overrides,
         onboarding=engine.onboarding,
         line=build_line_settings(station.settings, station.audit, station.recurrence, station.health_alerts),
+        learning=engine.updates,
     )
 
 

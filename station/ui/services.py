@@ -20,6 +20,7 @@ from station.domain.catalog import ProductInfo
 from station.domain.engine import CancelToken, InspectionOutcome, ProgressCallback
 from station.domain.guidance import Language, ManualExcerpt
 from station.domain.health_alerts import HealthAlertEntry
+from station.domain.model_update import FalseAlarm, RollbackResult, UpdateResult
 from station.domain.overrides import OverrideEntry
 from station.domain.recurrence import RecurrenceAlertInfo
 from station.domain.reports import HistoryFilter, InspectionRow
@@ -176,6 +177,21 @@ class Onboarding(Protocol):
                  quick: bool = ...) -> Any: ...
 
 
+class ModelLearning(Protocol):
+    """``station.services.engine.ModelUpdateService``: false alarms learned into a model, and rollback."""
+
+    def pending(self, product_code: str | None = ...) -> list[FalseAlarm]: ...
+
+    def thumbnail(self, alarm: FalseAlarm, size: int = ...) -> np.ndarray | None: ...
+
+    def rollback_target(self, product_code: str, view: str | None = ...) -> str | None: ...
+
+    def update(self, override_ids: Sequence[int] | None, user: UserInfo, *, progress: ProgressCallback | None = ...,
+               cancel: CancelToken | None = ..., product_code: str | None = ...) -> list[UpdateResult]: ...
+
+    def rollback(self, product_code: str, user: UserInfo, *, view: str | None = ...) -> RollbackResult: ...
+
+
 class ChangeBus(Protocol):
     """``ChangeNotifier``: the station's one change bus (records, thresholds, catalogue, model status);
     listeners run on the thread that fires."""
@@ -213,6 +229,7 @@ class GuiServices:
     overrides: VerdictOverrides
     onboarding: Onboarding
     line: LineSettingsService
+    learning: ModelLearning | None = None  # None where models cannot be updated
 
 
 @dataclass

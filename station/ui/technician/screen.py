@@ -161,6 +161,10 @@ class TechnicianScreen(QWidget):
         self.tabs.addTab(self.thresholds, self.tr("Thresholds and calibration"))
         self.tabs.addTab(self.history, self.tr("Thresholds from history"))
         self.tabs.addTab(self.builds, self.tr("Model builds"))
+        from station.ui.technician.learning import LearningView  # noqa: PLC0415 - the learning tab
+
+        self.learning = LearningView(env)
+        self.tabs.addTab(self.learning, self.tr("Learning from false alarms"))
         self.tabs.addTab(self.audit, self.tr("Change log"))
         layout.addWidget(self.tabs)
         self.tab_index = self.tabs.currentIndex()
