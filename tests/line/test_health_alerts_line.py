@@ -97,7 +97,8 @@ def test_alert_topic_and_open_alerts_on_the_status(ctx, mqtt_broker: Broker) -> 
     listener.close()
 
 
-def test_a_darker_camera_raises_a_stored_alert_published_on_the_line(ctx, mqtt_broker: Broker) -> None:  # type: ignore[no-untyped-def]
+def test_a_darker_camera_raises_a_stored_alert_published_on_the_line(  # type: ignore[no-untyped-def]
+        ctx, mqtt_broker: Broker) -> None:
     """The station as assembled: the health watch's alerts go to the persistent sink. Parts photographed
     darker than at calibration raise "image darker" from the real signals; it is stored (open, for the
     supervisor), published on the alert topic and counted on the status."""

@@ -24,7 +24,8 @@ from tests.support.ui import (  # noqa: F401
 STORED = "stored English sentence"  # never shown: screens say it from the kind and the numbers
 
 
-def _alert(kind: HealthAlertKind = HealthAlertKind.CAMERA_MOVED, view: str | None = None, **params) -> HealthAlert:  # type: ignore[no-untyped-def]
+def _alert(kind: HealthAlertKind = HealthAlertKind.CAMERA_MOVED, view: str | None = None,  # type: ignore[no-untyped-def]
+           **params) -> HealthAlert:
     signal = {HealthAlertKind.CAMERA_MOVED: HealthSignal.OFFSET_X,
               HealthAlertKind.IMAGE_DARKER: HealthSignal.BRIGHTNESS}.get(kind, HealthSignal.FOCUS)
     return HealthAlert(kind, "demo-cast", view, signal, STORED, 12.0, 0.5, 42,
@@ -96,7 +97,8 @@ def test_bench_banner_dismissed_for_the_shift_then_acknowledged_by_a_supervisor(
     assert [a.kind for a in station_ctx.health_alerts.open_alerts()] == [HealthAlertKind.CAMERA_MOVED]
 
 
-def test_supervisor_queue_lists_open_alerts_and_acknowledges_them(qtbot, main_window, station_ctx) -> None:  # noqa: F811
+def test_supervisor_queue_lists_open_alerts_and_acknowledges_them(
+        qtbot, main_window, station_ctx) -> None:  # noqa: F811
     first = station_ctx.health_alerts.record(_alert())
     second = station_ctx.health_alerts.record(_alert(HealthAlertKind.IMAGE_DARKER, "top", grey_levels=-18))
     sign_in(qtbot, main_window, "manager")

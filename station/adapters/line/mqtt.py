@@ -2,9 +2,9 @@
 station-status topic whose last will is ``offline`` (the broker publishes it when the station dies).
 
 Topics default to ``station/<station id>/trigger``, ``.../result`` and ``.../status``; camera/process health
-alerts go to ``.../alert`` next to the result topic (one JSON message per alert, QoS 1, not retained). Results and status
-are published with QoS 1; paho keeps QoS 1 messages queued in memory while the broker is unreachable and
-sends them on reconnection (it reconnects by itself).
+alerts go to ``.../alert`` next to the result topic (one JSON message per alert, not retained). Results,
+status and alerts are published with QoS 1; paho keeps QoS 1 messages queued in memory while the broker is
+unreachable and sends them on reconnection (it reconnects by itself).
 """
 
 from __future__ import annotations
