@@ -31,3 +31,23 @@ def test_marker_labels_stay_inside_and_apart(qtbot) -> None:  # type: ignore[no-
     assert all(plot.left() <= box.left() and box.right() <= plot.right() for box in boxes), boxes
     assert boxes[2].right() < pt(0.995, 0).x(), "the label at the right edge goes left of its line"
     assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_marker_labels_start_below_the_legend_and_limits_paint(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QPointF, QRectF
+
+    chart = LineChart()
+    qtbot.addWidget(chart)
+    chart.resize(420, 220)
+    chart.set_data(ChartData(
+        series=[Series("EWMA", [(1.0, 0.3), (2.0, 0.4)], dots=True),
+                Series("limits", [(1.0, 0.35), (2.0, 0.35)], dashed=True), Series("", [(1.0, 0.25), (2.0, 0.25)])],
+        markers=[Marker(1.5, "Camera moved")], highlights=[(2.0, 0.4)]))
+    assert not chart.grab().isNull()  # dashed lines, dots and the ringed point paint
+    metrics = QFontMetrics(chart.font())
+    plot = QRectF(52, 20, 300, 150)
+    [box] = chart._marker_labels(plot, lambda x, _y: QPointF(52 + (x - 1.0) * 300, 20), metrics)
+    assert box.top() >= plot.top() + metrics.height()  # the legend's row stays free
+    chart.set_data(ChartData(series=[Series("", [(1.0, 0.3), (2.0, 0.4)])], markers=[Marker(1.5, "m")]))
+    [box] = chart._marker_labels(plot, lambda x, _y: QPointF(52 + (x - 1.0) * 300, 20), metrics)
+    assert box.top() == plot.top()  # no legend: labels at the top

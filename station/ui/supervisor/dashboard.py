@@ -1,5 +1,6 @@
 """Dashboard per product (the view ``dashboard_stats``) with charts of the defect rate over time and the
-counts by defect type; with a central database configured, the product's stations across the fleet."""
+counts by defect type, and on a second tab the control charts (score EWMA, shift p-chart, health alerts);
+with a central database configured, the product's stations across the fleet."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from station.domain.reports import DailyCount, DashboardStats, FleetRow
 from station.ui.env import ScreenEnv
+from station.ui.supervisor.control_charts import ControlChartsView
 from station.ui.widgets.charts import BarChart, ChartData, LineChart, Series
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.names import defect_name
@@ -63,14 +66,23 @@ class DashboardView(QWidget):
         for i, card in enumerate(self.cards.values()):
             grid.addWidget(card, 0, i)
         layout.addLayout(grid)
-        charts = QHBoxLayout()
+        # The overview charts and the control charts share one place, as tabs (the screen keeps its height).
+        self.chart_tabs = QTabWidget()
+        self.chart_tabs.setObjectName("DashboardChartTabs")
+        overview = QWidget()
+        charts = QHBoxLayout(overview)
+        charts.setContentsMargins(0, 0, 0, 0)
         self.rate_chart = LineChart()
         self.rate_chart.setObjectName("DefectRateChart")
         self.type_chart = BarChart()
         self.type_chart.setObjectName("DefectTypeChart")
         charts.addWidget(self.rate_chart, 3)
         charts.addWidget(self.type_chart, 2)
-        layout.addLayout(charts, 1)
+        self.control = ControlChartsView(env)
+        self.chart_tabs.addTab(overview, self.tr("Overview"))
+        self.chart_tabs.addTab(self.control, self.tr("Control charts"))
+        self.chart_tabs.currentChanged.connect(lambda _i: self._refresh_control())
+        layout.addWidget(self.chart_tabs, 1)
         # The product's stations at the centre (shown only when a central database is configured).
         self.fleet_table = QTableWidget(0, 6)
         self.fleet_table.setObjectName("FleetTable")
@@ -96,6 +108,12 @@ class DashboardView(QWidget):
                                  reports.defect_type_counts(pid), fleet)
 
         self.env.runner.submit(load, name="dashboard", owner=self, on_done=self._show, on_error=self.message.show_error)
+        self._refresh_control()
+
+    def _refresh_control(self) -> None:
+        """The control charts load while their tab is shown (their centre queries are not free)."""
+        if self.chart_tabs.currentWidget() is self.control:
+            self.control.refresh()
 
     def _show(self, data: DashboardData) -> None:
         self.data = data
@@ -125,6 +143,7 @@ class DashboardView(QWidget):
         by_type = sorted(((names.get(k, k), n) for k, n in data.by_type.items()), key=lambda kv: -kv[1])
         self.type_chart.set_values(self.tr("Defects by type"), by_type, empty_text=self.tr("No defects recorded"))
         self._show_fleet(data.fleet)
+        self.control.set_stations(sorted({r.station_id for r in data.fleet}))
 
     def _show_fleet(self, rows: list[FleetRow]) -> None:
         self.fleet_table.setRowCount(len(rows))

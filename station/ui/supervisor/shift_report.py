@@ -1,7 +1,9 @@
 """Shift report: inspections of one product in a shift window, summarised, with the period's corrective
-actions and verdict overrides (who, when, part, from → to), exported as CSV and PDF (files are written in a
-background job). Rows show the effective verdict and, for an overridden part, the station's verdict and who
-overrode it when."""
+actions and verdict overrides (who, when, part, from → to) and its control-chart figures (the shift's
+FAIL/UNCERTAIN proportion against the p-chart of the shifts before it, the score EWMA's points out of
+control, the health alerts raised in it), exported as CSV and PDF (files are written in a background job).
+Rows show the effective verdict and, for an overridden part, the station's verdict and who overrode it
+when."""
 
 from __future__ import annotations
 
@@ -24,10 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from station.domain.reports import InspectionRow, local_time
+from station.domain.spc import ShiftSpc
 from station.services.records import ShiftReport, row_verdict, shift_window
 from station.ui.env import ScreenEnv
 from station.ui.widgets.feedback import MessageBar
-from station.ui.widgets.names import defect_name, override_name, status_name, verdict_name
+from station.ui.widgets.names import defect_name, health_alert_name, override_name, status_name, verdict_name
 
 
 def _when(moment: datetime | None) -> str:
@@ -48,6 +51,43 @@ def _verdict_cell(row: InspectionRow, labels: dict[str, str]) -> str:
     return labels["overridden"].format(shown, verdict_name(row.overridden_from or row.station_verdict or ""),
                                        override_name(row.override_kind), row.overridden_by or "?",
                                        _when(row.overridden_at))
+
+
+def spc_html(spc: ShiftSpc | None, labels: dict[str, str]) -> str:
+    """The report's control-chart section (empty without figures)."""
+    if spc is None:
+        return ""
+    share = f"{spc.p:.1%}" if spc.p is not None else "—"
+    limits = spc.limits
+    if limits is None:
+        p_line = labels["spc_no_ref"].format(spc.flagged, spc.n, share)
+    else:
+        p_line = labels["spc_p"].format(spc.flagged, spc.n, share, spc.reference_shifts, f"{spc.p_bar:.1%}",
+                                        f"{limits[0]:.1%}", f"{limits[1]:.1%}",
+                                        labels["spc_out"] if spc.p_out_of_control else labels["spc_in"])
+    chart = spc.scores
+    if not chart.has_limits:
+        score_line = labels["spc_no_limits"]
+    else:
+        score_line = labels["spc_scores"].format(f"{chart.lam:g}", f"{chart.width:g}", f"{chart.centre:.3f}",
+                                                 f"{chart.sigma:.3f}", chart.baseline_parts, len(spc.scores_out),
+                                                 len(spc.in_shift))
+        if spc.scores_out:
+            first = spc.scores_out[0]
+            score_line += "; " + labels["spc_scores_first"].format(first.code, _local_when(first.at))
+    alerts = [(_local_when(m.at), health_alert_name(m.kind), m.view or "") for m in spc.alerts]
+    if not spc.alerts_available:
+        alerts_html = f"<p>{html.escape(labels['spc_alerts_unknown'])}</p>"
+    else:
+        alerts_html = _table(labels["spc_alert_columns"], alerts) if alerts else f"<p>{html.escape(labels['none'])}</p>"
+    return (f"<h3>{html.escape(labels['spc'])}</h3>"
+            f"<p>{html.escape(p_line)}<br>{html.escape(score_line)}</p>"
+            f"<h3>{html.escape(labels['spc_alerts'].format(len(spc.alerts)))}</h3>{alerts_html}<br>")
+
+
+def _local_when(moment: datetime | None) -> str:
+    """A plant-time moment (the charts' times are already local)."""
+    return moment.strftime("%m-%d %H:%M") if moment else ""
 
 
 def report_html(report: ShiftReport, labels: dict[str, str], defect_names: dict[str, str] | None = None) -> str:
@@ -77,6 +117,7 @@ def report_html(report: ShiftReport, labels: dict[str, str], defect_names: dict[
         f"<br>{html.escape(labels['uncertain'])}: {report.uncertain}"
         f"<br>{html.escape(labels['types'])}: {types}"
         f"<br>{html.escape(labels['activity'].format(len(report.actions), len(report.overrides), report.overridden))}</p>"
+        f"{spc_html(report.spc, labels)}"
         f"{_table(labels['columns'], rows)}"
         f"<h3>{html.escape(labels['actions'].format(len(report.actions)))}</h3>"
         f"{_table(labels['action_columns'], actions) if actions else none}"
@@ -149,7 +190,20 @@ class ShiftReportView(QWidget):
                 "action_columns": self.tr("When|Part|By|Action|Result"),
                 "overrides": self.tr("Verdict overrides ({0})"),
                 "override_columns": self.tr("When|Part|By|Override|Verdict"),
-                "none": self.tr("None in this period.")}
+                "none": self.tr("None in this period."),
+                "spc": self.tr("Control charts"),
+                "spc_p": self.tr("FAIL + UNCERTAIN (effective verdicts): {0} of {1} ({2}); p̄ of the {3} shifts "
+                                 "of the 14 days before: {4}; limits for n = {1}: {5} – {6}: {7}"),
+                "spc_no_ref": self.tr("FAIL + UNCERTAIN (effective verdicts): {0} of {1} ({2}); no shifts in the "
+                                      "14 days before to compare with"),
+                "spc_in": self.tr("in control"), "spc_out": self.tr("out of control"),
+                "spc_scores": self.tr("Anomaly score EWMA (λ {0}, L {1}; centre {2}, σ {3} from {4} parts at the "
+                                      "current model): {5} of the shift's {6} charted parts out of control"),
+                "spc_scores_first": self.tr("the first {0} at {1}"),
+                "spc_no_limits": self.tr("Anomaly score EWMA: too few parts at the current model for limits"),
+                "spc_alerts": self.tr("Health alerts ({0})"),
+                "spc_alert_columns": self.tr("When|Alert|View"),
+                "spc_alerts_unknown": self.tr("Health alerts are not kept by this store.")}
 
     def defect_names(self) -> dict[str, str]:
         product = self.env.session.product

@@ -1,5 +1,6 @@
 """Small charts painted with QPainter (PySide6-Essentials has no QtCharts): line/area series on numeric
-axes with vertical markers and a shaded band, and horizontal bar charts for counts by category."""
+axes (solid or dashed, e.g. control limits) with vertical markers, a shaded band and highlighted points
+(e.g. points out of control), and horizontal bar charts for counts by category."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ PALETTE = ("#2f7de1", "#e5484d", "#30a46c", "#f5a524", "#8e4ec6", "#12a594")
 
 @dataclass
 class Series:
-    label: str
+    label: str  # "" keeps the series out of the legend
     points: list[tuple[float, float]]
     colour: str = PALETTE[0]
     fill: bool = False
     step: bool = False
+    dashed: bool = False
+    dots: bool = False  # a small dot at every point
 
 
 @dataclass
@@ -39,6 +42,7 @@ class ChartData:
     x_range: tuple[float, float] | None = None
     y_range: tuple[float, float] | None = None
     x_ticks: list[tuple[float, str]] | None = None
+    highlights: list[tuple[float, float]] = field(default_factory=list)  # ringed in red
 
 
 def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -144,14 +148,25 @@ class LineChart(QWidget):
                 fill = QColor(colour)
                 fill.setAlpha(60)
                 p.fillPath(area, fill)
-            p.setPen(QPen(colour, 2))
+            p.setPen(QPen(colour, 1 if series.dashed else 2,
+                          Qt.PenStyle.DashLine if series.dashed else Qt.PenStyle.SolidLine))
             p.drawPath(path)
+            if series.dots:
+                p.setBrush(colour)
+                for x, y in series.points:
+                    p.drawEllipse(pt(x, y), 2, 2)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(QPen(QColor("#e5484d"), 2))
+        for x, y in self._data.highlights:
+            p.drawEllipse(pt(x, y), 5, 5)
         for marker, box in zip(self._data.markers, self._marker_labels(plot, pt, metrics)):
             p.setPen(QPen(QColor(marker.colour), 2, Qt.PenStyle.DashLine))
             p.drawLine(pt(marker.x, y0), pt(marker.x, y1))
             p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, marker.label)
         legend_x = plot.left() + 8
         for series in self._data.series:
+            if not series.label:
+                continue
             p.fillRect(QRectF(legend_x, plot.top() + 4, 10, 10), QColor(series.colour))
             p.setPen(fg)
             p.drawText(QPointF(legend_x + 14, plot.top() + 13), series.label)
@@ -159,13 +174,14 @@ class LineChart(QWidget):
 
 
     def _marker_labels(self, plot: QRectF, pt, metrics) -> list[QRectF]:  # type: ignore[no-untyped-def]
-        """Where each marker's label goes, inside the plot: right of its line, or left of it where the plot's
-        edge would cut it; a label that would cover an earlier one moves a line down."""
+        """Where each marker's label goes, inside the plot below the legend: right of its line, or left of it
+        where the plot's edge would cut it; a label that would cover an earlier one moves a line down."""
         boxes: list[QRectF] = []
+        top = plot.top() + (metrics.height() + 6 if any(s.label for s in self._data.series) else 0)  # below the legend
         for marker in self._data.markers:
             width, height = metrics.horizontalAdvance(marker.label) + 2, metrics.height()
             x = pt(marker.x, 0).x()
-            box = QRectF(x + 4, plot.top(), width, height)
+            box = QRectF(x + 4, top, width, height)
             if box.right() > plot.right():
                 box.moveLeft(x - 4 - width)
             while any(box.intersects(other) for other in boxes):

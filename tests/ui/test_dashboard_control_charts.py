@@ -1,0 +1,112 @@
+"""The supervisor's control charts on real widgets over a real local store: the dashboard's score EWMA chart
+shows its limits, the parts out of control ringed from the expected part on and the health alert marked; the
+shift p-chart rings the one bad shift; the shift report states the shift's figures and its alert. The
+charts are read at a fixed moment (no wall clock)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QDate
+
+from station.domain.health import HealthAlert, HealthAlertKind, HealthSignal
+from station.domain.inspection import InspectionRecord
+from station.domain.inspection import TestImage as StoredImage
+from station.domain.reports import utc_from_local
+from station.ui.permissions import Screen
+from tests.support.ui import gui_services, main_window, replay_folder, sign_in, station_ctx  # noqa: F401
+
+T0 = datetime(2026, 3, 2, 6, 0)  # plant (local) time
+BAD = datetime(2026, 3, 3, 6, 0)  # the bad shift: 03-03 S1
+NOW = datetime(2026, 3, 3, 15, 0)
+
+
+def _record(ctx, at: datetime, verdict: str, score: float) -> None:  # type: ignore[no-untyped-def]
+    product = ctx.catalog.get_product("demo-cast")
+    ctx.recorder.record(InspectionRecord(
+        product_id=product.product_id, image=StoredImage(file_name="x.png", file_path=f"k/{at:%d%H%M}"),
+        defect_detected=verdict == "FAIL", anomaly_score=score, inspected_at=utc_from_local(at), verdict=verdict,
+        image_threshold=0.85, pixel_threshold=0.9, review_threshold=0.7, provenance={"bank_sha256": "ef" * 32}))
+
+
+def _alert(ctx, kind: HealthAlertKind, signal: HealthSignal, at: datetime) -> None:  # type: ignore[no-untyped-def]
+    from station.adapters.db.health_alerts_repo import SqlHealthAlertRepository
+
+    SqlHealthAlertRepository(ctx.db, "ST01").record(HealthAlert(kind, "demo-cast", None, signal, "changed", 1.0,
+                                                                0.0, 40, raised_at=utc_from_local(at)))
+
+
+def populate(ctx) -> None:  # type: ignore[no-untyped-def]
+    """60 PASS parts every 20 minutes from T0 (0.29/0.31, then 0.36 from part 41 on), the camera moved
+    before part 45; the bad shift: 8 FAIL of 20 (FAIL parts are not on the score chart), the picture darker
+    in it."""
+    for i in range(1, 61):
+        _record(ctx, T0 + timedelta(minutes=20 * (i - 1)), "PASS", (0.31 if i % 2 else 0.29) if i < 41 else 0.36)
+    _alert(ctx, HealthAlertKind.CAMERA_MOVED, HealthSignal.OFFSET_X, T0 + timedelta(minutes=20 * 44 - 5))
+    for j in range(20):
+        _record(ctx, BAD + timedelta(minutes=20 * j), "FAIL" if j < 8 else "PASS", 0.95 if j < 8 else 0.36)
+    _alert(ctx, HealthAlertKind.IMAGE_DARKER, HealthSignal.BRIGHTNESS, BAD + timedelta(hours=3))
+
+
+def test_control_charts_show_limits_points_out_of_control_and_alerts(qtbot, main_window, station_ctx) -> None:  # noqa: F811
+    populate(station_ctx)
+    main_window.resize(1366, 768)
+    sign_in(qtbot, main_window, "manager")
+    main_window.show_screen(Screen.SUPERVISOR)
+    screen = main_window.screens[Screen.SUPERVISOR]
+    screen.tabs.setCurrentWidget(screen.dashboard)
+    dashboard = screen.dashboard
+    control = dashboard.control
+    control.clock = lambda: NOW
+    dashboard.chart_tabs.setCurrentWidget(control)
+    qtbot.waitUntil(lambda: control.charts is not None, timeout=15000)
+
+    score = control.score_chart.data()
+    labels = [s.label for s in score.series]
+    assert labels == ["EWMA", "limits", "", "centre"]
+    ewma, ucl, lcl, centre = score.series
+    assert len(ewma.points) == 72 and ucl.dashed and lcl.dashed  # 60 + the bad shift's 12 PASS parts
+    assert all(low[1] < high[1] for low, high in zip(lcl.points, ucl.points))
+    assert abs(centre.points[0][1] - 0.30) < 1e-9 and centre.points[0][1] == centre.points[-1][1]
+    assert score.highlights[0][0] == 42  # the first part out of control, ringed
+    # each alert before the first part at or after it: part 45, and the bad shift's 09:00 part (62)
+    assert [(m.x, m.label) for m in score.markers] == [(44.5, "Camera moved"), (61.5, "Picture darker")]
+
+    shifts = control.shift_chart.data()
+    assert [s.label for s in shifts.series] == ["FAIL + UNCERTAIN", "limits", "", "p̄"]
+    tick_labels = [t[1] for t in shifts.x_ticks or []]
+    assert tick_labels[0] == "03-02 S1"
+    # shift 3 is counted on its calendar day: 03-03's hours after midnight come after its S1
+    assert [p.count.label for p in control.charts.shifts.points] == [
+        "03-02 S1", "03-02 S2", "03-02 S3", "03-03 S1", "03-03 S3"]
+    assert shifts.highlights == [(3, 0.4)]  # exactly the bad shift
+    assert [(m.x, m.label) for m in shifts.markers] == [(1 - 0.45, "Camera moved"), (3 - 0.45, "Picture darker")]
+    summary = control.summary.text()
+    assert "first part 42" in summary and "out of control: 03-03 S1" in summary and "Picture darker" in summary
+
+    # painted at 1366x768 without pushing the cards and the fleet table away
+    for chart in (control.score_chart, control.shift_chart):
+        assert not chart.grab().isNull() and chart.height() >= chart.minimumHeight()
+    assert all(card.isVisible() and card.height() > 0 for card in dashboard.cards.values())
+    assert dashboard.geometry().bottom() <= main_window.height()
+
+
+def test_shift_report_states_the_shifts_figures(qtbot, main_window, station_ctx) -> None:  # noqa: F811
+    populate(station_ctx)
+    sign_in(qtbot, main_window, "manager")
+    main_window.show_screen(Screen.SUPERVISOR)
+    screen = main_window.screens[Screen.SUPERVISOR]
+    shift = screen.shift
+    shift.day.setDate(QDate(BAD.year, BAD.month, BAD.day))
+    shift.start_hour.setValue(6)
+    shift.hours.setValue(8)
+    shift.refresh()
+    qtbot.waitUntil(lambda: shift.report is not None and shift.report.start == BAD, timeout=15000)
+    spc = shift.report.spc
+    assert spc is not None and (spc.n, spc.flagged, spc.reference_shifts) == (20, 8, 3)
+    assert spc.p_bar == 0.0 and spc.p_out_of_control
+    text = shift.preview.toPlainText()
+    assert "Control charts" in text and "FAIL + UNCERTAIN (effective verdicts): 8 of 20 (40.0%)" in text
+    assert "p̄ of the 3 shifts of the 14 days before: 0.0%" in text and "out of control" in text
+    assert "Health alerts (1)" in text and "Picture darker" in text
+    assert "Anomaly score EWMA (λ 0.2, L 3; centre 0.300" in text
