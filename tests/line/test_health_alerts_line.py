@@ -124,3 +124,27 @@ def test_a_darker_camera_raises_a_stored_alert_published_on_the_line(  # type: i
     assert [a.kind.value for a in stored] == [a["kind"] for a in alerts]
     assert stored[0].alert.station_code == "ST01" and stored[0].alert.raised_at is not None
     assert any(s["open_alerts"] == len(alerts) for s in listener.json_on(f"{TOPIC}/status"))
+
+
+def test_the_gui_benchs_line_link_carries_alerts_and_the_open_count(mqtt_broker: Broker) -> None:
+    """The GUI bench wraps each link to name itself on the status: alerts and the open count pass through."""
+    from station.domain.health_alerts import HealthAlertEntry, HealthAlertSummary
+    from station.domain.line import LineStatus
+    from station.ui.bench.line_controller import BENCH_DETAIL, _BenchStatusLink
+
+    listener = Listener(mqtt_broker.port, "station/ST09/#")
+    link = _BenchStatusLink(MqttLink(MqttWiring(url=mqtt_broker.url), "ST09"))
+    link.start(lambda _trigger: None)
+    try:
+        summary = HealthAlertSummary(2, HealthAlertEntry(7, _moved(9)))
+        link.publish_status(LineStatus("ST09", "online", "demo-cast", open_alerts=2,
+                                       latest_alert=summary.to_json()["latest"]))
+        link.publish_alert({**_moved(9).to_json(), "station": "ST09"})
+        [alert] = wait_for(lambda: listener.json_on("station/ST09/alert"), what="alert through the bench link")
+        status = wait_for(lambda: listener.json_on("station/ST09/status"), what="status")[-1]
+    finally:
+        link.stop()
+        listener.close()
+    assert (alert["kind"], alert["params"], alert["station"]) == ("camera_moved", {"px": 9}, "ST09")
+    assert status["detail"] == BENCH_DETAIL and status["open_alerts"] == 2
+    assert (status["latest_alert"]["alert_id"], status["latest_alert"]["kind"]) == (7, "camera_moved")
