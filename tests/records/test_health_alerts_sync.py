@@ -113,3 +113,19 @@ def test_the_store_refuses_an_unknown_kind_and_the_sink_never_raises(tmp_path: P
         rows = s.execute(text("SELECT sync_uuid FROM health_alerts")).all()
     assert len(rows) == 1 and rows[0][0]
     assert st.gateway.pending_rows().get("health_alerts") == 1
+
+
+def test_the_stored_vocabulary_is_the_domains() -> None:
+    """The table's CHECKs (ORM and db/sql/0015) list exactly the alert kinds and signals of the domain."""
+    import re
+
+    from station.adapters.db.models import HealthAlertRow
+    from station.adapters.db.sqlddl import sql_dir
+
+    sql = (sql_dir() / "0015_health_alerts.sql").read_text(encoding="utf-8")
+    checks = {c.name: str(c.sqltext) for c in HealthAlertRow.__table__.constraints if c.name and "check" in c.name}
+    for name, values in (("health_alerts_kind_check", {k.value for k in HealthAlertKind}),
+                         ("health_alerts_signal_check", {s.value for s in HealthSignal})):
+        assert set(re.findall(r"'(\w+)'", checks[name])) == values
+        in_sql = re.search(rf"CONSTRAINT {name}\s+CHECK \(\w+ IN \(([^)]*)\)\)", sql)
+        assert in_sql is not None and set(re.findall(r"'(\w+)'", in_sql.group(1))) == values
