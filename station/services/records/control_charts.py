@@ -21,7 +21,6 @@ from station.domain.spc import (
     SpcCharts,
     p_chart,
     score_chart,
-    shift_of,
 )
 from station.services.records.ports import HealthMarkReader, SpcReader
 
@@ -32,6 +31,8 @@ SHIFT_DAYS = 14
 
 class ControlCharts:
     """``local``: the station's store; ``centre``: the central database (None when none is configured)."""
+
+    SCORE_PARTS, SCORE_DAYS, SHIFT_DAYS = SCORE_PARTS, SCORE_DAYS, SHIFT_DAYS
 
     def __init__(self, local: SpcReader, local_health: HealthMarkReader | None = None,
                  centre: SpcReader | None = None, centre_health: HealthMarkReader | None = None) -> None:
@@ -67,8 +68,7 @@ class ControlCharts:
         last = now.date()
         counts = reader.shift_counts(product_code, last - timedelta(days=days - 1), last + timedelta(days=1),
                                      station_id)
-        current = shift_of(now)
-        return p_chart([c for c in counts if (c.day, c.shift) <= current])
+        return p_chart(counts)
 
     def shift_figures(self, product_code: str, start: datetime, end: datetime,
                       rows: list[InspectionRow]) -> ShiftSpc:

@@ -90,8 +90,12 @@ class ControlChartsView(QWidget):
     def show_charts(self, spc: SpcCharts) -> None:
         self.charts = spc
         self.message.clear_message()
-        self.score_chart.set_data(self.score_data(spc), empty_text=self.tr("No scored parts in the last 30 days"))
-        self.shift_chart.set_data(self.shift_data(spc), empty_text=self.tr("No inspections in the last 14 days"))
+        charts = self.env.services.reports.charts
+        score_days, shift_days = (charts.SCORE_DAYS, charts.SHIFT_DAYS) if charts is not None else (0, 0)
+        self.score_chart.set_data(self.score_data(spc),
+                                  empty_text=self.tr("No scored parts in the last {0} days").format(score_days))
+        self.shift_chart.set_data(self.shift_data(spc),
+                                  empty_text=self.tr("No inspections in the last {0} days").format(shift_days))
         self.summary.setText("\n".join(self.summary_lines(spc)))
 
     def score_data(self, spc: SpcCharts) -> ChartData:
