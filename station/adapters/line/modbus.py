@@ -144,22 +144,22 @@ class ModbusLink:
 
     def _poll_changeover(self) -> None:
         """The PLC's changeover coil set: the recipe number read, the changeover answered (its status written),
-        then the coil cleared. The coil is a level, not an edge: a coil still set after a lost connection is
-        served once the link is back."""
+        then the coil cleared. The coil is a level, not an edge: a coil still set after a lost connection (or
+        while the link stops) is served once the link is back."""
         w = self.wiring
         assert w.changeover_coil is not None
         if not self._check(self._client.read_coils(w.changeover_coil, count=1, device_id=w.device_id)).bits[0]:
             return
-        recipe = self._read_recipe()
-        trigger = LineTrigger(source="modbus", action="changeover", recipe=recipe or 0)
         callback = self._on_trigger
-        if callback is not None:
-            self._changeover_id = trigger.trigger_id
-            try:
-                callback(trigger)  # the station answers a changeover at once (publish_result, this thread)
-            finally:
-                self._changeover_id = None
-            self._flush_writes()
+        if callback is None:  # the link is stopping: the coil stays set for the next start to answer
+            return
+        trigger = LineTrigger(source="modbus", action="changeover", recipe=self._read_recipe() or 0)
+        self._changeover_id = trigger.trigger_id
+        try:
+            callback(trigger)  # the station answers a changeover at once (publish_result, on this thread)
+        finally:
+            self._changeover_id = None
+        self._flush_writes()
         self._check(self._client.write_coil(w.changeover_coil, False, device_id=w.device_id))
 
     def _read_recipe(self) -> int | None:
