@@ -1,18 +1,27 @@
 """The supervisor's control charts on real widgets over a real local store: the dashboard's score EWMA chart
 shows its limits, the parts out of control ringed from the expected part on and the health alert marked; the
-shift p-chart rings the one bad shift; the shift report states the shift's figures and its alert. The
-charts are read at a fixed moment (no wall clock)."""
+shift p-chart rings the one bad shift; the shift report states the shift's figures and its alert; with a
+central PostgreSQL the same charts of one of its stations. The charts are read at a fixed moment (no wall
+clock)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from PySide6.QtCore import QDate
+from sqlalchemy import text
 
+from station.adapters.db.database import open_database
+from station.adapters.db.health_alerts_repo import SqlHealthAlertRepository
+from station.adapters.db.inspections_repo import SqlInspectionRecorder
+from station.adapters.db.reports_repo import SqlReportReader
+from station.adapters.db.spc_repo import SqlSpcReader
 from station.domain.health import HealthAlert, HealthAlertKind, HealthSignal
 from station.domain.inspection import InspectionRecord
 from station.domain.inspection import TestImage as StoredImage
 from station.domain.reports import utc_from_local
+from station.services.records import ControlCharts, ReportService
 from station.ui.permissions import Screen
 from tests.support.ui import gui_services, main_window, replay_folder, sign_in, station_ctx  # noqa: F401
 
@@ -21,35 +30,37 @@ BAD = datetime(2026, 3, 3, 6, 0)  # the bad shift: 03-03 S1
 NOW = datetime(2026, 3, 3, 15, 0)
 
 
-def _record(ctx, at: datetime, verdict: str, score: float) -> None:  # type: ignore[no-untyped-def]
-    product = ctx.catalog.get_product("demo-cast")
-    ctx.recorder.record(InspectionRecord(
-        product_id=product.product_id, image=StoredImage(file_name="x.png", file_path=f"k/{at:%d%H%M}"),
-        defect_detected=verdict == "FAIL", anomaly_score=score, inspected_at=utc_from_local(at), verdict=verdict,
-        image_threshold=0.85, pixel_threshold=0.9, review_threshold=0.7, provenance={"bank_sha256": "ef" * 32}))
+def _product_id(db) -> int:  # type: ignore[no-untyped-def]
+    with db.session() as session:
+        return int(session.execute(text("SELECT product_id FROM products WHERE product_code = 'demo-cast'")).scalar())
 
 
-def _alert(ctx, kind: HealthAlertKind, signal: HealthSignal, at: datetime) -> None:  # type: ignore[no-untyped-def]
-    from station.adapters.db.health_alerts_repo import SqlHealthAlertRepository
-
-    SqlHealthAlertRepository(ctx.db, "ST01").record(HealthAlert(kind, "demo-cast", None, signal, "changed", 1.0,
-                                                                0.0, 40, raised_at=utc_from_local(at)))
-
-
-def populate(ctx) -> None:  # type: ignore[no-untyped-def]
+def populate(db, station: str = "ST01", stored=utc_from_local) -> None:  # type: ignore[no-untyped-def]
     """60 PASS parts every 20 minutes from T0 (0.29/0.31, then 0.36 from part 41 on), the camera moved
     before part 45; the bad shift: 8 FAIL of 20 (FAIL parts are not on the score chart), the picture darker
-    in it."""
+    in it. ``stored``: a plant time as the store keeps it (naive UTC)."""
+    recorder, pid = SqlInspectionRecorder(db, station), _product_id(db)
+    alerts = SqlHealthAlertRepository(db, station)
+
+    def record(at: datetime, verdict: str, score: float) -> None:
+        recorder.record(InspectionRecord(
+            product_id=pid, image=StoredImage(file_name="x.png", file_path=f"k/{at:%d%H%M}"),
+            defect_detected=verdict == "FAIL", anomaly_score=score, inspected_at=stored(at), verdict=verdict,
+            image_threshold=0.85, pixel_threshold=0.9, review_threshold=0.7, provenance={"bank_sha256": "ef" * 32}))
+
+    def alert(kind: HealthAlertKind, signal: HealthSignal, at: datetime) -> None:
+        alerts.record(HealthAlert(kind, "demo-cast", None, signal, "changed", 1.0, 0.0, 40, raised_at=stored(at)))
+
     for i in range(1, 61):
-        _record(ctx, T0 + timedelta(minutes=20 * (i - 1)), "PASS", (0.31 if i % 2 else 0.29) if i < 41 else 0.36)
-    _alert(ctx, HealthAlertKind.CAMERA_MOVED, HealthSignal.OFFSET_X, T0 + timedelta(minutes=20 * 44 - 5))
+        record(T0 + timedelta(minutes=20 * (i - 1)), "PASS", (0.31 if i % 2 else 0.29) if i < 41 else 0.36)
+    alert(HealthAlertKind.CAMERA_MOVED, HealthSignal.OFFSET_X, T0 + timedelta(minutes=20 * 44 - 5))
     for j in range(20):
-        _record(ctx, BAD + timedelta(minutes=20 * j), "FAIL" if j < 8 else "PASS", 0.95 if j < 8 else 0.36)
-    _alert(ctx, HealthAlertKind.IMAGE_DARKER, HealthSignal.BRIGHTNESS, BAD + timedelta(hours=3))
+        record(BAD + timedelta(minutes=20 * j), "FAIL" if j < 8 else "PASS", 0.95 if j < 8 else 0.36)
+    alert(HealthAlertKind.IMAGE_DARKER, HealthSignal.BRIGHTNESS, BAD + timedelta(hours=3))
 
 
 def test_control_charts_show_limits_points_out_of_control_and_alerts(qtbot, main_window, station_ctx) -> None:  # noqa: F811
-    populate(station_ctx)
+    populate(station_ctx.db)
     main_window.resize(1366, 768)
     sign_in(qtbot, main_window, "manager")
     main_window.show_screen(Screen.SUPERVISOR)
@@ -92,7 +103,7 @@ def test_control_charts_show_limits_points_out_of_control_and_alerts(qtbot, main
 
 
 def test_shift_report_states_the_shifts_figures(qtbot, main_window, station_ctx) -> None:  # noqa: F811
-    populate(station_ctx)
+    populate(station_ctx.db)
     sign_in(qtbot, main_window, "manager")
     main_window.show_screen(Screen.SUPERVISOR)
     screen = main_window.screens[Screen.SUPERVISOR]
@@ -110,3 +121,42 @@ def test_shift_report_states_the_shifts_figures(qtbot, main_window, station_ctx)
     assert "p̄ of the 3 shifts of the 14 days before: 0.0%" in text and "out of control" in text
     assert "Health alerts (1)" in text and "Picture darker" in text
     assert "Anomaly score EWMA (λ 0.2, L 3; centre 0.300" in text
+
+
+@pytest.fixture
+def centre(pg_empty_url: str):  # type: ignore[no-untyped-def]
+    """A central PostgreSQL holding station ST05's parts of the same product (plant time = UTC there)."""
+    db = open_database(pg_empty_url, upgrade=True)
+    with db.session() as session:
+        session.execute(text("INSERT INTO products (product_code, product_name) VALUES ('demo-cast', 'D')"))
+    populate(db, "ST05", stored=lambda at: at)
+    yield db
+    db.dispose()
+
+
+def test_control_charts_of_a_station_at_the_centre(qtbot, centre, gui_services, station_ctx, main_window) -> None:  # noqa: F811
+    local = SqlSpcReader(station_ctx.db)
+    gui_services.reports = ReportService(
+        SqlReportReader(station_ctx.db), fleet=SqlReportReader(centre),
+        charts=ControlCharts(local, local, centre=SqlSpcReader(centre), centre_health=SqlSpcReader(centre)))
+    sign_in(qtbot, main_window, "manager")
+    main_window.show_screen(Screen.SUPERVISOR)
+    screen = main_window.screens[Screen.SUPERVISOR]
+    screen.tabs.setCurrentWidget(screen.dashboard)
+    dashboard, control = screen.dashboard, screen.dashboard.control
+    control.clock = lambda: NOW
+    dashboard.refresh()
+    qtbot.waitUntil(lambda: control.source.count() == 3, timeout=15000)  # this station, all, ST05
+    assert [control.source.itemText(i) for i in range(3)] == ["This station", "All stations (centre)", "ST05 (centre)"]
+    control.source.setCurrentIndex(2)
+    dashboard.chart_tabs.setCurrentWidget(control)
+    qtbot.waitUntil(lambda: control.charts is not None and control.charts.station_id == "ST05", timeout=15000)
+    spc = control.charts
+    assert spc.source == "centre" and spc.scores.first_out is not None and spc.scores.first_out.index == 42
+    assert [p.count.label for p in spc.shifts.out_of_control] == ["03-03 S1"]
+    assert [m.label for m in control.score_chart.data().markers] == ["Camera moved", "Picture darker"]
+    assert control.shift_chart.data().highlights == [(3, 0.4)]
+    control.source.setCurrentIndex(0)  # this station's own store holds none of these parts
+    control.refresh()
+    qtbot.waitUntil(lambda: control.charts is not None and control.charts.source == "station", timeout=15000)
+    assert control.charts.scores.points == [] and control.score_chart.data().series == []
