@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 EWMA_LAMBDA = 0.2
@@ -52,12 +52,6 @@ def shift_of(moment: datetime) -> tuple[date, int]:
 def shift_label(day: date, shift: int) -> str:
     """``12-05 S2`` for the chart's axis and the report."""
     return f"{day:%m-%d} S{shift}"
-
-
-def shifts_between(first: date, last: date) -> list[tuple[date, int]]:
-    """Every (day, shift) from ``first`` to ``last`` inclusive, in order."""
-    days = (last - first).days
-    return [(first + timedelta(days=i), s) for i in range(days + 1) for s in (1, 2, 3)]
 
 
 @dataclass(frozen=True)
