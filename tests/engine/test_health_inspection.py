@@ -153,3 +153,39 @@ def test_a_product_built_without_a_baseline_learns_one_from_its_library(station,
     baseline = watch.baseline(PRODUCT)
     assert baseline is not None and baseline.limits[HealthSignal.BRIGHTNESS].samples == N_LIBRARY
     assert baseline.learned_from.startswith(f"{N_LIBRARY} good library images, learned at the first inspection")
+
+
+def test_a_part_of_several_views_carries_the_alerts_of_each_view(station, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Two views of a part, each with its bank and its baseline published by the build: the top camera is
+    moved, the side one is not; the part's alerts are the top view's, on its outcome and the part's."""
+    from station.domain.catalog import ProductSpec
+    from station.pipeline.images.decode import from_array
+    from station.pipeline.patchcore.bank_build import BuildOptions
+    from station.services.engine.references import store_image
+
+    ctx, unseen = station
+    ctx.catalog.upsert_products([ProductSpec(code="cast-2v", name="Cast, two views")])
+    product = ctx.catalog.get_product("cast-2v")
+    views = {"top": unseen[30:40], "side": [cv2.flip(im, 0) for im in unseen[40:50]]}
+    for view, images in views.items():
+        ctx.station_settings.define_view("cast-2v", view, None, camera=str(tmp_path / view),
+                                         preprocessing={"resize": 128})
+        for n, image in enumerate(images):
+            store_image(ctx.catalog, ctx.storage, product.product_id, from_array(image, f"{view}-{n}.png"), "normal",
+                        view_code=view)
+        ctx.engine.builder.build("cast-2v", BuildOptions(backbone="mobilenet_v2", coreset_ratio=0.25), view=view)
+    assert HealthFiles(ctx.engine.files).load("cast-2v", "top") is not None
+    service, watch, sink = _service(ctx)
+    raised = []
+    for n in range(1, 21):
+        top = cv2.warpAffine(unseen[n], np.float32([[1, 0, 0], [0, 1, -20]]), (300, 300),
+                             borderMode=cv2.BORDER_REPLICATE)  # the top camera now sees the part 20 px higher
+        part = service.inspect_part("cast-2v", {"top": top, "side": cv2.flip(unseen[n + 20], 0)})
+        assert part.error is None
+        top_outcome = part.outcomes[0]
+        assert part.health_alerts == top_outcome.health_alerts and part.outcomes[1].health_alerts == ()
+        assert part.outcome.health_alerts == part.health_alerts
+        raised += [(n, a) for a in part.health_alerts]
+    assert [(a.kind, a.view, a.params["direction"]) for _, a in raised] == [
+        (HealthAlertKind.CAMERA_MOVED, "top", "up")]
+    assert raised[0][0] <= 10 and sink.alerts == [a for _, a in raised]

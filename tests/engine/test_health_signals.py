@@ -17,7 +17,7 @@ from station.domain.enums import Verdict
 from station.domain.health import HealthAlertKind, HealthBaseline, HealthSignal, SignalLimits
 from station.pipeline.health import (
     HEALTH_FILE, FrameSignals, HealthSettings, HealthState, RegistrationReference, baseline_files,
-    baseline_from_files, direction_of, learn_baseline, measure,
+    baseline_from_files, choose_reference, direction_of, learn_baseline, measure,
 )
 
 
@@ -188,3 +188,13 @@ def test_a_baseline_round_trips_through_the_bank_files(tmp_path: Path) -> None:
     assert again == baseline and ref is not None and ref.height == 300 and ref.width == 300
     assert np.abs(ref.small - reference.small).max() <= 0.5  # stored as uint8
     assert baseline_from_files({}, {"baseline": baseline.to_json()}) == (baseline, None)
+
+
+def test_the_registration_reference_is_the_most_typical_frame() -> None:
+    """The first frame is odd (another texture): the reference is one of the typical ones, and the offset
+    limits come from the other frames."""
+    part = _texture(300, 300, seed=5)
+    frames = [_texture(300, 300, seed=9)] + [_shift(part, dx, dy) for dx, dy in ((0, 0), (3, -2), (-2, 4), (1, 1))]
+    assert choose_reference(frames) != 0
+    baseline, _ = learn_baseline("p", None, frames)
+    assert baseline.limits[HealthSignal.OFFSET_X].samples == 4

@@ -4,7 +4,7 @@ detection on them and on the PASS scores (``detection``: an EWMA per signal gate
 change, one alert per episode) and the alerts' wording (``messages``)."""
 
 from station.pipeline.health.detection import (
-    IMAGE_SIGNALS, HealthSettings, HealthState, learn_baseline, limits_of,
+    IMAGE_SIGNALS, REFERENCE_CANDIDATES, HealthSettings, HealthState, choose_reference, learn_baseline, limits_of,
 )
 from station.pipeline.health.files import HEALTH_FILE, baseline_files, baseline_from_files
 from station.pipeline.health.messages import alert_message, direction_of
@@ -12,6 +12,7 @@ from station.pipeline.health.signals import WORK_SIZE, FrameSignals, Registratio
 
 __all__ = [
     "HEALTH_FILE", "IMAGE_SIGNALS", "WORK_SIZE", "FrameSignals", "HealthSettings", "HealthState",
-    "RegistrationReference", "alert_message", "baseline_files", "baseline_from_files", "direction_of",
+    "REFERENCE_CANDIDATES", "RegistrationReference", "alert_message", "baseline_files", "baseline_from_files",
+    "choose_reference", "direction_of",
     "learn_baseline", "limits_of", "measure", "to_grey",
 ]

@@ -39,6 +39,7 @@ watched from the first part). Scores of good images outside the bank can be give
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -49,7 +50,7 @@ import numpy as np
 from station.domain.enums import Verdict
 from station.domain.health import HealthAlert, HealthAlertKind, HealthBaseline, HealthSignal, SignalLimits
 from station.pipeline.health.messages import alert_message
-from station.pipeline.health.signals import FrameSignals, RegistrationReference, measure
+from station.pipeline.health.signals import FrameSignals, RegistrationReference, measure, offset_of
 
 IMAGE_SIGNALS = (HealthSignal.BRIGHTNESS, HealthSignal.CONTRAST, HealthSignal.FOCUS, HealthSignal.OFFSET_X,
                  HealthSignal.OFFSET_Y)
@@ -105,26 +106,43 @@ def limits_of(values: Sequence[float]) -> SignalLimits:
     return SignalLimits(float(arr.mean()), float(arr.std(ddof=1)) if arr.size > 1 else 0.0, int(arr.size))
 
 
+REFERENCE_CANDIDATES = 16  # first good frames the registration reference is chosen among
+
+
+def choose_reference(frames: Sequence[np.ndarray]) -> int:
+    """The index of the most typical of ``frames`` for registration: the one whose phase correlation with the
+    others has the highest mean peak (an odd frame, a part turned or off its place, is never chosen)."""
+    if len(frames) <= 2:
+        return 0
+    refs = [RegistrationReference.of(f) for f in frames]
+    peaks = np.zeros((len(refs), len(refs)))
+    for i in range(len(refs)):
+        for j in range(i + 1, len(refs)):
+            peaks[i, j] = peaks[j, i] = offset_of(refs[j].small, refs[i], refs[j].height, refs[j].width)[2]
+    return int(np.argmax(peaks.sum(axis=1)))
+
+
 def learn_baseline(product_code: str, view: str | None, frames: Iterable[np.ndarray],
                    reference: np.ndarray | None = None, good_scores: Iterable[float] = (),
                    learned_from: str = "calibration") -> tuple[HealthBaseline, RegistrationReference]:
     """The limits of every signal from good ``frames`` (as decoded, original size; any iterable, measured one
-    at a time) and the registration reference (``reference``, else the first frame, whose own zero offset is
-    then left out of the offset limits). ``good_scores``: normalised scores of held-out good images; without
-    any, the PASS-score limits are learned from the first PASS parts (:attr:`HealthSettings.score_warmup`)."""
-    ref = None if reference is None else RegistrationReference.of(reference)
-    measured, offsets = [], []
-    for frame in frames:
-        if ref is None:
-            ref = RegistrationReference.of(frame)
-            measured.append(measure(frame, ref))
-            continue
-        measured.append(measure(frame, ref))
-        offsets.append(measured[-1])
-    if ref is None:
+    at a time) and the registration reference: ``reference``, else the most typical of the first
+    :data:`REFERENCE_CANDIDATES` frames (:func:`choose_reference`), whose own zero offset is then left out of
+    the offset limits. ``good_scores``: normalised scores of good images outside the bank; without any, the
+    PASS-score limits are learned from the first PASS parts (:attr:`HealthSettings.score_warmup`)."""
+    iterator = iter(frames)
+    first = list(itertools.islice(iterator, REFERENCE_CANDIDATES))
+    if not first and reference is None:
         raise ValueError("no good frames to learn health limits from")
+    chosen = None if reference is not None else choose_reference(first)
+    ref = RegistrationReference.of(reference if reference is not None else first[chosen])  # type: ignore[index]
+    measured, offsets = [], []
+    for i, frame in enumerate(itertools.chain(first, iterator)):
+        measured.append(measure(frame, ref))
+        if i != chosen:
+            offsets.append(measured[-1])
     if not measured:
-        measured = [measure(reference, ref)] if reference is not None else []
+        measured = [measure(reference, ref)]  # type: ignore[arg-type]
     offsets = offsets or measured
     limits = {
         HealthSignal.BRIGHTNESS: limits_of([m.brightness for m in measured]),
