@@ -154,3 +154,18 @@ def test_a_reset_starts_over_and_parts_are_counted_across_threads(tmp_path: Path
     watch.reset(PRODUCT)
     # no baseline published and no library to learn from: after the reset the product is not watched
     assert watch.observe(PRODUCT, None, frames[0], 0.1, Verdict.PASS) == [] and watch.baseline(PRODUCT) is None
+
+
+def test_a_library_that_cannot_be_read_leaves_the_product_unwatched_and_is_not_read_again(
+        tmp_path: Path, casting: dict[str, list[np.ndarray]]) -> None:
+    class Unreadable:
+        calls = 0
+
+        def good_frames(self, product_code: str, view: str | None, limit: int) -> list[np.ndarray]:
+            Unreadable.calls += 1
+            raise OSError("library image missing")
+
+    watch = HealthWatch(HealthFiles(BankFiles(tmp_path / "models")), goods=Unreadable())
+    for frame in casting["unseen"][:5]:
+        assert watch.observe(PRODUCT, None, frame, 0.1, Verdict.PASS) == []
+    assert Unreadable.calls == 1 and watch.baseline(PRODUCT) is None

@@ -97,8 +97,12 @@ class HealthWatch:
         with entry.lock:
             stamp = self._store.stamp(product_code, view)
             if entry.stamp is _UNSET or entry.stamp != stamp:
-                entry.state = self._baseline_state(product_code, view)
-                entry.stamp = stamp
+                entry.stamp = stamp  # a baseline that cannot be had is tried again only once the files change
+                entry.state = None
+                try:
+                    entry.state = self._baseline_state(product_code, view)
+                except Exception:  # noqa: BLE001 - the watch is advisory: the product goes unwatched
+                    log.exception("no health baseline for %s: not watched", product_code)
             state = entry.state
             if state is None:
                 return []
