@@ -97,6 +97,9 @@ class CentralFleet:
                      station_id: str | None = None) -> list[ShiftCount]:
         return SqlSpcReader(self._database()).shift_counts(product_code, start, end, station_id)
 
+    def station_shift_counts(self, product_code: str, start: date, end: date) -> dict[str, list[ShiftCount]]:
+        return SqlSpcReader(self._database()).station_shift_counts(product_code, start, end)
+
     def health_marks(self, product_code: str, start: datetime, end: datetime,
                      station_id: str | None = None) -> list[HealthMark] | None:
         return SqlSpcReader(self._database()).health_marks(product_code, start, end, station_id)

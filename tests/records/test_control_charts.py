@@ -169,6 +169,11 @@ def test_the_fleet_chart_counts_every_station(centre_store: Store) -> None:
     assert sum(p.count.n for p in every.shifts.points) == 90
     assert len(every.scores.points) == 90
     assert charts.centre("p1", NOW, "ST02").scores.points[0].value == pytest.approx(0.9)
+    fleet = charts.fleet_shifts("p2", NOW)
+    assert list(fleet) == ["ST01"] and [p.count.label for p in fleet["ST01"].out_of_control] == ["03-04 S1"]
+    assert {station: chart.total for station, chart in charts.fleet_shifts("p1", NOW).items()} == \
+        {"ST01": 60, "ST02": 30}
+    assert ControlCharts(SqlSpcReader(store.db)).fleet_shifts("p1", NOW) == {}  # no centre configured
 
 
 def test_shift_report_has_the_shifts_figures(station_store: Store) -> None:

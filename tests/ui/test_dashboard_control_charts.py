@@ -147,6 +147,11 @@ def test_control_charts_of_a_station_at_the_centre(qtbot, centre, gui_services, 
     control.clock = lambda: NOW
     dashboard.refresh()
     qtbot.waitUntil(lambda: control.source.count() == 3, timeout=15000)  # this station, all, ST05
+    table = dashboard.fleet_table
+    # the refresh at NOW (the screen's first one, at the wall clock's time, finds no shifts in its 14 days)
+    qtbot.waitUntil(lambda: table.rowCount() == 1 and table.item(0, 6) is not None
+                    and table.item(0, 6).text() == "1 of 5", timeout=15000)  # shifts out of control
+    assert table.item(0, 0).text() == "ST05"
     assert [control.source.itemText(i) for i in range(3)] == ["This station", "All stations (centre)", "ST05 (centre)"]
     control.source.setCurrentIndex(2)
     dashboard.chart_tabs.setCurrentWidget(control)

@@ -93,6 +93,16 @@ GROUP BY s.stat_day, s.shift
 ORDER BY s.stat_day, s.shift
 """
 
+# Every station's shifts of a product at once (the fleet table's column).
+_CENTRE_STATION_SHIFTS_SQL = """
+SELECT s.station_id, s.stat_day, s.shift, sum(s.completed) AS n, sum(s.defects) + sum(s.uncertain) AS flagged
+FROM inspection_stats_daily s
+WHERE s.stat_day >= :start AND s.stat_day < :end
+  AND s.product_id = (SELECT p.product_id FROM products p WHERE p.product_code = :code)
+GROUP BY s.station_id, s.stat_day, s.shift
+ORDER BY s.station_id, s.stat_day, s.shift
+"""
+
 _LOCAL_ALERTS_SQL = """
 SELECT h.raised_at AS at, h.kind, h.station_code, h.view_code
 FROM health_alerts h
@@ -208,6 +218,19 @@ class SqlSpcReader:
                 totals[key] += 1
                 flagged[key] += 1 if r.verdict in ("FAIL", "UNCERTAIN") else 0
         return [ShiftCount(day, shift, totals[(day, shift)], flagged[(day, shift)]) for day, shift in sorted(totals)]
+
+    def station_shift_counts(self, product_code: str, start: date, end: date) -> dict[str, list[ShiftCount]]:
+        """Per station at the centre, its shift counts of the days [start, end) ({} on a station's store)."""
+        if not self._centre:
+            return {}
+        found: dict[str, list[ShiftCount]] = {}
+        with self._db.session() as session:
+            for r in session.execute(text(_CENTRE_STATION_SHIFTS_SQL), {"code": product_code, "start": start,
+                                                                        "end": end}):
+                if int(r.n or 0) > 0:
+                    found.setdefault(r.station_id, []).append(
+                        ShiftCount(r.stat_day, int(r.shift), int(r.n), int(r.flagged or 0)))
+        return found
 
     def health_marks(self, product_code: str, start: datetime, end: datetime,
                      station_id: str | None = None) -> list[HealthMark] | None:

@@ -70,6 +70,15 @@ class ControlCharts:
                                      station_id)
         return p_chart(counts)
 
+    def fleet_shifts(self, product_code: str, now: datetime) -> dict[str, PChart]:
+        """Each station's shift p-chart at the centre (its own p̄), {} without a centre."""
+        if self._centre is None:
+            return {}
+        last = now.date()
+        counts = self._centre.station_shift_counts(product_code, last - timedelta(days=SHIFT_DAYS - 1),
+                                                   last + timedelta(days=1))
+        return {station: p_chart(c) for station, c in counts.items()}
+
     def shift_figures(self, product_code: str, start: datetime, end: datetime,
                       rows: list[InspectionRow]) -> ShiftSpc:
         """The report's shift [start, end) (plant time) on this station: its rows' FAIL/UNCERTAIN proportion

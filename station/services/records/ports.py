@@ -68,6 +68,10 @@ class SpcReader(Protocol):
         """Completed and FAIL/UNCERTAIN (effective verdict) inspections per shift of the days [start, end)."""
         ...
 
+    def station_shift_counts(self, product_code: str, start: date, end: date) -> dict[str, list[ShiftCount]]:
+        """The same per station (at the centre; {} on a station's own store)."""
+        ...
+
 
 class HealthMarkReader(Protocol):
     """Camera/process health alerts of a product in a period, as the charts mark them."""

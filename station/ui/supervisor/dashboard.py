@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from station.domain.reports import DailyCount, DashboardStats, FleetRow
+from station.domain.spc import PChart
 from station.ui.env import ScreenEnv
 from station.ui.supervisor.control_charts import ControlChartsView
 from station.ui.widgets.charts import BarChart, ChartData, LineChart, Series
@@ -32,6 +33,7 @@ class DashboardData:
     daily: list[DailyCount]
     by_type: dict[str, int]
     fleet: list[FleetRow] = field(default_factory=list)
+    fleet_shifts: dict[str, PChart] = field(default_factory=dict)  # each station's shift p-chart
 
 
 class StatCard(QFrame):
@@ -84,11 +86,15 @@ class DashboardView(QWidget):
         self.chart_tabs.currentChanged.connect(lambda _i: self._refresh_control())
         layout.addWidget(self.chart_tabs, 1)
         # The product's stations at the centre (shown only when a central database is configured).
-        self.fleet_table = QTableWidget(0, 6)
+        self.fleet_table = QTableWidget(0, 7)
         self.fleet_table.setObjectName("FleetTable")
         self.fleet_table.setHorizontalHeaderLabels([
             self.tr("Station"), self.tr("Per day"), self.tr("Defect rate"), self.tr("UNCERTAIN rate"),
-            self.tr("Pending actions"), self.tr("Last sync")])
+            self.tr("Pending actions"), self.tr("Last sync"), self.tr("Shifts out of control")])
+        charts = env.services.reports.charts
+        self.fleet_table.horizontalHeaderItem(6).setToolTip(self.tr(
+            "Shifts of the last {0} days whose FAIL + UNCERTAIN rate is outside the station's p-chart "
+            "limits").format(charts.SHIFT_DAYS if charts is not None else 0))
         self.fleet_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.fleet_table.setVisible(env.services.reports.has_fleet)
         layout.addWidget(self.fleet_table, 1)
@@ -101,11 +107,14 @@ class DashboardView(QWidget):
             return
         reports, pid = self.env.services.reports, product.product_id
 
+        now = self.control.clock()
+
         def load(_ctx: object) -> DashboardData:
             stats = reports.dashboard(pid)
             fleet = reports.fleet(product.code) if reports.has_fleet else []
+            shifts = reports.charts.fleet_shifts(product.code, now) if fleet and reports.charts is not None else {}
             return DashboardData(stats[0] if stats else None, reports.daily_counts(pid, self.DAYS),
-                                 reports.defect_type_counts(pid), fleet)
+                                 reports.defect_type_counts(pid), fleet, shifts)
 
         self.env.runner.submit(load, name="dashboard", owner=self, on_done=self._show, on_error=self.message.show_error)
         self._refresh_control()
@@ -142,14 +151,17 @@ class DashboardView(QWidget):
                  for d in (product.defect_types if product is not None else ())}
         by_type = sorted(((names.get(k, k), n) for k, n in data.by_type.items()), key=lambda kv: -kv[1])
         self.type_chart.set_values(self.tr("Defects by type"), by_type, empty_text=self.tr("No defects recorded"))
-        self._show_fleet(data.fleet)
+        self._show_fleet(data.fleet, data.fleet_shifts)
         self.control.set_stations(sorted({r.station_id for r in data.fleet}))
 
-    def _show_fleet(self, rows: list[FleetRow]) -> None:
+    def _show_fleet(self, rows: list[FleetRow], shifts: dict[str, PChart] | None = None) -> None:
         self.fleet_table.setRowCount(len(rows))
         for i, r in enumerate(rows):
+            chart = (shifts or {}).get(r.station_id)
+            charted = [p for p in chart.points if p.p is not None] if chart is not None else []
+            out = self.tr("{0} of {1}").format(len(chart.out_of_control), len(charted)) if charted else "—"
             cells = (r.station_id, f"{r.per_day:.1f}", f"{r.defect_rate:.1%}", f"{r.uncertain_rate:.1%}",
                      str(r.pending_actions + r.pending_reviews),
-                     r.last_received_at.strftime("%Y-%m-%d %H:%M") if r.last_received_at else "—")
+                     r.last_received_at.strftime("%Y-%m-%d %H:%M") if r.last_received_at else "—", out)
             for j, value in enumerate(cells):
                 self.fleet_table.setItem(i, j, QTableWidgetItem(value))
