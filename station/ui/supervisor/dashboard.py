@@ -10,7 +10,9 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -84,7 +86,7 @@ class DashboardView(QWidget):
         self.chart_tabs.addTab(overview, self.tr("Overview"))
         self.chart_tabs.addTab(self.control, self.tr("Control charts"))
         self.chart_tabs.currentChanged.connect(lambda _i: self._refresh_control())
-        layout.addWidget(self.chart_tabs, 1)
+        layout.addWidget(self.chart_tabs, 2)
         # The product's stations at the centre (shown only when a central database is configured).
         self.fleet_table = QTableWidget(0, 7)
         self.fleet_table.setObjectName("FleetTable")
@@ -97,6 +99,12 @@ class DashboardView(QWidget):
             "limits").format(charts.SHIFT_DAYS if charts is not None else 0))
         self.fleet_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.fleet_table.setVisible(env.services.reports.has_fleet)
+        header = self.fleet_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # headers are never cut
+        header.setStretchLastSection(True)
+        # the charts take two thirds of the height left, the table (scrolling) one third
+        self.fleet_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.fleet_table.setMinimumHeight(96)
         layout.addWidget(self.fleet_table, 1)
         self.data: DashboardData | None = None
 
