@@ -42,7 +42,8 @@ def build_engine(settings: Settings, catalog: SqlCatalogRepository, recorder: In
     files = BankFiles(settings.resolved_models_dir)
     cache = BankCache(files, models)
     builder = ModelBuildService(catalog, storage, deployments, models, files, cache)
-    health = HealthWatch(HealthFiles(files), goods=LibraryGoodImages(catalog, storage), station_code=settings.station_id)
+    health = HealthWatch(HealthFiles(files), goods=LibraryGoodImages(catalog, storage),
+                         station_code=settings.station_id)
     updates = None
     if audit is not None and alarms is not None:
         policy = UpdatePolicy(max_miss_increase_pp=settings.update_max_miss_increase,

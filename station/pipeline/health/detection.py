@@ -5,8 +5,8 @@ Method, per signal ``x`` with learned limits ``mean``, ``sd`` (``station.domain.
 * the EWMA ``e_t = lam * x_t + (1 - lam) * e_(t-1)`` starts at ``mean`` (``lam`` = :attr:`HealthSettings.lam`,
   0.1: the newest part weighs a tenth, the level follows the last ~20 parts);
 * the alert distance is ``T = max(L * sd * sqrt(lam / (2 - lam)), min_change)``: the usual EWMA control limit
-  (``L`` = :attr:`HealthSettings.limit_sds`, 4.0 asymptotic standard deviations of the EWMA) or the signal's minimum practical change,
-  whichever is larger, so that limits learned from a few images with a tiny spread cannot raise alerts
+  (``L`` = :attr:`HealthSettings.limit_sds`, 4.0 asymptotic standard deviations of the EWMA) or the signal's
+  minimum practical change, whichever is larger, so that limits learned from a few images with a tiny spread cannot raise alerts
   for changes nobody would care about. The minimum changes (:class:`HealthSettings`): brightness 8 grey
   levels, contrast 15 % of its calibrated level, focus a 30 % drop of sharpness, the part's offset 6 px (of
   the original frame), PASS scores a rise of 0.08 (normalised score);
@@ -22,8 +22,8 @@ Method, per signal ``x`` with learned limits ``mean``, ``sd`` (``station.domain.
 The alert's ``value`` is the EWMA that crossed; the change its message quotes is the mean deviation of the
 last :attr:`HealthSettings.report_window` parts (5), closer to the change itself than the EWMA, which is
 still catching up when it crosses. ``lam`` and ``L`` were chosen on the casting set's train/good images
-(``benchmarks/bench_health_drift.py``: no false alert in 20,000 resampled stationary parts, a 12-level
-darkening found within ~13 parts, at lam 0.2 a few false alerts per 10,000 parts).
+only (``benchmarks/bench_health_drift.py``: no false alert in 30,000 resampled stationary parts at lam 0.1;
+a few per 10,000 at lam 0.2); the measured delays are in docs/readme/engine.md.
 
 Brightness, contrast, focus and the offset are taken from every part whatever its verdict: a FAIL part is
 still a frame of the same camera, and a camera that was knocked or lost focus makes parts FAIL; leaving
@@ -261,7 +261,8 @@ class HealthState:
             if all(abs(r) < self.settings.rearm for r in ratios.values()):
                 self._open.discard(group)  # back in control: re-armed
             return None
-        crossing = [s for s in watched if (up is not None and ratios[s] >= 1.0) or (down is not None and ratios[s] <= -1.0)]
+        crossing = [s for s in watched
+                    if (up is not None and ratios[s] >= 1.0) or (down is not None and ratios[s] <= -1.0)]
         if not crossing:
             return None
         signal = max(crossing, key=lambda s: abs(ratios[s]))

@@ -210,12 +210,14 @@ class ModelBuildService:
     def _health_files(self, product_code: str, view: str | None,
                       goods: list[tuple[Any, np.ndarray]]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         """The health baseline to publish with the bank: the image signals of the good images as taken
-        (decoded again, one at a time; up to 200 spread over the library). No PASS-score limits: every good image of the build is in the bank and scores lower than
-        a new good part would, so the watch learns them from the first PASS parts it sees."""
+        (decoded again, one at a time; up to 200 spread over the library). No PASS-score limits: every good
+        image of the build is in the bank and scores lower than a new good part would, so the watch learns
+        them from the first PASS parts it sees."""
         picks = sorted(set(np.linspace(0, len(goods) - 1, min(len(goods), 200)).round().astype(int).tolist()))
         frames = (decode_bytes(self._storage.get_bytes(goods[i][0].file_path), name=goods[i][0].file_name).pixels
                   for i in picks)
-        baseline, reference = learn_baseline(product_code, view, frames, None, (), f"build: {len(picks)} good images")
+        baseline, reference = learn_baseline(product_code, view, frames, None, (),
+                                             f"build: {len(picks)} good images")
         return baseline_files(baseline, reference)
 
     def build_index(self, product_code: str, model: PatchModel, bank: MemoryBank, goods: list[tuple[Any, np.ndarray]],
