@@ -105,12 +105,17 @@ def extend_bank(bank: np.ndarray, rows: np.ndarray, *, radius: float, max_size: 
         pool = torch.index_select(x, 0, uncovered)
         min_dist = torch.index_select(nearest, 0, uncovered).clone()
         picks: list[int] = []
+        pool_sq = pool.pow(2).sum(1)
+        d2 = torch.empty_like(pool_sq)
         while len(picks) < max_added and min_dist.numel():
             i = int(torch.argmax(min_dist).item())
             if float(min_dist[i]) <= radius:
                 break
             picks.append(i)
-            torch.minimum(min_dist, torch.linalg.vector_norm(pool - pool[i], dim=1), out=min_dist)
+            # |x - c|^2 = |x|^2 - 2 x.c + |c|^2: one matrix-vector product per added centre
+            torch.mv(pool, pool[i], out=d2)
+            d2.mul_(-2.0).add_(pool_sq).add_(pool_sq[i]).clamp_min_(0).sqrt_()
+            torch.minimum(min_dist, d2, out=min_dist)
             min_dist[i] = 0.0
             if cancel is not None and len(picks) % 64 == 0:
                 cancel.raise_if_cancelled()

@@ -68,6 +68,7 @@ class _Part:
     pixels: np.ndarray | None = None
     image_id: int | None = None
     name: str | None = None
+    score: float | None = None  # the live model's normalised score when it inspected the part
 
 
 def _what(product_code: str, view: str | None) -> str:
@@ -178,7 +179,7 @@ class ModelUpdateService:
             groups.setdefault((alarm.product_code, alarm.view_code), []).append(alarm)
         results = []
         for (code, view), alarms in groups.items():
-            parts = [_Part(a.image_key, name=a.image_name) for a in alarms if a.image_key]
+            parts = [_Part(a.image_key, name=a.image_name, score=a.anomaly_score) for a in alarms if a.image_key]
             if not parts:
                 raise ValidationError(f"the false alarms of {_what(code, view)} have no recorded image to learn from")
             results.append(self._update(code, view, parts, [a.override_id for a in alarms], user.user_id,
@@ -330,10 +331,14 @@ class ModelUpdateService:
         for j, row in enumerate(ext.added):
             if int(row) // cells in held_set:
                 own[n_kept + j] = True
+        # the live bank's entries taken from the calibration images' own patches (an exact match, within
+        # float noise); the kept ones keep that role in the new bank
         tolerance = OWN_PATCH_TOLERANCE * radius
+        live_own = np.zeros(bank.features.shape[0], dtype=bool)
         if cal_grid.shape[0]:
-            dist, index = nearest_in_bank(cal_grid.reshape(-1, dim), ext.features)
-            own[index[dist <= tolerance]] = True
+            dist, index = nearest_in_bank(cal_grid.reshape(-1, dim), bank.features)
+            live_own[index[dist <= tolerance]] = True
+        own[:n_kept] = live_own[ext.kept]
         calibration_bank = ext.features[~own] if bool((~own).any()) else ext.features
         cal_handle = model.prepare_bank(calibration_bank, bank.image_score)
         cal_images = np.concatenate([cal_grid, new_grid[held_new]]) if held_new else cal_grid
@@ -346,10 +351,6 @@ class ModelUpdateService:
             calibration = Calibration.from_good(np.array(raw_scores), maps)
         stage("calibrate")
         # the live model's own calibration bank for the same held-out good images (before/after alike)
-        live_own = np.zeros(bank.features.shape[0], dtype=bool)
-        if cal_grid.shape[0]:
-            dist, index = nearest_in_bank(cal_grid.reshape(-1, dim), bank.features)
-            live_own[index[dist <= tolerance]] = True
         live_cal_handle = model.prepare_bank(bank.features[~live_own] if bool((~live_own).any()) else bank.features,
                                              bank.image_score)
         old, new = bank.calibration.image, calibration.image
@@ -362,7 +363,11 @@ class ModelUpdateService:
         new_handle = model.prepare_bank(ext.features, bank.image_score)
         defect_before = normalised(old, self._score(model, defect_grid, live_handle)[0])
         defect_after = normalised(new, self._score(model, defect_grid, new_handle)[0])
-        parts_before = normalised(old, self._score(model, new_grid, live_handle)[0])
+        recorded = [p.score for p in parts]
+        if all(r is not None for r in recorded):  # what the live model said when the parts were inspected
+            parts_before = np.asarray(recorded, dtype=np.float64)
+        else:
+            parts_before = normalised(old, self._score(model, new_grid, live_handle)[0])
         parts_after = normalised(new, raw_scores[cal_grid.shape[0]:])
         validation = self._validate(defect_before, defect_after, good_before, good_after, parts_before, parts_after,
                                     defects, image_threshold, review)
