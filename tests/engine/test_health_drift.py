@@ -151,9 +151,13 @@ def test_a_reset_starts_over_and_parts_are_counted_across_threads(tmp_path: Path
     assert not errors
     dark = [a for frame in frames for a in watch.observe(PRODUCT, None, _darker(frame, 30), 0.1, Verdict.PASS)]
     assert [a.kind for a in dark] == [HealthAlertKind.IMAGE_DARKER] and dark[0].parts_seen > 60
+    before = watch.baseline(PRODUCT)
+    assert before is not None and HealthSignal.PASS_SCORE in before.limits  # 60 PASS parts: limits learned
     watch.reset(PRODUCT)
-    # no baseline published and no library to learn from: after the reset the product is not watched
-    assert watch.observe(PRODUCT, None, frames[0], 0.1, Verdict.PASS) == [] and watch.baseline(PRODUCT) is None
+    # the charts start over from the limits kept for these model files; the episode can be raised again
+    again = [a for frame in frames for a in watch.observe(PRODUCT, None, _darker(frame, 30), 0.1, Verdict.PASS)]
+    assert watch.baseline(PRODUCT) == before
+    assert [a.kind for a in again] == [HealthAlertKind.IMAGE_DARKER] and again[0].parts_seen <= len(frames)
 
 
 def test_a_library_that_cannot_be_read_leaves_the_product_unwatched_and_is_not_read_again(
@@ -169,3 +173,32 @@ def test_a_library_that_cannot_be_read_leaves_the_product_unwatched_and_is_not_r
     for frame in casting["unseen"][:5]:
         assert watch.observe(PRODUCT, None, frame, 0.1, Verdict.PASS) == []
     assert Unreadable.calls == 1 and watch.baseline(PRODUCT) is None
+
+
+def test_a_restart_goes_on_with_the_limits_the_watch_learned_until_the_model_files_change(
+        tmp_path: Path, casting: dict[str, list[np.ndarray]]) -> None:
+    from station.pipeline.health import HEALTH_FILE, HealthSettings, baseline_files, learn_baseline
+
+    files = BankFiles(tmp_path / "models")
+    baseline, reference = learn_baseline(PRODUCT, None, casting["learn"][:40], learned_from="build: 40 good images")
+    files.save(PRODUCT, HEALTH_FILE, *baseline_files(baseline, reference))
+    settings = HealthSettings(score_warmup=10)
+    rng = np.random.default_rng(2)
+
+    def run(watch: HealthWatch, parts: int) -> None:
+        for frame in casting["unseen"][:parts]:
+            assert watch.observe(PRODUCT, None, frame, float(rng.normal(0.1, 0.03)), Verdict.PASS) == []
+
+    first = HealthWatch(HealthFiles(files), settings=settings)
+    run(first, 12)
+    learned = first.baseline(PRODUCT)
+    assert learned is not None and learned.limits[HealthSignal.PASS_SCORE].samples == 10
+    # a restart: the published baseline with the PASS-score limits learned before, no second warm-up
+    again = HealthWatch(HealthFiles(files), settings=settings)
+    run(again, 1)
+    assert again.baseline(PRODUCT) == learned
+    # a new build publishes a new baseline: what was kept belongs to the old files and is ignored
+    files.save(PRODUCT, HEALTH_FILE, *baseline_files(baseline, reference))
+    fresh = HealthWatch(HealthFiles(files), settings=settings)
+    run(fresh, 1)
+    assert fresh.baseline(PRODUCT) == baseline and HealthSignal.PASS_SCORE not in baseline.limits

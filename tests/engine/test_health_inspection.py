@@ -70,10 +70,11 @@ def station(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
     mp.undo()
 
 
-def _service(ctx, settings: HealthSettings | None = None, store=None):  # type: ignore[no-untyped-def]
+def _service(ctx, kept: Path, settings: HealthSettings | None = None, store=None):  # type: ignore[no-untyped-def]
+    """An inspection service with its own watch (what it keeps goes to ``kept``: each test starts afresh)."""
     sink = Sink()
-    watch = HealthWatch(store or HealthFiles(ctx.engine.files), sink, LibraryGoodImages(ctx.catalog, ctx.storage),
-                        settings)
+    store = store or HealthFiles(ctx.engine.files, kept)
+    watch = HealthWatch(store, sink, LibraryGoodImages(ctx.catalog, ctx.storage), settings)
     engine = ctx.engine
     return InspectionService(ctx.catalog, ctx.recorder, ctx.storage, engine.models, engine.files,
                              engine.inspection.cache, health=watch), watch, sink
@@ -97,9 +98,9 @@ def test_the_build_publishes_the_baseline_and_the_station_watches_every_recorded
     assert ctx.engine.health.baseline(PRODUCT) == baseline
 
 
-def test_darker_parts_raise_the_alert_on_the_outcome_and_in_the_sink(station) -> None:  # type: ignore[no-untyped-def]
+def test_darker_parts_raise_the_alert_on_the_outcome_and_in_the_sink(station, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ctx, unseen = station
-    service, watch, sink = _service(ctx)
+    service, watch, sink = _service(ctx, tmp_path)
     rng = np.random.default_rng(3)
     for image in unseen[:12]:
         assert service.inspect(PRODUCT, _noisy(image, rng)).health_alerts == ()
@@ -123,9 +124,9 @@ def _grainier(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(image.astype(np.float32) + grain[..., None], 0, 255).astype(np.uint8)
 
 
-def test_good_parts_scoring_higher_raise_an_alert_from_the_real_pass_scores(station) -> None:  # type: ignore[no-untyped-def]
+def test_good_parts_scoring_higher_raise_an_alert_from_the_real_pass_scores(station, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ctx, unseen = station
-    service, watch, sink = _service(ctx, HealthSettings(score_warmup=15))
+    service, watch, sink = _service(ctx, tmp_path, HealthSettings(score_warmup=15))
     rng = np.random.default_rng(4)
     for image in unseen[:15]:
         outcome = service.inspect(PRODUCT, _noisy(image, rng))
@@ -147,12 +148,16 @@ def test_good_parts_scoring_higher_raise_an_alert_from_the_real_pass_scores(stat
 def test_a_product_built_without_a_baseline_learns_one_from_its_library(station, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ctx, unseen = station
     empty = HealthFiles(BankFiles(tmp_path / "models"))  # no health file anywhere
-    service, watch, _ = _service(ctx, store=empty)
+    service, watch, _ = _service(ctx, tmp_path, store=empty)
     outcome = service.inspect(PRODUCT, unseen[0])
     assert outcome.health_alerts == ()
     baseline = watch.baseline(PRODUCT)
     assert baseline is not None and baseline.limits[HealthSignal.BRIGHTNESS].samples == N_LIBRARY
     assert baseline.learned_from.startswith(f"{N_LIBRARY} good library images, learned at the first inspection")
+    # kept with the model files' stamp: after a restart it is not learned again (no library needed)
+    restarted = HealthWatch(empty)
+    assert restarted.observe(PRODUCT, None, unseen[1], 0.1, Verdict.PASS) == []
+    assert restarted.baseline(PRODUCT) == baseline
 
 
 def test_a_part_of_several_views_carries_the_alerts_of_each_view(station, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -175,7 +180,7 @@ def test_a_part_of_several_views_carries_the_alerts_of_each_view(station, tmp_pa
                         view_code=view)
         ctx.engine.builder.build("cast-2v", BuildOptions(backbone="mobilenet_v2", coreset_ratio=0.25), view=view)
     assert HealthFiles(ctx.engine.files).load("cast-2v", "top") is not None
-    service, watch, sink = _service(ctx)
+    service, watch, sink = _service(ctx, tmp_path / "kept")
     raised = []
     for n in range(1, 21):
         top = cv2.warpAffine(unseen[n], np.float32([[1, 0, 0], [0, 1, -20]]), (300, 300),

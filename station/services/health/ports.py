@@ -24,6 +24,16 @@ class BaselineStore(Protocol):
         """Changes whenever the baseline or the bank it goes with is replaced (the watch then starts over)."""
         ...
 
+    def keep(self, baseline: HealthBaseline, reference: RegistrationReference | None, stamp: object) -> None:
+        """Keeps a baseline the watch completed itself (PASS-score limits learned from the first PASS parts, a
+        baseline learned from the library) for the model files whose stamp is ``stamp``."""
+        ...
+
+    def kept(self, product_code: str, view: str | None,
+             stamp: object) -> tuple[HealthBaseline, RegistrationReference | None] | None:
+        """The baseline kept for the model files of ``stamp``; None when none was kept for exactly those."""
+        ...
+
 
 class AlertSink(Protocol):
     """Receives every raised alert (stored, shown, published: ``station.services.records``)."""

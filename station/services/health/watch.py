@@ -4,9 +4,11 @@ charts per product and view (``station.pipeline.health.detection``) and hands ea
 Baselines come from the product's model files: the build learns them from the bank's good images and
 publishes them with the bank (``station.services.engine.build``). For a product built before that, the
 watch learns one the first time the product is inspected, from up to :data:`LAZY_IMAGES` of the product's
-good library images (in the inspecting thread, never the GUI's), keeps it in memory (learned again after a
-restart) and says so in the baseline's ``learned_from``; its PASS-score limits come from the first PASS
-parts. A new build or bank version (the store's stamp changes) starts the watch of that product over.
+good library images (in the inspecting thread, never the GUI's) and says so in the baseline's
+``learned_from``. PASS-score limits come from the first PASS parts. A baseline the watch completed itself
+(learned from the library, or with PASS-score limits learned from parts) is kept by the store for the model
+files it belongs to, so that a restart goes on with it instead of learning again; a new build or bank
+version (the store's stamp changes) starts the watch of that product over.
 
 Thread-safe: one lock per product and view (a bench and the line may inspect the same product at once).
 """
@@ -100,13 +102,16 @@ class HealthWatch:
                 entry.stamp = stamp  # a baseline that cannot be had is tried again only once the files change
                 entry.state = None
                 try:
-                    entry.state = self._baseline_state(product_code, view)
+                    entry.state = self._baseline_state(product_code, view, stamp)
                 except Exception:  # noqa: BLE001 - the watch is advisory: the product goes unwatched
                     log.exception("no health baseline for %s: not watched", product_code)
             state = entry.state
             if state is None:
                 return []
+            warming = state.needs_scores
             alerts = state.observe(state.measure(frame), score, verdict)
+            if warming and not state.needs_scores:  # the PASS-score limits were just learned: kept
+                self._keep(state, stamp)
         if not alerts:
             return []
         now = self._clock()
@@ -118,7 +123,16 @@ class HealthWatch:
                 sink.raised(alert)
         return alerts
 
-    def _baseline_state(self, product_code: str, view: str | None) -> HealthState | None:
+    def _keep(self, state: HealthState, stamp: object) -> None:
+        try:
+            self._store.keep(state.baseline, state.reference, stamp)
+        except Exception:  # noqa: BLE001 - not kept: learned again after a restart
+            log.exception("health baseline of %s not kept", state.baseline.product_code)
+
+    def _baseline_state(self, product_code: str, view: str | None, stamp: object) -> HealthState | None:
+        kept = self._store.kept(product_code, view, stamp)
+        if kept is not None:
+            return HealthState(kept[0], kept[1], self.settings)
         loaded = self._store.load(product_code, view)
         if loaded is not None:
             baseline, reference = loaded
@@ -133,4 +147,6 @@ class HealthWatch:
             product_code, view, frames, None, (),
             f"{len(frames)} good library images, learned at the first inspection (the bank was built without "
             f"health limits)")
-        return HealthState(baseline, reference, self.settings)
+        state = HealthState(baseline, reference, self.settings)
+        self._keep(state, stamp)
+        return state
