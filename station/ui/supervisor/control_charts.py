@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBox
 
 from station.domain.spc import EwmaChart, PChart, SpcCharts, alert_part_index, alert_shift_index
 from station.ui.env import ScreenEnv
+from station.ui.jobs import RequestTracker
 from station.ui.widgets.charts import ChartData, LineChart, Marker, Series
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.names import health_alert_name
@@ -56,6 +57,7 @@ class ControlChartsView(QWidget):
         charts.addWidget(self.shift_chart, 1)
         layout.addLayout(charts, 1)
         self.charts: SpcCharts | None = None
+        self.requests = RequestTracker()  # only the newest load is shown (another source may answer later)
         self.source.activated.connect(lambda _i: self.refresh())
 
     def set_stations(self, stations: list[str]) -> None:
@@ -84,8 +86,9 @@ class ControlChartsView(QWidget):
                 return charts.station(code, now)
             return charts.centre(code, now, None if source == ALL_STATIONS else source)
 
+        request = self.requests.begin("charts")
         self.env.runner.submit(load, name="control-charts", owner=self, on_done=self.show_charts,
-                               on_error=self.message.show_error)
+                               on_error=self.message.show_error, request=(self.requests, "charts", request))
 
     def show_charts(self, spc: SpcCharts) -> None:
         self.charts = spc

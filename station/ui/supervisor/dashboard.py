@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from station.domain.reports import DailyCount, DashboardStats, FleetRow
 from station.domain.spc import PChart
 from station.ui.env import ScreenEnv
+from station.ui.jobs import RequestTracker
 from station.ui.supervisor.control_charts import ControlChartsView
 from station.ui.widgets.charts import BarChart, ChartData, LineChart, Series
 from station.ui.widgets.feedback import MessageBar
@@ -107,6 +108,7 @@ class DashboardView(QWidget):
         self.fleet_table.setMinimumHeight(96)
         layout.addWidget(self.fleet_table, 1)
         self.data: DashboardData | None = None
+        self.requests = RequestTracker()  # only the newest load is shown (an older one may finish later)
 
     def refresh(self) -> None:
         product = self.env.session.product
@@ -124,7 +126,9 @@ class DashboardView(QWidget):
             return DashboardData(stats[0] if stats else None, reports.daily_counts(pid, self.DAYS),
                                  reports.defect_type_counts(pid), fleet, shifts)
 
-        self.env.runner.submit(load, name="dashboard", owner=self, on_done=self._show, on_error=self.message.show_error)
+        request = self.requests.begin("dashboard")
+        self.env.runner.submit(load, name="dashboard", owner=self, on_done=self._show, on_error=self.message.show_error,
+                               request=(self.requests, "dashboard", request))
         self._refresh_control()
 
     def _refresh_control(self) -> None:
