@@ -120,7 +120,10 @@ class HealthWatch:
         for alert in alerts:
             log.warning("health alert on %s%s: %s", product_code, f"@{view}" if view else "", alert.message)
             if sink is not None:
-                sink.raised(alert)
+                try:
+                    sink.raised(alert)
+                except Exception:  # noqa: BLE001 - the alert still goes out on the inspection's outcome
+                    log.exception("health alert of %s not taken by its sink", product_code)
         return alerts
 
     def _keep(self, state: HealthState, stamp: object) -> None:
