@@ -17,7 +17,7 @@ from station.services.admin import import_defect_mapping
 from tests.support.engine import demo_context, fixed_build
 
 SIZE = 96
-pytestmark = pytest.mark.network
+pytestmark = [pytest.mark.network, pytest.mark.slow]
 
 
 def _prepare_centre(url: str) -> None:

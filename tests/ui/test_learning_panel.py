@@ -18,7 +18,7 @@ from tests.support.engine import fixed_build, install_mobilenet
 from tests.support.ui import gui_services, main_window, replay_folder, sign_in, station_ctx  # noqa: F401
 
 SIZE = 96
-pytestmark = pytest.mark.network
+pytestmark = [pytest.mark.network, pytest.mark.slow]
 
 
 def _variation(seed: int) -> np.ndarray:
