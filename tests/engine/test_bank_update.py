@@ -216,3 +216,26 @@ def test_cli_update_and_rollback(station, capsys: pytest.CaptureFixture[str], tm
     assert f"to {ctx.engine.files.current_version('demo-cast')}" in out and before in out
     assert main([*home, "models", "rollback", "demo-cast", "--view", "nope", "--user", "tech1"]) == 2
     assert capsys.readouterr().err.startswith("station: error: ")
+
+
+def test_model_files_keep_the_previous_version_and_switch_back(tmp_path: Path) -> None:
+    from station.adapters.engine.bank_files import BankFiles
+
+    files = BankFiles(tmp_path)
+    one = ({"features": np.ones((2, 3), np.float32)}, {"n": 1})
+    two = ({"features": np.zeros((2, 3), np.float32)}, {"n": 2})
+    assert files.current_version("p") is None and files.versions("p") == []
+    files.publish("p", {BANK_FILE: one})
+    first = files.current_version("p")
+    files.publish("p", {BANK_FILE: two})
+    second = files.current_version("p")
+    assert files.versions("p") == [first, second]
+    files.switch("p", first)
+    arrays, meta = files.load("p", BANK_FILE)
+    assert files.current_version("p") == first and meta["n"] == 1 and arrays["features"].sum() == 6
+    with pytest.raises(ValidationError, match="is not kept"):
+        files.switch("p", "v0000-gone")
+    with pytest.raises(ValidationError, match="is not kept"):
+        files.switch("p", "../elsewhere")
+    files.publish("p", {BANK_FILE: two})  # a new version from the first: the second is no longer kept
+    assert files.versions("p") == [first, files.current_version("p")]

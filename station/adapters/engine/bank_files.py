@@ -8,8 +8,8 @@ holds ``<name>.npz`` (arrays, uncompressed, read with ``allow_pickle=False``: lo
 Publishing writes a complete new version folder (the files not replaced are carried over from the current
 one), then switches ``CURRENT`` with one atomic rename: a reader sees the old set or the new set, never a new
 bank with an old index, never a half-written file. Readers resolve ``CURRENT`` once for all the files they
-load (:meth:`BankFiles.load_set`). The previous version stays for readers still on it; older ones are
-removed. A product folder without ``CURRENT`` (written by an earlier release) is read as it is, and its
+load (:meth:`BankFiles.load_set`). The previous version stays for readers still on it and for a rollback
+(:meth:`BankFiles.switch` points ``CURRENT`` back at it, atomically); older ones are removed. A product folder without ``CURRENT`` (written by an earlier release) is read as it is, and its
 files are carried into the first published version.
 """
 
