@@ -239,3 +239,27 @@ def test_model_files_keep_the_previous_version_and_switch_back(tmp_path: Path) -
         files.switch("p", "../elsewhere")
     files.publish("p", {BANK_FILE: two})  # a new version from the first: the second is no longer kept
     assert files.versions("p") == [first, files.current_version("p")]
+
+
+def test_cli_onboard_more_incremental(station, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import cv2
+
+    from station.cli.main import main
+
+    ctx = station
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    for s in range(5):
+        cv2.imwrite(str(folder / f"{s:03d}.png"), vary(render_part(93_000 + s, SIZE).image))
+    before = ctx.engine.files.current_version("demo-cast")
+    code = main(["--home", str(ctx.settings.home), "onboard", "--product", "demo-cast", "--camera", str(folder),
+                 "--good", "5", "--interval", "0", "--more", "--incremental"])
+    out = capsys.readouterr().out
+    after = ctx.engine.files.current_version("demo-cast")
+    # either outcome is stated in one line, with the exit status and the live version to match
+    if code == 0:
+        assert "5 good parts learned" in out and after != before
+    else:
+        assert code == 1 and "update REFUSED: the updated model would miss" in out and after == before
+    row = _deployments(ctx)[-1]
+    assert row.config_params["source"] == "good_parts" and row.status == ("completed" if code == 0 else "failed")
