@@ -28,6 +28,7 @@ THUMB = 56
 
 @dataclass
 class _Listing:
+    product_code: str | None
     alarms: list[FalseAlarm]
     thumbs: dict[int, Any]  # override id -> QImage (made in the job: QImage is safe off the GUI thread)
     banks: list[str | None]  # the product's own model, then each view's
@@ -42,6 +43,7 @@ class LearningView(QWidget):
         self.env = env
         self.setObjectName("LearningView")
         self.alarms: list[FalseAlarm] = []
+        self.listed_product: str | None = None
         self.targets: dict[str | None, str | None] = {}
         self.last_result: list[UpdateResult] | RollbackResult | None = None
         layout = QVBoxLayout(self)
@@ -109,7 +111,7 @@ class LearningView(QWidget):
         product = self.env.session.product
         learning = self.env.services.learning
         if product is None or learning is None:
-            self._show(_Listing([], {}, [], {}))
+            self._show(_Listing(None, [], {}, [], {}))
             if learning is None:
                 self.message.show_message(self.tr("This station cannot update models."), "warning")
             return
@@ -127,7 +129,7 @@ class LearningView(QWidget):
                 if pixels is not None:
                     thumbs[alarm.override_id] = to_qimage(pixels)
             banks: list[str | None] = [None] + [c.view_code for c in settings.views(code) if c.view_code]
-            return _Listing(alarms, thumbs, banks, {b: learning.rollback_target(code, b) for b in banks})
+            return _Listing(code, alarms, thumbs, banks, {b: learning.rollback_target(code, b) for b in banks})
 
         self.env.runner.submit(work, name="learning-list", on_done=self._show, on_error=self.message.show_error,
                                owner=self)
@@ -135,6 +137,7 @@ class LearningView(QWidget):
     def _show(self, listing: _Listing) -> None:
         self.alarms = listing.alarms
         self.targets = listing.targets
+        self.listed_product = listing.product_code  # what the buttons act on: the product listed
         self.table.setRowCount(len(listing.alarms))
         for r, alarm in enumerate(listing.alarms):
             check = QTableWidgetItem()
@@ -201,9 +204,8 @@ class LearningView(QWidget):
         def finished(result: Any) -> None:
             done(result)
             self.refresh()
-            product = self.env.session.product
-            if product is not None:
-                self.updated.emit(product.code)
+            if self.listed_product is not None:
+                self.updated.emit(self.listed_product)
 
         def failed(error: BaseException) -> None:
             self.message.show_error(error)
@@ -227,14 +229,14 @@ class LearningView(QWidget):
         self._buttons()
 
     def start_update(self) -> None:
-        product, learning = self.env.session.product, self.env.services.learning
+        code, learning = self.listed_product, self.env.services.learning
         ids = self.checked_ids()
-        if product is None or learning is None:
+        if code is None or learning is None:
             return
         if not ids:
             self.message.show_message(self.tr("Tick the false alarms to learn first."), "warning")
             return
-        user, code = self.env.session.user, product.code
+        user = self.env.session.user
 
         def work(ctx: JobContext) -> list[UpdateResult]:
             return learning.update(ids, user, progress=engine_progress(ctx), cancel=ctx.token, product_code=code)
@@ -271,10 +273,10 @@ class LearningView(QWidget):
                                   "info" if accepted else "warning")
 
     def start_rollback(self) -> None:
-        product, learning = self.env.session.product, self.env.services.learning
-        if product is None or learning is None:
+        code, learning = self.listed_product, self.env.services.learning
+        if code is None or learning is None:
             return
-        user, code, view = self.env.session.user, product.code, self.bank_box.currentData()
+        user, view = self.env.session.user, self.bank_box.currentData()
 
         def work(_ctx: JobContext) -> RollbackResult:
             return learning.rollback(code, user, view=view)
