@@ -211,9 +211,14 @@ def test_cli_update_and_rollback(station, capsys: pytest.CaptureFixture[str], tm
     assert "not learned yet" in capsys.readouterr().out
     ctx.engine.updates.learn_good("demo-cast", [vary(render_part(92_000, SIZE).image)])  # a version to go back from
     before = ctx.engine.files.current_version("demo-cast")
+    cache = ctx.engine.inspection.cache
+    loaded = cache.get("demo-cast").bank_sha256  # this process's cache holds the version rolled back from
     assert main([*home, "models", "rollback", "demo-cast", "--user", "tech1"]) == 0
     out = capsys.readouterr().out
     assert f"to {ctx.engine.files.current_version('demo-cast')}" in out and before in out
+    # the rollback ran in another station object: this one's cache sees the new file stamps and reloads
+    now = cache.get("demo-cast").bank_sha256
+    assert now != loaded and now == ctx.engine.files.meta("demo-cast", BANK_FILE)["npz_sha256"]
     assert main([*home, "models", "rollback", "demo-cast", "--view", "nope", "--user", "tech1"]) == 2
     assert capsys.readouterr().err.startswith("station: error: ")
 
