@@ -30,6 +30,7 @@ from tests.support.ui import (  # noqa: F401
 pytestmark = pytest.mark.slow
 PRODUCT = "demo-cast"
 SIZE = 128
+SMALL = (1366, 768)
 
 
 def side_of(image: np.ndarray) -> np.ndarray:
@@ -93,6 +94,21 @@ def _idle(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: not window.runner.active, timeout=60000)
 
 
+def _fits(window, name: str) -> None:  # type: ignore[no-untyped-def]
+    """At 1366×768 (English): on the technician screen no text cut or elided and no widget outside it."""
+    from PySide6.QtWidgets import QApplication
+
+    from station.resources import resources_dir
+    from tests.support.screen_review import Catalogue, ReviewContext, fit_findings, placement_findings, report
+
+    QApplication.processEvents()
+    assert (window.width(), window.height()) == SMALL, "the content never forces the window larger"
+    ctx = ReviewContext(name, "en", "light", Catalogue.load(resources_dir() / "i18n" / "station_ko.ts"))
+    screen = window.screens[Screen.TECHNICIAN]
+    findings = fit_findings(screen, ctx) + placement_findings(screen, ctx)
+    assert not findings, report(findings)
+
+
 def test_the_side_view_is_built_calibrated_and_preprocessed_alone(qtbot, demo_window, demo_ctx,  # noqa: F811
                                                                  tmp_path) -> None:
     _two_views(demo_ctx, tmp_path / "cameras")
@@ -101,6 +117,7 @@ def test_the_side_view_is_built_calibrated_and_preprocessed_alone(qtbot, demo_wi
     assert demo_ctx.engine.inspection.bank_info(PRODUCT, "side") is None
     implicit, top, side = _configs(demo_ctx)
 
+    demo_window.resize(*SMALL)
     technician = _technician(qtbot, demo_window)
     bar = technician.view_bar
     qtbot.waitUntil(lambda: bar.combo.isVisible() and bar.combo.count() == 3, timeout=15000)
@@ -109,6 +126,7 @@ def test_the_side_view_is_built_calibrated_and_preprocessed_alone(qtbot, demo_wi
     assert technician.target.view is None  # the product's own configuration until a view is chosen
 
     _choose(qtbot, technician, "side")
+    _fits(demo_window, "technician views")
     # the bank of the side view, built from the screen: the top view's and the product's own banks stay
     builds = technician.builds
     technician.tabs.setCurrentWidget(builds)
@@ -235,6 +253,7 @@ def test_a_changeover_keeps_unsaved_edits_on_their_product(qtbot, demo_window, d
     trigger_topic = f"station/{station_id}/trigger"
     settings = services.station_settings
     try:
+        demo_window.resize(*SMALL)
         open_bench(qtbot, demo_window, "admin")
         qtbot.waitUntil(lambda: "online" in demo_window.status.line_label.text(), timeout=30000)
         start = demo_window.session.product.code
@@ -265,6 +284,7 @@ def test_a_changeover_keeps_unsaved_edits_on_their_product(qtbot, demo_window, d
         assert "FAIL 0.850 → 0.810" in text and "grayscale" in text
         assert banner.save_button.text() == f"Save to {start}"
         assert not technician.view_bar.isEnabled()
+        _fits(demo_window, "kept edits banner")
 
         # saved there: the values land on the first product only, and the screen follows the line
         banner.save_button.click()
@@ -291,3 +311,7 @@ def test_a_changeover_keeps_unsaved_edits_on_their_product(qtbot, demo_window, d
         assert settings.thresholds(other) == before[other]
     finally:
         listener.close()
+        technician = demo_window.screens.get(Screen.TECHNICIAN)
+        if technician is not None:  # a failed check leaves no question to block the window's closing
+            technician.thresholds.discard_edits()
+            technician.preprocessing.discard_edits()
