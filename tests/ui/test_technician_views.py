@@ -1,7 +1,8 @@
 """The technician screen for a product of several views, on real widgets (offscreen) over a real demo station:
 the view selector appears only for a product with views and names the implicit view; with the side view
-chosen, a bank build, a calibration with its suggested thresholds and a preprocessing change act on that
-view alone (the top view and the product's own configuration untouched); a view is added from the screen.
+chosen, a bank build, the live preview and the ROI picture (the side camera, the side bank), a calibration
+with its suggested thresholds and a preprocessing change act on that view alone (the top view and the
+product's own configuration untouched); a view is added from the screen and its camera set there.
 A line changeover (a real MQTT broker) while thresholds and preprocessing hold unsaved edits keeps them on
 their product with a banner; saving them there stores them for that product only and the screen then
 follows the line; discarding them follows the line at once."""
@@ -141,9 +142,18 @@ def test_the_side_view_is_built_calibrated_and_preprocessed_alone(qtbot, demo_wi
     qtbot.waitUntil(lambda: builds.table.rowCount() > 0
                     and "(view side)" in builds.table.item(0, 1).text(), timeout=15000)
 
-    # a calibration of the side view: its pictures scored against its bank; the suggestion saved for it alone
+    # the live preview judges the side camera's picture (as the bench has it open) with the side view's bank
+    from station.ui.technician.target import latest_image
+
     thresholds = technician.thresholds
     technician.tabs.setCurrentWidget(thresholds)
+    qtbot.waitUntil(lambda: latest_image(technician.env, technician.target)[0] is not None, timeout=30000)
+    thresholds.preview_current_frame()
+    qtbot.waitUntil(lambda: thresholds.preview_outcome is not None, timeout=60000)
+    assert thresholds.preview_outcome.view_code == "side"
+    assert thresholds.preview_outcome.inspection_id is None  # a preview is never recorded
+
+    # a calibration of the side view: its pictures scored against its bank; the suggestion saved for it alone
     thresholds.calibrate(_validation(tmp_path / "validation"))
     qtbot.waitUntil(lambda: thresholds.report is not None, timeout=120000)
     assert thresholds.report.view_code == "side" and thresholds.report.n_good == 6
@@ -163,6 +173,8 @@ def test_the_side_view_is_built_calibrated_and_preprocessed_alone(qtbot, demo_wi
     pre = technician.preprocessing
     technician.tabs.setCurrentWidget(pre)
     qtbot.waitUntil(lambda: pre.config is not None and pre.config.view_code == "side", timeout=15000)
+    pre.capture_button.click()  # the side camera's picture to draw on
+    assert not pre.editor.image().isNull() and pre.editor.image().width() == SIZE
     pre.grayscale.setChecked(True)
     pre.roi_px = [4, 4, 100, 100]
     pre._show_areas()
