@@ -125,6 +125,8 @@ def test_the_side_view_is_built_calibrated_and_preprocessed_alone(qtbot, demo_wi
     assert [bar.combo.itemText(i) for i in range(3)] == [
         "the product's own configuration (implicit view)", "top", "side"]
     assert technician.target.view is None  # the product's own configuration until a view is chosen
+    # proposals from history are the product's own thresholds: a line says so for a product with views
+    assert not technician.history.view_note.isHidden() and "(top, side)" in technician.history.view_note.text()
 
     _choose(qtbot, technician, "side")
     _fits(demo_window, "technician views")
