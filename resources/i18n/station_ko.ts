@@ -48,6 +48,45 @@
     </message>
 </context>
 <context>
+    <name>AddViewDialog</name>
+    <message>
+        <source>Add a view of {0}</source>
+        <translation>{0}의 뷰 추가</translation>
+    </message>
+    <message>
+        <source>A view is another camera on the same part. It starts from the product's own preprocessing and thresholds; build its memory bank from its own good images.</source>
+        <translation>뷰는 같은 부품을 보는 또 하나의 카메라입니다. 제품 자체의 전처리와 임계값에서 시작하며, 메모리 뱅크는 그 뷰의 양품 이미지로 생성합니다.</translation>
+    </message>
+    <message>
+        <source>e.g. top, side</source>
+        <translation>예: top, side</translation>
+    </message>
+    <message>
+        <source>0, a video file, rtsp://… or an image folder</source>
+        <translation>0, 동영상 파일, rtsp://… 또는 이미지 폴더</translation>
+    </message>
+    <message>
+        <source>View code</source>
+        <translation>뷰 코드</translation>
+    </message>
+    <message>
+        <source>Camera source</source>
+        <translation>카메라 입력</translation>
+    </message>
+    <message>
+        <source>Add view</source>
+        <translation>뷰 추가</translation>
+    </message>
+    <message>
+        <source>A view code is 1 to 50 letters, digits, '_' or '-' (e.g. side).</source>
+        <translation>뷰 코드는 영문자, 숫자, '_' 또는 '-' 1~50자입니다 (예: side).</translation>
+    </message>
+    <message>
+        <source>{0} already has a view {1}.</source>
+        <translation>{0}에는 이미 뷰 {1}이(가) 있습니다.</translation>
+    </message>
+</context>
+<context>
     <name>AdminScreen</name>
     <message>
         <source>Users and roles</source>
@@ -501,6 +540,10 @@
         <translation>취소됨</translation>
     </message>
     <message>
+        <source>{0} (view {1})</source>
+        <translation>{0} (뷰 {1})</translation>
+    </message>
+    <message>
         <source>Self-configuration: none recorded (the bank was built with a fixed backbone, or not yet).</source>
         <translation>자동 구성: 기록 없음 (고정 백본으로 구축되었거나 아직 구축되지 않음).</translation>
     </message>
@@ -605,8 +648,8 @@
         <translation>먼저 제품을 선택하세요.</translation>
     </message>
     <message>
-        <source>Building the memory bank and retrieval index</source>
-        <translation>메모리 뱅크와 검색 인덱스 생성 중</translation>
+        <source>Building the bank and index of {0}</source>
+        <translation>{0}의 뱅크와 인덱스 생성 중</translation>
     </message>
     <message>
         <source>Indexing the manuals</source>
@@ -630,6 +673,14 @@
     <message>
         <source>0, a video file, rtsp://… or an image folder</source>
         <translation>0, 동영상 파일, rtsp://… 또는 이미지 폴더</translation>
+    </message>
+    <message>
+        <source>Save view camera</source>
+        <translation>뷰 카메라 저장</translation>
+    </message>
+    <message>
+        <source>The station's camera</source>
+        <translation>스테이션 카메라</translation>
     </message>
     <message>
         <source>Folder…</source>
@@ -702,6 +753,18 @@
     <message>
         <source>Videos (*.mp4 *.avi *.mkv *.mov);;All files (*)</source>
         <translation>동영상 (*.mp4 *.avi *.mkv *.mov);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Camera of {0}</source>
+        <translation>{0}의 카메라</translation>
+    </message>
+    <message>
+        <source>Give the view's camera source.</source>
+        <translation>뷰의 카메라 입력을 지정하세요.</translation>
+    </message>
+    <message>
+        <source>Camera of {0} saved: the bench opens it the next time it shows {1}.</source>
+        <translation>{0}의 카메라를 저장했습니다: 작업대가 다음에 {1}을(를) 표시할 때 이 카메라를 엽니다.</translation>
     </message>
     <message>
         <source>The saved setting differs: {0}. Apply saves what this form shows.</source>
@@ -856,6 +919,117 @@
     </message>
 </context>
 <context>
+    <name>ControlChartsView</name>
+    <message>
+        <source>This station</source>
+        <translation>이 스테이션</translation>
+    </message>
+    <message>
+        <source>Charts of</source>
+        <translation>관리도 대상</translation>
+    </message>
+    <message>
+        <source>All stations (centre)</source>
+        <translation>전체 스테이션 (중앙)</translation>
+    </message>
+    <message>
+        <source>{0} (centre)</source>
+        <translation>{0} (중앙)</translation>
+    </message>
+    <message>
+        <source>No scored parts in the last {0} days</source>
+        <translation>최근 {0}일간 점수가 있는 부품이 없습니다</translation>
+    </message>
+    <message>
+        <source>No inspections in the last {0} days</source>
+        <translation>최근 {0}일 동안 검사가 없습니다</translation>
+    </message>
+    <message>
+        <source>EWMA</source>
+        <translation>EWMA</translation>
+    </message>
+    <message>
+        <source>limits</source>
+        <translation>관리 한계</translation>
+    </message>
+    <message>
+        <source>centre</source>
+        <translation>중심선</translation>
+    </message>
+    <message>
+        <source>Anomaly score EWMA (λ {0}, L {1})</source>
+        <translation>이상 점수 EWMA (λ {0}, L {1})</translation>
+    </message>
+    <message>
+        <source>part</source>
+        <translation>부품</translation>
+    </message>
+    <message>
+        <source>FAIL + UNCERTAIN</source>
+        <translation>불합격 + 판정 보류</translation>
+    </message>
+    <message>
+        <source>p̄</source>
+        <translation>p̄</translation>
+    </message>
+    <message>
+        <source>FAIL + UNCERTAIN per shift (p-chart)</source>
+        <translation>교대별 불합격 + 판정 보류 비율 (p 관리도)</translation>
+    </message>
+    <message>
+        <source>shift</source>
+        <translation>교대</translation>
+    </message>
+    <message>
+        <source>Scores: no parts judged at the current model.</source>
+        <translation>점수: 현재 모델로 판정된 부품이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Scores: too few parts at the current model for limits ({0}).</source>
+        <translation>점수: 현재 모델로 판정된 부품이 너무 적어 관리 한계를 정할 수 없습니다 ({0}개).</translation>
+    </message>
+    <message>
+        <source>Scores: centre {0}, σ {1} from the first {2} parts at the current model;</source>
+        <translation>점수: 현재 모델의 처음 {2}개 부품에서 중심선 {0}, σ {1};</translation>
+    </message>
+    <message>
+        <source>all {0} parts within the limits.</source>
+        <translation>{0}개 부품 모두 관리 한계 안에 있습니다.</translation>
+    </message>
+    <message>
+        <source>{0} of {1} parts out of control, first part {2} ({3}).</source>
+        <translation>{1}개 중 {0}개 부품이 관리 이탈, 처음은 {2}번째 부품 ({3}).</translation>
+    </message>
+    <message>
+        <source>Shifts: no inspections.</source>
+        <translation>교대: 검사가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Shifts (effective verdicts): p̄ {0};</source>
+        <translation>교대 (정정 반영 판정): p̄ {0};</translation>
+    </message>
+    <message>
+        <source>all {0} shifts within the limits.</source>
+        <translation>{0}개 교대 모두 관리 한계 안에 있습니다.</translation>
+    </message>
+    <message>
+        <source>{0} of {1} shifts out of control: {2}.</source>
+        <translation>{1}개 교대 중 {0}개가 관리 이탈: {2}.</translation>
+    </message>
+    <message>
+        <source>Health alerts: not kept by this store.</source>
+        <translation>상태 알림: 이 저장소에는 기록되지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Health alerts: none in this period.</source>
+        <translation>상태 알림: 이 기간에는 없습니다.</translation>
+    </message>
+    <message>
+        <source>Health alerts: {0}.</source>
+        <translation>상태 알림: {0}.</translation>
+    </message>
+</context>
+<context>
     <name>DashboardView</name>
     <message>
         <source>Inspections</source>
@@ -890,6 +1064,14 @@
         <translation>가이드 평점</translation>
     </message>
     <message>
+        <source>Overview</source>
+        <translation>개요</translation>
+    </message>
+    <message>
+        <source>Control charts</source>
+        <translation>관리도</translation>
+    </message>
+    <message>
         <source>Station</source>
         <translation>스테이션</translation>
     </message>
@@ -908,6 +1090,14 @@
     <message>
         <source>Last sync</source>
         <translation>마지막 동기화</translation>
+    </message>
+    <message>
+        <source>Shifts out of control</source>
+        <translation>관리 이탈 교대</translation>
+    </message>
+    <message>
+        <source>Shifts of the last {0} days whose FAIL + UNCERTAIN rate is outside the station's p-chart limits</source>
+        <translation>최근 {0}일 교대 중 불합격 + 판정 보류 비율이 이 스테이션 p 관리도의 관리 한계를 벗어난 교대</translation>
     </message>
     <message>
         <source>Choose a product first.</source>
@@ -936,6 +1126,10 @@
     <message>
         <source>No defects recorded</source>
         <translation>기록된 불량이 없습니다</translation>
+    </message>
+    <message>
+        <source>{0} of {1}</source>
+        <translation>{1}개 중 {0}개</translation>
     </message>
 </context>
 <context>
@@ -1018,6 +1212,76 @@
     </message>
 </context>
 <context>
+    <name>HealthAlertsPanel</name>
+    <message>
+        <source>Acknowledge</source>
+        <translation>확인 처리</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>알림</translation>
+    </message>
+    <message>
+        <source>What changed</source>
+        <translation>변경 내용</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>제품</translation>
+    </message>
+    <message>
+        <source>View</source>
+        <translation>뷰</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>스테이션</translation>
+    </message>
+    <message>
+        <source>Raised</source>
+        <translation>발생</translation>
+    </message>
+    <message>
+        <source>1 camera or process alert</source>
+        <translation>카메라·공정 알림 1건</translation>
+    </message>
+    <message>
+        <source>{0} camera or process alerts</source>
+        <translation>카메라·공정 알림 {0}건</translation>
+    </message>
+    <message>
+        <source>Select an alert to see what changed and acknowledge it.</source>
+        <translation>알림을 선택하면 변경 내용을 보고 확인 처리할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>{0} Measured {1:.3g} against {2:.3g} at calibration, after {3} parts.</source>
+        <translation>{0} 측정값 {1:.3g}, 보정 때 {2:.3g} (부품 {3}개 관찰 후).</translation>
+    </message>
+    <message>
+        <source>Alert "{0}" of {1} acknowledged.</source>
+        <translation>{1}의 "{0}" 알림을 확인 처리했습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>HealthBanner</name>
+    <message>
+        <source>Dismiss for this shift</source>
+        <translation>이번 근무조 동안 숨기기</translation>
+    </message>
+    <message>
+        <source>Hides this alert on this bench until the next shift; it stays open for the supervisor.</source>
+        <translation>다음 근무조까지 이 작업대에서 알림을 숨깁니다. 관리자에게는 계속 열린 알림으로 남습니다.</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>확인 처리</translation>
+    </message>
+    <message>
+        <source>+{0} more</source>
+        <translation>외 {0}건</translation>
+    </message>
+</context>
+<context>
     <name>HistoryProposalsView</name>
     <message>
         <source>current thresholds</source>
@@ -1082,6 +1346,10 @@
     <message>
         <source>Labelled defects passed</source>
         <translation>통과될 라벨 불량</translation>
+    </message>
+    <message>
+        <source>These proposals are for the product's own thresholds (its implicit view). The line judges {0} by the thresholds of its views ({1}): calibrate each view under Thresholds and calibration.</source>
+        <translation>이 제안은 제품 자체 임계값(기본 뷰)에 대한 것입니다. 라인은 {0}을(를) 각 뷰({1})의 임계값으로 판정합니다: 임계값과 보정에서 뷰마다 보정하세요.</translation>
     </message>
     <message>
         <source>Current: {0} at or above {1:.3f}, {2} from {3}, defect pixels from {4:.3f}</source>
@@ -1504,6 +1772,172 @@
     </message>
 </context>
 <context>
+    <name>KeptEditsBanner</name>
+    <message>
+        <source>Discard</source>
+        <translation>버리기</translation>
+    </message>
+    <message>
+        <source>The line changed the product to {0}. Your unsaved changes to {1} are kept here ({2}): save them to {1} or discard them; this screen then follows the line to {0}.</source>
+        <translation>라인이 제품을 {0}(으)로 바꾸었습니다. 저장하지 않은 {1}의 변경은 여기 그대로 있습니다 ({2}): {1}에 저장하거나 버리세요. 그 후 이 화면은 라인을 따라 {0}(으)로 바뀝니다.</translation>
+    </message>
+    <message>
+        <source>Save to {0}</source>
+        <translation>{0}에 저장</translation>
+    </message>
+</context>
+<context>
+    <name>LearningView</name>
+    <message>
+        <source>False alarms not learned yet</source>
+        <translation>아직 학습하지 않은 오경보</translation>
+    </message>
+    <message>
+        <source>Parts a worker marked as false alarms. Choose the ones that are truly good: the model learns what it does not know of them, is checked on the labelled defect images, and goes live as a new version, or is refused with the reason.</source>
+        <translation>작업자가 오경보로 표시한 부품입니다. 실제로 양품인 부품을 선택하세요. 모델은 그 부품에서 아직 모르는 부분을 학습하고, 라벨된 불량 이미지로 검증된 뒤 새 버전으로 적용되거나, 이유와 함께 거부됩니다.</translation>
+    </message>
+    <message>
+        <source>Learn</source>
+        <translation>학습</translation>
+    </message>
+    <message>
+        <source>Inspection</source>
+        <translation>검사</translation>
+    </message>
+    <message>
+        <source>View</source>
+        <translation>뷰</translation>
+    </message>
+    <message>
+        <source>Station said</source>
+        <translation>스테이션 판정</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>점수</translation>
+    </message>
+    <message>
+        <source>Marked by</source>
+        <translation>표시한 사람</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>일시</translation>
+    </message>
+    <message>
+        <source>Select all</source>
+        <translation>모두 선택</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>비우기</translation>
+    </message>
+    <message>
+        <source>Update model</source>
+        <translation>모델 업데이트</translation>
+    </message>
+    <message>
+        <source>Learn the chosen parts without a rebuild; refused when labelled defects would be missed</source>
+        <translation>선택한 부품을 재구축 없이 학습합니다. 라벨된 불량을 놓치게 되면 거부됩니다</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>모델:</translation>
+    </message>
+    <message>
+        <source>Roll back</source>
+        <translation>되돌리기</translation>
+    </message>
+    <message>
+        <source>This station cannot update models.</source>
+        <translation>이 스테이션에서는 모델을 업데이트할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>(whole part)</source>
+        <translation>(부품 전체)</translation>
+    </message>
+    <message>
+        <source>whole part</source>
+        <translation>부품 전체</translation>
+    </message>
+    <message>
+        <source>view {0}</source>
+        <translation>뷰 {0}</translation>
+    </message>
+    <message>
+        <source>No false alarms are waiting to be learned.</source>
+        <translation>학습을 기다리는 오경보가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Roll back to {0}</source>
+        <translation>{0}(으)로 되돌리기</translation>
+    </message>
+    <message>
+        <source>Put the previous model version back (its scores exactly as they were)</source>
+        <translation>이전 모델 버전으로 되돌립니다 (점수가 이전과 정확히 같습니다)</translation>
+    </message>
+    <message>
+        <source>No earlier version is kept</source>
+        <translation>보관된 이전 버전이 없습니다</translation>
+    </message>
+    <message>
+        <source>Cancelled: the live model is unchanged.</source>
+        <translation>취소됨: 운영 중인 모델은 바뀌지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Tick the false alarms to learn first.</source>
+        <translation>먼저 학습할 오경보를 체크하세요.</translation>
+    </message>
+    <message>
+        <source>Updating the model of {0}</source>
+        <translation>{0} 모델 업데이트 중</translation>
+    </message>
+    <message>
+        <source>{0}, view {1}</source>
+        <translation>{0}, 뷰 {1}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{0}: accepted.&lt;/b&gt; Version {1} is live: {2} parts learned, {3} patches added to the model.</source>
+        <translation>&lt;b&gt;{0}: 승인됨.&lt;/b&gt; 버전 {1}이(가) 적용되었습니다: 부품 {2}개 학습, 모델에 패치 {3}개 추가.</translation>
+    </message>
+    <message>
+        <source>Labelled defects missed: {0} of {1} before, {2} after.</source>
+        <translation>라벨된 불량 미검출: 이전 {1}개 중 {0}개, 이후 {2}개.</translation>
+    </message>
+    <message>
+        <source>The product has no labelled defect images: misses could not be checked.</source>
+        <translation>이 제품에는 라벨된 불량 이미지가 없어 미검출을 확인할 수 없었습니다.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{0}: refused.&lt;/b&gt; The live model is unchanged.</source>
+        <translation>&lt;b&gt;{0}: 거부됨.&lt;/b&gt; 운영 중인 모델은 바뀌지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>The updated model would miss {0} of {1} labelled defects where the live model misses {2}; the allowed rise is {3} percentage points.</source>
+        <translation>업데이트된 모델은 라벨된 불량 {1}개 중 {0}개를 놓치게 됩니다 (운영 중인 모델은 {2}개). 허용되는 증가는 {3}%p입니다.</translation>
+    </message>
+    <message>
+        <source>The model was updated.</source>
+        <translation>모델이 업데이트되었습니다.</translation>
+    </message>
+    <message>
+        <source>The update was refused; the live model is unchanged.</source>
+        <translation>업데이트가 거부되었습니다. 운영 중인 모델은 바뀌지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Rolling back the model of {0}</source>
+        <translation>{0} 모델 되돌리는 중</translation>
+    </message>
+    <message>
+        <source>Rolled back: version {0} is live again (it replaced {1}).</source>
+        <translation>되돌림: 버전 {0}이(가) 다시 적용되었습니다 ({1}을(를) 대체).</translation>
+    </message>
+    <message>
+        <source>The previous model version is live again.</source>
+        <translation>이전 모델 버전이 다시 적용되었습니다.</translation>
+    </message>
+</context>
+<context>
     <name>LibraryBrowserView</name>
     <message>
         <source>Refresh</source>
@@ -1721,6 +2155,34 @@
     <message>
         <source>Ready coil</source>
         <translation>준비 코일</translation>
+    </message>
+    <message>
+        <source>not wired</source>
+        <translation>연결 안 함</translation>
+    </message>
+    <message>
+        <source>The PLC writes the part's recipe number here (line.toml [recipes]); 0 = the active product</source>
+        <translation>PLC가 부품의 레시피 번호를 여기에 씁니다 (line.toml [recipes]); 0 = 현재 활성 제품</translation>
+    </message>
+    <message>
+        <source>The PLC sets this coil to change the active product to the recipe in the recipe register; the station clears it once the changeover is answered</source>
+        <translation>PLC가 이 코일을 켜면 활성 제품이 레시피 레지스터의 레시피로 바뀝니다. 스테이션은 품종 전환에 응답한 뒤 코일을 끕니다</translation>
+    </message>
+    <message>
+        <source>The station's answer to a changeover: 1 changed, 4 refused, 5 error</source>
+        <translation>품종 전환에 대한 스테이션의 응답: 1 전환됨, 4 거부됨, 5 오류</translation>
+    </message>
+    <message>
+        <source>Recipe register</source>
+        <translation>레시피 레지스터</translation>
+    </message>
+    <message>
+        <source>Changeover coil</source>
+        <translation>품종 전환 코일</translation>
+    </message>
+    <message>
+        <source>Changeover status register</source>
+        <translation>품종 전환 상태 레지스터</translation>
     </message>
     <message>
         <source>Serial line / scanner</source>
@@ -2188,12 +2650,36 @@
         <translation>영역 삭제</translation>
     </message>
     <message>
+        <source>Unsaved changes</source>
+        <translation>저장되지 않은 변경</translation>
+    </message>
+    <message>
         <source>Apply</source>
         <translation>적용</translation>
     </message>
     <message>
         <source>Press “Use current frame” to draw on a camera picture</source>
         <translation>“현재 프레임 사용”을 눌러 카메라 영상 위에 그리세요</translation>
+    </message>
+    <message>
+        <source>input size</source>
+        <translation>입력 크기</translation>
+    </message>
+    <message>
+        <source>ROI</source>
+        <translation>ROI</translation>
+    </message>
+    <message>
+        <source>ignore areas</source>
+        <translation>제외 영역</translation>
+    </message>
+    <message>
+        <source>Unsaved preprocessing</source>
+        <translation>저장되지 않은 전처리</translation>
+    </message>
+    <message>
+        <source>The preprocessing of {0} was changed and not applied: {1}. Save it?</source>
+        <translation>{0}의 전처리가 변경되었으나 적용되지 않았습니다: {1}. 저장하시겠습니까?</translation>
     </message>
     <message>
         <source>No camera frame yet.</source>
@@ -2220,8 +2706,8 @@
         <translation>먼저 제품을 선택하세요.</translation>
     </message>
     <message>
-        <source>Preprocessing saved. Rebuild the memory bank to use it.</source>
-        <translation>전처리를 저장했습니다. 적용하려면 메모리 뱅크를 다시 생성하세요.</translation>
+        <source>Preprocessing of {0} saved. Rebuild the memory bank to use it.</source>
+        <translation>{0}의 전처리를 저장했습니다. 적용하려면 메모리 뱅크를 다시 생성하세요.</translation>
     </message>
 </context>
 <context>
@@ -2473,6 +2959,50 @@
         <translation>이 기간에는 없습니다.</translation>
     </message>
     <message>
+        <source>Control charts</source>
+        <translation>관리도</translation>
+    </message>
+    <message>
+        <source>FAIL + UNCERTAIN (effective verdicts): {0} of {1} ({2}); p̄ of the {3} shifts of the 14 days before: {4}; limits for n = {1}: {5} – {6}: {7}</source>
+        <translation>불합격 + 판정 보류 (정정 반영 판정): {1}건 중 {0}건 ({2}); 직전 14일 {3}개 교대의 p̄: {4}; n = {1}의 관리 한계: {5} – {6}: {7}</translation>
+    </message>
+    <message>
+        <source>FAIL + UNCERTAIN (effective verdicts): {0} of {1} ({2}); no shifts in the 14 days before to compare with</source>
+        <translation>불합격 + 판정 보류 (정정 반영 판정): {1}건 중 {0}건 ({2}); 비교할 직전 14일의 교대가 없습니다</translation>
+    </message>
+    <message>
+        <source>in control</source>
+        <translation>관리 상태</translation>
+    </message>
+    <message>
+        <source>out of control</source>
+        <translation>관리 이탈</translation>
+    </message>
+    <message>
+        <source>Anomaly score EWMA (λ {0}, L {1}; centre {2}, σ {3} from {4} parts at the current model): {5} of the shift's {6} charted parts out of control</source>
+        <translation>이상 점수 EWMA (λ {0}, L {1}; 현재 모델의 {4}개 부품에서 중심선 {2}, σ {3}): 이 교대의 관리도 부품 {6}개 중 {5}개 관리 이탈</translation>
+    </message>
+    <message>
+        <source>the first {0} at {1}</source>
+        <translation>처음은 {0} ({1})</translation>
+    </message>
+    <message>
+        <source>Anomaly score EWMA: too few parts at the current model for limits</source>
+        <translation>이상 점수 EWMA: 현재 모델로 판정된 부품이 너무 적어 관리 한계를 정할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>Health alerts ({0})</source>
+        <translation>상태 알림 ({0})</translation>
+    </message>
+    <message>
+        <source>When|Alert|View</source>
+        <translation>일시|알림|뷰</translation>
+    </message>
+    <message>
+        <source>Health alerts are not kept by this store.</source>
+        <translation>이 저장소에는 상태 알림이 기록되지 않습니다.</translation>
+    </message>
+    <message>
         <source>Choose a product first.</source>
         <translation>먼저 제품을 선택하세요.</translation>
     </message>
@@ -2648,8 +3178,20 @@ last error: {1}</source>
         <translation>모델 생성</translation>
     </message>
     <message>
+        <source>Learning from false alarms</source>
+        <translation>오경보 학습</translation>
+    </message>
+    <message>
         <source>Change log</source>
         <translation>변경 기록</translation>
+    </message>
+    <message>
+        <source>thresholds {0}</source>
+        <translation>임계값 {0}</translation>
+    </message>
+    <message>
+        <source>preprocessing: {0}</source>
+        <translation>전처리: {0}</translation>
     </message>
 </context>
 <context>
@@ -2911,6 +3453,37 @@ last error: {1}</source>
     </message>
 </context>
 <context>
+    <name>ViewBar</name>
+    <message>
+        <source>View</source>
+        <translation>뷰</translation>
+    </message>
+    <message>
+        <source>Builds, thresholds, calibration, preprocessing and the view's camera act on the view chosen here</source>
+        <translation>모델 생성, 임계값, 보정, 전처리와 뷰 카메라는 여기서 고른 뷰에 적용됩니다</translation>
+    </message>
+    <message>
+        <source>Add view…</source>
+        <translation>뷰 추가…</translation>
+    </message>
+    <message>
+        <source>Another camera on the same part (e.g. a side view): its own camera, preprocessing, thresholds and memory bank</source>
+        <translation>같은 부품을 보는 다른 카메라(예: 측면 뷰): 자체 카메라, 전처리, 임계값과 메모리 뱅크를 가집니다</translation>
+    </message>
+    <message>
+        <source>the product's own configuration (implicit view)</source>
+        <translation>제품 자체 설정 (기본 뷰)</translation>
+    </message>
+    <message>
+        <source>The line inspects {0} from its views: {1}.</source>
+        <translation>라인은 {0}을(를) 다음 뷰로 검사합니다: {1}.</translation>
+    </message>
+    <message>
+        <source>{0} has one camera view.</source>
+        <translation>{0}은(는) 카메라 뷰가 하나입니다.</translation>
+    </message>
+</context>
+<context>
     <name>ViewTile</name>
     <message>
         <source>deciding view</source>
@@ -2932,6 +3505,14 @@ last error: {1}</source>
         <source>no picture</source>
         <translation>이미지 없음</translation>
     </message>
+    <message>
+        <source>no good reference</source>
+        <translation>양품 기준 이미지 없음</translation>
+    </message>
+    <message>
+        <source>reference #{0}</source>
+        <translation>기준 이미지 #{0}</translation>
+    </message>
 </context>
 <context>
     <name>window</name>
@@ -2940,4 +3521,4 @@ last error: {1}</source>
         <translation>카메라를 시작하지 못했습니다: {0}</translation>
     </message>
 </context>
-<context><name>DisplayNames</name><message><source>Awaiting action</source><translation>조치 대기</translation></message><message><source>In progress</source><translation>조치중</translation></message><message><source>Resolved</source><translation>조치 완료</translation></message><message><source>OK</source><translation>정상</translation></message><message><source>Awaiting review</source><translation>검토대기</translation></message><message><source>False alarm</source><translation>오검출</translation></message><message><source>Administrator</source><translation>시스템 관리자</translation></message><message><source>Supervisor</source><translation>감독</translation></message><message><source>Worker</source><translation>작업자</translation></message><message><source>Viewer</source><translation>열람자</translation></message><message><source>Station</source><translation>스테이션</translation></message><message><source>PASS</source><translation>합격</translation></message><message><source>FAIL</source><translation>불합격</translation></message><message><source>UNCERTAIN</source><translation>판정 보류</translation></message><message><source>false alarm</source><translation>오검출</translation></message><message><source>missed defect</source><translation>미검출</translation></message><message><source>other defect type</source><translation>다른 불량 유형</translation></message><message><source>good</source><translation>정상</translation></message><message><source>defect</source><translation>불량</translation></message><message><source>test</source><translation>검사용</translation></message><message><source>unclassified</source><translation>미분류</translation></message></context></TS>
+<context><name>Target</name><message><source>{0}, view {1}</source><translation>{0}, 뷰 {1}</translation></message><message><source>No camera frame yet.</source><translation>아직 카메라 프레임이 없습니다.</translation></message><message><source>View {0} has no camera: set its source on the Camera tab.</source><translation>뷰 {0}에 카메라가 없습니다: 카메라 탭에서 입력을 지정하세요.</translation></message><message><source>The camera of view {0} runs while the bench shows {1}: choose {1} at the bench.</source><translation>뷰 {0}의 카메라는 작업대가 {1}을(를) 표시할 때 동작합니다: 작업대에서 {1}을(를) 선택하세요.</translation></message><message><source>No frame from the camera of view {0} yet.</source><translation>아직 뷰 {0}의 카메라 프레임이 없습니다.</translation></message></context><context><name>DisplayNames</name><message><source>Awaiting action</source><translation>조치 대기</translation></message><message><source>In progress</source><translation>조치중</translation></message><message><source>Resolved</source><translation>조치 완료</translation></message><message><source>OK</source><translation>정상</translation></message><message><source>Awaiting review</source><translation>검토대기</translation></message><message><source>False alarm</source><translation>오검출</translation></message><message><source>Administrator</source><translation>시스템 관리자</translation></message><message><source>Supervisor</source><translation>감독</translation></message><message><source>Worker</source><translation>작업자</translation></message><message><source>Viewer</source><translation>열람자</translation></message><message><source>Station</source><translation>스테이션</translation></message><message><source>PASS</source><translation>합격</translation></message><message><source>FAIL</source><translation>불합격</translation></message><message><source>UNCERTAIN</source><translation>판정 보류</translation></message><message><source>false alarm</source><translation>오검출</translation></message><message><source>missed defect</source><translation>미검출</translation></message><message><source>other defect type</source><translation>다른 불량 유형</translation></message><message><source>good</source><translation>정상</translation></message><message><source>defect</source><translation>불량</translation></message><message><source>test</source><translation>검사용</translation></message><message><source>unclassified</source><translation>미분류</translation></message><message><source>Picture darker</source><translation>화면 어두워짐</translation></message><message><source>Picture brighter</source><translation>화면 밝아짐</translation></message><message><source>Contrast lower</source><translation>대비 낮아짐</translation></message><message><source>Contrast higher</source><translation>대비 높아짐</translation></message><message><source>Focus lost</source><translation>초점 흐려짐</translation></message><message><source>Camera moved</source><translation>카메라 위치 변경</translation></message><message><source>Good parts scoring higher</source><translation>양품 점수 상승</translation></message><message><source>left</source><translation>왼쪽</translation></message><message><source>right</source><translation>오른쪽</translation></message><message><source>up</source><translation>위쪽</translation></message><message><source>down</source><translation>아래쪽</translation></message><message><source>up and left</source><translation>왼쪽 위</translation></message><message><source>up and right</source><translation>오른쪽 위</translation></message><message><source>down and left</source><translation>왼쪽 아래</translation></message><message><source>down and right</source><translation>오른쪽 아래</translation></message><message><source>Picture darker than at calibration ({0} grey levels): check the lamp and the lens.</source><translation>화면이 보정 때보다 어둡습니다 (밝기 {0} 단계): 조명과 렌즈를 확인하세요.</translation></message><message><source>Picture brighter than at calibration ({0} grey levels): check the lamp and stray light.</source><translation>화면이 보정 때보다 밝습니다 (밝기 {0} 단계): 조명과 외부 빛을 확인하세요.</translation></message><message><source>Contrast lower than at calibration ({0} %): check the light and the lens.</source><translation>대비가 보정 때보다 낮습니다 ({0} %): 조명과 렌즈를 확인하세요.</translation></message><message><source>Contrast higher than at calibration ({0} %): check the light.</source><translation>대비가 보정 때보다 높습니다 ({0} %): 조명을 확인하세요.</translation></message><message><source>Focus lost (sharpness {0} %): check the lens focus and the part's position.</source><translation>초점이 흐려졌습니다 (선명도 {0} %): 렌즈 초점과 부품 위치를 확인하세요.</translation></message><message><source>Camera moved: the picture shifted about {0} px {1}. Check the camera mount and the fixture.</source><translation>카메라가 움직였습니다: 화면이 {1} 방향으로 약 {0} px 이동했습니다. 카메라 고정대와 지그를 확인하세요.</translation></message><message><source>Good parts score higher than usual ({0} instead of {1}): tell the supervisor.</source><translation>양품의 점수가 평소보다 높습니다 (평소 {1}, 현재 {0}): 관리자에게 알리세요.</translation></message></context></TS>
