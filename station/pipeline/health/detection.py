@@ -39,7 +39,6 @@ watched from the first part). Scores of good images outside the bank can be give
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -122,6 +121,65 @@ def choose_reference(frames: Sequence[np.ndarray]) -> int:
     return int(np.argmax(peaks.sum(axis=1)))
 
 
+class BaselineLearner:
+    """Learns a baseline from good frames handed over one at a time (as a build decodes them): the first
+    :data:`REFERENCE_CANDIDATES` frames are kept until the registration reference is chosen among them, every
+    later frame is measured at once and dropped."""
+
+    def __init__(self, product_code: str, view: str | None, reference: np.ndarray | None = None) -> None:
+        self._product_code, self._view = product_code, view
+        self._first: list[np.ndarray] = []
+        self._ref = None if reference is None else RegistrationReference.of(reference)
+        self._reference = reference
+        self._measured: list[FrameSignals] = []
+        self._offsets: list[FrameSignals] = []
+
+    @property
+    def frames(self) -> int:
+        return len(self._first) + len(self._measured)
+
+    def add(self, frame: np.ndarray) -> None:
+        if self._ref is not None:
+            signals = measure(frame, self._ref)
+            self._measured.append(signals)
+            self._offsets.append(signals)
+            return
+        self._first.append(frame)
+        if len(self._first) == REFERENCE_CANDIDATES:
+            self._choose()
+
+    def _choose(self) -> None:
+        chosen = choose_reference(self._first)
+        self._ref = RegistrationReference.of(self._first[chosen])
+        for i, frame in enumerate(self._first):
+            signals = measure(frame, self._ref)
+            self._measured.append(signals)
+            if i != chosen:  # the reference's own zero offset says nothing about the spread
+                self._offsets.append(signals)
+        self._first = []
+
+    def finish(self, good_scores: Iterable[float] = (),
+               learned_from: str = "calibration") -> tuple[HealthBaseline, RegistrationReference]:
+        if self._ref is None:
+            if not self._first:
+                raise ValueError("no good frames to learn health limits from")
+            self._choose()
+        assert self._ref is not None
+        measured = self._measured or [measure(self._reference, self._ref)]  # type: ignore[arg-type]
+        offsets = self._offsets or measured
+        limits = {
+            HealthSignal.BRIGHTNESS: limits_of([m.brightness for m in measured]),
+            HealthSignal.CONTRAST: limits_of([m.contrast for m in measured]),
+            HealthSignal.FOCUS: limits_of([m.focus for m in measured]),
+            HealthSignal.OFFSET_X: limits_of([m.offset_x or 0.0 for m in offsets]),
+            HealthSignal.OFFSET_Y: limits_of([m.offset_y or 0.0 for m in offsets]),
+        }
+        scores = [float(s) for s in good_scores]
+        if scores:
+            limits[HealthSignal.PASS_SCORE] = limits_of(scores)
+        return HealthBaseline(self._product_code, self._view, limits, learned_from), self._ref
+
+
 def learn_baseline(product_code: str, view: str | None, frames: Iterable[np.ndarray],
                    reference: np.ndarray | None = None, good_scores: Iterable[float] = (),
                    learned_from: str = "calibration") -> tuple[HealthBaseline, RegistrationReference]:
@@ -130,31 +188,12 @@ def learn_baseline(product_code: str, view: str | None, frames: Iterable[np.ndar
     :data:`REFERENCE_CANDIDATES` frames (:func:`choose_reference`), whose own zero offset is then left out of
     the offset limits. ``good_scores``: normalised scores of good images outside the bank; without any, the
     PASS-score limits are learned from the first PASS parts (:attr:`HealthSettings.score_warmup`)."""
-    iterator = iter(frames)
-    first = list(itertools.islice(iterator, REFERENCE_CANDIDATES))
-    if not first and reference is None:
+    learner = BaselineLearner(product_code, view, reference)
+    for frame in frames:
+        learner.add(frame)
+    if learner.frames == 0 and reference is None:
         raise ValueError("no good frames to learn health limits from")
-    chosen = None if reference is not None else choose_reference(first)
-    ref = RegistrationReference.of(reference if reference is not None else first[chosen])  # type: ignore[index]
-    measured, offsets = [], []
-    for i, frame in enumerate(itertools.chain(first, iterator)):
-        measured.append(measure(frame, ref))
-        if i != chosen:
-            offsets.append(measured[-1])
-    if not measured:
-        measured = [measure(reference, ref)]  # type: ignore[arg-type]
-    offsets = offsets or measured
-    limits = {
-        HealthSignal.BRIGHTNESS: limits_of([m.brightness for m in measured]),
-        HealthSignal.CONTRAST: limits_of([m.contrast for m in measured]),
-        HealthSignal.FOCUS: limits_of([m.focus for m in measured]),
-        HealthSignal.OFFSET_X: limits_of([m.offset_x or 0.0 for m in offsets]),
-        HealthSignal.OFFSET_Y: limits_of([m.offset_y or 0.0 for m in offsets]),
-    }
-    scores = [float(s) for s in good_scores]
-    if scores:
-        limits[HealthSignal.PASS_SCORE] = limits_of(scores)
-    return HealthBaseline(product_code, view, limits, learned_from), ref
+    return learner.finish(good_scores, learned_from)
 
 
 @dataclass

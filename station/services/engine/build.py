@@ -12,7 +12,7 @@ images as taken) is published with them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
@@ -24,9 +24,9 @@ from station.domain.engine import BuildSummary, CancelledError, CancelToken, Pro
 from station.domain.enums import DeploymentStatus, DeploymentType, ImageType
 from station.domain.errors import NotFoundError, ValidationError
 from station.domain.views import bank_key
-from station.pipeline.images.decode import decode_bytes
-from station.pipeline.health.detection import learn_baseline
+from station.pipeline.health.detection import BaselineLearner
 from station.pipeline.health.files import HEALTH_FILE, baseline_files
+from station.pipeline.images.decode import decode_bytes
 from station.pipeline.images.preprocessing import Preprocessing, prepare
 from station.pipeline.patchcore.bank import MemoryBank
 from station.pipeline.patchcore.bank_build import BuildOptions, build_memory_bank
@@ -41,6 +41,10 @@ from station.services.engine.runtime import BANK_FILE, EXPORT_FILE, INDEX_FILE, 
 from station.services.engine.candidates import candidate_sizes
 from station.services.engine.selection import Selection, select_configuration
 from station.services.shared.ports import CatalogReader, DeploymentLog, ObjectStore
+
+# Sees each library image as decoded, before preparation: (index, count, pixels).
+FrameSink = Callable[[int, int, np.ndarray], None]
+HEALTH_FRAMES = 200  # good images the health baseline is learned from, spread over the library
 
 
 class ModelBuildService:
@@ -57,35 +61,40 @@ class ModelBuildService:
 
     def _load_prepared(self, product: ProductInfo, image_type: str, pre: Preprocessing,
                        progress: ProgressCallback, cancel: CancelToken | None,
-                       view: str | None = None) -> list[tuple[Any, np.ndarray]]:
+                       view: str | None = None, decoded_frame: FrameSink | None = None,
+                       ) -> list[tuple[Any, np.ndarray]]:
         return [(row, by_size[pre.resize]) for row, by_size in
-                self._load_sizes(product, image_type, pre, [pre.resize], progress, cancel, view)]
+                self._load_sizes(product, image_type, pre, [pre.resize], progress, cancel, view, decoded_frame)]
 
     def _load_sizes(self, product: ProductInfo, image_type: str, pre: Preprocessing, sizes: list[int],
                     progress: ProgressCallback, cancel: CancelToken | None,
-                    view: str | None = None) -> list[tuple[Any, dict[int, np.ndarray]]]:
+                    view: str | None = None, decoded_frame: FrameSink | None = None,
+                    ) -> list[tuple[Any, dict[int, np.ndarray]]]:
         """Each image (of the view ``view``, else the product's own) decoded once and prepared at every size
-        in ``sizes``."""
+        in ``sizes``; ``decoded_frame(index, count, pixels)`` sees each image as decoded, before preparation."""
         rows = self._catalog.list_images(product.product_id, image_type, view_code=view)
         out = []
         for done, row in enumerate(rows, 1):
             if cancel:
                 cancel.raise_if_cancelled()
             decoded = decode_bytes(self._storage.get_bytes(row.file_path), name=row.file_name)
+            if decoded_frame is not None:
+                decoded_frame(done - 1, len(rows), decoded.pixels)
             out.append((row, {size: prepare(decoded.pixels, replace(pre, resize=size)).pixels for size in sizes}))
             progress(Progress("load", done, len(rows), f"loading {image_type} images"))
         return out
 
     def _self_configure(self, product: ProductInfo, config: Any, pre: Preprocessing, options: BuildOptions,
                         progress: ProgressCallback, cancel: CancelToken | None, features: FeatureCache,
-                        view: str | None = None) -> tuple[Selection, list[tuple[Any, dict[int, np.ndarray]]], list[tuple[Any, dict[int, np.ndarray]]]]:
+                        view: str | None = None, decoded_frame: FrameSink | None = None,
+                        ) -> tuple[Selection, list[tuple[Any, dict[int, np.ndarray]]], list[tuple[Any, dict[int, np.ndarray]]]]:
         """The product's configuration chosen on its own good images (held out, plus synthetic defects) and
         its labelled defect images (see ``station.services.engine.selection``), with the loaded good and
         defect images (each decoded once, prepared at every candidate size);
         ``features`` keeps the chosen candidate's good-image features (keys ``("good", index)``)."""
         installed = [b["name"] for b in self._models.backbones() if b["installed"]]
         sizes = candidate_sizes(installed, pre.resize)
-        goods = self._load_sizes(product, ImageType.NORMAL.value, pre, sizes, progress, cancel, view)
+        goods = self._load_sizes(product, ImageType.NORMAL.value, pre, sizes, progress, cancel, view, decoded_frame)
         if len(goods) < MIN_GOOD_IMAGES:
             raise ValidationError(
                 f"{_what(product.code, view)} has {len(goods)} good (normal) images; at least {MIN_GOOD_IMAGES} "
@@ -147,10 +156,11 @@ class ModelBuildService:
                                                 deployment_config, user_id)
         selection: Selection | None = None
         features = FeatureCache()  # features the selection computed, reused by the bank build
+        health = _HealthBaseline(product_code, view)  # learned from the good images as they are decoded
         with self._ending_on_error(deployment_id):
             if auto:
                 selection, loaded, loaded_defects = self._self_configure(product, config, pre, options, progress,
-                                                                         cancel, features, view)
+                                                                         cancel, features, view, health.offer)
                 backbone = selection.chosen.backbone
                 pre = replace(pre, resize=selection.chosen.input_size)
                 options = replace(options, backbone=backbone, augment=selection.chosen.augment,
@@ -160,7 +170,8 @@ class ModelBuildService:
                 del loaded, loaded_defects
             else:
                 defects = None  # loaded with the retrieval index
-                goods = self._load_prepared(product, ImageType.NORMAL.value, pre, progress, cancel, view)
+                goods = self._load_prepared(product, ImageType.NORMAL.value, pre, progress, cancel, view,
+                                            health.offer)
             if len(goods) < MIN_GOOD_IMAGES:
                 raise ValidationError(
                     f"{_what(product_code, view)} has {len(goods)} good (normal) images; at least {MIN_GOOD_IMAGES} "
@@ -173,13 +184,12 @@ class ModelBuildService:
             features.retain(set())
             arrays, meta = built.bank.to_files()
             export = self._check_export(model, built.bank, [img for _, img in goods], options, config, progress)
-            health = self._health_files(product_code, view, goods)
             # The bank, its retrieval index and its export are published together, in one atomic switch: an
             # inspection never pairs the new bank with the old index. A failure of either leaves the previous set.
             index_summary, published = self.build_index(
                 product_code, model, built.bank, goods, built.pooled, user_id=user_id, progress=progress,
                 cancel=cancel, pre=pre, bank_files=(arrays, meta),
-                extra_files={EXPORT_FILE: export.files(built.bank), HEALTH_FILE: health},
+                extra_files={EXPORT_FILE: export.files(built.bank), HEALTH_FILE: health.files()},
                 defects=defects, view=view)
             path, digest = published[BANK_FILE]
             info = built.bank.info
@@ -206,19 +216,6 @@ class ModelBuildService:
         review = DEFAULT_REVIEW_THRESHOLD if config.review_threshold is None else float(config.review_threshold)
         return check_export(self._models, model, bank, [goods[i] for i in held_out],
                             image_threshold=float(config.image_threshold), review_threshold=review, progress=progress)
-
-    def _health_files(self, product_code: str, view: str | None,
-                      goods: list[tuple[Any, np.ndarray]]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-        """The health baseline to publish with the bank: the image signals of the good images as taken
-        (decoded again, one at a time; up to 200 spread over the library). No PASS-score limits: every good
-        image of the build is in the bank and scores lower than a new good part would, so the watch learns
-        them from the first PASS parts it sees."""
-        picks = sorted(set(np.linspace(0, len(goods) - 1, min(len(goods), 200)).round().astype(int).tolist()))
-        frames = (decode_bytes(self._storage.get_bytes(goods[i][0].file_path), name=goods[i][0].file_name).pixels
-                  for i in picks)
-        baseline, reference = learn_baseline(product_code, view, frames, None, (),
-                                             f"build: {len(picks)} good images")
-        return baseline_files(baseline, reference)
 
     def build_index(self, product_code: str, model: PatchModel, bank: MemoryBank, goods: list[tuple[Any, np.ndarray]],
                     pooled: np.ndarray, *, user_id: int | None, progress: ProgressCallback,
@@ -260,3 +257,25 @@ class ModelBuildService:
 
 def _what(product_code: str, view: str | None) -> str:
     return f"product {product_code!r}" if view is None else f"view {view!r} of product {product_code!r}"
+
+
+class _HealthBaseline:
+    """The health watch's baseline published with the bank: the image signals of the good images as taken,
+    up to :data:`HEALTH_FRAMES` spread over the library, measured while the build decodes them (no image is
+    read twice). No PASS-score limits: every good image of the build is in the bank and scores lower than a
+    new good part would, so the watch learns them from the first PASS parts it sees."""
+
+    def __init__(self, product_code: str, view: str | None) -> None:
+        self._learner = BaselineLearner(product_code, view)
+        self._picks: set[int] | None = None
+
+    def offer(self, index: int, count: int, pixels: np.ndarray) -> None:
+        if self._picks is None:
+            spread = np.linspace(0, count - 1, min(count, HEALTH_FRAMES)).round().astype(int)
+            self._picks = set(spread.tolist())
+        if index in self._picks:
+            self._learner.add(pixels)
+
+    def files(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        baseline, reference = self._learner.finish(learned_from=f"build: {self._learner.frames} good images")
+        return baseline_files(baseline, reference)
