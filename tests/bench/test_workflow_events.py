@@ -19,7 +19,7 @@ GUIDE_THREAD = "bench-guide"
 def _outcome(needs_attention: bool = True) -> SimpleNamespace:
     return SimpleNamespace(inspection_id=5, result_id=11, product_code="demo-cast", needs_attention=needs_attention,
                            defect_detected=needs_attention, defect=None, regions=[], image_score=0.9,
-                           confidence_score=0.0)
+                           confidence_score=0.0, view_outcomes=())
 
 
 class FakeInspection:
