@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QFontMetrics
 
-from station.ui.widgets.charts import ChartData, LineChart, Marker, Series
+from station.ui.widgets.charts import ChartData, LineChart, Marker, Series, x_tick_marks
 
 
 def test_marker_labels_stay_inside_and_apart(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -51,3 +51,10 @@ def test_marker_labels_start_below_the_legend_and_limits_paint(qtbot) -> None:  
     chart.set_data(ChartData(series=[Series("", [(1.0, 0.3), (2.0, 0.4)])], markers=[Marker(1.5, "m")]))
     [box] = chart._marker_labels(plot, lambda x, _y: QPointF(52 + (x - 1.0) * 300, 20), metrics)
     assert box.top() == plot.top()  # no legend: labels at the top
+
+
+def test_an_axis_of_parts_has_whole_ticks_only() -> None:
+    counted = ChartData(x_whole=True)
+    assert [x for x, _ in x_tick_marks(counted, 0, 2)] == [0, 1, 2]
+    assert all(float(x).is_integer() for x, _ in x_tick_marks(counted, 12, 15))
+    assert [text for _, text in x_tick_marks(ChartData(), 0, 2)] == ["0", "0.5", "1", "1.5", "2"]

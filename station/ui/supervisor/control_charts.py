@@ -126,7 +126,8 @@ class ControlChartsView(QWidget):
             y_range = (low - pad, high + pad * 2)
         return ChartData(
             title=self.tr("Anomaly score EWMA (λ {0}, L {1})").format(f"{chart.lam:g}", f"{chart.width:g}"),
-            x_label=self.tr("part"), series=series if points else [], markers=markers if points else [],
+            x_label=self.tr("part"), x_whole=True, series=series if points else [],
+            markers=markers if points else [],
             y_range=y_range, x_range=(points[0].index - 1, points[-1].index + 1) if points else None,
             highlights=[(p.index, p.ewma) for p in chart.out_of_control])
 

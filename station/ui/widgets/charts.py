@@ -42,6 +42,7 @@ class ChartData:
     x_range: tuple[float, float] | None = None
     y_range: tuple[float, float] | None = None
     x_ticks: list[tuple[float, str]] | None = None
+    x_whole: bool = False  # the x axis counts things (parts): ticks only at whole numbers
     highlights: list[tuple[float, float]] = field(default_factory=list)  # ringed in red
 
 
@@ -58,6 +59,13 @@ def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
             ticks.append(round(value, 10))
         value += step
     return ticks
+
+
+def x_tick_marks(data: ChartData, low: float, high: float) -> list[tuple[float, str]]:
+    """The x axis' (position, text) ticks: the data's own, else round numbers (whole ones for a count)."""
+    if data.x_ticks:
+        return data.x_ticks
+    return [(x, f"{x:g}") for x in _nice_ticks(low, high) if not data.x_whole or float(x).is_integer()]
 
 
 class LineChart(QWidget):
@@ -120,7 +128,7 @@ class LineChart(QWidget):
             label = f"{y:.0%}" if self._data.y_label == "%" else f"{y:g}"
             p.drawText(QRectF(0, pt(x0, y).y() - 8, 48, 16), Qt.AlignmentFlag.AlignRight, label)
             p.setPen(QPen(grid, 1))
-        ticks = self._data.x_ticks or [(x, f"{x:g}") for x in _nice_ticks(x0, x1)]
+        ticks = x_tick_marks(self._data, x0, x1)
         p.setPen(fg)
         for x, text in ticks:
             at = pt(x, y0)
