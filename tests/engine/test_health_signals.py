@@ -198,3 +198,13 @@ def test_the_registration_reference_is_the_most_typical_frame() -> None:
     assert choose_reference(frames) != 0
     baseline, _ = learn_baseline("p", None, frames)
     assert baseline.limits[HealthSignal.OFFSET_X].samples == 4
+
+
+def test_a_large_step_is_raised_at_the_third_part_and_two_odd_frames_never() -> None:
+    state = HealthState(_baseline(**BASE), None)
+    for n in range(100):  # two frames in a row 100 grey levels dark, every tenth part
+        odd = n % 10 in (0, 1)
+        assert state.observe(_frame(brightness=20.0 if odd else 120.0), None, Verdict.PASS) == []
+    state = HealthState(_baseline(**BASE), None)
+    alerts = [(n, a) for n in range(1, 11) for a in state.observe(_frame(brightness=40.0), None, Verdict.PASS)]
+    assert [(n, a.kind) for n, a in alerts] == [(3, HealthAlertKind.IMAGE_DARKER)]

@@ -12,8 +12,11 @@ Method, per signal ``x`` with learned limits ``mean``, ``sd`` (``station.domain.
   the original frame), PASS scores a rise of 0.08 (normalised score);
 * each part's deviation ``x - mean`` is clipped to ``+-clip * T`` (``clip`` 2.0) before it enters the EWMA:
   one odd frame (a hand in the picture, a part upside down) moves the EWMA by at most ``0.2 T`` and never
-  raises an alert on its own (nor do four in a row); a lasting change of ``2 T`` or more is raised at the
-  7th part, one of ``1.25 T`` at about the 16th (before noise);
+  raises an alert on its own; a lasting change of ``2 T`` is raised at the 7th part, one of ``1.25 T`` at
+  about the 16th (before noise);
+* a large step is not left to the EWMA: ``step_parts`` (3) parts in a row deviating the same way by
+  ``step * T`` (3 T) or more raise the alert at the third part (a lamp that failed, a camera knocked far
+  off); two odd frames in a row never do;
 * an alert is raised when ``e_t - mean`` reaches ``+T`` or ``-T`` in a watched direction: brightness and
   contrast both ways, focus only down, the offset both ways on either axis (one camera-moved episode for
   both axes), PASS scores only up. One alert per episode: the signal is re-armed once its EWMA is back
@@ -63,6 +66,8 @@ class HealthSettings:
     limit_sds: float = 4.0  # L: the control limit in asymptotic standard deviations of the EWMA
     clip: float = 2.0  # a part's deviation enters the EWMA clipped to +-clip * T
     rearm: float = 0.5  # an episode ends when the EWMA is back within rearm * T of the mean
+    step: float = 3.0  # a large step: a part deviating by step * T or more ...
+    step_parts: int = 3  # ... this many parts in a row, the same way, raises the alert at once
     min_brightness: float = 8.0  # grey levels
     min_contrast_pct: float = 15.0  # % of the calibrated contrast
     min_focus_drop_pct: float = 30.0  # % of the calibrated sharpness
@@ -75,9 +80,9 @@ class HealthSettings:
         if not 0.0 < self.lam <= 1.0:
             raise ValueError("lam must be in (0, 1]")
         if (self.limit_sds <= 0 or self.clip < 1.0 or not 0.0 <= self.rearm < 1.0 or self.score_warmup < 2
-                or self.report_window < 1):
-            raise ValueError("limit_sds > 0, clip >= 1, 0 <= rearm < 1, score_warmup >= 2 and report_window >= 1 "
-                             "are required")
+                or self.report_window < 1 or self.step < 1.0 or self.step_parts < 2):
+            raise ValueError("limit_sds > 0, clip >= 1, 0 <= rearm < 1, score_warmup >= 2, report_window >= 1, "
+                             "step >= 1 and step_parts >= 2 are required")
 
     def min_change(self, signal: HealthSignal, mean: float) -> float:
         """The minimum practical change of ``signal`` in its own units, at calibrated level ``mean``."""
@@ -204,9 +209,16 @@ class _Chart:
     distance: float
     level: float
     recent: deque[float] = field(default_factory=deque)
+    run: int = 0  # parts in a row deviating by at least step * T: + above the mean, - below
 
     def update(self, value: float, settings: HealthSettings) -> float:
-        deviation = min(max(value - self.limits.mean, -settings.clip * self.distance), settings.clip * self.distance)
+        raw = value - self.limits.mean
+        if abs(raw) >= settings.step * self.distance:
+            sign = 1 if raw > 0 else -1
+            self.run = self.run + sign if self.run * sign > 0 else sign
+        else:
+            self.run = 0
+        deviation = min(max(raw, -settings.clip * self.distance), settings.clip * self.distance)
         self.level = settings.lam * (self.limits.mean + deviation) + (1.0 - settings.lam) * self.level
         self.recent.append(value - self.limits.mean)
         while len(self.recent) > settings.report_window:
@@ -300,6 +312,10 @@ class HealthState:
             if all(abs(r) < self.settings.rearm for r in ratios.values()):
                 self._open.discard(group)  # back in control: re-armed
             return None
+        for s in watched:  # a large step held for step_parts parts counts as crossed without waiting for the EWMA
+            run = self._charts[s].run
+            if abs(run) >= self.settings.step_parts and abs(ratios[s]) < 1.0:
+                ratios[s] = math.copysign(1.0, run)
         crossing = [s for s in watched
                     if (up is not None and ratios[s] >= 1.0) or (down is not None and ratios[s] <= -1.0)]
         if not crossing:
