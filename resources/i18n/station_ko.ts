@@ -1829,8 +1829,8 @@
         <translation>모두 선택</translation>
     </message>
     <message>
-        <source>Clear</source>
-        <translation>비우기</translation>
+        <source>Clear selection</source>
+        <translation>선택 해제</translation>
     </message>
     <message>
         <source>Update model</source>

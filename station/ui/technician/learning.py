@@ -70,7 +70,7 @@ class LearningView(QWidget):
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.all_button = QPushButton(self.tr("Select all"))
-        self.none_button = QPushButton(self.tr("Clear"))
+        self.none_button = QPushButton(self.tr("Clear selection"))
         self.update_button = QPushButton(self.tr("Update model"))
         self.update_button.setObjectName("PrimaryButton")
         self.update_button.setToolTip(self.tr("Learn the chosen parts without a rebuild; refused when labelled "
