@@ -14,9 +14,11 @@ Method, per signal ``x`` with learned limits ``mean``, ``sd`` (``station.domain.
   one odd frame (a hand in the picture, a part upside down) moves the EWMA by at most ``0.2 T`` and never
   raises an alert on its own; a lasting change of ``2 T`` is raised at the 7th part, one of ``1.25 T`` at
   about the 16th (before noise);
-* a large step is not left to the EWMA: ``step_parts`` (3) parts in a row deviating the same way by
-  ``step * T`` (3 T) or more raise the alert at the third part (a lamp that failed, a camera knocked far
-  off); two odd frames in a row never do;
+* a large step of brightness, contrast or focus is not left to the EWMA: ``step_parts`` (3) parts in a row
+  deviating the same way by ``step * T`` (3 T) or more raise the alert at the third part (a lamp that
+  failed, a lens knocked out of focus); two odd frames in a row never do. The offset and the PASS score keep
+  to the EWMA: a registration locked on a wrong peak and an odd score are outliers, and three in a row
+  happen often enough in stationary production to raise false alerts;
 * an alert is raised when ``e_t - mean`` reaches ``+T`` or ``-T`` in a watched direction: brightness and
   contrast both ways, focus only down, the offset both ways on either axis (one camera-moved episode for
   both axes), PASS scores only up. One alert per episode: the signal is re-armed once its EWMA is back
@@ -56,6 +58,12 @@ from station.pipeline.health.signals import FrameSignals, RegistrationReference,
 
 IMAGE_SIGNALS = (HealthSignal.BRIGHTNESS, HealthSignal.CONTRAST, HealthSignal.FOCUS, HealthSignal.OFFSET_X,
                  HealthSignal.OFFSET_Y)
+
+
+# The signals a large step is raised on at once: whole-frame statistics, whose part-to-part noise is small and
+# without outliers. The offset (a registration can lock on a wrong peak) and the anomaly score have heavy tails:
+# they are left to the EWMA and its clipping.
+STEP_SIGNALS = frozenset({HealthSignal.BRIGHTNESS, HealthSignal.CONTRAST, HealthSignal.FOCUS})
 
 
 @dataclass(frozen=True)
@@ -314,7 +322,7 @@ class HealthState:
             return None
         for s in watched:  # a large step held for step_parts parts counts as crossed without waiting for the EWMA
             run = self._charts[s].run
-            if abs(run) >= self.settings.step_parts and abs(ratios[s]) < 1.0:
+            if s in STEP_SIGNALS and abs(run) >= self.settings.step_parts and abs(ratios[s]) < 1.0:
                 ratios[s] = math.copysign(1.0, run)
         crossing = [s for s in watched
                     if (up is not None and ratios[s] >= 1.0) or (down is not None and ratios[s] <= -1.0)]
