@@ -19,6 +19,7 @@ scored by the model):
 * lamp ageing: the image darkens by 0.25 grey levels per part (a ramp);
 * focus drift: Gaussian blur, sigma 1.0 px;
 * camera bump: the picture shifts 10 px right (edges replicated);
+* lamp failure: the image is 30 grey levels darker at once (a step);
 * new good variation: a grainier cast surface (fine grain, sd 12 grey levels smoothed over 1.2 px, mean
   unchanged): same brightness, contrast, sharpness and position, higher PatchCore scores of good parts.
 
@@ -202,6 +203,7 @@ def main() -> int:
         "lamp ageing (-0.25 grey/part)": (lambda im, n: _darker(im, 0.25 * n), 120),
         "focus drift (blur sigma 1.0)": (lambda im, n: cv2.GaussianBlur(im, (0, 0), 1.0), 60),
         "camera bump (10 px right)": (lambda im, n: _shifted(im, 10.0), 60),
+        "lamp failure (30 grey darker at once)": (lambda im, n: _darker(im, 30.0), 60),
         "grainier good surface": (_grainy(rng), 80),
     }
     test_stationary = stationary["test/good (reported only)"]
@@ -217,7 +219,7 @@ def main() -> int:
         found = f"median {statistics.median(delays):5.1f}  min {min(delays):3d}  max {max(delays):3d}" if delays \
             else "not found"
         extra = f"; darkening at the alert {0.25 * statistics.median(delays):.1f} grey levels" \
-            if delays and name.startswith("lamp") else ""
+            if delays and name.startswith("lamp ageing") else ""
         print(f"{name:<32} delay {found} parts ({len(delays)}/{args.repeats} within {max_parts}); first alert "
               f"{dict(kinds)}; UNCERTAIN/FAIL parts before it: {before}{extra}")
         if messages:
