@@ -44,6 +44,7 @@ class InspectionFacts:
     test_image_name: str | None
     effective_verdict: str | None = None  # after the latest override (None: never overridden)
     effective_defect_code: str | None = None
+    test_image_view: str | None = None  # the view the inspected image shows (None: the product's own)
 
     @property
     def current_verdict(self) -> str:

@@ -54,6 +54,10 @@ def test_a_views_false_alarm_updates_that_views_bank(tmp_path) -> None:  # type:
             assert outcome.verdict.value != "PASS" and outcome.outcome.view_code == "top"
             code = outcome.outcome.inspection_code
             ids.append(ctx.overrides.override(code, "false_alarm", users["worker1"]).override_id)
+        # the corrected parts joined the library of the view they show, not the product's own
+        assert len(ctx.catalog.list_images(product.product_id, "normal", view_code="top")) == 8 + len(ids)
+        assert len(ctx.catalog.list_images(product.product_id, "normal", view_code="side")) == 8
+        assert ctx.catalog.list_images(product.product_id, "normal") == []
         pending = ctx.engine.updates.pending(PRODUCT)
         assert {a.override_id: a.view_code for a in pending} == {i: "top" for i in ids}
 

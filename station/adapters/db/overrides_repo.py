@@ -71,7 +71,7 @@ class SqlOverrideRepository:
                 inspection.inspection_id, inspection.inspection_code, product.product_id, product.product_code,
                 verdict_of(result), result.anomaly_score, station_code,
                 None if image is None else image.file_path, None if image is None else image.file_name,
-                effective_verdict, effective_code)
+                effective_verdict, effective_code, None if image is None else image.view_code)
 
     def add(self, new: NewOverride, sample: dict[str, Any] | None, audit: dict[str, Any]) -> OverrideEntry:
         """``sample``: the Image columns of the labelled library copy (same object key), or None."""

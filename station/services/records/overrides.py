@@ -58,6 +58,7 @@ class OverrideService:
             sample = {"product_id": facts.product_id,
                       "image_type": ImageType.NORMAL.value if label == "normal" else ImageType.DEFECT.value,
                       "defect_type_id": defect_type_id, "file_path": facts.test_image_key,
+                      "view_code": facts.test_image_view,
                       "file_name": f"override-{facts.inspection_code}-{facts.test_image_name or 'image'}"[:255]}
         new = NewOverride(facts.inspection_id, kind, facts.current_verdict, label, defect_type_id, facts.anomaly_score,
                           user.user_id, notes)
