@@ -5,7 +5,7 @@ them (audited), and the banner beside a real verdict at 1366×768 without pushin
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
@@ -21,6 +21,8 @@ from tests.support.ui import (  # noqa: F401
     demo_ctx, demo_template, demo_window, gui_services, main_window, open_bench, replay_folder, sign_in, station_ctx,
 )
 
+# The day the tests run on, frozen at their start: every moment below is an hour of it (or of the next day).
+DAY = datetime.combine(date.today(), time())
 STORED = "stored English sentence"  # never shown: screens say it from the kind and the numbers
 
 
@@ -42,9 +44,9 @@ def test_alert_texts_from_kind_and_numbers() -> None:
     assert health_alert_text("sky_fell", {}, STORED) == STORED  # an unknown kind: the stored sentence
     assert [health_alert_name(k.value) for k in HealthAlertKind][:2] == ["Picture darker", "Picture brighter"]
     assert all(health_alert_name(k.value) != k.value for k in HealthAlertKind)
-    assert shift_start(datetime(2026, 12, 7, 13, 59)) == datetime(2026, 12, 7, 6)
-    assert shift_start(datetime(2026, 12, 7, 23, 10)) == datetime(2026, 12, 7, 22)
-    assert shift_start(datetime(2026, 12, 8, 5, 59)) == datetime(2026, 12, 7, 22)
+    assert shift_start(DAY + timedelta(hours=13, minutes=59)) == DAY + timedelta(hours=6)
+    assert shift_start(DAY + timedelta(hours=23, minutes=10)) == DAY + timedelta(hours=22)
+    assert shift_start(DAY + timedelta(days=1, hours=5, minutes=59)) == DAY + timedelta(hours=22)
 
 
 def test_bench_banner_dismissed_for_the_shift_then_acknowledged_by_a_supervisor(
@@ -53,7 +55,7 @@ def test_bench_banner_dismissed_for_the_shift_then_acknowledged_by_a_supervisor(
     main_window.show_screen(Screen.BENCH)
     bench = main_window.screens[Screen.BENCH]
     banner = bench.health_banner
-    now = [datetime(2026, 12, 7, 9, 30)]
+    now = [DAY + timedelta(hours=9, minutes=30)]
     banner.clock = lambda: now[0]
     qtbot.wait(200)
     assert not banner.isVisible()
@@ -82,7 +84,7 @@ def test_bench_banner_dismissed_for_the_shift_then_acknowledged_by_a_supervisor(
     banner.clock = lambda: now[0]
     banner.show_alerts(banner.alerts)
     assert not banner.isVisible() and len(banner.dismissed) == 2  # both still dismissed in this shift
-    now[0] = datetime(2026, 12, 7, 14, 0)  # the next shift
+    now[0] = DAY + timedelta(hours=14)  # the next shift
     banner.refresh()
     qtbot.waitUntil(lambda: banner.isVisible() and banner.more.text() == "+1 more", timeout=15000)
 
