@@ -5,94 +5,44 @@ inspection; a supervisor acknowledges it (audited, pushed to the centre) and it 
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from station.domain.recurrence import RecurrenceAlertInfo
-from station.domain.reports import local_time
 from station.ui.env import ScreenEnv
-from station.ui.jobs import RequestTracker
-from station.ui.permissions import Capability
-from station.ui.widgets.feedback import MessageBar
+from station.ui.supervisor.alert_panel import AlertQueuePanel, shown_time
 from station.ui.widgets.names import defect_name
-from station.ui.widgets.tables import DataTable
 
 
-def _when(moment: datetime | None) -> str:
-    shown = local_time(moment)
-    return shown.strftime("%Y-%m-%d %H:%M") if shown else "—"
-
-
-class RecurrenceAlertsPanel(QFrame):
+class RecurrenceAlertsPanel(AlertQueuePanel):
     """Open alerts of the selected product (all products when none is selected)."""
 
     open_inspection = Signal(int)  # inspection_id of the new defect, to select it in the queue
 
     def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.env = env
-        self.setObjectName("RecurrencePanel")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.alerts: list[RecurrenceAlertInfo] = []
-        self.requests = RequestTracker()
-        layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        self.title = QLabel()
-        self.title.setObjectName("RecurrenceTitle")
-        self.title.setProperty("level", "error")
-        top.addWidget(self.title)
-        top.addStretch(1)
+        super().__init__(env, "Recurrence", "error", parent)
         self.open_button = QPushButton(self.tr("Show the new inspection"))
-        self.ack_button = QPushButton(self.tr("Acknowledge"))
-        self.ack_button.setObjectName("PrimaryButton")
-        self.ack_button.setVisible(env.can(Capability.LOG_ACTION))
-        for button in (self.open_button, self.ack_button):
-            button.setEnabled(False)
-            top.addWidget(button)
-        layout.addLayout(top)
-        self.table = DataTable([self.tr("Kind"), self.tr("New inspection"), self.tr("Defect"),
-                                self.tr("Action that did not hold"), self.tr("Resolved by"), self.tr("Resolved at"),
-                                self.tr("Since the action"), self.tr("Raised")])
-        self.table.setObjectName("RecurrenceTable")
-        self.table.setMaximumHeight(160)
-        layout.addWidget(self.table)
-        self.detail = QLabel()
-        self.detail.setObjectName("RecurrenceDetail")
-        self.detail.setWordWrap(True)
-        layout.addWidget(self.detail)
-        self.message = MessageBar()
-        layout.addWidget(self.message)
-        self.table.itemSelectionChanged.connect(self._selection_changed)
-        self.ack_button.clicked.connect(self.acknowledge_selected)
+        self.add_button(self.open_button)
         self.open_button.clicked.connect(self._open_selected)
-        self.setVisible(False)
 
-    def refresh(self) -> None:
+    def ack_label(self) -> str:
+        return self.tr("Acknowledge")
+
+    def headers(self) -> list[str]:
+        return [self.tr("Kind"), self.tr("New inspection"), self.tr("Defect"), self.tr("Action that did not hold"),
+                self.tr("Resolved by"), self.tr("Resolved at"), self.tr("Since the action"), self.tr("Raised")]
+
+    def reader(self) -> Callable[[], list[RecurrenceAlertInfo]]:
         product, watch = self.env.session.product, self.env.services.recurrence
         product_id = product.product_id if product else None
-        request = self.requests.begin("alerts")
-        self.env.runner.submit(lambda _ctx: watch.open_alerts(product_id), name="recurrence-alerts", owner=self,
-                               request=(self.requests, "alerts", request), on_done=self.show_alerts,
-                               on_error=self._failed)
+        return lambda: watch.open_alerts(product_id)
 
-    def _failed(self, error: BaseException) -> None:
-        self.setVisible(True)  # hidden while there is no alert: the error must still be seen
-        self.message.show_error(error)
-
-    def show_alerts(self, alerts: list[RecurrenceAlertInfo]) -> None:
-        selected = self.table.selected_id()
-        self.alerts = alerts
-        self.title.setText(self.title_text(len(alerts)))
-        self.table.set_rows([[self.tr("RECURRENCE"), a.inspection_code, self.defect_text(a), a.action_taken,
-                              a.action_by or "—", _when(a.action_at), self.since_text(a.inspections_since,
-                                                                                     a.hours_since),
-                              _when(a.raised_at)] for a in alerts], [a.alert_id for a in alerts])
-        self.setVisible(bool(alerts))
-        if selected is not None:
-            self.table.select_id(selected)
-        self._selection_changed()
+    def rows(self, alerts: list[RecurrenceAlertInfo]) -> list[list[str]]:
+        return [[self.tr("RECURRENCE"), a.inspection_code, self.defect_text(a), a.action_taken, a.action_by or "—",
+                 shown_time(a.action_at), self.since_text(a.inspections_since, a.hours_since),
+                 shown_time(a.raised_at)] for a in alerts]
 
     def defect_text(self, alert: RecurrenceAlertInfo) -> str:
         """The alert's defect type in the UI language (its code where the selected product has no such type)."""
@@ -113,41 +63,31 @@ class RecurrenceAlertsPanel(QFrame):
             return self.tr("1 inspection, {0:.1f} h").format(hours)
         return self.tr("{0} inspections, {1:.1f} h").format(inspections, hours)
 
-    def selected_alert(self) -> RecurrenceAlertInfo | None:
-        wanted = self.table.selected_id()
-        return next((a for a in self.alerts if a.alert_id == wanted), None)
-
     def _selection_changed(self) -> None:
+        super()._selection_changed()
         alert = self.selected_alert()
-        self.ack_button.setEnabled(alert is not None)
         self.open_button.setEnabled(alert is not None and alert.inspection_id is not None)
+
+    def detail_text(self, alert: RecurrenceAlertInfo | None) -> str:
         if alert is None:
-            self.detail.setText(self.tr("Select an alert to see the corrective action that did not hold."))
-            return
+            return self.tr("Select an alert to see the corrective action that did not hold.")
         notes = f" — {alert.action_notes}" if alert.action_notes else ""
-        self.detail.setText(self.tr(
+        return self.tr(
             "{0} on {1} again at inspection {2}. Corrective action of inspection {3}: \"{4}\"{5}, logged as "
             "resolved by {6} at {7}; {8} before.").format(
             self.defect_text(alert), alert.product_code, alert.inspection_code, alert.resolved_inspection_code,
-            alert.action_taken, notes, alert.action_by or "—", _when(alert.action_at),
+            alert.action_taken, notes, alert.action_by or "—", shown_time(alert.action_at),
             self.tr("1 inspection and {0:.1f} hours").format(alert.hours_since) if alert.inspections_since == 1
-            else self.tr("{0} inspections and {1:.1f} hours").format(alert.inspections_since, alert.hours_since)))
+            else self.tr("{0} inspections and {1:.1f} hours").format(alert.inspections_since, alert.hours_since))
 
     def _open_selected(self) -> None:
         alert = self.selected_alert()
         if alert is not None and alert.inspection_id is not None:
             self.open_inspection.emit(alert.inspection_id)
 
-    def acknowledge_selected(self) -> None:
-        alert = self.selected_alert()
-        if alert is None or not self.env.can(Capability.LOG_ACTION):
-            return
+    def acknowledger(self, alert: RecurrenceAlertInfo) -> Callable[[], RecurrenceAlertInfo | None]:
         watch, user = self.env.services.recurrence, self.env.session.user
+        return lambda: watch.acknowledge(alert.alert_id, user)
 
-        def done(_acknowledged: RecurrenceAlertInfo) -> None:
-            self.message.show_message(self.tr("Recurrence alert for inspection {0} acknowledged.").format(
-                alert.inspection_code), "info", 5000)
-            self.refresh()
-
-        self.env.runner.submit(lambda _ctx: watch.acknowledge(alert.alert_id, user), name="acknowledge-alert",
-                               owner=self, on_done=done, on_error=self._failed)
+    def acknowledged_text(self, alert: RecurrenceAlertInfo) -> str:
+        return self.tr("Recurrence alert for inspection {0} acknowledged.").format(alert.inspection_code)
