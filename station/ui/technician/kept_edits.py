@@ -1,11 +1,30 @@
-"""The banner of the technician screen while it keeps unsaved edits of one product after the line changed
-the bench to another: it names both products and the edits, and offers to save them where they belong or
-to discard them (the screen then follows the line)."""
+"""Unsaved technician edits: the Save / Discard / Cancel question asked before they would be left, and the
+banner of the technician screen while it keeps the edits of one product after the line changed the bench
+to another (it names both products and the edits, and offers to save them where they belong or to discard
+them; the screen then follows the line)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+
+
+def ask_unsaved(owner: Any, title: str, text: str, name: str) -> QMessageBox.StandardButton:
+    """The modal Save / Discard / Cancel question over ``owner`` (a tab with unsaved edits); the box is
+    ``owner.unsaved_box`` while it is open (``name`` is its object name)."""
+    buttons = QMessageBox.StandardButton
+    owner.unsaved_box = QMessageBox(QMessageBox.Icon.Warning, title, text,
+                                    buttons.Save | buttons.Discard | buttons.Cancel, owner)
+    owner.unsaved_box.setObjectName(name)
+    owner.unsaved_box.setDefaultButton(buttons.Save)
+    owner.unsaved_box.setEscapeButton(buttons.Cancel)
+    try:
+        return buttons(owner.unsaved_box.exec())
+    finally:
+        owner.unsaved_box.deleteLater()
+        owner.unsaved_box = None
 
 
 class KeptEditsBanner(QFrame):

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from station.domain.catalog import ModelConfigInfo
 from station.ui.env import ScreenEnv
+from station.ui.technician.kept_edits import ask_unsaved
 from station.ui.technician.target import Target, latest_image, target_name, target_of
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.image_view import Box, RoiEditor
@@ -210,20 +211,10 @@ class PreprocessingView(QWidget):
         ``ThresholdsView.confirm_leave``."""
         if not self.has_unsaved():
             return True
-        self.unsaved_box = QMessageBox(
-            QMessageBox.Icon.Warning, self.tr("Unsaved preprocessing"),
+        choice = ask_unsaved(
+            self, self.tr("Unsaved preprocessing"),
             self.tr("The preprocessing of {0} was changed and not applied: {1}. Save it?").format(
-                target_name(self.config_target), self.edits_text()),
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            self)
-        self.unsaved_box.setObjectName("UnsavedPreprocessingQuestion")
-        self.unsaved_box.setDefaultButton(QMessageBox.StandardButton.Save)
-        self.unsaved_box.setEscapeButton(QMessageBox.StandardButton.Cancel)
-        try:
-            choice = QMessageBox.StandardButton(self.unsaved_box.exec())
-        finally:
-            self.unsaved_box.deleteLater()
-            self.unsaved_box = None
+                target_name(self.config_target), self.edits_text()), "UnsavedPreprocessingQuestion")
         if choice == QMessageBox.StandardButton.Save:
             self.apply(self.config_target, then)
             return then is None

@@ -33,6 +33,7 @@ from station.services.engine import Thresholds
 from station.services.shared.changes import ThresholdsChanged
 from station.ui.env import ScreenEnv
 from station.ui.jobs import BACKGROUND, RequestTracker, engine_progress
+from station.ui.technician.kept_edits import ask_unsaved
 from station.ui.technician.target import Target, latest_image, target_name, target_of
 from station.ui.widgets.charts import ChartData, LineChart, Marker, Series
 from station.ui.widgets.feedback import JobProgress, MessageBar
@@ -244,20 +245,9 @@ class ThresholdsView(QWidget):
 
     def ask_unsaved(self) -> QMessageBox.StandardButton:
         """The Save / Discard / Cancel question (modal); the box stays in ``unsaved_box`` while it is open."""
-        product = target_name(self.saved_target)
-        self.unsaved_box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Unsaved thresholds"), self.tr(
+        return ask_unsaved(self, self.tr("Unsaved thresholds"), self.tr(
             "The thresholds of {0} were changed and not saved: {1}. Save them?").format(
-            product, self.edits_text()),
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            self)
-        self.unsaved_box.setObjectName("UnsavedThresholdsQuestion")
-        self.unsaved_box.setDefaultButton(QMessageBox.StandardButton.Save)
-        self.unsaved_box.setEscapeButton(QMessageBox.StandardButton.Cancel)
-        try:
-            return QMessageBox.StandardButton(self.unsaved_box.exec())
-        finally:
-            self.unsaved_box.deleteLater()
-            self.unsaved_box = None
+            target_name(self.saved_target), self.edits_text()), "UnsavedThresholdsQuestion")
 
     def edits_text(self) -> str:
         """The edited values against the saved ones, e.g. ``FAIL 0.850 → 0.800``."""
