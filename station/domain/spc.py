@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 EWMA_LAMBDA = 0.2
@@ -40,13 +40,24 @@ D2 = 1.128  # the moving range of two successive values: E[MR] = d2 * sigma
 P_SIGMAS = 3.0
 
 
+SHIFT_STARTS = (6, 14, 22)  # the plant's shifts: 1 = 06-14, 2 = 14-22, 3 = 22-06
+
+
 def shift_of(moment: datetime) -> tuple[date, int]:
     """The shift of a plant-time moment: (calendar day, 1 | 2 | 3), as ``inspection_shift_of`` counts it."""
-    if 6 <= moment.hour <= 13:
+    if SHIFT_STARTS[0] <= moment.hour < SHIFT_STARTS[1]:
         return moment.date(), 1
-    if 14 <= moment.hour <= 21:
+    if SHIFT_STARTS[1] <= moment.hour < SHIFT_STARTS[2]:
         return moment.date(), 2
     return moment.date(), 3
+
+
+def shift_start(moment: datetime) -> datetime:
+    """When the shift a plant-time moment falls in began (the night shift began the evening before)."""
+    hour = moment.replace(minute=0, second=0, microsecond=0)
+    if moment.hour < SHIFT_STARTS[0]:
+        return (hour - timedelta(days=1)).replace(hour=SHIFT_STARTS[-1])
+    return hour.replace(hour=max(h for h in SHIFT_STARTS if h <= moment.hour))
 
 
 def shift_label(day: date, shift: int) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from station.adapters.db.models import AuditLog
 from station.domain.health import HealthAlert, HealthAlertKind, HealthSignal
-from station.ui.bench.health_banner import shift_start
+from station.domain.spc import shift_start
 from station.ui.permissions import Screen
 from station.ui.widgets.names import health_alert_name, health_alert_text
 from tests.support.ui import (  # noqa: F401

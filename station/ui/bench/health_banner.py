@@ -11,21 +11,19 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from station.domain.health import HealthAlert
 from station.domain.health_alerts import HealthAlertEntry
+from station.domain.spc import shift_start
 from station.services.shared.changes import RecordsChanged
 from station.ui.env import ScreenEnv
 from station.ui.jobs import RequestTracker
 from station.ui.permissions import Capability
 from station.ui.widgets.names import health_alert_name, health_alert_text
-
-SHIFT_STARTS = (6, 14, 22)  # the plant's shifts (station.domain.spc.shift_of): 06-14, 14-22, 22-06
-
 
 _DISMISSED: dict[int, tuple[weakref.ref[Any], dict[int, datetime]]] = {}
 
@@ -39,14 +37,6 @@ def dismissals_of(session: Any) -> dict[int, datetime]:
         dismissed = {}
         _DISMISSED[id(session)] = (weakref.ref(session), dismissed)
     return dismissed
-
-
-def shift_start(moment: datetime) -> datetime:
-    """The start of the plant shift ``moment`` (local time) falls in."""
-    day = moment.replace(minute=0, second=0, microsecond=0)
-    if moment.hour < SHIFT_STARTS[0]:
-        return (day - timedelta(days=1)).replace(hour=SHIFT_STARTS[-1])
-    return day.replace(hour=max(h for h in SHIFT_STARTS if h <= moment.hour))
 
 
 class HealthBanner(QFrame):
