@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from station.domain.engine import CancelToken
+from station.pipeline.patchcore.nearest import BankSearch
 
 
 @dataclass(frozen=True)
@@ -33,30 +34,12 @@ class BankExtension:
     residual: float  # largest distance of a new row to the extended bank (<= radius unless capped)
 
 
-def _nearest(rows: torch.Tensor, bank: torch.Tensor, chunk: int = 4096) -> torch.Tensor:
-    """Nearest distance of every row to the bank (exact, chunked matrix products)."""
-    sq = bank.pow(2).sum(1)
-    out = torch.empty(rows.shape[0], dtype=torch.float32)
-    for s in range(0, rows.shape[0], chunk):
-        part = rows[s:s + chunk]
-        d2 = torch.addmm(sq.unsqueeze(0), part, bank.T, beta=1, alpha=-2).amin(1)
-        out[s:s + chunk] = d2.add_(part.pow(2).sum(1)).clamp_min_(0).sqrt_()
-    return out
-
-
 def nearest_in_bank(rows: np.ndarray, bank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(distance, index) of each row's nearest bank entry."""
+    """(distance, index) of each row's nearest bank entry (the inspection's own search)."""
     with torch.inference_mode():
-        x = torch.from_numpy(np.ascontiguousarray(rows, dtype=np.float32))
-        b = torch.from_numpy(np.ascontiguousarray(bank, dtype=np.float32))
-        sq = b.pow(2).sum(1)
-        dists, locs = [], []
-        for s in range(0, x.shape[0], 4096):
-            part = x[s:s + 4096]
-            value, index = torch.addmm(sq.unsqueeze(0), part, b.T, beta=1, alpha=-2).min(1)
-            dists.append(value.add_(part.pow(2).sum(1)).clamp_min_(0).sqrt_())
-            locs.append(index)
-        return torch.cat(dists).numpy(), torch.cat(locs).numpy()
+        search = BankSearch(torch.from_numpy(np.ascontiguousarray(bank, dtype=np.float32)))
+        dist, index = search.nearest(torch.from_numpy(np.ascontiguousarray(rows, dtype=np.float32)))
+        return dist.numpy(), index.numpy()
 
 
 def _redundant(bank: torch.Tensor, n_old: int, count: int, chunk: int = 2048) -> list[int]:
@@ -100,7 +83,7 @@ def extend_bank(bank: np.ndarray, rows: np.ndarray, *, radius: float, max_size: 
     with torch.inference_mode():
         old = torch.from_numpy(np.ascontiguousarray(bank, dtype=np.float32))
         x = torch.from_numpy(np.ascontiguousarray(rows, dtype=np.float32))
-        nearest = _nearest(x, old) if x.shape[0] else torch.zeros(0)
+        nearest = BankSearch(old).nearest(x)[0] if x.shape[0] else torch.zeros(0)
         uncovered = torch.nonzero(nearest > radius).squeeze(1)
         pool = torch.index_select(x, 0, uncovered)
         min_dist = torch.index_select(nearest, 0, uncovered).clone()
