@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from station.services.engine import MIN_LABELLED_DEFECT, MIN_LABELLED_GOOD
 from station.services.engine.threshold_history import rates
+from station.services.shared.changes import ThresholdsChanged
 from station.ui.permissions import Screen
 from tests.support.labelled import record_scored
 from tests.support.ui import gui_services, main_window, replay_folder, sign_in, station_ctx  # noqa: F401
@@ -222,17 +223,23 @@ def test_history_proposals_show_intervals_and_apply(qtbot, main_window, station_
     assert chosen.passed_defects == () and chosen.review_threshold == pytest.approx(0.5)  # holds every defect
     confirm = view.ask_apply()
     assert confirm is not None and "no missed defect" in confirm.text() and "band width" in confirm.text()
-    confirm.button(QMessageBox.StandardButton.Yes).click()
+    with qtbot.waitSignal(view.applied, timeout=15000):  # saved, and its change-log row written
+        confirm.button(QMessageBox.StandardButton.Yes).click()
     product = station_ctx.catalog.get_product("demo-cast")
-    qtbot.waitUntil(lambda: station_ctx.catalog.get_model_config(product.product_id).image_threshold
-                    == pytest.approx(chosen.image_threshold), timeout=15000)
-    log = main_window.screens[Screen.TECHNICIAN].audit
-    log.refresh()
+    assert station_ctx.catalog.get_model_config(product.product_id).image_threshold == pytest.approx(
+        chosen.image_threshold)
+    technician = main_window.screens[Screen.TECHNICIAN]
+    technician.tabs.setCurrentWidget(technician.audit)
+    log = technician.audit
     qtbot.waitUntil(lambda: any(e.source == "history" for e in log.entries), timeout=15000)
     row = next(i for i, e in enumerate(log.entries) if e.source == "history")
     assert log.table.item(row, 1).text() == "Manager User (Supervisor)"
     assert "(proposal from history: no_miss)" in log.table.item(row, 4).text()
     assert log.table.item(row, 4).text().startswith("FAIL 0.85 → ")
+    # A threshold change made elsewhere on the station reloads the change log on screen.
+    main_window.services.station_settings.update_thresholds("demo-cast", 0.9, 0.5, None)
+    technician.env.changes.fire(ThresholdsChanged(product.product_id))
+    qtbot.waitUntil(lambda: log.entries[0].user_id is None and "FAIL" in log.table.item(0, 4).text(), timeout=15000)
 
 
 def test_worker_neither_sees_nor_applies_proposals(qtbot, main_window, station_ctx) -> None:  # noqa: F811

@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from station.domain.catalog import ProductInfo
+from station.services.bench import RequestTracker
 from station.services.engine import ChangeLogEntry, FieldChange, describe_all
 from station.ui.env import ScreenEnv
 from station.ui.technician.builds import BuildsView
@@ -32,12 +33,16 @@ from station.ui.widgets.tables import DataTable
 
 
 class AuditView(QWidget):
-    """The change log: when, who (name and role), what, for which product, and the change in words."""
+    """The change log: when, who (name and role), what, for which product, and the change in words.
+
+    Only the latest reading is shown (an older one that finishes later is dropped), and a threshold change
+    made anywhere on the station reloads it while it is on screen."""
 
     def __init__(self, env: ScreenEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.env = env
         self.entries: list[ChangeLogEntry] = []
+        self.requests = RequestTracker()
         layout = QVBoxLayout(self)
         self.message = MessageBar()
         layout.addWidget(self.message)
@@ -45,11 +50,18 @@ class AuditView(QWidget):
                                 self.tr("Change")])
         self.table.setObjectName("AuditTable")
         layout.addWidget(self.table)
+        env.changes.thresholds_changed.connect(self._thresholds_changed)
 
     def refresh(self) -> None:
         settings, users = self.env.services.station_settings, self.env.services.users
+        request = self.requests.begin("audit")
         self.env.runner.submit(lambda _ctx: describe_all(settings.audit_history(100), users.list_users()),
-                               name="audit", on_done=self._show, on_error=self.message.show_error)
+                               name="audit", owner=self, request=(self.requests, "audit", request),
+                               on_done=self._show, on_error=self.message.show_error)
+
+    def _thresholds_changed(self, _product_id: int) -> None:
+        if self.isVisible():
+            self.refresh()
 
     def _show(self, entries: list[ChangeLogEntry]) -> None:
         self.entries = entries
