@@ -192,6 +192,10 @@
         <translation>{0} (이력 기반 제안: {1})</translation>
     </message>
     <message>
+        <source>{0} (calibration on {1} good and {2} defective images)</source>
+        <translation>{0} (양품 {1}장, 불량 {2}장으로 보정)</translation>
+    </message>
+    <message>
         <source>defect pixels</source>
         <translation>불량 픽셀</translation>
     </message>

@@ -52,7 +52,7 @@ def build_engine(settings: Settings, catalog: SqlCatalogRepository, recorder: In
     return EngineServices(
         models=models, files=files, builder=builder,
         inspection=InspectionService(catalog, recorder, storage, models, files, cache, space=space, health=health),
-        calibration=CalibrationService(catalog, files, cache),
+        calibration=CalibrationService(catalog, files, cache, audit),
         evaluation=EvaluationService(models),
         onboarding=OnboardingService(catalog, catalog, storage, builder, models.default_backbone, updates),
         updates=updates, health=health,

@@ -81,6 +81,12 @@ def test_build_inspect_calibrate_from_the_cli(dataset: Path, capsys: pytest.Capt
     assert report["n_good"] == 3 and report["n_defect"] == 6 and report["auroc"] is not None
     assert main(["calibrate", "--product", "demo-cast", str(dataset), "--apply"]) == 0
     assert "[applied]" in capsys.readouterr().out
+    ctx = build_station()  # the change log says where the applied thresholds came from
+    try:
+        logged = ctx.audit.recent("model_configs", limit=1)[0].new_data
+    finally:
+        ctx.close()
+    assert (logged["source"], logged["n_good"], logged["n_defect"]) == ("calibration", 3, 6)
 
 
 def test_bad_input_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,6 +16,7 @@ from station.domain.engine import CancelledError, CancelToken, InspectionOutcome
 from station.domain.enums import Verdict
 from station.pipeline.images.decode import ImageInputError, encode_png
 from station.pipeline.synthetic.parts import render_part
+from station.services.engine.change_log import describe
 from station.services.engine.runtime import BankNotBuiltError
 from station.pipeline.patchcore.bank_build import BuildOptions
 from tests.support.engine import demo_context
@@ -219,6 +220,10 @@ def test_the_chosen_review_threshold_lives_in_model_configs_and_survives_a_rebui
     good = [render_part(7200 + i, SIZE).image for i in range(4)]
     bank_default = ctx.engine.inspection.bank_info("demo-cast")["review_threshold"]
     service.apply(service.calibrate("demo-cast", good), image_threshold=0.9, review_threshold=0.55)
+    logged = describe(ctx.audit.recent("model_configs", limit=1)[0])
+    assert logged.source == "calibration" and logged.basis == (4, 0) and logged.user_id is None
+    assert {c.field: (c.old, c.new) for c in logged.changes}["image_threshold"][1] == pytest.approx(0.9)
+    assert {c.field for c in logged.changes} <= {"image_threshold", "review_threshold"}
     product = ctx.catalog.get_product("demo-cast")
     config = ctx.catalog.get_model_config(product.product_id)
     assert (config.image_threshold, config.review_threshold) == (pytest.approx(0.9), pytest.approx(0.55))

@@ -5,6 +5,8 @@ from history are refused below the minimum of labelled outcomes and stated with 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
@@ -275,3 +277,6 @@ def test_change_log_values_read_as_numbers_names_and_words(qtbot, main_window) -
     assert log.change_text(entry("INSERT", FieldChange("override", None, "false_alarm"),
                                  FieldChange("label", None, "normal"))) == "override false alarm, label good"
     assert log.who(entry("UPDATE", roles=("manager", "admin"))) == "Kim (Supervisor, Administrator)"
+    calibrated = replace(entry("UPDATE", FieldChange("image_threshold", 0.85, 0.8)), source="calibration",
+                         basis=(40, 12))
+    assert log.change_text(calibrated) == "FAIL 0.85 → 0.80 (calibration on 40 good and 12 defective images)"

@@ -2,7 +2,7 @@
 (optional; ``station.pipeline.images.datasets.calibration_images`` splits a folder of them). Returns a
 :class:`~station.domain.engine_reports.CalibrationReport` the GUI can plot, whose suggestion always has an
 UNCERTAIN band of stated width (:func:`suggest_band`); ``apply`` saves the chosen thresholds (image and
-review threshold, both in ``model_configs``)."""
+review threshold, both in ``model_configs``) with a change-log row."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from station.domain.views import bank_key
 from station.services.engine.ports import ModelFiles
 from station.services.engine.references import require_view
 from station.services.engine.runtime import BankCache
-from station.services.shared.ports import CatalogReader
+from station.services.shared.ports import AuditTrail, CatalogReader
 
 DEFAULT_TARGET_FAR = 0.01
 DEFAULT_TARGET_RECALL = 0.99
@@ -52,10 +52,12 @@ def suggest_band(good: np.ndarray, defect: np.ndarray, target_far: float,
 
 
 class CalibrationService:
-    def __init__(self, catalog: CatalogReader, files: ModelFiles, cache: BankCache) -> None:
+    def __init__(self, catalog: CatalogReader, files: ModelFiles, cache: BankCache,
+                 audit: AuditTrail | None = None) -> None:
         self._catalog = catalog
         self._files = files
         self._cache = cache
+        self._audit = audit
 
     def score(self, product_code: str, images: Sequence[ImageInput], progress: ProgressCallback | None = None,
               cancel: CancelToken | None = None, stage: str = "calibrate", view: str | None = None) -> np.ndarray:
@@ -115,13 +117,23 @@ class CalibrationService:
         )
 
     def apply(self, report: CalibrationReport, image_threshold: float | None = None,
-              review_threshold: float | None = None) -> CalibrationReport:
-        """Saves the image and review thresholds (both in ``model_configs``); by default the suggested ones."""
+              review_threshold: float | None = None, user_id: int | None = None) -> CalibrationReport:
+        """Saves the image and review thresholds (both in ``model_configs``); by default the suggested ones.
+        The change log records who (``user_id``; None: the station) and how many images the calibration
+        rested on."""
         image_t = report.suggested_image_threshold if image_threshold is None else float(image_threshold)
         review_t = report.suggested_review_threshold if review_threshold is None else float(review_threshold)
         if not (0.0 <= review_t <= image_t <= 1.0):
             raise ValidationError("thresholds must satisfy 0 <= review <= image threshold <= 1")
         product = self._catalog.get_product(report.product_code)
         config = self._catalog.get_model_config(product.product_id, report.view_code)
-        self._catalog.save_model_config(replace(config, image_threshold=image_t, review_threshold=review_t))
+        saved = self._catalog.save_model_config(replace(config, image_threshold=image_t, review_threshold=review_t))
+        if self._audit is not None:
+            where = {"config_id": saved.config_id, "product_code": report.product_code,
+                     **({"view_code": report.view_code} if report.view_code else {})}
+            self._audit.record("model_configs", "UPDATE" if config.config_id else "INSERT", user_id,
+                               {**where, "image_threshold": config.image_threshold,
+                                "review_threshold": config.review_threshold},
+                               {**where, "image_threshold": image_t, "review_threshold": review_t,
+                                "source": "calibration", "n_good": report.n_good, "n_defect": report.n_defect})
         return replace(report, current_image_threshold=image_t, current_review_threshold=review_t, applied=True)

@@ -43,9 +43,10 @@ class ChangeLogEntry:
     table_name: str
     operation: str  # INSERT / UPDATE / DELETE
     product_code: str | None
-    source: str | None  # "history" for an applied proposal, else None
+    source: str | None  # "history" for an applied proposal, "calibration" for a calibration's, else None
     proposal: str | None
     changes: tuple[FieldChange, ...]
+    basis: tuple[int, int] | None = None  # the good and defective parts or images the change rested on
 
 
 def describe(entry: AuditEntry, users: dict[int, UserInfo] | None = None) -> ChangeLogEntry:
@@ -62,6 +63,7 @@ def describe(entry: AuditEntry, users: dict[int, UserInfo] | None = None) -> Cha
         table_name=entry.table_name, operation=entry.operation,
         product_code=None if product is None else str(product),
         source=new.get("source"), proposal=new.get("proposal"),
+        basis=(int(new["n_good"]), int(new["n_defect"])) if "n_good" in new and "n_defect" in new else None,
         changes=tuple(FieldChange(k, old.get(k), new.get(k)) for k in fields))
 
 

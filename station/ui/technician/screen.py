@@ -94,6 +94,8 @@ class AuditView(QWidget):
         text = ", ".join(p for p in parts if p) or self.tr("no value changed")
         if entry.source == "history":
             text = self.tr("{0} (proposal from history: {1})").format(text, entry.proposal or "")
+        elif entry.source == "calibration" and entry.basis is not None:
+            text = self.tr("{0} (calibration on {1} good and {2} defective images)").format(text, *entry.basis)
         return text
 
     def _field_text(self, change: FieldChange, created: bool = False) -> str:
