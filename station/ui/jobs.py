@@ -3,7 +3,7 @@ can be cancelled, and its result or error comes back on the GUI thread.
 
 The GUI thread never does I/O or model work: every service call goes through :class:`JobRunner`.
 
-Two rules make results that cannot be stale, both enforced here and nowhere else:
+Three rules make results that cannot be stale, all enforced here and nowhere else:
 
 * a job submitted with an ``owner`` (the widget that shows its result) is cancelled and its callbacks
   dropped when the owner is destroyed (sign-out, language switch), so nothing calls into a deleted
@@ -11,7 +11,9 @@ Two rules make results that cannot be stale, both enforced here and nowhere else
 * a job submitted with a ``request`` (a Qt-free
   :class:`~station.services.bench.requests.RequestTracker`, a topic and a request id) only delivers while
   that request is still the tracker's current one for the topic: the result of an older inspection or an
-  older threshold preview is dropped, never shown.
+  older threshold preview is dropped, never shown;
+* a job submitted with ``latest=True`` reads what its owner shows (a list, a form): a newer job of the same
+  name and owner supersedes it, so a reading that finishes late never replaces a newer one on screen.
 
 Jobs run by ``priority`` (:data:`URGENT` inspections before :data:`NORMAL` work before :data:`BACKGROUND`
 builds and guides) when they wait for a thread.
@@ -207,14 +209,19 @@ class JobRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._active: list[JobHandle] = []
+        self._readers: dict[int, RequestTracker] = {}  # id of an owner -> its latest-only jobs by name
 
     def submit(
         self, fn: Callable[[JobContext], Any], *, name: str = "job",
         on_done: Callable[[Any], Any] | None = None, on_error: Callable[[BaseException], Any] | None = None,
         on_progress: Callable[[float, str], Any] | None = None, on_chunk: Callable[[Any], Any] | None = None,
         on_cancelled: Callable[[], Any] | None = None, owner: QObject | None = None,
-        request: tuple[RequestTracker, str, int] | None = None, priority: int = NORMAL,
+        request: tuple[RequestTracker, str, int] | None = None, priority: int = NORMAL, latest: bool = False,
     ) -> JobHandle:
+        if latest:
+            if owner is None or request is not None:
+                raise ValueError("a latest-only job needs its owner and no request of its own")
+            request = self._latest_request(owner, name)
         handle = JobHandle(name, self, request)
         handle._on = {"done": on_done, "error": on_error, "progress": on_progress, "chunk": on_chunk,
                       "cancelled": on_cancelled}
@@ -225,6 +232,14 @@ class JobRunner(QObject):
         self.busy_changed.emit(len(self._active))
         self._pool.start(_Runnable(fn, handle), priority)
         return handle
+
+    def _latest_request(self, owner: QObject, name: str) -> tuple[RequestTracker, str, int]:
+        key = id(owner)
+        tracker = self._readers.get(key)
+        if tracker is None:
+            tracker = self._readers[key] = RequestTracker()
+            owner.destroyed.connect(lambda *_args, k=key: self._readers.pop(k, None))
+        return tracker, name, tracker.begin(name)
 
     def _forget(self, handle: JobHandle) -> None:
         if handle in self._active:

@@ -69,6 +69,24 @@ def test_an_older_threshold_preview_is_dropped_and_a_new_part_retires_previews(q
     assert late == [] and requests.current("preview") is None
 
 
+def test_a_late_reading_never_replaces_a_newer_one_of_the_same_owner(qtbot) -> None:  # type: ignore[no-untyped-def]
+    parent = QObject()
+    runner = JobRunner(parent, max_threads=2)  # two threads: the newer reading can finish first
+    shown, other, gate = [], [], threading.Event()
+    widget, neighbour = QWidget(), QWidget()
+    old = runner.submit(_blocked(gate, "old"), name="list", owner=widget, latest=True, on_done=shown.append)
+    runner.submit(lambda _ctx: "new", name="list", owner=widget, latest=True, on_done=shown.append)
+    runner.submit(lambda _ctx: "form", name="form", owner=widget, latest=True, on_done=other.append)
+    runner.submit(lambda _ctx: "theirs", name="list", owner=neighbour, latest=True, on_done=other.append)
+    qtbot.waitUntil(lambda: shown == ["new"] and sorted(other) == ["form", "theirs"], timeout=5000)
+    gate.set()
+    qtbot.waitUntil(lambda: old.state == "done", timeout=5000)
+    assert shown == ["new"] and old.dropped == 1  # another name or another owner is not superseded
+    with pytest.raises(ValueError):
+        runner.submit(lambda _ctx: None, name="list", latest=True)
+    runner.wait_idle(5000)
+
+
 def test_a_job_owned_by_a_deleted_widget_is_cancelled_and_never_calls_back(qtbot, runner) -> None:  # type: ignore[no-untyped-def]
     widget = QWidget()
     called, gate = [], threading.Event()

@@ -152,7 +152,8 @@ class LibraryBrowserView(QWidget):
     # Products and filters ----------------------------------------------------------------
     def refresh(self) -> None:
         self.env.runner.submit(lambda _ctx: self.env.services.catalog.list_products(), name="library-products",
-                               on_done=self._show_products, on_error=self.message.show_error, owner=self)
+                               on_done=self._show_products, on_error=self.message.show_error, owner=self,
+                               latest=True)
 
     def _show_products(self, products: list[ProductInfo]) -> None:
         current = self.selected_product()

@@ -94,7 +94,7 @@ class CatalogView(QWidget):
 
     def refresh(self) -> None:
         self.env.runner.submit(lambda _ctx: self.env.services.catalog.list_products(), name="catalog",
-                               on_done=self._show, on_error=self.message.show_error)
+                               owner=self, latest=True, on_done=self._show, on_error=self.message.show_error)
 
     def _show(self, products: list[ProductInfo]) -> None:
         selected = self.product_table.selected_id()

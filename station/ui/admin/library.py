@@ -175,8 +175,8 @@ class ManualsView(QWidget):
         manuals, product = self.env.services.manuals, self.env.session.product
         if manuals is None or product is None:
             return
-        self.env.runner.submit(lambda _ctx: manuals.list_manuals(product.code), name="manuals",
-                               on_done=self._show, on_error=self.message.show_error)
+        self.env.runner.submit(lambda _ctx: manuals.list_manuals(product.code), name="manuals", owner=self,
+                               latest=True, on_done=self._show, on_error=self.message.show_error)
 
     def _show(self, items: list[ManualInfo]) -> None:
         self.list.clear()

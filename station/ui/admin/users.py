@@ -73,8 +73,8 @@ class UsersView(QWidget):
         self.password_button.clicked.connect(self.reset_password)
 
     def refresh(self) -> None:
-        self.env.runner.submit(lambda _ctx: self.env.services.admin.list_users(), name="users",
-                               on_done=self._show, on_error=self.message.show_error)
+        self.env.runner.submit(lambda _ctx: self.env.services.admin.list_users(), name="users", owner=self,
+                               latest=True, on_done=self._show, on_error=self.message.show_error)
 
     def _show(self, users: list[UserInfo]) -> None:
         self.users = users

@@ -167,7 +167,8 @@ class AwaitingActionView(QWidget):
     def refresh(self) -> None:
         product, actions = self.env.session.product, self.env.services.actions
         self.env.runner.submit(lambda _ctx: actions.pending_defects(product.product_id if product else None),
-                               name="awaiting", owner=self, on_done=self._show, on_error=self.message.show_error)
+                               name="awaiting", owner=self, latest=True, on_done=self._show,
+                               on_error=self.message.show_error)
         self.recurrence.refresh()
         self.health.refresh()
 
@@ -278,7 +279,7 @@ class HistoryView(QWidget):
     def refresh(self) -> None:
         flt = self.current_filter()
         reports = self.env.services.reports
-        self.env.runner.submit(lambda _ctx: reports.history(flt), name="history", owner=self,
+        self.env.runner.submit(lambda _ctx: reports.history(flt), name="history", owner=self, latest=True,
                                on_done=self._show, on_error=self.message.show_error)
 
     def _show(self, rows: list[InspectionRow]) -> None:

@@ -67,7 +67,8 @@ class BuildsView(QWidget):
         target = target_of(self.env, self.target)
         pid = target.product.product_id if target else None
         self.env.runner.submit(lambda _ctx: self.env.services.deployments.history(pid), name="deployments",
-                               on_done=lambda rows: self._show(rows, target), on_error=self.message.show_error)
+                               owner=self, latest=True, on_done=lambda rows: self._show(rows, target),
+                               on_error=self.message.show_error)
 
     @staticmethod
     def view_of(row: dict[str, Any]) -> str | None:

@@ -186,7 +186,8 @@ class CameraSettingsView(QWidget):
 
     def refresh(self) -> None:
         self.env.runner.submit(lambda _ctx: self.env.services.station_settings.camera(), name="camera-settings",
-                               on_done=self._show_settings, on_error=self.message.show_error)
+                               owner=self, latest=True, on_done=self._show_settings,
+                               on_error=self.message.show_error)
 
     def _running_spec(self) -> CameraSpec | None:
         feed = self.env.camera.feed

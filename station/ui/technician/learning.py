@@ -132,7 +132,7 @@ class LearningView(QWidget):
             return _Listing(code, alarms, thumbs, banks, {b: learning.rollback_target(code, b) for b in banks})
 
         self.env.runner.submit(work, name="learning-list", on_done=self._show, on_error=self.message.show_error,
-                               owner=self)
+                               owner=self, latest=True)
 
     def _show(self, listing: _Listing) -> None:
         self.alarms = listing.alarms

@@ -160,7 +160,8 @@ class PreprocessingView(QWidget):
             return next((c for c in settings.views(code) if c.view_code == view), None) \
                 or settings.model_config(target.product.product_id)
 
-        self.env.runner.submit(read, name="model-config", on_done=lambda config: self.show_config(config, target),
+        self.env.runner.submit(read, name="model-config", owner=self, latest=True,
+                               on_done=lambda config: self.show_config(config, target),
                                on_error=self.message.show_error)
 
     def has_unsaved(self) -> bool:

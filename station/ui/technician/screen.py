@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from station.domain.catalog import ProductInfo
-from station.services.bench import RequestTracker
 from station.services.engine import ChangeLogEntry, FieldChange, describe_all
 from station.ui.env import ScreenEnv
 from station.ui.technician.builds import BuildsView
@@ -42,7 +41,6 @@ class AuditView(QWidget):
         super().__init__(parent)
         self.env = env
         self.entries: list[ChangeLogEntry] = []
-        self.requests = RequestTracker()
         layout = QVBoxLayout(self)
         self.message = MessageBar()
         layout.addWidget(self.message)
@@ -54,10 +52,9 @@ class AuditView(QWidget):
 
     def refresh(self) -> None:
         settings, users = self.env.services.station_settings, self.env.services.users
-        request = self.requests.begin("audit")
         self.env.runner.submit(lambda _ctx: describe_all(settings.audit_history(100), users.list_users()),
-                               name="audit", owner=self, request=(self.requests, "audit", request),
-                               on_done=self._show, on_error=self.message.show_error)
+                               name="audit", owner=self, latest=True, on_done=self._show,
+                               on_error=self.message.show_error)
 
     def _thresholds_changed(self, _product_id: int) -> None:
         if self.isVisible():

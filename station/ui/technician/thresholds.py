@@ -179,7 +179,8 @@ class ThresholdsView(QWidget):
             return
         code, view = target.product.code, target.view
         self.env.runner.submit(lambda _ctx: self.env.services.station_settings.thresholds(code, view),
-                               name="thresholds", on_done=lambda saved: self.show_thresholds(saved, target),
+                               name="thresholds", owner=self, latest=True,
+                               on_done=lambda saved: self.show_thresholds(saved, target),
                                on_error=self.message.show_error)
 
     def show_thresholds(self, saved: Thresholds, target: Target | ProductInfo | None = None) -> None:
