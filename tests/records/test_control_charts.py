@@ -5,8 +5,9 @@ report's figures and CSV columns; the centre's queries use its indexes and aggre
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -27,9 +28,16 @@ from station.domain.spc import alert_part_index, alert_shift_index
 from station.domain.users import UserInfo
 from station.services.records import ControlCharts, OverrideService, ReportService
 
-DAY = date(2026, 3, 2)  # a Monday; every time below is plant time
-T0 = datetime(2026, 3, 2, 6, 0)
-NOW = datetime(2026, 3, 4, 14, 30)  # the charts are read at this moment
+_TODAY = date.today()  # frozen when the tests start
+DAY = _TODAY - timedelta(days=_TODAY.weekday() + 28)  # a Monday four weeks back; every time below is plant time
+T0 = datetime.combine(DAY, time(6, 0))
+NOW = T0 + timedelta(days=2, hours=8, minutes=30)  # the charts are read at this moment
+SECOND, THIRD = DAY + timedelta(days=1), DAY + timedelta(days=2)
+
+
+def label(day: date, shift: int) -> str:
+    """A shift as the charts name it: ``MM-DD S<n>``."""
+    return f"{day:%m-%d} S{shift}"
 BANK = {"bank_sha256": "cd" * 32}
 
 
@@ -61,7 +69,7 @@ def populate(store: Store) -> dict[str, object]:
     """``p1``: 60 parts every 20 minutes from T0, scores 0.29/0.31 (mean 0.30), 0.36 from part 41 on, a
     camera-moved alert just before part 45 (at the centre 30 more parts of station ST02, which ST01's chart
     leaves out). ``p2``: five shifts of 20 parts with one FAIL or UNCERTAIN each (one more FAIL that a person
-    overrode as a false alarm), then the bad shift 03-04 S1: 6 FAIL and 2 UNCERTAIN of 20; a darker-image
+    overrode as a false alarm), then the bad shift, S1 of the third day: 6 FAIL and 2 UNCERTAIN of 20; a darker-image
     alert in it."""
     db = store.db
     with db.session() as s:
@@ -151,13 +159,13 @@ def test_p_chart_flags_the_one_bad_shift_by_effective_verdicts(store: Store) -> 
     spc = charts.centre("p2", NOW, "ST01") if store.centre else charts.station("p2", NOW)
     shifts = spc.shifts
     assert [(p.count.label, p.count.n, p.count.flagged) for p in shifts.points] == [
-        ("03-02 S1", 20, 1), ("03-02 S2", 21, 1), ("03-02 S3", 20, 1), ("03-03 S1", 20, 1), ("03-03 S2", 20, 1),
-        ("03-04 S1", 20, 8)]  # the overridden FAIL of 03-02 S2 counts as PASS
+        (label(DAY, 1), 20, 1), (label(DAY, 2), 21, 1), (label(DAY, 3), 20, 1), (label(SECOND, 1), 20, 1),
+        (label(SECOND, 2), 20, 1), (label(THIRD, 1), 20, 8)]  # the overridden FAIL of the first S2 counts as PASS
     assert shifts.p_bar == pytest.approx(13 / 121)
-    assert [p.count.label for p in shifts.out_of_control] == ["03-04 S1"]
+    assert [p.count.label for p in shifts.out_of_control] == [label(THIRD, 1)]
     [darker] = spc.alerts
     assert darker.kind == "image_darker" and alert_shift_index(shifts, darker) == 5
-    assert facts["bad"] == datetime(2026, 3, 4, 6, 0)
+    assert facts["bad"] == datetime.combine(THIRD, time(6, 0))
 
 
 def test_the_fleet_chart_counts_every_station(centre_store: Store) -> None:
@@ -170,7 +178,7 @@ def test_the_fleet_chart_counts_every_station(centre_store: Store) -> None:
     assert len(every.scores.points) == 90
     assert charts.centre("p1", NOW, "ST02").scores.points[0].value == pytest.approx(0.9)
     fleet = charts.fleet_shifts("p2", NOW)
-    assert list(fleet) == ["ST01"] and [p.count.label for p in fleet["ST01"].out_of_control] == ["03-04 S1"]
+    assert list(fleet) == ["ST01"] and [p.count.label for p in fleet["ST01"].out_of_control] == [label(THIRD, 1)]
     assert {station: chart.total for station, chart in charts.fleet_shifts("p1", NOW).items()} == \
         {"ST01": 60, "ST02": 30}
     assert ControlCharts(SqlSpcReader(store.db)).fleet_shifts("p1", NOW) == {}  # no centre configured
@@ -207,18 +215,22 @@ def test_centre_queries_use_the_indexes_and_aggregates(centre_store: Store) -> N
 
     store = centre_store
     populate(store)
+    until = datetime.combine(DAY - timedelta(days=1), time())  # the 12,000 parts end the day before DAY
+    seeded = f"INS-{until:%Y%m%d}-"
+    since = until - timedelta(days=28)
     with store.db.session() as s:
         s.execute(text(
             "INSERT INTO inspections (inspection_code, product_id, status, inspection_date) "
-            "SELECT 'INS-20260301-ST' || lpad((g % 20)::text, 2, '0') || '-' || g, "
+            "SELECT :prefix || lpad((g % 20)::text, 2, '0') || '-' || g, "
             "(SELECT product_id FROM products WHERE product_code = 'p1'), 'completed', "
-            "TIMESTAMP '2026-03-01' - g * INTERVAL '10 seconds' FROM generate_series(1, 12000) g"))
+            ":until - g * INTERVAL '10 seconds' FROM generate_series(1, 12000) g"),
+            {"prefix": seeded + "ST", "until": until})
         s.execute(text("INSERT INTO inspection_results (inspection_id, anomaly_score, verdict, defect_detected) "
                        "SELECT inspection_id, 0.5, 'PASS', FALSE FROM inspections "
-                       "WHERE inspection_code LIKE 'INS-20260301-%'"))
+                       "WHERE inspection_code LIKE :pattern"), {"pattern": seeded + "%"})
         s.execute(text("ANALYZE"))
     pid = _ids(store.db)["p1"]
-    walk = {"pid": pid, "since": datetime(2026, 2, 1), "end": NOW, "pattern": "INS-________-ST05-%", "limit": 300}
+    walk = {"pid": pid, "since": since, "end": NOW, "pattern": "INS-________-ST05-%", "limit": 300}
     shift = {"code": "p1", "start": DAY, "end": NOW.date(), "station": "ST05"}
     with store.db.session() as s:
         s.execute(text("SET LOCAL enable_bitmapscan = off"))  # as the reader sets them for the walk
@@ -228,8 +240,10 @@ def test_centre_queries_use_the_indexes_and_aggregates(centre_store: Store) -> N
         s.execute(text("SET LOCAL enable_seqscan = off"))  # a table of a few rows: the plan a large one gets
         shifts = "\n".join(r[0] for r in s.execute(text("EXPLAIN " + spc_repo._CENTRE_SHIFT_SQL), shift))
     assert parts.startswith("Limit") and "Index Scan Backward" in parts
-    assert "Sort" not in parts and "Bitmap" not in parts and "Seq Scan" not in parts
+    # the monthly partitions are merged in date order (a Merge Append's sort key), never sorted
+    assert not re.search(r"(^|->)\s*(Incremental )?Sort\s+\(", parts, re.MULTILINE), parts
+    assert "Bitmap" not in parts and "Seq Scan" not in parts
     assert "Index Scan using" in shifts and "Seq Scan on inspection_stats_daily" not in shifts
-    found = SqlSpcReader(store.db).scored_parts("p1", datetime(2026, 2, 1), NOW, 300, "ST05")
+    found = SqlSpcReader(store.db).scored_parts("p1", since, NOW, 300, "ST05")
     assert len(found) == 300 and {p.code.split("-")[2] for p in found} == {"ST05"}
-    assert found[-1].at == datetime(2026, 3, 1) - timedelta(seconds=50) and found[-1].score == 0.5
+    assert found[-1].at == until - timedelta(seconds=50) and found[-1].score == 0.5

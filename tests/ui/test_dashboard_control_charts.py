@@ -1,12 +1,12 @@
 """The supervisor's control charts on real widgets over a real local store: the dashboard's score EWMA chart
 shows its limits, the parts out of control ringed from the expected part on and the health alert marked; the
 shift p-chart rings the one bad shift; the shift report states the shift's figures and its alert; with a
-central PostgreSQL the same charts of one of its stations. The charts are read at a fixed moment (no wall
-clock)."""
+central PostgreSQL the same charts of one of its stations. The charts are read at a given moment (no wall
+clock), four weeks or more before the day the tests run."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from PySide6.QtCore import QDate
@@ -25,9 +25,17 @@ from station.services.records import ControlCharts, ReportService
 from station.ui.permissions import Screen
 from tests.support.ui import gui_services, main_window, replay_folder, sign_in, station_ctx  # noqa: F401
 
-T0 = datetime(2026, 3, 2, 6, 0)  # plant (local) time
-BAD = datetime(2026, 3, 3, 6, 0)  # the bad shift: 03-03 S1
-NOW = datetime(2026, 3, 3, 15, 0)
+# A Monday four to five weeks before the day the tests run (frozen at their start), so the screen's first
+# refresh, at the wall clock's time, finds none of these parts in its 14 days. Times are plant (local) time.
+_TODAY = date.today()
+T0 = datetime.combine(_TODAY - timedelta(days=_TODAY.weekday() + 28), time(6, 0))
+BAD = T0 + timedelta(days=1)  # the bad shift: the next day's S1
+NOW = BAD + timedelta(hours=9)
+
+
+def label(day: datetime, shift: int) -> str:
+    """A shift as the charts name it: ``MM-DD S<n>``."""
+    return f"{day:%m-%d} S{shift}"
 
 
 def _product_id(db) -> int:  # type: ignore[no-untyped-def]
@@ -86,14 +94,14 @@ def test_control_charts_show_limits_points_out_of_control_and_alerts(qtbot, main
     shifts = control.shift_chart.data()
     assert [s.label for s in shifts.series] == ["FAIL + UNCERTAIN", "limits", "", "p̄"]
     tick_labels = [t[1] for t in shifts.x_ticks or []]
-    assert tick_labels[0] == "03-02 S1"
-    # shift 3 is counted on its calendar day: 03-03's hours after midnight come after its S1
+    assert tick_labels[0] == label(T0, 1)
+    # shift 3 is counted on its calendar day: the next day's hours after midnight come after its S1
     assert [p.count.label for p in control.charts.shifts.points] == [
-        "03-02 S1", "03-02 S2", "03-02 S3", "03-03 S1", "03-03 S3"]
+        label(T0, 1), label(T0, 2), label(T0, 3), label(BAD, 1), label(BAD, 3)]
     assert shifts.highlights == [(3, 0.4)]  # exactly the bad shift
     assert [(m.x, m.label) for m in shifts.markers] == [(1 - 0.45, "Camera moved"), (3 - 0.45, "Picture darker")]
     summary = control.summary.text()
-    assert "first part 42" in summary and "out of control: 03-03 S1" in summary and "Picture darker" in summary
+    assert "first part 42" in summary and f"out of control: {label(BAD, 1)}" in summary and "Picture darker" in summary
 
     # painted at 1366x768 without pushing the cards and the fleet table away
     for chart in (control.score_chart, control.shift_chart):
@@ -158,7 +166,7 @@ def test_control_charts_of_a_station_at_the_centre(qtbot, centre, gui_services, 
     qtbot.waitUntil(lambda: control.charts is not None and control.charts.station_id == "ST05", timeout=15000)
     spc = control.charts
     assert spc.source == "centre" and spc.scores.first_out is not None and spc.scores.first_out.index == 42
-    assert [p.count.label for p in spc.shifts.out_of_control] == ["03-03 S1"]
+    assert [p.count.label for p in spc.shifts.out_of_control] == [label(BAD, 1)]
     assert [m.label for m in control.score_chart.data().markers] == ["Camera moved", "Picture darker"]
     assert control.shift_chart.data().highlights == [(3, 0.4)]
     control.source.setCurrentIndex(0)  # this station's own store holds none of these parts
