@@ -5,6 +5,7 @@ them; the screen then follows the line)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -25,6 +26,20 @@ def ask_unsaved(owner: Any, title: str, text: str, name: str) -> QMessageBox.Sta
     finally:
         owner.unsaved_box.deleteLater()
         owner.unsaved_box = None
+
+
+def settle_unsaved(choice: QMessageBox.StandardButton, save: Callable[[], None], discard: Callable[[], None],
+                   then: Callable[[], None] | None) -> bool:
+    """What the answer to that question means for leaving the tab: Save starts ``save`` (go on at once only
+    when nothing waits for it; otherwise ``then`` runs once the save is done), Discard runs ``discard`` and
+    goes on, Cancel stays."""
+    if choice == QMessageBox.StandardButton.Save:
+        save()
+        return then is None
+    if choice == QMessageBox.StandardButton.Discard:
+        discard()
+        return True
+    return False
 
 
 class KeptEditsBanner(QFrame):

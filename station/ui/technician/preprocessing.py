@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from station.domain.catalog import ModelConfigInfo
 from station.ui.env import ScreenEnv
-from station.ui.technician.kept_edits import ask_unsaved
+from station.ui.technician.kept_edits import ask_unsaved, settle_unsaved
 from station.ui.technician.target import Target, latest_image, target_name, target_of
 from station.ui.widgets.feedback import MessageBar
 from station.ui.widgets.image_view import Box, RoiEditor
@@ -212,17 +212,12 @@ class PreprocessingView(QWidget):
         ``ThresholdsView.confirm_leave``."""
         if not self.has_unsaved():
             return True
+        target = self.config_target
         choice = ask_unsaved(
             self, self.tr("Unsaved preprocessing"),
             self.tr("The preprocessing of {0} was changed and not applied: {1}. Save it?").format(
-                target_name(self.config_target), self.edits_text()), "UnsavedPreprocessingQuestion")
-        if choice == QMessageBox.StandardButton.Save:
-            self.apply(self.config_target, then)
-            return then is None
-        if choice == QMessageBox.StandardButton.Discard:
-            self.discard_edits()
-            return True
-        return False
+                target_name(target), self.edits_text()), "UnsavedPreprocessingQuestion")
+        return settle_unsaved(choice, lambda: self.apply(target, then), self.discard_edits, then)
 
     def _fill(self, config: ModelConfigInfo) -> None:
         pre = config.preprocessing

@@ -33,7 +33,7 @@ from station.services.engine import Thresholds
 from station.services.shared.changes import ThresholdsChanged
 from station.ui.env import ScreenEnv
 from station.ui.jobs import BACKGROUND, RequestTracker, engine_progress
-from station.ui.technician.kept_edits import ask_unsaved
+from station.ui.technician.kept_edits import ask_unsaved, settle_unsaved
 from station.ui.technician.target import Target, latest_image, target_name, target_of
 from station.ui.widgets.charts import ChartData, LineChart, Marker, Series
 from station.ui.widgets.feedback import JobProgress, MessageBar
@@ -235,14 +235,8 @@ class ThresholdsView(QWidget):
         once it is done (closing the window waits for the save)."""
         if not self.has_unsaved():
             return True
-        choice = self.ask_unsaved()
-        if choice == QMessageBox.StandardButton.Save:
-            self.save(self.saved_target, then)
-            return then is None
-        if choice == QMessageBox.StandardButton.Discard:
-            self.discard_edits()
-            return True
-        return False
+        target = self.saved_target
+        return settle_unsaved(self.ask_unsaved(), lambda: self.save(target, then), self.discard_edits, then)
 
     def ask_unsaved(self) -> QMessageBox.StandardButton:
         """The Save / Discard / Cancel question (modal); the box stays in ``unsaved_box`` while it is open."""
