@@ -30,3 +30,15 @@ def add_second_product(ctx, folder: Path, code: str = SECOND_PRODUCT, size: int 
     if build:
         fixed_build(ctx, code)
     return code
+
+
+def two_products_on_mqtt(window, ctx, broker, folder: Path):  # type: ignore[no-untyped-def]
+    """The second product added and the station's line wired to ``broker`` (MQTT); returns the station id
+    and a listener to everything the station publishes (close it)."""
+    from station.domain.line import LineWiring, MqttWiring
+    from tests.support.line import Listener
+
+    add_second_product(ctx, folder)
+    station_id = window.services.line.station_id
+    window.services.line.update(LineWiring(mqtt=MqttWiring(url=broker.url)), None)
+    return station_id, Listener(broker.port, f"station/{station_id}/#")

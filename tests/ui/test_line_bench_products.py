@@ -10,20 +10,16 @@ import json
 
 import pytest
 
-from station.domain.line import LineWiring, MqttWiring, OpcUaWiring
-from tests.support.line import Listener, mqtt_broker  # noqa: F401
-from tests.support.recipes import SECOND_PRODUCT, add_second_product
+from station.domain.line import LineWiring, OpcUaWiring
+from tests.support.line import mqtt_broker  # noqa: F401
+from tests.support.recipes import SECOND_PRODUCT, two_products_on_mqtt
 from tests.support.ui import demo_ctx, demo_template, demo_window, open_bench  # noqa: F401
 
 pytestmark = pytest.mark.slow
 
 
 def test_line_changes_the_bench_product(qtbot, demo_window, demo_ctx, mqtt_broker, tmp_path) -> None:  # noqa: F811
-    add_second_product(demo_ctx, tmp_path)
-    services = demo_window.services
-    station_id = services.line.station_id
-    services.line.update(LineWiring(mqtt=MqttWiring(url=mqtt_broker.url)), None)
-    listener = Listener(mqtt_broker.port, f"station/{station_id}/#")
+    station_id, listener = two_products_on_mqtt(demo_window, demo_ctx, mqtt_broker, tmp_path)
     trigger_topic, result_topic = f"station/{station_id}/trigger", f"station/{station_id}/result"
 
     def results():  # type: ignore[no-untyped-def]
@@ -110,11 +106,7 @@ def test_line_changes_the_bench_product(qtbot, demo_window, demo_ctx, mqtt_broke
 
 def test_worker_choice_moves_the_line_and_is_not_the_lines(qtbot, demo_window, demo_ctx, mqtt_broker,  # noqa: F811
                                                                      tmp_path) -> None:
-    add_second_product(demo_ctx, tmp_path)
-    services = demo_window.services
-    station_id = services.line.station_id
-    services.line.update(LineWiring(mqtt=MqttWiring(url=mqtt_broker.url)), None)
-    listener = Listener(mqtt_broker.port, f"station/{station_id}/#")
+    station_id, listener = two_products_on_mqtt(demo_window, demo_ctx, mqtt_broker, tmp_path)
     try:
         bench = open_bench(qtbot, demo_window, "worker")
         qtbot.waitUntil(lambda: "online" in demo_window.status.line_label.text(), timeout=30000)

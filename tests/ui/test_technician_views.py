@@ -17,13 +17,12 @@ import numpy as np
 import pytest
 
 from station.app.demo import DEMO_PASSWORD
-from station.domain.line import LineWiring, MqttWiring
 from station.pipeline.images.decode import from_array
 from station.pipeline.synthetic.parts import render_part
 from station.services.engine.references import store_image
 from station.ui.permissions import Screen
-from tests.support.line import Listener, mqtt_broker  # noqa: F401
-from tests.support.recipes import SECOND_PRODUCT, add_second_product
+from tests.support.line import mqtt_broker  # noqa: F401
+from tests.support.recipes import SECOND_PRODUCT, two_products_on_mqtt
 from tests.support.ui import (  # noqa: F401
     demo_ctx, demo_template, demo_window, gui_services, main_window, open_bench, replay_folder, sign_in, station_ctx,
 )
@@ -259,11 +258,8 @@ def test_a_product_without_views_has_no_selector_and_a_view_is_added_here(qtbot,
 
 def test_a_changeover_keeps_unsaved_edits_on_their_product(qtbot, demo_window, demo_ctx, mqtt_broker,  # noqa: F811
                                                            tmp_path) -> None:
-    add_second_product(demo_ctx, tmp_path)
+    station_id, listener = two_products_on_mqtt(demo_window, demo_ctx, mqtt_broker, tmp_path)
     services = demo_window.services
-    station_id = services.line.station_id
-    services.line.update(LineWiring(mqtt=MqttWiring(url=mqtt_broker.url)), None)
-    listener = Listener(mqtt_broker.port, f"station/{station_id}/#")
     trigger_topic = f"station/{station_id}/trigger"
     settings = services.station_settings
     try:
