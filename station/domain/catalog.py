@@ -94,6 +94,11 @@ class ProductInfo:
         return next((d for d in self.defect_types if d.code == code), None)
 
 
+# The stored settings of a configuration: a save may name some of them and leave the others as stored.
+THRESHOLD_FIELDS = ("image_threshold", "pixel_threshold", "review_threshold")
+CONFIG_FIELDS = (*THRESHOLD_FIELDS, "preprocessing", "config_name", "view_code")
+
+
 @dataclass(frozen=True)
 class ModelConfigInfo:
     """The active anomaly-detection configuration of a product (``model_configs``)."""

@@ -4,6 +4,7 @@ image-library import."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -86,6 +87,22 @@ def test_thresholds_and_preprocessing_are_validated_and_audited(ctx) -> None:  #
     assert config.preprocessing == {"roi": [10, 10, 80, 80], "grayscale": True}
     assert config.image_threshold == 0.6 and config.review_threshold == 0.5, "other settings are kept"
     assert len(_audit_rows(ctx, "model_configs")) == 3
+
+
+def test_a_save_of_some_settings_keeps_a_concurrent_save_of_the_others(ctx) -> None:  # type: ignore[no-untyped-def]
+    """Thresholds and preprocessing saved at the same time (two tabs, one Save): each save writes its own
+    settings only, so the one that read the configuration first does not undo the other."""
+    gui = build_gui_services(ctx)
+    product = ctx.catalog.get_product("demo-cast")
+    read_first = ctx.catalog.get_model_config(product.product_id)
+    gui.station_settings.update_thresholds("demo-cast", 0.81, 0.9, 7, review_threshold=0.6)
+    stored = ctx.catalog.save_model_config(replace(read_first, preprocessing={"grayscale": True}), ("preprocessing",))
+    assert (stored.image_threshold, stored.review_threshold, stored.preprocessing) == (0.81, 0.6, {"grayscale": True})
+    ctx.catalog.save_model_config(replace(read_first, image_threshold=0.7), ("image_threshold",))
+    config = ctx.catalog.get_model_config(product.product_id)
+    assert (config.image_threshold, config.review_threshold, config.preprocessing) == (0.7, 0.6, {"grayscale": True})
+    with pytest.raises(ValueError):
+        ctx.catalog.save_model_config(config, ("sync_uuid",))
 
 
 def test_admin_edits_are_validated_and_audited(ctx) -> None:  # type: ignore[no-untyped-def]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from station.adapters.db.database import Database
 from station.adapters.db.models import DefectType, Image, ModelConfig, Product
-from station.domain.catalog import DefectTypeInfo, ImageInfo, ModelConfigInfo, ProductInfo, ProductSpec
+from station.domain.catalog import (
+    CONFIG_FIELDS, DefectTypeInfo, ImageInfo, ModelConfigInfo, ProductInfo, ProductSpec,
+)
 from station.domain.enums import ImageType, ModelType
 from station.domain.errors import NotFoundError, ValidationError
 
@@ -83,14 +86,7 @@ class SqlCatalogRepository:
 
     def get_model_config(self, product_id: int, view_code: str | None = None) -> ModelConfigInfo:
         with self._db.session() as session:
-            row = session.scalar(
-                select(ModelConfig).where(
-                    ModelConfig.product_id == product_id, ModelConfig.is_active.is_(True),
-                    ModelConfig.model_type.in_([ModelType.ANOMALY_DETECTION.value, ModelType.HYBRID.value]),
-                    ModelConfig.view_code.is_(None) if view_code is None else ModelConfig.view_code == view_code,
-                # the most recently changed active configuration (newest change wins, docs/readme/sync.md)
-                ).order_by(ModelConfig.updated_at.desc().nulls_last(), ModelConfig.config_id.desc()).limit(1)
-            )
+            row = session.scalar(_active_config(product_id, view_code))
             if row is None:
                 return ModelConfigInfo(config_id=None, product_id=product_id, view_code=view_code)
             return _config_info(row)
@@ -113,31 +109,33 @@ class SqlCatalogRepository:
                 newest[row.view_code] = row
             return [_config_info(newest[code]) for code in sorted(first, key=first.__getitem__)]
 
-    def save_model_config(self, config: ModelConfigInfo) -> ModelConfigInfo:
+    def save_model_config(self, config: ModelConfigInfo,
+                          fields: Collection[str] | None = None) -> ModelConfigInfo:
+        names = CONFIG_FIELDS if fields is None else tuple(fields)
+        unknown = set(names) - set(CONFIG_FIELDS)
+        if unknown:
+            raise ValueError(f"not a model configuration field: {sorted(unknown)}")
         for name in ("image_threshold", "pixel_threshold", "review_threshold"):
             value = getattr(config, name)
-            if value is None and name == "review_threshold":
+            if name not in names or (value is None and name == "review_threshold"):
                 continue
             if not 0.0 <= value <= 1.0:
                 raise ValidationError(f"{name} must be between 0 and 1, got {value}")
         with self._db.session() as session:
-            row = session.get(ModelConfig, config.config_id) if config.config_id else None
-            if row is None:
+            # without an id: the configuration another save may have created meanwhile, else a new one
+            row = session.get(ModelConfig, config.config_id) if config.config_id else \
+                session.scalar(_active_config(config.product_id, config.view_code))
+            if row is None:  # a new configuration is written whole
                 row = ModelConfig(product_id=config.product_id, model_type=ModelType.ANOMALY_DETECTION.value)
                 session.add(row)
-            row.image_threshold = config.image_threshold
-            row.pixel_threshold = config.pixel_threshold
-            row.review_threshold = config.review_threshold
-            row.preprocessing = config.preprocessing
-            row.config_name = config.config_name
-            row.view_code = config.view_code
+                names = CONFIG_FIELDS
+            for name in names:  # only these columns are written: a concurrent save of others is kept
+                value = getattr(config, name)
+                setattr(row, name, dict(value) if name == "preprocessing" else value)
             # naive UTC with microseconds: the pull compares it with the centre's (newer change wins)
             row.updated_at = datetime.now(timezone.utc).replace(tzinfo=None)
             session.flush()
-            return ModelConfigInfo(row.config_id, config.product_id, config.image_threshold,
-                                   config.pixel_threshold, dict(config.preprocessing), config.config_name,
-                                   sync_uuid=row.sync_uuid, review_threshold=config.review_threshold,
-                                   view_code=config.view_code)
+            return _config_info(row)
 
     def list_images(self, product_id: int, image_type: str | None = None, *,
                     view_code: str | None = None) -> list[ImageInfo]:
@@ -167,6 +165,16 @@ class SqlCatalogRepository:
 def _image_info(row: Image) -> ImageInfo:
     return ImageInfo(row.image_id, row.product_id or 0, row.image_type, row.defect_type_id, row.file_name,
                      row.file_path, row.width, row.height, row.view_code)
+
+
+def _active_config(product_id: int, view_code: str | None) -> Select[tuple[ModelConfig]]:
+    """The most recently changed active configuration of the product or its view (newest change wins,
+    docs/readme/sync.md)."""
+    return select(ModelConfig).where(
+        ModelConfig.product_id == product_id, ModelConfig.is_active.is_(True),
+        ModelConfig.model_type.in_([ModelType.ANOMALY_DETECTION.value, ModelType.HYBRID.value]),
+        ModelConfig.view_code.is_(None) if view_code is None else ModelConfig.view_code == view_code,
+    ).order_by(ModelConfig.updated_at.desc().nulls_last(), ModelConfig.config_id.desc()).limit(1)
 
 
 def _config_info(row: ModelConfig) -> ModelConfigInfo:

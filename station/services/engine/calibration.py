@@ -127,7 +127,8 @@ class CalibrationService:
             raise ValidationError("thresholds must satisfy 0 <= review <= image threshold <= 1")
         product = self._catalog.get_product(report.product_code)
         config = self._catalog.get_model_config(product.product_id, report.view_code)
-        saved = self._catalog.save_model_config(replace(config, image_threshold=image_t, review_threshold=review_t))
+        saved = self._catalog.save_model_config(replace(config, image_threshold=image_t, review_threshold=review_t),
+                                                ("image_threshold", "review_threshold"))
         if self._audit is not None:
             where = {"config_id": saved.config_id, "product_code": report.product_code,
                      **({"view_code": report.view_code} if report.view_code else {})}

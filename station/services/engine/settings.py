@@ -11,7 +11,7 @@ from typing import Any
 
 from station.domain.audit import AuditEntry, changed_fields
 from station.domain.camera import CameraSpec
-from station.domain.catalog import ModelConfigInfo
+from station.domain.catalog import THRESHOLD_FIELDS, ModelConfigInfo
 from station.domain.engine import review_threshold_of
 from station.domain.errors import ValidationError
 from station.domain.views import bank_key, validate_view_code
@@ -81,9 +81,10 @@ class StationSettingsService:
     def model_config(self, product_id: int) -> ModelConfigInfo:
         return self._catalog.get_model_config(product_id)
 
-    def _save_config(self, old: ModelConfigInfo, new: ModelConfigInfo, user_id: int | None) -> ModelConfigInfo:
-        saved = self._catalog.save_model_config(new)
-        before, after = changed_fields(_config_dict(old), _config_dict(saved))
+    def _save_config(self, old: ModelConfigInfo, new: ModelConfigInfo, user_id: int | None,
+                     fields: tuple[str, ...] | None = None) -> ModelConfigInfo:
+        saved = self._catalog.save_model_config(new, fields)
+        before, after = changed_fields(_config_dict(old, fields), _config_dict(saved, fields))
         if before or after:
             self._audit.record(MODEL_CONFIG_TABLE, "UPDATE" if old.config_id else "INSERT", user_id,
                                {"config_id": old.config_id, "product_id": old.product_id, **before},
@@ -122,7 +123,7 @@ class StationSettingsService:
         review = old.review_threshold if review_threshold is None else float(review_threshold)
         saved = self._catalog.save_model_config(replace(old, image_threshold=float(image_threshold),
                                                         pixel_threshold=float(pixel_threshold),
-                                                        review_threshold=review))
+                                                        review_threshold=review), THRESHOLD_FIELDS)
         new_review = self._judged_with(product_code, saved).review_threshold
         before, after = changed_fields({**_config_dict(old), "review_threshold": old_review},
                                        {**_config_dict(saved), "review_threshold": new_review})
@@ -143,7 +144,7 @@ class StationSettingsService:
         old = self._catalog.get_model_config(product_id, view)
         merged = {k: v for k, v in {**old.preprocessing, **changes}.items() if v is not None}
         _check_preprocessing(merged, validator)
-        return self._save_config(old, replace(old, preprocessing=merged), user_id)
+        return self._save_config(old, replace(old, preprocessing=merged), user_id, ("preprocessing",))
 
     # Views of a product -------------------------------------------------------------------
     def views(self, product_code: str) -> list[ModelConfigInfo]:
@@ -185,9 +186,11 @@ class StationSettingsService:
         return self._audit.recent(limit=limit)
 
 
-def _config_dict(config: ModelConfigInfo) -> dict[str, Any]:
-    return {"image_threshold": config.image_threshold, "pixel_threshold": config.pixel_threshold,
-            "preprocessing": config.preprocessing, "review_threshold": config.review_threshold}
+def _config_dict(config: ModelConfigInfo, fields: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The audited settings of ``config`` (only ``fields`` when given)."""
+    values = {"image_threshold": config.image_threshold, "pixel_threshold": config.pixel_threshold,
+              "preprocessing": config.preprocessing, "review_threshold": config.review_threshold}
+    return values if fields is None else {k: v for k, v in values.items() if k in fields}
 
 
 def _check_preprocessing(preprocessing: dict[str, Any], validator: Any) -> None:

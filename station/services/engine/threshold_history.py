@@ -208,7 +208,8 @@ class HistoryCalibration:
         config = self._catalog.get_model_config(product.product_id)
         old = {"image_threshold": config.image_threshold, "review_threshold": config.review_threshold}
         self._catalog.save_model_config(replace(config, image_threshold=proposal.image_threshold,
-                                                review_threshold=proposal.review_threshold))
+                                                review_threshold=proposal.review_threshold),
+                                        ("image_threshold", "review_threshold"))
         return self._audit.record("model_configs", "UPDATE", by_user, old, {
             "product_code": product_code, "image_threshold": proposal.image_threshold,
             "review_threshold": proposal.review_threshold, "source": "history", "proposal": proposal.name,

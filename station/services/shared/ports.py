@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,7 +33,10 @@ class CatalogReader(Protocol):
         """The configurations of the product's views in their order; empty: one implicit view."""
         ...
 
-    def save_model_config(self, config: ModelConfigInfo) -> ModelConfigInfo: ...
+    def save_model_config(self, config: ModelConfigInfo, fields: Collection[str] | None = None) -> ModelConfigInfo:
+        """Writes ``fields`` of ``config`` (names from ``CONFIG_FIELDS``; None: all of them, as a new
+        configuration always is) and leaves the others as stored; returns the configuration as stored."""
+        ...
 
     def list_images(self, product_id: int, image_type: str | None = None, *,
                     view_code: str | None = None) -> list[ImageInfo]:
