@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from station.adapters.db.acknowledgement import acknowledge_row
 from station.adapters.db.database import Database
-from station.adapters.db.models import AuditLog, HealthAlertRow, Product, User
+from station.adapters.db.models import HealthAlertRow, Product, User
 from station.domain.errors import NotFoundError
 from station.domain.health import HealthAlert, HealthAlertKind, HealthSignal
 from station.domain.health_alerts import HealthAlertEntry, HealthAlertSummary
@@ -90,14 +91,7 @@ class SqlHealthAlertRepository:
             row = session.get(HealthAlertRow, alert_id)
             if row is None:
                 return None
-            if row.status != "acknowledged":
-                old = {"status": row.status}
-                row.status = "acknowledged"
-                row.acknowledged_by = user_id
-                row.acknowledged_at = _utc_naive(None)
-                session.add(AuditLog(table_name="health_alerts", operation="UPDATE", user_id=user_id,
-                                     old_data=old, new_data={**audit, "status": "acknowledged"}))
-                session.flush()
+            acknowledge_row(session, row, "health_alerts", user_id, audit)
             return self._entry(session, row)
 
     @staticmethod

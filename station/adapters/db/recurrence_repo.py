@@ -3,16 +3,15 @@ the alert (one per inspection)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from station.adapters.db.acknowledgement import acknowledge_row
 from station.adapters.db.database import Database
 from station.adapters.db.models import (
     ActionLog,
-    AuditLog,
     DefectType,
     Inspection,
     InspectionResult,
@@ -89,14 +88,7 @@ class SqlRecurrenceRepository:
             alert = session.get(RecurrenceAlert, alert_id)
             if alert is None:
                 return None
-            if alert.status != "acknowledged":
-                old = {"status": alert.status}
-                alert.status = "acknowledged"
-                alert.acknowledged_by = user_id
-                alert.acknowledged_at = datetime.now(timezone.utc).replace(tzinfo=None)
-                session.add(AuditLog(table_name="recurrence_alerts", operation="UPDATE", user_id=user_id,
-                                     old_data=old, new_data={**audit, "status": "acknowledged"}))
-                session.flush()
+            acknowledge_row(session, alert, "recurrence_alerts", user_id, audit)
             return self._info(session, alert)
 
     @staticmethod
