@@ -25,28 +25,27 @@ from station.adapters.db.reports_repo import EFFECTIVE_VERDICT, LATEST_OVERRIDE
 from station.domain.reports import local_time, utc_from_local
 from station.domain.spc import HealthMark, ScoredPart, ShiftCount, model_key, shift_of
 
-_LOCAL_PARTS_SQL = f"""
-SELECT ins.inspection_code AS code, ins.inspection_date AS at, ir.anomaly_score AS score,
-       ir.image_threshold, ir.review_threshold, json_extract(ir.provenance, '$.bank_sha256') AS bank,
-       {EFFECTIVE_VERDICT} AS verdict
+# The product's completed parts on the station, each with its latest result and latest override.
+_LOCAL_COMPLETED_PARTS = f"""
 FROM inspections ins
 LEFT JOIN inspection_results ir ON ir.result_id = (
     SELECT MAX(r2.result_id) FROM inspection_results r2 WHERE r2.inspection_id = ins.inspection_id)
 LEFT JOIN verdict_overrides vo ON vo.override_id = ({LATEST_OVERRIDE})
 WHERE ins.product_id = (SELECT p.product_id FROM products p WHERE p.product_code = :code)
-  AND ins.status = 'completed' AND ins.inspection_date >= :since AND ins.inspection_date < :end
+  AND ins.status = 'completed'"""
+
+_LOCAL_PARTS_SQL = f"""
+SELECT ins.inspection_code AS code, ins.inspection_date AS at, ir.anomaly_score AS score,
+       ir.image_threshold, ir.review_threshold, json_extract(ir.provenance, '$.bank_sha256') AS bank,
+       {EFFECTIVE_VERDICT} AS verdict{_LOCAL_COMPLETED_PARTS}
+  AND ins.inspection_date >= :since AND ins.inspection_date < :end
 ORDER BY ins.inspection_date DESC, ins.inspection_id DESC
 LIMIT :limit
 """
 
 _LOCAL_SHIFT_SQL = f"""
-SELECT ins.inspection_date AS at, {EFFECTIVE_VERDICT} AS verdict
-FROM inspections ins
-LEFT JOIN inspection_results ir ON ir.result_id = (
-    SELECT MAX(r2.result_id) FROM inspection_results r2 WHERE r2.inspection_id = ins.inspection_id)
-LEFT JOIN verdict_overrides vo ON vo.override_id = ({LATEST_OVERRIDE})
-WHERE ins.product_id = (SELECT p.product_id FROM products p WHERE p.product_code = :code)
-  AND ins.status = 'completed' AND ins.inspection_date >= :start AND ins.inspection_date < :end
+SELECT ins.inspection_date AS at, {EFFECTIVE_VERDICT} AS verdict{_LOCAL_COMPLETED_PARTS}
+  AND ins.inspection_date >= :start AND ins.inspection_date < :end
 """
 
 # Plant time (central_time_zone()) to the stored naive UTC, applied to the bound, not to the column, so
